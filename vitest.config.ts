@@ -1,0 +1,55 @@
+import { defineConfig } from "vitest/config";
+import tsconfigPaths from "vite-tsconfig-paths";
+
+// Four projects: fast pure tests, integration against real PostgreSQL and real HTTP,
+// the checkout extension under the ui-extensions tester, and a few real-Chromium tests.
+process.env.TZ = "UTC";
+
+export default defineConfig({
+  plugins: [tsconfigPaths()],
+  test: {
+    env: { TZ: "UTC" },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["app/**/*.test.ts", "scripts/**/*.test.ts", "tests/shopify-standin/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/support/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "extensions",
+          include: ["extensions/**/*.test.{ts,tsx}"],
+          environment: "happy-dom",
+          server: { deps: { inline: [/@shopify\/ui-extensions/] } },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "browser",
+          include: ["tests/browser/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/support/global-setup.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
