@@ -1,0 +1,35 @@
+import type { GraphQLSchema } from "graphql";
+import type { ShopState, StandinState } from "../state";
+import type { SearchWarning } from "./search";
+
+/** What the GraphQL layer needs from the running stand-in. */
+export interface StandinCore {
+  state: StandinState;
+  apiKey: string;
+  apiSecret: string;
+  /** numeric app id, used for `$app` metafield namespaces and GIDs */
+  appId: number;
+  apiVersion: string;
+  /** live origin of the stand-in, e.g. http://127.0.0.1:4100 */
+  url(): string;
+  bulkDir: string;
+  bulkDelayMs: number;
+  /** sends a topic's webhook to the app, as subscribed in shopify.app.toml */
+  emitWebhook(shop: ShopState, topic: string, payload: unknown): Promise<unknown>;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface BulkRun {
+  /** the top-level connection is read a slice at a time so huge exports stream to disk */
+  rootSlice: [number, number];
+  /** the whole top-level connection, computed once per run */
+  rootCache?: { edges: unknown[]; nodes: unknown[]; pageInfo: unknown };
+}
+
+export interface GqlContext {
+  core: StandinCore;
+  schema: GraphQLSchema;
+  shop: ShopState;
+  bulk?: BulkRun;
+  searchWarnings: { path: (string | number)[]; query: string; warnings: SearchWarning[] }[];
+}
