@@ -1,0 +1,19 @@
+import '@shopify/ui-extensions';
+
+//@ts-ignore
+declare module './src/Checkout.tsx' {
+  const shopify: import('@shopify/ui-extensions/purchase.checkout.reductions.render-after').Api;
+  const globalThis: { shopify: typeof shopify };
+}
+
+//@ts-ignore
+declare module './src/loyalty.ts' {
+  const shopify: import('@shopify/ui-extensions/purchase.checkout.reductions.render-after').Api;
+  const globalThis: { shopify: typeof shopify };
+}
+
+//@ts-ignore
+declare module './src/config.ts' {
+  const shopify: import('@shopify/ui-extensions/purchase.checkout.reductions.render-after').Api;
+  const globalThis: { shopify: typeof shopify };
+}
