@@ -1,0 +1,88 @@
+// Opens the database named by DATABASE_URL: a PostgreSQL server (postgres:// or postgresql://)
+// or embedded PostgreSQL (PGlite) for the quick start — `pglite:<dir>`, `pglite:memory`, or unset.
+import path from "node:path";
+import fs from "node:fs";
+import { PrismaClient } from "@prisma/client";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import pg from "pg";
+
+export type DatabaseTarget =
+  | { kind: "postgres"; url: string }
+  | { kind: "pglite"; dataDir: string | null /* null = in memory */ };
+
+export function databaseTarget(databaseUrl: string | undefined, demoDataDir = ".demo-data"): DatabaseTarget {
+  const url = databaseUrl?.trim();
+  if (!url) return { kind: "pglite", dataDir: path.resolve(demoDataDir, "pgdata") };
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: "postgres", url };
+  if (url.startsWith("pglite:")) {
+    const rest = url.slice("pglite:".length).replace(/^\/\//, "");
+    if (rest === "memory" || rest === "") return { kind: "pglite", dataDir: rest === "memory" ? null : path.resolve(demoDataDir, "pgdata") };
+    return { kind: "pglite", dataDir: path.resolve(rest) };
+  }
+  throw new Error(
+    `DATABASE_URL must start with postgresql:// or pglite: (got "${url.split(":")[0]}:..."); leave it unset for the embedded database.`,
+  );
+}
+
+/** Runs plain SQL (several statements allowed) — what the migration runner needs. */
+export interface SqlRunner {
+  exec(sql: string): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export interface Database {
+  target: DatabaseTarget;
+  prisma: PrismaClient;
+  sql: SqlRunner;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.kind === "postgres") {
+    const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const sql: SqlRunner = {
+      async exec(text) {
+        await pool.query(text);
+      },
+      async query(text, params) {
+        return (await pool.query(text, params as unknown[])).rows;
+      },
+      async close() {},
+    };
+    return {
+      target,
+      prisma,
+      sql,
+      async close() {
+        await prisma.$disconnect();
+        await pool.end().catch(() => {});
+      },
+    };
+  }
+  if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
+  const pglite = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+  await pglite.waitReady;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const sql: SqlRunner = {
+    async exec(text) {
+      await pglite.exec(text);
+    },
+    async query(text, params) {
+      return (await pglite.query(text, params as unknown[])).rows as never;
+    },
+    async close() {},
+  };
+  return {
+    target,
+    prisma,
+    sql,
+    async close() {
+      await prisma.$disconnect();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

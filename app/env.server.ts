@@ -1,0 +1,32 @@
+// Validated configuration: the app refuses to start with a clear message instead of failing later.
+import { z } from "zod";
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SHOPIFY_API_KEY: z.string().min(1, "SHOPIFY_API_KEY is required (the app's client id)"),
+  SHOPIFY_API_SECRET: z.string().min(1, "SHOPIFY_API_SECRET is required (the app's client secret)"),
+  SHOPIFY_APP_URL: z.string().url("SHOPIFY_APP_URL must be the app's public URL, e.g. https://treue.example.com"),
+  SCOPES: z.string().optional(),
+  SHOP_CUSTOM_DOMAIN: z.string().optional(),
+  DATABASE_URL: z.string().optional(),
+  DEMO_DATA_DIR: z.string().default(".demo-data"),
+  // Demo and tests only: the origin that stands in for https://<shop>.myshopify.com.
+  SHOPIFY_SHOP_ORIGIN: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  // Set to "0" in tests that drive the webhook inbox worker themselves.
+  WEBHOOK_WORKER: z.enum(["0", "1"]).default("1"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Treue cannot start, its configuration is invalid:\n${problems}\nSee .env.example.`);
+  }
+  cached = parsed.data;
+  return cached;
+}

@@ -1,0 +1,10 @@
+// What Treue remembers about a shop when it is installed.
+export const SHOP_IDENTITY_QUERY = `#graphql
+  query ShopIdentity {
+    shop {
+      name
+      myshopifyDomain
+      currencyCode
+    }
+  }
+` as const;

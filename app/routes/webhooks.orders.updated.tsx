@@ -1,0 +1,5 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { receiveWebhook } from "~/webhooks.server";
+
+// Subscribed in shopify.app.toml as "orders/updated".
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request);

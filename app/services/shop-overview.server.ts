@@ -1,0 +1,29 @@
+import { SHOP_OVERVIEW_QUERY } from "~/graphql/ShopOverview";
+import { runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
+
+export interface ShopOverview {
+  name: string;
+  domain: string;
+  currency: string;
+  timezone: string;
+  customerCount: number;
+  orderCount: number;
+}
+
+interface ShopOverviewData {
+  shop: { name: string; myshopifyDomain: string; currencyCode: string; ianaTimezone: string };
+  customersCount: { count: number; precision: string } | null;
+  ordersCount: { count: number; precision: string } | null;
+}
+
+export async function fetchShopOverview(graphql: AdminGraphql): Promise<ShopOverview> {
+  const data = await runAdminOperation<ShopOverviewData>(graphql, SHOP_OVERVIEW_QUERY);
+  return {
+    name: data.shop.name,
+    domain: data.shop.myshopifyDomain,
+    currency: data.shop.currencyCode,
+    timezone: data.shop.ianaTimezone,
+    customerCount: data.customersCount?.count ?? 0,
+    orderCount: data.ordersCount?.count ?? 0,
+  };
+}

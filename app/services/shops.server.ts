@@ -1,0 +1,25 @@
+import type { PrismaClient } from "@prisma/client";
+import { SHOP_IDENTITY_QUERY } from "~/graphql/ShopIdentity";
+import { runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
+
+interface ShopIdentity {
+  shop: { name: string; myshopifyDomain: string; currencyCode: string };
+}
+
+/** Remembers the shop (and clears an earlier uninstall) each time Shopify authenticates it. */
+export async function recordInstallation(prisma: PrismaClient, graphql: AdminGraphql, shopDomain: string) {
+  const { shop } = await runAdminOperation<ShopIdentity>(graphql, SHOP_IDENTITY_QUERY);
+  await prisma.shop.upsert({
+    where: { domain: shopDomain },
+    create: { domain: shopDomain, name: shop.name, currency: shop.currencyCode },
+    update: { name: shop.name, currency: shop.currencyCode, uninstalledAt: null },
+  });
+}
+
+/** Shopify sends app/uninstalled: the shop's sessions go, its data stays for the grace period. */
+export async function recordUninstallation(prisma: PrismaClient, shopDomain: string, at = new Date()) {
+  await prisma.$transaction([
+    prisma.session.deleteMany({ where: { shop: shopDomain } }),
+    prisma.shop.updateMany({ where: { domain: shopDomain }, data: { uninstalledAt: at } }),
+  ]);
+}

@@ -1,0 +1,46 @@
+// The HTTP edge of every webhook route: verify (bad HMAC → 401, missing headers → 400),
+// record durably, answer 200, then apply in the background.
+import prisma from "./db.server";
+import { env } from "./env.server";
+import { authenticate } from "./shopify.server";
+import { recordWebhook } from "./services/webhook-inbox.server";
+import { WebhookWorker } from "./services/webhook-worker.server";
+import { webhookHandlers } from "./services/webhook-handlers.server";
+
+declare global {
+  // eslint-disable-next-line no-var
+  var treueWebhookWorker: WebhookWorker | undefined;
+}
+
+export function webhookWorker(): WebhookWorker {
+  if (!globalThis.treueWebhookWorker) {
+    globalThis.treueWebhookWorker = new WebhookWorker(prisma, webhookHandlers);
+    if (env().WEBHOOK_WORKER === "1") {
+      // Whatever was acknowledged before a crash or restart is applied now, then on a slow timer
+      // for retries whose backoff has passed.
+      void globalThis.treueWebhookWorker.kick().catch(logWorkerError);
+      setInterval(() => void globalThis.treueWebhookWorker?.kick().catch(logWorkerError), 5_000).unref();
+    }
+  }
+  return globalThis.treueWebhookWorker;
+}
+
+function logWorkerError(error: unknown) {
+  console.error("[treue] webhook worker:", error);
+}
+
+export async function receiveWebhook(request: Request): Promise<Response> {
+  const { shop, topic, webhookId, eventId, apiVersion, triggeredAt, payload } = await authenticate.webhook(request);
+  await recordWebhook(prisma, {
+    shop,
+    topic: String(topic),
+    webhookId,
+    eventId,
+    apiVersion,
+    triggeredAt,
+    payload,
+  });
+  const worker = webhookWorker();
+  if (env().WEBHOOK_WORKER === "1") setImmediate(() => void worker.kick().catch(logWorkerError));
+  return new Response(null, { status: 200 });
+}

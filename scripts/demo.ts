@@ -1,0 +1,113 @@
+// `npm run demo`: the whole product on this machine with no Shopify account and no database server.
+// Starts the local Shopify stand-in as the demo shop (seeded from the Online Retail history, dates
+// shifted to end today), migrates the embedded database, installs the app on the shop, starts the
+// built app and prints a URL that opens the embedded admin in a normal browser.
+import fs from "node:fs";
+import path from "node:path";
+import { startShopifyStandin, loadStandinState } from "../tests/shopify-standin/index";
+import { loadOnlineRetailSeed } from "../tests/shopify-standin/seed/online-retail";
+import { ensureAppBuild } from "./demo/build";
+import { startAppProcess } from "./demo/app-process";
+import { installDemoShop } from "./demo/install-demo-shop";
+
+const started = Date.now();
+const config = {
+  apiKey: process.env.SHOPIFY_API_KEY || "treue-demo-api-key",
+  apiSecret: process.env.SHOPIFY_API_SECRET || "treue-demo-api-secret",
+  port: Number(process.env.PORT || 3000),
+  shop: process.env.DEMO_SHOP || "treue-demo.myshopify.com",
+  dataDir: path.resolve(process.env.DEMO_DATA_DIR || ".demo-data"),
+  databaseUrl: process.env.DATABASE_URL || undefined,
+  standinPort: Number(process.env.DEMO_STANDIN_PORT || 0),
+  scopes:
+    process.env.SCOPES || "read_customers,write_customers,read_orders,read_all_orders,read_products,write_discounts",
+};
+const log = (line: string) => console.log(`[demo ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
+
+fs.mkdirSync(config.dataDir, { recursive: true });
+const snapshot = path.join(config.dataDir, "shopify-standin.json");
+
+ensureAppBuild(log);
+
+let standin;
+if (fs.existsSync(snapshot)) {
+  standin = await startShopifyStandin({ ...standinOptions(), state: await loadStandinState(snapshot) });
+  log(`Shopify stand-in restored from ${path.relative(process.cwd(), snapshot)}.`);
+} else {
+  standin = await startShopifyStandin(standinOptions());
+  const { seed, report } = await loadOnlineRetailSeed({ shopName: "Treue Demo" });
+  standin.importSeed(seed, config.shop);
+  await standin.saveState(snapshot);
+  log(
+    `Demo shop seeded from Online Retail: ${report.customers} customers, ${report.orders} orders, ` +
+      `${report.refunds} refunds (history ends ${report.lastOrderAt.slice(0, 10)}).`,
+  );
+}
+
+function standinOptions() {
+  return {
+    shop: config.shop,
+    apiKey: config.apiKey,
+    apiSecret: config.apiSecret,
+    port: config.standinPort,
+    host: "127.0.0.1",
+    appUrl: `http://localhost:${config.port}`,
+  };
+}
+
+const shopState = standin.state.shops[config.shop];
+const { applied } = await installDemoShop({
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  shop: config.shop,
+  accessToken: standin.accessTokenFor(config.shop),
+  scope: config.scopes,
+  shopName: shopState?.info?.name ?? "Treue Demo",
+  currency: shopState?.info?.currency ?? "GBP",
+});
+log(applied.length ? `Database migrated (${applied.join(", ")}).` : "Database is up to date.");
+
+const app = await startAppProcess({
+  port: config.port,
+  echo: true,
+  env: {
+    SHOPIFY_API_KEY: config.apiKey,
+    SHOPIFY_API_SECRET: config.apiSecret,
+    SHOPIFY_APP_URL: `http://localhost:${config.port}`,
+    SCOPES: config.scopes,
+    DATABASE_URL: config.databaseUrl ?? "",
+    DEMO_DATA_DIR: config.dataDir,
+    SHOPIFY_SHOP_ORIGIN: standin.url,
+  },
+});
+
+function adminUrl(locale: string) {
+  // Shopify opens an embedded app with these parameters; `host` is the base64 admin host.
+  const host = Buffer.from(`admin.shopify.com/store/${config.shop.replace(".myshopify.com", "")}`).toString("base64url");
+  const idToken = standin.mintAdminIdToken({ shop: config.shop, expiresInSeconds: 24 * 3600 });
+  const params = new URLSearchParams({ embedded: "1", shop: config.shop, host, locale, id_token: idToken });
+  return `${app.url}/app?${params}`;
+}
+
+log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Shopify stand-in: ${standin.url}`);
+console.log(`\nOpen the Treue admin for ${config.shop} (valid for 24 hours):\n\n  ${adminUrl("en")}\n`);
+console.log(`Auf Deutsch:\n\n  ${adminUrl("de")}\n`);
+console.log("Press Ctrl+C to stop; the demo shop and the database are kept in", config.dataDir);
+
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  await app.stop();
+  await standin.saveState(snapshot);
+  await standin.close();
+  process.exit(code);
+}
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+void app.exited.then((code) => {
+  if (!stopping) {
+    console.error(`The app stopped unexpectedly (exit code ${code}).`);
+    void stop(1);
+  }
+});

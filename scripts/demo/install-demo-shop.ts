@@ -1,0 +1,34 @@
+// Puts the app's database in the state it has after Shopify installed the app on the demo shop:
+// migrated, the shop known, and an offline session holding the stand-in's access token — so
+// `authenticate.admin` needs no network (no token exchange) for the printed URL.
+import { databaseTarget, openDatabase } from "../../app/db/connection.server";
+import { migrate } from "../../app/db/migrate.server";
+
+export async function installDemoShop(opts: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  shop: string;
+  accessToken: string;
+  scope: string;
+  shopName: string;
+  currency: string;
+}): Promise<{ applied: string[] }> {
+  const db = await openDatabase(databaseTarget(opts.databaseUrl, opts.dataDir));
+  try {
+    const { applied } = await migrate(db.sql);
+    const id = `offline_${opts.shop}`;
+    await db.prisma.session.upsert({
+      where: { id },
+      create: { id, shop: opts.shop, state: "", isOnline: false, scope: opts.scope, accessToken: opts.accessToken },
+      update: { accessToken: opts.accessToken, scope: opts.scope },
+    });
+    await db.prisma.shop.upsert({
+      where: { domain: opts.shop },
+      create: { domain: opts.shop, name: opts.shopName, currency: opts.currency },
+      update: { name: opts.shopName, currency: opts.currency, uninstalledAt: null },
+    });
+    return { applied };
+  } finally {
+    await db.close();
+  }
+}
