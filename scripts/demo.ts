@@ -4,7 +4,7 @@
 // built app and prints a URL that opens the embedded admin in a normal browser.
 import fs from "node:fs";
 import path from "node:path";
-import { startShopifyStandin, loadStandinState } from "../tests/shopify-standin/index";
+import { startShopifyStandin, loadStandinState, type ShopifyStandin } from "../tests/shopify-standin/index";
 import { loadOnlineRetailSeed } from "../tests/shopify-standin/seed/online-retail";
 import { ensureAppBuild } from "./demo/build";
 import { startAppProcess } from "./demo/app-process";
@@ -29,7 +29,7 @@ const snapshot = path.join(config.dataDir, "shopify-standin.json");
 
 ensureAppBuild(log);
 
-let standin;
+let standin: ShopifyStandin;
 if (fs.existsSync(snapshot)) {
   standin = await startShopifyStandin({ ...standinOptions(), state: await loadStandinState(snapshot) });
   log(`Shopify stand-in restored from ${path.relative(process.cwd(), snapshot)}.`);

@@ -66,7 +66,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
   const pglite = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
   await pglite.waitReady;
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  // pglite-prisma-adapter is typed against an older @prisma/driver-adapter-utils than Prisma 6.19's;
+  // the runtime contract is the same (exercised by every test on embedded PostgreSQL).
+  const adapter = new PrismaPGlite(pglite) as unknown as ConstructorParameters<typeof PrismaClient>[0] extends infer O
+    ? O extends { adapter?: infer A } ? NonNullable<A> : never
+    : never;
+  const prisma = new PrismaClient({ adapter });
   const sql: SqlRunner = {
     async exec(text) {
       await pglite.exec(text);

@@ -1,4 +1,5 @@
 import { SHOP_OVERVIEW_QUERY } from "~/graphql/ShopOverview";
+import type { ShopOverviewQuery } from "~/types/admin.generated";
 import { runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
 
 export interface ShopOverview {
@@ -10,14 +11,9 @@ export interface ShopOverview {
   orderCount: number;
 }
 
-interface ShopOverviewData {
-  shop: { name: string; myshopifyDomain: string; currencyCode: string; ianaTimezone: string };
-  customersCount: { count: number; precision: string } | null;
-  ordersCount: { count: number; precision: string } | null;
-}
 
 export async function fetchShopOverview(graphql: AdminGraphql): Promise<ShopOverview> {
-  const data = await runAdminOperation<ShopOverviewData>(graphql, SHOP_OVERVIEW_QUERY);
+  const data = await runAdminOperation<ShopOverviewQuery>(graphql, SHOP_OVERVIEW_QUERY);
   return {
     name: data.shop.name,
     domain: data.shop.myshopifyDomain,

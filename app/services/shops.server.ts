@@ -1,14 +1,12 @@
 import type { PrismaClient } from "@prisma/client";
 import { SHOP_IDENTITY_QUERY } from "~/graphql/ShopIdentity";
+import type { ShopIdentityQuery } from "~/types/admin.generated";
 import { runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
 
-interface ShopIdentity {
-  shop: { name: string; myshopifyDomain: string; currencyCode: string };
-}
 
 /** Remembers the shop (and clears an earlier uninstall) each time Shopify authenticates it. */
 export async function recordInstallation(prisma: PrismaClient, graphql: AdminGraphql, shopDomain: string) {
-  const { shop } = await runAdminOperation<ShopIdentity>(graphql, SHOP_IDENTITY_QUERY);
+  const { shop } = await runAdminOperation<ShopIdentityQuery>(graphql, SHOP_IDENTITY_QUERY);
   await prisma.shop.upsert({
     where: { domain: shopDomain },
     create: { domain: shopDomain, name: shop.name, currency: shop.currencyCode },

@@ -42,7 +42,14 @@ export async function startAppProcess(opts: {
     [path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/server/index.js"],
     {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: "production", ...opts.env, PORT: String(port), HOST: "127.0.0.1" },
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        SHOPIFY_APP_URL: `http://localhost:${port}`,
+        ...opts.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

@@ -1,0 +1,95 @@
+// The inbox and worker on embedded PostgreSQL: duplicates are one event, failures retry with
+// backoff and are parked, never lost; a handler's writes and the status change commit together.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { databaseTarget, openDatabase, type Database } from "../db/connection.server";
+import { migrate } from "../db/migrate.server";
+import { recordWebhook } from "./webhook-inbox.server";
+import { MAX_ATTEMPTS, WebhookWorker, retryDelayMs } from "./webhook-worker.server";
+
+let db: Database;
+beforeAll(async () => {
+  db = await openDatabase(databaseTarget("pglite:memory"));
+  await migrate(db.sql);
+});
+afterAll(async () => db.close());
+beforeEach(async () => {
+  await db.prisma.webhookEvent.deleteMany();
+  await db.prisma.shop.deleteMany();
+});
+
+const webhook = (eventId: string, topic = "SHOP_TOUCH", extra: Record<string, unknown> = {}) => ({
+  shop: "a.myshopify.com",
+  topic,
+  webhookId: `wh-${eventId}`,
+  eventId,
+  apiVersion: "2026-10",
+  triggeredAt: "2026-11-20T10:00:00.000Z",
+  payload: { name: `Shop ${eventId}`, ...extra },
+});
+
+describe("recordWebhook", () => {
+  it("records a redelivered event once", async () => {
+    expect(await recordWebhook(db.prisma, webhook("e1"))).toEqual({ duplicate: false });
+    expect(await recordWebhook(db.prisma, webhook("e1"))).toEqual({ duplicate: true });
+    expect(await db.prisma.webhookEvent.count()).toBe(1);
+  });
+
+  it("falls back to the webhook id when Shopify sends no event id", async () => {
+    await recordWebhook(db.prisma, { ...webhook("x"), eventId: undefined, webhookId: "wh-9" });
+    await recordWebhook(db.prisma, { ...webhook("x"), eventId: undefined, webhookId: "wh-9" });
+    const events = await db.prisma.webhookEvent.findMany();
+    expect(events.map((e) => e.eventId)).toEqual(["webhook:wh-9"]);
+  });
+});
+
+describe("WebhookWorker", () => {
+  it("applies each event exactly once, even when drained twice", async () => {
+    let calls = 0;
+    const worker = new WebhookWorker(db.prisma, {
+      SHOP_TOUCH: async (tx, event) => {
+        calls++;
+        await tx.shop.create({ data: { domain: `${event.eventId}.myshopify.com` } });
+      },
+    });
+    await recordWebhook(db.prisma, webhook("e1"));
+    await recordWebhook(db.prisma, webhook("e2"));
+    expect(await worker.drain()).toBe(2);
+    expect(await worker.drain()).toBe(0);
+    expect(calls).toBe(2);
+    expect(await db.prisma.webhookEvent.count({ where: { status: "processed" } })).toBe(2);
+  });
+
+  it("leaves topics without a handler waiting, not dropped", async () => {
+    const worker = new WebhookWorker(db.prisma, {});
+    await recordWebhook(db.prisma, webhook("e1", "ORDERS_CREATE"));
+    expect(await worker.drain()).toBe(0);
+    expect((await db.prisma.webhookEvent.findFirstOrThrow()).status).toBe("received");
+  });
+
+  it("rolls back a failing handler's writes, retries with backoff and parks after the last attempt", async () => {
+    const worker = new WebhookWorker(db.prisma, {
+      SHOP_TOUCH: async (tx) => {
+        await tx.shop.create({ data: { domain: "half-written.myshopify.com" } });
+        throw new Error("poison");
+      },
+    });
+    await recordWebhook(db.prisma, webhook("bad"));
+    let clock = Date.now() + 1000; // after the event was received
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      await worker.drain(() => new Date(clock));
+      const event = await db.prisma.webhookEvent.findFirstOrThrow();
+      expect(event.attempts).toBe(attempt);
+      expect(event.lastError).toContain("poison");
+      expect(event.status).toBe(attempt < MAX_ATTEMPTS ? "received" : "parked");
+      // Not retried before its backoff has passed.
+      expect(await worker.drain(() => new Date(clock + retryDelayMs(attempt) - 1))).toBe(0);
+      clock += retryDelayMs(attempt);
+    }
+    expect(await db.prisma.shop.count()).toBe(0);
+  });
+
+  it("backs off exponentially up to ten minutes", () => {
+    expect([1, 2, 3, 4].map(retryDelayMs)).toEqual([1000, 2000, 4000, 8000]);
+    expect(retryDelayMs(30)).toBe(600_000);
+  });
+});

@@ -1,0 +1,42 @@
+// Opens the admin home page in real Chromium, as a merchant would from the demo's printed URL.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { startTreue, BROWSER_USER_AGENT, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { launchChromium } from "../support/chromium";
+
+let t: TreueHarness;
+let browser: Browser;
+
+beforeAll(async () => {
+  t = await startTreue();
+  await t.standin.createOrder(
+    { customer: { email: "kim@example.com", firstName: "Kim", lastName: "Muster" }, lines: [{ sku: "A", quantity: 2, unitPriceMinor: 999 }] },
+    { webhooks: "none" },
+  );
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe("admin home in Chromium", () => {
+  it("renders the Polaris page with the shop's counts", async () => {
+    const page = await browser.newPage({ userAgent: BROWSER_USER_AGENT });
+    const failures: string[] = [];
+    page.on("pageerror", (e) => failures.push(e.message));
+    const response = await page.goto(t.adminUrl(), { waitUntil: "domcontentloaded" });
+    expect(response?.status()).toBe(200);
+    await page.locator("#figure-customers").waitFor();
+    const shop = t.standin.state.shops[TEST_SHOP];
+    expect(await page.locator("#figure-customers").innerText()).toBe(String(shop.customers.length));
+    expect(await page.locator("#figure-orders").innerText()).toBe(String(shop.orders.length));
+    expect(await page.locator(".Polaris-Page").count()).toBeGreaterThan(0);
+    // Polaris' stylesheet is served by the app and applied (not the browser's default font size).
+    const headingSize = await page.locator("h1").first().evaluate((el) => getComputedStyle(el).fontSize);
+    expect(headingSize).not.toBe("32px");
+    await page.screenshot({ path: "test-results/admin-home.png", fullPage: true });
+    expect(failures.filter((m) => !/shopify|app-bridge/i.test(m))).toEqual([]);
+    await page.close();
+  });
+});

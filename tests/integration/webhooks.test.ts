@@ -1,0 +1,79 @@
+// Webhooks reach the app exactly as Shopify sends them (signed by the stand-in over real HTTP),
+// are verified by the library, recorded once, and acknowledged.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+
+let t: TreueHarness;
+
+beforeAll(async () => {
+  t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1" } });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const orderPayload = (id: number) => ({
+  id,
+  admin_graphql_api_id: `gid://shopify/Order/${id}`,
+  name: `#${id}`,
+  created_at: "2026-11-20T10:00:00Z",
+  updated_at: "2026-11-20T10:00:00Z",
+  currency: "GBP",
+  current_subtotal_price: "57.90",
+  line_items: [],
+});
+
+async function eventsFor(eventId: string) {
+  return t.db.prisma.webhookEvent.findMany({ where: { shop: TEST_SHOP, eventId } });
+}
+
+describe("webhook routes", () => {
+  it("answers 200 to a correctly signed webhook and records it durably", async () => {
+    const [delivery] = await t.standin.deliverWebhook("orders/create", orderPayload(1001), { eventId: "evt-1001" });
+    expect(delivery.status).toBe(200);
+    const events = await eventsFor("evt-1001");
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ topic: "ORDERS_CREATE", apiVersion: "2026-10" });
+    expect((events[0].payload as { id: number }).id).toBe(1001);
+  });
+
+  it("answers 401 to a bad HMAC and writes nothing", async () => {
+    const [delivery] = await t.standin.deliverWebhook("orders/create", orderPayload(1002), {
+      eventId: "evt-1002",
+      badHmac: true,
+    });
+    expect(delivery.status).toBe(401);
+    expect(await eventsFor("evt-1002")).toHaveLength(0);
+  });
+
+  it("records a duplicated delivery once and still acknowledges every copy", async () => {
+    const deliveries = await t.standin.deliverWebhook("orders/updated", orderPayload(1003), {
+      eventId: "evt-1003",
+      duplicates: 3,
+    });
+    expect(deliveries.map((d) => d.status)).toEqual(deliveries.map(() => 200));
+    expect(deliveries.length).toBeGreaterThanOrEqual(3);
+    expect(await eventsFor("evt-1003")).toHaveLength(1);
+  });
+
+  it("answers 400 when Shopify's headers are missing", async () => {
+    const res = await fetch(`${t.app.url}/webhooks/orders/create`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(orderPayload(1004)),
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it("removes the shop's sessions after app/uninstalled and keeps its data", async () => {
+    expect(await t.db.prisma.session.count({ where: { shop: TEST_SHOP } })).toBe(1);
+    const [delivery] = await t.standin.deliverWebhook("app/uninstalled", { id: 1, domain: TEST_SHOP });
+    expect(delivery.status).toBe(200);
+    await expect
+      .poll(async () => t.db.prisma.session.count({ where: { shop: TEST_SHOP } }), { timeout: 10_000 })
+      .toBe(0);
+    const shop = await t.db.prisma.shop.findUnique({ where: { domain: TEST_SHOP } });
+    expect(shop?.uninstalledAt).toBeInstanceOf(Date);
+    expect(await eventsFor("evt-1001")).toHaveLength(1);
+  });
+});

@@ -1,0 +1,104 @@
+// Starts what an integration test needs: a fresh PostgreSQL database, the local Shopify stand-in
+// and the built app as a child process pointed at both — real HTTP everywhere.
+import { startShopifyStandin, type ShopifyStandin } from "../shopify-standin/index";
+import type { StandinState } from "../shopify-standin/state";
+import { databaseTarget, openDatabase, type Database } from "../../app/db/connection.server";
+import { startAppProcess, BROWSER_USER_AGENT, type AppProcess } from "../../scripts/demo/app-process";
+import { installDemoShop } from "../../scripts/demo/install-demo-shop";
+import { createTestDatabase, type TestDatabase } from "./postgres";
+
+export const TEST_SHOP = "treue-test.myshopify.com";
+export const TEST_API_KEY = "treue-test-api-key";
+export const TEST_API_SECRET = "treue-test-api-secret";
+export const TEST_SCOPES = "read_customers,write_customers,read_orders,read_all_orders,read_products,write_discounts";
+export { BROWSER_USER_AGENT };
+
+export interface TreueHarness {
+  standin: ShopifyStandin;
+  app: AppProcess;
+  database: TestDatabase;
+  db: Database;
+  restartApp(opts?: { kill?: boolean }): Promise<AppProcess>;
+  adminUrl(path?: string, params?: Record<string, string>): string;
+  close(): Promise<void>;
+}
+
+export async function startTreue(opts: {
+  installed?: boolean;
+  state?: StandinState;
+  appEnv?: Record<string, string>;
+} = {}): Promise<TreueHarness> {
+  const database = await createTestDatabase();
+  const standin = await startShopifyStandin({
+    shop: TEST_SHOP,
+    apiKey: TEST_API_KEY,
+    apiSecret: TEST_API_SECRET,
+    port: 0,
+    state: opts.state,
+  });
+  if (opts.installed !== false) {
+    await installDemoShop({
+      databaseUrl: database.url,
+      dataDir: "",
+      shop: TEST_SHOP,
+      accessToken: standin.accessTokenFor(TEST_SHOP),
+      scope: TEST_SCOPES,
+      shopName: standin.state.shops[TEST_SHOP]?.info?.name ?? "Treue Test",
+      currency: standin.state.shops[TEST_SHOP]?.info?.currency ?? "EUR",
+    });
+  }
+  const launch = async () => {
+    const app = await startAppProcess({
+      env: {
+        SHOPIFY_API_KEY: TEST_API_KEY,
+        SHOPIFY_API_SECRET: TEST_API_SECRET,
+        SCOPES: TEST_SCOPES,
+        DATABASE_URL: database.url,
+        SHOPIFY_SHOP_ORIGIN: standin.url,
+        ...opts.appEnv,
+      },
+    });
+    standin.setAppUrl(app.url);
+    return app;
+  };
+  let app = await launch();
+  const db = await openDatabase(databaseTarget(database.url));
+  const harness: TreueHarness = {
+    standin,
+    get app() {
+      return app;
+    },
+    database,
+    db,
+    async restartApp({ kill = false } = {}) {
+      if (kill) await app.kill();
+      else await app.stop();
+      app = await launch();
+      return app;
+    },
+    adminUrl(path = "/app", params = {}) {
+      const host = Buffer.from(`admin.shopify.com/store/${TEST_SHOP.replace(".myshopify.com", "")}`).toString("base64url");
+      const query = new URLSearchParams({
+        embedded: "1",
+        shop: TEST_SHOP,
+        host,
+        id_token: standin.mintAdminIdToken({ shop: TEST_SHOP }),
+        ...params,
+      });
+      return `${app.url}${path}?${query}`;
+    },
+    async close() {
+      await app.stop().catch(() => {});
+      await db.close().catch(() => {});
+      await standin.close().catch(() => {});
+      await database.drop().catch(() => {});
+    },
+  };
+  return harness;
+}
+
+export function browserFetch(url: string, init: RequestInit = {}) {
+  const headers = new Headers(init.headers);
+  headers.set("User-Agent", BROWSER_USER_AGENT);
+  return fetch(url, { ...init, headers, redirect: "manual" });
+}
