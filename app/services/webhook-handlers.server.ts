@@ -1,24 +1,55 @@
-// What each webhook topic does once recorded. Order and refund topics are applied by the points
-// engine (issue: points engine); until then their events wait in the inbox, nothing is lost.
+// What each webhook topic does once recorded. A topic's steps run in order in one transaction
+// with the event's status change. Features add their step to the topics they need:
+//   history (order/refund/customer records for retention analytics) and points (the ledger).
+// A topic with no steps yet stays in the inbox ("received") and is applied once it has one.
 import type { WebhookHandler } from "./webhook-worker.server";
 
-export const webhookHandlers: Record<string, WebhookHandler> = {
-  APP_UNINSTALLED: async (tx, event) => {
-    await tx.session.deleteMany({ where: { shop: event.shop } });
-    await tx.shop.updateMany({ where: { domain: event.shop }, data: { uninstalledAt: event.triggeredAt ?? new Date() } });
-  },
-  APP_SCOPES_UPDATE: async (tx, event) => {
-    const current = (event.payload as { current?: string[] }).current;
-    if (Array.isArray(current)) {
-      await tx.session.updateMany({ where: { shop: event.shop }, data: { scope: current.join(",") } });
-    }
-  },
-  // Treue stores no customer personal data beyond Shopify's ids yet; the compliance answers are
-  // recorded in the inbox itself (the audit trail Shopify asks for).
-  CUSTOMERS_DATA_REQUEST: async () => {},
-  CUSTOMERS_REDACT: async () => {},
-  SHOP_REDACT: async (tx, event) => {
-    await tx.session.deleteMany({ where: { shop: event.shop } });
-    await tx.shop.deleteMany({ where: { domain: event.shop } });
-  },
+type Steps = Record<string, WebhookHandler[]>;
+
+const lifecycleSteps: Steps = {
+  APP_UNINSTALLED: [
+    async (tx, event) => {
+      await tx.session.deleteMany({ where: { shop: event.shop } });
+      await tx.shop.updateMany({ where: { domain: event.shop }, data: { uninstalledAt: event.triggeredAt ?? new Date() } });
+    },
+  ],
+  APP_SCOPES_UPDATE: [
+    async (tx, event) => {
+      const current = (event.payload as { current?: string[] }).current;
+      if (Array.isArray(current)) {
+        await tx.session.updateMany({ where: { shop: event.shop }, data: { scope: current.join(",") } });
+      }
+    },
+  ],
+  // Compliance topics: the inbox row is the audit trail Shopify asks for; features that store
+  // personal data add their erasure step here.
+  CUSTOMERS_DATA_REQUEST: [],
+  CUSTOMERS_REDACT: [],
+  SHOP_REDACT: [
+    async (tx, event) => {
+      await tx.session.deleteMany({ where: { shop: event.shop } });
+      await tx.shop.deleteMany({ where: { domain: event.shop } });
+    },
+  ],
 };
+
+/** Feature steps, registered per topic (see app/services/*-webhooks.server.ts). */
+const featureSteps: Steps[] = [];
+
+export function composeWebhookHandlers(...sources: Steps[]): Record<string, WebhookHandler> {
+  const merged: Record<string, WebhookHandler[]> = {};
+  for (const source of sources) {
+    for (const [topic, steps] of Object.entries(source)) (merged[topic] ??= []).push(...steps);
+  }
+  const handlers: Record<string, WebhookHandler> = {};
+  for (const [topic, steps] of Object.entries(merged)) {
+    // Compliance topics with no data to touch are still "applied" (answered); other topics wait for a step.
+    if (steps.length === 0 && !/^(CUSTOMERS_DATA_REQUEST|CUSTOMERS_REDACT|SHOP_REDACT)$/.test(topic)) continue;
+    handlers[topic] = async (tx, event) => {
+      for (const step of steps) await step(tx, event);
+    };
+  }
+  return handlers;
+}
+
+export const webhookHandlers = composeWebhookHandlers(lifecycleSteps, ...featureSteps);
