@@ -78,6 +78,8 @@ const app = await startAppProcess({
     DATABASE_URL: config.databaseUrl ?? "",
     DEMO_DATA_DIR: config.dataDir,
     SHOPIFY_SHOP_ORIGIN: standin.url,
+    // Shopify's App Bridge can't load offline; the stand-in serves a small substitute.
+    APP_BRIDGE_URL: `${standin.url}/__standin/app-bridge.js`,
   },
 });
 

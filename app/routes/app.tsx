@@ -15,14 +15,21 @@ export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
   const locale = localeFrom(new URL(request.url).searchParams.get("locale"));
-  return json({ apiKey: process.env.SHOPIFY_API_KEY || "", locale });
+  // APP_BRIDGE_URL is the Shopify library's override of App Bridge's script URL (unset in production:
+  // Shopify's CDN); the offline demo points it at the stand-in's substitute.
+  return json({ apiKey: process.env.SHOPIFY_API_KEY || "", locale, appBridgeUrl: process.env.APP_BRIDGE_URL || undefined });
 };
 
 export default function App() {
-  const { apiKey, locale } = useLoaderData<typeof loader>();
+  const { apiKey, locale, appBridgeUrl } = useLoaderData<typeof loader>();
   const t = translator(locale);
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey} i18n={locale === "de" ? polarisDe : polarisEn}>
+    <AppProvider
+      isEmbeddedApp
+      apiKey={apiKey}
+      i18n={locale === "de" ? polarisDe : polarisEn}
+      {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}
+    >
       <NavMenu>
         <Link to="/app" rel="home">
           {t("nav.home")}

@@ -40,3 +40,23 @@ describe("admin home in Chromium", () => {
     await page.close();
   });
 });
+
+describe("App Bridge stand-in", () => {
+  it("brings a page opened without a session token back with one, as Shopify's bounce page does", async () => {
+    const page = await browser.newPage({ userAgent: BROWSER_USER_AGENT });
+    const url = new URL(t.adminUrl());
+    url.searchParams.delete("id_token");
+    await page.goto(url.toString(), { waitUntil: "domcontentloaded" });
+    await page.locator("#figure-customers").waitFor({ timeout: 20_000 });
+    expect(new URL(page.url()).searchParams.get("id_token")).toBeTruthy();
+    // The app's own fetches carry a fresh session token.
+    const data = await page.evaluate(async () => {
+      const res = await fetch("/app?index&_data=routes%2Fapp._index");
+      return { status: res.status, body: await res.text(), redirect: res.headers.get("x-remix-redirect") };
+    });
+    expect(data.redirect).toBeNull();
+    expect(data.status).toBe(200);
+    expect(data.body).toContain('"customerCount"');
+    await page.close();
+  });
+});

@@ -25,6 +25,7 @@ import {
   createEmptyState, ensureShop, findCustomer, findOrder, importSeed as importSeedIntoState, insertSorted, ordersOfCustomer, touch,
   type ShopState, type StandinCustomer, type StandinOrder, type StandinRefund, type StandinState,
 } from "./state";
+import { appBridgeShim } from "./app-bridge-shim";
 import { readWebhookSubscriptions, type WebhookSubscription } from "./toml";
 import { prepareWebhooks, sendPrepared, shuffle, type PreparedWebhook, type PrepareOptions, type WebhookDelivery } from "./webhooks";
 
@@ -445,7 +446,11 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
         if (typeof body.url !== "string") return send(res, 400, { error: "url is required" });
         api.setAppUrl(body.url);
         return send(res, 200, { appUrl });
-      case "POST /tokens/admin": return send(res, 200, { token: api.mintAdminIdToken({ shop: shopName, userId: body.userId, expiresInSeconds: body.expiresInSeconds }) });
+      case "POST /tokens/admin":
+        // Readable cross-origin: the App Bridge shim asks for tokens from the app's pages.
+        return send(res, 200, { token: api.mintAdminIdToken({ shop: shopName, userId: body.userId, expiresInSeconds: body.expiresInSeconds }) }, { "Access-Control-Allow-Origin": "*" });
+      case "GET /app-bridge.js":
+        return send(res, 200, appBridgeShim(origin), { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-store" });
       case "POST /tokens/checkout": return send(res, 200, { token: api.mintCheckoutToken({ shop: shopName, customerGid: body.customerGid ?? null, expiresInSeconds: body.expiresInSeconds }) });
       case "POST /tokens/customer-account":
         if (!body.customerGid) return send(res, 400, { error: "customerGid is required" });

@@ -55,6 +55,7 @@ export async function startTreue(opts: {
         SCOPES: TEST_SCOPES,
         DATABASE_URL: database.url,
         SHOPIFY_SHOP_ORIGIN: standin.url,
+        APP_BRIDGE_URL: `${standin.url}/__standin/app-bridge.js`,
         ...opts.appEnv,
       },
     });
