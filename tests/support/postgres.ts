@@ -2,7 +2,8 @@
 // database per test file copied from it (CREATE DATABASE … TEMPLATE is much faster than migrating).
 import crypto from "node:crypto";
 import pg from "pg";
-import { readMigrations } from "../../app/db/migrate.server";
+import { migrate, readMigrations } from "../../app/db/migrate.server";
+import { databaseTarget, openDatabase } from "../../app/db/connection.server";
 
 export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 
@@ -61,4 +62,30 @@ export async function createTestDatabase(template = templateDatabaseName()): Pro
     url: databaseUrl(name),
     drop: () => withAdminClient(async (c) => void (await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))),
   };
+}
+
+/** Creates the migrated template database for the current migrations unless it exists. */
+export async function ensureTemplateDatabase(): Promise<string> {
+  const template = templateDatabaseName();
+  const exists = await withAdminClient(
+    async (c) => (await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [template])).rowCount === 1,
+  );
+  if (exists) return template;
+  const building = `${template}_building_${process.pid}`;
+  await withAdminClient((c) => c.query(`CREATE DATABASE "${building}"`));
+  const db = await openDatabase(databaseTarget(databaseUrl(building)));
+  try {
+    await migrate(db.sql);
+  } finally {
+    await db.close();
+  }
+  await withAdminClient(async (c) => {
+    try {
+      await c.query(`ALTER DATABASE "${building}" RENAME TO "${template}"`);
+    } catch {
+      // another run made it first
+      await c.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
+    }
+  });
+  return template;
 }

@@ -5,7 +5,7 @@ import type { StandinState } from "../shopify-standin/state";
 import { databaseTarget, openDatabase, type Database } from "../../app/db/connection.server";
 import { startAppProcess, BROWSER_USER_AGENT, type AppProcess } from "../../scripts/demo/app-process";
 import { installDemoShop } from "../../scripts/demo/install-demo-shop";
-import { createTestDatabase, type TestDatabase } from "./postgres";
+import { createTestDatabase, ensureTemplateDatabase, type TestDatabase } from "./postgres";
 
 export const TEST_SHOP = "treue-test.myshopify.com";
 export const TEST_API_KEY = "treue-test-api-key";
@@ -28,7 +28,7 @@ export async function startTreue(opts: {
   state?: StandinState;
   appEnv?: Record<string, string>;
 } = {}): Promise<TreueHarness> {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase(await ensureTemplateDatabase());
   const standin = await startShopifyStandin({
     shop: TEST_SHOP,
     apiKey: TEST_API_KEY,
