@@ -9,11 +9,24 @@ import prisma from "./db.server";
 import { env } from "./env.server";
 import { sendShopRequestsTo } from "./shop-origin.server";
 import { recordInstallation } from "./services/shops.server";
+import { startHistoryImportOnInstall } from "./services/history-import.server";
+import { CachedSessionStorage } from "./services/session-cache.server";
 
 const config = env();
 sendShopRequestsTo(config.SHOPIFY_SHOP_ORIGIN);
 
 export const API_VERSION = ApiVersion.October26;
+
+declare global {
+  // eslint-disable-next-line no-var
+  var treueSessionStorage: CachedSessionStorage | undefined;
+}
+
+/** The app's session storage (PostgreSQL), with a short cache for webhook bursts. */
+export function cachedSessions(): CachedSessionStorage {
+  globalThis.treueSessionStorage ??= new CachedSessionStorage(new PrismaSessionStorage(prisma));
+  return globalThis.treueSessionStorage;
+}
 
 const shopify = shopifyApp({
   apiKey: config.SHOPIFY_API_KEY,
@@ -22,7 +35,7 @@ const shopify = shopifyApp({
   scopes: config.SCOPES?.split(",").map((s) => s.trim()).filter(Boolean),
   appUrl: config.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(prisma),
+  sessionStorage: cachedSessions(),
   distribution: AppDistribution.AppStore,
   future: {
     unstable_newEmbeddedAuthStrategy: true,
@@ -30,6 +43,7 @@ const shopify = shopifyApp({
   hooks: {
     afterAuth: async ({ session, admin }) => {
       await recordInstallation(prisma, admin.graphql, session.shop);
+      void startHistoryImportOnInstall(prisma, admin.graphql, session.shop).catch((e) => console.error("[treue] history import:", e));
     },
   },
   ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),

@@ -3,13 +3,15 @@
 import prisma from "./db.server";
 import { env } from "./env.server";
 import { authenticate } from "./shopify.server";
-import { recordWebhook } from "./services/webhook-inbox.server";
+import { WebhookInbox } from "./services/webhook-inbox.server";
 import { WebhookWorker } from "./services/webhook-worker.server";
 import { webhookHandlers } from "./services/webhook-handlers.server";
 
 declare global {
   // eslint-disable-next-line no-var
   var treueWebhookWorker: WebhookWorker | undefined;
+  // eslint-disable-next-line no-var
+  var treueWebhookInbox: WebhookInbox | undefined;
 }
 
 export function webhookWorker(): WebhookWorker {
@@ -31,7 +33,8 @@ function logWorkerError(error: unknown) {
 
 export async function receiveWebhook(request: Request): Promise<Response> {
   const { shop, topic, webhookId, eventId, apiVersion, triggeredAt, payload } = await authenticate.webhook(request);
-  await recordWebhook(prisma, {
+  globalThis.treueWebhookInbox ??= new WebhookInbox(prisma);
+  await globalThis.treueWebhookInbox.record({
     shop,
     topic: String(topic),
     webhookId,

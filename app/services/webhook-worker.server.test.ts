@@ -93,3 +93,27 @@ describe("WebhookWorker", () => {
     expect(retryDelayMs(30)).toBe(600_000);
   });
 });
+
+describe("WebhookInbox group commit", () => {
+  it("writes a burst of concurrent deliveries, each once, and tells duplicates apart", async () => {
+    const { WebhookInbox } = await import("./webhook-inbox.server");
+    const inbox = new WebhookInbox(db.prisma, 7);
+    const deliveries = Array.from({ length: 40 }, (_, i) => webhook(`burst-${i % 25}`));
+    const results = await Promise.all(deliveries.map((d) => inbox.record(d)));
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(25);
+    expect(await db.prisma.webhookEvent.count({ where: { eventId: { startsWith: "burst-" } } })).toBe(25);
+    const again = await inbox.record(webhook("burst-3"));
+    expect(again.duplicate).toBe(true);
+    const stored = await db.prisma.webhookEvent.findFirstOrThrow({ where: { eventId: "burst-3" } });
+    expect(stored.payload).toEqual({ name: "Shop burst-3" });
+    expect(stored.triggeredAt?.toISOString()).toBe("2026-11-20T10:00:00.000Z");
+  });
+
+  it("fails every delivery of a batch that could not be written, so none is acknowledged", async () => {
+    const { WebhookInbox } = await import("./webhook-inbox.server");
+    const inbox = new WebhookInbox(db.prisma);
+    const bad = { ...webhook("bad-shop"), shop: null as unknown as string };
+    await expect(inbox.record(bad)).rejects.toThrow();
+    expect(await db.prisma.webhookEvent.count({ where: { eventId: "bad-shop" } })).toBe(0);
+  });
+});

@@ -1,0 +1,48 @@
+// Remembers loaded sessions for a few seconds. The Shopify library loads the shop's offline session
+// for every webhook it verifies; under a burst that is one database query per delivery for the same
+// row. Writes and deletes through this storage drop the entry at once; sessions removed elsewhere
+// (the uninstall handler) are forgotten via forgetShop or after the TTL, and a stale token can only
+// make an Admin call fail with 401, which the library already handles.
+import type { Session } from "@shopify/shopify-api";
+import type { SessionStorage } from "@shopify/shopify-app-session-storage";
+
+export class CachedSessionStorage implements SessionStorage {
+  private cache = new Map<string, { session: Session | undefined; until: number }>();
+
+  constructor(
+    private readonly storage: SessionStorage,
+    private readonly ttlMs = 5_000,
+    private readonly now = () => Date.now(),
+  ) {}
+
+  async loadSession(id: string): Promise<Session | undefined> {
+    const hit = this.cache.get(id);
+    if (hit && hit.until > this.now()) return hit.session;
+    const session = await this.storage.loadSession(id);
+    this.cache.set(id, { session, until: this.now() + this.ttlMs });
+    return session;
+  }
+
+  async storeSession(session: Session): Promise<boolean> {
+    this.cache.delete(session.id);
+    return this.storage.storeSession(session);
+  }
+
+  async deleteSession(id: string): Promise<boolean> {
+    this.cache.delete(id);
+    return this.storage.deleteSession(id);
+  }
+
+  async deleteSessions(ids: string[]): Promise<boolean> {
+    for (const id of ids) this.cache.delete(id);
+    return this.storage.deleteSessions(ids);
+  }
+
+  findSessionsByShop(shop: string): Promise<Session[]> {
+    return this.storage.findSessionsByShop(shop);
+  }
+
+  forgetShop(shop: string) {
+    for (const [id, entry] of this.cache) if (id.includes(shop) || entry.session?.shop === shop) this.cache.delete(id);
+  }
+}
