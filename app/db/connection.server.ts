@@ -40,44 +40,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  if (target.kind === "postgres") {
-    const pool = new pg.Pool({ connectionString: target.url, max: 10 });
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-    const sql: SqlRunner = {
-      async exec(text) {
-        await pool.query(text);
-      },
-      async query(text, params) {
-        return (await pool.query(text, params as unknown[])).rows;
-      },
-      async close() {},
-    };
-    return {
-      target,
-      prisma,
-      sql,
-      async close() {
-        await prisma.$disconnect();
-        await pool.end().catch(() => {});
-      },
-    };
-  }
-  if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
-  const pglite = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
-  await pglite.waitReady;
-  // pglite-prisma-adapter is typed against an older @prisma/driver-adapter-utils than Prisma 6.19's;
-  // the runtime contract is the same (exercised by every test on embedded PostgreSQL).
-  const adapter = new PrismaPGlite(pglite) as unknown as ConstructorParameters<typeof PrismaClient>[0] extends infer O
-    ? O extends { adapter?: infer A } ? NonNullable<A> : never
-    : never;
-  const prisma = new PrismaClient({ adapter });
+function database(
+  target: DatabaseTarget,
+  prisma: PrismaClient,
+  driver: { exec(sql: string): Promise<unknown>; rows(sql: string, params?: unknown[]): Promise<unknown[]>; end(): Promise<void> },
+): Database {
   const sql: SqlRunner = {
     async exec(text) {
-      await pglite.exec(text);
+      await driver.exec(text);
     },
     async query(text, params) {
-      return (await pglite.query(text, params as unknown[])).rows as never;
+      return (await driver.rows(text, params)) as never;
     },
     async close() {},
   };
@@ -87,7 +60,33 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     sql,
     async close() {
       await prisma.$disconnect();
-      if (!pglite.closed) await pglite.close();
+      await driver.end();
     },
   };
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.kind === "postgres") {
+    const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+    return database(target, new PrismaClient({ adapter: new PrismaPg(pool) }), {
+      exec: (text) => pool.query(text),
+      rows: async (text, params) => (await pool.query(text, params)).rows,
+      end: () => pool.end().catch(() => {}),
+    });
+  }
+  if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
+  const pglite = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+  await pglite.waitReady;
+  // pglite-prisma-adapter is typed against an older @prisma/driver-adapter-utils than Prisma 6.19's;
+  // the runtime contract is the same (exercised by every test on embedded PostgreSQL).
+  const adapter = new PrismaPGlite(pglite) as unknown as ConstructorParameters<typeof PrismaClient>[0] extends infer O
+    ? O extends { adapter?: infer A } ? NonNullable<A> : never
+    : never;
+  return database(target, new PrismaClient({ adapter }), {
+    exec: (text) => pglite.exec(text),
+    rows: async (text, params) => (await pglite.query(text, params)).rows,
+    end: async () => {
+      if (!pglite.closed) await pglite.close();
+    },
+  });
 }
