@@ -1,10 +1,11 @@
 /// <reference types="@shopify/ui-extensions/purchase.checkout.reductions.render-after" />
 import { getExtension } from "@shopify/ui-extensions-tester";
-import type { Customer, SubscribableSignalLike } from "@shopify/ui-extensions/checkout";
+import type { Customer } from "@shopify/ui-extensions/checkout";
 import { render } from "preact";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import de from "../locales/de.json";
 import en from "../locales/en.default.json";
+import { appServer, customer, defineOnMock, loyaltyBody, signal, translatorFor } from "./test-support";
 
 // config.ts reads process.env.APP_URL once, when Checkout.tsx is first imported by render().
 // (In real bundles the Shopify CLI's esbuild replaces it with a string literal.)
@@ -12,53 +13,12 @@ vi.stubEnv("APP_URL", "https://treue.test/");
 
 const extension = getExtension("purchase.checkout.reductions.render-after");
 
-function signal<T>(value: T): SubscribableSignalLike<T> {
-  return { value, current: value, subscribe: () => () => {}, destroy: async () => {} };
-}
-
-function customer(id: string): Customer {
-  return {
-    id,
-    image: { url: "" },
-    acceptsMarketing: false,
-    acceptsEmailMarketing: false,
-    acceptsSmsMarketing: false,
-  } as Customer;
-}
-
-/** A real translate() over our locale files (the tester's default just echoes keys). */
-function translatorFor(locale: string, messages: Record<string, unknown>) {
-  const plural = new Intl.PluralRules(locale);
-  return (key: string, options: Record<string, unknown> = {}): string => {
-    let entry: unknown = key.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], messages);
-    if (entry && typeof entry === "object" && typeof options.count === "number") {
-      const forms = entry as Record<string, string>;
-      entry = forms[plural.select(options.count)] ?? forms.other;
-    }
-    if (typeof entry !== "string") throw new Error(`missing translation ${locale}:${key}`);
-    return entry.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(options[name]));
-  };
-}
-
 function useLocale(locale: "en" | "de") {
-  const messages = locale === "de" ? de : en;
-  extension.shopify.i18n.translate = translatorFor(locale, messages) as typeof extension.shopify.i18n.translate;
+  extension.shopify.i18n.translate = translatorFor(locale, locale === "de" ? de : en) as typeof extension.shopify.i18n.translate;
 }
 
-type BuyerIdentity = NonNullable<typeof extension.shopify.buyerIdentity>;
-
-/**
- * The tester's mock has no `buyerIdentity` (it is optional: only present with protected
- * customer data access) and its proxy throws on reading or assigning unknown properties,
- * so define it on the mock object directly (the proxy has no defineProperty trap).
- */
-function setBuyerIdentity(identity: Partial<BuyerIdentity> | undefined) {
-  Object.defineProperty(extension.shopify, "buyerIdentity", {
-    value: identity,
-    writable: true,
-    configurable: true,
-    enumerable: true,
-  });
+function setBuyerIdentity(identity: object | undefined) {
+  defineOnMock(extension.shopify, "buyerIdentity", identity);
 }
 
 function logIn(id = "gid://shopify/Customer/42") {
@@ -70,11 +30,21 @@ function logIn(id = "gid://shopify/Customer/42") {
   });
 }
 
-const banner = () => document.body.querySelector("s-banner");
+const text = () => document.body.textContent ?? "";
+const banners = () => [...document.body.querySelectorAll("s-banner")];
+const redeemButtons = () => [...document.body.querySelectorAll("s-button")];
+const click = (el: { dispatchEvent(event: Event): boolean }) => el.dispatchEvent(new Event("click"));
+
+const created = (code = "TREUE-7KQ2M9") => () => Response.json({ code, pointsSpent: 500, balance: 120 }, { status: 201 });
+
+let applyDiscountCodeChange: ReturnType<typeof vi.fn>;
 
 beforeEach(() => {
   extension.setUp();
   extension.shopify.sessionToken.get = vi.fn(async () => "session-token-for-42");
+  applyDiscountCodeChange = vi.fn(async () => ({ type: "success" as const }));
+  extension.shopify.applyDiscountCodeChange = applyDiscountCodeChange as typeof extension.shopify.applyDiscountCodeChange;
+  vi.spyOn(console, "warn").mockImplementation(() => {});
   useLocale("en");
 });
 
@@ -86,83 +56,194 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe("Treue checkout extension (purchase.checkout.reductions.render-after)", () => {
-  test("a logged-in buyer sees their points balance, fetched with a session token", async () => {
+describe("checkout: balance and rewards (purchase.checkout.reductions.render-after)", () => {
+  test("a logged-in buyer sees the balance and the rewards they can afford, fetched with a session token", async () => {
     logIn();
-    const fetchMock = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) =>
-      Response.json({ balance: 1234, tier: "gold" }),
-    );
-    extension.fetch = fetchMock as typeof fetch;
+    const app = appServer({ "GET /api/loyalty": () => Response.json(loyaltyBody) });
+    extension.fetch = app.fetch;
 
     await extension.render();
 
-    await vi.waitFor(() => expect(banner()?.textContent).toBe("You have 1234 points"));
-    expect(banner()?.getAttribute("heading")).toBe("Treue rewards");
-    expect(banner()?.getAttribute("tone")).toBe("success");
-    expect(fetchMock).toHaveBeenCalledTimes(1);
-    const [url, init] = fetchMock.mock.calls[0]!;
-    expect(String(url)).toBe("https://treue.test/api/loyalty");
-    expect(new Headers(init?.headers).get("Authorization")).toBe("Bearer session-token-for-42");
-    expect(extension.shopify.sessionToken.get).toHaveBeenCalled();
+    await vi.waitFor(() => expect(banners()[0]?.textContent).toBe("You have 620 points"));
+    expect(banners()[0]?.getAttribute("heading")).toBe("Treue rewards");
+    expect(text()).toContain("€5.00 off for 500 points");
+    expect(text()).toContain("Free shipping for 300 points");
+    expect(text()).not.toContain("€20.00 off"); // not affordable
+    expect(redeemButtons()).toHaveLength(2);
+    expect(app.calls).toHaveLength(1);
+    expect(app.calls[0]!.url).toBe("https://treue.test/api/loyalty");
+    expect(new Headers(app.calls[0]!.init?.headers).get("Authorization")).toBe("Bearer session-token-for-42");
   });
 
   test("German buyers read 'Sie haben … Punkte', with the singular for one point", async () => {
     logIn();
     useLocale("de");
-    extension.fetch = vi.fn(async () => Response.json({ balance: 250 })) as typeof fetch;
+    extension.fetch = appServer({ "GET /api/loyalty": () => Response.json({ balance: 250 }) }).fetch;
     await extension.render();
-    await vi.waitFor(() => expect(banner()?.textContent).toBe("Sie haben 250 Punkte"));
+    await vi.waitFor(() => expect(banners()[0]?.textContent).toBe("Sie haben 250 Punkte"));
 
     render(null, document.body);
-    extension.fetch = vi.fn(async () => Response.json({ balance: 1 })) as typeof fetch;
+    extension.fetch = appServer({ "GET /api/loyalty": () => Response.json({ balance: 1 }) }).fetch;
     await extension.render();
-    await vi.waitFor(() => expect(banner()?.textContent).toBe("Sie haben 1 Punkt"));
+    await vi.waitFor(() => expect(banners()[0]?.textContent).toBe("Sie haben 1 Punkt"));
   });
 
-  test("a guest is invited to log in and no request is made", async () => {
-    // No buyer identity at all, as when the app lacks protected customer data access.
-    setBuyerIdentity(undefined);
-    const fetchMock = vi.fn(async () => Response.json({ balance: 1 }));
-    extension.fetch = fetchMock as typeof fetch;
-
+  test("with no affordable reward the buyer learns how many points the cheapest one needs", async () => {
+    logIn();
+    extension.fetch = appServer({ "GET /api/loyalty": () => Response.json({ ...loyaltyBody, balance: 100, rewards: loyaltyBody.rewards.map((r) => ({ ...r, affordable: false })) }) }).fetch;
     await extension.render();
+    await vi.waitFor(() => expect(text()).toContain("Rewards start at 300 points."));
+    expect(redeemButtons()).toHaveLength(0);
+  });
 
-    expect(banner()?.textContent).toBe(en.guest);
-    expect(banner()?.getAttribute("tone")).toBe("info");
-    expect(fetchMock).not.toHaveBeenCalled();
-    expect(extension.shopify.sessionToken.get).not.toHaveBeenCalled();
+  test("no redeem buttons where checkout does not allow discount code changes", async () => {
+    logIn();
+    extension.shopify.instructions = signal({ ...extension.shopify.instructions.value, discounts: { canUpdateDiscountCodes: false } }) as typeof extension.shopify.instructions;
+    extension.fetch = appServer({ "GET /api/loyalty": () => Response.json(loyaltyBody) }).fetch;
+    await extension.render();
+    await vi.waitFor(() => expect(banners()[0]?.textContent).toBe("You have 620 points"));
+    expect(redeemButtons()).toHaveLength(0);
+  });
+});
 
-    // Same for an identity whose customer is empty (buyer not logged in).
+describe("checkout: redeeming a reward", () => {
+  async function renderWithRewards(redemption: (init: RequestInit | undefined) => Response | Promise<Response>) {
+    logIn();
+    const app = appServer({ "GET /api/loyalty": () => Response.json(loyaltyBody), "POST /api/loyalty/redemptions": redemption });
+    extension.fetch = app.fetch;
+    await extension.render();
+    await vi.waitFor(() => expect(redeemButtons()).toHaveLength(2));
+    return app;
+  }
+  const posts = (app: ReturnType<typeof appServer>) => app.calls.filter((c) => c.method === "POST");
+
+  test("GIVEN 620 points WHEN the buyer taps Redeem on €5.00 off THEN the app issues a code and checkout applies it", async () => {
+    const app = await renderWithRewards(created());
+
+    click(redeemButtons()[0]!);
+
+    await vi.waitFor(() => expect(text()).toContain("Done: TREUE-7KQ2M9 is applied to this order for 500 points."));
+    const [post] = posts(app);
+    expect(post!.url).toBe("https://treue.test/api/loyalty/redemptions");
+    expect(new Headers(post!.init?.headers).get("Authorization")).toBe("Bearer session-token-for-42");
+    const body = JSON.parse(String(post!.init?.body));
+    expect(body.rewardId).toBe("reward-5-off");
+    expect(body.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
+    expect(applyDiscountCodeChange).toHaveBeenCalledWith({ type: "addDiscountCode", code: "TREUE-7KQ2M9" });
+    // The new balance comes from the app's answer; €5.00 off (500) is no longer affordable.
+    expect(banners()[0]?.textContent).toBe("You have 120 points");
+    expect(redeemButtons()).toHaveLength(0);
+  });
+
+  test("409 INSUFFICIENT_POINTS shows a message and applies nothing", async () => {
+    await renderWithRewards(() => Response.json({ error: { code: "INSUFFICIENT_POINTS", message: "Balance 120 < 500" } }, { status: 409 }));
+    click(redeemButtons()[0]!);
+    await vi.waitFor(() => expect(text()).toContain(en.insufficient));
+    expect(applyDiscountCodeChange).not.toHaveBeenCalled();
+  });
+
+  test("checkout rejecting the code tells the buyer the code, so the spent points are not lost", async () => {
+    applyDiscountCodeChange.mockResolvedValue({ type: "error", message: "Discount code not applicable" });
+    await renderWithRewards(created("TREUE-REJECT"));
+    click(redeemButtons()[0]!);
+    await vi.waitFor(() => expect(text()).toContain("checkout did not accept the code TREUE-REJECT"));
+    expect(document.body.querySelector("s-banner[tone=warning]")).not.toBeNull();
+  });
+
+  test("a network failure shows an offline message, and the retry reuses the same idempotency key", async () => {
+    let attempts = 0;
+    const app = await renderWithRewards(() => {
+      attempts += 1;
+      if (attempts === 1) throw new TypeError("Failed to fetch");
+      return created()();
+    });
+
+    click(redeemButtons()[0]!);
+    await vi.waitFor(() => expect(text()).toContain(en.offline));
+    expect(applyDiscountCodeChange).not.toHaveBeenCalled();
+
+    click(redeemButtons()[0]!);
+    await vi.waitFor(() => expect(applyDiscountCodeChange).toHaveBeenCalledTimes(1));
+    const keys = posts(app).map((c) => JSON.parse(String(c.init?.body)).idempotencyKey);
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+  });
+
+  test("after a definite answer the next tap is a new redemption with a new key", async () => {
+    const app = await renderWithRewards(() => Response.json({ error: { code: "INSUFFICIENT_POINTS", message: "" } }, { status: 409 }));
+    click(redeemButtons()[1]!);
+    await vi.waitFor(() => expect(text()).toContain(en.insufficient));
+    click(redeemButtons()[1]!);
+    await vi.waitFor(() => expect(posts(app)).toHaveLength(2));
+    const [a, b] = posts(app).map((c) => JSON.parse(String(c.init?.body)).idempotencyKey);
+    expect(a).not.toBe(b);
+  });
+
+  test("401 asks the buyer to reload; a 500 says nothing was deducted", async () => {
+    await renderWithRewards(() => new Response("", { status: 401 }));
+    click(redeemButtons()[0]!);
+    await vi.waitFor(() => expect(text()).toContain(en.sessionExpired));
+
     render(null, document.body);
-    setBuyerIdentity({ customer: signal<Customer | undefined>(undefined) });
-    await extension.render();
-    expect(banner()?.textContent).toBe(en.guest);
-    expect(fetchMock).not.toHaveBeenCalled();
+    await renderWithRewards(() => new Response("", { status: 500 }));
+    click(redeemButtons()[0]!);
+    await vi.waitFor(() => expect(text()).toContain(en.redeemFailed));
+    expect(applyDiscountCodeChange).not.toHaveBeenCalled();
   });
+});
 
+describe("checkout: failures loading the balance never block checkout", () => {
   test("network failure shows a non-blocking notice instead of a balance", async () => {
     logIn();
-    vi.spyOn(console, "warn").mockImplementation(() => {});
     extension.fetch = vi.fn(async () => {
       throw new TypeError("Failed to fetch");
     }) as typeof fetch;
-
     await extension.render();
-
-    await vi.waitFor(() => expect(banner()?.textContent).toBe(en.unavailable));
-    expect(banner()?.getAttribute("tone")).toBe("warning");
+    await vi.waitFor(() => expect(banners()[0]?.textContent).toBe(en.unavailable));
+    expect(banners()[0]?.getAttribute("tone")).toBe("warning");
   });
 
-  test("an error status or a malformed body is treated like a network failure", async () => {
+  test("401 asks for a reload; a malformed body is treated like a network failure", async () => {
     logIn();
-    vi.spyOn(console, "warn").mockImplementation(() => {});
     extension.fetch = vi.fn(async () => new Response("nope", { status: 401 })) as typeof fetch;
     await extension.render();
-    await vi.waitFor(() => expect(banner()?.textContent).toBe(en.unavailable));
+    await vi.waitFor(() => expect(banners()[0]?.textContent).toBe(en.sessionExpired));
 
     render(null, document.body);
     extension.fetch = vi.fn(async () => Response.json({ balance: "lots" })) as typeof fetch;
     await extension.render();
-    await vi.waitFor(() => expect(banner()?.textContent).toBe(en.unavailable));
+    await vi.waitFor(() => expect(banners()[0]?.textContent).toBe(en.unavailable));
+  });
+});
+
+describe("checkout: guests", () => {
+  test("a guest sees what this order would earn and is invited to log in", async () => {
+    setBuyerIdentity(undefined);
+    extension.shopify.cost.subtotalAmount = signal({ amount: 57.9, currencyCode: "EUR" }) as typeof extension.shopify.cost.subtotalAmount;
+    const app = appServer({ "GET /api/loyalty": () => Response.json({ customerId: null, balance: 0, rewards: [], referral: null, earnRate: loyaltyBody.earnRate }) });
+    extension.fetch = app.fetch;
+
+    await extension.render();
+
+    await vi.waitFor(() => expect(text()).toContain("This order would earn you 57 points."));
+    expect(text()).toContain(en.guest);
+    expect(banners()[0]?.getAttribute("tone")).toBe("info");
+    expect(redeemButtons()).toHaveLength(0);
+  });
+
+  test("a guest still gets the invitation when the app can't be reached or the currency differs", async () => {
+    setBuyerIdentity({ customer: signal<Customer | undefined>(undefined) });
+    extension.fetch = vi.fn(async () => {
+      throw new TypeError("Failed to fetch");
+    }) as typeof fetch;
+    await extension.render();
+    await vi.waitFor(() => expect(text()).toBe(en.guest));
+
+    render(null, document.body);
+    extension.shopify.cost.subtotalAmount = signal({ amount: 57.9, currencyCode: "USD" }) as typeof extension.shopify.cost.subtotalAmount;
+    extension.fetch = appServer({ "GET /api/loyalty": () => Response.json({ customerId: null, balance: 0, earnRate: loyaltyBody.earnRate }) }).fetch;
+    await extension.render();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(text()).toBe(en.guest);
   });
 });

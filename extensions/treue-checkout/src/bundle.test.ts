@@ -41,7 +41,7 @@ test.skipIf(!built)("the built bundle registers for its target and renders the b
 
   new Function(code)();
 
-  expect(registered.map((r) => r.target)).toEqual(["purchase.checkout.reductions.render-after"]);
+  expect(registered.map((r) => r.target)).toEqual(["purchase.checkout.reductions.render-after", "purchase.thank-you.block.render"]);
   await registered[0]!.callback();
   await vi.waitFor(() => expect(document.body.querySelector("s-banner")?.textContent).toBe("You have 42 points"));
   expect(String(fetchMock.mock.calls[0]![0])).toBe(`${appUrl}/api/loyalty`);

@@ -37,8 +37,11 @@ function readAppUrl(): string {
 /** Origin of the Treue app, or "" when the bundle was built without APP_URL. */
 export const APP_URL: string = readAppUrl();
 
-/** GET: the logged-in buyer's loyalty state, authorised by a checkout session token. */
+/** GET: the buyer's loyalty state, authorised by a checkout session token. */
 export const LOYALTY_PATH = "/api/loyalty";
+
+/** POST: spend points on a reward; answers with a single-use discount code. */
+export const REDEMPTIONS_PATH = "/api/loyalty/redemptions";
 
 /** How long the extension waits for the app before showing the "unavailable" notice. */
 export const REQUEST_TIMEOUT_MS = 8000;

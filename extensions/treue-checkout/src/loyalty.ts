@@ -1,59 +1,174 @@
-import { APP_URL, LOYALTY_PATH, REQUEST_TIMEOUT_MS } from "./config";
+import { APP_URL, LOYALTY_PATH, REDEMPTIONS_PATH, REQUEST_TIMEOUT_MS } from "./config";
 
-/**
- * What GET {APP_URL}/api/loyalty answers for the buyer in the session token (`sub` claim).
- * Only `balance` is used so far; extra fields are ignored.
- */
-export interface LoyaltyState {
-  /** Redeemable points, a non-negative integer. */
-  balance: number;
+/** One reward from the shop's catalog, as GET /api/loyalty lists it for this buyer. */
+export interface Reward {
+  id: string;
+  title: string;
+  pointsCost: number;
+  affordable: boolean;
+  kind: string;
 }
+
+/** "points per perMinor minor units of currency", e.g. {points: 1, perMinor: 100, currency: "EUR"} = 1 point per €1. */
+export interface EarnRate {
+  points: number;
+  perMinor: number;
+  currency: string;
+}
+
+/** What GET {APP_URL}/api/loyalty answers (contract in ../README.md). Unknown fields are ignored. */
+export interface LoyaltyState {
+  customerId: string | null;
+  balance: number;
+  pending: number;
+  lifetimeEarned: number;
+  tier: string | null;
+  rewards: Reward[];
+  referral: { code: string; url: string } | null;
+  earnRate: EarnRate | null;
+  /** Only with ?orderId=…: points this order earns; "pending" until the order is paid. */
+  order: { pointsEarned: number; status: string } | null;
+}
+
+/** Why the app could not be asked: each reason has its own message for the buyer. */
+export type Failure = "offline" | "unauthorized" | "unavailable";
 
 export class LoyaltyUnavailableError extends Error {
   override name = "LoyaltyUnavailableError";
+  constructor(
+    message: string,
+    readonly reason: Failure = "unavailable",
+  ) {
+    super(message);
+  }
 }
 
-/**
- * Fetches the buyer's loyalty state from the Treue app.
- * Any failure (no APP_URL in the build, network error, timeout, non-2xx, bad JSON)
- * becomes a LoyaltyUnavailableError so the UI can show one non-blocking notice.
- */
-export async function fetchLoyaltyState(sessionToken: string, signal?: AbortSignal): Promise<LoyaltyState> {
+async function callApp(path: string, sessionToken: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
   if (!APP_URL) throw new LoyaltyUnavailableError("APP_URL was not set when the extension was built");
-
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
   const onAbort = () => controller.abort();
   signal?.addEventListener("abort", onAbort);
   try {
-    let response: Response;
-    try {
-      response = await fetch(`${APP_URL}${LOYALTY_PATH}`, {
-        method: "GET",
-        headers: { Authorization: `Bearer ${sessionToken}`, Accept: "application/json" },
-        signal: controller.signal,
-      });
-    } catch (error) {
-      throw new LoyaltyUnavailableError(`request failed: ${String(error)}`);
-    }
-    if (!response.ok) throw new LoyaltyUnavailableError(`HTTP ${response.status}`);
-    let body: unknown;
-    try {
-      body = await response.json();
-    } catch {
-      throw new LoyaltyUnavailableError("response is not JSON");
-    }
-    return parseLoyaltyState(body);
+    const response = await fetch(`${APP_URL}${path}`, {
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), Authorization: `Bearer ${sessionToken}`, Accept: "application/json" },
+      signal: controller.signal,
+    });
+    if (response.status === 401) throw new LoyaltyUnavailableError("HTTP 401", "unauthorized");
+    return response;
+  } catch (error) {
+    if (error instanceof LoyaltyUnavailableError) throw error;
+    // fetch rejects only when no HTTP answer arrived (offline, DNS, CORS, our timeout).
+    throw new LoyaltyUnavailableError(`request failed: ${String(error)}`, "offline");
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
   }
 }
 
-export function parseLoyaltyState(body: unknown): LoyaltyState {
-  const balance = (body as { balance?: unknown } | null)?.balance;
-  if (typeof balance !== "number" || !Number.isSafeInteger(balance) || balance < 0) {
-    throw new LoyaltyUnavailableError("response has no valid balance");
+async function json(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    throw new LoyaltyUnavailableError("response is not JSON");
   }
-  return { balance };
+}
+
+/**
+ * The buyer's loyalty state. Any failure becomes a LoyaltyUnavailableError so the UI can show one
+ * non-blocking notice; nothing here may stop the buyer from completing checkout.
+ */
+export async function fetchLoyaltyState(sessionToken: string, signal?: AbortSignal, orderId?: string): Promise<LoyaltyState> {
+  const query = orderId ? `?orderId=${encodeURIComponent(orderId)}` : "";
+  const response = await callApp(LOYALTY_PATH + query, sessionToken, { method: "GET" }, signal);
+  if (!response.ok) throw new LoyaltyUnavailableError(`HTTP ${response.status}`);
+  return parseLoyaltyState(await json(response));
+}
+
+const isCount = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+const isText = (v: unknown): v is string => typeof v === "string" && v.length > 0;
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj | null => (v && typeof v === "object" ? (v as Obj) : null);
+
+export function parseLoyaltyState(body: unknown): LoyaltyState {
+  const b = obj(body) ?? {};
+  if (!isCount(b.balance)) throw new LoyaltyUnavailableError("response has no valid balance");
+  // A malformed reward is dropped rather than failing the whole block: the balance still helps.
+  const rewards = (Array.isArray(b.rewards) ? b.rewards : []).flatMap((raw): Reward[] => {
+    const r = obj(raw);
+    return r && isText(r.id) && isText(r.title) && isCount(r.pointsCost)
+      ? [{ id: r.id, title: r.title, pointsCost: r.pointsCost, affordable: r.affordable === true, kind: String(r.kind ?? "") }]
+      : [];
+  });
+  const ref = obj(b.referral);
+  const rate = obj(b.earnRate);
+  const order = obj(b.order);
+  return {
+    customerId: isText(b.customerId) ? b.customerId : null,
+    balance: b.balance,
+    pending: isCount(b.pending) ? b.pending : 0,
+    lifetimeEarned: isCount(b.lifetimeEarned) ? b.lifetimeEarned : 0,
+    tier: isText(b.tier) ? b.tier : null,
+    rewards,
+    referral: ref && isText(ref.code) && isText(ref.url) ? { code: ref.code, url: ref.url } : null,
+    earnRate:
+      rate && isCount(rate.points) && isCount(rate.perMinor) && rate.perMinor > 0 && isText(rate.currency)
+        ? { points: rate.points, perMinor: rate.perMinor, currency: rate.currency.toUpperCase() }
+        : null,
+    order: order && isCount(order.pointsEarned) ? { pointsEarned: order.pointsEarned, status: String(order.status ?? "") } : null,
+  };
+}
+
+export type Redemption =
+  | { type: "redeemed"; code: string; pointsSpent: number; balance: number }
+  | { type: "insufficient-points"; message: string }
+  | { type: "failed"; reason: Failure };
+
+/**
+ * Spends points on a reward. The same idempotencyKey must be sent again when the buyer retries after a
+ * network failure, so the app hands back the first code instead of charging twice.
+ */
+export async function redeemReward(sessionToken: string, rewardId: string, idempotencyKey: string): Promise<Redemption> {
+  let response: Response;
+  try {
+    response = await callApp(REDEMPTIONS_PATH, sessionToken, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ rewardId, idempotencyKey }),
+    });
+  } catch (error) {
+    return { type: "failed", reason: error instanceof LoyaltyUnavailableError ? error.reason : "unavailable" };
+  }
+  const body = obj(await json(response).catch(() => null)) ?? {};
+  if (response.status === 409) {
+    const error = obj(body.error);
+    if (error?.code === "INSUFFICIENT_POINTS") return { type: "insufficient-points", message: String(error.message ?? "") };
+  }
+  if (response.ok && isText(body.code) && isCount(body.pointsSpent) && isCount(body.balance)) {
+    return { type: "redeemed", code: body.code, pointsSpent: body.pointsSpent, balance: body.balance };
+  }
+  return { type: "failed", reason: "unavailable" };
+}
+
+/** A fresh key per tap; crypto.randomUUID needs a secure context, which the checkout worker has. */
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID();
+}
+
+// ISO 4217 exponents other than 2 (same list as app/domain/points/money.ts; extensions can't import app/).
+const ZERO_DIGIT = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF";
+const THREE_DIGIT = "BHD IQD JOD KWD LYD OMR TND";
+
+/**
+ * Points an order of this subtotal would earn, or null when the rate is for another currency.
+ * Checkout gives the subtotal as a decimal number, so it is rounded to minor units first.
+ */
+export function estimatePoints(subtotal: { amount: number; currencyCode: string }, rate: EarnRate | null): number | null {
+  if (!rate || subtotal.currencyCode.toUpperCase() !== rate.currency) return null;
+  const code = rate.currency;
+  const digits = ZERO_DIGIT.includes(code) ? 0 : THREE_DIGIT.includes(code) ? 3 : 2;
+  const minor = Math.round(subtotal.amount * 10 ** digits);
+  // Same rounding as the points engine (spendPointsFor): multiply first, floor once.
+  return minor > 0 ? Math.floor((minor * rate.points) / rate.perMinor) : 0;
 }

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { estimatePoints, parseLoyaltyState } from "./loyalty";
+
+describe("reading GET /api/loyalty", () => {
+  it("keeps well-formed fields, drops malformed rewards and defaults the optional ones", () => {
+    const state = parseLoyaltyState({
+      balance: 10,
+      rewards: [{ id: "a", title: "A", pointsCost: 5, affordable: true, kind: "percentage-off" }, { id: "b", title: "B", pointsCost: -1 }, null],
+      referral: { code: "X" },
+      earnRate: { points: 1, perMinor: 0, currency: "EUR" },
+    });
+    expect(state).toEqual({
+      customerId: null,
+      balance: 10,
+      pending: 0,
+      lifetimeEarned: 0,
+      tier: null,
+      rewards: [{ id: "a", title: "A", pointsCost: 5, affordable: true, kind: "percentage-off" }],
+      referral: null,
+      earnRate: null,
+      order: null,
+    });
+    expect(() => parseLoyaltyState({ balance: -1 })).toThrow();
+    expect(() => parseLoyaltyState(null)).toThrow();
+  });
+});
+
+describe("what a guest's order would earn", () => {
+  const rate = { points: 2, perMinor: 100, currency: "EUR" };
+  it("rounds like the points engine: multiply, then floor once", () => {
+    expect(estimatePoints({ amount: 57.9, currencyCode: "EUR" }, rate)).toBe(115);
+    expect(estimatePoints({ amount: 0.29, currencyCode: "eur" }, { ...rate, points: 1 })).toBe(0);
+    expect(estimatePoints({ amount: 1000, currencyCode: "JPY" }, { points: 1, perMinor: 100, currency: "JPY" })).toBe(10);
+  });
+  it("says nothing for another currency or no rate", () => {
+    expect(estimatePoints({ amount: 57.9, currencyCode: "USD" }, rate)).toBeNull();
+    expect(estimatePoints({ amount: 57.9, currencyCode: "EUR" }, null)).toBeNull();
+  });
+});
