@@ -1,0 +1,148 @@
+import { describe, expect, it } from "vitest";
+import { orderSnapshot } from "./builders";
+import { compareSnapshots, newerSnapshot, parseOrderWebhook } from "./order-snapshot";
+
+// Shaped like Shopify's documented REST order JSON (orders/updated after a partial refund), with fields the
+// engine does not read left in to show they are tolerated.
+function shopifyOrder(over: Record<string, unknown> = {}) {
+  return {
+    id: 5820982911946,
+    admin_graphql_api_id: "gid://shopify/Order/820982911946154508",
+    name: "#1001",
+    created_at: "2024-07-01T10:30:00+01:00",
+    updated_at: "2024-07-03T08:00:05+01:00",
+    cancelled_at: null,
+    cancel_reason: null,
+    currency: "EUR",
+    presentment_currency: "USD",
+    financial_status: "partially_refunded",
+    test: false,
+    subtotal_price: "79.90",
+    current_subtotal_price: "57.90",
+    current_subtotal_price_set: { shop_money: { amount: "57.90", currency_code: "EUR" }, presentment_money: { amount: "63.12", currency_code: "USD" } },
+    total_shipping_price_set: { shop_money: { amount: "4.95", currency_code: "EUR" } },
+    current_total_tax: "9.24",
+    discount_codes: [{ code: "SUMMER", amount: "5.00", type: "fixed_amount" }],
+    customer: { id: 7115310627314, email: "ada@example.com", first_name: "Ada", tags: "" },
+    line_items: [
+      { id: 466157049, product_id: 632910392, variant_id: 39072856, quantity: 2, current_quantity: 1, price: "22.00", sku: "IPOD", gift_card: false, tax_lines: [] },
+      { id: 518995019, product_id: 921728736, variant_id: 457924702, quantity: 1, current_quantity: 1, price: "40.90", sku: "CASE", properties: [] },
+    ],
+    refunds: [
+      {
+        id: 509562969,
+        created_at: "2024-07-03T08:00:00+01:00",
+        refund_line_items: [{ id: 104689539, line_item_id: 466157049, quantity: 1, subtotal: "22.00", subtotal_set: { shop_money: { amount: "22.00" } } }],
+        transactions: [],
+      },
+    ],
+    shipping_lines: [],
+    ...over,
+  };
+}
+
+describe("parseOrderWebhook", () => {
+  it("turns Shopify's order JSON into a snapshot in shop-currency minor units", () => {
+    const parsed = parseOrderWebhook(shopifyOrder());
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.snapshot).toEqual({
+      orderId: "5820982911946",
+      customerId: "7115310627314",
+      createdAt: new Date("2024-07-01T09:30:00Z"),
+      updatedAt: new Date("2024-07-03T07:00:05Z"),
+      cancelled: false,
+      test: false,
+      financialStatus: "partially_refunded",
+      currency: "EUR",
+      currentSubtotalMinor: 5790,
+      lines: [
+        { lineId: "466157049", productId: "632910392", variantId: "39072856", currentQuantity: 1, unitPriceMinor: 2200, giftCard: false },
+        { lineId: "518995019", productId: "921728736", variantId: "457924702", currentQuantity: 1, unitPriceMinor: 4090, giftCard: false },
+      ],
+      refundCount: 1,
+    });
+  });
+
+  it("prefers the shop-money amount and falls back to current_subtotal_price", () => {
+    const set = parseOrderWebhook(shopifyOrder({ current_subtotal_price: "1.00" }));
+    expect(set.ok && set.snapshot.currentSubtotalMinor).toBe(5790);
+    const plain = parseOrderWebhook(shopifyOrder({ current_subtotal_price_set: undefined }));
+    expect(plain.ok && plain.snapshot.currentSubtotalMinor).toBe(5790);
+  });
+
+  it("reads zero- and three-decimal currencies", () => {
+    const yen = parseOrderWebhook(
+      shopifyOrder({ currency: "JPY", current_subtotal_price: "5790", current_subtotal_price_set: { shop_money: { amount: "5790", currency_code: "JPY" } }, line_items: [] }),
+    );
+    expect(yen.ok && yen.snapshot.currentSubtotalMinor).toBe(5790);
+    const dinar = parseOrderWebhook(shopifyOrder({ currency: "KWD", current_subtotal_price_set: { shop_money: { amount: "5.790", currency_code: "KWD" } }, line_items: [] }));
+    expect(dinar.ok && dinar.snapshot.currentSubtotalMinor).toBe(5790);
+  });
+
+  it("derives the kept quantity from refunds when current_quantity is absent", () => {
+    const items = shopifyOrder().line_items.map(({ current_quantity: _, ...rest }) => rest);
+    const parsed = parseOrderWebhook(shopifyOrder({ line_items: items }));
+    expect(parsed.ok && parsed.snapshot.lines.map((l) => l.currentQuantity)).toEqual([1, 1]);
+  });
+
+  it("marks cancelled orders as keeping nothing", () => {
+    const parsed = parseOrderWebhook(shopifyOrder({ cancelled_at: "2024-07-04T09:00:00+01:00", financial_status: "refunded" }));
+    expect(parsed.ok && parsed.snapshot.cancelled).toBe(true);
+    expect(parsed.ok && parsed.snapshot.lines.every((l) => l.currentQuantity === 0)).toBe(true);
+  });
+
+  it("accepts guest orders, string ids, missing optional fields", () => {
+    const parsed = parseOrderWebhook(
+      shopifyOrder({ customer: null, id: "9007199254740993", test: undefined, refunds: undefined, financial_status: undefined }),
+    );
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.snapshot.customerId).toBeNull();
+    expect(parsed.snapshot.orderId).toBe("9007199254740993");
+    expect(parsed.snapshot.test).toBe(false);
+    expect(parsed.snapshot.refundCount).toBe(0);
+  });
+
+  it("refuses numeric ids that JSON.parse already rounded", () => {
+    const parsed = parseOrderWebhook(shopifyOrder({ id: 820982911946154508 }));
+    expect(parsed.ok).toBe(false);
+  });
+
+  it("reports what is wrong with an unusable payload", () => {
+    const missing = parseOrderWebhook(shopifyOrder({ current_subtotal_price: undefined, current_subtotal_price_set: undefined }));
+    expect(missing).toEqual({ ok: false, problems: ["current_subtotal_price: missing"] });
+    const local = parseOrderWebhook(shopifyOrder({ created_at: "2024-07-01T10:30:00" }));
+    expect(local.ok).toBe(false);
+    expect(!local.ok && local.problems[0]).toMatch(/^created_at: not an ISO-8601 instant/);
+    expect(parseOrderWebhook(null).ok).toBe(false);
+    expect(parseOrderWebhook(shopifyOrder({ current_subtotal_price_set: { shop_money: { amount: "12,50", currency_code: "EUR" } } })).ok).toBe(false);
+  });
+});
+
+describe("compareSnapshots", () => {
+  const base = orderSnapshot();
+  it("orders by updated_at first", () => {
+    const later = orderSnapshot({ updatedAt: new Date(base.updatedAt.getTime() + 1000), currentSubtotalMinor: 9999 });
+    expect(compareSnapshots(later, base)).toBeGreaterThan(0);
+    expect(newerSnapshot(base, later)).toBe(later);
+    expect(newerSnapshot(later, base)).toBe(later);
+  });
+
+  it("breaks a tie in the same second: cancelled beats not cancelled, more refunds beat fewer", () => {
+    const cancelled = orderSnapshot({ cancelled: true, currentSubtotalMinor: 5790 });
+    const refunded = orderSnapshot({ refundCount: 2, currentSubtotalMinor: 100 });
+    expect(newerSnapshot(base, cancelled)).toBe(cancelled);
+    expect(newerSnapshot(refunded, cancelled)).toBe(cancelled);
+    expect(newerSnapshot(refunded, base)).toBe(refunded);
+    expect(newerSnapshot(base, refunded)).toBe(refunded);
+  });
+
+  it("is a total order: equal only for the same points-relevant content", () => {
+    const a = orderSnapshot({ currentSubtotalMinor: 100 });
+    const b = orderSnapshot({ currentSubtotalMinor: 100, lines: [{ ...a.lines[0], lineId: "2" }] });
+    expect(Math.sign(compareSnapshots(a, b))).toBe(-Math.sign(compareSnapshots(b, a)));
+    expect(compareSnapshots(a, b)).not.toBe(0);
+    expect(compareSnapshots(a, { ...a, financialStatus: "paid" })).toBe(0);
+  });
+});

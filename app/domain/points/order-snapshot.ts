@@ -1,0 +1,181 @@
+/**
+ * The part of Shopify's REST order JSON (orders/create, orders/updated, orders/cancelled webhooks) the
+ * points engine reads, and the snapshot it is turned into. The schema accepts and drops every other field
+ * because Shopify adds fields without notice and a new field must never stop customers earning.
+ */
+import { z } from "zod";
+import { parseMinor } from "./money";
+import { parseInstant } from "./time";
+
+// A numeric id above 2^53 has already lost digits in JSON.parse and could merge two orders: such payloads
+// must be read with a big-number-aware parser that keeps ids as strings.
+const id = z
+  .union([z.number().int().nonnegative().refine(Number.isSafeInteger, "id above 2^53 lost precision; pass it as a string"), z.string().regex(/^\d+$/)])
+  .transform(String);
+const decimal = z.union([z.string(), z.number()]);
+const instant = z.string().transform((text, ctx) => {
+  const at = parseInstant(text);
+  if (!at) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not an ISO-8601 instant with offset: ${text}` });
+    return z.NEVER;
+  }
+  return at;
+});
+const shopMoney = z.object({ amount: decimal, currency_code: z.string().length(3) });
+
+export const orderWebhookSchema = z.object({
+  id,
+  created_at: instant,
+  updated_at: instant,
+  cancelled_at: instant.nullish(),
+  currency: z.string().length(3),
+  test: z.boolean().nullish(),
+  financial_status: z.string().nullish(),
+  current_subtotal_price: decimal.nullish(),
+  current_subtotal_price_set: z.object({ shop_money: shopMoney }).nullish(),
+  customer: z.object({ id }).nullish(),
+  line_items: z.array(
+    z.object({
+      id,
+      product_id: id.nullish(),
+      variant_id: id.nullish(),
+      quantity: z.number().int().nonnegative(),
+      current_quantity: z.number().int().nonnegative().nullish(),
+      price: decimal,
+      gift_card: z.boolean().nullish(),
+    }),
+  ),
+  refunds: z
+    .array(
+      z.object({
+        refund_line_items: z
+          .array(z.object({ line_item_id: id, quantity: z.number().int().nonnegative(), subtotal: decimal.nullish() }))
+          .nullish(),
+      }),
+    )
+    .nullish(),
+});
+
+export type OrderWebhookPayload = z.input<typeof orderWebhookSchema>;
+
+export interface OrderLine {
+  lineId: string;
+  productId: string | null;
+  variantId: string | null;
+  /** Units the customer still keeps: ordered minus refunded or removed by an edit. */
+  currentQuantity: number;
+  /** Shopify's per-unit list price, in shop-currency minor units. */
+  unitPriceMinor: number;
+  giftCard: boolean;
+}
+
+/** One observed state of an order, in shop-currency minor units. */
+export interface OrderSnapshot {
+  orderId: string;
+  customerId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  cancelled: boolean;
+  test: boolean;
+  financialStatus: string | null;
+  currency: string;
+  /** Merchandise after discounts and refunds, without shipping and tax (Shopify's current subtotal). */
+  currentSubtotalMinor: number;
+  lines: OrderLine[];
+  refundCount: number;
+}
+
+export type ParsedOrder = { ok: true; snapshot: OrderSnapshot } | { ok: false; problems: string[] };
+
+export function parseOrderWebhook(payload: unknown): ParsedOrder {
+  const parsed = orderWebhookSchema.safeParse(payload);
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join(".") || "order"}: ${i.message}`) };
+  }
+  const o = parsed.data;
+  // Points are priced in shop currency; `currency` on a REST order is the shop's, and the `_set` field
+  // names it again, so a disagreement means the payload cannot be trusted.
+  const shopMoney = o.current_subtotal_price_set?.shop_money;
+  const currency = (shopMoney?.currency_code ?? o.currency).toUpperCase();
+  const subtotalText = shopMoney?.amount ?? o.current_subtotal_price;
+  if (subtotalText == null) return { ok: false, problems: ["current_subtotal_price: missing"] };
+  const currentSubtotalMinor = parseMinor(subtotalText, currency);
+  if (currentSubtotalMinor === null) return { ok: false, problems: [`current_subtotal_price: not a decimal amount: ${subtotalText}`] };
+
+  const refundedByLine = new Map<string, number>();
+  for (const refund of o.refunds ?? []) {
+    for (const r of refund.refund_line_items ?? []) refundedByLine.set(r.line_item_id, (refundedByLine.get(r.line_item_id) ?? 0) + r.quantity);
+  }
+  const problems: string[] = [];
+  const lines: OrderLine[] = o.line_items.map((l, i) => {
+    const unitPriceMinor = parseMinor(l.price, currency);
+    if (unitPriceMinor === null) problems.push(`line_items.${i}.price: not a decimal amount: ${l.price}`);
+    // current_quantity also reflects order edits; older API versions lack it, so refunds are subtracted instead.
+    const currentQuantity = l.current_quantity ?? Math.max(0, l.quantity - (refundedByLine.get(l.id) ?? 0));
+    return {
+      lineId: l.id,
+      productId: l.product_id ?? null,
+      variantId: l.variant_id ?? null,
+      currentQuantity: o.cancelled_at ? 0 : currentQuantity,
+      unitPriceMinor: unitPriceMinor ?? 0,
+      giftCard: l.gift_card ?? false,
+    };
+  });
+  if (problems.length > 0) return { ok: false, problems };
+
+  return {
+    ok: true,
+    snapshot: {
+      orderId: o.id,
+      customerId: o.customer?.id ?? null,
+      createdAt: o.created_at,
+      updatedAt: o.updated_at,
+      cancelled: o.cancelled_at != null,
+      test: o.test ?? false,
+      financialStatus: o.financial_status ?? null,
+      currency,
+      currentSubtotalMinor,
+      lines,
+      refundCount: (o.refunds ?? []).length,
+    },
+  };
+}
+
+/**
+ * Which of two snapshots of the same order is newer. Webhooks arrive reordered and duplicated and
+ * `updated_at` has one-second resolution, so ties are broken by facts that only move one way (a cancelled
+ * order stays cancelled, refunds are only added), then by less merchandise kept (a refund in the same second
+ * as the order), then by content, so that the choice is a total order and never depends on arrival.
+ * Negative: a is older; positive: a is newer; 0: same content as far as points are concerned.
+ */
+export function compareSnapshots(a: OrderSnapshot, b: OrderSnapshot): number {
+  return (
+    a.updatedAt.getTime() - b.updatedAt.getTime() ||
+    Number(a.cancelled) - Number(b.cancelled) ||
+    a.refundCount - b.refundCount ||
+    b.currentSubtotalMinor - a.currentSubtotalMinor ||
+    keptUnits(b) - keptUnits(a) ||
+    compareText(snapshotFingerprint(a), snapshotFingerprint(b))
+  );
+}
+
+export function newerSnapshot(a: OrderSnapshot, b: OrderSnapshot): OrderSnapshot {
+  return compareSnapshots(b, a) > 0 ? b : a;
+}
+
+function keptUnits(s: OrderSnapshot): number {
+  return s.lines.reduce((sum, l) => sum + l.currentQuantity, 0);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Everything in a snapshot that can change its points, in a canonical spelling. */
+export function snapshotFingerprint(s: OrderSnapshot): string {
+  const lines = s.lines
+    .map((l) => [l.lineId, l.productId ?? "", l.variantId ?? "", l.currentQuantity, l.unitPriceMinor, l.giftCard ? 1 : 0].join(":"))
+    .sort()
+    .join(",");
+  return [s.orderId, s.customerId ?? "", s.createdAt.getTime(), s.test ? 1 : 0, s.currency, s.currentSubtotalMinor, lines].join("|");
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { affordableRewards, catalogProblems, DEFAULT_COMBINES_WITH, defaultRewardCatalog, rewardProblems, type Reward } from "./catalog";
+
+const eur = (amountMinor: number) => ({ amountMinor, currency: "EUR" });
+const base = { title: "Reward", pointsCost: 100, combinesWith: DEFAULT_COMBINES_WITH };
+
+describe("the default catalog", () => {
+  it("is 5.00 off for 500 points in the shop currency", () => {
+    expect(defaultRewardCatalog("eur")).toEqual([
+      { id: "default-5-off", kind: "fixed-amount-off", title: "5.00 off", pointsCost: 500, amountOff: eur(500), combinesWith: DEFAULT_COMBINES_WITH },
+    ]);
+    expect(defaultRewardCatalog("JPY")[0]).toMatchObject({ amountOff: { amountMinor: 5, currency: "JPY" } });
+    expect(defaultRewardCatalog("KWD")[0]).toMatchObject({ amountOff: { amountMinor: 5000, currency: "KWD" } });
+    expect(catalogProblems(defaultRewardCatalog("EUR"), "EUR")).toEqual([]);
+  });
+});
+
+describe("validating rewards", () => {
+  it("accepts one reward of every kind", () => {
+    const rewards: Reward[] = [
+      { ...base, id: "a", kind: "fixed-amount-off", amountOff: eur(500), minimumSubtotal: eur(2000) },
+      { ...base, id: "b", kind: "percentage-off", percentOff: 10 },
+      { ...base, id: "c", kind: "free-shipping", maximumShippingPrice: eur(990) },
+      { ...base, id: "d", kind: "free-product", productVariantId: "gid://shopify/ProductVariant/123" },
+    ];
+    expect(catalogProblems(rewards, "EUR")).toEqual([]);
+  });
+
+  it("names each problem with a stable code and field", () => {
+    const codes = (reward: Reward) => rewardProblems(reward, "EUR").map((p) => `${p.code}:${p.field}`);
+    expect(codes({ ...base, id: "a", title: "  ", pointsCost: 0, kind: "fixed-amount-off", amountOff: eur(0) })).toEqual([
+      "title-missing:title",
+      "points-cost-invalid:pointsCost",
+      "amount-invalid:amountOff",
+    ]);
+    expect(codes({ ...base, id: "a", title: "x".repeat(256), pointsCost: 2.5, kind: "percentage-off", percentOff: 101 })).toEqual([
+      "title-too-long:title",
+      "points-cost-invalid:pointsCost",
+      "percent-out-of-range:percentOff",
+    ]);
+    expect(codes({ ...base, id: "a", kind: "fixed-amount-off", amountOff: { amountMinor: 500, currency: "USD" }, minimumSubtotal: eur(-1) })).toEqual([
+      "minimum-subtotal-invalid:minimumSubtotal",
+      "currency-not-shop-currency:amountOff",
+    ]);
+    expect(codes({ ...base, id: "a", kind: "free-product", productVariantId: "gid://shopify/Product/123" })).toEqual(["product-variant-invalid:productVariantId"]);
+    expect(rewardProblems({ ...base, id: "a", kind: "free-shipping", maximumShippingPrice: { amountMinor: 5, currency: "CHF" } }, "EUR")).toEqual([
+      { code: "currency-not-shop-currency", index: 0, field: "maximumShippingPrice", params: { currency: "CHF", shopCurrency: "EUR" } },
+    ]);
+  });
+
+  it("finds an id used twice in a catalog", () => {
+    const reward: Reward = { ...base, id: "same", kind: "percentage-off", percentOff: 5 };
+    expect(catalogProblems([reward, reward], "EUR")).toEqual([{ code: "duplicate-id", index: 1, field: "id", params: { id: "same" } }]);
+  });
+});
+
+describe("affordableRewards", () => {
+  const catalog = [
+    { id: "20-off", pointsCost: 2000 },
+    { id: "5-off", pointsCost: 500 },
+    { id: "shipping", pointsCost: 300 },
+    { id: "also-500", pointsCost: 500 },
+  ];
+  it("lists what the balance covers, cheapest first, ties in catalog order", () => {
+    expect(affordableRewards(620, catalog).map((r) => r.id)).toEqual(["shipping", "5-off", "also-500"]);
+    expect(affordableRewards(500, catalog).map((r) => r.id)).toEqual(["shipping", "5-off", "also-500"]);
+    expect(affordableRewards(299, catalog)).toEqual([]);
+    expect(affordableRewards(0, [])).toEqual([]);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * The merchant's reward catalog: what members can spend points on. Validation errors carry stable codes and
+ * parameters so the admin can word them in English and German.
+ */
+import { currencyMinorDigits, type Money } from "../points/money";
+
+/** Which other discount classes a reward's code may be combined with (Shopify's `combinesWith`). */
+export interface CombinesWith {
+  productDiscounts: boolean;
+  orderDiscounts: boolean;
+  shippingDiscounts: boolean;
+}
+
+interface RewardBase {
+  id: string;
+  /** What members see, e.g. "5.00 off". */
+  title: string;
+  /** Points spent on one redemption, a positive integer. */
+  pointsCost: number;
+  /** The code only works from this order subtotal up (shop currency). */
+  minimumSubtotal?: Money;
+  combinesWith: CombinesWith;
+}
+
+export type Reward =
+  | (RewardBase & { kind: "fixed-amount-off"; amountOff: Money })
+  /** Whole percent, 1–100. */
+  | (RewardBase & { kind: "percentage-off"; percentOff: number })
+  /** Optionally only for shipping rates up to this price. */
+  | (RewardBase & { kind: "free-shipping"; maximumShippingPrice?: Money })
+  /** One product variant free (its price taken off when it is in the cart). */
+  | (RewardBase & { kind: "free-product"; productVariantId: string });
+
+export type RewardKind = Reward["kind"];
+
+/** Codes from points are meant to sweeten an order, so by default they combine with everything but each other. */
+export const DEFAULT_COMBINES_WITH: CombinesWith = { productDiscounts: true, orderDiscounts: false, shippingDiscounts: true };
+
+/**
+ * What a new shop starts with: 5.00 off for 500 points, i.e. 1 point is worth 0.01 in the shop currency.
+ * "5.00" means five major units in every currency (5 € or 5 ¥); shops in low-value currencies change it.
+ */
+export function defaultRewardCatalog(shopCurrency: string): Reward[] {
+  const currency = shopCurrency.toUpperCase();
+  return [
+    {
+      id: "default-5-off",
+      kind: "fixed-amount-off",
+      title: "5.00 off",
+      pointsCost: 500,
+      amountOff: { amountMinor: 5 * 10 ** currencyMinorDigits(currency), currency },
+      combinesWith: DEFAULT_COMBINES_WITH,
+    },
+  ];
+}
+
+export type RewardProblemCode =
+  | "title-missing"
+  | "title-too-long"
+  | "points-cost-invalid"
+  | "amount-invalid"
+  | "currency-not-shop-currency"
+  | "percent-out-of-range"
+  | "minimum-subtotal-invalid"
+  | "product-variant-invalid"
+  | "duplicate-id";
+
+export interface RewardProblem {
+  code: RewardProblemCode;
+  /** Index in the catalog and the field at fault, for the settings form. */
+  index: number;
+  field: string;
+  params?: Record<string, string | number>;
+}
+
+/** Shopify's limit for a discount title, which we derive from the reward title. */
+export const MAX_TITLE_LENGTH = 255;
+const VARIANT_GID = /^gid:\/\/shopify\/ProductVariant\/\d+$/;
+
+const positiveInteger = (n: number) => Number.isSafeInteger(n) && n > 0;
+
+function moneyProblems(money: Money, shopCurrency: string, index: number, field: string, allowZero: boolean): RewardProblem[] {
+  if (money.currency.toUpperCase() !== shopCurrency) {
+    return [{ code: "currency-not-shop-currency", index, field, params: { currency: money.currency, shopCurrency } }];
+  }
+  const ok = Number.isSafeInteger(money.amountMinor) && (allowZero ? money.amountMinor >= 0 : money.amountMinor > 0);
+  return ok ? [] : [{ code: field === "minimumSubtotal" ? "minimum-subtotal-invalid" : "amount-invalid", index, field }];
+}
+
+/** Every problem of one reward (empty = valid). Money must be in the shop currency: codes are priced in it. */
+export function rewardProblems(reward: Reward, shopCurrency: string, index = 0): RewardProblem[] {
+  const currency = shopCurrency.toUpperCase();
+  const problems: RewardProblem[] = [];
+  const title = reward.title.trim();
+  if (!title) problems.push({ code: "title-missing", index, field: "title" });
+  if (title.length > MAX_TITLE_LENGTH) problems.push({ code: "title-too-long", index, field: "title", params: { max: MAX_TITLE_LENGTH } });
+  if (!positiveInteger(reward.pointsCost)) problems.push({ code: "points-cost-invalid", index, field: "pointsCost" });
+  if (reward.minimumSubtotal) problems.push(...moneyProblems(reward.minimumSubtotal, currency, index, "minimumSubtotal", true));
+  switch (reward.kind) {
+    case "fixed-amount-off":
+      problems.push(...moneyProblems(reward.amountOff, currency, index, "amountOff", false));
+      break;
+    case "percentage-off":
+      if (!Number.isSafeInteger(reward.percentOff) || reward.percentOff < 1 || reward.percentOff > 100) {
+        problems.push({ code: "percent-out-of-range", index, field: "percentOff", params: { min: 1, max: 100 } });
+      }
+      break;
+    case "free-shipping":
+      if (reward.maximumShippingPrice) problems.push(...moneyProblems(reward.maximumShippingPrice, currency, index, "maximumShippingPrice", false));
+      break;
+    case "free-product":
+      if (!VARIANT_GID.test(reward.productVariantId)) problems.push({ code: "product-variant-invalid", index, field: "productVariantId" });
+      break;
+  }
+  return problems;
+}
+
+/** Problems of a whole catalog: each reward's, plus ids used twice (a redemption names its reward by id). */
+export function catalogProblems(rewards: readonly Reward[], shopCurrency: string): RewardProblem[] {
+  const seen = new Set<string>();
+  return rewards.flatMap((reward, index) => {
+    const problems = rewardProblems(reward, shopCurrency, index);
+    if (seen.has(reward.id)) problems.push({ code: "duplicate-id", index, field: "id", params: { id: reward.id } });
+    seen.add(reward.id);
+    return problems;
+  });
+}
+
+/** The rewards a member with `balance` points can redeem now, cheapest first (ties keep catalog order). */
+export function affordableRewards<R extends Pick<Reward, "pointsCost">>(balance: number, rewards: readonly R[]): R[] {
+  return rewards.filter((reward) => reward.pointsCost <= balance).sort((a, b) => a.pointsCost - b.pointsCost);
+}
