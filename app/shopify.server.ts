@@ -9,6 +9,7 @@ import prisma from "./db.server";
 import { env } from "./env.server";
 import { sendShopRequestsTo } from "./shop-origin.server";
 import { recordInstallation } from "./services/shops.server";
+import { startHistoryImportOnInstall } from "./services/history-import.server";
 import { CachedSessionStorage } from "./services/session-cache.server";
 
 const config = env();
@@ -42,6 +43,7 @@ const shopify = shopifyApp({
   hooks: {
     afterAuth: async ({ session, admin }) => {
       await recordInstallation(prisma, admin.graphql, session.shop);
+      void startHistoryImportOnInstall(prisma, admin.graphql, session.shop).catch((e) => console.error("[treue] history import:", e));
     },
   },
   ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),

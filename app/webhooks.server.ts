@@ -27,6 +27,10 @@ export function webhookWorker(): WebhookWorker {
   return globalThis.treueWebhookWorker;
 }
 
+// Started with the server rather than on the first webhook, so that events acknowledged before a crash
+// are applied at start even if no new webhook arrives.
+if (env().WEBHOOK_WORKER === "1") webhookWorker();
+
 function logWorkerError(error: unknown) {
   console.error("[treue] webhook worker:", error);
 }

@@ -1,27 +1,167 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+// The admin home: shop counts from Shopify, then the retention dashboard over the imported order history.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import {
+  Banner, BlockStack, Box, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Select, Text,
+} from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
+import { z } from "zod";
 import { authenticate } from "~/shopify.server";
+import prisma from "~/db.server";
 import { fetchShopOverview } from "~/services/shop-overview.server";
+import { shopDashboard, todayUtc } from "~/services/analytics-dashboard.server";
+import type { DashboardFigure, PeriodDays } from "~/services/analytics-dashboard.server";
+import { clvForecast } from "~/services/analytics-clv.server";
+import { latestHistoryImport, resumeHistoryImport, startHistoryImport } from "~/services/history-import.server";
 import { formatCount, localeFrom, translator } from "~/i18n/translate";
+import type { Locale, MessageKey } from "~/i18n/messages";
+
+export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
+
+// The same choices as PERIOD_DAYS in analytics-dashboard.server.ts, which the browser bundle cannot import.
+const PERIOD_DAYS = [30, 90, 365] as const;
+
+const query = z.object({ days: z.coerce.number().refine((d): d is PeriodDays => (PERIOD_DAYS as readonly number[]).includes(d)).catch(365) });
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { admin } = await authenticate.admin(request);
-  const overview = await fetchShopOverview(admin.graphql);
-  const locale = localeFrom(new URL(request.url).searchParams.get("locale"));
-  return json({ overview, locale });
+  const { admin, session } = await authenticate.admin(request);
+  const url = new URL(request.url);
+  const locale = localeFrom(url.searchParams.get("locale"));
+  const { days } = query.parse({ days: url.searchParams.get("days") ?? undefined });
+  const shop = session.shop;
+  // The first visit imports the history when the install hook did not (e.g. installed before Treue had it).
+  let historyImport = await latestHistoryImport(prisma, shop);
+  if (!historyImport) historyImport = (await startHistoryImport(prisma, admin.graphql, shop, "first-visit")).historyImport;
+  else await resumeHistoryImport(prisma, admin.graphql, shop);
+  const [overview, dashboard, clv] = await Promise.all([
+    fetchShopOverview(admin.graphql),
+    shopDashboard(prisma, shop, days),
+    clvForecast(prisma, shop, todayUtc()),
+  ]);
+  return json({
+    overview,
+    locale,
+    days,
+    dashboard,
+    clv,
+    historyImport: {
+      status: historyImport.status,
+      customers: historyImport.customers,
+      orders: historyImport.orders,
+      refunds: historyImport.refunds,
+      finishedAt: historyImport.finishedAt?.toISOString() ?? null,
+      error: historyImport.error,
+    },
+  });
 };
 
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { admin, session } = await authenticate.admin(request);
+  const form = await request.formData();
+  if (form.get("intent") !== "reimport") return json({ ok: false, message: "unknown action" }, { status: 400 });
+  const { historyImport, started } = await startHistoryImport(prisma, admin.graphql, session.shop, "admin");
+  return json({ ok: true, started, status: historyImport.status });
+};
+
+function formatFigure(locale: Locale, f: DashboardFigure["kind"], value: number | null, currency: string | null, na: string) {
+  if (value === null) return na;
+  const tag = locale === "de" ? "de-DE" : "en-GB";
+  switch (f) {
+    case "rate":
+      return new Intl.NumberFormat(tag, { style: "percent", maximumFractionDigits: 1 }).format(value);
+    case "money":
+      return formatMoney(locale, value, currency);
+    case "count":
+      return formatCount(locale, value);
+    default:
+      return new Intl.NumberFormat(tag, { maximumFractionDigits: 2 }).format(value);
+  }
+}
+
+function formatMoney(locale: Locale, minor: number, currency: string | null) {
+  const tag = locale === "de" ? "de-DE" : "en-GB";
+  if (!currency) return new Intl.NumberFormat(tag, { maximumFractionDigits: 0 }).format(minor);
+  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return new Intl.NumberFormat(tag, { style: "currency", currency }).format(minor / 10 ** digits);
+}
+
+const SEGMENTS = ["vip", "active", "new", "atRisk", "lost"] as const;
+
+type PolarisViz = typeof import("@shopify/polaris-viz");
+
+/**
+ * Polaris Viz measures the DOM and throws during server rendering, so it is loaded in the browser
+ * only; the box keeps its height meanwhile so the page does not shift when the chart appears.
+ */
+function TrendChart({ series }: { series: { name: string; data: { key: string; value: number }[] }[] }) {
+  const [viz, setViz] = useState<PolarisViz | null>(null);
+  useEffect(() => {
+    let live = true;
+    import("@shopify/polaris-viz")
+      .then((module) => live && setViz(module))
+      .catch((error) => console.error("[treue] chart library:", error));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return (
+    <div style={{ height: 240 }} id="trend-chart">
+      {viz ? (
+        <viz.PolarisVizProvider>
+          <viz.LineChart data={series} theme="Light" />
+        </viz.PolarisVizProvider>
+      ) : null}
+    </div>
+  );
+}
+
 export default function Home() {
-  const { overview, locale } = useLoaderData<typeof loader>();
+  const { overview, locale, days, dashboard, clv, historyImport } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const upload = useFetcher<{ ok: boolean; error?: string; orders?: number; refunds?: number }>();
+  const [params, setParams] = useSearchParams();
   const t = translator(locale);
-  const figures = [
+  const na = t("dash.notAvailable");
+  const currency = dashboard.currency ?? overview.currency;
+  const counts = [
     { id: "customers", label: t("home.customers"), value: formatCount(locale, overview.customerCount) },
     { id: "orders", label: t("home.orders"), value: formatCount(locale, overview.orderCount) },
     { id: "currency", label: t("home.currency"), value: overview.currency },
   ];
+  const linkWith = (path: string, extra: Record<string, string> = {}) => {
+    const p = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(extra)) p.set(k, v);
+    return `${path}?${p}`;
+  };
+  const figureText = (f: DashboardFigure, which: "current" | "previous") => {
+    const v = f[which];
+    if (f.key === "referralRate" && v.reason === "no referrals yet") return t("dash.noReferrals");
+    return formatFigure(locale, f.kind, v.value, currency, na);
+  };
+  const importText = (() => {
+    switch (historyImport.status) {
+      case "customers":
+        return t("dash.import.customers", { customers: historyImport.customers });
+      case "orders":
+        return t("dash.import.orders", { orders: historyImport.orders, refunds: historyImport.refunds });
+      case "completed":
+        return t("dash.import.completed", {
+          customers: historyImport.customers,
+          orders: historyImport.orders,
+          refunds: historyImport.refunds,
+          date: historyImport.finishedAt?.slice(0, 10) ?? "",
+        });
+      case "failed":
+        return t("dash.import.failed", { error: historyImport.error ?? "" });
+      default:
+        return t("dash.import.none");
+    }
+  })();
+  const maxRevenue = Math.max(1, ...dashboard.trend.map((m) => Math.abs(m.revenueMinor)));
+
   return (
     <Page>
       <TitleBar title={t("app.title")} />
@@ -31,11 +171,8 @@ export default function Home() {
             <Text as="h1" variant="headingLg">
               {t("home.heading", { shop: overview.name })}
             </Text>
-            <Text as="p" tone="subdued">
-              {t("home.intro")}
-            </Text>
             <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
-              {figures.map((f) => (
+              {counts.map((f) => (
                 <Card key={f.id}>
                   <BlockStack gap="200">
                     <Text as="h2" variant="headingSm" tone="subdued">
@@ -51,6 +188,277 @@ export default function Home() {
             <Text as="p" variant="bodySm" tone="subdued">
               {t("home.countsSource", { domain: overview.domain })}
             </Text>
+
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("dash.import.heading")}
+                </Text>
+                <Text as="p" id="history-import-status" tone={historyImport.status === "failed" ? "critical" : undefined}>
+                  {importText}
+                </Text>
+                <Text as="p" variant="bodySm" tone="subdued" id="history-held">
+                  {t("dash.import.held", {
+                    orders: formatCount(locale, dashboard.history.orders),
+                    refunds: formatCount(locale, dashboard.history.refunds),
+                    customers: formatCount(locale, dashboard.history.customers),
+                  })}
+                </Text>
+                {actionData?.ok ? <Banner tone="info">{t("dash.import.started")}</Banner> : null}
+                <InlineStack gap="200">
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="reimport" />
+                    <Button submit disabled={historyImport.status === "customers" || historyImport.status === "orders"}>
+                      {t("dash.import.reimport")}
+                    </Button>
+                  </Form>
+                  <Button url={linkWith("/app/history/export/customers")} target="_blank">
+                    {t("dash.export.customers")}
+                  </Button>
+                  <Button url={linkWith("/app/history/export/metrics", { days: String(days) })} target="_blank">
+                    {t("dash.export.metrics")}
+                  </Button>
+                </InlineStack>
+                {upload.data ? (
+                  <Banner tone={upload.data.ok ? "success" : "critical"}>
+                    <span id="csv-result">
+                      {upload.data.ok ? t("dash.csv.done", { orders: upload.data.orders ?? 0, refunds: upload.data.refunds ?? 0 }) : upload.data.error}
+                    </span>
+                  </Banner>
+                ) : null}
+                <upload.Form method="post" action={linkWith("/app/history/import")} encType="multipart/form-data">
+                  <BlockStack gap="100">
+                    <Text as="p" variant="bodySm" tone="subdued">
+                      {t("dash.csv.heading")}: {t("dash.csv.help")}
+                    </Text>
+                    <InlineStack gap="200">
+                      <input type="file" name="file" accept=".csv,text/csv" />
+                      <Button submit>{t("dash.csv.upload")}</Button>
+                    </InlineStack>
+                  </BlockStack>
+                </upload.Form>
+              </BlockStack>
+            </Card>
+
+            <Card>
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="h2" variant="headingMd">
+                  {t("dash.heading.figures")}
+                </Text>
+                <Box minWidth="200px">
+                  <Select
+                    label={t("dash.period")}
+                    labelInline
+                    value={String(days)}
+                    options={PERIOD_DAYS.map((d) => ({ label: t(`dash.period.${d}` as MessageKey), value: String(d) }))}
+                    onChange={(v) =>
+                      setParams((p) => {
+                        p.set("days", v);
+                        return p;
+                      })
+                    }
+                  />
+                </Box>
+              </InlineStack>
+              <Text as="p" variant="bodySm" tone="subdued">
+                {t("dash.periodRange", {
+                  from: dashboard.period.from,
+                  to: dashboard.period.to,
+                  prevFrom: dashboard.previousPeriod.from,
+                  prevTo: dashboard.previousPeriod.to,
+                })}
+              </Text>
+            </Card>
+            <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
+              {dashboard.figures.map((f) => (
+                <Card key={f.key}>
+                  <BlockStack gap="100">
+                    <Text as="h3" variant="headingSm" tone="subdued">
+                      {t(`fig.${f.key}` as MessageKey)}
+                    </Text>
+                    <Text as="p" variant="headingXl" id={`metric-${f.key}`}>
+                      {figureText(f, "current")}
+                    </Text>
+                    <Text as="p" variant="bodySm">
+                      {t("dash.previous", { value: figureText(f, "previous") })}
+                    </Text>
+                    <Text as="p" variant="bodySm" tone="subdued">
+                      {t(`fig.${f.key}.def` as MessageKey)}
+                    </Text>
+                  </BlockStack>
+                </Card>
+              ))}
+            </InlineGrid>
+
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("dash.members.heading")}
+                </Text>
+                {dashboard.members ? (
+                  <DataTable
+                    columnContentTypes={["text", "numeric", "numeric"]}
+                    headings={["", t("dash.members.members", { count: dashboard.members.memberCount }), t("dash.members.nonMembers")]}
+                    rows={dashboard.members.members.map((m, i) => [
+                      t(`fig.${m.key}` as MessageKey),
+                      figureText(m, "current"),
+                      figureText(dashboard.members!.nonMembers[i], "current"),
+                    ])}
+                  />
+                ) : (
+                  <Text as="p" tone="subdued" id="members-none">
+                    {t("dash.members.none")}
+                  </Text>
+                )}
+              </BlockStack>
+            </Card>
+
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("dash.trend.heading")}
+                </Text>
+                <TrendChart
+                  series={[
+                    { name: t("dash.trend.orders"), data: dashboard.trend.map((m) => ({ key: m.month, value: m.orders })) },
+                    { name: t("dash.trend.active"), data: dashboard.trend.map((m) => ({ key: m.month, value: m.activeCustomers })) },
+                  ]}
+                />
+                <table style={{ width: "100%", borderCollapse: "collapse" }} id="trend">
+                  <thead>
+                    <tr>
+                      <th style={{ textAlign: "left" }}>{t("dash.trend.month")}</th>
+                      <th style={{ textAlign: "right" }}>{t("dash.trend.orders")}</th>
+                      <th style={{ textAlign: "right" }}>{t("dash.trend.active")}</th>
+                      <th style={{ textAlign: "left", width: "45%" }}>{t("dash.trend.revenue")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {dashboard.trend.map((m) => (
+                      <tr key={m.month}>
+                        <td>{m.month}</td>
+                        <td style={{ textAlign: "right" }}>{formatCount(locale, m.orders)}</td>
+                        <td style={{ textAlign: "right" }}>{formatCount(locale, m.activeCustomers)}</td>
+                        <td>
+                          <div style={{ display: "flex", alignItems: "center", gap: 8 }}>
+                            <div
+                              style={{
+                                height: 10,
+                                width: `${Math.round((Math.max(0, m.revenueMinor) / maxRevenue) * 70)}%`,
+                                background: "var(--p-color-bg-fill-info, #5c6ac4)",
+                              }}
+                            />
+                            <span>{formatMoney(locale, m.revenueMinor, currency)}</span>
+                          </div>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </BlockStack>
+            </Card>
+
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("dash.cohorts.heading")}
+                </Text>
+                <Text as="p" variant="bodySm" tone="subdued">
+                  {t("dash.cohorts.help")}
+                </Text>
+                <div style={{ overflowX: "auto" }}>
+                  <table style={{ borderCollapse: "collapse", fontSize: 12 }} id="cohorts">
+                    <thead>
+                      <tr>
+                        <th style={{ textAlign: "left", padding: 4 }}>{t("dash.cohorts.cohort")}</th>
+                        <th style={{ textAlign: "right", padding: 4 }}>{t("dash.cohorts.customers")}</th>
+                        {Array.from({ length: 12 }, (_, k) => (
+                          <th key={k} style={{ padding: 4 }}>
+                            +{k + 1}
+                          </th>
+                        ))}
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {dashboard.cohorts.map((row) => (
+                        <tr key={row.cohort}>
+                          <td style={{ padding: 4 }}>{row.cohort}</td>
+                          <td style={{ padding: 4, textAlign: "right" }}>{formatCount(locale, row.customers)}</td>
+                          {Array.from({ length: 12 }, (_, k) => {
+                            const v = row.retention[k];
+                            return (
+                              <td
+                                key={k}
+                                style={{
+                                  padding: 4,
+                                  textAlign: "right",
+                                  background: v == null ? "transparent" : `rgba(92, 106, 196, ${Math.min(1, 0.08 + v * 2)})`,
+                                }}
+                              >
+                                {v == null ? "" : `${Math.round(v * 100)}%`}
+                              </td>
+                            );
+                          })}
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </BlockStack>
+            </Card>
+
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("dash.segments.heading")}
+                </Text>
+                <Text as="p" variant="bodySm" tone="subdued">
+                  {t("dash.segments.help")}
+                </Text>
+                <InlineGrid columns={{ xs: 2, sm: 5 }} gap="200">
+                  {SEGMENTS.map((s) => (
+                    <Link key={s} to={linkWith("/app/analytics/customers", { segment: s })} id={`segment-${s}`}>
+                      <Text as="span" variant="headingLg">
+                        {formatCount(locale, dashboard.segments[s])}
+                      </Text>{" "}
+                      <Text as="span">{t(`seg.${s}` as MessageKey)}</Text>
+                    </Link>
+                  ))}
+                </InlineGrid>
+              </BlockStack>
+            </Card>
+
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("dash.clv.heading")}
+                </Text>
+                <Text as="p" variant="bodySm" tone="subdued">
+                  {t("dash.clv.help")}
+                </Text>
+                {clv.forecast?.status === "ok" ? (
+                  <DataTable
+                    columnContentTypes={["text", "numeric", "numeric", "numeric"]}
+                    headings={[t("dash.clv.customer"), t("dash.clv.value"), t("dash.clv.purchases"), t("dash.clv.alive")]}
+                    rows={clv.forecast.top.map((c) => [
+                      c.email ?? c.customerId,
+                      formatMoney(locale, c.clvMinor, currency),
+                      c.expectedPurchases.toFixed(2),
+                      `${Math.round(c.probabilityAlive * 100)}%`,
+                    ])}
+                  />
+                ) : clv.forecast?.status === "insufficient" ? (
+                  <Text as="p" id="clv-insufficient">
+                    {t("dash.clv.insufficient", { reason: clv.forecast.reason })}
+                  </Text>
+                ) : null}
+                {clv.computing ? (
+                  <Text as="p" tone="subdued">
+                    {t("dash.clv.computing")}
+                  </Text>
+                ) : null}
+              </BlockStack>
+            </Card>
           </BlockStack>
         </Layout.Section>
       </Layout>

@@ -34,6 +34,10 @@ export default function App() {
         <Link to="/app" rel="home">
           {t("nav.home")}
         </Link>
+        <Link to="/app/analytics/customers">{t("nav.analytics")}</Link>
+        <Link to="/app/program">{t("nav.program")}</Link>
+        <Link to="/app/members">{t("nav.members")}</Link>
+        <Link to="/app/events">{t("nav.events")}</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

@@ -3,6 +3,8 @@
 //   history (order/refund/customer records for retention analytics) and points (the ledger).
 // A topic with no steps yet stays in the inbox ("received") and is applied once it has one.
 import type { WebhookHandler } from "./webhook-worker.server";
+import { historySteps } from "./history-webhooks.server";
+import { pointsSteps } from "./points-webhooks.server";
 
 type Steps = Record<string, WebhookHandler[]>;
 
@@ -10,6 +12,7 @@ const lifecycleSteps: Steps = {
   APP_UNINSTALLED: [
     async (tx, event) => {
       await tx.session.deleteMany({ where: { shop: event.shop } });
+      globalThis.treueSessionStorage?.forgetShop(event.shop);
       await tx.shop.updateMany({ where: { domain: event.shop }, data: { uninstalledAt: event.triggeredAt ?? new Date() } });
     },
   ],
@@ -28,6 +31,7 @@ const lifecycleSteps: Steps = {
   SHOP_REDACT: [
     async (tx, event) => {
       await tx.session.deleteMany({ where: { shop: event.shop } });
+      globalThis.treueSessionStorage?.forgetShop(event.shop);
       await tx.shop.deleteMany({ where: { domain: event.shop } });
     },
   ],
@@ -35,6 +39,8 @@ const lifecycleSteps: Steps = {
 
 /** Feature steps, registered per topic (see app/services/*-webhooks.server.ts). */
 const featureSteps: Steps[] = [];
+featureSteps.push(historySteps);
+featureSteps.unshift(pointsSteps); // first: its payload check parks a malformed order at once (UnusablePayloadError)
 
 export function composeWebhookHandlers(...sources: Steps[]): Record<string, WebhookHandler> {
   const merged: Record<string, WebhookHandler[]> = {};

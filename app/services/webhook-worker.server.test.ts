@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { databaseTarget, openDatabase, type Database } from "../db/connection.server";
 import { migrate } from "../db/migrate.server";
 import { recordWebhook } from "./webhook-inbox.server";
-import { MAX_ATTEMPTS, WebhookWorker, retryDelayMs } from "./webhook-worker.server";
+import { MAX_ATTEMPTS, UnusablePayloadError, WebhookWorker, retryDelayMs } from "./webhook-worker.server";
 
 let db: Database;
 beforeAll(async () => {
@@ -115,5 +115,25 @@ describe("WebhookInbox group commit", () => {
     const bad = { ...webhook("bad-shop"), shop: null as unknown as string };
     await expect(inbox.record(bad)).rejects.toThrow();
     expect(await db.prisma.webhookEvent.count({ where: { eventId: "bad-shop" } })).toBe(0);
+  });
+});
+
+describe("WebhookWorker batches", () => {
+  it("rolls back only the failing event of a batch: the others commit, it is retried or parked", async () => {
+    const worker = new WebhookWorker(db.prisma, {
+      SHOP_TOUCH: async (tx, event) => {
+        await tx.shop.create({ data: { domain: `${event.eventId}.myshopify.com` } });
+        if (event.eventId === "b2") await tx.$executeRawUnsafe("SELECT 1/0"); // a database error after a write
+        if (event.eventId === "b3") throw new UnusablePayloadError("not a shop");
+      },
+    });
+    for (const id of ["b1", "b2", "b3", "b4"]) await recordWebhook(db.prisma, webhook(id));
+    expect(await worker.drain()).toBe(2);
+    expect((await db.prisma.shop.findMany({ orderBy: { domain: "asc" } })).map((s) => s.domain)).toEqual(["b1.myshopify.com", "b4.myshopify.com"]);
+    const byId = Object.fromEntries((await db.prisma.webhookEvent.findMany()).map((e) => [e.eventId, e]));
+    expect(byId.b2).toMatchObject({ status: "received", attempts: 1 });
+    expect(byId.b2.lastError).toMatch(/PrismaClientKnownRequestError/);
+    expect(byId.b3).toMatchObject({ status: "parked", attempts: 1, lastError: "SHOP_TOUCH: not a shop" });
+    expect(byId.b4).toMatchObject({ status: "processed", attempts: 1 });
   });
 });

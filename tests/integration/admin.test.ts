@@ -55,7 +55,9 @@ describe("admin home page", () => {
   });
 
   it("exchanges the session token for an access token when the shop has no session yet", async () => {
+    // GIVEN a freshly started app and no stored session (the app keeps loaded sessions briefly)
     await t.db.prisma.session.deleteMany({ where: { shop: TEST_SHOP } });
+    await t.restartApp();
     const res = await browserFetch(t.adminUrl());
     expect(res.status).toBe(200);
     const session = await t.db.prisma.session.findUnique({ where: { id: `offline_${TEST_SHOP}` } });

@@ -1,0 +1,107 @@
+// One member: balance, ledger history and a staff adjustment with a reason (a new ledger entry).
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Banner, BlockStack, Button, Card, DataTable, InlineGrid, Page, Text, TextField } from "@shopify/polaris";
+import { useState } from "react";
+import { z } from "zod";
+import prisma from "~/db.server";
+import type { MessageKey } from "~/i18n/messages";
+import { localeFrom, translator } from "~/i18n/translate";
+import { adjustMemberPoints, memberWithLedger } from "~/services/members-directory.server";
+import { authenticate } from "~/shopify.server";
+
+const memberIdParam = z.string().regex(/^\d{1,18}$/).transform(BigInt);
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const id = memberIdParam.safeParse(params.memberId);
+  if (!id.success) throw json({ error: "member id must be a number" }, { status: 400 });
+  const detail = await memberWithLedger(prisma, session.shop, id.data);
+  if (!detail) throw json({ error: "no such member" }, { status: 404 });
+  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), requestId: crypto.randomUUID(), ...detail });
+};
+
+const adjustment = z.object({
+  points: z.string().regex(/^\s*-?\d{1,7}\s*$/).transform(Number).refine((n) => n !== 0),
+  reason: z.string().trim().min(1).max(500),
+  requestId: z.string().uuid(),
+});
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const id = memberIdParam.safeParse(params.memberId);
+  if (!id.success) return json({ ok: false as const, code: "invalid" as const }, { status: 400 });
+  const form = adjustment.safeParse(Object.fromEntries(await request.formData()));
+  if (!form.success) return json({ ok: false as const, code: "invalid" as const }, { status: 400 });
+  const result = await adjustMemberPoints(prisma, session.shop, {
+    memberId: id.data,
+    ...form.data,
+    staffId: session.onlineAccessInfo?.associated_user?.id ? String(session.onlineAccessInfo.associated_user.id) : null,
+  });
+  if (!result.ok) return json(result, { status: result.code === "memberNotFound" ? 404 : 409 });
+  return json(result);
+};
+
+export default function MemberPage() {
+  const { locale, member, balance, entries, requestId } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [params] = useSearchParams();
+  const [points, setPoints] = useState("");
+  const [reason, setReason] = useState("");
+  const t = translator(locale);
+  const tag = locale === "de" ? "de-DE" : "en-GB";
+  const date = (iso: string) => new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
+  const back = new URLSearchParams(params);
+  const name = member.email ?? member.name ?? (member.redacted ? t("members.redacted") : member.customerId);
+  return (
+    <Page title={t("member.heading", { name })}>
+      <BlockStack gap="400">
+        <Link to={`/app/members?${back}`}>{t("member.back")}</Link>
+        <InlineGrid columns={4} gap="400">
+          {(
+            [
+              ["member.balance", balance.balance, "member-balance"],
+              ["member.pending", balance.pending, "member-pending"],
+              ["member.lifetimeEarned", balance.lifetimeEarned, "member-earned"],
+              ["member.lifetimeRedeemed", balance.lifetimeRedeemed, "member-redeemed"],
+            ] as const
+          ).map(([label, value, id]) => (
+            <Card key={id}>
+              <Text as="p" tone="subdued">{t(label)}</Text>
+              <Text as="p" variant="headingLg" id={id}>{value}</Text>
+            </Card>
+          ))}
+        </InlineGrid>
+        <Card>
+          <Form method="post">
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">{t("member.adjust")}</Text>
+              {result?.ok ? <Banner tone="success">{t("member.adjust.done", { balance: result.balance })}</Banner> : null}
+              {result && !result.ok ? (
+                <Banner tone="critical">
+                  {result.code === "insufficientPoints" ? t("member.adjust.insufficient", { balance: result.balance ?? 0 }) : t("member.adjust.invalid")}
+                </Banner>
+              ) : null}
+              <input type="hidden" name="requestId" value={requestId} />
+              <TextField label={t("member.adjust.points")} name="points" value={points} onChange={setPoints} autoComplete="off" />
+              <TextField label={t("member.adjust.reason")} name="reason" value={reason} onChange={setReason} autoComplete="off" />
+              <Button submit loading={navigation.state === "submitting"}>{t("member.adjust.submit")}</Button>
+            </BlockStack>
+          </Form>
+        </Card>
+        <Card>
+          <BlockStack gap="300">
+            <Text as="h2" variant="headingMd">{t("member.history")}</Text>
+            <DataTable
+              columnContentTypes={["text", "text", "numeric", "text"]}
+              headings={[t("member.when"), t("member.kind"), t("member.points"), t("member.detail")]}
+              rows={entries.map((e) => [date(e.at), t(`kind.${e.kind}` as MessageKey), e.points > 0 ? `+${e.points}` : String(e.points), e.reason ?? (e.orderId ? `#${e.orderId}` : "")])}
+            />
+          </BlockStack>
+        </Card>
+      </BlockStack>
+    </Page>
+  );
+}

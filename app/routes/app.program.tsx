@@ -1,0 +1,323 @@
+// Program settings: every rule the points domain supports, validated by the domain (errors translated by
+// their codes), with a live preview of what an order of 57.90 earns.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { useMemo, useState } from "react";
+import { z } from "zod";
+import prisma from "~/db.server";
+import { formatMinor, parseMinor } from "~/domain/points/money";
+import { parseLoyaltyProgram, previewEarning, type LoyaltyProgram, type ProgramError } from "~/domain/points/program";
+import { localeFrom, translator } from "~/i18n/translate";
+import type { MessageKey } from "~/i18n/messages";
+import { loadLoyaltyProgram, saveLoyaltyProgram } from "~/services/loyalty-program.server";
+import { authenticate } from "~/shopify.server";
+
+const PREVIEW_MINOR = 5790;
+
+async function shopCurrency(shop: string) {
+  return (await prisma.shop.findUnique({ where: { domain: shop }, select: { currency: true } }))?.currency ?? "EUR";
+}
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const program = await loadLoyaltyProgram(prisma, session.shop);
+  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), currency: await shopCurrency(session.shop), program: JSON.parse(JSON.stringify(program)) as unknown });
+};
+
+const body = z.object({ program: z.string().max(200_000) });
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = body.safeParse(Object.fromEntries(await request.formData()));
+  let input: unknown;
+  try {
+    input = form.success ? JSON.parse(form.data.program) : undefined;
+  } catch {
+    input = undefined;
+  }
+  // A missing or unreadable form would otherwise validate as "all defaults" and overwrite the program.
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    const errors: ProgramError[] = [{ code: "program.notAnObject", path: [], message: "The form was not sent completely.", params: {} }];
+    return json({ ok: false as const, errors }, { status: 400 });
+  }
+  const result = await saveLoyaltyProgram(prisma, session.shop, input);
+  if (!result.ok) return json({ ok: false as const, errors: result.errors }, { status: 422 });
+  return json({ ok: true as const, errors: [] as ProgramError[] });
+};
+
+// --- the form's values: text as typed, turned into the program the domain validates --------------------
+
+type Row = Record<string, string>;
+interface Values {
+  earnPoints: string;
+  earnPer: string;
+  minimumOrder: string;
+  pointsPerOrder: string;
+  pendingDays: string;
+  signupBonus: string;
+  birthdayBonus: string;
+  referralBonus: string;
+  windowDays: string;
+  expiryMode: string;
+  expiryMonths: string;
+  reminderDays: string;
+  productBonuses: Row[];
+  campaigns: Row[];
+  tiers: Row[];
+}
+
+function valuesOf(p: LoyaltyProgram, currency: string): Values {
+  const expiry = p.expiry as { mode: string; months?: number; reminderDays?: number };
+  return {
+    earnPoints: String(p.earnRate.points),
+    earnPer: String(p.earnRate.perCurrencyUnits),
+    minimumOrder: formatMinor(p.minimumOrderMinor, currency),
+    pointsPerOrder: String(p.pointsPerOrder),
+    pendingDays: String(p.pendingDays),
+    signupBonus: String(p.signupBonus),
+    birthdayBonus: String(p.birthdayBonus),
+    referralBonus: String(p.referralBonus),
+    windowDays: String(p.vip.windowDays),
+    expiryMode: expiry.mode,
+    expiryMonths: String(expiry.months ?? 12),
+    reminderDays: String(expiry.reminderDays ?? 14),
+    productBonuses: p.productBonuses.map((b) => ({ target: b.target, targetId: b.targetId, pointsPerUnit: String(b.pointsPerUnit) })),
+    campaigns: p.campaigns.map((c) => ({
+      id: c.id,
+      name: c.name,
+      startsAt: new Date(c.startsAt).toISOString(),
+      endsAt: new Date(c.endsAt).toISOString(),
+      kind: c.kind,
+      value: String(c.kind === "multiplier" ? c.multiplierPercent : c.bonusPoints),
+    })),
+    tiers: p.vip.tiers.map((t) => ({ id: t.id, name: t.name, threshold: formatMinor(t.thresholdMinor, currency), multiplierPercent: String(t.multiplierPercent) })),
+  };
+}
+
+// A field that is not a whole number is passed on as typed, so the domain names the field in its error.
+const whole = (s: string) => (/^\s*-?\d+\s*$/.test(s) ? Number(s) : s);
+const money = (s: string, currency: string) => parseMinor(s.replace(",", "."), currency) ?? s;
+
+function programInput(v: Values, currency: string) {
+  return {
+    earnRate: { points: whole(v.earnPoints), perCurrencyUnits: whole(v.earnPer) },
+    minimumOrderMinor: money(v.minimumOrder, currency),
+    pointsPerOrder: whole(v.pointsPerOrder),
+    pendingDays: whole(v.pendingDays),
+    signupBonus: whole(v.signupBonus),
+    birthdayBonus: whole(v.birthdayBonus),
+    referralBonus: whole(v.referralBonus),
+    productBonuses: v.productBonuses.map((b) => ({ target: b.target, targetId: b.targetId, pointsPerUnit: whole(b.pointsPerUnit) })),
+    campaigns: v.campaigns.map((c) => ({
+      id: c.id,
+      name: c.name,
+      startsAt: c.startsAt,
+      endsAt: c.endsAt,
+      kind: c.kind,
+      ...(c.kind === "multiplier" ? { multiplierPercent: whole(c.value) } : { bonusPoints: whole(c.value) }),
+    })),
+    vip: {
+      windowDays: whole(v.windowDays),
+      tiers: v.tiers.map((t) => ({ id: t.id, name: t.name, thresholdMinor: money(t.threshold, currency), multiplierPercent: whole(t.multiplierPercent) })),
+    },
+    expiry: v.expiryMode === "off" ? { mode: "off" } : { mode: v.expiryMode, months: whole(v.expiryMonths), reminderDays: whole(v.reminderDays) },
+  };
+}
+
+// Which form label names the field at an error's path.
+function fieldKey(path: (string | number)[]): MessageKey {
+  const [head, , leaf] = path;
+  const second = path[1];
+  const byPath: Record<string, MessageKey> = {
+    "earnRate.points": "program.earnPoints",
+    "earnRate.perCurrencyUnits": "program.earnPer",
+    minimumOrderMinor: "program.minimumOrder",
+    pointsPerOrder: "program.pointsPerOrder",
+    pendingDays: "program.pendingDays",
+    signupBonus: "program.signupBonus",
+    birthdayBonus: "program.birthdayBonus",
+    referralBonus: "program.referralBonus",
+    "vip.windowDays": "program.vip.windowDays",
+    "expiry.months": "program.expiry.months",
+    "expiry.reminderDays": "program.expiry.reminderDays",
+    "expiry.mode": "program.expiry.mode",
+    "productBonuses.targetId": "program.productBonus.targetId",
+    "productBonuses.pointsPerUnit": "program.productBonus.points",
+    "productBonuses.target": "program.productBonus.target",
+    "campaigns.id": "program.campaign.id",
+    "campaigns.name": "program.campaign.name",
+    "campaigns.startsAt": "program.campaign.startsAt",
+    "campaigns.endsAt": "program.campaign.endsAt",
+    "campaigns.kind": "program.campaign.kind",
+    "campaigns.multiplierPercent": "program.campaign.multiplier",
+    "campaigns.bonusPoints": "program.campaign.bonus",
+    "vip.tiers.id": "program.vip.id",
+  };
+  if (head === "vip" && second === "tiers") {
+    const tierLeaf = path[3];
+    return ({ id: "program.vip.id", name: "program.vip.name", thresholdMinor: "program.vip.threshold", multiplierPercent: "program.vip.multiplier" } as Record<string, MessageKey>)[String(tierLeaf)] ?? "program.vip";
+  }
+  if (head === "productBonuses" || head === "campaigns") return byPath[`${head}.${String(leaf)}`] ?? (head === "campaigns" ? "program.campaigns" : "program.productBonuses");
+  return byPath[path.join(".")] ?? byPath[String(head)] ?? "program.heading";
+}
+
+export default function ProgramSettings() {
+  const { locale, currency, program } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const t = translator(locale);
+  const initial = useMemo(() => {
+    const parsed = parseLoyaltyProgram(program);
+    return valuesOf(parsed.ok ? parsed.program : (program as LoyaltyProgram), currency);
+  }, [program, currency]);
+  const [v, setV] = useState<Values>(initial);
+  const set = (k: keyof Values) => (value: string) => setV((old) => ({ ...old, [k]: value }));
+  const setRow = (list: "productBonuses" | "campaigns" | "tiers", i: number, k: string) => (value: string) =>
+    setV((old) => ({ ...old, [list]: old[list].map((r, j) => (j === i ? { ...r, [k]: value } : r)) }));
+  const addRow = (list: "productBonuses" | "campaigns" | "tiers", row: Row) => setV((old) => ({ ...old, [list]: [...old[list], row] }));
+  const removeRow = (list: "productBonuses" | "campaigns" | "tiers", i: number) => setV((old) => ({ ...old, [list]: old[list].filter((_, j) => j !== i) }));
+
+  const input = programInput(v, currency);
+  const parsed = parseLoyaltyProgram(input);
+  const preview = parsed.ok ? previewEarning(parsed.program, PREVIEW_MINOR, currency) : null;
+  const errors = result && !result.ok ? result.errors : [];
+  const errorText = (e: ProgramError) => {
+    const row = typeof e.path[1] === "number" ? ` #${e.path[1] + 1}` : typeof e.path[2] === "number" ? ` #${e.path[2] + 1}` : "";
+    return t(`programError.${e.code}` as MessageKey, { ...e.params, field: t(fieldKey(e.path), { currency }) + row });
+  };
+  const num = (label: MessageKey, k: keyof Values) => (
+    <TextField label={t(label, { currency })} value={v[k] as string} onChange={set(k)} autoComplete="off" name={k} />
+  );
+
+  return (
+    <Page title={t("program.heading")}>
+      <Form method="post">
+        <input type="hidden" name="program" value={JSON.stringify(input)} />
+        <Layout>
+          <Layout.Section>
+            <BlockStack gap="400">
+              {result?.ok ? <Banner tone="success">{t("program.saved")}</Banner> : null}
+              {errors.length > 0 ? (
+                <Banner tone="critical" title={t("program.invalid")}>
+                  <ul id="program-errors">
+                    {errors.map((e, i) => (
+                      <li key={i}>{errorText(e)}</li>
+                    ))}
+                  </ul>
+                </Banner>
+              ) : null}
+              {preview ? (
+                <Text as="p" id="program-preview" variant="headingMd">
+                  {t("program.preview", { amount: preview.amount, currency, points: preview.points })}
+                </Text>
+              ) : null}
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">{t("program.earning")}</Text>
+                  <FormLayout>
+                    <FormLayout.Group>
+                      {num("program.earnPoints", "earnPoints")}
+                      {num("program.earnPer", "earnPer")}
+                    </FormLayout.Group>
+                    <FormLayout.Group>
+                      {num("program.minimumOrder", "minimumOrder")}
+                      {num("program.pointsPerOrder", "pointsPerOrder")}
+                      {num("program.pendingDays", "pendingDays")}
+                    </FormLayout.Group>
+                  </FormLayout>
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">{t("program.bonuses")}</Text>
+                  <FormLayout.Group>
+                    {num("program.signupBonus", "signupBonus")}
+                    {num("program.birthdayBonus", "birthdayBonus")}
+                    {num("program.referralBonus", "referralBonus")}
+                  </FormLayout.Group>
+                  <Text as="h3" variant="headingSm">{t("program.productBonuses")}</Text>
+                  {v.productBonuses.map((b, i) => (
+                    <InlineStack key={i} gap="200" blockAlign="end">
+                      <Select label={t("program.productBonus.target")} options={[{ label: t("program.productBonus.product"), value: "product" }, { label: t("program.productBonus.collection"), value: "collection" }]} value={b.target} onChange={setRow("productBonuses", i, "target")} />
+                      <TextField label={t("program.productBonus.targetId")} value={b.targetId} onChange={setRow("productBonuses", i, "targetId")} autoComplete="off" />
+                      <TextField label={t("program.productBonus.points")} value={b.pointsPerUnit} onChange={setRow("productBonuses", i, "pointsPerUnit")} autoComplete="off" />
+                      <Button onClick={() => removeRow("productBonuses", i)}>{t("program.remove")}</Button>
+                    </InlineStack>
+                  ))}
+                  <InlineStack>
+                    <Button onClick={() => addRow("productBonuses", { target: "product", targetId: "", pointsPerUnit: "10" })}>{t("program.add")}</Button>
+                  </InlineStack>
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">{t("program.campaigns")}</Text>
+                  {v.campaigns.map((c, i) => (
+                    <InlineStack key={i} gap="200" blockAlign="end" wrap>
+                      <TextField label={t("program.campaign.id")} value={c.id} onChange={setRow("campaigns", i, "id")} autoComplete="off" />
+                      <TextField label={t("program.campaign.name")} value={c.name} onChange={setRow("campaigns", i, "name")} autoComplete="off" />
+                      <TextField label={t("program.campaign.startsAt")} value={c.startsAt} onChange={setRow("campaigns", i, "startsAt")} autoComplete="off" />
+                      <TextField label={t("program.campaign.endsAt")} value={c.endsAt} onChange={setRow("campaigns", i, "endsAt")} autoComplete="off" />
+                      <Select label={t("program.campaign.kind")} options={[{ label: t("program.campaign.multiplier"), value: "multiplier" }, { label: t("program.campaign.bonus"), value: "bonus" }]} value={c.kind} onChange={setRow("campaigns", i, "kind")} />
+                      <TextField label={t("program.campaign.value")} value={c.value} onChange={setRow("campaigns", i, "value")} autoComplete="off" />
+                      <Button onClick={() => removeRow("campaigns", i)}>{t("program.remove")}</Button>
+                    </InlineStack>
+                  ))}
+                  <InlineStack>
+                    <Button onClick={() => addRow("campaigns", { id: `campaign-${v.campaigns.length + 1}`, name: "", startsAt: "", endsAt: "", kind: "multiplier", value: "200" })}>{t("program.add")}</Button>
+                  </InlineStack>
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">{t("program.vip")}</Text>
+                  {num("program.vip.windowDays", "windowDays")}
+                  {v.tiers.map((tier, i) => (
+                    <InlineStack key={i} gap="200" blockAlign="end">
+                      <TextField label={t("program.vip.id")} value={tier.id} onChange={setRow("tiers", i, "id")} autoComplete="off" />
+                      <TextField label={t("program.vip.name")} value={tier.name} onChange={setRow("tiers", i, "name")} autoComplete="off" />
+                      <TextField label={t("program.vip.threshold", { currency })} value={tier.threshold} onChange={setRow("tiers", i, "threshold")} autoComplete="off" />
+                      <TextField label={t("program.vip.multiplier")} value={tier.multiplierPercent} onChange={setRow("tiers", i, "multiplierPercent")} autoComplete="off" />
+                      <Button onClick={() => removeRow("tiers", i)}>{t("program.remove")}</Button>
+                    </InlineStack>
+                  ))}
+                  <InlineStack>
+                    <Button onClick={() => addRow("tiers", { id: `tier-${v.tiers.length + 1}`, name: "", threshold: "", multiplierPercent: "100" })}>{t("program.add")}</Button>
+                  </InlineStack>
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">{t("program.expiry")}</Text>
+                  <Select
+                    label={t("program.expiry.mode")}
+                    options={[
+                      { label: t("program.expiry.off"), value: "off" },
+                      { label: t("program.expiry.inactivity"), value: "inactivity" },
+                      { label: t("program.expiry.lots"), value: "lots" },
+                    ]}
+                    value={v.expiryMode}
+                    onChange={set("expiryMode")}
+                  />
+                  {v.expiryMode !== "off" ? (
+                    <FormLayout.Group>
+                      {num("program.expiry.months", "expiryMonths")}
+                      {num("program.expiry.reminderDays", "reminderDays")}
+                    </FormLayout.Group>
+                  ) : null}
+                </BlockStack>
+              </Card>
+              <InlineStack align="end">
+                <Button submit variant="primary" loading={navigation.state === "submitting"}>
+                  {t("program.save")}
+                </Button>
+              </InlineStack>
+            </BlockStack>
+          </Layout.Section>
+        </Layout>
+      </Form>
+    </Page>
+  );
+}

@@ -1,0 +1,152 @@
+// Predictive CLV for the dashboard: BG/NBD + Gamma-Gamma (app/domain/analytics) fitted on the shop's
+// history once per UTC day, stored in HistoryClvForecast, and computed in the background so no page
+// view waits for a fit.
+import type { PrismaClient, Prisma } from "@prisma/client";
+import { buildRfmSummary, type Purchase, type RfmCustomer } from "~/domain/analytics/rfm";
+import { conditionalExpectedPurchases, fitBgNbd, probabilityAlive } from "~/domain/analytics/bgnbd";
+import { conditionalExpectedAverageSpend, fitGammaGamma } from "~/domain/analytics/gamma-gamma";
+import { endOfDayExclusive } from "~/domain/analytics/retention-metrics";
+import { cachedShopHistory, type ShopHistory } from "./analytics-history.server";
+import { historyVersion } from "./history-store.server";
+import { customerEmails } from "./analytics-dashboard.server";
+
+export const HORIZON_WEEKS = 52;
+/** Below these the fitted parameters say more about noise than about the shop. */
+export const MIN_CUSTOMERS = 50;
+export const MIN_REPEAT_CUSTOMERS = 20;
+// The fit's cost grows with distinct (x, t_x, T) histories; a fixed-size sample keeps it around a
+// second on the biggest shops (the parameters are population-level, so a sample estimates them well).
+const FIT_SAMPLE = 20_000;
+
+export type ClvForecast =
+  | {
+      status: "ok";
+      day: string;
+      horizonWeeks: number;
+      customers: number;
+      repeatCustomers: number;
+      params: { r: number; alpha: number; a: number; b: number; p: number; q: number; gamma: number };
+      top: { customerId: string; email: string | null; clvMinor: number; expectedPurchases: number; probabilityAlive: number; orders: number }[];
+    }
+  | { status: "insufficient"; day: string; reason: string; version?: number };
+
+/** Counting orders (net of refunds as of `day` > 0) as purchases, the same order rules as the figures. */
+export function purchasesOf(h: ShopHistory, day: string): Purchase[] {
+  const endMs = endOfDayExclusive(day);
+  const { history } = h;
+  const out: Purchase[] = [];
+  for (let o = 0; o < history.orderCount; o++) {
+    const c = history.orderCustomer[o];
+    const placed = history.orderPlacedAt[o];
+    if (c < 0 || !(placed < endMs)) continue;
+    let net = 0;
+    for (let e = history.orderEventStart[o]; e < history.orderEventStart[o + 1]; e++) if (history.eventAt[e] < endMs) net += history.eventAmount[e];
+    if (net > 0) out.push({ customerId: history.customerIds[c], at: placed, amountMinor: net });
+  }
+  return out;
+}
+
+function sample<T>(items: readonly T[], size: number): T[] {
+  if (items.length <= size) return [...items];
+  const step = items.length / size;
+  return Array.from({ length: size }, (_, i) => items[Math.floor(i * step)]);
+}
+
+export function forecastClv(h: ShopHistory, day: string, top = 20): Omit<Extract<ClvForecast, { status: "ok" }>, "top"> & { top: { customerId: string; clvMinor: number; expectedPurchases: number; probabilityAlive: number; orders: number }[] } | Extract<ClvForecast, { status: "insufficient" }> {
+  const summary = buildRfmSummary(purchasesOf(h, day), { calibrationEnd: day, timeUnit: "weeks" });
+  const customers = summary.customers;
+  const repeat = customers.filter((c) => c.frequency > 0 && (c.monetaryValue ?? 0) > 0);
+  if (customers.length < MIN_CUSTOMERS || repeat.length < MIN_REPEAT_CUSTOMERS) {
+    return {
+      status: "insufficient",
+      day,
+      reason: `needs at least ${MIN_CUSTOMERS} customers and ${MIN_REPEAT_CUSTOMERS} repeat customers; the shop has ${customers.length} and ${repeat.length}`,
+    };
+  }
+  let bg, gg;
+  try {
+    bg = fitBgNbd(sample(customers, FIT_SAMPLE)).params;
+    gg = fitGammaGamma(sample(repeat, FIT_SAMPLE).map((c) => ({ frequency: c.frequency, monetaryValue: c.monetaryValue! }))).params;
+  } catch (error) {
+    return { status: "insufficient", day, reason: `the models could not be fitted: ${(error as Error).message}` };
+  }
+  // E[Y] depends only on (x, t_x, T), which many customers share.
+  const purchases = new Map<string, number>();
+  const scored: { c: RfmCustomer; clv: number; y: number }[] = [];
+  for (const c of customers) {
+    const key = `${c.frequency}|${c.recency}|${c.age}`;
+    let y = purchases.get(key);
+    if (y === undefined) {
+      y = conditionalExpectedPurchases(bg, HORIZON_WEEKS, c.frequency, c.recency, c.age);
+      purchases.set(key, y);
+    }
+    const spend = conditionalExpectedAverageSpend(gg, c.frequency, c.monetaryValue);
+    if (spend.value === null) {
+      return { status: "insufficient", day, reason: spend.reason };
+    }
+    scored.push({ c, clv: y * spend.value, y });
+  }
+  scored.sort((a, b) => b.clv - a.clv);
+  return {
+    status: "ok",
+    day,
+    horizonWeeks: HORIZON_WEEKS,
+    customers: customers.length,
+    repeatCustomers: repeat.length,
+    params: { ...bg, ...gg },
+    top: scored.slice(0, top).map(({ c, clv, y }) => ({
+      customerId: c.customerId,
+      clvMinor: Math.round(clv),
+      expectedPurchases: y,
+      probabilityAlive: probabilityAlive(bg, c.frequency, c.recency, c.age),
+      orders: c.frequency + 1,
+    })),
+  };
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var treueClvRuns: Map<string, Promise<void>> | undefined;
+}
+
+/**
+ * The newest stored forecast (today's, or an older one while today's is computed in the background).
+ * null when none exists yet.
+ */
+export async function clvForecast(prisma: PrismaClient, shop: string, day: string): Promise<{ forecast: ClvForecast | null; computing: boolean }> {
+  const latest = await prisma.historyClvForecast.findFirst({ where: { shop }, orderBy: { day: "desc" } });
+  const runs = (globalThis.treueClvRuns ??= new Map());
+  const key = `${shop}:${day}`;
+  const stored = latest?.result as ClvForecast | undefined;
+  // "Too little data" is re-checked as soon as the history grew (e.g. the first import finished).
+  const outgrown = stored?.status === "insufficient" && stored.version !== (await historyVersion(prisma, shop));
+  if (!latest || latest.day !== day || outgrown) {
+    if (!runs.has(key)) {
+      const run = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => computeAndStoreClv(prisma, shop, day))
+        .catch((error) => console.error(`[treue] CLV forecast for ${shop}:`, error))
+        .finally(() => runs.delete(key));
+      runs.set(key, run);
+    }
+    return { forecast: (latest?.result as ClvForecast | undefined) ?? null, computing: true };
+  }
+  return { forecast: latest.result as ClvForecast, computing: false };
+}
+
+export async function computeAndStoreClv(prisma: PrismaClient, shop: string, day: string): Promise<ClvForecast> {
+  const cached = await cachedShopHistory(prisma, shop);
+  const raw = forecastClv(cached.value, day);
+  if (raw.status === "insufficient") raw.version = cached.value.version;
+  let result: ClvForecast;
+  if (raw.status === "ok") {
+    const emails = await customerEmails(prisma, shop, raw.top.map((t) => t.customerId));
+    result = { ...raw, top: raw.top.map((t) => ({ ...t, email: emails.get(t.customerId) ?? null })) };
+  } else result = raw;
+  const json = result as unknown as Prisma.InputJsonValue;
+  await prisma.historyClvForecast.upsert({
+    where: { shop_day: { shop, day } },
+    create: { shop, day, result: json },
+    update: { result: json, computedAt: new Date() },
+  });
+  return result;
+}

@@ -1,0 +1,94 @@
+// The import's handling of Shopify's answers, with a scripted Admin API and embedded PostgreSQL:
+// a bulk query already running, a failed export, and a completed one read as a stream.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseTarget, openDatabase, type Database } from "~/db/connection.server";
+import { migrate } from "~/db/migrate.server";
+import type { AdminGraphql } from "./admin-graphql.server";
+import { runHistoryImport } from "./history-import.server";
+import { historyTotals } from "./history-store.server";
+import { loadShopHistory } from "./analytics-history.server";
+
+let db: Database;
+beforeAll(async () => {
+  db = await openDatabase(databaseTarget("pglite:memory"));
+  await migrate(db.sql);
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+type Answer = (name: string, variables: Record<string, unknown> | undefined) => unknown;
+
+function scripted(answer: Answer): AdminGraphql {
+  return (async (query: string, options?: { variables?: Record<string, unknown> }) => {
+    const name = /(?:query|mutation)\s+(\w+)/.exec(query)![1];
+    return new Response(JSON.stringify({ data: answer(name, options?.variables) }), { headers: { "Content-Type": "application/json" } });
+  }) as unknown as AdminGraphql;
+}
+
+const noWait = async () => {};
+
+async function newImport(shop: string) {
+  return db.prisma.historyImport.create({ data: { shop, trigger: "admin", status: "customers" } });
+}
+
+describe("runHistoryImport", () => {
+  it("fails clearly when another bulk query of the app is running", async () => {
+    const row = await newImport("busy.myshopify.com");
+    const graphql = scripted((name) =>
+      name === "HistoryBulkRun"
+        ? { bulkOperationRunQuery: { bulkOperation: null, userErrors: [{ field: null, message: "A bulk query operation for this app and shop is already in progress", code: "OPERATION_IN_PROGRESS" }] } }
+        : { currentBulkOperation: { id: "gid://shopify/BulkOperation/9", status: "RUNNING", query: "{ products { edges { node { id } } } }" } },
+    );
+    const done = await runHistoryImport(db.prisma, graphql, "busy.myshopify.com", row.id, {}, noWait);
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatch(/already running another bulk export .*BulkOperation\/9/);
+  });
+
+  it("fails clearly when Shopify's export fails", async () => {
+    const row = await newImport("broken.myshopify.com");
+    const graphql = scripted((name) =>
+      name === "HistoryBulkRun"
+        ? { bulkOperationRunQuery: { bulkOperation: { id: "gid://shopify/BulkOperation/1", status: "CREATED" }, userErrors: [] } }
+        : { node: { id: "gid://shopify/BulkOperation/1", status: "FAILED", errorCode: "INTERNAL_SERVER_ERROR", objectCount: "0", url: null, partialDataUrl: null } },
+    );
+    const done = await runHistoryImport(db.prisma, graphql, "broken.myshopify.com", row.id, {}, noWait);
+    expect(done).toMatchObject({ status: "failed", error: expect.stringMatching(/export failed \(INTERNAL_SERVER_ERROR\)/) });
+  });
+
+  it("polls until done, streams both files and records the counts", async () => {
+    const shop = "ok.myshopify.com";
+    const row = await newImport(shop);
+    let polls = 0;
+    const files: Record<string, string> = {
+      "https://storage.example/1.jsonl": '{"id":"gid://shopify/Customer/7","email":"a@example.com","createdAt":"2025-01-01T00:00:00Z","updatedAt":"2025-01-01T00:00:00Z"}\n',
+      "https://storage.example/2.jsonl":
+        '{"id":"gid://shopify/Order/1","createdAt":"2025-02-01T00:00:00Z","updatedAt":"2025-02-01T00:00:00Z","cancelledAt":null,"customer":{"id":"gid://shopify/Customer/7"},"subtotalPriceSet":{"shopMoney":{"amount":"20.0","currencyCode":"EUR"}},"refunds":[{"id":"gid://shopify/Refund/5","createdAt":"2025-02-03T00:00:00Z"}]}\n' +
+        '{"subtotalSet":{"shopMoney":{"amount":"5.0","currencyCode":"EUR"}},"__parentId":"gid://shopify/Refund/5"}\n' +
+        '{"id":"gid://shopify/Order/2","createdAt":"2025-02-04T00:00:00Z","updatedAt":"2025-02-04T00:00:00Z","cancelledAt":null,"customer":null,"subtotalPriceSet":{"shopMoney":{"amount":"3.5","currencyCode":"EUR"}},"refunds":[]}\n',
+    };
+    let started = 0;
+    const graphql = scripted((name, variables) => {
+      if (name === "HistoryBulkRun") {
+        started++;
+        return { bulkOperationRunQuery: { bulkOperation: { id: `gid://shopify/BulkOperation/${started}`, status: "CREATED" }, userErrors: [] } };
+      }
+      const id = String(variables?.id);
+      const n = id.endsWith("/1") ? 1 : 2;
+      polls++;
+      return { node: { id, status: polls % 2 === 1 ? "RUNNING" : "COMPLETED", errorCode: null, objectCount: "1", url: `https://storage.example/${n}.jsonl`, partialDataUrl: null } };
+    });
+    const done = await runHistoryImport(db.prisma, graphql, shop, row.id, { download: async (url) => new Response(files[url]), batchSize: 1 }, noWait);
+    expect(done).toMatchObject({ status: "completed", error: null, customers: 1, orders: 2, refunds: 1 });
+    expect(polls).toBe(4);
+    expect(await historyTotals(db.prisma, shop)).toEqual({ customers: 1, orders: 2, refunds: 1, orderAmountMinor: 2350, refundAmountMinor: 500, cancelledOrders: 0 });
+    // and the analytics read it back through the text aggregates (embedded PostgreSQL, as in the demo)
+    const loaded = await loadShopHistory(db.prisma, shop);
+    expect({ orders: loaded.orders, refunds: loaded.refunds, customers: Array.from(loaded.customerNumbers), currency: loaded.currency }).toEqual({
+      orders: 2,
+      refunds: 1,
+      customers: [7],
+      currency: "EUR",
+    });
+  });
+});

@@ -1,0 +1,336 @@
+// The order history import: two bulk exports from Shopify (customers, then orders with refunds),
+// each polled until done, downloaded as a stream and upserted in batches. Progress lives in a
+// HistoryImport row, so the admin can show it and a restarted app can pick the import up again.
+//
+// Shopify runs one bulk query per app and shop at a time, which is also why the two exports are
+// sequential. A bulk_operations/finish webhook only shortens the wait (see `nudgeHistoryImport`);
+// polling alone is enough, so a lost webhook cannot stall an import.
+import readline from "node:readline";
+import { Readable } from "node:stream";
+import type { HistoryImport, PrismaClient } from "@prisma/client";
+import { HISTORY_BULK_RUN_MUTATION } from "~/graphql/HistoryBulkRun";
+import { HISTORY_BULK_OPERATION_QUERY } from "~/graphql/HistoryBulkOperation";
+import { HISTORY_CURRENT_BULK_OPERATION_QUERY } from "~/graphql/HistoryCurrentBulkOperation";
+import { HISTORY_CUSTOMERS_EXPORT_QUERY } from "~/graphql/HistoryCustomersExport";
+import { HISTORY_ORDERS_EXPORT_QUERY } from "~/graphql/HistoryOrdersExport";
+import type {
+  HistoryBulkOperationQuery,
+  HistoryBulkRunMutation,
+  HistoryCurrentBulkOperationQuery,
+} from "~/types/admin.generated";
+import { runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
+import { BulkOrderAssembler, customerFromBulk, HistoryRecordError, type OrderRecords } from "./history-records.server";
+import {
+  bumpHistoryVersion,
+  ensureHistoryCustomers,
+  upsertHistoryCustomers,
+  upsertHistoryOrders,
+  upsertHistoryRefunds,
+  type HistoryCustomerRow,
+} from "./history-store.server";
+
+export type ImportTrigger = "install" | "admin" | "first-visit";
+export type ImportPhase = "customers" | "orders";
+
+const ACTIVE = ["customers", "orders"];
+export const BATCH_SIZE = 1000;
+
+export interface ImportOptions {
+  /** Downloads the export file. Plain fetch: result URLs point at storage, not at the shop. */
+  download?: (url: string) => Promise<Response>;
+  pollMs?: number;
+  batchSize?: number;
+}
+
+export class HistoryImportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "HistoryImportError";
+  }
+}
+
+const EXPORTS: Record<ImportPhase, string> = {
+  customers: HISTORY_CUSTOMERS_EXPORT_QUERY,
+  orders: HISTORY_ORDERS_EXPORT_QUERY,
+};
+
+function exportQuery(phase: ImportPhase): string {
+  return EXPORTS[phase].replace("#graphql", "").trim();
+}
+
+const normalise = (q: string) => q.replace(/\s+/g, " ").trim();
+
+export async function latestHistoryImport(prisma: PrismaClient, shop: string): Promise<HistoryImport | null> {
+  return prisma.historyImport.findFirst({ where: { shop }, orderBy: { id: "desc" } });
+}
+
+// ---- in-process runners: one per shop, woken early by the finish webhook ----
+
+interface Runner {
+  done: Promise<void>;
+  wake: () => void;
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var treueHistoryImportRunners: Map<string, Runner> | undefined;
+}
+
+function runners(): Map<string, Runner> {
+  globalThis.treueHistoryImportRunners ??= new Map();
+  return globalThis.treueHistoryImportRunners;
+}
+
+/** Called when Shopify says a bulk operation finished: the shop's runner stops waiting. */
+export function nudgeHistoryImport(shop: string): void {
+  runners().get(shop)?.wake();
+}
+
+export function historyImportRunning(shop: string): Promise<void> | null {
+  return runners().get(shop)?.done ?? null;
+}
+
+/**
+ * Starts an import unless one is running for the shop; resumes an unfinished one whose runner was
+ * lost (app restart). Returns the import row and whether this call started or resumed work.
+ */
+export async function startHistoryImport(
+  prisma: PrismaClient,
+  graphql: AdminGraphql,
+  shop: string,
+  trigger: ImportTrigger,
+  options: ImportOptions = {},
+): Promise<{ historyImport: HistoryImport; started: boolean }> {
+  const latest = await latestHistoryImport(prisma, shop);
+  if (latest && ACTIVE.includes(latest.status)) {
+    if (runners().has(shop)) return { historyImport: latest, started: false };
+    launch(prisma, graphql, shop, latest.id, options);
+    return { historyImport: latest, started: true };
+  }
+  const historyImport = await prisma.historyImport.create({ data: { shop, trigger, status: "customers" } });
+  launch(prisma, graphql, shop, historyImport.id, options);
+  return { historyImport, started: true };
+}
+
+/** On install (afterAuth runs on every token exchange): only when the shop has never been imported. */
+export async function startHistoryImportOnInstall(prisma: PrismaClient, graphql: AdminGraphql, shop: string) {
+  const latest = await latestHistoryImport(prisma, shop);
+  if (latest && latest.status !== "failed") {
+    if (ACTIVE.includes(latest.status) && !runners().has(shop)) return startHistoryImport(prisma, graphql, shop, "install");
+    return null;
+  }
+  if (latest) return null; // a failed import waits for the merchant's "re-import"
+  return startHistoryImport(prisma, graphql, shop, "install");
+}
+
+/** Resumes an unfinished import after a restart; does nothing otherwise. */
+export async function resumeHistoryImport(prisma: PrismaClient, graphql: AdminGraphql, shop: string, options: ImportOptions = {}) {
+  const latest = await latestHistoryImport(prisma, shop);
+  if (latest && ACTIVE.includes(latest.status) && !runners().has(shop)) launch(prisma, graphql, shop, latest.id, options);
+}
+
+function launch(prisma: PrismaClient, graphql: AdminGraphql, shop: string, importId: bigint, options: ImportOptions) {
+  let wake: () => void = () => {};
+  const sleeper = {
+    sleep: (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
+  };
+  const done = runHistoryImport(prisma, graphql, shop, importId, options, sleeper.sleep)
+    .then(() => undefined)
+    .catch((error) => console.error(`[treue] history import ${shop}:`, error))
+    .finally(() => runners().delete(shop));
+  runners().set(shop, { done, wake: () => wake() });
+}
+
+/** Drives one import row to completed or failed. Exported for tests and scripts that await it. */
+export async function runHistoryImport(
+  prisma: PrismaClient,
+  graphql: AdminGraphql,
+  shop: string,
+  importId: bigint,
+  options: ImportOptions = {},
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<HistoryImport> {
+  try {
+    for (;;) {
+      const row = await prisma.historyImport.findUniqueOrThrow({ where: { id: importId } });
+      if (!ACTIVE.includes(row.status)) return row;
+      const phase = row.status as ImportPhase;
+      const operationId = row.bulkOperationId ?? (await startExport(prisma, graphql, importId, phase));
+      const url = await waitForExport(graphql, operationId, options.pollMs ?? 1000, sleep);
+      const counts = url ? await loadExport(prisma, shop, importId, phase, url, options) : { customers: 0, orders: 0, refunds: 0 };
+      await prisma.historyImport.update({
+        where: { id: importId },
+        data:
+          phase === "customers"
+            ? { status: "orders", bulkOperationId: null, customers: counts.customers }
+            : { status: "completed", bulkOperationId: null, orders: counts.orders, refunds: counts.refunds, finishedAt: new Date() },
+      });
+      await bumpHistoryVersion(prisma, shop);
+    }
+  } catch (error) {
+    const message = error instanceof HistoryImportError || error instanceof HistoryRecordError ? error.message : `Unexpected error: ${(error as Error)?.message ?? String(error)}`;
+    return prisma.historyImport.update({
+      where: { id: importId },
+      data: { status: "failed", error: message.slice(0, 2000), finishedAt: new Date() },
+    });
+  }
+}
+
+async function startExport(prisma: PrismaClient, graphql: AdminGraphql, importId: bigint, phase: ImportPhase): Promise<string> {
+  const query = exportQuery(phase);
+  const data = await runAdminOperation<HistoryBulkRunMutation>(graphql, HISTORY_BULK_RUN_MUTATION, { query });
+  const result = data.bulkOperationRunQuery;
+  const errors = result?.userErrors ?? [];
+  let id = result?.bulkOperation?.id ?? null;
+  if (errors.length > 0) {
+    if (!errors.some((e) => e.code === "OPERATION_IN_PROGRESS")) {
+      throw new HistoryImportError(`Shopify refused the ${phase} export: ${errors.map((e) => e.message).join("; ")}`);
+    }
+    // Ours if it is the same export (an import whose runner died after starting it): adopt it.
+    const { currentBulkOperation: running } = await runAdminOperation<HistoryCurrentBulkOperationQuery>(graphql, HISTORY_CURRENT_BULK_OPERATION_QUERY);
+    if (running && normalise(running.query) === normalise(query) && ["CREATED", "RUNNING", "COMPLETED"].includes(running.status)) {
+      id = running.id;
+    } else {
+      throw new HistoryImportError(
+        `Shopify is already running another bulk export for this app (${running?.id ?? "unknown"}); it allows one at a time. Re-import when it has finished.`,
+      );
+    }
+  }
+  if (!id) throw new HistoryImportError(`Shopify did not start the ${phase} export`);
+  await prisma.historyImport.update({ where: { id: importId }, data: { bulkOperationId: id } });
+  return id;
+}
+
+/** Waits until the export is done; returns its file URL, or null when it found nothing. */
+async function waitForExport(graphql: AdminGraphql, id: string, pollMs: number, sleep: (ms: number) => Promise<void>): Promise<string | null> {
+  for (let attempt = 0; ; attempt++) {
+    const { node } = await runAdminOperation<HistoryBulkOperationQuery>(graphql, HISTORY_BULK_OPERATION_QUERY, { id });
+    if (!node || !("status" in node)) throw new HistoryImportError(`Shopify does not know the bulk export ${id} any more`);
+    switch (node.status) {
+      case "COMPLETED":
+        return node.url ?? null;
+      case "FAILED":
+        throw new HistoryImportError(`Shopify's bulk export failed (${node.errorCode ?? "no error code"}). Try re-importing.`);
+      case "CANCELED":
+      case "CANCELING":
+        throw new HistoryImportError("The bulk export was cancelled. Re-import to start again.");
+      case "EXPIRED":
+        throw new HistoryImportError("The bulk export's file expired before it was read. Re-import to start again.");
+    }
+    // Quick first checks for small shops, then the configured interval.
+    await sleep(attempt < 5 ? Math.min(pollMs, 250 * (attempt + 1)) : pollMs);
+  }
+}
+
+interface Counts {
+  customers: number;
+  orders: number;
+  refunds: number;
+}
+
+/**
+ * Streams the JSONL file line by line and upserts in batches; the file is never held whole.
+ * Counts are written to the import row after each batch so the admin shows progress.
+ */
+export async function loadExport(
+  prisma: PrismaClient,
+  shop: string,
+  importId: bigint | null,
+  phase: ImportPhase,
+  url: string,
+  options: ImportOptions = {},
+): Promise<Counts> {
+  const response = await (options.download ?? ((u: string) => fetch(u)))(url);
+  if (!response.ok || !response.body) throw new HistoryImportError(`Downloading the ${phase} export failed: HTTP ${response.status}`);
+  const lines = readline.createInterface({ input: Readable.from(chunksOf(response.body)), crlfDelay: Infinity });
+  const parsed = (text: string, n: number) => {
+    try {
+      return JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      throw new HistoryImportError(`The ${phase} export has a broken line ${n}`);
+    }
+  };
+  return phase === "customers"
+    ? loadCustomers(prisma, shop, importId, lines, parsed, options.batchSize ?? BATCH_SIZE)
+    : loadOrders(prisma, shop, importId, lines, parsed, options.batchSize ?? BATCH_SIZE);
+}
+
+// Read through the stream's reader rather than Readable.fromWeb: remix-serve installs its own fetch,
+// whose ReadableStream is not the class node:stream checks for.
+async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      if (value) yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+type LineSource = AsyncIterable<string>;
+type Parse = (text: string, n: number) => Record<string, unknown>;
+
+async function loadCustomers(prisma: PrismaClient, shop: string, importId: bigint | null, lines: LineSource, parse: Parse, batchSize: number) {
+  let batch: HistoryCustomerRow[] = [];
+  let customers = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await upsertHistoryCustomers(prisma, shop, "import", batch);
+    customers += batch.length;
+    batch = [];
+    if (importId !== null) await prisma.historyImport.update({ where: { id: importId }, data: { customers } });
+  };
+  let n = 0;
+  for await (const text of lines) {
+    n++;
+    if (!text.trim()) continue;
+    const line = parse(text, n);
+    if (typeof line.__parentId === "string") continue;
+    batch.push(customerFromBulk(line));
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  return { customers, orders: 0, refunds: 0 };
+}
+
+async function loadOrders(prisma: PrismaClient, shop: string, importId: bigint | null, lines: LineSource, parse: Parse, batchSize: number) {
+  let batch: OrderRecords[] = [];
+  let orders = 0;
+  let refunds = 0;
+  const assembler = new BulkOrderAssembler((records) => batch.push(records));
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const current = batch;
+    batch = [];
+    await prisma.$transaction(async (tx) => {
+      // Buyers the customers export did not list (created in between) still need a row.
+      await ensureHistoryCustomers(tx, shop, "import", current.flatMap((r) => (r.customer ? [r.customer] : [])));
+      await upsertHistoryOrders(tx, shop, "import", current.map((r) => r.order));
+      await upsertHistoryRefunds(tx, shop, "import", current.flatMap((r) => r.refunds));
+    });
+    orders += current.length;
+    refunds += current.reduce((s, r) => s + r.refunds.length, 0);
+    if (importId !== null) await prisma.historyImport.update({ where: { id: importId }, data: { orders, refunds } });
+  };
+  let n = 0;
+  for await (const text of lines) {
+    n++;
+    if (!text.trim()) continue;
+    assembler.push(parse(text, n));
+    // An order's child lines follow it, so only flush once the batch is over-full by one order.
+    if (batch.length >= batchSize) await flush();
+  }
+  assembler.finish();
+  await flush();
+  return { customers: 0, orders, refunds };
+}

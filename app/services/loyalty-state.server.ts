@@ -1,0 +1,75 @@
+// What a checkout or customer-account extension learns about the buyer: GET /api/loyalty.
+import type { PrismaClient } from "@prisma/client";
+import { currencyMinorDigits } from "~/domain/points/money";
+import { loadLoyaltyProgram } from "./loyalty-program.server";
+import { memberBalance } from "./points-ledger.server";
+
+export interface LoyaltyState {
+  customerId: string | null;
+  balance: number;
+  pending: number;
+  lifetimeEarned: number;
+  tier: string | null;
+  rewards: never[];
+  referral: null;
+  earnRate: { points: number; perMinor: number; currency: string } | null;
+  order: { pointsEarned: number; status: "pending" | "earned" } | null;
+}
+
+/** The shop's domain from a session token's `dest`, which is a bare domain or an https URL. */
+export function shopFromDest(dest: string): string | null {
+  try {
+    const host = new URL(/^https?:\/\//.test(dest) ? dest : `https://${dest}`).hostname.toLowerCase();
+    return host || null;
+  } catch {
+    return null;
+  }
+}
+
+const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/(\d+)$/;
+const ORDER_GID = /^gid:\/\/shopify\/Order\/(\d+)$/;
+
+/**
+ * The buyer's balance in an installed shop, or null when the shop is not installed. A guest (no customer)
+ * and a customer without a ledger get zeros: the extension still shows the earn rate.
+ */
+export async function loyaltyStateFor(prisma: PrismaClient, shop: string, customerGid: string | null, orderGid: string | null, now = new Date()): Promise<LoyaltyState | null> {
+  const shopRow = await prisma.shop.findUnique({ where: { domain: shop }, select: { currency: true, uninstalledAt: true } });
+  if (!shopRow || shopRow.uninstalledAt) return null;
+  const program = await loadLoyaltyProgram(prisma, shop);
+  const currency = shopRow.currency ?? null;
+  const state: LoyaltyState = {
+    customerId: null,
+    balance: 0,
+    pending: 0,
+    lifetimeEarned: 0,
+    tier: null,
+    rewards: [],
+    referral: null,
+    earnRate: currency
+      ? { points: program.earnRate.points, perMinor: program.earnRate.perCurrencyUnits * 10 ** currencyMinorDigits(currency), currency }
+      : null,
+    order: null,
+  };
+  const customerId = customerGid ? CUSTOMER_GID.exec(customerGid)?.[1] : undefined;
+  if (!customerId) return state;
+  state.customerId = customerGid;
+  const member = await prisma.member.findUnique({ where: { shop_customerId: { shop, customerId } } });
+  if (member) {
+    const b = await memberBalance(prisma, member, now);
+    state.balance = Math.max(0, b.balance); // the contract's balance is spendable points, never negative
+    state.pending = b.pending;
+    state.lifetimeEarned = Math.max(0, b.lifetimeEarned);
+    state.tier = program.vip.tiers.find((t) => t.id === member.tierId)?.name ?? null;
+  }
+  const orderId = orderGid ? ORDER_GID.exec(orderGid)?.[1] : undefined;
+  if (orderId) {
+    const order = await prisma.orderPoints.findUnique({ where: { shop_orderId: { shop, orderId } } });
+    // Only the order's own customer learns what it earned.
+    if (order && order.customerId === customerId) {
+      const availableAt = await prisma.ledgerEntry.findFirst({ where: { shop, orderId }, select: { availableAt: true } });
+      state.order = { pointsEarned: Math.max(0, order.awarded), status: availableAt && availableAt.availableAt > now ? "pending" : "earned" };
+    }
+  }
+  return state;
+}

@@ -1,0 +1,56 @@
+// Ledger apply rate: order webhooks already in the inbox, applied by the running app's worker (every
+// feature's step, the points ledger among them, each event in its transaction with its status change).
+// Target ≥ 2,000 events/s. Events are written straight into the inbox so that only the worker is timed.
+import pg from "pg";
+import { startTreue, TEST_SHOP } from "../../tests/support/treue-harness";
+import { fmt, line } from "./stats";
+
+export async function benchPointsApply({ events = 5000, customers = 500 } = {}) {
+  console.log(`\nPoints ledger apply (${events} orders/create events through the worker, ${customers} customers)`);
+  const t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1" } });
+  const pool = new pg.Pool({ connectionString: t.database.url, max: 2 });
+  try {
+    const now = new Date().toISOString();
+    const payload = (i: number) =>
+      JSON.stringify({
+        id: 7_000_000 + i,
+        created_at: now,
+        updated_at: now,
+        currency: "GBP",
+        current_subtotal_price: `${10 + (i % 90)}.50`,
+        customer: { id: 500_000 + (i % customers), email: `bench${i % customers}@example.com` },
+        line_items: [{ id: 80_000_000 + i, product_id: 42, quantity: 1, price: `${10 + (i % 90)}.50` }],
+      });
+    // Written while the worker is idle (it wakes on a delivery or its 5-second timer), in one statement.
+    for (let from = 0; from < events; from += 1000) {
+      const rows = Array.from({ length: Math.min(1000, events - from) }, (_, k) => from + k);
+      const values = rows.map((_, k) => `($1, 'ORDERS_CREATE', $${2 + k * 2}, $${2 + k * 2}, '2026-10', now(), $${3 + k * 2}::jsonb, 'received', now() + interval '1 hour')`);
+      await pool.query(
+        `INSERT INTO "WebhookEvent" ("shop", "topic", "eventId", "webhookId", "apiVersion", "triggeredAt", "payload", "status", "nextAttemptAt") VALUES ${values.join(",")}`,
+        [TEST_SHOP, ...rows.flatMap((i) => [`points-bench-${i}`, payload(i)])],
+      );
+    }
+    // Make them due at once and wake the worker with one signed delivery.
+    await pool.query(`UPDATE "WebhookEvent" SET "nextAttemptAt" = now() - interval '1 second' WHERE "eventId" LIKE 'points-bench-%'`);
+    const started = performance.now();
+    await t.standin.deliverWebhook("customers/create", { id: 1, created_at: now, email: "wake@example.com" });
+    for (;;) {
+      const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "WebhookEvent" WHERE "eventId" LIKE 'points-bench-%' AND "status" <> 'received'`);
+      if (rows[0].n >= events) break;
+      if (performance.now() - started > 600_000) throw new Error(`only ${rows[0].n} of ${events} applied in 10 minutes`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const { rows: check } = await pool.query(
+      `SELECT (SELECT count(*)::int FROM "LedgerEntry" WHERE "idempotencyKey" LIKE 'order:7%') AS entries,
+              (SELECT count(*)::int FROM "WebhookEvent" WHERE "eventId" LIKE 'points-bench-%' AND "status" = 'parked') AS parked`,
+    );
+    if (check[0].entries !== events || check[0].parked !== 0) throw new Error(`expected ${events} ledger entries and none parked, got ${JSON.stringify(check[0])}`);
+    const rate = events / seconds;
+    line("points ledger apply rate (through the worker)", `${fmt(rate)} events/s (target ≥ 2,000)`);
+    return { rate };
+  } finally {
+    await pool.end();
+    await t.close();
+  }
+}

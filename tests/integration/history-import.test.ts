@@ -1,0 +1,158 @@
+// The order history: imported from Shopify's bulk exports over real HTTP (the stand-in serves the
+// JSONL file), then kept current by signed webhooks, duplicated and out of order.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTreue, browserFetch, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { orderTotals } from "../shopify-standin/state";
+import { historyTotals } from "../../app/services/history-store.server";
+
+let t: TreueHarness;
+
+function expectedTotals() {
+  const shop = t.standin.state.shops[TEST_SHOP];
+  let orderAmountMinor = 0;
+  let refundAmountMinor = 0;
+  let refunds = 0;
+  for (const o of shop.orders) {
+    orderAmountMinor += orderTotals(shop, o).subtotalMinor;
+    for (const r of o.refunds) {
+      refunds++;
+      for (const line of r.lines) refundAmountMinor += line[2];
+    }
+  }
+  return {
+    customers: shop.customers.length,
+    orders: shop.orders.length,
+    refunds,
+    orderAmountMinor,
+    refundAmountMinor,
+    cancelledOrders: shop.orders.filter((o) => o.cancelledAt).length,
+  };
+}
+
+async function waitForImport() {
+  await expect
+    .poll(async () => (await t.db.prisma.historyImport.findFirst({ where: { shop: TEST_SHOP }, orderBy: { id: "desc" } }))?.status, {
+      timeout: 60_000,
+      interval: 250,
+    })
+    .toMatch(/completed|failed/);
+  return t.db.prisma.historyImport.findFirstOrThrow({ where: { shop: TEST_SHOP }, orderBy: { id: "desc" } });
+}
+
+beforeAll(async () => {
+  t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1" } });
+  // GIVEN a shop with buyers, repeat buyers, a guest, a discounted order, refunds and a cancellation,
+  // none of which the app has heard about through webhooks.
+  const none = { webhooks: "none" as const };
+  const anna = await t.standin.createCustomer({ email: "anna@example.com", firstName: "Anna", createdAt: "2025-01-02T09:00:00Z" }, none);
+  await t.standin.createCustomer({ email: "no-orders@example.com", firstName: "Ben" }, none);
+  const first = await t.standin.createOrder(
+    { customerId: anna.id, lines: [{ sku: "TEA", quantity: 2, unitPriceMinor: 1250, discountMinor: 300 }], shippingMinor: 495, taxMinor: 200, createdAt: "2025-02-01T10:00:00Z" },
+    none,
+  );
+  await t.standin.createOrder({ customerId: anna.id, lines: [{ sku: "POT", quantity: 1, unitPriceMinor: 3999 }], createdAt: "2025-06-01T10:00:00Z" }, none);
+  await t.standin.createOrder({ lines: [{ sku: "CUP", quantity: 3, unitPriceMinor: 500 }], createdAt: "2025-07-01T10:00:00Z" }, none);
+  for (let i = 0; i < 3; i++) {
+    await t.standin.createOrder(
+      { customer: { email: `c${i}@example.com`, firstName: "C", lastName: `${i}` }, lines: [{ sku: `S${i}`, quantity: 1 + i, unitPriceMinor: 799 }], createdAt: `2025-0${i + 3}-15T12:00:00Z` },
+      none,
+    );
+  }
+  await t.standin.refundOrder(first.id, { lines: [{ sku: "TEA", quantity: 1 }], createdAt: "2025-02-10T10:00:00Z" }, none);
+  const cancelled = await t.standin.createOrder({ customerId: anna.id, lines: [{ sku: "POT", quantity: 1, unitPriceMinor: 3999 }], createdAt: "2025-08-01T10:00:00Z" }, none);
+  await t.standin.cancelOrder(cancelled.id, {}, none);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("history import", () => {
+  it("imports the whole history through bulk exports on the first admin visit, matching Shopify's totals", async () => {
+    // WHEN the merchant opens the admin for the first time
+    const res = await browserFetch(t.adminUrl());
+    expect(res.status, t.app.output().slice(-3000)).toBe(200);
+    // THEN the import runs both bulk exports and the database holds what the shop holds
+    const done = await waitForImport();
+    expect(done.error).toBeNull();
+    expect(done.status).toBe("completed");
+    const expected = expectedTotals();
+    expect(expected.refunds).toBeGreaterThanOrEqual(2);
+    expect(await historyTotals(t.db.prisma, TEST_SHOP)).toEqual(expected);
+    expect({ customers: done.customers, orders: done.orders, refunds: done.refunds }).toEqual({
+      customers: expected.customers,
+      orders: expected.orders,
+      refunds: expected.refunds,
+    });
+    const bulkRuns = t.standin.requests.filter((r) => r.operationName === "HistoryBulkRun");
+    expect(bulkRuns).toHaveLength(2);
+  });
+
+  it("re-imports on the merchant's request without duplicating anything", async () => {
+    const before = await historyTotals(t.db.prisma, TEST_SHOP);
+    const res = await browserFetch(t.adminUrl("/app", { index: "" }), { method: "POST", body: new URLSearchParams({ intent: "reimport" }) });
+    expect(res.status).toBe(200);
+    const done = await waitForImport();
+    expect(done.status).toBe("completed");
+    expect(done.trigger).toBe("admin");
+    expect(await historyTotals(t.db.prisma, TEST_SHOP)).toEqual(before);
+  });
+
+  it("shows the dashboard with the imported figures", async () => {
+    const html = await (await browserFetch(t.adminUrl("/app", { days: "365" }))).text();
+    expect(html).toContain('id="metric-retentionRate"');
+    expect(html).toContain("No referrals yet");
+    const orders = expectedTotals().orders;
+    expect(html).toMatch(new RegExp(`${orders} orders and \\d+ refunds of \\d+ customers in the history`));
+  });
+
+  it("drills down from a lifecycle segment to its customers", async () => {
+    const html = await (await browserFetch(t.adminUrl())).text();
+    const lost = Number(/id="segment-lost"[^>]*><span[^>]*>(\d+)</.exec(html)?.[1]);
+    // every seeded order is over 90 days old, so each buyer is at risk or lost
+    expect(lost).toBeGreaterThan(0);
+    const page = await (await browserFetch(t.adminUrl("/app/analytics/customers", { segment: "lost" }))).text();
+    expect(page).toContain(`${lost} customers in this segment`);
+    expect(page).toContain("anna@example.com");
+    expect((await browserFetch(t.adminUrl("/app/analytics/customers", { segment: "whales" }))).status).toBe(400);
+  });
+});
+
+describe("history webhooks", () => {
+  it("records new orders, refunds and customers, whatever the order and however often they arrive", async () => {
+    // GIVEN a new buyer's order, a refund and a cancellation of another order, as held webhooks
+    const hold = { webhooks: "hold" as const };
+    const order = await t.standin.createOrder(
+      { customer: { email: "late@example.com", firstName: "Lena", lastName: "Spät" }, lines: [{ sku: "BAG", quantity: 2, unitPriceMinor: 2500 }] },
+      hold,
+    );
+    await t.standin.refundOrder(order.id, { lines: [{ sku: "BAG", quantity: 1 }] }, hold);
+    const other = await t.standin.createOrder({ customerId: order.customerId!, lines: [{ sku: "BOX", quantity: 1, unitPriceMinor: 1000 }] }, hold);
+    await t.standin.cancelOrder(other.id, {}, hold);
+    const held = t.standin.takeHeldWebhooks();
+    expect(held.length).toBeGreaterThanOrEqual(6);
+    // WHEN they arrive newest first, and then all of them once more
+    await t.standin.deliverWebhooks(held, { order: "reversed" });
+    await t.standin.deliverWebhooks(held, { order: "shuffled", seed: 7 });
+    // THEN the history equals the shop's again
+    await expect.poll(async () => historyTotals(t.db.prisma, TEST_SHOP), { timeout: 20_000, interval: 250 }).toEqual(expectedTotals());
+    const row = await t.db.prisma.historyOrder.findUniqueOrThrow({ where: { shop_id: { shop: TEST_SHOP, id: BigInt(other.id) } } });
+    expect(row.cancelledAt).toBeInstanceOf(Date);
+    expect(row.source).toBe("webhook");
+    const customer = await t.db.prisma.historyCustomer.findUnique({ where: { shop_id: { shop: TEST_SHOP, id: BigInt(order.customerId!) } } });
+    expect(customer?.email).toBe("late@example.com");
+  });
+
+  it("keeps the newer state when an older order payload arrives last", async () => {
+    const order = await t.standin.createOrder({ customer: { email: "x@example.com", firstName: "X", lastName: "Y" }, lines: [{ sku: "A", quantity: 1, unitPriceMinor: 700 }] }, { webhooks: "none" });
+    const created = t.standin.orderPayload(order.id) as Record<string, unknown>;
+    const updated = { ...created, updated_at: "2099-01-01T00:00:00Z", cancelled_at: "2099-01-01T00:00:00Z" };
+    await t.standin.deliverWebhook("orders/updated", updated, { eventId: `upd-${order.id}` });
+    await t.standin.deliverWebhook("orders/create", created, { eventId: `cre-${order.id}` });
+    await expect
+      .poll(async () => t.db.prisma.webhookEvent.count({ where: { shop: TEST_SHOP, eventId: { in: [`upd-${order.id}`, `cre-${order.id}`] }, status: "processed" } }), { timeout: 20_000 })
+      .toBe(2);
+    const row = await t.db.prisma.historyOrder.findUniqueOrThrow({ where: { shop_id: { shop: TEST_SHOP, id: BigInt(order.id) } } });
+    expect(row.cancelledAt?.toISOString()).toBe("2099-01-01T00:00:00.000Z");
+    expect(row.updatedAt.toISOString()).toBe("2099-01-01T00:00:00.000Z");
+  });
+});

@@ -1,0 +1,67 @@
+// Crash safety: the app is SIGKILLed in the middle of a burst of signed webhooks and started again.
+// Every event that got a 200 must be applied exactly once; whatever did not get one is retried (as
+// Shopify retries), and the balances end where the orders say they should.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { earningContextFor, pointsWorthForOrder } from "../../app/domain/points/earning";
+import { parseOrderWebhook } from "../../app/domain/points/order-snapshot";
+import { DEFAULT_PROGRAM } from "../../app/domain/points/program";
+import { startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+
+let t: TreueHarness;
+
+beforeAll(async () => {
+  t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1" } });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("a crash during a webhook burst", () => {
+  it("applies every acknowledged event exactly once after a restart", { timeout: 120_000 }, async () => {
+    // GIVEN customers and 400 orders whose webhooks are held back
+    const customers = [];
+    for (let i = 0; i < 20; i++) customers.push(await t.standin.createCustomer({ email: `crash${i}@example.com` }, { webhooks: "none" }));
+    for (let i = 0; i < 400; i++) {
+      await t.standin.createOrder({ customerId: customers[i % customers.length].id, lines: [{ sku: "A", quantity: 1 + (i % 3), unitPriceMinor: 1000 + i }] }, { webhooks: "hold" });
+    }
+    const held = t.standin.takeHeldWebhooks();
+
+    // WHEN the app is killed while they arrive on six connections at once, then started again
+    const streams = Array.from({ length: 6 }, (_, k) => held.filter((_, i) => i % 6 === k));
+    const burst = Promise.all(streams.map((list) => t.standin.deliverWebhooks(list)));
+    await new Promise((r) => setTimeout(r, 1200));
+    await t.app.kill();
+    const deliveries = (await burst).flat();
+    const acked = new Set(deliveries.filter((d) => d.status === 200).map((d) => d.eventId));
+    expect(acked.size).toBeGreaterThan(0);
+    expect(acked.size).toBeLessThan(held.length); // the kill did interrupt the burst
+    const unappliedAtCrash = await t.db.prisma.webhookEvent.count({ where: { shop: TEST_SHOP, status: "received" } });
+    // The burst outpaces the worker, so acknowledged events were waiting in the inbox when the process died.
+    expect(unappliedAtCrash).toBeGreaterThan(0);
+    await t.restartApp();
+
+    // THEN every acknowledged event is applied by the restarted app's worker without any new delivery
+    await expect
+      .poll(() => t.db.prisma.webhookEvent.count({ where: { shop: TEST_SHOP, eventId: { in: [...acked] }, status: "processed" } }), { timeout: 30_000, interval: 250 })
+      .toBe(acked.size);
+
+    // AND once Shopify's retries of the rest (and repeats of some acknowledged ones) arrive, each order counted once
+    const retry = held.filter((w) => !acked.has(w.eventId) || Number(w.eventId.replace(/\D/g, "").slice(-1)) % 3 === 0);
+    const again = await t.standin.deliverWebhooks(retry);
+    expect(again.filter((d) => d.status !== 200)).toEqual([]);
+    await expect.poll(() => t.db.prisma.webhookEvent.count({ where: { shop: TEST_SHOP, status: { not: "processed" } } }), { timeout: 30_000, interval: 250 }).toBe(0);
+
+    const orders = t.standin.state.shops[TEST_SHOP].orders;
+    expect(await t.db.prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, kind: "earn" } })).toBe(orders.length);
+    const expected = new Map<string, number>();
+    for (const order of orders) {
+      const parsed = parseOrderWebhook(t.standin.orderPayload(order.id));
+      if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+      const s = parsed.snapshot;
+      expected.set(s.customerId!, (expected.get(s.customerId!) ?? 0) + pointsWorthForOrder(s, DEFAULT_PROGRAM, earningContextFor(DEFAULT_PROGRAM, s.createdAt)).points);
+    }
+    const members = await t.db.prisma.member.findMany({ where: { shop: TEST_SHOP } });
+    expect(Object.fromEntries(members.map((m) => [m.customerId, m.points]))).toEqual(Object.fromEntries(expected));
+    console.log(`[points-crash] ${held.length} webhooks, ${acked.size} acknowledged before the kill, ${unappliedAtCrash} of them not yet applied`);
+  });
+});
