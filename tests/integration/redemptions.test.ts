@@ -1,0 +1,146 @@
+// Redemptions end to end: session token → POST /api/loyalty/redemptions → ledger debit → discount code in the
+// stand-in, with throttling, outages and concurrent taps.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+
+let t: TreueHarness;
+
+beforeAll(async () => {
+  t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1", REDEMPTION_ADMIN_TIMEOUT_MS: "1000" } });
+});
+afterAll(async () => {
+  if (process.env.SHOW_APP_OUTPUT) console.log(t?.app.output());
+  await t?.close();
+});
+afterEach(() => t.standin.clearFaults());
+
+const member = (customerId: number) => t.db.prisma.member.findUnique({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(customerId) } } });
+const pointsOf = async (customerId: number) => (await member(customerId))?.points ?? null;
+const discountsFor = (customerId: number) => t.standin.state.shops[TEST_SHOP].discounts.filter((d) => d.customerIds?.includes(customerId));
+const debitsOf = (customerId: number) =>
+  t.db.prisma.ledgerEntry.findMany({ where: { shop: TEST_SHOP, customerId: String(customerId), kind: { in: ["redeem", "redeem-reversal"] } }, orderBy: { id: "asc" } });
+
+let keys = 0;
+const newKey = () => `tap-${Date.now()}-${++keys}`;
+
+/** A customer holding `points` (an order of points × 1.00 at the default 1 point per 1.00). */
+async function customerWith(points: number) {
+  const customer = await t.standin.createCustomer({ email: `r${Date.now()}-${++keys}@example.com` });
+  await t.standin.createOrder({ customerId: customer.id, lines: [{ sku: "MUG", quantity: 1, unitPriceMinor: points * 100 }] });
+  await expect.poll(() => pointsOf(customer.id), { timeout: 10_000 }).toBe(points);
+  return { id: customer.id, token: t.standin.mintCheckoutToken({ customerGid: `gid://shopify/Customer/${customer.id}` }) };
+}
+
+function redeem(token: string | null, body: unknown) {
+  return browserFetch(`${t.app.url}/api/loyalty/redemptions`, {
+    method: "POST",
+    headers: { Origin: "https://extensions.shopifycdn.com", "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+describe("POST /api/loyalty/redemptions", () => {
+  it("spends 500 points on the default reward and creates one code only this customer can use", async () => {
+    const c = await customerWith(700);
+    const res = await redeem(c.token, { rewardId: "default-5-off", idempotencyKey: newKey() });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("access-control-allow-origin")).toBeTruthy();
+    const body = await res.json();
+    expect(body).toMatchObject({ pointsSpent: 500, balance: 200 });
+    expect(body.code).toMatch(/^TREUE-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
+    const codes = discountsFor(c.id);
+    expect(codes.map((d) => d.code)).toEqual([body.code]);
+    expect(codes[0].customerIds).toEqual([c.id]);
+    expect(await pointsOf(c.id)).toBe(200);
+  });
+
+  it("answers the same idempotency key with the same code and debits once", async () => {
+    const c = await customerWith(600);
+    const key = newKey();
+    const first = await redeem(c.token, { rewardId: "default-5-off", idempotencyKey: key });
+    const second = await redeem(c.token, { rewardId: "default-5-off", idempotencyKey: key });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    const [a, b] = [await first.json(), await second.json()];
+    expect(b.code).toBe(a.code);
+    expect(discountsFor(c.id)).toHaveLength(1);
+    expect((await debitsOf(c.id)).map((e) => e.points)).toEqual([-500]);
+    expect(await pointsOf(c.id)).toBe(100);
+  });
+
+  it("refuses a redemption the balance does not cover: 409 and no code", async () => {
+    const c = await customerWith(499);
+    const res = await redeem(c.token, { rewardId: "default-5-off", idempotencyKey: newKey() });
+    expect(res.status).toBe(409);
+    expect((await res.json()).error.code).toBe("INSUFFICIENT_POINTS");
+    expect(discountsFor(c.id)).toHaveLength(0);
+    expect(await pointsOf(c.id)).toBe(499);
+  });
+
+  it("lets exactly one of 20 concurrent taps through when the balance covers one", async () => {
+    const c = await customerWith(999);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => redeem(c.token, { rewardId: "default-5-off", idempotencyKey: newKey() })));
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    expect(await pointsOf(c.id)).toBe(499);
+    expect(discountsFor(c.id)).toHaveLength(1);
+    expect((await debitsOf(c.id)).map((e) => e.points)).toEqual([-500]);
+  });
+
+  it("retries a throttled create and still issues exactly one code", async () => {
+    const c = await customerWith(500);
+    t.standin.injectFault({ operation: "discountCodeBasicCreate", kind: "THROTTLED", times: 1 });
+    const res = await redeem(c.token, { rewardId: "default-5-off", idempotencyKey: newKey() });
+    expect(res.status).toBe(201);
+    const { code } = await res.json();
+    expect(discountsFor(c.id).map((d) => d.code)).toEqual([code]);
+    expect(await pointsOf(c.id)).toBe(0);
+  });
+
+  it("finds the code a timed-out create applied late instead of creating a second one", async () => {
+    const c = await customerWith(500);
+    t.standin.injectFault({ operation: "discountCodeBasicCreate", kind: "TIMEOUT", delayMs: 1500, times: 1 });
+    const res = await redeem(c.token, { rewardId: "default-5-off", idempotencyKey: newKey() });
+    expect(res.status).toBe(201);
+    const { code } = await res.json();
+    // Let the late create land, then count.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(discountsFor(c.id).map((d) => d.code)).toEqual([code]);
+    expect(await pointsOf(c.id)).toBe(0);
+  });
+
+  it("gives the points back when Shopify stays down: 503, balance restored, no code", async () => {
+    const c = await customerWith(500);
+    t.standin.injectFault({ operation: "discountCodeBasicCreate", kind: "HTTP_503", times: -1 });
+    const key = newKey();
+    const res = await redeem(c.token, { rewardId: "default-5-off", idempotencyKey: key });
+    expect(res.status).toBe(503);
+    expect((await res.json()).error.message).toMatch(/points were returned/);
+    expect(await pointsOf(c.id)).toBe(500);
+    expect(discountsFor(c.id)).toHaveLength(0);
+    expect((await debitsOf(c.id)).map((e) => [e.kind, e.points])).toEqual([["redeem", -500], ["redeem-reversal", 500]]);
+    // The same key again gets the same answer and does not spend the points a second time.
+    t.standin.clearFaults();
+    expect((await redeem(c.token, { rewardId: "default-5-off", idempotencyKey: key })).status).toBe(503);
+    expect(await pointsOf(c.id)).toBe(500);
+  });
+
+  it("validates the body and refuses guests, unknown rewards and missing tokens", async () => {
+    const c = await customerWith(1);
+    const bad = await redeem(c.token, { rewardId: "default-5-off" });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toMatch(/idempotencyKey/);
+    expect((await redeem(c.token, "not json")).status).toBe(400);
+    const unknown = await redeem(c.token, { rewardId: "no-such-reward", idempotencyKey: newKey() });
+    expect(unknown.status).toBe(404);
+    const guest = await redeem(t.standin.mintCheckoutToken({ customerGid: null }), { rewardId: "default-5-off", idempotencyKey: newKey() });
+    expect(guest.status).toBe(401);
+    expect((await guest.json()).error.message).toMatch(/Log in/);
+    expect((await redeem(null, { rewardId: "default-5-off", idempotencyKey: newKey() })).status).toBe(401);
+    const preflight = await browserFetch(`${t.app.url}/api/loyalty/redemptions`, {
+      method: "OPTIONS",
+      headers: { Origin: "https://extensions.shopifycdn.com", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type" },
+    });
+    expect(preflight.status).toBeLessThan(300);
+  });
+});
