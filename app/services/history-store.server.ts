@@ -56,19 +56,21 @@ function newestById<T extends { id: string; updatedAt?: Date }>(rows: readonly T
   return [...byId.values()];
 }
 
-export async function upsertHistoryCustomers(db: SqlClient, shop: string, source: HistorySource, rows: readonly HistoryCustomerRow[]) {
+/** One INSERT for a batch of customers; `onConflict` says what an existing row keeps. */
+async function writeHistoryCustomers(
+  db: SqlClient,
+  shop: string,
+  source: HistorySource,
+  rows: readonly HistoryCustomerRow[],
+  onConflict: string,
+) {
   const list = newestById(rows);
   if (list.length === 0) return 0;
   return db.$executeRawUnsafe(
     `INSERT INTO "HistoryCustomer" AS h ("shop", "id", "createdAt", "updatedAt", "email", "source")
      SELECT $1, u.id, u.created, u.updated, u.email, $2
        FROM unnest($3::bigint[], $4::timestamp[], $5::timestamp[], $6::text[]) AS u(id, created, updated, email)
-     ON CONFLICT ("shop", "id") DO UPDATE SET
-       "createdAt" = LEAST(h."createdAt", EXCLUDED."createdAt"),
-       "updatedAt" = EXCLUDED."updatedAt",
-       "email" = COALESCE(EXCLUDED."email", h."email"),
-       "source" = EXCLUDED."source"
-     WHERE h."updatedAt" <= EXCLUDED."updatedAt"`,
+     ${onConflict}`,
     shop,
     source,
     list.map((r) => r.id),
@@ -78,25 +80,27 @@ export async function upsertHistoryCustomers(db: SqlClient, shop: string, source
   );
 }
 
+export function upsertHistoryCustomers(db: SqlClient, shop: string, source: HistorySource, rows: readonly HistoryCustomerRow[]) {
+  return writeHistoryCustomers(
+    db,
+    shop,
+    source,
+    rows,
+    `ON CONFLICT ("shop", "id") DO UPDATE SET
+       "createdAt" = LEAST(h."createdAt", EXCLUDED."createdAt"),
+       "updatedAt" = EXCLUDED."updatedAt",
+       "email" = COALESCE(EXCLUDED."email", h."email"),
+       "source" = EXCLUDED."source"
+     WHERE h."updatedAt" <= EXCLUDED."updatedAt"`,
+  );
+}
+
 /**
  * Customers seen only as an order's buyer: inserted when unknown, never overwriting what a customer
  * record said (an order's customer snapshot carries no newer customer facts).
  */
-export async function ensureHistoryCustomers(db: SqlClient, shop: string, source: HistorySource, rows: readonly HistoryCustomerRow[]) {
-  const list = newestById(rows);
-  if (list.length === 0) return 0;
-  return db.$executeRawUnsafe(
-    `INSERT INTO "HistoryCustomer" ("shop", "id", "createdAt", "updatedAt", "email", "source")
-     SELECT $1, u.id, u.created, u.updated, u.email, $2
-       FROM unnest($3::bigint[], $4::timestamp[], $5::timestamp[], $6::text[]) AS u(id, created, updated, email)
-     ON CONFLICT ("shop", "id") DO NOTHING`,
-    shop,
-    source,
-    list.map((r) => r.id),
-    list.map((r) => utc(r.createdAt)),
-    list.map((r) => utc(r.updatedAt)),
-    list.map((r) => r.email),
-  );
+export function ensureHistoryCustomers(db: SqlClient, shop: string, source: HistorySource, rows: readonly HistoryCustomerRow[]) {
+  return writeHistoryCustomers(db, shop, source, rows, `ON CONFLICT ("shop", "id") DO NOTHING`);
 }
 
 export async function upsertHistoryOrders(db: SqlClient, shop: string, source: HistorySource, rows: readonly HistoryOrderRow[]) {
