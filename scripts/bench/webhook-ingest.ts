@@ -8,7 +8,7 @@ import { fmt, line, percentile, runConcurrently } from "./stats";
 
 export async function benchWebhookIngest({ deliveries = 3000, concurrency = 16 } = {}) {
   console.log(`\nWebhook ingest (${deliveries} signed orders/create deliveries, ${concurrency} at a time)`);
-  const t = await startTreue();
+  const t = await startTreue(process.env.BENCH_NO_WORKER ? { appEnv: { WEBHOOK_WORKER: "0" } } : {});
   try {
     const url = `${t.app.url}/webhooks/orders/create`;
     const bodies = Array.from({ length: deliveries + 200 }, (_, i) =>

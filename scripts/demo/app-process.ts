@@ -39,7 +39,8 @@ export async function startAppProcess(opts: {
   const port = opts.port ?? (await freePort());
   const child = spawn(
     process.execPath,
-    [path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/server/index.js"],
+    // TREUE_APP_NODE_ARGS: extra Node flags for the app process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    [...(process.env.TREUE_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? []), path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/server/index.js"],
     {
       cwd: ROOT,
       env: {
