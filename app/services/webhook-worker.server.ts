@@ -10,7 +10,8 @@ export type WebhookHandler = (tx: Tx, event: WebhookEvent) => Promise<void>;
 /**
  * A step that can also apply many events at once. `many(tx, events)` must leave the database exactly as
  * `one` applied to each event in turn (events come in triggered order) would; it may throw for the whole
- * batch whenever one event can't be applied, since the worker then applies the events one by one.
+ * batch whenever one event can't be applied, since the worker then retries smaller batches and, around the
+ * failing event, one event at a time.
  */
 export interface BatchWebhookStep {
   one: WebhookHandler;
