@@ -14,6 +14,8 @@ const schema = z.object({
   SHOPIFY_SHOP_ORIGIN: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   // Set to "0" in tests that drive the webhook inbox worker themselves.
   WEBHOOK_WORKER: z.enum(["0", "1"]).default("1"),
+  // Benchmarks only: "each" applies webhook batches with a savepoint per event (the old path) for comparison.
+  WEBHOOK_APPLY: z.enum(["set", "each"]).default("set"),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -16,7 +16,7 @@ declare global {
 
 export function webhookWorker(): WebhookWorker {
   if (!globalThis.treueWebhookWorker) {
-    globalThis.treueWebhookWorker = new WebhookWorker(prisma, webhookHandlers);
+    globalThis.treueWebhookWorker = new WebhookWorker(prisma, webhookHandlers, undefined, env().WEBHOOK_APPLY);
     if (env().WEBHOOK_WORKER === "1") {
       // Whatever was acknowledged before a crash or restart is applied now, then on a slow timer
       // for retries whose backoff has passed.

@@ -2,10 +2,13 @@
 // REST payload inside the inbox worker's transaction; the store's rules (newer updatedAt wins,
 // cancellations stick, refunds are immutable) make duplicates and any arrival order harmless.
 import type { WebhookEvent } from "@prisma/client";
-import type { WebhookHandler } from "./webhook-worker.server";
+import type { BatchWebhookStep, WebhookHandler, WebhookStep } from "./webhook-worker.server";
 import { customerFromRest, HistoryRecordError, orderFromRest, refundFromRest, numericId } from "./history-records.server";
 import { nudgeHistoryImport } from "./history-import.server";
 import {
+  type HistoryCustomerRow,
+  type HistoryOrderRow,
+  type HistoryRefundRow,
   bumpHistoryVersion,
   ensureHistoryCustomers,
   eraseShopHistory,
@@ -55,10 +58,61 @@ function tolerant(step: WebhookHandler): WebhookHandler {
   };
 }
 
-export const historySteps: Record<string, WebhookHandler[]> = {
-  ORDERS_CREATE: [tolerant(recordOrder)],
-  ORDERS_UPDATED: [tolerant(recordOrder)],
-  ORDERS_CANCELLED: [tolerant(recordOrder)],
+/**
+ * recordOrder for a run of order events, with the rows recordOrder would leave applied one by one: per
+ * shop, customers are inserted-if-unknown from their first appearance, and orders and refunds are upserted
+ * in layers (the first version of each id, then the second …) so that several versions of one order in the
+ * run meet the store's newer-wins rules in their original order. The version is bumped once per shop.
+ */
+async function recordOrders(tx: Tx, events: readonly WebhookEvent[]) {
+  const byShop = new Map<string, { customers: Map<string, HistoryCustomerRow>; orders: HistoryOrderRow[]; refunds: HistoryRefundRow[] }>();
+  for (const event of events) {
+    let records;
+    try {
+      records = orderFromRest(event.payload);
+    } catch (error) {
+      if (!(error instanceof HistoryRecordError)) throw error;
+      console.warn(`[treue] order history skipped ${event.topic} ${event.eventId} for ${event.shop}: ${error.message}`);
+      continue;
+    }
+    let shop = byShop.get(event.shop);
+    if (!shop) byShop.set(event.shop, (shop = { customers: new Map(), orders: [], refunds: [] }));
+    if (records.customer && !shop.customers.has(records.customer.id)) shop.customers.set(records.customer.id, records.customer);
+    shop.orders.push(records.order);
+    shop.refunds.push(...records.refunds);
+  }
+  for (const shop of [...byShop.keys()].sort()) {
+    const { customers, orders, refunds } = byShop.get(shop)!;
+    if (customers.size > 0) await ensureHistoryCustomers(tx, shop, "webhook", byId([...customers.values()]));
+    for (const layer of layers(orders)) await upsertHistoryOrders(tx, shop, "webhook", layer);
+    for (const layer of layers(refunds)) await upsertHistoryRefunds(tx, shop, "webhook", layer);
+    await bumpHistoryVersion(tx, shop);
+  }
+}
+
+/** Rows split so that each id appears once per layer, in the order given; each layer sorted by id (lock order). */
+function layers<T extends { id: string }>(rows: readonly T[]): T[][] {
+  const result: T[][] = [];
+  const seen = new Map<string, number>();
+  for (const row of rows) {
+    const n = seen.get(row.id) ?? 0;
+    seen.set(row.id, n + 1);
+    (result[n] ??= []).push(row);
+  }
+  return result.map(byId);
+}
+
+function byId<T extends { id: string }>(rows: T[]): T[] {
+  return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The order topics' history step: one event at a time, or a run of them set-based. */
+export const orderHistoryStep: BatchWebhookStep = { one: tolerant(recordOrder), many: recordOrders };
+
+export const historySteps: Record<string, WebhookStep[]> = {
+  ORDERS_CREATE: [orderHistoryStep],
+  ORDERS_UPDATED: [orderHistoryStep],
+  ORDERS_CANCELLED: [orderHistoryStep],
   REFUNDS_CREATE: [tolerant(recordRefund)],
   CUSTOMERS_CREATE: [tolerant(recordCustomer)],
   BULK_OPERATIONS_FINISH: [

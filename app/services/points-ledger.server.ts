@@ -2,7 +2,7 @@
 // transaction. The member row is locked (INSERT … ON CONFLICT DO UPDATE takes the row lock) before the
 // entry is written, so a check against the balance and the write that depends on it see the same state.
 import { Prisma, type PrismaClient } from "@prisma/client";
-import { EMPTY_BALANCE, entryProblem, foldBalance, sameEntry, type Balance, type LedgerEntry, type LedgerEntryKind } from "~/domain/points/ledger";
+import { EMPTY_BALANCE, entryProblem, foldBalance, sameEntry, type Balance, type CachedBalance, type LedgerEntry, type LedgerEntryKind } from "~/domain/points/ledger";
 
 export type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -103,4 +103,184 @@ export async function memberBalance(db: Db, member: { id: bigint; shop: string; 
     lifetimeRedeemed: member.lifetimeRedeemed,
     expired: member.expired,
   };
+}
+
+// --- many at once (the webhook worker's set-based batches) ----------------------------------------------
+
+export interface MemberTouch {
+  shop: string;
+  customerId: string;
+  facts: MemberFacts;
+}
+
+const memberKey = (shop: string, customerId: string) => `${shop}\u0000${customerId}`;
+const utcText = (at: Date | null | undefined) => (at ? at.toISOString().slice(0, 23) : null);
+
+/**
+ * lockMember for many touches in one statement; returns member ids by `memberKeyOf`. Several touches of one
+ * member are folded first exactly as lockMember's upsert would fold them one after another (the last e-mail
+ * or name given wins, the earliest seenAt, the latest lastOrderAt). Rows are locked in (shop, customerId)
+ * order, so concurrent workers wait for each other instead of deadlocking.
+ */
+export async function lockMembers(tx: Db, touches: readonly MemberTouch[]): Promise<Map<string, bigint>> {
+  const folded = new Map<string, MemberTouch & { facts: Required<MemberFacts> }>();
+  for (const { shop, customerId, facts } of touches) {
+    const key = memberKey(shop, customerId);
+    const seen = folded.get(key)?.facts;
+    const lastOrderAt = facts.lastOrderAt ?? null;
+    folded.set(key, {
+      shop,
+      customerId,
+      facts: {
+        email: facts.email ?? seen?.email ?? null,
+        firstName: facts.firstName ?? seen?.firstName ?? null,
+        lastName: facts.lastName ?? seen?.lastName ?? null,
+        seenAt: seen && seen.seenAt < facts.seenAt ? seen.seenAt : facts.seenAt,
+        lastOrderAt: seen?.lastOrderAt && (!lastOrderAt || seen.lastOrderAt > lastOrderAt) ? seen.lastOrderAt : lastOrderAt,
+      },
+    });
+  }
+  const list = [...folded.values()].sort((a, b) => compareText(a.shop, b.shop) || compareText(a.customerId, b.customerId));
+  const ids = new Map<string, bigint>();
+  if (list.length === 0) return ids;
+  const rows = await tx.$queryRawUnsafe<{ shop: string; customerId: string; id: bigint }[]>(
+    `INSERT INTO "Member" ("shop", "customerId", "email", "firstName", "lastName", "joinedAt", "lastOrderAt")
+     SELECT u.shop, u.customer_id, u.email, u.first_name, u.last_name, u.joined_at, u.last_order_at
+       FROM ROWS FROM (json_to_recordset($1::json)
+         AS (shop text, customer_id text, email text, first_name text, last_name text, joined_at timestamp(3), last_order_at timestamp(3)))
+         WITH ORDINALITY AS u(shop, customer_id, email, first_name, last_name, joined_at, last_order_at, n)
+      ORDER BY u.n
+     ON CONFLICT ("shop", "customerId") DO UPDATE SET
+       "email" = CASE WHEN "Member"."redactedAt" IS NULL THEN COALESCE(EXCLUDED."email", "Member"."email") END,
+       "firstName" = CASE WHEN "Member"."redactedAt" IS NULL THEN COALESCE(EXCLUDED."firstName", "Member"."firstName") END,
+       "lastName" = CASE WHEN "Member"."redactedAt" IS NULL THEN COALESCE(EXCLUDED."lastName", "Member"."lastName") END,
+       "joinedAt" = LEAST("Member"."joinedAt", EXCLUDED."joinedAt"),
+       "lastOrderAt" = GREATEST("Member"."lastOrderAt", EXCLUDED."lastOrderAt")
+     RETURNING "shop", "customerId", "id"`,
+    JSON.stringify(
+      list.map((m) => ({
+        shop: m.shop,
+        customer_id: m.customerId,
+        email: m.facts.email,
+        first_name: m.facts.firstName,
+        last_name: m.facts.lastName,
+        joined_at: utcText(m.facts.seenAt),
+        last_order_at: utcText(m.facts.lastOrderAt),
+      })),
+    ),
+  );
+  for (const row of rows) ids.set(memberKey(row.shop, row.customerId), row.id);
+  return ids;
+}
+
+export function memberKeyOf(shop: string, customerId: string): string {
+  return memberKey(shop, customerId);
+}
+
+export interface EntryToAppend {
+  shop: string;
+  /** The member's id; its row must be locked by this transaction (lockMembers). */
+  memberId: bigint;
+  entry: LedgerEntry;
+  actor?: string | null;
+}
+
+/**
+ * appendLedgerEntry for many entries: one INSERT, one read of the entries that were already there (each
+ * checked with sameEntry: the same entry is a duplicate, a different one a LedgerKeyConflictError), one
+ * UPDATE of the members' cached balances. The outcomes are in the order of `items`.
+ */
+export async function appendLedgerEntries(tx: Db, items: readonly EntryToAppend[]): Promise<AppendOutcome[]> {
+  if (items.length === 0) return [];
+  for (const { entry } of items) {
+    const problem = entryProblem(entry);
+    if (problem) throw new Error(`ledger entry ${entry.key} refused: ${problem}`);
+  }
+  const order = items.map((_, i) => i).sort((a, b) => compareText(items[a].shop, items[b].shop) || compareText(items[a].entry.key, items[b].entry.key));
+  const sorted = order.map((i) => items[i]);
+  const inserted = await tx.$queryRawUnsafe<{ shop: string; idempotencyKey: string }[]>(
+    `INSERT INTO "LedgerEntry" ("shop", "memberId", "customerId", "idempotencyKey", "kind", "points", "at", "availableAt", "orderId", "orderCreatedAt", "lotKey", "reason", "actor")
+     SELECT u.shop, u.member_id, u.customer_id, u.key, u.kind, u.points, u.at, u.available_at, u.order_id, u.order_created_at, u.lot_key, u.reason, u.actor
+       FROM ROWS FROM (json_to_recordset($1::json)
+         AS (shop text, member_id bigint, customer_id text, key text, kind text, points int, at timestamp(3), available_at timestamp(3),
+             order_id text, order_created_at timestamp(3), lot_key text, reason text, actor text))
+         WITH ORDINALITY AS u(shop, member_id, customer_id, key, kind, points, at, available_at, order_id, order_created_at, lot_key, reason, actor, n)
+      ORDER BY u.n
+     ON CONFLICT ("shop", "idempotencyKey") DO NOTHING
+     RETURNING "shop", "idempotencyKey"`,
+    JSON.stringify(
+      sorted.map((i) => ({
+        shop: i.shop,
+        member_id: String(i.memberId),
+        customer_id: i.entry.customerId,
+        key: i.entry.key,
+        kind: i.entry.kind,
+        points: i.entry.points,
+        at: utcText(i.entry.at),
+        available_at: utcText(i.entry.availableAt),
+        order_id: i.entry.orderId ?? null,
+        order_created_at: utcText(i.entry.orderCreatedAt),
+        lot_key: i.entry.lotKey ?? null,
+        reason: i.entry.reason ?? null,
+        actor: i.actor ?? i.entry.staffId ?? null,
+      })),
+    ),
+  );
+  const written = new Set(inserted.map((r) => memberKey(r.shop, r.idempotencyKey)));
+  // A key given twice in `items` is inserted once; the later copy is then checked like any existing entry.
+  const posted = new Set<string>();
+  const isPosted = items.map((i) => {
+    const key = memberKey(i.shop, i.entry.key);
+    if (!written.has(key) || posted.has(key)) return false;
+    posted.add(key);
+    return true;
+  });
+
+  const others = items.filter((_, k) => !isPosted[k]);
+  if (others.length > 0) {
+    const existing = await tx.ledgerEntry.findMany({
+      where: { OR: [...groupBy(others, (i) => i.shop)].map(([shop, list]) => ({ shop, idempotencyKey: { in: list.map((i) => i.entry.key) } })) },
+    });
+    const byKey = new Map(existing.map((row) => [memberKey(row.shop, row.idempotencyKey), ledgerEntryFromRow(row)]));
+    for (const i of others) {
+      const stored = byKey.get(memberKey(i.shop, i.entry.key));
+      if (!stored || !sameEntry(stored, i.entry)) {
+        throw new LedgerKeyConflictError(`ledger key ${i.entry.key} already holds a different entry (stale state); retrying`);
+      }
+    }
+  }
+
+  const deltas = new Map<bigint, CachedBalance>();
+  items.forEach((i, k) => {
+    if (isPosted[k]) deltas.set(i.memberId, foldBalance(deltas.get(i.memberId) ?? EMPTY_BALANCE, i.entry));
+  });
+  if (deltas.size > 0) {
+    const list = [...deltas].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    await tx.$executeRawUnsafe(
+      `UPDATE "Member" m SET "points" = m."points" + u.points, "lifetimeEarned" = m."lifetimeEarned" + u.earned,
+         "lifetimeRedeemed" = m."lifetimeRedeemed" + u.redeemed, "expired" = m."expired" + u.expired, "entryCount" = m."entryCount" + u.entries
+         FROM json_to_recordset($1::json) AS u(id bigint, points int, earned int, redeemed int, expired int, entries int)
+        WHERE m."id" = u.id`,
+      JSON.stringify(
+        list.map(([id, d]) => ({ id: String(id), points: d.points, earned: d.lifetimeEarned, redeemed: d.lifetimeRedeemed, expired: d.expired, entries: d.entryCount })),
+      ),
+    );
+  }
+  return items.map((i, k) => ({ outcome: isPosted[k] ? "posted" : "duplicate", memberId: i.memberId }));
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = groups.get(key);
+    if (list) list.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/** Code-unit order: only used to make the lock order the same in every worker. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -2,11 +2,13 @@
 // with the event's status change. Features add their step to the topics they need:
 //   history (order/refund/customer records for retention analytics) and points (the ledger).
 // A topic with no steps yet stays in the inbox ("received") and is applied once it has one.
-import type { WebhookHandler } from "./webhook-worker.server";
+// A step is `(tx, event)`, or `{ one, many }` when it can apply a run of events set-based (the worker
+// runs each step over the run in turn; see docs/decisions/008).
+import { topicHandler, type TopicHandler, type WebhookStep } from "./webhook-worker.server";
 import { historySteps } from "./history-webhooks.server";
 import { pointsSteps } from "./points-webhooks.server";
 
-type Steps = Record<string, WebhookHandler[]>;
+type Steps = Record<string, WebhookStep[]>;
 
 const lifecycleSteps: Steps = {
   APP_UNINSTALLED: [
@@ -42,18 +44,16 @@ const featureSteps: Steps[] = [];
 featureSteps.push(historySteps);
 featureSteps.unshift(pointsSteps); // first: its payload check parks a malformed order at once (UnusablePayloadError)
 
-export function composeWebhookHandlers(...sources: Steps[]): Record<string, WebhookHandler> {
-  const merged: Record<string, WebhookHandler[]> = {};
+export function composeWebhookHandlers(...sources: Steps[]): Record<string, TopicHandler> {
+  const merged: Record<string, WebhookStep[]> = {};
   for (const source of sources) {
     for (const [topic, steps] of Object.entries(source)) (merged[topic] ??= []).push(...steps);
   }
-  const handlers: Record<string, WebhookHandler> = {};
+  const handlers: Record<string, TopicHandler> = {};
   for (const [topic, steps] of Object.entries(merged)) {
     // Compliance topics with no data to touch are still "applied" (answered); other topics wait for a step.
     if (steps.length === 0 && !/^(CUSTOMERS_DATA_REQUEST|CUSTOMERS_REDACT|SHOP_REDACT)$/.test(topic)) continue;
-    handlers[topic] = async (tx, event) => {
-      for (const step of steps) await step(tx, event);
-    };
+    handlers[topic] = topicHandler(steps);
   }
   return handlers;
 }

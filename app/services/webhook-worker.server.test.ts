@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { databaseTarget, openDatabase, type Database } from "../db/connection.server";
 import { migrate } from "../db/migrate.server";
 import { recordWebhook } from "./webhook-inbox.server";
-import { MAX_ATTEMPTS, UnusablePayloadError, WebhookWorker, retryDelayMs } from "./webhook-worker.server";
+import { MAX_ATTEMPTS, UnusablePayloadError, WebhookWorker, retryDelayMs, topicHandler, type BatchWebhookStep } from "./webhook-worker.server";
 
 let db: Database;
 beforeAll(async () => {
@@ -135,5 +135,51 @@ describe("WebhookWorker batches", () => {
     expect(byId.b2.lastError).toMatch(/PrismaClientKnownRequestError/);
     expect(byId.b3).toMatchObject({ status: "parked", attempts: 1, lastError: "SHOP_TOUCH: not a shop" });
     expect(byId.b4).toMatchObject({ status: "processed", attempts: 1 });
+  });
+});
+
+describe("WebhookWorker set-based runs", () => {
+  const at = (i: number) => ({ triggeredAt: `2026-11-20T10:00:0${i}.000Z` });
+
+  it("runs each step over a run of consecutive events with the same steps, keeping triggered order", async () => {
+    const log: string[] = [];
+    const batched: BatchWebhookStep = {
+      one: async (_tx, e) => void log.push(`one ${e.eventId}`),
+      many: async (_tx, events) => void log.push(`many ${events.map((e) => e.eventId).join(",")}`),
+    };
+    const plain = async (_tx: unknown, e: { eventId: string }) => void log.push(`plain ${e.eventId}`);
+    const orderSteps = [batched, plain];
+    const worker = new WebhookWorker(db.prisma, {
+      A: topicHandler(orderSteps),
+      B: topicHandler(orderSteps), // the same steps: A and B events form one run
+      C: topicHandler([plain]),
+    });
+    const topics = ["A", "B", "A", "C", "A"];
+    for (const [i, topic] of topics.entries()) await recordWebhook(db.prisma, { ...webhook(`r${i}`, topic), ...at(i) });
+    expect(await worker.drain()).toBe(5);
+    expect(log).toEqual(["many r0,r1,r2", "plain r0", "plain r1", "plain r2", "plain r3", "many r4", "plain r4"]);
+  });
+
+  it("splits a failing batch until the failing event is applied alone, then records only its failure", async () => {
+    let manyCalls = 0;
+    const step: BatchWebhookStep = {
+      one: async (tx, e) => {
+        if (e.eventId === "s13") throw new Error("poison");
+        await tx.shop.create({ data: { domain: `${e.eventId}.myshopify.com` } });
+      },
+      many: async (tx, events) => {
+        manyCalls++;
+        for (const e of events) await step.one(tx, e);
+      },
+    };
+    const worker = new WebhookWorker(db.prisma, { A: topicHandler([step]) }, 40);
+    for (let i = 0; i < 40; i++) await recordWebhook(db.prisma, { ...webhook(`s${i}`, "A"), triggeredAt: new Date(Date.parse("2026-11-20T10:00:00Z") + i * 1000).toISOString() });
+    expect(await worker.drain()).toBe(39);
+    expect(await db.prisma.shop.count()).toBe(39);
+    const events = await db.prisma.webhookEvent.findMany({ where: { eventId: { startsWith: "s" } } });
+    expect(events.filter((e) => e.status === "processed" && e.attempts === 1)).toHaveLength(39);
+    expect(events.find((e) => e.eventId === "s13")).toMatchObject({ status: "received", attempts: 1 });
+    // 40 → 20 + 20 → 10 + 10 → 5 + 5: four set-based levels, not forty single events.
+    expect(manyCalls).toBeLessThanOrEqual(7);
   });
 });

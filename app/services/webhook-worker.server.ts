@@ -1,13 +1,42 @@
-// Applies recorded webhook events. Each topic's handler runs in its own transaction with the event's
-// status change, so an event is applied exactly once; a failing event is retried with backoff and
-// parked (visible to the merchant) after MAX_ATTEMPTS, never dropped. Topics without a handler yet
-// stay "received" and are applied once a handler exists.
+// Applies recorded webhook events. Each topic's handler runs in a transaction with the event's status
+// change, so an event is applied exactly once; a failing event is retried with backoff and parked
+// (visible to the merchant) after MAX_ATTEMPTS, never dropped. Topics without a handler yet stay
+// "received" and are applied once a handler exists.
 import type { PrismaClient, WebhookEvent } from "@prisma/client";
 
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 export type WebhookHandler = (tx: Tx, event: WebhookEvent) => Promise<void>;
 
+/**
+ * A step that can also apply many events at once. `many(tx, events)` must leave the database exactly as
+ * `one` applied to each event in turn (events come in triggered order) would; it may throw for the whole
+ * batch whenever one event can't be applied, since the worker then retries smaller batches and, around the
+ * failing event, one event at a time.
+ */
+export interface BatchWebhookStep {
+  one: WebhookHandler;
+  many: (tx: Tx, events: WebhookEvent[]) => Promise<void>;
+}
+export type WebhookStep = WebhookHandler | BatchWebhookStep;
+
+/**
+ * What the worker runs for a topic: a function applying one event. When it also carries its `steps`, a run
+ * of consecutive events whose topics have the same steps is applied step by step over the whole run.
+ */
+export type TopicHandler = WebhookHandler & { steps?: readonly WebhookStep[] };
+
+/** A topic handler that runs `steps` in order for one event, and offers them to the worker for batches. */
+export function topicHandler(steps: readonly WebhookStep[]): TopicHandler {
+  const handler: WebhookHandler = async (tx, event) => {
+    for (const step of steps) await (typeof step === "function" ? step(tx, event) : step.one(tx, event));
+  };
+  return Object.assign(handler, { steps });
+}
+
 export const MAX_ATTEMPTS = 8;
+
+/** A failed set-based batch this small is applied event by event rather than split again. */
+const SMALLEST_SPLIT = 8;
 
 /**
  * Thrown by a step when the payload itself can never be applied (a malformed order, say): retrying cannot
@@ -28,8 +57,10 @@ export class WebhookWorker {
 
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly handlers: Record<string, WebhookHandler>,
-    private readonly batchSize = 50,
+    private readonly handlers: Record<string, TopicHandler>,
+    private readonly batchSize = 500,
+    /** How a batch is applied: "set" (set-based, falling back to "each") or "each" (a savepoint per event). */
+    private readonly mode: "set" | "each" = "set",
   ) {}
 
   /** Starts a drain unless one is running; a request during a drain schedules one more pass. */
@@ -68,13 +99,70 @@ export class WebhookWorker {
   }
 
   /**
+   * Applies a batch set-based: one transaction that claims every event in one statement and runs each
+   * step once over a run of events (see applyTogether). If anything in it throws, nothing of it was
+   * committed; the batch is split in halves that are tried again the same way, so a poison event costs a
+   * few set-based attempts instead of sending the whole batch down the slow path, and a handful of events
+   * around it are applied event by event (applyEach), which isolates it and records its failure.
+   */
+  private async applyBatch(events: WebhookEvent[], now: () => Date): Promise<number> {
+    if (this.mode === "set") {
+      try {
+        return await this.applyTogether(events, now);
+      } catch {
+        if (events.length > SMALLEST_SPLIT) {
+          const half = Math.ceil(events.length / 2);
+          return (await this.applyBatch(events.slice(0, half), now)) + (await this.applyBatch(events.slice(half), now));
+        }
+      }
+    }
+    if (events.length === 1) return (await this.apply(events[0], now)) ? 1 : 0;
+    return this.applyEach(events, now);
+  }
+
+  private async applyTogether(events: WebhookEvent[], now: () => Date): Promise<number> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        // Claimed in id order so that two workers with overlapping batches wait for each other instead of
+        // deadlocking; an event another worker applied meanwhile is not claimed (its status is re-checked).
+        const claimedRows = await tx.$queryRawUnsafe<{ id: bigint }[]>(
+          `WITH due AS (SELECT "id" FROM "WebhookEvent" WHERE "id" = ANY($1::bigint[]) AND "status" = 'received' ORDER BY "id" FOR UPDATE)
+           UPDATE "WebhookEvent" e SET "status" = 'processed', "processedAt" = $2::timestamp(3), "attempts" = e."attempts" + 1, "lastError" = NULL
+             FROM due WHERE e."id" = due."id" RETURNING e."id"`,
+          events.map((e) => String(e.id)),
+          now().toISOString(),
+        );
+        const claimed = new Set(claimedRows.map((r) => String(r.id)));
+        const mine = events.filter((e) => claimed.has(String(e.id)) && this.handlers[e.topic]);
+        // Runs of consecutive events with the same steps, so events keep their triggered order across topics.
+        for (let from = 0; from < mine.length; ) {
+          const steps = this.handlers[mine[from].topic].steps;
+          let to = from + 1;
+          while (to < mine.length && sameSteps(this.handlers[mine[to].topic].steps, steps)) to++;
+          const run = mine.slice(from, to);
+          if (!steps) {
+            for (const event of run) await this.handlers[event.topic](tx, event);
+          } else {
+            for (const step of steps) {
+              if (typeof step !== "function") await step.many(tx, run);
+              else for (const event of run) await step(tx, event);
+            }
+          }
+          from = to;
+        }
+        return mine.length;
+      },
+      { maxWait: 30_000, timeout: 120_000 },
+    );
+  }
+
+  /**
    * Applies a batch in one transaction, each event inside its own savepoint: one commit per batch instead
    * of one per event, while a failing event is still rolled back alone and retried or parked as before.
    * If the batch as a whole fails (a lost connection), nothing of it was committed and each event is
    * applied on its own.
    */
-  private async applyBatch(events: WebhookEvent[], now: () => Date): Promise<number> {
-    if (events.length === 1) return (await this.apply(events[0], now)) ? 1 : 0;
+  private async applyEach(events: WebhookEvent[], now: () => Date): Promise<number> {
     let applied = 0;
     try {
       await this.prisma.$transaction(
@@ -145,4 +233,9 @@ export class WebhookWorker {
       },
     });
   }
+}
+
+function sameSteps(a: readonly WebhookStep[] | undefined, b: readonly WebhookStep[] | undefined): boolean {
+  if (!a || !b) return false;
+  return a === b || (a.length === b.length && a.every((step, i) => step === b[i]));
 }

@@ -1,13 +1,22 @@
 // Ledger apply rate: order webhooks already in the inbox, applied by the running app's worker (every
 // feature's step, the points ledger among them, each event in its transaction with its status change).
 // Target ≥ 2,000 events/s. Events are written straight into the inbox so that only the worker is timed.
+// The baseline is the same run with WEBHOOK_APPLY=each: every event in its own savepoint, one by one.
 import pg from "pg";
 import { startTreue, TEST_SHOP } from "../../tests/support/treue-harness";
 import { fmt, line } from "./stats";
 
-export async function benchPointsApply({ events = 5000, customers = 500 } = {}) {
-  console.log(`\nPoints ledger apply (${events} orders/create events through the worker, ${customers} customers)`);
-  const t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1" } });
+export async function benchPointsApply() {
+  const baseline = await applyRate({ mode: "each", events: 1000 });
+  const { rate } = await applyRate({ mode: "set", events: 5000 });
+  line("baseline: one event at a time (savepoint per event)", `${fmt(baseline.rate)} events/s`);
+  line("points ledger apply rate (through the worker)", `${fmt(rate)} events/s (target ≥ 2,000), ×${(rate / baseline.rate).toFixed(1)} the baseline`);
+  return { rate, baseline: baseline.rate };
+}
+
+async function applyRate({ mode, events, customers = 500 }: { mode: "set" | "each"; events: number; customers?: number }) {
+  console.log(`\nPoints ledger apply, ${mode === "set" ? "set-based batches" : "event by event"} (${events} orders/create events through the worker, ${customers} customers)`);
+  const t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1", WEBHOOK_APPLY: mode } });
   const pool = new pg.Pool({ connectionString: t.database.url, max: 2 });
   try {
     const now = new Date().toISOString();
@@ -47,7 +56,7 @@ export async function benchPointsApply({ events = 5000, customers = 500 } = {}) 
     );
     if (check[0].entries !== events || check[0].parked !== 0) throw new Error(`expected ${events} ledger entries and none parked, got ${JSON.stringify(check[0])}`);
     const rate = events / seconds;
-    line("points ledger apply rate (through the worker)", `${fmt(rate)} events/s (target ≥ 2,000)`);
+    line(`${mode}: ${events} events in ${seconds.toFixed(1)} s`, `${fmt(rate)} events/s`);
     return { rate };
   } finally {
     await pool.end();
