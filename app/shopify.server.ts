@@ -17,11 +17,6 @@ sendShopRequestsTo(config.SHOPIFY_SHOP_ORIGIN);
 
 export const API_VERSION = ApiVersion.October26;
 
-declare global {
-  // eslint-disable-next-line no-var
-  var treueSessionStorage: CachedSessionStorage | undefined;
-}
-
 /** The app's session storage (PostgreSQL), with a short cache for webhook bursts. */
 export function cachedSessions(): CachedSessionStorage {
   globalThis.treueSessionStorage ??= new CachedSessionStorage(new PrismaSessionStorage(prisma));

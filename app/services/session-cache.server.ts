@@ -6,6 +6,21 @@
 import type { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 
+declare global {
+  // The app's one cache (app/shopify.server.ts); global so Vite's dev reloads keep a single instance.
+  // eslint-disable-next-line no-var
+  var treueSessionStorage: CachedSessionStorage | undefined;
+}
+
+/**
+ * Deletes the shop's sessions inside the caller's transaction and drops them from the app's cache:
+ * what the uninstall and shop-erasure handlers do.
+ */
+export async function removeShopSessions(tx: { session: { deleteMany(args: { where: { shop: string } }): Promise<unknown> } }, shop: string) {
+  await tx.session.deleteMany({ where: { shop } });
+  globalThis.treueSessionStorage?.forgetShop(shop);
+}
+
 export class CachedSessionStorage implements SessionStorage {
   private cache = new Map<string, { session: Session | undefined; until: number }>();
 

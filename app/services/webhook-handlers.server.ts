@@ -7,14 +7,14 @@
 import { topicHandler, type TopicHandler, type WebhookStep } from "./webhook-worker.server";
 import { historySteps } from "./history-webhooks.server";
 import { pointsSteps } from "./points-webhooks.server";
+import { removeShopSessions } from "./session-cache.server";
 
 type Steps = Record<string, WebhookStep[]>;
 
 const lifecycleSteps: Steps = {
   APP_UNINSTALLED: [
     async (tx, event) => {
-      await tx.session.deleteMany({ where: { shop: event.shop } });
-      globalThis.treueSessionStorage?.forgetShop(event.shop);
+      await removeShopSessions(tx, event.shop);
       await tx.shop.updateMany({ where: { domain: event.shop }, data: { uninstalledAt: event.triggeredAt ?? new Date() } });
     },
   ],
@@ -32,8 +32,7 @@ const lifecycleSteps: Steps = {
   CUSTOMERS_REDACT: [],
   SHOP_REDACT: [
     async (tx, event) => {
-      await tx.session.deleteMany({ where: { shop: event.shop } });
-      globalThis.treueSessionStorage?.forgetShop(event.shop);
+      await removeShopSessions(tx, event.shop);
       await tx.shop.deleteMany({ where: { domain: event.shop } });
     },
   ],
