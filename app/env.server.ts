@@ -14,6 +14,8 @@ const schema = z.object({
   SHOPIFY_SHOP_ORIGIN: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   // Set to "0" in tests that drive the webhook inbox worker themselves.
   WEBHOOK_WORKER: z.enum(["0", "1"]).default("1"),
+  // Set to "0" in tests that run the periodic jobs (tiers, birthdays, expiry) themselves.
+  PERIODIC_JOBS: z.enum(["0", "1"]).default("1"),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -15,6 +15,7 @@ import { tierMultiplierPercent } from "~/domain/points/tiers";
 import { parseInstant } from "~/domain/points/time";
 import { earningRulesOf, loadLoyaltyProgram } from "./loyalty-program.server";
 import { appendLedgerEntry, lockMember, type Db } from "./points-ledger.server";
+import { upgradeTierAfterOrder } from "./points-jobs.server";
 import { UnusablePayloadError, type WebhookHandler } from "./webhook-worker.server";
 
 interface OrderPointsRow {
@@ -62,6 +63,8 @@ export async function earnPointsForOrder(tx: Db, event: Pick<WebhookEvent, "shop
     UPDATE "OrderPoints" SET "customerId" = ${next.customerId}, "newest" = ${json(next.newest)}, "worth" = ${json(next.worth)},
       "terms" = ${json(next.terms)}, "awarded" = ${next.awarded}, "postings" = ${next.postings}, "updatedAt" = now()
     WHERE "shop" = ${shop} AND "orderId" = ${snapshot.orderId}`;
+  // A higher tier applies at once when this order makes the member reach it (the member row is locked above).
+  if (next.customerId !== null && program.vip.tiers.length > 0) await upgradeTierAfterOrder(tx, shop, next.customerId, program, new Date());
 }
 
 /** customers/create: the customer becomes a member and gets the sign-up bonus once. */
