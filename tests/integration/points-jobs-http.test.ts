@@ -84,6 +84,34 @@ describe("VIP tier from an order webhook", () => {
   });
 });
 
+describe("birthday on the member page", () => {
+  function post(path: string, form: Record<string, string>) {
+    const url = new URL(t.adminUrl(path));
+    return browserFetch(url.toString(), {
+      method: "POST",
+      headers: { Authorization: `Bearer ${url.searchParams.get("id_token")}`, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(form).toString(),
+    });
+  }
+
+  it("staff set, refuse a bad one, show it in German and English, and clear it", async () => {
+    const token = t.standin.mintCheckoutToken({ customerGid: "gid://shopify/Customer/504" });
+    expect((await postBirthday(token, JSON.stringify({ birthday: "05-05" }))).status).toBe(200);
+    const { id } = (await member(504))!;
+    expect((await post(`/app/members/${id}`, { intent: "birthday", birthday: "04-31" })).status).toBe(400);
+    expect(await member(504)).toMatchObject({ birthday: "05-05" });
+    expect((await post(`/app/members/${id}`, { intent: "birthday", birthday: "1980-11-09" })).status).toBe(200);
+    expect(await member(504)).toMatchObject({ birthday: "11-09" });
+    const de = await (await browserFetch(t.adminUrl(`/app/members/${id}`, { locale: "de" }))).text();
+    expect(de).toContain("Geburtstag");
+    expect(de).toContain("11-09");
+    const en = await (await browserFetch(t.adminUrl(`/app/members/${id}`))).text();
+    expect(en).toContain("Save birthday");
+    expect((await post(`/app/members/${id}`, { intent: "birthday", birthday: "" })).status).toBe(200);
+    expect(await member(504)).toMatchObject({ birthday: null });
+  });
+});
+
 function tiersProgram() {
   return {
     vip: {
