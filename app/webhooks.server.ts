@@ -39,7 +39,10 @@ if (env().WEBHOOK_WORKER === "1") webhookWorker();
 // On a PostgreSQL server an advisory lock per job keeps instances from running one job at the same time.
 if (env().PERIODIC_JOBS === "1" && !globalThis.treuePeriodicJobs) {
   const target = (await database()).target;
-  globalThis.treuePeriodicJobs = startPeriodicJobs(prisma, periodicJobs, { advisoryLock: target.kind === "postgres" });
+  globalThis.treuePeriodicJobs = startPeriodicJobs(prisma, periodicJobs, {
+    advisoryLock: target.kind === "postgres",
+    firstRunDelayMs: env().PERIODIC_JOBS_FIRST_RUN_MS,
+  });
 }
 
 function logWorkerError(error: unknown) {

@@ -350,7 +350,7 @@ export const tierReviewJob: PeriodicJob = {
   everyMs: HOUR,
   async run(db, now) {
     const r = await reviewTiers(db, now);
-    if (r.reviewed > 0) logReport(this.name, r);
+    if (Object.entries(r.changed).some(([change, n]) => change !== "unchanged" && n > 0)) logReport("points.tier-review", r);
   },
 };
 
@@ -360,7 +360,7 @@ export const birthdayBonusJob: PeriodicJob = {
   everyMs: HOUR,
   async run(db, now) {
     const r = await grantBirthdayBonuses(db, now);
-    if (r.granted > 0) logReport(this.name, r);
+    if (r.granted > 0) logReport("points.birthday-bonus", r);
   },
 };
 
@@ -369,7 +369,7 @@ export const pointsExpiryJob: PeriodicJob = {
   everyMs: HOUR,
   async run(db, now) {
     const r = await expirePoints(db, now);
-    if (r.entriesPosted > 0 || r.remindersRecorded > 0) logReport(this.name, r);
+    if (r.entriesPosted > 0 || r.remindersRecorded > 0) logReport("points.expiry", r);
   },
 };
 
@@ -379,6 +379,6 @@ export const ledgerCheckJob: PeriodicJob = {
   everyMs: 24 * HOUR,
   async run(db) {
     const r = await checkLedger(db);
-    if (r.drifted.length > 0) console.error(`[treue] ${this.name}: ${r.drifted.length} of ${r.membersChecked} members' cached totals differ from their ledger; run npm run ledger:check -- --fix`);
+    if (r.drifted.length > 0) console.error(`[treue] points.ledger-check: ${r.drifted.length} of ${r.membersChecked} members' cached totals differ from their ledger; run npm run ledger:check -- --fix`);
   },
 };
