@@ -57,3 +57,25 @@ describe("periodic jobs", () => {
     expect(run).not.toHaveBeenCalled();
   });
 });
+
+describe("periodic jobs in one process", () => {
+  it("run one at a time", async () => {
+    vi.useFakeTimers();
+    let running = 0;
+    let most = 0;
+    const slow = (name: string): PeriodicJob => ({
+      name,
+      everyMs: 1000,
+      run: async () => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 100));
+        running--;
+      },
+    });
+    const handle = startPeriodicJobs(db, [slow("a"), slow("b"), slow("c")], { ...noLock, firstRunDelayMs: 10 });
+    await vi.advanceTimersByTimeAsync(500);
+    expect(most).toBe(1);
+    await handle.stop();
+  });
+});

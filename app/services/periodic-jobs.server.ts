@@ -73,8 +73,8 @@ export interface PeriodicJobsHandle {
 }
 
 /**
- * Starts each job on its own timer (unref'd, so the timers never keep a process alive). A job whose previous
- * run has not finished skips the tick. `stop` clears the timers and waits for runs in progress.
+ * Starts each job on its own timer (unref'd, so the timers never keep a process alive). Runs queue up one
+ * after another; a job whose previous run is queued or has not finished skips the tick. `stop` clears the timers and waits for runs in progress.
  */
 export function startPeriodicJobs(db: PrismaClient, jobs: readonly PeriodicJob[], opts: PeriodicJobOptions = {}): PeriodicJobsHandle {
   const names = new Set<string>();
@@ -86,10 +86,14 @@ export function startPeriodicJobs(db: PrismaClient, jobs: readonly PeriodicJob[]
   const clock = opts.clock ?? (() => new Date());
   const timers: NodeJS.Timeout[] = [];
   const running = new Map<string, Promise<unknown>>();
+  // One job at a time in this process: each run holds a connection for its lock and uses others for its
+  // work, and the webhook worker must keep most of the pool.
+  let queue: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const tick = (job: PeriodicJob) => {
     if (stopped || running.has(job.name)) return;
-    const run = runJobOnce(db, job, clock(), opts).finally(() => running.delete(job.name));
+    const run = queue.then(() => (stopped ? undefined : runJobOnce(db, job, clock(), opts))).finally(() => running.delete(job.name));
+    queue = run;
     running.set(job.name, run);
   };
   for (const job of jobs) {
