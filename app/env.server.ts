@@ -16,6 +16,10 @@ const schema = z.object({
   WEBHOOK_WORKER: z.enum(["0", "1"]).default("1"),
   // Benchmarks only: "each" applies webhook batches with a savepoint per event (the old path) for comparison.
   WEBHOOK_APPLY: z.enum(["set", "each"]).default("set"),
+  // Set to "0" in tests that run the periodic jobs (tiers, birthdays, expiry) themselves.
+  PERIODIC_JOBS: z.enum(["0", "1"]).default("1"),
+  // How long after start the periodic jobs first run (ms); the server answers requests first.
+  PERIODIC_JOBS_FIRST_RUN_MS: z.coerce.number().int().min(0).default(15_000),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,17 +1,21 @@
 // The HTTP edge of every webhook route: verify (bad HMAC → 401, missing headers → 400),
 // record durably, answer 200, then apply in the background.
-import prisma from "./db.server";
+import prisma, { database } from "./db.server";
 import { env } from "./env.server";
 import { authenticate } from "./shopify.server";
 import { WebhookInbox } from "./services/webhook-inbox.server";
 import { WebhookWorker } from "./services/webhook-worker.server";
 import { webhookHandlers } from "./services/webhook-handlers.server";
+import { startPeriodicJobs, type PeriodicJobsHandle } from "./services/periodic-jobs.server";
+import { periodicJobs } from "./services/periodic-jobs.registry.server";
 
 declare global {
   // eslint-disable-next-line no-var
   var treueWebhookWorker: WebhookWorker | undefined;
   // eslint-disable-next-line no-var
   var treueWebhookInbox: WebhookInbox | undefined;
+  // eslint-disable-next-line no-var
+  var treuePeriodicJobs: PeriodicJobsHandle | undefined;
 }
 
 export function webhookWorker(): WebhookWorker {
@@ -30,6 +34,16 @@ export function webhookWorker(): WebhookWorker {
 // Started with the server rather than on the first webhook, so that events acknowledged before a crash
 // are applied at start even if no new webhook arrives.
 if (env().WEBHOOK_WORKER === "1") webhookWorker();
+
+// The periodic jobs (tier review, birthday bonuses, expiry, ledger check) start with the server as well.
+// On a PostgreSQL server an advisory lock per job keeps instances from running one job at the same time.
+if (env().PERIODIC_JOBS === "1" && !globalThis.treuePeriodicJobs) {
+  const target = (await database()).target;
+  globalThis.treuePeriodicJobs = startPeriodicJobs(prisma, periodicJobs, {
+    advisoryLock: target.kind === "postgres",
+    firstRunDelayMs: env().PERIODIC_JOBS_FIRST_RUN_MS,
+  });
+}
 
 function logWorkerError(error: unknown) {
   console.error("[treue] webhook worker:", error);

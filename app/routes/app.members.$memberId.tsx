@@ -9,6 +9,8 @@ import prisma from "~/db.server";
 import type { MessageKey } from "~/i18n/messages";
 import { localeFrom, translator } from "~/i18n/translate";
 import { adjustMemberPoints, memberWithLedger } from "~/services/members-directory.server";
+import { loadLoyaltyProgram } from "~/services/loyalty-program.server";
+import { setMemberBirthday } from "~/services/member-birthday.server";
 import { authenticate } from "~/shopify.server";
 
 const memberIdParam = z.string().regex(/^\d{1,18}$/).transform(BigInt);
@@ -19,7 +21,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   if (!id.success) throw json({ error: "member id must be a number" }, { status: 400 });
   const detail = await memberWithLedger(prisma, session.shop, id.data);
   if (!detail) throw json({ error: "no such member" }, { status: 404 });
-  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), requestId: crypto.randomUUID(), ...detail });
+  const program = await loadLoyaltyProgram(prisma, session.shop);
+  const tierName = program.vip.tiers.find((t) => t.id === detail.member.tierId)?.name ?? null;
+  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), requestId: crypto.randomUUID(), tierName, ...detail });
 };
 
 const adjustment = z.object({
@@ -32,7 +36,13 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const id = memberIdParam.safeParse(params.memberId);
   if (!id.success) return json({ ok: false as const, code: "invalid" as const }, { status: 400 });
-  const form = adjustment.safeParse(Object.fromEntries(await request.formData()));
+  const fields = Object.fromEntries(await request.formData());
+  if (fields.intent === "birthday") {
+    const result = await setMemberBirthday(prisma, session.shop, id.data, String(fields.birthday ?? ""));
+    if (!result.ok) return json({ ok: false as const, code: result.code }, { status: result.code === "invalidBirthday" ? 400 : 404 });
+    return json({ ok: true as const, birthday: result.birthday });
+  }
+  const form = adjustment.safeParse(fields);
   if (!form.success) return json({ ok: false as const, code: "invalid" as const }, { status: 400 });
   const result = await adjustMemberPoints(prisma, session.shop, {
     memberId: id.data,
@@ -44,12 +54,15 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function MemberPage() {
-  const { locale, member, balance, entries, requestId } = useLoaderData<typeof loader>();
+  const { locale, member, balance, entries, requestId, tierName } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const [points, setPoints] = useState("");
   const [reason, setReason] = useState("");
+  const [birthday, setBirthday] = useState(member.birthday ?? "");
+  const birthdayResult = result && "birthday" in result ? result : result && !result.ok && (result.code === "invalidBirthday" || result.code === "redacted") ? result : null;
+  const adjustResult = birthdayResult ? null : result;
   const t = translator(locale);
   const tag = locale === "de" ? "de-DE" : "en-GB";
   const date = (iso: string) => new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
@@ -78,10 +91,10 @@ export default function MemberPage() {
           <Form method="post">
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">{t("member.adjust")}</Text>
-              {result?.ok ? <Banner tone="success">{t("member.adjust.done", { balance: result.balance })}</Banner> : null}
-              {result && !result.ok ? (
+              {adjustResult?.ok && "balance" in adjustResult ? <Banner tone="success">{t("member.adjust.done", { balance: adjustResult.balance })}</Banner> : null}
+              {adjustResult && !adjustResult.ok ? (
                 <Banner tone="critical">
-                  {result.code === "insufficientPoints" ? t("member.adjust.insufficient", { balance: result.balance ?? 0 }) : t("member.adjust.invalid")}
+                  {adjustResult.code === "insufficientPoints" ? t("member.adjust.insufficient", { balance: ("balance" in adjustResult ? adjustResult.balance : 0) ?? 0 }) : t("member.adjust.invalid")}
                 </Banner>
               ) : null}
               <input type="hidden" name="requestId" value={requestId} />
@@ -91,6 +104,28 @@ export default function MemberPage() {
             </BlockStack>
           </Form>
         </Card>
+        <InlineGrid columns={2} gap="400">
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">{t("member.tier")}</Text>
+              <Text as="p" id="member-tier">
+                {tierName ? (member.tierPeriodEnd ? t("member.tier.until", { tier: tierName, date: date(member.tierPeriodEnd) }) : tierName) : t("member.tier.none")}
+              </Text>
+            </BlockStack>
+          </Card>
+          <Card>
+            <Form method="post">
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">{t("member.birthday")}</Text>
+                {birthdayResult?.ok ? <Banner tone="success">{t("member.birthday.saved")}</Banner> : null}
+                {birthdayResult && !birthdayResult.ok ? <Banner tone="critical">{t("member.birthday.invalid")}</Banner> : null}
+                <input type="hidden" name="intent" value="birthday" />
+                <TextField label={t("member.birthday.field")} name="birthday" value={birthday} onChange={setBirthday} autoComplete="off" />
+                <Button submit>{t("member.birthday.submit")}</Button>
+              </BlockStack>
+            </Form>
+          </Card>
+        </InlineGrid>
         <Card>
           <BlockStack gap="300">
             <Text as="h2" variant="headingMd">{t("member.history")}</Text>

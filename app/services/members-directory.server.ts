@@ -67,6 +67,8 @@ export async function memberWithLedger(prisma: PrismaClient, shop: string, membe
       email: member.email,
       name: [member.firstName, member.lastName].filter(Boolean).join(" ") || null,
       tierId: member.tierId,
+      tierPeriodEnd: member.tierPeriodEnd?.toISOString() ?? null,
+      birthday: member.birthday,
       joinedAt: member.joinedAt.toISOString(),
       lastOrderAt: member.lastOrderAt?.toISOString() ?? null,
       redacted: member.redactedAt !== null,

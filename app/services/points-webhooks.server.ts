@@ -16,6 +16,7 @@ import { parseInstant } from "~/domain/points/time";
 import { earningRulesOf, loadLoyaltyProgram } from "./loyalty-program.server";
 import { appendLedgerEntries, appendLedgerEntry, lockMember, lockMembers, memberKeyOf, type Db, type EntryToAppend, type MemberTouch } from "./points-ledger.server";
 import { UnusablePayloadError, type BatchWebhookStep, type WebhookStep } from "./webhook-worker.server";
+import { upgradeTierAfterOrder } from "./points-jobs.server";
 
 interface OrderPointsRow {
   customerId: string | null;
@@ -66,6 +67,8 @@ export async function earnPointsForOrder(tx: Db, event: Pick<WebhookEvent, "shop
     UPDATE "OrderPoints" SET "customerId" = ${next.customerId}, "newest" = ${json(next.newest)}, "worth" = ${json(next.worth)},
       "terms" = ${json(next.terms)}, "awarded" = ${next.awarded}, "postings" = ${next.postings}, "updatedAt" = now()
     WHERE "shop" = ${shop} AND "orderId" = ${snapshot.orderId}`;
+  // A higher tier applies at once when this order makes the member reach it (the member row is locked above).
+  if (next.customerId !== null && program.vip.tiers.length > 0) await upgradeTierAfterOrder(tx, shop, next.customerId, program, new Date());
 }
 
 /** customers/create: the customer becomes a member and gets the sign-up bonus once. */
@@ -114,6 +117,14 @@ export async function eraseShopMemberData(tx: Db, event: Pick<WebhookEvent, "sho
  * states are written with one statement each.
  */
 export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookEvent, "shop" | "topic" | "payload">[]): Promise<void> {
+  // With VIP tiers an order can upgrade its member at once, which changes what the member's next order in the
+  // same run earns: such shops apply their order events one by one.
+  for (const shop of new Set(events.map((e) => e.shop))) {
+    if ((await programFor(tx, shop)).vip.tiers.length > 0) {
+      for (const event of events) await earnPointsForOrder(tx, event);
+      return;
+    }
+  }
   const items = events.map((event) => ({ shop: event.shop, payload: event.payload, snapshot: orderSnapshotOf(event.payload) }));
   if (items.length === 0) return;
   const orderKey = (shop: string, orderId: string) => `${shop}\u0000${orderId}`;

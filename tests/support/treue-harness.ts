@@ -56,6 +56,8 @@ export async function startTreue(opts: {
         DATABASE_URL: database.url,
         SHOPIFY_SHOP_ORIGIN: standin.url,
         APP_BRIDGE_URL: `${standin.url}/__standin/app-bridge.js`,
+        // Tests run the periodic jobs (tiers, birthdays, expiry) themselves, at chosen times.
+        PERIODIC_JOBS: "0",
         ...opts.appEnv,
       },
     });

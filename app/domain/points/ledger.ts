@@ -209,13 +209,30 @@ export function foldBalance(cached: CachedBalance, entry: LedgerEntry): CachedBa
 
 /** The cached balance recomputed from every entry: what a repair job compares the stored row with. */
 export function rebuildBalance(entries: readonly LedgerEntry[]): CachedBalance {
-  const byKind = new Map<LedgerEntryKind, number>();
-  for (const e of entries) byKind.set(e.kind, (byKind.get(e.kind) ?? 0) + e.points);
-  const sum = (...kinds: LedgerEntryKind[]) => kinds.reduce((s, k) => s + (byKind.get(k) ?? 0), 0);
-  const redeemed = 0 - sum("redeem", "redeem-reversal");
-  const expired = 0 - sum("expire", "expire-reversal");
-  const earned = sum("earn", "adjust-order", "manual", "signup-bonus", "birthday-bonus", "referral-bonus");
-  return { points: earned - redeemed - expired, lifetimeEarned: earned, lifetimeRedeemed: redeemed, expired, entryCount: entries.length };
+  const byKind = new Map<string, { points: number; count: number }>();
+  for (const e of entries) {
+    const t = byKind.get(e.kind) ?? { points: 0, count: 0 };
+    byKind.set(e.kind, { points: t.points + e.points, count: t.count + 1 });
+  }
+  return balanceFromKindTotals([...byKind].map(([kind, t]) => ({ kind, ...t })));
+}
+
+/**
+ * The cached balance from each kind's sum and count, as a database GROUP BY returns them: lets a repair job
+ * rebuild many members' balances without loading their entries. An unknown kind counts as earned points.
+ */
+export function balanceFromKindTotals(totals: readonly { kind: string; points: number; count: number }[]): CachedBalance {
+  let redeemed = 0;
+  let expired = 0;
+  let earned = 0;
+  let entryCount = 0;
+  for (const t of totals) {
+    entryCount += t.count;
+    if (t.kind === "redeem" || t.kind === "redeem-reversal") redeemed -= t.points;
+    else if (t.kind === "expire" || t.kind === "expire-reversal") expired -= t.points;
+    else earned += t.points;
+  }
+  return { points: earned - redeemed - expired, lifetimeEarned: earned, lifetimeRedeemed: redeemed, expired, entryCount };
 }
 
 // ---------------------------------------------------------------------------------------------------------

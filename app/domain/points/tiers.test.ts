@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { T0 } from "./builders";
 import type { VipSettings } from "./program";
 import { addDays } from "./time";
-import { qualifyingTier, spendInWindow, tierFor, tierMultiplierPercent, type SpendEvent } from "./tiers";
+import { qualifyingTier, spendInWindow, spendOfOrder, tierFor, tierMultiplierPercent, upgradeOnOrder, type SpendEvent } from "./tiers";
 
 const vip: VipSettings = {
   windowDays: 365,
@@ -67,5 +67,28 @@ describe("tierFor", () => {
 
   it("treats a tier removed from the program as no tier", () => {
     expect(tierFor([spend(0, 60_000)], day(1), vip, "platinum", day(300))).toMatchObject({ tier: { id: "silver" }, change: "joined" });
+  });
+});
+
+describe("tier changes an order may apply", () => {
+  it("counts an order's current subtotal, nothing once cancelled or for a test order", () => {
+    const order = { createdAt: day(3), currentSubtotalMinor: 4_200, cancelled: false, test: false };
+    expect(spendOfOrder(order)).toEqual({ at: day(3), amountMinor: 4_200 });
+    expect(spendOfOrder({ ...order, cancelled: true }).amountMinor).toBe(0);
+    expect(spendOfOrder({ ...order, test: true }).amountMinor).toBe(0);
+  });
+
+  it("applies joining and upgrades at once, leaves downgrades and renewals to the period end", () => {
+    const joined = tierFor([spend(0, 60_000)], day(1), vip, null, null);
+    expect(upgradeOnOrder(joined)?.tier?.id).toBe("silver");
+    const upgraded = tierFor([spend(0, 60_000), spend(2, 150_000)], day(2), vip, "silver", addDays(day(1), 365));
+    expect(upgradeOnOrder(upgraded)).toMatchObject({ change: "upgraded", tier: { id: "gold" }, periodEnd: addDays(day(2), 365) });
+    // A refund takes spend below silver: nothing changes until the period ends.
+    const fallen = tierFor([spend(0, 10_000)], day(30), vip, "silver", addDays(day(1), 365));
+    expect(fallen.change).toBe("unchanged");
+    expect(upgradeOnOrder(fallen)).toBeNull();
+    const atEnd = tierFor([spend(0, 10_000)], addDays(day(1), 365), vip, "silver", addDays(day(1), 365));
+    expect(atEnd.change).toBe("downgraded");
+    expect(upgradeOnOrder(atEnd)).toBeNull();
   });
 });

@@ -80,3 +80,16 @@ export function tierFor(
   while (next.getTime() <= now.getTime()) next = addDays(next, vip.windowDays);
   return { tier: current, periodEnd: next, change: "renewed", spendMinor };
 }
+
+/** What an order counts for towards tiers: its current subtotal, nothing once cancelled or for a test order. */
+export function spendOfOrder(order: { cancelled: boolean; test: boolean; currentSubtotalMinor: number; createdAt: Date }): SpendEvent {
+  return { at: order.createdAt, amountMinor: order.cancelled || order.test ? 0 : Math.max(0, order.currentSubtotalMinor) };
+}
+
+/**
+ * The standing an order may apply at once: joining a tier or moving up. A downgrade or a renewal is left to
+ * the review job at period end, so an order never shortens or moves a period.
+ */
+export function upgradeOnOrder(standing: TierStanding): TierStanding | null {
+  return standing.change === "joined" || standing.change === "upgraded" ? standing : null;
+}

@@ -1,0 +1,12 @@
+// Every periodic job the app runs, in one list. Features export jobs in the PeriodicJob shape from their own
+// files; add one line here to run it.
+import type { PeriodicJob } from "./periodic-jobs.server";
+import { birthdayBonusJob, ledgerCheckJob, pointsExpiryJob, tierReviewJob } from "./points-jobs.server";
+
+export const periodicJobs: readonly PeriodicJob[] = [
+  tierReviewJob,
+  birthdayBonusJob,
+  pointsExpiryJob,
+  ledgerCheckJob,
+  // reward code expiry, referral rewards: registered here at merge
+];
