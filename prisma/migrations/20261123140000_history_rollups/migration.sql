@@ -122,3 +122,26 @@ INSERT INTO "HistoryRollupDirty" ("shop", "customerId")
 INSERT INTO "HistoryRollupShop" ("shop", "orders", "refunds")
   SELECT s.shop, (SELECT count(*) FROM "HistoryOrder" o WHERE o."shop" = s.shop), (SELECT count(*) FROM "HistoryRefund" r WHERE r."shop" = s.shop)
     FROM (SELECT "shop" FROM "HistoryOrder" UNION SELECT "shop" FROM "HistoryRefund") s;
+
+-- Lifecycle segments synced to Shopify as customer tags (app/services/segment-sync.server.ts): the tag each
+-- customer was last given, so a run sends mutations only for customers whose segment changed.
+CREATE TABLE "SegmentSyncCustomer" (
+  "shop" TEXT NOT NULL,
+  "customerId" BIGINT NOT NULL,
+  "segment" TEXT NOT NULL,
+  "syncedAt" TIMESTAMP(3) NOT NULL,
+  CONSTRAINT "SegmentSyncCustomer_pkey" PRIMARY KEY ("shop", "customerId")
+);
+
+-- The last run per shop, for the admin's "last synced" line.
+CREATE TABLE "SegmentSyncRun" (
+  "shop" TEXT NOT NULL,
+  "status" TEXT NOT NULL,
+  "trigger" TEXT NOT NULL,
+  "startedAt" TIMESTAMP(3) NOT NULL,
+  "finishedAt" TIMESTAMP(3),
+  "changed" INTEGER NOT NULL DEFAULT 0,
+  "pending" INTEGER NOT NULL DEFAULT 0,
+  "error" TEXT,
+  CONSTRAINT "SegmentSyncRun_pkey" PRIMARY KEY ("shop")
+);
