@@ -206,6 +206,8 @@ export function startSegmentSync(prisma: PrismaClient, graphql: AdminGraphql, sh
 /** The import's last step: build the rollups of everything it wrote, then tag the segments. */
 export async function afterHistoryImport(prisma: PrismaClient, graphql: AdminGraphql, shop: string) {
   await refreshRollups(prisma, shop);
+  // Loads the dashboard's history into memory now, so the merchant's next view is a cached one.
+  await dashboardHistory(prisma, shop);
   startSegmentSync(prisma, graphql, shop, "import");
 }
 
