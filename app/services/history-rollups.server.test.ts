@@ -141,7 +141,7 @@ describe("dashboard rollups", () => {
     await eraseShopHistory(db.prisma, SHOP);
     const [left] = await db.prisma.$queryRawUnsafe<{ n: string }[]>(
       `SELECT ((SELECT count(*) FROM "HistoryCustomerRollup" WHERE "shop" = $1) + (SELECT count(*) FROM "HistoryRollupDirty" WHERE "shop" = $1)
-             + (SELECT count(*) FROM "HistoryRollupShop" WHERE "shop" = $1))::text AS n`,
+             + (SELECT count(*) FROM "HistoryRollupCount" WHERE "shop" = $1))::text AS n`,
       SHOP,
     );
     expect(left.n).toBe("0");

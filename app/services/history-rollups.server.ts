@@ -61,6 +61,14 @@ export async function refreshRollups(db: SqlClient, shop: string): Promise<numbe
      SELECT ((SELECT count(*) FROM dirty) + 0 * (SELECT count(*) FROM written) + 0 * (SELECT count(*) FROM emptied))::text AS n`,
     shop,
   );
+  // Fold the count deltas the triggers appended into one row (each delta is deleted exactly once, so
+  // concurrent folds keep the sum).
+  await db.$executeRawUnsafe(
+    `WITH folded AS (DELETE FROM "HistoryRollupCount" WHERE "shop" = $1 RETURNING "orders", "refunds")
+     INSERT INTO "HistoryRollupCount" ("shop", "orders", "refunds")
+     SELECT $1, sum("orders"), sum("refunds") FROM folded HAVING count(*) > 0`,
+    shop,
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -177,8 +185,8 @@ export async function loadRollupHistory(db: SqlClient, shop: string, version?: n
     `SELECT count(*)::text AS customers, sum("orders")::text AS orders,
             string_agg("customerId" || '=' || "facts", '|') AS text,
             (SELECT "currency" FROM "HistoryOrder" WHERE "shop" = $1 ORDER BY "createdAt" DESC LIMIT 1) AS currency,
-            (SELECT "orders"::text FROM "HistoryRollupShop" WHERE "shop" = $1) AS "allOrders",
-            (SELECT "refunds"::text FROM "HistoryRollupShop" WHERE "shop" = $1) AS "allRefunds"
+            (SELECT sum("orders")::text FROM "HistoryRollupCount" WHERE "shop" = $1) AS "allOrders",
+            (SELECT sum("refunds")::text FROM "HistoryRollupCount" WHERE "shop" = $1) AS "allRefunds"
        FROM "HistoryCustomerRollup" WHERE "shop" = $1`,
     shop,
   );

@@ -233,7 +233,7 @@ export function segmentSyncJobWith(graphqlFor: (shop: string) => Promise<AdminGr
     everyMs: 60 * 60 * 1000,
     async run(db, now) {
       const shops = await db.$queryRawUnsafe<{ shop: string }[]>(
-        `SELECT r."shop" FROM "HistoryRollupShop" r JOIN "Shop" s ON s."domain" = r."shop" WHERE s."uninstalledAt" IS NULL ORDER BY r."shop"`,
+        `SELECT h."shop" FROM "HistoryState" h JOIN "Shop" s ON s."domain" = h."shop" WHERE s."uninstalledAt" IS NULL ORDER BY h."shop"`,
       );
       for (const { shop } of shops) {
         try {

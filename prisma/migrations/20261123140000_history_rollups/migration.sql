@@ -22,21 +22,24 @@ CREATE TABLE "HistoryRollupDirty" (
   CONSTRAINT "HistoryRollupDirty_pkey" PRIMARY KEY ("shop", "customerId")
 );
 
--- Row counts of the history tables (guests included), for the dashboard's totals without a count(*).
-CREATE TABLE "HistoryRollupShop" (
+-- Row counts of the history tables (guests included), for the dashboard's totals without a count(*):
+-- the triggers append deltas (no hot row that concurrent webhook transactions would queue on), the sum
+-- is the count, and `refreshRollups` folds a shop's deltas into one row.
+CREATE TABLE "HistoryRollupCount" (
+  "id" BIGSERIAL NOT NULL,
   "shop" TEXT NOT NULL,
   "orders" BIGINT NOT NULL DEFAULT 0,
   "refunds" BIGINT NOT NULL DEFAULT 0,
-  CONSTRAINT "HistoryRollupShop_pkey" PRIMARY KEY ("shop")
+  CONSTRAINT "HistoryRollupCount_pkey" PRIMARY KEY ("id")
 );
+CREATE INDEX "HistoryRollupCount_shop_idx" ON "HistoryRollupCount"("shop");
 
 CREATE FUNCTION "history_rollup_orders_inserted"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO "HistoryRollupDirty" ("shop", "customerId")
     SELECT DISTINCT n."shop", n."customerId" FROM new_rows n WHERE n."customerId" IS NOT NULL
     ON CONFLICT DO NOTHING;
-  INSERT INTO "HistoryRollupShop" AS s ("shop", "orders") SELECT n."shop", count(*) FROM new_rows n GROUP BY n."shop"
-    ON CONFLICT ("shop") DO UPDATE SET "orders" = s."orders" + EXCLUDED."orders";
+  INSERT INTO "HistoryRollupCount" ("shop", "orders") SELECT n."shop", count(*) FROM new_rows n GROUP BY n."shop";
   RETURN NULL;
 END $$;
 
@@ -54,8 +57,7 @@ BEGIN
   INSERT INTO "HistoryRollupDirty" ("shop", "customerId")
     SELECT DISTINCT o."shop", o."customerId" FROM old_rows o WHERE o."customerId" IS NOT NULL
     ON CONFLICT DO NOTHING;
-  UPDATE "HistoryRollupShop" s SET "orders" = s."orders" - d.n
-    FROM (SELECT o."shop", count(*) AS n FROM old_rows o GROUP BY o."shop") d WHERE s."shop" = d."shop";
+  INSERT INTO "HistoryRollupCount" ("shop", "orders") SELECT o."shop", -count(*) FROM old_rows o GROUP BY o."shop";
   -- A customer left without orders (shop/redact erases the history) has nothing to roll up: drop it now,
   -- so erased history leaves no derived rows behind.
   DELETE FROM "HistoryCustomerRollup" r USING (SELECT DISTINCT "shop", "customerId" FROM old_rows) o
@@ -64,8 +66,9 @@ BEGIN
   DELETE FROM "HistoryRollupDirty" r USING (SELECT DISTINCT "shop", "customerId" FROM old_rows) o
    WHERE r."shop" = o."shop" AND r."customerId" = o."customerId"
      AND NOT EXISTS (SELECT 1 FROM "HistoryOrder" h WHERE h."shop" = o."shop" AND h."customerId" = o."customerId");
-  DELETE FROM "HistoryRollupShop" s WHERE s."orders" = 0 AND s."refunds" = 0
-     AND s."shop" IN (SELECT DISTINCT "shop" FROM old_rows);
+  DELETE FROM "HistoryRollupCount" c WHERE c."shop" IN (SELECT DISTINCT "shop" FROM old_rows)
+     AND NOT EXISTS (SELECT 1 FROM "HistoryOrder" h WHERE h."shop" = c."shop")
+     AND NOT EXISTS (SELECT 1 FROM "HistoryRefund" r WHERE r."shop" = c."shop");
   RETURN NULL;
 END $$;
 
@@ -76,8 +79,7 @@ BEGIN
     SELECT DISTINCT h."shop", h."customerId" FROM new_rows n
       JOIN "HistoryOrder" h ON h."shop" = n."shop" AND h."id" = n."orderId" WHERE h."customerId" IS NOT NULL
     ON CONFLICT DO NOTHING;
-  INSERT INTO "HistoryRollupShop" AS s ("shop", "refunds") SELECT n."shop", count(*) FROM new_rows n GROUP BY n."shop"
-    ON CONFLICT ("shop") DO UPDATE SET "refunds" = s."refunds" + EXCLUDED."refunds";
+  INSERT INTO "HistoryRollupCount" ("shop", "refunds") SELECT n."shop", count(*) FROM new_rows n GROUP BY n."shop";
   RETURN NULL;
 END $$;
 
@@ -98,8 +100,7 @@ BEGIN
     SELECT DISTINCT h."shop", h."customerId" FROM old_rows o
       JOIN "HistoryOrder" h ON h."shop" = o."shop" AND h."id" = o."orderId" WHERE h."customerId" IS NOT NULL
     ON CONFLICT DO NOTHING;
-  UPDATE "HistoryRollupShop" s SET "refunds" = s."refunds" - d.n
-    FROM (SELECT o."shop", count(*) AS n FROM old_rows o GROUP BY o."shop") d WHERE s."shop" = d."shop";
+  INSERT INTO "HistoryRollupCount" ("shop", "refunds") SELECT o."shop", -count(*) FROM old_rows o GROUP BY o."shop";
   RETURN NULL;
 END $$;
 
@@ -119,7 +120,7 @@ CREATE TRIGGER "HistoryRefund_rollup_deleted" AFTER DELETE ON "HistoryRefund"
 -- History written before this migration: every customer is dirty, the counts start from the tables.
 INSERT INTO "HistoryRollupDirty" ("shop", "customerId")
   SELECT DISTINCT "shop", "customerId" FROM "HistoryOrder" WHERE "customerId" IS NOT NULL;
-INSERT INTO "HistoryRollupShop" ("shop", "orders", "refunds")
+INSERT INTO "HistoryRollupCount" ("shop", "orders", "refunds")
   SELECT s.shop, (SELECT count(*) FROM "HistoryOrder" o WHERE o."shop" = s.shop), (SELECT count(*) FROM "HistoryRefund" r WHERE r."shop" = s.shop)
     FROM (SELECT "shop" FROM "HistoryOrder" UNION SELECT "shop" FROM "HistoryRefund") s;
 
