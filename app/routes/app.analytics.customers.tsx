@@ -1,13 +1,14 @@
 // Drill-down from a lifecycle segment on the dashboard: the segment's customers, biggest spenders first
 // (at-risk customers when no segment is named: the ones worth acting on).
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { BlockStack, Card, DataTable, Page, Text } from "@shopify/polaris";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Banner, BlockStack, Button, Card, DataTable, InlineStack, Page, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { authenticate } from "~/shopify.server";
 import prisma from "~/db.server";
 import { segmentCustomers } from "~/services/analytics-dashboard.server";
+import { lastSegmentSync, startSegmentSync } from "~/services/segment-sync.server";
 import { formatCount, localeFrom, translator } from "~/i18n/translate";
 import type { MessageKey } from "~/i18n/messages";
 
@@ -18,12 +19,22 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const parsed = query.safeParse({ segment: url.searchParams.get("segment") ?? "atRisk" });
   if (!parsed.success) throw json({ error: "segment must be one of new, active, atRisk, lost, vip" }, { status: 400 });
-  const result = await segmentCustomers(prisma, session.shop, parsed.data.segment);
-  return json({ locale: localeFrom(url.searchParams.get("locale")), segment: parsed.data.segment, ...result });
+  const [result, sync] = await Promise.all([segmentCustomers(prisma, session.shop, parsed.data.segment), lastSegmentSync(prisma, session.shop)]);
+  return json({ locale: localeFrom(url.searchParams.get("locale")), segment: parsed.data.segment, sync, ...result });
+};
+
+// "Sync now": tags the segments in Shopify in the background; the page shows the run's status.
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { admin, session } = await authenticate.admin(request);
+  const form = await request.formData();
+  if (form.get("intent") !== "sync-segments") return json({ ok: false, message: "unknown action" }, { status: 400 });
+  startSegmentSync(prisma, admin.graphql, session.shop, "admin");
+  return json({ ok: true, message: null });
 };
 
 export default function SegmentCustomers() {
-  const { locale, segment, total, currency, customers } = useLoaderData<typeof loader>();
+  const { locale, segment, total, currency, customers, sync } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = translator(locale);
   const back = new URLSearchParams(params);
@@ -45,6 +56,33 @@ export default function SegmentCustomers() {
         <Text as="p" id="segment-total">
           {t("list.total", { count: formatCount(locale, total) })}
         </Text>
+        <Card>
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingMd">
+              {t("sync.heading")}
+            </Text>
+            <Text as="p" tone="subdued">
+              {t("sync.explain")}
+            </Text>
+            <Text as="p" id="segment-sync-status">
+              {sync
+                ? t(`sync.status.${sync.status}` as MessageKey, {
+                    at: new Date(sync.finishedAt ?? sync.startedAt).toLocaleString(tag, { timeZone: "UTC" }),
+                    changed: formatCount(locale, sync.changed),
+                    pending: formatCount(locale, sync.pending),
+                  })
+                : t("sync.never")}
+            </Text>
+            {sync?.error ? <Banner tone="critical">{sync.error}</Banner> : null}
+            {actionData?.ok ? <Banner tone="info">{t("sync.started")}</Banner> : null}
+            <InlineStack>
+              <Form method="post">
+                <input type="hidden" name="intent" value="sync-segments" />
+                <Button submit>{t("sync.button")}</Button>
+              </Form>
+            </InlineStack>
+          </BlockStack>
+        </Card>
         <Card>
           <DataTable
             columnContentTypes={["text", "numeric", "numeric", "numeric"]}

@@ -13,6 +13,12 @@ import { lifecycleSegments, type LifecycleSegment } from "~/domain/analytics/lif
 import { dayNumberToIsoDate, MS_PER_DAY, utcMonthIndex, monthIndexToLabel } from "~/domain/analytics/time";
 import { cachedShopHistory, type CachedHistory, type ShopHistory } from "./analytics-history.server";
 import type { SqlClient } from "./history-store.server";
+import { loadRollupHistory } from "./history-rollups.server";
+
+/** The history the dashboard reads: from the rollups, at day resolution (exact for every figure here). */
+export function dashboardHistory(db: SqlClient, shop: string) {
+  return cachedShopHistory(db, shop, { loader: loadRollupHistory, kind: "rollup" });
+}
 
 export const PERIOD_DAYS = [30, 90, 365] as const;
 export type PeriodDays = (typeof PERIOD_DAYS)[number];
@@ -222,7 +228,7 @@ export async function shopDashboard(
 ): Promise<Dashboard> {
   const today = todayUtc(now);
   const [cached, memberIds, referredIds] = await Promise.all([
-    cachedShopHistory(prisma, shop),
+    dashboardHistory(prisma, shop),
     loadMemberIds(prisma, shop),
     loadReferredIds(prisma, shop),
   ]);
@@ -234,7 +240,7 @@ export async function shopDashboard(
 /** Customers of one lifecycle segment, biggest spenders first, with their emails. */
 export async function segmentCustomers(prisma: PrismaClient, shop: string, segment: LifecycleSegment, limit = 200, now = new Date()) {
   const today = todayUtc(now);
-  const cached = await cachedShopHistory(prisma, shop);
+  const cached = await dashboardHistory(prisma, shop);
   const report = cached.derive(`segments:${today}`, () => lifecycleSegments(cached.value.history, today));
   const list = report.customers
     .filter((c) => c.segment === segment)

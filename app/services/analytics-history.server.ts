@@ -230,11 +230,23 @@ export interface CachedHistory {
  * memory for up to `maxStaleMs` while one reload runs in the background; figures are then at most
  * that old. Smaller histories reload at once (tens of milliseconds).
  */
-export async function cachedShopHistory(db: SqlClient, shop: string, opts: { maxStaleMs?: number } = {}): Promise<CachedHistory> {
+export type HistoryLoader = (db: SqlClient, shop: string, version: number) => Promise<ShopHistory>;
+
+/**
+ * `loader` picks the form: the exact-time history (default; the CLV fit needs it) or the day-resolution
+ * one from rollups (history-rollups.server.ts; the dashboard). Each form is cached separately.
+ */
+export async function cachedShopHistory(
+  db: SqlClient,
+  shop: string,
+  opts: { maxStaleMs?: number; loader?: HistoryLoader; kind?: string } = {},
+): Promise<CachedHistory> {
   const maxStaleMs = opts.maxStaleMs ?? 30_000;
+  const loader = opts.loader ?? loadShopHistory;
+  const key = opts.kind ? `${opts.kind}:${shop}` : shop;
   const shops = cache();
   const version = await historyVersion(db, shop);
-  let entry = shops.get(shop);
+  let entry = shops.get(key);
   const wrap = (e: CacheEntry, stale: boolean): CachedHistory => ({
     value: e.value,
     stale,
@@ -248,9 +260,9 @@ export async function cachedShopHistory(db: SqlClient, shop: string, opts: { max
   if (entry && entry.value.orders >= STALE_SERVING_MIN_ORDERS && Date.now() - entry.value.loadedAt < maxStaleMs) {
     if (!entry.refreshing) {
       const current = entry;
-      current.refreshing = loadShopHistory(db, shop, version)
+      current.refreshing = loader(db, shop, version)
         .then((value) => {
-          shops.set(shop, { value, refreshing: null, derived: new Map() });
+          shops.set(key, { value, refreshing: null, derived: new Map() });
           return value;
         })
         .catch((error) => {
@@ -261,15 +273,15 @@ export async function cachedShopHistory(db: SqlClient, shop: string, opts: { max
     }
     return wrap(entry, true);
   }
-  const value = await loadShopHistory(db, shop, version);
+  const value = await loader(db, shop, version);
   entry = { value, refreshing: null, derived: new Map() };
-  shops.delete(shop);
-  shops.set(shop, entry);
+  shops.delete(key);
+  shops.set(key, entry);
   while (shops.size > MAX_SHOPS) shops.delete(shops.keys().next().value as string);
   return wrap(entry, false);
 }
 
 export function forgetShopHistory(shop?: string) {
-  if (shop) cache().delete(shop);
-  else cache().clear();
+  if (!shop) return cache().clear();
+  for (const key of [...cache().keys()]) if (key === shop || key.endsWith(`:${shop}`)) cache().delete(key);
 }

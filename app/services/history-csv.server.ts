@@ -23,8 +23,7 @@ import {
   type HistoryOrderRow,
   type HistoryRefundRow,
 } from "./history-store.server";
-import { cachedShopHistory } from "./analytics-history.server";
-import { customerEmails, loadMemberIds, todayUtc, type Dashboard } from "./analytics-dashboard.server";
+import { customerEmails, dashboardHistory, loadMemberIds, todayUtc, type Dashboard } from "./analytics-dashboard.server";
 
 export class CsvImportError extends Error {
   constructor(
@@ -144,7 +143,7 @@ export function minorToDecimal(minor: number, digits: number): string {
 
 export async function customersCsv(prisma: PrismaClient, shop: string, now = new Date()): Promise<string> {
   const today = todayUtc(now);
-  const cached = await cachedShopHistory(prisma, shop);
+  const cached = await dashboardHistory(prisma, shop);
   const report = cached.derive(`segments:${today}`, () => lifecycleSegments(cached.value.history, today));
   const currency = cached.value.currency ?? "";
   const digits = currencyMinorDigits(currency || "USD");

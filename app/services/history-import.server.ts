@@ -28,6 +28,7 @@ import {
   upsertHistoryRefunds,
   type HistoryCustomerRow,
 } from "./history-store.server";
+import { afterHistoryImport } from "./segment-sync.server";
 
 export type ImportTrigger = "install" | "admin" | "first-visit";
 export type ImportPhase = "customers" | "orders";
@@ -173,6 +174,8 @@ export async function runHistoryImport(
             : { status: "completed", bulkOperationId: null, orders: counts.orders, refunds: counts.refunds, finishedAt: new Date() },
       });
       await bumpHistoryVersion(prisma, shop);
+      // Rollups and segment tags are derived: their failure must not fail the import (the next read retries).
+      if (phase === "orders") await afterHistoryImport(prisma, graphql, shop).catch((error) => console.error(`[treue] after import ${shop}:`, error));
     }
   } catch (error) {
     const message = error instanceof HistoryImportError || error instanceof HistoryRecordError ? error.message : `Unexpected error: ${(error as Error)?.message ?? String(error)}`;

@@ -59,6 +59,50 @@ export type RedemptionFreeShippingCreateMutationVariables = AdminTypes.Exact<{
 
 export type RedemptionFreeShippingCreateMutation = { discountCodeFreeShippingCreate?: AdminTypes.Maybe<{ codeDiscountNode?: AdminTypes.Maybe<Pick<AdminTypes.DiscountCodeNode, 'id'>>, userErrors: Array<Pick<AdminTypes.DiscountUserError, 'field' | 'code' | 'message'>> }> };
 
+export type SegmentTagsRemoveMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  tags: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type SegmentTagsRemoveMutation = { tagsRemove?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
+export type SegmentTagsSetMutationVariables = AdminTypes.Exact<{
+  id0: AdminTypes.Scalars['ID']['input'];
+  add0: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  remove0: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  id1: AdminTypes.Scalars['ID']['input'];
+  add1: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  remove1: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  id2: AdminTypes.Scalars['ID']['input'];
+  add2: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  remove2: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  id3: AdminTypes.Scalars['ID']['input'];
+  add3: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  remove3: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  id4: AdminTypes.Scalars['ID']['input'];
+  add4: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  remove4: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  id5: AdminTypes.Scalars['ID']['input'];
+  add5: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  remove5: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  id6: AdminTypes.Scalars['ID']['input'];
+  add6: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  remove6: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  id7: AdminTypes.Scalars['ID']['input'];
+  add7: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  remove7: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  id8: AdminTypes.Scalars['ID']['input'];
+  add8: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  remove8: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  id9: AdminTypes.Scalars['ID']['input'];
+  add9: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+  remove9: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type SegmentTagsSetMutation = { add0?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, remove0?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, add1?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, remove1?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, add2?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, remove2?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, add3?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, remove3?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, add4?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, remove4?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, add5?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, remove5?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, add6?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, remove6?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, add7?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, remove7?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, add8?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, remove8?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, add9?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }>, remove9?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
 export type ShopIdentityQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
 
@@ -83,6 +127,8 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation HistoryBulkRun($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      bulkOperation {\n        id\n        status\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: HistoryBulkRunMutation, variables: HistoryBulkRunMutationVariables},
   "#graphql\n  mutation RedemptionDiscountCreate($basicCodeDiscount: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {\n      codeDiscountNode {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: RedemptionDiscountCreateMutation, variables: RedemptionDiscountCreateMutationVariables},
   "#graphql\n  mutation RedemptionFreeShippingCreate($freeShippingCodeDiscount: DiscountCodeFreeShippingInput!) {\n    discountCodeFreeShippingCreate(freeShippingCodeDiscount: $freeShippingCodeDiscount) {\n      codeDiscountNode {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: RedemptionFreeShippingCreateMutation, variables: RedemptionFreeShippingCreateMutationVariables},
+  "#graphql\n  mutation SegmentTagsRemove($id: ID!, $tags: [String!]!) {\n    tagsRemove(id: $id, tags: $tags) {\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: SegmentTagsRemoveMutation, variables: SegmentTagsRemoveMutationVariables},
+  "#graphql\n  mutation SegmentTagsSet(\n    $id0: ID!, $add0: [String!]!, $remove0: [String!]!\n    $id1: ID!, $add1: [String!]!, $remove1: [String!]!\n    $id2: ID!, $add2: [String!]!, $remove2: [String!]!\n    $id3: ID!, $add3: [String!]!, $remove3: [String!]!\n    $id4: ID!, $add4: [String!]!, $remove4: [String!]!\n    $id5: ID!, $add5: [String!]!, $remove5: [String!]!\n    $id6: ID!, $add6: [String!]!, $remove6: [String!]!\n    $id7: ID!, $add7: [String!]!, $remove7: [String!]!\n    $id8: ID!, $add8: [String!]!, $remove8: [String!]!\n    $id9: ID!, $add9: [String!]!, $remove9: [String!]!\n  ) {\n    add0: tagsAdd(id: $id0, tags: $add0) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove0: tagsRemove(id: $id0, tags: $remove0) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add1: tagsAdd(id: $id1, tags: $add1) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove1: tagsRemove(id: $id1, tags: $remove1) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add2: tagsAdd(id: $id2, tags: $add2) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove2: tagsRemove(id: $id2, tags: $remove2) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add3: tagsAdd(id: $id3, tags: $add3) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove3: tagsRemove(id: $id3, tags: $remove3) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add4: tagsAdd(id: $id4, tags: $add4) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove4: tagsRemove(id: $id4, tags: $remove4) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add5: tagsAdd(id: $id5, tags: $add5) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove5: tagsRemove(id: $id5, tags: $remove5) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add6: tagsAdd(id: $id6, tags: $add6) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove6: tagsRemove(id: $id6, tags: $remove6) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add7: tagsAdd(id: $id7, tags: $add7) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove7: tagsRemove(id: $id7, tags: $remove7) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add8: tagsAdd(id: $id8, tags: $add8) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove8: tagsRemove(id: $id8, tags: $remove8) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add9: tagsAdd(id: $id9, tags: $add9) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove9: tagsRemove(id: $id9, tags: $remove9) {\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: SegmentTagsSetMutation, variables: SegmentTagsSetMutationVariables},
 }
 declare module '@shopify/admin-api-client' {
   type InputMaybe<T> = AdminTypes.InputMaybe<T>;

@@ -115,6 +115,21 @@ describe("history import", () => {
     expect(page).toContain("anna@example.com");
     expect((await browserFetch(t.adminUrl("/app/analytics/customers", { segment: "whales" }))).status).toBe(400);
   });
+
+  it("tags the lifecycle segments in Shopify after the import, and again on Sync now", async () => {
+    const annasSegmentTags = () =>
+      t.standin.state.shops[TEST_SHOP].customers.find((c) => c.email === "anna@example.com")!.tags.filter((x) => x.startsWith("treue:"));
+    await expect.poll(annasSegmentTags, { timeout: 30_000 }).toEqual([expect.stringMatching(/^treue:(lost|at-risk)$/)]);
+    const page = () => browserFetch(t.adminUrl("/app/analytics/customers", { segment: "lost" })).then((r) => r.text());
+    await expect.poll(page, { timeout: 30_000 }).toMatch(/Last synced [^<]* UTC: \d+ customers updated/);
+    const res = await browserFetch(t.adminUrl("/app/analytics/customers", { segment: "lost" }), {
+      method: "POST",
+      body: new URLSearchParams({ intent: "sync-segments" }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Sync started");
+    await expect.poll(page, { timeout: 30_000 }).toMatch(/Last synced [^<]* UTC: 0 customers updated/);
+  });
 });
 
 describe("history webhooks", () => {

@@ -48,13 +48,14 @@ export function cohortRetention(history: OrderHistory, asOf: string | Date): Coh
   const customers = history.customerIds.length;
   const firstMonth = new Int32Array(customers);
   const times: number[] = [];
-  const months: number[][] = new Array(customers);
+  const months: Int32Array[] = new Array(customers);
   let earliest = lastMonth;
   let anyCustomer = false;
   for (let c = 0; c < customers; c++) {
     countingOrderTimes(history, c, endMs, times);
     if (times.length === 0) continue;
-    const ms = times.map(utcMonthIndex);
+    const ms = new Int32Array(times.length);
+    for (let i = 0; i < times.length; i++) ms[i] = utcMonthIndex(times[i]);
     let first = ms[0];
     for (const m of ms) if (m < first) first = m;
     firstMonth[c] = first;

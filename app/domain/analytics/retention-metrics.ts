@@ -252,6 +252,66 @@ export function orderHistoryFromColumns(
   };
 }
 
+/**
+ * Events already grouped by customer and order (a customer's orders are contiguous, an order's events
+ * are contiguous), e.g. from per-customer rollups. Builds the same history as `orderHistoryFromColumns`
+ * would from those events, without sorting. Guests are not part of such input.
+ */
+export interface GroupedOrderEvents {
+  customerIds: readonly string[];
+  /** Orders of customer c are [customerOrderStart[c], customerOrderStart[c + 1]). */
+  customerOrderStart: Int32Array;
+  /** Events of order o are [orderEventStart[o], orderEventStart[o + 1]). */
+  orderEventStart: Int32Array;
+  eventAt: Float64Array;
+  eventAmount: Float64Array;
+}
+
+export function orderHistoryFromGroupedEvents(g: GroupedOrderEvents): OrderHistory {
+  const customers = g.customerIds.length;
+  const orders = g.orderEventStart.length - 1;
+  if (g.customerOrderStart.length !== customers + 1 || g.customerOrderStart[customers] !== orders) {
+    throw new RangeError("orderHistoryFromGroupedEvents: customerOrderStart does not cover the orders");
+  }
+  if (g.eventAt.length !== g.eventAmount.length || g.orderEventStart[orders] !== g.eventAt.length) {
+    throw new RangeError("orderHistoryFromGroupedEvents: orderEventStart does not cover the events");
+  }
+  const orderCustomer = new Int32Array(orders);
+  const orderPlacedAt = new Float64Array(orders).fill(Number.NaN);
+  for (let c = 0; c < customers; c++) {
+    for (let o = g.customerOrderStart[c]; o < g.customerOrderStart[c + 1]; o++) {
+      orderCustomer[o] = c;
+      for (let e = g.orderEventStart[o]; e < g.orderEventStart[o + 1]; e++) {
+        const amt = g.eventAmount[e];
+        if (!Number.isSafeInteger(amt)) throw new OrderHistoryError(e, `amountMinor must be an integer, got ${amt}`);
+        if (Number.isNaN(g.eventAt[e])) throw new OrderHistoryError(e, "invalid time");
+        if (amt >= 0 && !(orderPlacedAt[o] <= g.eventAt[e])) orderPlacedAt[o] = g.eventAt[e];
+      }
+    }
+  }
+  const customerOrders = new Int32Array(orders);
+  for (let o = 0; o < orders; o++) customerOrders[o] = o;
+  let index: Map<string, number> | undefined;
+  return {
+    customerIds: g.customerIds,
+    get customerIndex(): ReadonlyMap<string, number> {
+      if (index === undefined) {
+        index = new Map();
+        g.customerIds.forEach((id, i) => index!.set(id, i));
+      }
+      return index;
+    },
+    orderCount: orders,
+    orderCustomer,
+    orderPlacedAt,
+    orderEventStart: g.orderEventStart,
+    eventAt: g.eventAt,
+    eventAmount: g.eventAmount,
+    customerOrderStart: g.customerOrderStart,
+    customerOrders,
+  };
+}
+
 interface ResolvedPeriod {
   from: string;
   to: string;

@@ -98,7 +98,23 @@ export function dayNumberToIsoDate(day: number): string {
  * H. Hinnant's date algorithms instead of a Date object, because cohort tables call it per order.
  */
 export function utcMonthIndex(epochMs: number): number {
-  const z = Math.floor(epochMs / MS_PER_DAY) + 719_468;
+  const day = Math.floor(epochMs / MS_PER_DAY);
+  // Dashboards call this for every order and refund: days 1970–2149 come from a table built once.
+  if (day >= 0 && day < MONTH_TABLE_DAYS) return (monthByDay ??= buildMonthTable())[day];
+  return civilMonthIndex(day);
+}
+
+const MONTH_TABLE_DAYS = 65_744; // 1970-01-01 .. 2149-12-31
+let monthByDay: Int16Array | undefined;
+
+function buildMonthTable(): Int16Array {
+  const table = new Int16Array(MONTH_TABLE_DAYS);
+  for (let d = 0; d < MONTH_TABLE_DAYS; d++) table[d] = civilMonthIndex(d);
+  return table;
+}
+
+function civilMonthIndex(dayNumber: number): number {
+  const z = dayNumber + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
   const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);

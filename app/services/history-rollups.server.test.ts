@@ -1,0 +1,167 @@
+// The dashboard's rollups against the full scan: on a generated history with refunds in later periods,
+// guests, zero-value orders, cancellations and CSV customers, every dashboard figure read from the
+// rollups equals the one computed from the full exact-time history — before and after incremental
+// changes (new order, refund, cancellation, a customer moved), which refresh only touched customers.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseTarget, openDatabase, type Database } from "~/db/connection.server";
+import { migrate } from "~/db/migrate.server";
+import { seededRandom } from "~/domain/analytics/testing/simulate";
+import { lifecycleSegments } from "~/domain/analytics/lifecycle-segments";
+import {
+  bumpHistoryVersion,
+  eraseShopHistory,
+  upsertHistoryOrders,
+  upsertHistoryRefunds,
+  type HistoryOrderRow,
+  type HistoryRefundRow,
+} from "./history-store.server";
+import { loadShopHistory, type ShopHistory } from "./analytics-history.server";
+import { dirtyRollupCount, loadRollupHistory, refreshRollups, scanRollupText } from "./history-rollups.server";
+import { computeDashboard, PERIOD_DAYS } from "./analytics-dashboard.server";
+
+const SHOP = "rollups.myshopify.com";
+const TODAY = "2026-06-30";
+let db: Database;
+
+beforeAll(async () => {
+  db = await openDatabase(databaseTarget("pglite:memory"));
+  await migrate(db.sql);
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+function generate(seed: number) {
+  const random = seededRandom(seed);
+  const end = Date.parse(`${TODAY}T23:59:59Z`);
+  const span = 800 * 86_400_000;
+  const orders: HistoryOrderRow[] = [];
+  const refunds: HistoryRefundRow[] = [];
+  for (let i = 0; i < 1500; i++) {
+    const r = random();
+    // 6 % guests, 4 % CSV customers (negative ids), the rest skewed so some customers buy often.
+    const customerId = r < 0.06 ? null : r < 0.1 ? String(-1000 - Math.floor(random() * 40)) : String(1 + Math.floor(300 * random() ** 2));
+    const createdAt = new Date(end - Math.floor(random() * span));
+    const amountMinor = random() < 0.05 ? 0 : 100 + Math.floor(random() * 20_000);
+    const later = (max: number) => new Date(Math.min(end, createdAt.getTime() + Math.floor(random() * max)));
+    const cancelledAt = random() < 0.04 ? later(60 * 86_400_000) : null;
+    const id = String(10_000 + i);
+    orders.push({ id, customerId, createdAt, updatedAt: createdAt, amountMinor, currency: "EUR", cancelledAt });
+    const k = random();
+    if (k < 0.15) {
+      // partial refunds, some months later (another period), one of them sometimes the whole rest
+      refunds.push({ id: `${id}1`, orderId: id, createdAt: later(200 * 86_400_000), amountMinor: Math.floor(amountMinor / 3) });
+      if (k < 0.05) refunds.push({ id: `${id}2`, orderId: id, createdAt: later(400 * 86_400_000), amountMinor: amountMinor - Math.floor(amountMinor / 3) });
+    } else if (k < 0.17) refunds.push({ id: `${id}1`, orderId: id, createdAt: later(3 * 86_400_000), amountMinor });
+    else if (k < 0.175) refunds.push({ id: `${id}1`, orderId: id, createdAt: later(86_400_000), amountMinor: 0 });
+  }
+  // A refund of an order the history does not hold (skipped by both paths).
+  refunds.push({ id: "999991", orderId: "777777", createdAt: new Date(end - 86_400_000), amountMinor: 500 });
+  return { orders, refunds };
+}
+
+const members = new Set(Array.from({ length: 60 }, (_, i) => String(i * 5 + 1)));
+
+/** Everything the dashboard shows, except how long the load took. */
+function figures(h: ShopHistory, today = TODAY) {
+  return PERIOD_DAYS.map((days) => {
+    const d = computeDashboard({ value: h, stale: false }, { today, days, memberIds: members, referredIds: new Set(["2", "3"]) });
+    return { ...d, history: { ...d.history, loadMs: 0 } };
+  });
+}
+
+function segmentsById(h: ShopHistory) {
+  const report = lifecycleSegments(h.history, TODAY);
+  return { counts: report.counts, vip: report.thresholds.vipMinSpendMinor, byId: Object.fromEntries(report.customers.map((c) => [c.customerId, c])) };
+}
+
+async function expectSameFigures() {
+  const full = await loadShopHistory(db.prisma, SHOP);
+  const rolled = await loadRollupHistory(db.prisma, SHOP);
+  expect(rolled.history.customerIds.length).toBe(full.history.customerIds.length);
+  expect(rolled.orders).toBe(full.orders);
+  expect(rolled.refunds).toBe(full.refunds);
+  expect(figures(rolled)).toEqual(figures(full));
+  expect(figures(rolled, "2025-12-31")).toEqual(figures(full, "2025-12-31"));
+  expect(segmentsById(rolled)).toEqual(segmentsById(full));
+  return { full, rolled };
+}
+
+describe("dashboard rollups", () => {
+  it("give the full scan's figures on a realistic history", async () => {
+    const { orders, refunds } = generate(11);
+    // Refunds first for some orders: their customers are marked when the order arrives.
+    await upsertHistoryRefunds(db.prisma, SHOP, "import", refunds.slice(0, 50));
+    for (let i = 0; i < orders.length; i += 400) await upsertHistoryOrders(db.prisma, SHOP, "import", orders.slice(i, i + 400));
+    await upsertHistoryRefunds(db.prisma, SHOP, "import", refunds.slice(50));
+    await bumpHistoryVersion(db.prisma, SHOP);
+    const { full } = await expectSameFigures();
+    // The history is the kind the test means: refunds, guests, zero-value and cancelled orders counted.
+    expect(full.refunds).toBeGreaterThan(150);
+    expect(orders.filter((o) => o.customerId === null).length).toBeGreaterThan(50);
+    expect(orders.filter((o) => o.amountMinor === 0).length).toBeGreaterThan(30);
+    expect(orders.filter((o) => o.cancelledAt).length).toBeGreaterThan(30);
+    const d = figures(full)[2];
+    expect(d.totals.orders).toBeGreaterThan(300);
+    expect(d.members?.members.find((f) => f.key === "activeCustomers")?.current.value).toBeGreaterThan(0);
+    expect(await dirtyRollupCount(db.prisma, SHOP)).toBe(0);
+  });
+
+  it("stay equal after a new order, a refund, a cancellation and a customer change, refreshing only those customers", async () => {
+    const at = new Date(`${TODAY}T09:00:00Z`);
+    await upsertHistoryOrders(db.prisma, SHOP, "webhook", [
+      { id: "50001", customerId: "7", createdAt: at, updatedAt: at, amountMinor: 4200, currency: "EUR", cancelledAt: null },
+    ]);
+    // A refund in the current period of an order from long ago.
+    await upsertHistoryRefunds(db.prisma, SHOP, "webhook", [{ id: "50002", orderId: "10003", createdAt: at, amountMinor: 50 }]);
+    // A cancellation of an earlier order (newer updatedAt).
+    const [row] = await db.prisma.$queryRawUnsafe<{ customerId: string; createdAt: Date; amountMinor: string }[]>(
+      `SELECT "customerId"::text AS "customerId", "createdAt", "amountMinor"::text AS "amountMinor" FROM "HistoryOrder" WHERE "shop" = $1 AND "id" = 10010`,
+      SHOP,
+    );
+    await upsertHistoryOrders(db.prisma, SHOP, "webhook", [
+      { id: "10010", customerId: row.customerId, createdAt: row.createdAt, updatedAt: at, amountMinor: Number(row.amountMinor), currency: "EUR", cancelledAt: at },
+    ]);
+    // An order moved to another customer (both must be refreshed).
+    await upsertHistoryOrders(db.prisma, SHOP, "webhook", [
+      { id: "10020", customerId: "299", createdAt: new Date("2026-05-01T10:00:00Z"), updatedAt: new Date(at.getTime() + 1000), amountMinor: 999, currency: "EUR", cancelledAt: null },
+    ]);
+    await bumpHistoryVersion(db.prisma, SHOP);
+    const dirty = await dirtyRollupCount(db.prisma, SHOP);
+    expect(dirty).toBeGreaterThanOrEqual(3);
+    expect(dirty).toBeLessThanOrEqual(5);
+    const before = figures(await loadShopHistory(db.prisma, SHOP));
+    await expectSameFigures();
+    expect(await refreshRollups(db.prisma, SHOP)).toBe(0);
+    // The changes did move the figures, so the comparison above compared something new.
+    expect(before[0].totals.orders).toBeGreaterThan(0);
+  });
+
+  it("drop a customer's row when their last order goes, and everything on shop/redact", async () => {
+    await eraseShopHistory(db.prisma, SHOP);
+    const [left] = await db.prisma.$queryRawUnsafe<{ n: string }[]>(
+      `SELECT ((SELECT count(*) FROM "HistoryCustomerRollup" WHERE "shop" = $1) + (SELECT count(*) FROM "HistoryRollupDirty" WHERE "shop" = $1)
+             + (SELECT count(*) FROM "HistoryRollupCount" WHERE "shop" = $1))::text AS n`,
+      SHOP,
+    );
+    expect(left.n).toBe("0");
+    const empty = await loadRollupHistory(db.prisma, SHOP);
+    expect(empty.history.orderCount).toBe(0);
+  });
+});
+
+describe("scanRollupText", () => {
+  it("reads customers, orders and signed events", () => {
+    const cols = scanRollupText("5=100:2500:120:-500 101:0|-7=90:100", 2, 3);
+    expect(Array.from(cols.customerNumbers)).toEqual([5, -7]);
+    expect(Array.from(cols.customerOrderStart)).toEqual([0, 2, 3]);
+    expect(Array.from(cols.orderEventStart)).toEqual([0, 2, 3, 4]);
+    expect(Array.from(cols.eventAmount)).toEqual([2500, -500, 0, 100]);
+    expect(cols.eventDay[1]).toBe(120 * 86_400_000);
+  });
+
+  it("refuses malformed text", () => {
+    expect(() => scanRollupText("5=100", 1, 1)).toThrow(/malformed/);
+    expect(() => scanRollupText("5=1:2|6=1:2", 1, 2)).toThrow(/more customers/);
+  });
+});
