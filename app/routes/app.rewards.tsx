@@ -59,7 +59,7 @@ const formBody = z.object({
   combinesWithShippingDiscounts: text,
 });
 
-type ActionResult = { ok: true; intent: string } | { ok: false; problems: RewardProblem[] };
+type ActionResult = { ok: true; intent: string } | { ok: false; problems: RewardProblem[]; submitted?: { mode: "create" | "update"; values: RewardFormValues } };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -81,9 +81,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     combinesWithShippingDiscounts: yes(f.combinesWithShippingDiscounts),
   };
   const result = rewardFromForm(values, currency, taken);
-  if (!result.ok) return json<ActionResult>({ ok: false, problems: result.problems }, { status: 422 });
+  // The form comes back as typed, next to its errors.
+  const submitted = { mode: f.mode, values: { ...values, id: f.id } };
+  if (!result.ok) return json<ActionResult>({ ok: false, problems: result.problems, submitted }, { status: 422 });
   const saved = await saveReward(prisma, session.shop, currency, result.reward, f.mode);
-  if (!saved.ok) return json<ActionResult>({ ok: false, problems: saved.problems }, { status: 422 });
+  if (!saved.ok) return json<ActionResult>({ ok: false, problems: saved.problems, submitted }, { status: 422 });
   return json<ActionResult>({ ok: true, intent: "save" });
 };
 
@@ -99,6 +101,7 @@ export default function Rewards() {
   const navigation = useNavigation();
   const t = translator(locale);
   const problems = result && !result.ok ? result.problems : [];
+  const shown = (result && !result.ok ? result.submitted : undefined) ?? form;
   return (
     <Page title={t("rewards.heading")} primaryAction={<Link to="?reward=new">{t("rewards.new")}</Link>}>
       <Layout>
@@ -106,8 +109,8 @@ export default function Rewards() {
           <BlockStack gap="400">
             <Text as="p">{t("rewards.help")}</Text>
             {result?.ok ? <Banner tone="success">{t("rewards.saved")}</Banner> : null}
-            {form ? (
-              <RewardForm key={`${form.mode}:${form.values.id}`} mode={form.mode} initial={form.values} currency={currency} problems={problems} t={t} busy={navigation.state === "submitting"} />
+            {shown ? (
+              <RewardForm key={`${shown.mode}:${shown.values.id}`} mode={shown.mode} initial={shown.values} currency={currency} problems={problems} t={t} busy={navigation.state === "submitting"} />
             ) : null}
             <Card>
               {rewards.length === 0 ? (
