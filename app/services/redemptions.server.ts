@@ -48,6 +48,8 @@ export interface RedemptionOptions {
   backoffMs?: number;
   /** An Admin API call taking longer counts as failed (its work may still be applied; the retry looks first). */
   callTimeoutMs?: number;
+  /** The code was drawn by this request (not a replay or repair): nothing can have created it yet. */
+  freshCode?: boolean;
 }
 
 const error = (status: 404 | 409 | 503, code: string, message: string): RedemptionResult => ({ status, body: { error: { code, message } } });
@@ -56,7 +58,7 @@ const NOT_ISSUED_MESSAGE = "The discount code could not be created right now. Yo
 
 type Prepared =
   | { kind: "answer"; result: RedemptionResult }
-  | { kind: "issue"; redemption: Redemption };
+  | { kind: "issue"; redemption: Redemption; balanceAfter: number | null };
 
 export async function redeemReward(
   prisma: PrismaClient,
@@ -92,7 +94,7 @@ export async function redeemReward(
       }
       // The same redemption again: answer with its code (finishing it if an earlier attempt died midway).
       // A debit from before Redemption rows existed gets one now, for the reward asked for.
-      return { kind: "issue", redemption: redemption ?? (await insertRedemption(tx, input.shop, memberId, customerId, input.idempotencyKey, reward, earlier.reason!, earlier.at)) };
+      return { kind: "issue", redemption: redemption ?? (await insertRedemption(tx, input.shop, memberId, customerId, input.idempotencyKey, reward, earlier.reason!, earlier.at)), balanceAfter: null };
     }
     if (!stored.enabled) {
       return { kind: "answer", result: error(409, "REWARD_DISABLED", `"${reward.title}" is no longer available.`) };
@@ -106,19 +108,20 @@ export async function redeemReward(
     const code = redemptionCode((n) => randomBytes(n));
     const debit: LedgerEntry = { ...redemptionEntry({ customerId, redemptionId: input.idempotencyKey, points: reward.pointsCost, at: now }), reason: code };
     await appendLedgerEntry(tx, input.shop, memberId, debit);
-    return { kind: "issue", redemption: await insertRedemption(tx, input.shop, memberId, customerId, input.idempotencyKey, reward, code, now) };
+    return { kind: "issue", redemption: await insertRedemption(tx, input.shop, memberId, customerId, input.idempotencyKey, reward, code, now), balanceAfter: balance - reward.pointsCost };
   });
   if (prepared.kind === "answer") return prepared.result;
 
-  const { redemption } = prepared;
-  const outcome = redemption.status === "issuing" ? await finishRedemption(prisma, redemption, options) : "issued";
+  const { redemption, balanceAfter } = prepared;
+  const outcome = redemption.status === "issuing" ? await finishRedemption(prisma, redemption, { ...options, freshCode: balanceAfter !== null }) : "issued";
   if (outcome !== "issued") {
     // Unreachable or refused: the buyer is waiting, so the points go back now (the sweep is for crashes).
     await giveBackRedemption(prisma, redemption, "not-issued", new Date());
     return error(503, "CODE_NOT_ISSUED", NOT_ISSUED_MESSAGE);
   }
-  const member = await prisma.member.findUniqueOrThrow({ where: { id: redemption.memberId } });
-  const { balance } = await memberBalance(prisma, member);
+  // A new redemption knows its balance from the debit's transaction; a replay asks again.
+  let balance = balanceAfter;
+  if (balance === null) balance = (await memberBalance(prisma, await prisma.member.findUniqueOrThrow({ where: { id: redemption.memberId } }))).balance;
   return { status: 201, body: { code: redemption.code, pointsSpent: redemption.pointsCost, balance } };
 }
 
@@ -204,9 +207,13 @@ async function issueCode(shop: string, customerGid: string, reward: Reward, code
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (attempt - 1)));
     try {
       graphql ??= await options.adminFor(shop);
-      // A replay, or a retry after a create that failed late (timeout), may find the code already there.
-      const found = await run<RedemptionDiscountByCodeQuery>(graphql, REDEMPTION_DISCOUNT_BY_CODE_QUERY, { code });
-      if (found.codeDiscountNodeByCode) return "issued";
+      // A replay, a repair, or a retry after a create that failed late (timeout), may find the code already
+      // there. A code drawn by this very request can't exist yet: its first create skips the look-up (one
+      // Admin call instead of two on the common path).
+      if (!(options.freshCode && attempt === 0)) {
+        const found = await run<RedemptionDiscountByCodeQuery>(graphql, REDEMPTION_DISCOUNT_BY_CODE_QUERY, { code });
+        if (found.codeDiscountNodeByCode) return "issued";
+      }
       const userErrors =
         mutation === "discountCodeBasicCreate"
           ? (await run<RedemptionDiscountCreateMutation>(graphql, REDEMPTION_DISCOUNT_CREATE_MUTATION, variables)).discountCodeBasicCreate?.userErrors
