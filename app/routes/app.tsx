@@ -38,6 +38,7 @@ export default function App() {
         <Link to="/app/program">{t("nav.program")}</Link>
         <Link to="/app/members">{t("nav.members")}</Link>
         <Link to="/app/events">{t("nav.events")}</Link>
+        <Link to="/app/rewards">{t("nav.rewards")}</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

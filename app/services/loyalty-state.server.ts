@@ -3,6 +3,8 @@ import type { PrismaClient } from "@prisma/client";
 import { currencyMinorDigits } from "~/domain/points/money";
 import { loadLoyaltyProgram } from "./loyalty-program.server";
 import { memberBalance } from "./points-ledger.server";
+import { rewardsForBuyer, type BuyerReward } from "~/domain/rewards/catalog";
+import { enabledRewards } from "./rewards-catalog.server";
 
 export interface LoyaltyState {
   customerId: string | null;
@@ -10,7 +12,8 @@ export interface LoyaltyState {
   pending: number;
   lifetimeEarned: number;
   tier: string | null;
-  rewards: never[];
+  /** The enabled catalog for a customer (cheapest first, `affordable` = the balance covers it); [] for guests. */
+  rewards: BuyerReward[];
   referral: null;
   earnRate: { points: number; perMinor: number; currency: string } | null;
   order: { pointsEarned: number; status: "pending" | "earned" } | null;
@@ -62,6 +65,7 @@ export async function loyaltyStateFor(prisma: PrismaClient, shop: string, custom
     state.lifetimeEarned = Math.max(0, b.lifetimeEarned);
     state.tier = program.vip.tiers.find((t) => t.id === member.tierId)?.name ?? null;
   }
+  if (currency) state.rewards = rewardsForBuyer(state.balance, await enabledRewards(prisma, shop, currency));
   const orderId = orderGid ? ORDER_GID.exec(orderGid)?.[1] : undefined;
   if (orderId) {
     const order = await prisma.orderPoints.findUnique({ where: { shop_orderId: { shop, orderId } } });

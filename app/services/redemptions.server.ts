@@ -2,17 +2,21 @@
 //
 // "No failure leaves points spent without a code or a code without its debit":
 //  1. One transaction locks the member row, replays an earlier answer for the same idempotency key (the
-//     debit's ledger key is `redeem:<idempotencyKey>` and its `reason` holds the code), checks the spendable
-//     balance and appends the debit. Concurrent redemptions queue on the row lock, so the balance never
-//     goes below zero.
+//     debit's ledger key is `redeem:<idempotencyKey>`; the Redemption row holds its code and reward), checks
+//     the spendable balance (cached balance on the locked Member row + pending sum) and appends the debit
+//     and the Redemption row ("issuing"). Concurrent redemptions queue on the row lock, so the balance
+//     never goes below zero.
 //  2. Then the discount code is created with the Admin API (offline session). A throttled, failed or timed-out
 //     call is retried with backoff, looking the code up first (a timed-out create may have been applied).
-//  3. If the code cannot be created, the reversal entry gives the points back (in its own transaction).
-// A crash between 1 and 3 leaves a debit without a code; a replay with the same key finishes the job.
+//     Success marks the Redemption "issued".
+//  3. If the code cannot be created, the reversal entry gives the points back (in its own transaction) and
+//     the Redemption is "returned".
+// A crash between 1 and 3 leaves an "issuing" Redemption; a replay with the same key finishes the job, and
+// the periodic sweep in redemption-lifecycle.server.ts does so for keys nobody replays.
 import { randomBytes } from "node:crypto";
-import type { PrismaClient } from "@prisma/client";
-import { canRedeem, ledgerKeys, redemptionEntry, redemptionReversalEntry, type LedgerEntry } from "~/domain/points/ledger";
-import { defaultRewardCatalog, type Reward } from "~/domain/rewards/catalog";
+import type { PrismaClient, Redemption } from "@prisma/client";
+import { ledgerKeys, redemptionEntry, redemptionReversalEntry, type LedgerEntry } from "~/domain/points/ledger";
+import type { Reward } from "~/domain/rewards/catalog";
 import { redemptionCode } from "~/domain/rewards/codes";
 import { redemptionDiscountInput } from "~/domain/rewards/discount-input";
 import { REDEMPTION_DISCOUNT_BY_CODE_QUERY } from "~/graphql/RedemptionDiscountByCode";
@@ -24,7 +28,8 @@ import type {
   RedemptionFreeShippingCreateMutation,
 } from "~/types/admin.generated";
 import { runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
-import { appendLedgerEntry, ledgerEntryFromRow, lockMember, memberBalance } from "./points-ledger.server";
+import { appendLedgerEntry, ledgerEntryFromRow, lockMember, memberBalance, type Db } from "./points-ledger.server";
+import { findReward } from "./rewards-catalog.server";
 
 /** How long a redemption code works. */
 export const REDEMPTION_CODE_DAYS = 90;
@@ -43,6 +48,8 @@ export interface RedemptionOptions {
   backoffMs?: number;
   /** An Admin API call taking longer counts as failed (its work may still be applied; the retry looks first). */
   callTimeoutMs?: number;
+  /** The code was drawn by this request (not a replay or repair): nothing can have created it yet. */
+  freshCode?: boolean;
 }
 
 const error = (status: 404 | 409 | 503, code: string, message: string): RedemptionResult => ({ status, body: { error: { code, message } } });
@@ -51,7 +58,7 @@ const NOT_ISSUED_MESSAGE = "The discount code could not be created right now. Yo
 
 type Prepared =
   | { kind: "answer"; result: RedemptionResult }
-  | { kind: "issue"; debit: LedgerEntry; reward: Reward; memberId: bigint };
+  | { kind: "issue"; redemption: Redemption; balanceAfter: number | null };
 
 export async function redeemReward(
   prisma: PrismaClient,
@@ -64,58 +71,118 @@ export async function redeemReward(
   const shopRow = await prisma.shop.findUnique({ where: { domain: input.shop }, select: { currency: true, uninstalledAt: true } });
   if (!shopRow || shopRow.uninstalledAt) return error(404, "SHOP_NOT_INSTALLED", "Treue is not installed in this shop");
   if (!shopRow.currency) return error(503, "SHOP_NOT_READY", "The shop's currency is not known yet; please try again later.");
-  const reward = defaultRewardCatalog(shopRow.currency).find((r) => r.id === input.rewardId);
-  if (!reward) return error(404, "REWARD_NOT_FOUND", `There is no reward "${input.rewardId}".`);
+  const stored = await findReward(prisma, input.shop, shopRow.currency, input.rewardId);
+  if (!stored) return error(404, "REWARD_NOT_FOUND", `There is no reward "${input.rewardId}".`);
+  const reward = stored.reward;
 
   const key = ledgerKeys.redeem(input.idempotencyKey);
   const prepared = await prisma.$transaction(async (tx): Promise<Prepared> => {
     const memberId = await lockMember(tx, input.shop, customerId, { seenAt: now });
-    const rows = await tx.ledgerEntry.findMany({ where: { shop: input.shop, memberId }, orderBy: { id: "asc" } });
-    const entries = rows.map(ledgerEntryFromRow);
-    const earlier = entries.find((e) => e.key === key) ?? (await otherMembersEntry(tx, input.shop, key));
-    if (earlier) {
+    // One unique lookup answers both "this member's replay" and "someone else's key".
+    const earlierRow = await tx.ledgerEntry.findUnique({ where: { shop_idempotencyKey: { shop: input.shop, idempotencyKey: key } } });
+    if (earlierRow) {
+      const earlier = ledgerEntryFromRow(earlierRow);
       if (earlier.customerId !== customerId || earlier.kind !== "redeem") {
         return { kind: "answer", result: error(409, "IDEMPOTENCY_KEY_REUSED", "This idempotency key was already used for another request.") };
       }
-      if (entries.some((e) => e.key === ledgerKeys.redeemReversal(input.idempotencyKey))) {
-        return { kind: "answer", result: error(503, "CODE_NOT_ISSUED", NOT_ISSUED_MESSAGE) };
+      const redemption = await tx.redemption.findUnique({ where: { shop_idempotencyKey: { shop: input.shop, idempotencyKey: input.idempotencyKey } } });
+      const reversed = await tx.ledgerEntry.findUnique({ where: { shop_idempotencyKey: { shop: input.shop, idempotencyKey: ledgerKeys.redeemReversal(input.idempotencyKey) } } });
+      if (reversed || redemption?.status === "returned") {
+        return redemption?.returnReason === "expired"
+          ? { kind: "answer", result: error(409, "CODE_EXPIRED", "This redemption's code expired unused; its points were returned.") }
+          : { kind: "answer", result: error(503, "CODE_NOT_ISSUED", NOT_ISSUED_MESSAGE) };
       }
       // The same redemption again: answer with its code (finishing it if an earlier attempt died midway).
-      return { kind: "issue", debit: earlier, reward: rewardOfDebit(earlier, reward), memberId };
+      // A debit from before Redemption rows existed gets one now, for the reward asked for.
+      return { kind: "issue", redemption: redemption ?? (await insertRedemption(tx, input.shop, memberId, customerId, input.idempotencyKey, reward, earlier.reason!, earlier.at)), balanceAfter: null };
     }
-    if (!canRedeem(entries, reward.pointsCost, now)) {
+    if (!stored.enabled) {
+      return { kind: "answer", result: error(409, "REWARD_DISABLED", `"${reward.title}" is no longer available.`) };
+    }
+    // The cached balance on the locked row plus the pending sum: no scan of the member's whole ledger.
+    const member = await tx.member.findUniqueOrThrow({ where: { id: memberId } });
+    const { balance } = await memberBalance(tx, member, now);
+    if (!(Number.isSafeInteger(reward.pointsCost) && reward.pointsCost > 0 && balance >= reward.pointsCost)) {
       return { kind: "answer", result: error(409, "INSUFFICIENT_POINTS", `"${reward.title}" costs ${reward.pointsCost} points; you do not have enough spendable points.`) };
     }
     const code = redemptionCode((n) => randomBytes(n));
     const debit: LedgerEntry = { ...redemptionEntry({ customerId, redemptionId: input.idempotencyKey, points: reward.pointsCost, at: now }), reason: code };
     await appendLedgerEntry(tx, input.shop, memberId, debit);
-    return { kind: "issue", debit, reward, memberId };
+    return { kind: "issue", redemption: await insertRedemption(tx, input.shop, memberId, customerId, input.idempotencyKey, reward, code, now), balanceAfter: balance - reward.pointsCost };
   });
   if (prepared.kind === "answer") return prepared.result;
 
-  const { debit, memberId } = prepared;
-  const code = debit.reason!;
-  const issued = await issueCode(input.shop, input.customerGid, prepared.reward, code, debit.at, options);
-  if (!issued) {
-    await prisma.$transaction(async (tx) => {
-      await lockMember(tx, input.shop, customerId, { seenAt: now });
-      await appendLedgerEntry(tx, input.shop, memberId, redemptionReversalEntry(debit, new Date()));
-    });
+  const { redemption, balanceAfter } = prepared;
+  const outcome = redemption.status === "issuing" ? await finishRedemption(prisma, redemption, { ...options, freshCode: balanceAfter !== null }) : "issued";
+  if (outcome !== "issued") {
+    // Unreachable or refused: the buyer is waiting, so the points go back now (the sweep is for crashes).
+    await giveBackRedemption(prisma, redemption, "not-issued", new Date());
     return error(503, "CODE_NOT_ISSUED", NOT_ISSUED_MESSAGE);
   }
-  const member = await prisma.member.findUniqueOrThrow({ where: { id: memberId } });
-  const { balance } = await memberBalance(prisma, member);
-  return { status: 201, body: { code, pointsSpent: -debit.points, balance } };
+  // A new redemption knows its balance from the debit's transaction; a replay asks again.
+  let balance = balanceAfter;
+  if (balance === null) balance = (await memberBalance(prisma, await prisma.member.findUniqueOrThrow({ where: { id: redemption.memberId } }))).balance;
+  return { status: 201, body: { code: redemption.code, pointsSpent: redemption.pointsCost, balance } };
 }
 
-async function otherMembersEntry(tx: Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0], shop: string, key: string) {
-  const row = await tx.ledgerEntry.findUnique({ where: { shop_idempotencyKey: { shop, idempotencyKey: key } } });
-  return row ? ledgerEntryFromRow(row) : null;
+async function insertRedemption(tx: Db, shop: string, memberId: bigint, customerId: string, idempotencyKey: string, reward: Reward, code: string, at: Date): Promise<Redemption> {
+  return tx.redemption.create({
+    data: {
+      shop,
+      idempotencyKey,
+      memberId,
+      customerId,
+      rewardId: reward.id,
+      reward: reward as object,
+      pointsCost: reward.pointsCost,
+      code,
+      status: "issuing",
+      createdAt: at,
+      expiresAt: new Date(at.getTime() + REDEMPTION_CODE_DAYS * DAY_MS),
+    },
+  });
 }
 
-// Until rewards have their own table the debit does not name its reward; the catalog has one reward per cost.
-function rewardOfDebit(_debit: LedgerEntry, requested: Reward): Reward {
-  return requested;
+/**
+ * Creates (or finds) the code of an "issuing" redemption and marks it issued. "unreachable": Shopify did not
+ * answer, the code may or may not exist; "refused": Shopify rejected the input, retrying cannot help.
+ */
+export async function finishRedemption(prisma: PrismaClient, redemption: Redemption, options: RedemptionOptions): Promise<IssueOutcome> {
+  const outcome = await issueCode(
+    redemption.shop,
+    `gid://shopify/Customer/${redemption.customerId}`,
+    redemption.reward as unknown as Reward,
+    redemption.code,
+    redemption.createdAt,
+    redemption.expiresAt,
+    options,
+  );
+  if (outcome === "issued") {
+    await prisma.redemption.updateMany({
+      where: { shop: redemption.shop, idempotencyKey: redemption.idempotencyKey, status: "issuing" },
+      data: { status: "issued", issuedAt: new Date() },
+    });
+  }
+  return outcome;
+}
+
+/**
+ * Gives a redemption's points back, exactly once: the status change is conditional (only from "issuing" or
+ * "issued", never from "redeemed") and the reversal's ledger key is unique. False when it was not ours to
+ * give back (already returned, or used on an order).
+ */
+export async function giveBackRedemption(prisma: PrismaClient, redemption: Pick<Redemption, "shop" | "idempotencyKey" | "customerId" | "pointsCost" | "createdAt">, reason: "not-issued" | "expired" | "repair", now: Date): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const memberId = await lockMember(tx, redemption.shop, redemption.customerId, { seenAt: redemption.createdAt });
+    const { count } = await tx.redemption.updateMany({
+      where: { shop: redemption.shop, idempotencyKey: redemption.idempotencyKey, status: { in: ["issuing", "issued"] } },
+      data: { status: "returned", returnedAt: now, returnReason: reason },
+    });
+    if (count === 0) return false;
+    const debit = redemptionEntry({ customerId: redemption.customerId, redemptionId: redemption.idempotencyKey, points: redemption.pointsCost, at: redemption.createdAt });
+    const posted = await appendLedgerEntry(tx, redemption.shop, memberId, redemptionReversalEntry(debit, now));
+    return posted.outcome === "posted";
+  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -126,11 +193,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Creates the code (or finds it already created); false when Shopify could not be reached or refused it. */
-async function issueCode(shop: string, customerGid: string, reward: Reward, code: string, at: Date, options: RedemptionOptions): Promise<boolean> {
+export type IssueOutcome = "issued" | "refused" | "unreachable";
+
+/** Creates the code (or finds it already created). */
+async function issueCode(shop: string, customerGid: string, reward: Reward, code: string, at: Date, endsAt: Date, options: RedemptionOptions): Promise<IssueOutcome> {
   const attempts = options.attempts ?? 4;
   const backoffMs = options.backoffMs ?? 250;
-  const { mutation, variables } = redemptionDiscountInput({ reward, customerId: customerGid, code, startsAt: at, endsAt: new Date(at.getTime() + REDEMPTION_CODE_DAYS * DAY_MS) });
+  const { mutation, variables } = redemptionDiscountInput({ reward, customerId: customerGid, code, startsAt: at, endsAt });
   const timeoutMs = options.callTimeoutMs ?? 8000;
   const run = <T>(graphql: AdminGraphql, document: string, vars: Record<string, unknown>) => withTimeout(runAdminOperation<T>(graphql, document, vars), timeoutMs);
   let graphql: AdminGraphql | null = null;
@@ -138,20 +207,24 @@ async function issueCode(shop: string, customerGid: string, reward: Reward, code
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (attempt - 1)));
     try {
       graphql ??= await options.adminFor(shop);
-      // A replay, or a retry after a create that failed late (timeout), may find the code already there.
-      const found = await run<RedemptionDiscountByCodeQuery>(graphql, REDEMPTION_DISCOUNT_BY_CODE_QUERY, { code });
-      if (found.codeDiscountNodeByCode) return true;
+      // A replay, a repair, or a retry after a create that failed late (timeout), may find the code already
+      // there. A code drawn by this very request can't exist yet: its first create skips the look-up (one
+      // Admin call instead of two on the common path).
+      if (!(options.freshCode && attempt === 0)) {
+        const found = await run<RedemptionDiscountByCodeQuery>(graphql, REDEMPTION_DISCOUNT_BY_CODE_QUERY, { code });
+        if (found.codeDiscountNodeByCode) return "issued";
+      }
       const userErrors =
         mutation === "discountCodeBasicCreate"
           ? (await run<RedemptionDiscountCreateMutation>(graphql, REDEMPTION_DISCOUNT_CREATE_MUTATION, variables)).discountCodeBasicCreate?.userErrors
           : (await run<RedemptionFreeShippingCreateMutation>(graphql, REDEMPTION_FREE_SHIPPING_CREATE_MUTATION, variables)).discountCodeFreeShippingCreate?.userErrors;
-      if (!userErrors || userErrors.length === 0) return true;
+      if (!userErrors || userErrors.length === 0) return "issued";
       // "Code taken" by a concurrent replay of the same redemption is success.
       const again = await run<RedemptionDiscountByCodeQuery>(graphql, REDEMPTION_DISCOUNT_BY_CODE_QUERY, { code });
-      if (again.codeDiscountNodeByCode) return true;
+      if (again.codeDiscountNodeByCode) return "issued";
       // Shopify refused the input: retrying the same input cannot help.
       console.error(`redemption ${code} for ${shop}: discount refused: ${userErrors.map((e) => e.message).join("; ")}`);
-      return false;
+      return "refused";
     } catch (err) {
       // Throttled, 5xx, network error or timeout: retry, looking the code up first.
       console.warn(`redemption ${code} for ${shop}: attempt ${attempt + 1} failed: ${(err as Error).message ?? String(err)}`);
@@ -161,11 +234,11 @@ async function issueCode(shop: string, customerGid: string, reward: Reward, code
   try {
     if (graphql) {
       const found = await run<RedemptionDiscountByCodeQuery>(graphql, REDEMPTION_DISCOUNT_BY_CODE_QUERY, { code });
-      if (found.codeDiscountNodeByCode) return true;
+      if (found.codeDiscountNodeByCode) return "issued";
     }
   } catch {
     // Unreachable Shopify: give the points back (a late-applied code then exists without a debit; logged).
-    console.error(`redemption ${code} for ${shop}: could not confirm the code is absent before returning the points`);
+    console.error(`redemption ${code} for ${shop}: could not confirm the code is absent`);
   }
-  return false;
+  return "unreachable";
 }

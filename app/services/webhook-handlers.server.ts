@@ -8,6 +8,7 @@ import { topicHandler, type TopicHandler, type WebhookStep } from "./webhook-wor
 import { historySteps } from "./history-webhooks.server";
 import { pointsSteps } from "./points-webhooks.server";
 import { removeShopSessions } from "./session-cache.server";
+import { redemptionSteps } from "./redemption-lifecycle.server";
 
 type Steps = Record<string, WebhookStep[]>;
 
@@ -41,6 +42,7 @@ const lifecycleSteps: Steps = {
 /** Feature steps, registered per topic (see app/services/*-webhooks.server.ts). */
 const featureSteps: Steps[] = [];
 featureSteps.push(historySteps);
+featureSteps.push(redemptionSteps); // marks our codes used on an order; no query unless the order has one
 featureSteps.unshift(pointsSteps); // first: its payload check parks a malformed order at once (UnusablePayloadError)
 
 export function composeWebhookHandlers(...sources: Steps[]): Record<string, TopicHandler> {

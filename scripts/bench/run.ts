@@ -3,6 +3,7 @@
 import { benchWebhookIngest } from "./webhook-ingest";
 import { benchExtensionSize } from "./extension-size";
 import { benchPointsApply } from "./points-bench";
+import { benchRedemption } from "./redemption-bench";
 import { ensureAppBuild } from "../demo/build";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   "webhook-ingest": () => benchWebhookIngest(),
   "points-apply": () => benchPointsApply(),
   "extension-size": () => benchExtensionSize(),
+  redemption: () => benchRedemption(),
   // Its own process: it measures the process's peak memory while backfilling.
   analytics: async () => {
     console.log("\nRetention analytics on a big shop (1 M orders, 250 k customers)");

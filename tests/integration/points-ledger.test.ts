@@ -94,7 +94,10 @@ describe("GET /api/loyalty", () => {
       const res = await getLoyalty(token);
       expect(res.status).toBe(200);
       expect(res.headers.get("access-control-allow-origin")).toBeTruthy();
-      expect(await res.json()).toMatchObject({ customerId: gid, balance: 59, pending: 0, lifetimeEarned: 59, tier: null, rewards: [] });
+      expect(await res.json()).toMatchObject({ customerId: gid, balance: 59, pending: 0, lifetimeEarned: 59, tier: null,
+        // The default catalog: 500 points, so 59 don't cover it.
+        rewards: [{ id: "default-5-off", title: "5.00 off", pointsCost: 500, affordable: false, kind: "fixed-amount-off" }],
+      });
     }
   });
 

@@ -63,7 +63,9 @@ export type RewardProblemCode =
   | "percent-out-of-range"
   | "minimum-subtotal-invalid"
   | "product-variant-invalid"
-  | "duplicate-id";
+  | "duplicate-id"
+  | "kind-invalid"
+  | "id-invalid";
 
 export interface RewardProblem {
   code: RewardProblemCode;
@@ -129,4 +131,20 @@ export function catalogProblems(rewards: readonly Reward[], shopCurrency: string
 /** The rewards a member with `balance` points can redeem now, cheapest first (ties keep catalog order). */
 export function affordableRewards<R extends Pick<Reward, "pointsCost">>(balance: number, rewards: readonly R[]): R[] {
   return rewards.filter((reward) => reward.pointsCost <= balance).sort((a, b) => a.pointsCost - b.pointsCost);
+}
+
+/** One reward as GET /api/loyalty lists it (the extension contract in extensions/treue-checkout/README.md). */
+export interface BuyerReward {
+  id: string;
+  title: string;
+  pointsCost: number;
+  affordable: boolean;
+  kind: RewardKind;
+}
+
+/** The whole catalog for a member with `balance` points, cheapest first (ties keep catalog order). */
+export function rewardsForBuyer(balance: number, rewards: readonly Reward[]): BuyerReward[] {
+  return rewards
+    .map((r) => ({ id: r.id, title: r.title, pointsCost: r.pointsCost, affordable: r.pointsCost <= balance, kind: r.kind }))
+    .sort((a, b) => a.pointsCost - b.pointsCost);
 }

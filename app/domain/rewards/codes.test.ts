@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isUnambiguous, randomCode, redemptionCode, UNAMBIGUOUS_ALPHABET } from "./codes";
+import { isUnambiguous, randomCode, redemptionCode, redemptionCodesIn, UNAMBIGUOUS_ALPHABET } from "./codes";
 
 /** A deterministic byte source: the bytes given, then repeating. */
 const bytesFrom = (bytes: number[]) => {
@@ -52,5 +52,24 @@ describe("unambiguous codes", () => {
     expect(counts.size).toBe(31);
     // Expected 1000 each; 6 standard deviations (≈ 190) is far outside chance.
     for (const n of counts.values()) expect(Math.abs(n - 1000)).toBeLessThan(190);
+  });
+});
+
+describe("redemption codes on an order", () => {
+  it("finds our codes in an order's discount_codes, whatever the case, once each", () => {
+    expect(
+      redemptionCodesIn([
+        { code: "treue-7kq2-m9px", amount: "5.00", type: "fixed_amount" },
+        { code: "TREUE-7KQ2-M9PX" },
+        { code: "SUMMER10" },
+        { code: "TREUE-7KQ2-M9P0" }, // 0 is not in the alphabet
+        { code: "TREUE-7KQ2-M9PXX" },
+        null,
+        { code: 42 },
+      ]),
+    ).toEqual(["TREUE-7KQ2-M9PX"]);
+    expect(redemptionCodesIn(undefined)).toEqual([]);
+    expect(redemptionCodesIn([])).toEqual([]);
+    expect(redemptionCodesIn("TREUE-7KQ2-M9PX")).toEqual([]);
   });
 });

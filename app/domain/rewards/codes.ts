@@ -43,3 +43,22 @@ export function redemptionCode(randomBytes: RandomBytes, prefix: string = REDEMP
   const body = randomCode(8, randomBytes);
   return `${prefix}-${body.slice(0, 4)}-${body.slice(4)}`;
 }
+
+const REDEMPTION_CODE_SHAPE = new RegExp(`^${REDEMPTION_CODE_PREFIX}-[${UNAMBIGUOUS_ALPHABET}]{4}-[${UNAMBIGUOUS_ALPHABET}]{4}$`);
+
+/**
+ * Our redemption codes among an order webhook's `discount_codes` (`[{code, amount, type}]`), upper-cased
+ * (Shopify matches codes without case), without duplicates. Anything malformed is ignored: the order's
+ * other steps judge the payload.
+ */
+export function redemptionCodesIn(discountCodes: unknown): string[] {
+  if (!Array.isArray(discountCodes) || discountCodes.length === 0) return [];
+  const codes = new Set<string>();
+  for (const entry of discountCodes) {
+    const code = (entry as { code?: unknown } | null)?.code;
+    if (typeof code !== "string") continue;
+    const normalised = code.trim().toUpperCase();
+    if (REDEMPTION_CODE_SHAPE.test(normalised)) codes.add(normalised);
+  }
+  return [...codes];
+}

@@ -1,0 +1,217 @@
+// The rewards catalog: list, create, edit, disable/enable. Validation is the domain's (rewardFromForm →
+// rewardProblems), its problem codes worded here in English and German next to the field at fault.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { useEffect, useState } from "react";
+import { z } from "zod";
+import prisma from "~/db.server";
+import type { Reward, RewardProblem } from "~/domain/rewards/catalog";
+import { REWARD_KINDS, rewardFormValues, rewardFromForm, type RewardFormValues } from "~/domain/rewards/reward-form";
+import { localeFrom, translator } from "~/i18n/translate";
+import type { MessageKey } from "~/i18n/messages";
+import { listRewards, saveReward, setRewardEnabled } from "~/services/rewards-catalog.server";
+import { authenticate } from "~/shopify.server";
+
+async function shopCurrency(shop: string) {
+  return (await prisma.shop.findUnique({ where: { domain: shop }, select: { currency: true } }))?.currency ?? "EUR";
+}
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const url = new URL(request.url);
+  const currency = await shopCurrency(session.shop);
+  const rewards = await listRewards(prisma, session.shop, currency);
+  const usage = await prisma.redemption.groupBy({ by: ["rewardId", "status"], where: { shop: session.shop }, _count: { _all: true } });
+  const count = (id: string, statuses: string[]) => usage.filter((u) => u.rewardId === id && statuses.includes(u.status)).reduce((s, u) => s + u._count._all, 0);
+  const editing = url.searchParams.get("reward");
+  const edited = editing && editing !== "new" ? (rewards.find((r) => r.reward.id === editing)?.reward ?? null) : null;
+  if (editing && editing !== "new" && !edited) throw new Response("No such reward", { status: 404 });
+  return json({
+    locale: localeFrom(url.searchParams.get("locale")),
+    currency,
+    rewards: rewards.map((r) => ({
+      ...r.reward,
+      enabled: r.enabled,
+      issued: count(r.reward.id, ["issued", "redeemed"]),
+      used: count(r.reward.id, ["redeemed"]),
+    })),
+    form: editing ? { mode: edited ? ("update" as const) : ("create" as const), values: rewardFormValues(edited, currency) } : null,
+  });
+};
+
+const text = z.string().max(1000).default("");
+const formBody = z.object({
+  intent: z.enum(["save", "disable", "enable"]),
+  mode: z.enum(["create", "update"]).default("create"),
+  id: text,
+  kind: text,
+  title: text,
+  pointsCost: text,
+  amountOff: text,
+  percentOff: text,
+  maximumShippingPrice: text,
+  productVariantId: text,
+  minimumSubtotal: text,
+  combinesWithProductDiscounts: text,
+  combinesWithOrderDiscounts: text,
+  combinesWithShippingDiscounts: text,
+});
+
+type ActionResult = { ok: true; intent: string } | { ok: false; problems: RewardProblem[]; submitted?: { mode: "create" | "update"; values: RewardFormValues } };
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const parsed = formBody.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return json<ActionResult>({ ok: false, problems: [{ code: "kind-invalid", index: 0, field: "kind" }] }, { status: 400 });
+  const f = parsed.data;
+  if (f.intent !== "save") {
+    const found = await setRewardEnabled(prisma, session.shop, f.id, f.intent === "enable");
+    return json<ActionResult>(found ? { ok: true, intent: f.intent } : { ok: false, problems: [{ code: "id-invalid", index: 0, field: "id" }] }, { status: found ? 200 : 404 });
+  }
+  const currency = await shopCurrency(session.shop);
+  const taken = new Set((await listRewards(prisma, session.shop, currency)).map((r) => r.reward.id));
+  const yes = (v: string) => v === "on" || v === "true";
+  const values: RewardFormValues = {
+    ...f,
+    id: f.mode === "update" ? f.id : "",
+    combinesWithProductDiscounts: yes(f.combinesWithProductDiscounts),
+    combinesWithOrderDiscounts: yes(f.combinesWithOrderDiscounts),
+    combinesWithShippingDiscounts: yes(f.combinesWithShippingDiscounts),
+  };
+  const result = rewardFromForm(values, currency, taken);
+  // The form comes back as typed, next to its errors.
+  const submitted = { mode: f.mode, values: { ...values, id: f.id } };
+  if (!result.ok) return json<ActionResult>({ ok: false, problems: result.problems, submitted }, { status: 422 });
+  const saved = await saveReward(prisma, session.shop, currency, result.reward, f.mode);
+  if (!saved.ok) return json<ActionResult>({ ok: false, problems: saved.problems, submitted }, { status: 422 });
+  return json<ActionResult>({ ok: true, intent: "save" });
+};
+
+type Translate = ReturnType<typeof translator>;
+
+function summary(r: Pick<Reward, "kind"> & Partial<Record<string, unknown>>, t: Translate) {
+  return t(`rewards.kind.${r.kind}` as MessageKey);
+}
+
+export default function Rewards() {
+  const { locale, currency, rewards, form } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const t = translator(locale);
+  const problems = result && !result.ok ? result.problems : [];
+  const shown = (result && !result.ok ? result.submitted : undefined) ?? form;
+  return (
+    <Page title={t("rewards.heading")} primaryAction={<Link to="?reward=new">{t("rewards.new")}</Link>}>
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <Text as="p">{t("rewards.help")}</Text>
+            {result?.ok ? <Banner tone="success">{t("rewards.saved")}</Banner> : null}
+            {shown ? (
+              <RewardForm key={`${shown.mode}:${shown.values.id}`} mode={shown.mode} initial={shown.values} currency={currency} problems={problems} t={t} busy={navigation.state === "submitting"} />
+            ) : null}
+            <Card>
+              {rewards.length === 0 ? (
+                <Text as="p">{t("rewards.none")}</Text>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "text", "numeric", "text", "numeric", "text"]}
+                  headings={[t("rewards.col.title"), t("rewards.col.kind"), t("rewards.col.cost"), t("rewards.col.status"), t("rewards.col.issued"), ""]}
+                  rows={rewards.map((r) => [
+                    <Link key="edit" to={`?reward=${encodeURIComponent(r.id)}`}>
+                      {r.title}
+                    </Link>,
+                    summary(r, t),
+                    r.pointsCost,
+                    <Badge key="status" tone={r.enabled ? "success" : undefined}>
+                      {t(r.enabled ? "rewards.enabled" : "rewards.disabled")}
+                    </Badge>,
+                    `${r.issued} / ${r.used}`,
+                    <Form key="toggle" method="post">
+                      <input type="hidden" name="id" value={r.id} />
+                      <input type="hidden" name="intent" value={r.enabled ? "disable" : "enable"} />
+                      <Button submit>{t(r.enabled ? "rewards.disable" : "rewards.enable")}</Button>
+                    </Form>,
+                  ])}
+                />
+              )}
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+function RewardForm(props: { mode: "create" | "update"; initial: RewardFormValues; currency: string; problems: RewardProblem[]; t: Translate; busy: boolean }) {
+  const { mode, initial, currency, problems, t, busy } = props;
+  const [v, setV] = useState<RewardFormValues>(initial);
+  useEffect(() => setV(initial), [initial]);
+  const set = (k: keyof RewardFormValues) => (value: string | boolean) => setV((old) => ({ ...old, [k]: value }));
+  const errorOf = (field: string) => {
+    const p = problems.find((x) => x.field === field);
+    return p ? t(`rewards.problem.${p.code}` as MessageKey, p.params ?? {}) : undefined;
+  };
+  const field = (k: keyof RewardFormValues, label: MessageKey) => (
+    <TextField label={t(label, { currency })} value={String(v[k])} onChange={set(k)} autoComplete="off" error={errorOf(k)} />
+  );
+  const general = problems.filter((p) => p.field === "id" || p.field === "kind");
+  return (
+    <Card>
+      <Form method="post">
+        <input type="hidden" name="intent" value="save" />
+        <input type="hidden" name="mode" value={mode} />
+        {/* Polaris fields are controlled; the form posts these. */}
+        {(Object.keys(v) as (keyof RewardFormValues)[]).map((k) => (
+          <input key={k} type="hidden" name={k} value={typeof v[k] === "boolean" ? (v[k] ? "on" : "") : String(v[k])} />
+        ))}
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">{t(mode === "create" ? "rewards.new" : "rewards.edit")}</Text>
+          {general.length ? (
+            <Banner tone="critical">
+              {general.map((p, i) => (
+                <p key={i}>{t(`rewards.problem.${p.code}` as MessageKey, p.params ?? {})}</p>
+              ))}
+            </Banner>
+          ) : null}
+          <FormLayout>
+            <FormLayout.Group>
+              {field("title", "rewards.field.title")}
+              <Select
+                label={t("rewards.field.kind")}
+                options={REWARD_KINDS.map((k) => ({ value: k, label: t(`rewards.kind.${k}` as MessageKey) }))}
+                value={v.kind}
+                onChange={set("kind")}
+                disabled={mode === "update"}
+              />
+              {field("pointsCost", "rewards.field.pointsCost")}
+            </FormLayout.Group>
+            <FormLayout.Group>
+              {v.kind === "fixed-amount-off" ? field("amountOff", "rewards.field.amountOff") : null}
+              {v.kind === "percentage-off" ? field("percentOff", "rewards.field.percentOff") : null}
+              {v.kind === "free-shipping" ? field("maximumShippingPrice", "rewards.field.maximumShippingPrice") : null}
+              {v.kind === "free-product" ? field("productVariantId", "rewards.field.productVariantId") : null}
+              {field("minimumSubtotal", "rewards.field.minimumSubtotal")}
+            </FormLayout.Group>
+            <BlockStack gap="100">
+              <Text as="p">{t("rewards.field.combinesWith")}</Text>
+              <InlineStack gap="400">
+                <Checkbox label={t("rewards.field.productDiscounts")} checked={v.combinesWithProductDiscounts} onChange={set("combinesWithProductDiscounts")} />
+                <Checkbox label={t("rewards.field.orderDiscounts")} checked={v.combinesWithOrderDiscounts} onChange={set("combinesWithOrderDiscounts")} />
+                <Checkbox label={t("rewards.field.shippingDiscounts")} checked={v.combinesWithShippingDiscounts} onChange={set("combinesWithShippingDiscounts")} />
+              </InlineStack>
+            </BlockStack>
+          </FormLayout>
+          <InlineStack gap="200">
+            <Button submit variant="primary" loading={busy}>
+              {t("rewards.save")}
+            </Button>
+            <Link to=".">{t("rewards.cancel")}</Link>
+          </InlineStack>
+        </BlockStack>
+      </Form>
+    </Card>
+  );
+}

@@ -1,0 +1,285 @@
+// The rewards catalog and the redemption code lifecycle end to end: the admin page (real session tokens),
+// redemptions of every reward kind against the stand-in, GET /api/loyalty, codes used on signed order
+// webhooks, expired codes giving their points back, and the repair of a redemption cut off by a crash.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { AdminGraphql } from "../../app/services/admin-graphql.server";
+import { redemptionLifecycleJob, repairStuckRedemptions, returnExpiredRedemptions, STUCK_AFTER_MS } from "../../app/services/redemption-lifecycle.server";
+import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+
+let t: TreueHarness;
+
+beforeAll(async () => {
+  // A long Admin call timeout: the crash test kills the app while its first call hangs.
+  t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1", REDEMPTION_ADMIN_TIMEOUT_MS: "60000" } });
+});
+afterAll(async () => {
+  if (process.env.SHOW_APP_OUTPUT) console.log(t?.app.output());
+  await t?.close();
+});
+afterEach(() => t.standin.clearFaults());
+
+const DAY_MS = 86_400_000;
+let keys = 0;
+const newKey = () => `rw-${Date.now()}-${++keys}`;
+const pointsOf = async (customerId: number) =>
+  (await t.db.prisma.member.findUnique({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(customerId) } } }))?.points ?? null;
+const discountByCode = (code: string) => t.standin.state.shops[TEST_SHOP].discounts.find((d) => d.code === code);
+const redemptionOf = (code: string) => t.db.prisma.redemption.findFirstOrThrow({ where: { shop: TEST_SHOP, code } });
+const ledgerOf = (customerId: number) =>
+  t.db.prisma.ledgerEntry.findMany({ where: { shop: TEST_SHOP, customerId: String(customerId), kind: { in: ["redeem", "redeem-reversal"] } }, orderBy: { id: "asc" } });
+
+/** The Admin API as the app's offline session calls it, from this process (for running the job here). */
+const standinAdmin = async (shop: string): Promise<AdminGraphql> =>
+  (async (query: string, options?: { variables?: Record<string, unknown> }) =>
+    fetch(`${t.standin.url}/admin/api/2026-10/graphql.json`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Forwarded-Host": shop, "X-Shopify-Access-Token": t.standin.accessTokenFor(shop) },
+      body: JSON.stringify({ query, variables: options?.variables }),
+    })) as unknown as AdminGraphql;
+
+function adminPost(form: Record<string, string>, params: Record<string, string> = {}) {
+  const url = new URL(t.adminUrl("/app/rewards", params));
+  return browserFetch(url.toString(), {
+    method: "POST",
+    headers: { Authorization: `Bearer ${url.searchParams.get("id_token")}`, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(form).toString(),
+  });
+}
+
+const rewardForm = (fields: Record<string, string>) => ({
+  intent: "save",
+  mode: "create",
+  combinesWithProductDiscounts: "on",
+  combinesWithShippingDiscounts: "on",
+  ...fields,
+});
+
+async function customerWith(points: number) {
+  const customer = await t.standin.createCustomer({ email: `rw${Date.now()}-${++keys}@example.com` });
+  await t.standin.createOrder({ customerId: customer.id, lines: [{ sku: "MUG", quantity: 1, unitPriceMinor: points * 100 }] });
+  await expect.poll(() => pointsOf(customer.id), { timeout: 15_000 }).toBe(points);
+  return { id: customer.id, token: t.standin.mintCheckoutToken({ customerGid: `gid://shopify/Customer/${customer.id}` }) };
+}
+
+function redeem(token: string, rewardId: string, idempotencyKey = newKey()) {
+  return browserFetch(`${t.app.url}/api/loyalty/redemptions`, {
+    method: "POST",
+    headers: { Origin: "https://extensions.shopifycdn.com", "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ rewardId, idempotencyKey }),
+  });
+}
+
+async function loyaltyOf(token: string) {
+  const res = await browserFetch(`${t.app.url}/api/loyalty`, { headers: { Origin: "https://extensions.shopifycdn.com", Authorization: `Bearer ${token}` } });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+describe("the rewards catalog in the admin", () => {
+  it("starts with 5.00 off for 500 points, listed in English and German", async () => {
+    const en = await (await browserFetch(t.adminUrl("/app/rewards"))).text();
+    expect(en).toContain("5.00 off");
+    expect(en).toContain("Fixed amount off");
+    const de = await (await browserFetch(t.adminUrl("/app/rewards", { locale: "de" }))).text();
+    expect(de).toContain("Prämien");
+    expect(de).toContain("Fester Betrag");
+    const stored = await t.db.prisma.reward.findMany({ where: { shop: TEST_SHOP } });
+    expect(stored.map((r) => [r.id, r.enabled, (r.definition as { pointsCost: number }).pointsCost])).toEqual([["default-5-off", true, 500]]);
+  });
+
+  it("refuses an invalid reward with translated field errors and writes nothing", async () => {
+    const before = await t.db.prisma.reward.count({ where: { shop: TEST_SHOP } });
+    const res = await adminPost(rewardForm({ kind: "percentage-off", title: "", pointsCost: "zero", percentOff: "150", minimumSubtotal: "viel" }), { locale: "de" });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain("Geben Sie einen Titel ein.");
+    expect(html).toContain("Der Punktepreis muss eine ganze Zahl über 0 sein.");
+    expect(html).toContain("Der Prozentsatz muss eine ganze Zahl von 1 bis 100 sein.");
+    expect(html).toContain("Geben Sie einen Mindestbestellwert von 0 oder mehr ein");
+    const en = await (await adminPost(rewardForm({ kind: "free-product", title: "Mug", pointsCost: "100", productVariantId: "mug" }))).text();
+    expect(en).toContain("Enter a product variant id");
+    expect(await t.db.prisma.reward.count({ where: { shop: TEST_SHOP } })).toBe(before);
+  });
+
+  it("creates, edits, disables and enables a reward", async () => {
+    const created = await adminPost(rewardForm({ kind: "percentage-off", title: "Ten percent", pointsCost: "900", percentOff: "10" }));
+    expect(created.status).toBe(200);
+    const row = await t.db.prisma.reward.findUniqueOrThrow({ where: { shop_id: { shop: TEST_SHOP, id: "ten-percent" } } });
+    expect(row.definition).toMatchObject({ kind: "percentage-off", percentOff: 10, pointsCost: 900, combinesWith: { productDiscounts: true, orderDiscounts: false, shippingDiscounts: true } });
+
+    const form = await (await browserFetch(t.adminUrl("/app/rewards", { reward: "ten-percent" }))).text();
+    expect(form).toContain("Edit reward");
+    expect((await browserFetch(t.adminUrl("/app/rewards", { reward: "no-such" }))).status).toBe(404);
+
+    const edited = await adminPost(rewardForm({ mode: "update", id: "ten-percent", kind: "percentage-off", title: "Twelve percent", pointsCost: "950", percentOff: "12" }));
+    expect(edited.status).toBe(200);
+    expect((await t.db.prisma.reward.findUniqueOrThrow({ where: { shop_id: { shop: TEST_SHOP, id: "ten-percent" } } })).definition).toMatchObject({ title: "Twelve percent", percentOff: 12, pointsCost: 950 });
+    expect((await adminPost(rewardForm({ mode: "update", id: "gone", kind: "percentage-off", title: "X", pointsCost: "1", percentOff: "1" }))).status).toBe(422);
+
+    expect((await adminPost({ intent: "disable", id: "ten-percent" })).status).toBe(200);
+    expect((await t.db.prisma.reward.findUniqueOrThrow({ where: { shop_id: { shop: TEST_SHOP, id: "ten-percent" } } })).enabled).toBe(false);
+    expect((await adminPost({ intent: "disable", id: "gone" })).status).toBe(404);
+    expect((await adminPost({ intent: "enable", id: "ten-percent" })).status).toBe(200);
+    expect((await t.db.prisma.reward.findUniqueOrThrow({ where: { shop_id: { shop: TEST_SHOP, id: "ten-percent" } } })).enabled).toBe(true);
+  });
+});
+
+describe("redeeming the stored catalog", () => {
+  beforeAll(async () => {
+    const forms: Record<string, string>[] = [
+      { kind: "fixed-amount-off", title: "Seven off", pointsCost: "700", amountOff: "7.00", minimumSubtotal: "30" },
+      { kind: "percentage-off", title: "Fifteen percent", pointsCost: "300", percentOff: "15", combinesWithOrderDiscounts: "on", combinesWithProductDiscounts: "" },
+      { kind: "free-shipping", title: "Free shipping", pointsCost: "200", maximumShippingPrice: "9.90" },
+      { kind: "free-product", title: "Free mug", pointsCost: "400", productVariantId: "4711" },
+      { kind: "fixed-amount-off", title: "Retired", pointsCost: "100", amountOff: "1" },
+    ];
+    for (const f of forms) expect((await adminPost(rewardForm(f))).status).toBe(200);
+    expect((await adminPost({ intent: "disable", id: "retired" })).status).toBe(200);
+  });
+
+  it("creates the right discount in Shopify for each kind", async () => {
+    const c = await customerWith(1600);
+    const codeFor = async (rewardId: string) => {
+      const res = await redeem(c.token, rewardId);
+      expect(res.status).toBe(201);
+      return (await res.json()).code as string;
+    };
+    const fixed = discountByCode(await codeFor("seven-off"))!;
+    expect(fixed).toMatchObject({ kind: "basic", value: { amountMinor: 700, appliesOnEachItem: false }, minimumSubtotalMinor: 3000, usageLimit: 1, customerIds: [c.id] });
+    const percent = discountByCode(await codeFor("fifteen-percent"))!;
+    expect(percent).toMatchObject({ kind: "basic", value: { percentage: 0.15 }, combinesWith: { productDiscounts: false, orderDiscounts: true, shippingDiscounts: true } });
+    const shipping = discountByCode(await codeFor("free-shipping"))!;
+    expect(shipping).toMatchObject({ kind: "freeShipping", maximumShippingPriceMinor: 990, customerIds: [c.id] });
+    const mug = discountByCode(await codeFor("free-mug"))!;
+    expect(mug).toMatchObject({ kind: "basic", value: { percentage: 1 } });
+    expect(mug.title).toContain("Free mug");
+    // 1600 − 700 − 300 − 200 − 400
+    expect(await pointsOf(c.id)).toBe(0);
+    const rows = await t.db.prisma.redemption.findMany({ where: { shop: TEST_SHOP, customerId: String(c.id) } });
+    expect(rows.map((r) => r.status)).toEqual(["issued", "issued", "issued", "issued"]);
+  });
+
+  it("refuses a disabled reward with a clear message, and lists only enabled ones with `affordable`", async () => {
+    const c = await customerWith(350);
+    const res = await redeem(c.token, "retired");
+    expect(res.status).toBe(409);
+    expect((await res.json()).error).toMatchObject({ code: "REWARD_DISABLED", message: '"Retired" is no longer available.' });
+    expect(await pointsOf(c.id)).toBe(350);
+    const { rewards, balance } = await loyaltyOf(c.token);
+    expect(balance).toBe(350);
+    expect(rewards.map((r: { id: string; affordable: boolean }) => [r.id, r.affordable])).toEqual([
+      ["free-shipping", true],
+      ["fifteen-percent", true],
+      ["free-mug", false],
+      ["default-5-off", false],
+      ["seven-off", false],
+      ["ten-percent", false],
+    ]);
+    expect(rewards[0]).toEqual({ id: "free-shipping", title: "Free shipping", pointsCost: 200, affordable: true, kind: "free-shipping" });
+    const guest = await loyaltyOf(t.standin.mintCheckoutToken({ customerGid: null }));
+    expect(guest.rewards).toEqual([]);
+  });
+});
+
+describe("the code lifecycle", () => {
+  it("marks a code used from a signed orders/create webhook, once, and never gives it back", async () => {
+    const c = await customerWith(500);
+    const { code } = await (await redeem(c.token, "default-5-off")).json();
+    const order = await t.standin.createOrder({ customerId: c.id, lines: [{ sku: "CUP", quantity: 1, unitPriceMinor: 2000 }], discountCodes: [code] });
+    await expect.poll(async () => (await redemptionOf(code)).status, { timeout: 15_000 }).toBe("redeemed");
+    const used = await redemptionOf(code);
+    expect(used.orderId).toBe(String(order.id));
+
+    // The same order again as a separate orders/updated delivery (a new event id): nothing changes.
+    const events = () => t.db.prisma.webhookEvent.count({ where: { shop: TEST_SHOP, status: "processed" } });
+    const before = await events();
+    await t.standin.deliverWebhook("orders/updated", t.standin.orderPayload(order.id), { duplicates: 1 });
+    await expect.poll(events, { timeout: 15_000 }).toBeGreaterThan(before);
+    expect(await redemptionOf(code)).toEqual(used);
+
+    // Expiry long after: a used code is never given back, however often the job runs.
+    const later = new Date(Date.now() + 200 * DAY_MS);
+    await returnExpiredRedemptions(t.db.prisma, later);
+    await returnExpiredRedemptions(t.db.prisma, later);
+    expect((await redemptionOf(code)).status).toBe("redeemed");
+    expect((await ledgerOf(c.id)).map((e) => e.kind)).toEqual(["redeem"]);
+  });
+
+  it("gives the points of an expired, unused code back exactly once", async () => {
+    const c = await customerWith(600);
+    const key = newKey();
+    const { code } = await (await redeem(c.token, "default-5-off", key)).json();
+    expect(await pointsOf(c.id)).toBe(100);
+    const redemption = await redemptionOf(code);
+    // Not yet: within the validity and within the grace period after it.
+    await returnExpiredRedemptions(t.db.prisma, new Date(redemption.expiresAt.getTime() + 60_000));
+    expect(await pointsOf(c.id)).toBe(100);
+
+    const job = redemptionLifecycleJob(standinAdmin);
+    const after = new Date(redemption.expiresAt.getTime() + 2 * DAY_MS);
+    await job.run(t.db.prisma, after);
+    await job.run(t.db.prisma, after);
+    expect(await pointsOf(c.id)).toBe(600);
+    expect((await ledgerOf(c.id)).map((e) => [e.kind, e.points])).toEqual([["redeem", -500], ["redeem-reversal", 500]]);
+    expect(await redemptionOf(code)).toMatchObject({ status: "returned", returnReason: "expired" });
+    // The buyer's retry of that old tap says so and spends nothing.
+    const replay = await redeem(c.token, "default-5-off", key);
+    expect(replay.status).toBe(409);
+    expect((await replay.json()).error.code).toBe("CODE_EXPIRED");
+    expect(await pointsOf(c.id)).toBe(600);
+  });
+});
+
+describe("repairing a redemption cut off by a crash", () => {
+  it("finds the debit without a code and creates the code, once", async () => {
+    const c = await customerWith(500);
+    const key = newKey();
+    // Shopify hangs on the first call; the app dies while waiting, after the debit was committed.
+    t.standin.injectFault({ operation: "*", kind: "TIMEOUT", delayMs: 60_000, times: -1 });
+    const pending = redeem(c.token, "default-5-off", key).catch(() => null);
+    await expect.poll(() => t.db.prisma.redemption.count({ where: { shop: TEST_SHOP, idempotencyKey: key } }), { timeout: 15_000 }).toBe(1);
+    await t.restartApp({ kill: true });
+    await pending;
+    t.standin.clearFaults();
+    const stuck = await t.db.prisma.redemption.findUniqueOrThrow({ where: { shop_idempotencyKey: { shop: TEST_SHOP, idempotencyKey: key } } });
+    expect(stuck.status).toBe("issuing");
+    expect(await pointsOf(c.id)).toBe(0);
+
+    // Too young to be called stuck: a live request may still be finishing it.
+    expect(await repairStuckRedemptions(t.db.prisma, new Date(), { adminFor: standinAdmin })).toEqual({ issued: 0, returned: 0 });
+    const later = new Date(stuck.createdAt.getTime() + STUCK_AFTER_MS + 1000);
+    expect(await repairStuckRedemptions(t.db.prisma, later, { adminFor: standinAdmin })).toEqual({ issued: 1, returned: 0 });
+    expect(await repairStuckRedemptions(t.db.prisma, later, { adminFor: standinAdmin })).toEqual({ issued: 0, returned: 0 });
+    expect(t.standin.state.shops[TEST_SHOP].discounts.filter((d) => d.code === stuck.code)).toHaveLength(1);
+    expect((await redemptionOf(stuck.code)).status).toBe("issued");
+    expect(await pointsOf(c.id)).toBe(0);
+    // The buyer's retry gets that code.
+    const replay = await redeem(c.token, "default-5-off", key);
+    expect(replay.status).toBe(201);
+    expect((await replay.json()).code).toBe(stuck.code);
+    expect((await ledgerOf(c.id)).map((e) => e.kind)).toEqual(["redeem"]);
+  });
+
+  it("gives the points back, once, when Shopify refuses the stuck redemption's code", async () => {
+    const c = await customerWith(500);
+    const key = newKey();
+    t.standin.injectFault({ operation: "*", kind: "TIMEOUT", delayMs: 60_000, times: -1 });
+    const pending = redeem(c.token, "default-5-off", key).catch(() => null);
+    await expect.poll(() => t.db.prisma.redemption.count({ where: { shop: TEST_SHOP, idempotencyKey: key } }), { timeout: 15_000 }).toBe(1);
+    await t.restartApp({ kill: true });
+    await pending;
+    t.standin.clearFaults();
+    // What Shopify refuses: a reward snapshot its validation rejects (an amount of 0).
+    const stuck = await t.db.prisma.redemption.update({
+      where: { shop_idempotencyKey: { shop: TEST_SHOP, idempotencyKey: key } },
+      data: { reward: { id: "default-5-off", kind: "fixed-amount-off", title: "5.00 off", pointsCost: 500, amountOff: { amountMinor: 0, currency: "EUR" }, combinesWith: { productDiscounts: true, orderDiscounts: false, shippingDiscounts: true } } },
+    });
+    const later = new Date(stuck.createdAt.getTime() + STUCK_AFTER_MS + 1000);
+    expect(await repairStuckRedemptions(t.db.prisma, later, { adminFor: standinAdmin })).toEqual({ issued: 0, returned: 1 });
+    expect(await repairStuckRedemptions(t.db.prisma, later, { adminFor: standinAdmin })).toEqual({ issued: 0, returned: 0 });
+    expect(await pointsOf(c.id)).toBe(500);
+    expect((await ledgerOf(c.id)).map((e) => [e.kind, e.points])).toEqual([["redeem", -500], ["redeem-reversal", 500]]);
+    expect(await redemptionOf(stuck.code)).toMatchObject({ status: "returned", returnReason: "repair" });
+    expect(discountByCode(stuck.code)).toBeUndefined();
+  });
+});
