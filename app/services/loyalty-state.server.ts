@@ -3,6 +3,7 @@ import type { PrismaClient } from "@prisma/client";
 import { currencyMinorDigits } from "~/domain/points/money";
 import { loadLoyaltyProgram } from "./loyalty-program.server";
 import { memberBalance } from "./points-ledger.server";
+import { referralLinkFor, type ReferralLinkOptions } from "./referrals.server";
 
 export interface LoyaltyState {
   customerId: string | null;
@@ -11,7 +12,7 @@ export interface LoyaltyState {
   lifetimeEarned: number;
   tier: string | null;
   rewards: never[];
-  referral: null;
+  referral: { code: string; url: string } | null;
   earnRate: { points: number; perMinor: number; currency: string } | null;
   order: { pointsEarned: number; status: "pending" | "earned" } | null;
 }
@@ -33,7 +34,7 @@ const ORDER_GID = /^gid:\/\/shopify\/Order\/(\d+)$/;
  * The buyer's balance in an installed shop, or null when the shop is not installed. A guest (no customer)
  * and a customer without a ledger get zeros: the extension still shows the earn rate.
  */
-export async function loyaltyStateFor(prisma: PrismaClient, shop: string, customerGid: string | null, orderGid: string | null, now = new Date()): Promise<LoyaltyState | null> {
+export async function loyaltyStateFor(prisma: PrismaClient, shop: string, customerGid: string | null, orderGid: string | null, now = new Date(), referral?: ReferralLinkOptions): Promise<LoyaltyState | null> {
   const shopRow = await prisma.shop.findUnique({ where: { domain: shop }, select: { currency: true, uninstalledAt: true } });
   if (!shopRow || shopRow.uninstalledAt) return null;
   const program = await loadLoyaltyProgram(prisma, shop);
@@ -62,6 +63,8 @@ export async function loyaltyStateFor(prisma: PrismaClient, shop: string, custom
     state.lifetimeEarned = Math.max(0, b.lifetimeEarned);
     state.tier = program.vip.tiers.find((t) => t.id === member.tierId)?.name ?? null;
   }
+  // The member's referral code and link, created on the first request (needs the Admin API for the friend's discount).
+  if (referral) state.referral = await referralLinkFor(prisma, shop, customerId, referral);
   const orderId = orderGid ? ORDER_GID.exec(orderGid)?.[1] : undefined;
   if (orderId) {
     const order = await prisma.orderPoints.findUnique({ where: { shop_orderId: { shop, orderId } } });

@@ -5,6 +5,7 @@
 import type { WebhookHandler } from "./webhook-worker.server";
 import { historySteps } from "./history-webhooks.server";
 import { pointsSteps } from "./points-webhooks.server";
+import { referralSteps } from "./referrals.server";
 
 type Steps = Record<string, WebhookHandler[]>;
 
@@ -41,6 +42,7 @@ const lifecycleSteps: Steps = {
 const featureSteps: Steps[] = [];
 featureSteps.push(historySteps);
 featureSteps.unshift(pointsSteps); // first: its payload check parks a malformed order at once (UnusablePayloadError)
+featureSteps.push(referralSteps); // after history: the existing-customer check reads HistoryOrder
 
 export function composeWebhookHandlers(...sources: Steps[]): Record<string, WebhookHandler> {
   const merged: Record<string, WebhookHandler[]> = {};

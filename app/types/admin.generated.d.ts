@@ -59,6 +59,20 @@ export type RedemptionFreeShippingCreateMutationVariables = AdminTypes.Exact<{
 
 export type RedemptionFreeShippingCreateMutation = { discountCodeFreeShippingCreate?: AdminTypes.Maybe<{ codeDiscountNode?: AdminTypes.Maybe<Pick<AdminTypes.DiscountCodeNode, 'id'>>, userErrors: Array<Pick<AdminTypes.DiscountUserError, 'field' | 'code' | 'message'>> }> };
 
+export type ReferralDiscountByCodeQueryVariables = AdminTypes.Exact<{
+  code: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type ReferralDiscountByCodeQuery = { codeDiscountNodeByCode?: AdminTypes.Maybe<Pick<AdminTypes.DiscountCodeNode, 'id'>> };
+
+export type ReferralDiscountCreateMutationVariables = AdminTypes.Exact<{
+  basicCodeDiscount: AdminTypes.DiscountCodeBasicInput;
+}>;
+
+
+export type ReferralDiscountCreateMutation = { discountCodeBasicCreate?: AdminTypes.Maybe<{ codeDiscountNode?: AdminTypes.Maybe<Pick<AdminTypes.DiscountCodeNode, 'id'>>, userErrors: Array<Pick<AdminTypes.DiscountUserError, 'field' | 'code' | 'message'>> }> };
+
 export type ShopIdentityQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
 
@@ -75,6 +89,7 @@ interface GeneratedQueryTypes {
   "#graphql\n  query HistoryCustomersExport {\n    customers {\n      edges {\n        node {\n          id\n          email\n          createdAt\n          updatedAt\n        }\n      }\n    }\n  }\n": {return: HistoryCustomersExportQuery, variables: HistoryCustomersExportQueryVariables},
   "#graphql\n  query HistoryOrdersExport {\n    orders {\n      edges {\n        node {\n          id\n          createdAt\n          updatedAt\n          cancelledAt\n          customer {\n            id\n            createdAt\n            updatedAt\n          }\n          subtotalPriceSet {\n            shopMoney {\n              amount\n              currencyCode\n            }\n          }\n          refunds {\n            id\n            createdAt\n            refundLineItems {\n              edges {\n                node {\n                  subtotalSet {\n                    shopMoney {\n                      amount\n                      currencyCode\n                    }\n                  }\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: HistoryOrdersExportQuery, variables: HistoryOrdersExportQueryVariables},
   "#graphql\n  query RedemptionDiscountByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: RedemptionDiscountByCodeQuery, variables: RedemptionDiscountByCodeQueryVariables},
+  "#graphql\n  query ReferralDiscountByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: ReferralDiscountByCodeQuery, variables: ReferralDiscountByCodeQueryVariables},
   "#graphql\n  query ShopIdentity {\n    shop {\n      name\n      myshopifyDomain\n      currencyCode\n    }\n  }\n": {return: ShopIdentityQuery, variables: ShopIdentityQueryVariables},
   "#graphql\n  query ShopOverview {\n    shop {\n      name\n      myshopifyDomain\n      currencyCode\n      ianaTimezone\n    }\n    customersCount(limit: null) {\n      count\n      precision\n    }\n    ordersCount(limit: null) {\n      count\n      precision\n    }\n  }\n": {return: ShopOverviewQuery, variables: ShopOverviewQueryVariables},
 }
@@ -83,6 +98,7 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation HistoryBulkRun($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      bulkOperation {\n        id\n        status\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: HistoryBulkRunMutation, variables: HistoryBulkRunMutationVariables},
   "#graphql\n  mutation RedemptionDiscountCreate($basicCodeDiscount: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {\n      codeDiscountNode {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: RedemptionDiscountCreateMutation, variables: RedemptionDiscountCreateMutationVariables},
   "#graphql\n  mutation RedemptionFreeShippingCreate($freeShippingCodeDiscount: DiscountCodeFreeShippingInput!) {\n    discountCodeFreeShippingCreate(freeShippingCodeDiscount: $freeShippingCodeDiscount) {\n      codeDiscountNode {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: RedemptionFreeShippingCreateMutation, variables: RedemptionFreeShippingCreateMutationVariables},
+  "#graphql\n  mutation ReferralDiscountCreate($basicCodeDiscount: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {\n      codeDiscountNode {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: ReferralDiscountCreateMutation, variables: ReferralDiscountCreateMutationVariables},
 }
 declare module '@shopify/admin-api-client' {
   type InputMaybe<T> = AdminTypes.InputMaybe<T>;
