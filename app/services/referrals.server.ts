@@ -207,10 +207,12 @@ async function assess(tx: Db, shop: string, advocate: CodeRow, facts: FriendOrde
   };
   const friendId = facts.friend.customerId;
   // An earlier order of the friend (imported history or an earlier webhook) makes them an existing customer.
+  // Order times have whole seconds, so within one second the lower (older) order id is the earlier order.
+  const at = Prisma.sql`${facts.placedAt.toISOString()}::timestamp(3)`;
   const earlier = friendId
     ? await tx.$queryRaw<{ one: number }[]>`
         SELECT 1 AS "one" FROM "HistoryOrder" WHERE "shop" = ${shop} AND "customerId" = ${BigInt(friendId)}
-          AND "id" <> ${BigInt(facts.orderId)} AND "createdAt" < ${facts.placedAt.toISOString()}::timestamp(3) AND "cancelledAt" IS NULL LIMIT 1`
+          AND ("createdAt" < ${at} OR ("createdAt" = ${at} AND "id" < ${BigInt(facts.orderId)})) AND "cancelledAt" IS NULL LIMIT 1`
     : [];
   const terms = await loadReferralTerms(tx, shop);
   const [monthStart, monthEnd] = utcMonth(facts.placedAt);
