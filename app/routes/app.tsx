@@ -38,6 +38,7 @@ export default function App() {
         <Link to="/app/program">{t("nav.program")}</Link>
         <Link to="/app/members">{t("nav.members")}</Link>
         <Link to="/app/events">{t("nav.events")}</Link>
+        <Link to="/app/referrals">{t("nav.referrals")}</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

@@ -228,7 +228,17 @@ export async function createReferralCodeForNewMember(tx: Db, event: Pick<Webhook
   const id = typeof p.id === "number" && Number.isSafeInteger(p.id) ? String(p.id) : typeof p.id === "string" && /^\d+$/.test(p.id) ? p.id : null;
   if (!id) return; // the points step parks a customer without id
   const text = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
-  await ensureReferralCode(tx, event.shop, id, { firstName: text(p.first_name), email: text(p.email), phone: text(p.phone), address: addressFrom(p.default_address) });
+  const facts = { firstName: text(p.first_name), email: text(p.email), phone: text(p.phone), address: addressFrom(p.default_address) };
+  await ensureReferralCode(tx, event.shop, id, facts);
+  // A GET /api/loyalty before this webhook may have created the code without contact details: add them.
+  await tx.referralCode.updateMany({
+    where: { shop: event.shop, customerId: id },
+    data: {
+      ...(facts.email ? { email: facts.email } : {}),
+      ...(facts.phone ? { phone: facts.phone } : {}),
+      ...(facts.address ? { address: facts.address as Prisma.InputJsonValue } : {}),
+    },
+  });
 }
 
 export const referralSteps: Record<string, WebhookHandler[]> = {

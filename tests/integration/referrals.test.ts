@@ -135,11 +135,11 @@ describe("attribution and the advocate's reward", () => {
   });
 
   it("records self-referrals as blocked with the reason: same customer, and the same e-mail in another spelling", async () => {
-    const a = await advocate(`anna.muster.${unique().replace(/-/g, "")}@gmail.com`);
+    const local = `anna.muster.${unique().replace(/-/g, "")}`;
+    const a = await advocate(`${local}@gmail.com`);
     const own = await t.standin.createOrder({ customerId: a.id, discountCodes: [a.code], lines: mug });
-    const email = (await t.db.prisma.referralCode.findFirstOrThrow({ where: { shop: TEST_SHOP, customerId: String(a.id) } })).email!;
-    const [local] = email.split("@");
-    const twin = await t.standin.createOrder({ customer: { email: `${local!.replace(/\./g, "")}+shop@gmail.com` }, discountCodes: [a.code], lines: mug });
+    // Gmail ignores dots and "+tags": the same mailbox, a new customer in the shop.
+    const twin = await t.standin.createOrder({ customer: { email: `${local.replace(/\./g, "")}+shop@gmail.com` }, discountCodes: [a.code], lines: mug });
     expect(twin.customerId).not.toBe(a.id);
     await expect.poll(() => referralOf(own.id), { timeout: 15_000 }).toMatchObject({ status: "blocked", blockReason: "self-referral-same-customer" });
     await expect.poll(() => referralOf(twin.id), { timeout: 15_000 }).toMatchObject({ status: "blocked", blockReason: "same-email" });
@@ -182,5 +182,60 @@ describe("attribution and the advocate's reward", () => {
     await inboxSettled();
     expect(await referralOf(plain.id)).toBeNull();
     expect(await referralOf(lookalike.id)).toBeNull();
+  });
+});
+
+function postAdmin(path: string, form: Record<string, string>) {
+  const url = new URL(t.adminUrl(path));
+  return browserFetch(url.toString(), {
+    method: "POST",
+    headers: { Authorization: `Bearer ${url.searchParams.get("id_token")!}`, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(form).toString(),
+  });
+}
+
+describe("the referrals admin page", () => {
+  it("lists referrals with status and reason and shows the referral rate, in English and German", async () => {
+    const a = await advocate();
+    const order = await t.standin.createOrder({ customerId: a.id, discountCodes: [a.code], lines: mug });
+    await expect.poll(() => referralOf(order.id), { timeout: 15_000 }).toMatchObject({ status: "blocked" });
+    await inboxSettled();
+
+    // Issue 5's referral rate, computed here from the rows the page reads: orders of referred (not blocked)
+    // friends from their referred order on, over every order in the shop's history.
+    const friends = await t.db.prisma.referral.findMany({ where: { shop: TEST_SHOP, status: { not: "blocked" }, friendCustomerId: { not: null } } });
+    const orders = await t.db.prisma.historyOrder.findMany({ where: { shop: TEST_SHOP } });
+    const since = new Map<string, number>();
+    for (const f of friends) since.set(f.friendCustomerId!, Math.min(since.get(f.friendCustomerId!) ?? Infinity, f.orderPlacedAt.getTime()));
+    const referred = orders.filter((o) => o.customerId !== null && since.has(String(o.customerId)) && o.createdAt.getTime() >= since.get(String(o.customerId))!).length;
+    expect(referred).toBeGreaterThan(0);
+
+    const en = await (await browserFetch(t.adminUrl("/app/referrals"))).text();
+    expect(en).toContain(order.name);
+    expect(en).toContain("Own code");
+    expect(en).toContain(`${referred} of ${orders.length} orders came from referred customers.`);
+    const de = await (await browserFetch(t.adminUrl("/app/referrals", { locale: "de" }))).text();
+    expect(de).toContain("Eigener Code");
+    expect(de).toContain("Empfehlungsquote");
+  });
+
+  it("saves the referral settings and refuses values out of range with 400", async () => {
+    const ok = await postAdmin("/app/referrals", { advocatePoints: "250", friendPercentOff: "15", windowDays: "30", monthlyCap: "" });
+    expect(ok.status).toBe(200);
+    expect(await t.db.prisma.referralSettings.findUnique({ where: { shop: TEST_SHOP } })).toMatchObject({ advocatePoints: 250, friendPercentOff: 15, windowDays: 30, monthlyCap: null });
+    try {
+      // New codes get the new friend discount.
+      const customer = await t.standin.createCustomer({ email: `new-terms-${unique()}@example.com`, firstName: "Nora" });
+      const { referral } = await (await getLoyalty(customer.id)).json();
+      expect(t.standin.state.shops[TEST_SHOP].discounts.find((d) => d.code === referral.code)).toMatchObject({ value: { percentage: 0.15 } });
+
+      for (const bad of [{ friendPercentOff: "0" }, { friendPercentOff: "101" }, { advocatePoints: "-5" }, { windowDays: "x" }]) {
+        const res = await postAdmin("/app/referrals", { advocatePoints: "250", friendPercentOff: "15", windowDays: "30", monthlyCap: "", ...bad });
+        expect(res.status, JSON.stringify(bad)).toBe(400);
+      }
+      expect(await t.db.prisma.referralSettings.findUnique({ where: { shop: TEST_SHOP } })).toMatchObject({ friendPercentOff: 15, advocatePoints: 250 });
+    } finally {
+      await t.db.prisma.referralSettings.delete({ where: { shop: TEST_SHOP } });
+    }
   });
 });
