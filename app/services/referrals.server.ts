@@ -241,11 +241,27 @@ export async function createReferralCodeForNewMember(tx: Db, event: Pick<Webhook
   });
 }
 
+/** customers/redact: the advocate's contact details go; the code and the referrals (ids only) stay. */
+export async function eraseReferralContactData(tx: Db, event: Pick<WebhookEvent, "shop" | "payload">): Promise<void> {
+  const id = (event.payload as { customer?: { id?: unknown } }).customer?.id;
+  if (typeof id !== "number" && typeof id !== "string") throw new UnusablePayloadError("customers/redact without customer.id");
+  await tx.referralCode.updateMany({ where: { shop: event.shop, customerId: String(id) }, data: { email: null, phone: null, address: Prisma.DbNull } });
+}
+
+/** shop/redact: everything the referral program stored for the shop. */
+export async function eraseShopReferrals(tx: Db, event: Pick<WebhookEvent, "shop">): Promise<void> {
+  await tx.referral.deleteMany({ where: { shop: event.shop } });
+  await tx.referralCode.deleteMany({ where: { shop: event.shop } });
+  await tx.referralSettings.deleteMany({ where: { shop: event.shop } });
+}
+
 export const referralSteps: Record<string, WebhookHandler[]> = {
   ORDERS_CREATE: [attributeReferral],
   ORDERS_UPDATED: [attributeReferral],
   ORDERS_CANCELLED: [attributeReferral],
   CUSTOMERS_CREATE: [createReferralCodeForNewMember],
+  CUSTOMERS_REDACT: [eraseReferralContactData],
+  SHOP_REDACT: [eraseShopReferrals],
 };
 
 // --- admin -----------------------------------------------------------------------------------------------

@@ -77,6 +77,14 @@ describe("referral codes through GET /api/loyalty", () => {
     expect(t.standin.state.shops[TEST_SHOP].discounts.filter((d) => d.code === up.referral.code)).toHaveLength(1);
   });
 
+  it("erases the advocate's contact details on customers/redact and keeps the code", async () => {
+    const a = await advocate(`redact-${unique()}@example.com`);
+    await expect.poll(async () => (await storedCode(a.id))?.email, { timeout: 15_000 }).toMatch(/^redact-/);
+    await t.standin.requestCustomerRedact(a.id);
+    await expect.poll(async () => (await storedCode(a.id))?.email, { timeout: 15_000 }).toBeNull();
+    expect(await storedCode(a.id)).toMatchObject({ code: a.code, phone: null, address: null });
+  });
+
   it("answers no referral for a guest", async () => {
     const token = t.standin.mintCheckoutToken({ customerGid: null });
     const res = await browserFetch(`${t.app.url}/api/loyalty`, { headers: { Origin: "https://extensions.shopifycdn.com", Authorization: `Bearer ${token}` } });
