@@ -4,7 +4,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import prisma from "~/db.server";
-import { authenticate } from "~/shopify.server";
+import { authenticate, unauthenticated } from "~/shopify.server";
 import { loyaltyStateFor, shopFromDest } from "~/services/loyalty-state.server";
 
 const query = z.object({ orderId: z.string().regex(/^gid:\/\/shopify\/Order\/\d+$/).optional() });
@@ -15,7 +15,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!params.success) return cors(json({ error: { code: "BAD_REQUEST", message: "orderId must be an Order GID" } }, { status: 400 }));
   const shop = shopFromDest(String(sessionToken.dest ?? ""));
-  const state = shop ? await loyaltyStateFor(prisma, shop, sessionToken.sub ?? null, params.data.orderId ?? null) : null;
+  // The Admin client creates the friend's discount behind a member's referral code on their first request.
+  const referral = { adminFor: async (s: string) => (await unauthenticated.admin(s)).admin.graphql };
+  const state = shop ? await loyaltyStateFor(prisma, shop, sessionToken.sub ?? null, params.data.orderId ?? null, new Date(), referral) : null;
   if (!state) return cors(json({ error: { code: "SHOP_NOT_INSTALLED", message: "Treue is not installed in this shop" } }, { status: 404 }));
   return cors(json(state, { headers: { "Cache-Control": "no-store" } }));
 }

@@ -39,6 +39,7 @@ export default function App() {
         <Link to="/app/members">{t("nav.members")}</Link>
         <Link to="/app/events">{t("nav.events")}</Link>
         <Link to="/app/rewards">{t("nav.rewards")}</Link>
+        <Link to="/app/referrals">{t("nav.referrals")}</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

@@ -5,6 +5,7 @@ import { loadLoyaltyProgram } from "./loyalty-program.server";
 import { memberBalance } from "./points-ledger.server";
 import { rewardsForBuyer, type BuyerReward } from "~/domain/rewards/catalog";
 import { enabledRewards } from "./rewards-catalog.server";
+import { referralLinkFor, type ReferralLinkOptions } from "./referrals.server";
 
 export interface LoyaltyState {
   customerId: string | null;
@@ -14,7 +15,7 @@ export interface LoyaltyState {
   tier: string | null;
   /** The enabled catalog for a customer (cheapest first, `affordable` = the balance covers it); [] for guests. */
   rewards: BuyerReward[];
-  referral: null;
+  referral: { code: string; url: string } | null;
   earnRate: { points: number; perMinor: number; currency: string } | null;
   order: { pointsEarned: number; status: "pending" | "earned" } | null;
 }
@@ -36,7 +37,7 @@ const ORDER_GID = /^gid:\/\/shopify\/Order\/(\d+)$/;
  * The buyer's balance in an installed shop, or null when the shop is not installed. A guest (no customer)
  * and a customer without a ledger get zeros: the extension still shows the earn rate.
  */
-export async function loyaltyStateFor(prisma: PrismaClient, shop: string, customerGid: string | null, orderGid: string | null, now = new Date()): Promise<LoyaltyState | null> {
+export async function loyaltyStateFor(prisma: PrismaClient, shop: string, customerGid: string | null, orderGid: string | null, now = new Date(), referral?: ReferralLinkOptions): Promise<LoyaltyState | null> {
   const shopRow = await prisma.shop.findUnique({ where: { domain: shop }, select: { currency: true, uninstalledAt: true } });
   if (!shopRow || shopRow.uninstalledAt) return null;
   const program = await loadLoyaltyProgram(prisma, shop);
@@ -66,6 +67,8 @@ export async function loyaltyStateFor(prisma: PrismaClient, shop: string, custom
     state.tier = program.vip.tiers.find((t) => t.id === member.tierId)?.name ?? null;
   }
   if (currency) state.rewards = rewardsForBuyer(state.balance, await enabledRewards(prisma, shop, currency));
+  // The member's referral code and link, created on the first request (needs the Admin API for the friend's discount).
+  if (referral) state.referral = await referralLinkFor(prisma, shop, customerId, referral);
   const orderId = orderGid ? ORDER_GID.exec(orderGid)?.[1] : undefined;
   if (orderId) {
     const order = await prisma.orderPoints.findUnique({ where: { shop_orderId: { shop, orderId } } });

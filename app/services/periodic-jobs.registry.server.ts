@@ -2,11 +2,16 @@
 // files; add one line here to run it.
 import type { PeriodicJob } from "./periodic-jobs.server";
 import { birthdayBonusJob, ledgerCheckJob, pointsExpiryJob, tierReviewJob } from "./points-jobs.server";
+import { redemptionCodesJob } from "./redemption-lifecycle.server";
+import { referralAdvocateRewardsJob } from "./referral-rewards-job.server";
+import { segmentSyncJob } from "./segment-sync.server";
 
 export const periodicJobs: readonly PeriodicJob[] = [
   tierReviewJob,
   birthdayBonusJob,
   pointsExpiryJob,
   ledgerCheckJob,
-  // reward code expiry, referral rewards: registered here at merge
+  redemptionCodesJob,
+  referralAdvocateRewardsJob,
+  segmentSyncJob,
 ];

@@ -9,6 +9,7 @@ import { historySteps } from "./history-webhooks.server";
 import { pointsSteps } from "./points-webhooks.server";
 import { removeShopSessions } from "./session-cache.server";
 import { redemptionSteps } from "./redemption-lifecycle.server";
+import { referralSteps } from "./referrals.server";
 
 type Steps = Record<string, WebhookStep[]>;
 
@@ -44,6 +45,7 @@ const featureSteps: Steps[] = [];
 featureSteps.push(historySteps);
 featureSteps.push(redemptionSteps); // marks our codes used on an order; no query unless the order has one
 featureSteps.unshift(pointsSteps); // first: its payload check parks a malformed order at once (UnusablePayloadError)
+featureSteps.push(referralSteps); // after history: the existing-customer check reads HistoryOrder
 
 export function composeWebhookHandlers(...sources: Steps[]): Record<string, TopicHandler> {
   const merged: Record<string, WebhookStep[]> = {};
