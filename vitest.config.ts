@@ -16,6 +16,8 @@ export default defineConfig({
           name: "unit",
           include: ["app/**/*.test.ts", "scripts/**/*.test.ts", "tests/shopify-standin/**/*.test.ts"],
           environment: "node",
+          // Service tests here use a real PostgreSQL database; 5 s is too tight when files run side by side on 2 cores.
+          testTimeout: 30_000,
         },
       },
       {
