@@ -33,6 +33,9 @@ function orderSnapshotOf(payload: unknown): OrderSnapshot {
   return parsed.snapshot;
 }
 
+/** The moment decisions taken "now" are dated (a tier upgrade's period starts then); tests pin it. */
+export const pointsClock = { now: () => new Date() };
+
 /** Reconciles one order webhook with the stored state of its order and posts the difference. */
 export async function earnPointsForOrder(tx: Db, event: Pick<WebhookEvent, "shop" | "topic" | "payload">): Promise<void> {
   const snapshot = orderSnapshotOf(event.payload);
@@ -68,7 +71,7 @@ export async function earnPointsForOrder(tx: Db, event: Pick<WebhookEvent, "shop
       "terms" = ${json(next.terms)}, "awarded" = ${next.awarded}, "postings" = ${next.postings}, "updatedAt" = now()
     WHERE "shop" = ${shop} AND "orderId" = ${snapshot.orderId}`;
   // A higher tier applies at once when this order makes the member reach it (the member row is locked above).
-  if (next.customerId !== null && program.vip.tiers.length > 0) await upgradeTierAfterOrder(tx, shop, next.customerId, program, new Date());
+  if (next.customerId !== null && program.vip.tiers.length > 0) await upgradeTierAfterOrder(tx, shop, next.customerId, program, pointsClock.now());
 }
 
 /** customers/create: the customer becomes a member and gets the sign-up bonus once. */

@@ -9,11 +9,19 @@ import { parseLoyaltyProgram } from "../domain/points/program";
 import { seededRandom } from "../domain/points/simulation";
 import { composeWebhookHandlers } from "./webhook-handlers.server";
 import { historySteps } from "./history-webhooks.server";
-import { orderPointsStep, pointsSteps } from "./points-webhooks.server";
+import { orderPointsStep, pointsClock, pointsSteps } from "./points-webhooks.server";
 import { recordWebhook } from "./webhook-inbox.server";
 import { WebhookWorker } from "./webhook-worker.server";
 
 let db: Database;
+// Tier upgrades are dated by the clock; both application paths must see the same moment.
+const realNow = pointsClock.now;
+beforeAll(() => {
+  pointsClock.now = () => new Date("2026-11-23T12:00:00.000Z");
+});
+afterAll(() => {
+  pointsClock.now = realNow;
+});
 beforeAll(async () => {
   db = await openDatabase(databaseTarget("pglite:memory"));
   await migrate(db.sql);
