@@ -151,19 +151,6 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
   const programs = new Map<string, LoyaltyProgram>();
   for (const shop of new Set(items.map((i) => i.shop))) programs.set(shop, await programFor(tx, shop));
 
-  // The tier in force at an order's first sight: nothing in a run of order events changes a member's tier.
-  const tierIds = new Map<string, string | null>();
-  const askTiers = items.filter((i) => orders.get(orderKey(i.shop, i.snapshot.orderId))!.state === null && i.snapshot.customerId !== null && programs.get(i.shop)!.vip.tiers.length > 0);
-  if (askTiers.length > 0) {
-    const found = await tx.$queryRawUnsafe<{ shop: string; customerId: string; tierId: string | null }[]>(
-      `SELECT m."shop", m."customerId", m."tierId" FROM "Member" m JOIN unnest($1::text[], $2::text[]) AS u(shop, customer_id)
-         ON m."shop" = u.shop AND m."customerId" = u.customer_id`,
-      askTiers.map((i) => i.shop),
-      askTiers.map((i) => i.snapshot.customerId),
-    );
-    for (const row of found) tierIds.set(memberKeyOf(row.shop, row.customerId), row.tierId);
-  }
-
   const touches: MemberTouch[] = [];
   const entries: { shop: string; customerId: string; entry: LedgerEntry }[] = [];
   for (const { shop, payload, snapshot } of items) {
@@ -171,14 +158,8 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
     // What the one-by-one path would read back: the state as the previous event of this order stored it.
     const state = order.written ? stateFromRow(snapshot.orderId, readBack(order.written)) : order.state;
     const program = programs.get(shop)!;
-    let context: EarningContext = earningContextFor(program, snapshot.createdAt);
-    const customerId = state?.customerId ?? snapshot.customerId;
-    if (state === null && customerId !== null && program.vip.tiers.length > 0) {
-      const tierId = tierIds.get(memberKeyOf(shop, customerId)) ?? null;
-      const tier = program.vip.tiers.find((t) => t.id === tierId) ?? null;
-      context = earningContextFor(program, snapshot.createdAt, tierMultiplierPercent(tier));
-    }
-    const { state: next, entry } = reconcileOrder(state, snapshot, earningRulesOf(program), context);
+    // No tiers here (shops with tiers went one by one above), so the context is the program's alone.
+    const { state: next, entry } = reconcileOrder(state, snapshot, earningRulesOf(program), earningContextFor(program, snapshot.createdAt));
     if (next.customerId !== null) {
       touches.push({ shop, customerId: next.customerId, facts: { ...customerFacts(payload), seenAt: snapshot.createdAt, lastOrderAt: snapshot.createdAt } });
       if (entry) entries.push({ shop, customerId: next.customerId, entry });
