@@ -1,6 +1,12 @@
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import { useEffect } from "react";
 
 export default function App() {
+  // Marks the document once React has taken over the server's markup, so browser tests (and anyone debugging)
+  // can tell a page that only looks ready from one whose inputs already respond.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return (
     <html lang="en">
       <head>

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { startTreue, BROWSER_USER_AGENT, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
-import { launchChromium } from "../support/chromium";
+import { launchChromium, waitForHydration } from "../support/chromium";
 
 let t: TreueHarness;
 let browser: Browser;
@@ -24,6 +24,7 @@ describe("points program settings in Chromium", () => {
     page.on("pageerror", (e) => failures.push(e.message));
     await page.goto(t.adminUrl("/app/program"), { waitUntil: "domcontentloaded" });
     await page.locator("#program-preview").waitFor();
+    await waitForHydration(page);
     expect(await page.locator("#program-preview").innerText()).toBe("An order of 57.90 GBP earns 57 points.");
 
     // The preview follows the form before anything is saved.
