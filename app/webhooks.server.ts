@@ -57,9 +57,13 @@ function logWorkerError(error: unknown) {
  */
 export async function shopifyPartOf(request: Request): Promise<Request> {
   const headers = new Headers();
+  let others = 0;
   for (const [name, value] of request.headers) {
-    if (name.startsWith("x-shopify-") || name === "content-type") headers.set(name, value);
+    if (name.startsWith("x-shopify-")) headers.set(name, value);
+    else others++;
   }
+  // server.mjs hands deliveries over already trimmed.
+  if (others === 0) return request;
   return new Request(request.url, { method: request.method, headers, body: await request.arrayBuffer() });
 }
 

@@ -265,8 +265,8 @@ export async function loadExport(
     : loadOrders(prisma, shop, importId, lines, parsed, options.batchSize ?? BATCH_SIZE);
 }
 
-// Read through the stream's reader rather than Readable.fromWeb: remix-serve installs its own fetch,
-// whose ReadableStream is not the class node:stream checks for.
+// Read through the stream's reader rather than Readable.fromWeb: it works whichever fetch is installed
+// (remix-serve used Remix's polyfill, whose ReadableStream is not the class node:stream checks for).
 async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
   try {

@@ -1,11 +1,11 @@
-// Starts the built app with remix-serve as a child process (the way it runs in production),
+// Starts the built app with server.mjs as a child process (the way `npm start` runs it in production),
 // waits until it answers, and stops or kills it on request. Shared by the demo and the tests.
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-// remix-serve answers bots (curl, HeadlessChrome) with 410; talk to it as a browser.
+// The Shopify library answers bots (curl, HeadlessChrome) on admin routes with 410; talk to it as a browser.
 export const BROWSER_USER_AGENT =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
 
@@ -40,7 +40,7 @@ export async function startAppProcess(opts: {
   const child = spawn(
     process.execPath,
     // TREUE_APP_NODE_ARGS: extra Node flags for the app process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-    [...(process.env.TREUE_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? []), path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/server/index.js"],
+    [...(process.env.TREUE_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? []), path.join(ROOT, "server.mjs"), "build/server/index.js"],
     {
       cwd: ROOT,
       env: {

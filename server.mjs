@@ -1,0 +1,105 @@
+// The production server (`npm start`): what remix-serve sets up — compression, the built assets with
+// long cache lifetimes, a request log, the Remix request handler — plus a short path for Shopify's webhook
+// deliveries, which skips all of that (docs/decisions/013-webhook-server-entry.md).
+//
+//   node server.mjs [build/server/index.js]      PORT and HOST as for remix-serve
+// @ts-check
+import http from "node:http";
+import path from "node:path";
+import url from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import { installGlobals } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import morgan from "morgan";
+import sourceMapSupport from "source-map-support";
+
+process.env.NODE_ENV = process.env.NODE_ENV ?? "production";
+sourceMapSupport.install();
+// Node's own fetch, Request and Response (what the dev server uses too), not Remix's polyfills.
+installGlobals({ nativeFetch: true });
+
+const buildPath = path.resolve(process.argv[2] ?? "build/server/index.js");
+const build = await import(url.pathToFileURL(buildPath).href);
+
+/**
+ * The webhook routes by URL path ("/webhooks/orders/create" → that route module). A delivery is a POST
+ * to one of these exact paths; everything else goes through Remix as usual.
+ * @type {Map<string, { action: (args: { request: Request; params: Record<string, string>; context: object }) => Promise<Response> }>}
+ */
+const webhookRoutes = new Map();
+for (const route of Object.values(build.routes)) {
+  if (route.path?.startsWith("webhooks/") && route.parentId === "root" && !/[:*]/.test(route.path) && route.module.action) {
+    webhookRoutes.set(`/${route.path}`, route.module);
+  }
+}
+
+/**
+ * Hands a delivery straight to its route's action: the same code (authenticate.webhook, the inbox, the
+ * 200) without Express's middleware, gzip of an empty answer, a log line per delivery and Remix's route
+ * matching, which together cost more than the verification and the INSERT.
+ * @param {http.IncomingMessage} req
+ * @param {http.ServerResponse} res
+ * @param {{ action: Function }} route
+ */
+function receiveDelivery(req, res, route) {
+  /** @type {Buffer[]} */
+  const chunks = [];
+  req.on("data", (chunk) => chunks.push(chunk));
+  req.on("error", () => res.destroy());
+  req.on("end", async () => {
+    // Only what the verification reads: Shopify's own headers (the library canonicalizes every header name
+    // again for each header it adds or looks up, so each extra header costs on every delivery).
+    const headers = new Headers();
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const name = req.rawHeaders[i].toLowerCase();
+      if (name.startsWith("x-shopify-")) headers.append(name, req.rawHeaders[i + 1]);
+    }
+    const request = new Request(`${origin(req)}${req.url}`, { method: "POST", headers, body: Buffer.concat(chunks) });
+    /** @type {Response} */
+    let response;
+    try {
+      response = await route.action({ request, params: {}, context: {} });
+    } catch (thrown) {
+      // authenticate.webhook throws its answers (401 bad HMAC, 400 missing headers, …).
+      if (thrown instanceof Response) response = thrown;
+      else {
+        console.error(`[treue] webhook ${req.url}:`, thrown);
+        response = new Response(null, { status: 500 });
+      }
+    }
+    const body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
+    if (response.status >= 300) console.log(`POST ${req.url} ${response.status}`);
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(body);
+  });
+}
+
+/** @param {http.IncomingMessage} req */
+function origin(req) {
+  return `http://${req.headers.host ?? "localhost"}`;
+}
+
+const app = express();
+app.disable("x-powered-by");
+app.use(compression());
+app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+app.use(morgan("tiny"));
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+const server = http.createServer((req, res) => {
+  if (req.method === "POST") {
+    const query = req.url?.indexOf("?") ?? -1;
+    const route = webhookRoutes.get(query < 0 ? (req.url ?? "") : (req.url ?? "").slice(0, query));
+    if (route) return receiveDelivery(req, res, route);
+  }
+  app(req, res);
+});
+
+const port = Number(process.env.PORT || 3000);
+const host = process.env.HOST;
+const onListen = () => console.log(`[treue] http://${host ?? "localhost"}:${port}`);
+if (host) server.listen(port, host, onListen);
+else server.listen(port, onListen);
+for (const signal of ["SIGTERM", "SIGINT"]) process.once(signal, () => server.close(console.error));
