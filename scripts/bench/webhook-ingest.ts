@@ -3,6 +3,7 @@
 // ≥ 50 % of the raw insert rate. Two passes: with the inbox worker paused (ingest alone) and with the worker
 // applying the events while they arrive (what a live shop sees; both share the two cores).
 import crypto from "node:crypto";
+import fs from "node:fs";
 import http from "node:http";
 import pg from "pg";
 import { startTreue, TEST_API_SECRET, TEST_SHOP } from "../../tests/support/treue-harness";
@@ -12,6 +13,19 @@ interface IngestPass {
   rate: number;
   p50: number;
   p99: number;
+  /** The app process's CPU time per delivery (user + system): steadier than rates on a busy machine. */
+  appCpuMs: number | null;
+}
+
+/** CPU time a process has used so far, in ms (Linux /proc; null elsewhere). */
+function cpuMsOf(pid: number | undefined): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms
+  } catch {
+    return null;
+  }
 }
 
 function orderBodies(count: number, firstId: number): string[] {
@@ -64,14 +78,17 @@ async function ingestPass(t: Awaited<ReturnType<typeof startTreue>>, bodies: str
     // Warm-up: JIT, connection pools.
     await runConcurrently([...Array(200).keys()], concurrency, async (i) => void (await send(i)));
     const latencies: number[] = [];
+    const cpuBefore = cpuMsOf(t.app.child.pid);
     const started = performance.now();
     await runConcurrently([...Array(deliveries).keys()].map((i) => 200 + i), concurrency, async (i) => void latencies.push(await send(i)));
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = cpuMsOf(t.app.child.pid);
     latencies.sort((a, b) => a - b);
     const ids = signed.map((s) => s.headers["X-Shopify-Event-Id"]);
     const recorded = await t.db.prisma.webhookEvent.count({ where: { eventId: { in: ids } } });
     if (recorded !== ids.length) throw new Error(`recorded ${recorded} events, expected ${ids.length}`);
-    return { rate: deliveries / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    const appCpuMs = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / deliveries;
+    return { rate: deliveries / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), appCpuMs };
   } finally {
     agent.destroy();
   }
@@ -124,6 +141,7 @@ export async function benchWebhookIngest({ deliveries = 3000, concurrency = 16 }
   const share = (rate: number) => `${fmt((100 * rate) / raw.one, 1)} %`;
   line("webhook ingest throughput (worker paused)", `${fmt(alone.rate)} deliveries/s`);
   line("webhook ingest latency p50 / p99", `${fmt(alone.p50, 1)} ms / ${fmt(alone.p99, 1)} ms`);
+  if (alone.appCpuMs !== null) line("app CPU per delivery", `${fmt(alone.appCpuMs, 3)} ms (one core serves ${fmt(1000 / alone.appCpuMs)}/s)`);
   line("raw single-row INSERT rate, one client", `${fmt(raw.one)} rows/s (before ${fmt(before!.one)}, after ${fmt(after!.one)})`);
   line("ingest / raw single-row INSERT rate", `${share(alone.rate)} (target ≥ 50 %)`);
   line(`raw INSERT rate, ${concurrency} connections`, `${fmt(raw.many)} rows/s`);
