@@ -413,7 +413,19 @@ export default function Home() {
                   {t("dash.segments.heading")}
                 </Text>
                 <Text as="p" variant="bodySm" tone="subdued">
-                  {t("dash.segments.help")}
+                  {t("dash.segments.help", {
+                    lost: dashboard.segmentRules.lostAfterDays,
+                    atRisk: dashboard.segmentRules.atRiskAfterDays,
+                    vipOrders: dashboard.segmentRules.vipMinOrders,
+                    new: dashboard.segmentRules.newWithinDays,
+                    vipSpend:
+                      dashboard.segmentRules.vipSpendRule === "amount"
+                        ? t("dash.segments.vipAmount", { amount: formatMoney(locale, dashboard.segmentRules.vipMinSpendMinor, currency) })
+                        : t("dash.segments.vipShare", { percent: Math.round(dashboard.segmentRules.vipTopShare * 100) }),
+                  })}{" "}
+                  <Link to={linkWith("/app/analytics/segments")} id="segment-rules-link">
+                    {t("dash.segments.rules")}
+                  </Link>
                 </Text>
                 <InlineGrid columns={{ xs: 2, sm: 5 }} gap="200">
                   {SEGMENTS.map((s) => (

@@ -9,11 +9,13 @@ import {
   type RetentionReport,
 } from "~/domain/analytics/retention-metrics";
 import { cohortRetention } from "~/domain/analytics/cohort-retention";
-import { lifecycleSegments, type LifecycleSegment } from "~/domain/analytics/lifecycle-segments";
+import { lifecycleSegments, type LifecycleSegment, type SegmentThresholds } from "~/domain/analytics/lifecycle-segments";
+import { segmentThresholdsKey } from "~/domain/analytics/segment-form";
 import { dayNumberToIsoDate, MS_PER_DAY, utcMonthIndex, monthIndexToLabel } from "~/domain/analytics/time";
 import { cachedShopHistory, type CachedHistory, type ShopHistory } from "./analytics-history.server";
 import type { SqlClient } from "./history-store.server";
 import { loadRollupHistory } from "./history-rollups.server";
+import { loadSegmentThresholds } from "./segment-rules.server";
 
 /** The history the dashboard reads: from the rollups, at day resolution (exact for every figure here). */
 export function dashboardHistory(db: SqlClient, shop: string) {
@@ -58,6 +60,8 @@ export interface Dashboard {
   members: { members: DashboardFigure[]; nonMembers: DashboardFigure[]; memberCount: number } | null;
   cohorts: { cohort: string; customers: number; retention: (number | null)[] }[];
   segments: Record<LifecycleSegment, number>;
+  /** The rules the segments were drawn with (the merchant's, or the defaults), VIP spend resolved. */
+  segmentRules: SegmentThresholds & { vipMinSpendMinor: number; vipSpendRule: "share" | "amount" };
   trend: { month: string; orders: number; revenueMinor: number; activeCustomers: number }[];
   history: { orders: number; refunds: number; customers: number; loadMs: number; stale: boolean };
 }
@@ -137,15 +141,17 @@ export function monthlyTrend(h: ShopHistory, today: string, months = 12): Dashbo
   }));
 }
 
-type ShopShape = Pick<Dashboard, "cohorts" | "segments" | "trend">;
+type ShopShape = Pick<Dashboard, "cohorts" | "segments" | "segmentRules" | "trend">;
 
-/** The parts that do not depend on the chosen period: computed once per day and history version. */
-export function computeShopShape(h: ShopHistory, today: string): ShopShape {
+/** The parts that do not depend on the chosen period: computed once per day, history version and segment rules. */
+export function computeShopShape(h: ShopHistory, today: string, thresholds: Partial<SegmentThresholds> = {}): ShopShape {
+  const segments = lifecycleSegments(h.history, today, thresholds);
   return {
     cohorts: cohortRetention(h.history, today)
       .rows.slice(-12)
       .map((r) => ({ cohort: r.cohort, customers: r.customers, retention: r.retention.slice(0, 12) })),
-    segments: lifecycleSegments(h.history, today).counts,
+    segments: segments.counts,
+    segmentRules: { ...segments.thresholds, vipSpendRule: thresholds.vipMinSpendMinor === undefined ? "share" : "amount" },
     trend: monthlyTrend(h, today),
   };
 }
@@ -227,21 +233,28 @@ export async function shopDashboard(
   now = new Date(),
 ): Promise<Dashboard> {
   const today = todayUtc(now);
-  const [cached, memberIds, referredIds] = await Promise.all([
+  const [cached, memberIds, referredIds, thresholds] = await Promise.all([
     dashboardHistory(prisma, shop),
     loadMemberIds(prisma, shop),
     loadReferredIds(prisma, shop),
+    loadSegmentThresholds(prisma, shop),
   ]);
-  const key = `dashboard:${today}:${days}:${memberIds?.size ?? -1}:${referredIds?.size ?? -1}`;
-  const shape = cached.derive(`shape:${today}`, () => computeShopShape(cached.value, today));
+  const rules = segmentThresholdsKey(thresholds);
+  const key = `dashboard:${today}:${days}:${memberIds?.size ?? -1}:${referredIds?.size ?? -1}:${rules}`;
+  const shape = cached.derive(`shape:${today}:${rules}`, () => computeShopShape(cached.value, today, thresholds));
   return cached.derive(key, () => computeDashboard(cached, { today, days, memberIds, referredIds }, shape));
+}
+
+/** Every customer's lifecycle segment as of `today`, by the shop's segment rules (memoised per history version). */
+export async function segmentReport(prisma: PrismaClient, shop: string, today: string) {
+  const [cached, thresholds] = await Promise.all([dashboardHistory(prisma, shop), loadSegmentThresholds(prisma, shop)]);
+  const report = cached.derive(`segments:${today}:${segmentThresholdsKey(thresholds)}`, () => lifecycleSegments(cached.value.history, today, thresholds));
+  return { cached, report };
 }
 
 /** Customers of one lifecycle segment, biggest spenders first, with their emails. */
 export async function segmentCustomers(prisma: PrismaClient, shop: string, segment: LifecycleSegment, limit = 200, now = new Date()) {
-  const today = todayUtc(now);
-  const cached = await dashboardHistory(prisma, shop);
-  const report = cached.derive(`segments:${today}`, () => lifecycleSegments(cached.value.history, today));
+  const { cached, report } = await segmentReport(prisma, shop, todayUtc(now));
   const list = report.customers
     .filter((c) => c.segment === segment)
     .sort((a, b) => b.monetaryMinor - a.monetaryMinor);

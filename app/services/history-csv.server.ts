@@ -13,7 +13,6 @@ import { CsvError, parseOrderEventsCsv } from "~/domain/analytics/csv";
 import { currencyMinorDigits } from "~/domain/points/money";
 import { toEpochMs } from "~/domain/analytics/time";
 import type { LifecycleSegment } from "~/domain/analytics/lifecycle-segments";
-import { lifecycleSegments } from "~/domain/analytics/lifecycle-segments";
 import {
   bumpHistoryVersion,
   ensureHistoryCustomers,
@@ -23,7 +22,7 @@ import {
   type HistoryOrderRow,
   type HistoryRefundRow,
 } from "./history-store.server";
-import { customerEmails, dashboardHistory, loadMemberIds, todayUtc, type Dashboard } from "./analytics-dashboard.server";
+import { customerEmails, loadMemberIds, segmentReport, todayUtc, type Dashboard } from "./analytics-dashboard.server";
 
 export class CsvImportError extends Error {
   constructor(
@@ -143,8 +142,7 @@ export function minorToDecimal(minor: number, digits: number): string {
 
 export async function customersCsv(prisma: PrismaClient, shop: string, now = new Date()): Promise<string> {
   const today = todayUtc(now);
-  const cached = await dashboardHistory(prisma, shop);
-  const report = cached.derive(`segments:${today}`, () => lifecycleSegments(cached.value.history, today));
+  const { cached, report } = await segmentReport(prisma, shop, today);
   const currency = cached.value.currency ?? "";
   const digits = currencyMinorDigits(currency || "USD");
   const members = await loadMemberIds(prisma, shop);

@@ -4,12 +4,12 @@
 // result is recorded as soon as Shopify accepted it, so a run that stops half-way resumes where it was.
 // Runs after an import, on a schedule (`segmentSyncJob`) and from the customers page's "Sync now".
 import type { PrismaClient } from "@prisma/client";
-import { lifecycleSegments, type LifecycleSegment } from "~/domain/analytics/lifecycle-segments";
+import type { LifecycleSegment } from "~/domain/analytics/lifecycle-segments";
 import { SEGMENT_TAGS_BATCH_SIZE, SEGMENT_TAGS_SET_MUTATION } from "~/graphql/SegmentTagsSet";
 import { SEGMENT_TAGS_REMOVE_MUTATION } from "~/graphql/SegmentTagsRemove";
 import type { SegmentTagsRemoveMutation, SegmentTagsSetMutation } from "~/types/admin.generated";
 import { AdminApiError, runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
-import { dashboardHistory, todayUtc } from "./analytics-dashboard.server";
+import { dashboardHistory, segmentReport, todayUtc } from "./analytics-dashboard.server";
 import { refreshRollups } from "./history-rollups.server";
 
 export const SEGMENT_TAGS: Record<LifecycleSegment, string> = {
@@ -134,8 +134,7 @@ async function runSegmentSync(prisma: PrismaClient, graphql: AdminGraphql, shop:
   let requests = 0;
   try {
     const today = todayUtc(now);
-    const cached = await dashboardHistory(prisma, shop);
-    const report = cached.derive(`segments:${today}`, () => lifecycleSegments(cached.value.history, today));
+    const { report } = await segmentReport(prisma, shop, today);
     // Customers only known from a CSV (negative ids) are not Shopify customers: nothing to tag.
     const current = new Map<string, LifecycleSegment>();
     for (const c of report.customers) if (!c.customerId.startsWith("-")) current.set(c.customerId, c.segment);

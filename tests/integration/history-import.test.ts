@@ -170,4 +170,34 @@ describe("history webhooks", () => {
     expect(row.cancelledAt?.toISOString()).toBe("2099-01-01T00:00:00.000Z");
     expect(row.updatedAt.toISOString()).toBe("2099-01-01T00:00:00.000Z");
   });
+
+  it("draws the segments by the merchant's rules once they are saved, and refuses rules that contradict themselves", async () => {
+    const lostCount = async () => Number(/id="segment-lost"[^>]*><span[^>]*>(\d+)</.exec(await (await browserFetch(t.adminUrl())).text())?.[1]);
+    const rules = (fields: Record<string, string>) =>
+      browserFetch(t.adminUrl("/app/analytics/segments"), {
+        method: "POST",
+        body: new URLSearchParams({ newWithinDays: "30", atRiskAfterDays: "90", lostAfterDays: "180", vipMinOrders: "5", vipSpendRule: "share", vipTopPercent: "5", vipMinSpend: "", ...fields }),
+      });
+    expect(await lostCount()).toBeGreaterThan(0);
+    // GIVEN rules whose "lost" comes before "at risk": refused with the field's message, nothing saved
+    const refused = await rules({ atRiskAfterDays: "400", lostAfterDays: "300" });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain("lost-before-at-risk");
+    expect(await t.db.prisma.segmentRules.count({ where: { shop: TEST_SHOP } })).toBe(0);
+    // WHEN the merchant calls a customer lost only after ten years
+    expect((await rules({ lostAfterDays: "3650" })).status).toBe(200);
+    // THEN nobody in the seeded history is lost, the dashboard says which rule it used, and the drill-down agrees
+    expect(await lostCount()).toBe(0);
+    const html = await (await browserFetch(t.adminUrl())).text();
+    expect(html).toContain("Lost: no order for 3650 days.");
+    const page = await (await browserFetch(t.adminUrl("/app/analytics/customers", { segment: "lost" }))).text();
+    expect(page).toContain("0 customers in this segment");
+    // The form shows the saved rules, in German too.
+    const form = await (await browserFetch(t.adminUrl("/app/analytics/segments", { locale: "de-DE" }))).text();
+    expect(form).toContain("Segmentregeln");
+    expect(form).toMatch(/name="lostAfterDays"[^>]*value="3650"|value="3650"[^>]*name="lostAfterDays"/);
+    // Back to the defaults for whatever runs next.
+    expect((await rules({})).status).toBe(200);
+    expect(await lostCount()).toBeGreaterThan(0);
+  });
 });
