@@ -176,3 +176,50 @@ describe("member discount card", () => {
     expect(discountsFor(other.id)).toEqual([]);
   });
 });
+
+describe("member cards in the admin", () => {
+  function adminPost(form: Record<string, string>, params: Record<string, string> = {}) {
+    const url = new URL(t.adminUrl("/app/rewards", params));
+    return browserFetch(url.toString(), {
+      method: "POST",
+      headers: { Authorization: `Bearer ${url.searchParams.get("id_token")}`, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(form).toString(),
+    });
+  }
+  const cardsForm = (fields: Record<string, string>) => ({ intent: "cards", "percent.gold": "", stampsRequired: "", stampRewardId: "", stampMinimumSubtotal: "", stampStartsOn: "", ...fields });
+
+  it("refuses invalid cards with translated field errors and writes nothing", async () => {
+    const before = await t.db.prisma.memberCards.findUnique({ where: { shop: TEST_SHOP } });
+    const de = await adminPost(cardsForm({ "percent.gold": "150", stampsEnabled: "on", stampsRequired: "1", stampStartsOn: "2026-13-01" }), { locale: "de" });
+    expect(de.status).toBe(422);
+    const html = await de.text();
+    expect(html).toContain("Der Prozentsatz muss eine ganze Zahl von 1 bis 100 sein oder leer bleiben.");
+    expect(html).toContain("Die Stempel für eine Prämie müssen eine ganze Zahl von 2 bis 100 sein.");
+    expect(html).toContain("Wählen Sie die Prämie für eine volle Karte.");
+    expect(html).toContain("Geben Sie ein Datum als JJJJ-MM-TT ein");
+    const en = await (await adminPost(cardsForm({ stampsEnabled: "on", stampsRequired: "5", stampRewardId: "no-such-reward" }))).text();
+    expect(en).toContain("The reward &quot;no-such-reward&quot; is not in the catalog.");
+    expect(await t.db.prisma.memberCards.findUnique({ where: { shop: TEST_SHOP } })).toEqual(before);
+  });
+
+  it("saves both cards, shows them again, and the member page shows a member's stamps", async () => {
+    const res = await adminPost(cardsForm({ "percent.gold": "12", combinesWithOtherDiscounts: "on", stampsEnabled: "on", stampsRequired: "4", stampRewardId: "default-5-off", stampStartsOn: "2020-01-01" }));
+    expect(res.status).toBe(200);
+    const row = await t.db.prisma.memberCards.findUniqueOrThrow({ where: { shop: TEST_SHOP } });
+    expect(row.settings).toEqual({
+      discount: { percentOffByTier: { gold: 12 }, combinesWithOtherDiscounts: true },
+      stamps: { enabled: true, stampsRequired: 4, rewardId: "default-5-off", startsAt: "2020-01-01T00:00:00.000Z" },
+    });
+    const page = await (await browserFetch(t.adminUrl("/app/rewards", { locale: "de" }))).text();
+    expect(page).toContain("Mitgliedskarten");
+    expect(page).toContain("Gold: Rabatt in Prozent");
+
+    const c = await t.standin.createCustomer({ email: `page${Date.now()}@example.com` });
+    await t.standin.createOrder({ customerId: c.id, lines: [{ sku: "MUG", quantity: 1, unitPriceMinor: 1_500 }] });
+    await expect.poll(async () => (await orderStates(c.id)).length, { timeout: 15_000 }).toBe(1);
+    const member = await t.db.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(c.id) } } });
+    const memberPage = await (await browserFetch(t.adminUrl(`/app/members/${member.id}`))).text();
+    expect(memberPage).toContain("1 of 4 stamps on the current card");
+    await saveMemberCards(t.db.prisma, TEST_SHOP, { discount: { percentOffByTier: {}, combinesWithOtherDiscounts: false }, stamps: null });
+  });
+});
