@@ -1,4 +1,6 @@
+import { buildClientSchema, coerceInputValue, type IntrospectionQuery } from "graphql";
 import { describe, expect, it } from "vitest";
+import { adminSchemaIntrospection, ADMIN_API_VERSION } from "../../../scripts/admin-schema";
 import { memberDiscountChanges, memberDiscountInput, memberDiscountPercent, stampCardOrderOf, stampCardProgress, stampCardStanding, type MemberDiscountCodeState, type StampCard, type StampCardOrder, type StampOrderSnapshot } from "./member-perks";
 
 describe("member discount card", () => {
@@ -133,5 +135,19 @@ describe("member discount codes: desired against existing", () => {
     expect(input.basicCodeDiscount).not.toHaveProperty("endsAt");
     expect(input.basicCodeDiscount).not.toHaveProperty("usageLimit");
     expect(() => memberDiscountInput({ ...{ customerGid: "7", code: "X", title: "t", startsAt: new Date() }, terms: gold })).toThrow(RangeError);
+  });
+});
+
+describe("member discount input against the real Admin schema", () => {
+  const schema = buildClientSchema(adminSchemaIntrospection(ADMIN_API_VERSION) as IntrospectionQuery);
+  const arg = schema.getMutationType()!.getFields().discountCodeBasicCreate!.args.find((a) => a.name === "basicCodeDiscount")!;
+  it("coerces without errors", () => {
+    const input = memberDiscountInput({ customerGid: "gid://shopify/Customer/7", code: "MEMBER-AAAA-BBBB", terms: { percent: 12, combinesWithOtherDiscounts: false }, startsAt: new Date("2026-11-23T00:00:00Z"), title: "Treue member discount: Gold" });
+    const errors: string[] = [];
+    coerceInputValue(input.basicCodeDiscount, arg.type, (path, _v, error) => errors.push(`${path.join(".")}: ${error.message}`));
+    expect(errors).toEqual([]);
+    // …and would catch a wrong shape.
+    coerceInputValue({ ...input.basicCodeDiscount, endsOn: "never" }, arg.type, (path, _v, error) => errors.push(`${path.join(".")}: ${error.message}`));
+    expect(errors.length).toBe(1);
   });
 });
