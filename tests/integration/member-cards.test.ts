@@ -8,7 +8,7 @@ import type { AdminGraphql } from "../../app/services/admin-graphql.server";
 import { saveLoyaltyProgram } from "../../app/services/loyalty-program.server";
 import { issueStampCardRewards, reconcileMemberDiscountCodes, saveMemberCards } from "../../app/services/member-cards.server";
 import { reviewTiers } from "../../app/services/points-jobs.server";
-import { returnExpiredRedemptions } from "../../app/services/redemption-lifecycle.server";
+import { repairStuckRedemptions, returnExpiredRedemptions, STUCK_AFTER_MS } from "../../app/services/redemption-lifecycle.server";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 
 let t: TreueHarness;
@@ -118,6 +118,34 @@ describe("stamp card", () => {
     await returnExpiredRedemptions(t.db.prisma, later);
     expect((await stampRewardsOf(c.id)).map((r) => [r.status, r.returnReason])).toEqual([["returned", "expired"], ["returned", "expired"]]);
     expect(await t.db.prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, customerId: String(c.id), kind: "redeem-reversal" } })).toBe(0);
+    await saveMemberCards(t.db.prisma, TEST_SHOP, { discount: { percentOffByTier: {}, combinesWithOtherDiscounts: false }, stamps: null });
+  });
+});
+
+describe("stamp card reward while Shopify is down", () => {
+  it("leaves the reward 'issuing' and the redemption repair creates its code once, without any points", async () => {
+    const { currency } = await t.db.prisma.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    await saveMemberCards(t.db.prisma, TEST_SHOP, {
+      discount: { percentOffByTier: {}, combinesWithOtherDiscounts: false },
+      // A new card, starting now: the earlier test's members and their orders are not on it.
+      stamps: { enabled: true, stampsRequired: 2, rewardId: "default-5-off", startsAt: new Date(Date.now() - 1000).toISOString(), minimumSubtotal: { amountMinor: 0, currency: currency! } },
+    });
+    const c = await t.standin.createCustomer({ email: `down${Date.now()}@example.com` });
+    await ordersDeliveredShuffled(c.id, 2, 5);
+    await expect.poll(async () => (await orderStates(c.id)).length, { timeout: 15_000 }).toBe(2);
+    t.standin.injectFault({ operation: "discountCodeBasicCreate", kind: "HTTP_503", times: -1 });
+    expect(await issueStamps()).toMatchObject({ issued: 0, notIssuedYet: 1 });
+    expect(await issueStamps()).toMatchObject({ issued: 0, notIssuedYet: 0 });
+    const [stuck] = await stampRewardsOf(c.id);
+    expect(stuck.status).toBe("issuing");
+    expect(discountsFor(c.id)).toEqual([]);
+    t.standin.clearFaults();
+    const later = new Date(stuck.createdAt.getTime() + STUCK_AFTER_MS + 1000);
+    expect(await repairStuckRedemptions(t.db.prisma, later, { adminFor: standinAdmin })).toEqual({ issued: 1, returned: 0 });
+    expect(await repairStuckRedemptions(t.db.prisma, later, { adminFor: standinAdmin })).toEqual({ issued: 0, returned: 0 });
+    expect((await stampRewardsOf(c.id)).map((r) => r.status)).toEqual(["issued"]);
+    expect(discountsFor(c.id).map((d) => d.code)).toEqual([stuck.code]);
+    expect(await t.db.prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, customerId: String(c.id), kind: { in: ["redeem", "redeem-reversal"] } } })).toBe(0);
     await saveMemberCards(t.db.prisma, TEST_SHOP, { discount: { percentOffByTier: {}, combinesWithOtherDiscounts: false }, stamps: null });
   });
 });
