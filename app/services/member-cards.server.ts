@@ -196,9 +196,10 @@ async function findDiscountId(graphql: AdminGraphql, code: string, budget: { lef
 }
 
 /** Creates a "creating" row's code in Shopify (or finds it there) and marks it active; refused input is recorded. */
-async function finishMemberCode(prisma: PrismaClient, graphql: AdminGraphql, row: { shop: string; code: string; customerId: string; percent: number; combinesWithOtherDiscounts: boolean; createdAt: Date }, title: string, budget: { left: number }): Promise<"active" | "refused"> {
+async function finishMemberCode(prisma: PrismaClient, graphql: AdminGraphql, row: { shop: string; code: string; customerId: string; percent: number; combinesWithOtherDiscounts: boolean; createdAt: Date }, title: string, budget: { left: number }, fresh: boolean): Promise<"active" | "refused"> {
   const where = { shop: row.shop, code: row.code, status: "creating" };
-  const existing = await findDiscountId(graphql, row.code, budget);
+  // A code drawn by this run cannot exist yet; one left "creating" by an earlier run may (its answer was lost).
+  const existing = fresh ? null : await findDiscountId(graphql, row.code, budget);
   if (existing) {
     await prisma.memberDiscountCode.updateMany({ where, data: { status: "active", discountId: existing, activeAt: new Date() } });
     return "active";
@@ -207,6 +208,16 @@ async function finishMemberCode(prisma: PrismaClient, graphql: AdminGraphql, row
   const result = await call<MemberDiscountCodeCreateMutation>(graphql, MEMBER_DISCOUNT_CODE_CREATE_MUTATION, variables, budget);
   const errors = result.discountCodeBasicCreate?.userErrors ?? [];
   const id = result.discountCodeBasicCreate?.codeDiscountNode?.id;
+  if (errors.some((e) => e.code === "TAKEN")) {
+    // Not fresh: an earlier attempt (or a concurrent run) created it after our look-up, so it is ours. Fresh:
+    // another discount happens to have this code; drop the row and the next run draws a new one.
+    const found = fresh ? null : await findDiscountId(graphql, row.code, budget);
+    await prisma.memberDiscountCode.updateMany({
+      where,
+      data: found ? { status: "active", discountId: found, activeAt: new Date() } : { status: "removed", removedAt: new Date(), lastError: "code taken by another discount" },
+    });
+    return found ? "active" : "refused";
+  }
   if (errors.length === 0 && id) {
     await prisma.memberDiscountCode.updateMany({ where, data: { status: "active", discountId: id, activeAt: new Date() } });
     return "active";
@@ -237,7 +248,8 @@ async function removeMemberCode(prisma: PrismaClient, graphql: AdminGraphql, sho
  * Reconciles every installed shop's member discount codes with its members' tiers and the card's
  * percentages: finishes codes a crash left half-made, removes codes of members who left a tier (or whose
  * percentage changed), creates codes for members who need one. At most `callsPerShop` Admin calls per
- * shop and run; what is left is done by the next run.
+ * shop and run (default 1,000, about 1,000 codes); what is left, or what a throttle interrupted, is done by
+ * the next run.
  */
 export async function reconcileMemberDiscountCodes(prisma: PrismaClient, now: Date, options: { adminFor: AdminFor; callsPerShop?: number }): Promise<DiscountJobReport> {
   const report: DiscountJobReport = { created: 0, removed: 0, refused: 0, deferred: [] };
@@ -249,7 +261,7 @@ export async function reconcileMemberDiscountCodes(prisma: PrismaClient, now: Da
       OR EXISTS (SELECT 1 FROM "MemberDiscountCode" d WHERE d."shop" = s."domain" AND d."status" IN ('creating', 'active', 'removing')))
     ORDER BY s."domain"`;
   for (const { shop } of shops) {
-    const budget = { left: options.callsPerShop ?? 200 };
+    const budget = { left: options.callsPerShop ?? 1000 };
     try {
       const settings = await loadMemberCards(prisma, shop);
       const program = await loadLoyaltyProgram(prisma, shop);
@@ -279,7 +291,7 @@ export async function reconcileMemberDiscountCodes(prisma: PrismaClient, now: Da
         report.removed++;
       }
       for (const row of creating) {
-        if ((await finishMemberCode(prisma, graphql, row, titleOf(row.customerId), budget)) === "active") report.created++;
+        if ((await finishMemberCode(prisma, graphql, row, titleOf(row.customerId), budget, false)) === "active") report.created++;
         else report.refused++;
       }
       for (const { customerId, terms } of create) {
@@ -287,7 +299,7 @@ export async function reconcileMemberDiscountCodes(prisma: PrismaClient, now: Da
         const row = await prisma.memberDiscountCode.create({
           data: { shop, customerId, percent: terms.percent, combinesWithOtherDiscounts: terms.combinesWithOtherDiscounts, code: redemptionCode((k) => randomBytes(k), "MEMBER"), status: "creating", createdAt: now },
         });
-        if ((await finishMemberCode(prisma, graphql, row, titleOf(customerId), budget)) === "active") report.created++;
+        if ((await finishMemberCode(prisma, graphql, row, titleOf(customerId), budget, true)) === "active") report.created++;
         else report.refused++;
       }
     } catch (error) {
@@ -314,7 +326,7 @@ export function stampCardRewardsJobWith(adminFor: AdminFor): PeriodicJob {
 export function memberDiscountCodesJobWith(adminFor: AdminFor): PeriodicJob {
   return {
     name: "member-discount-codes",
-    everyMs: 10 * 60_000,
+    everyMs: 5 * 60_000,
     async run(db, now) {
       await reconcileMemberDiscountCodes(db, now, { adminFor });
     },

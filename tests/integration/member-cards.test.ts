@@ -70,7 +70,7 @@ describe("stamp card", () => {
     const c = await t.standin.createCustomer({ email: `stamps${Date.now()}@example.com` });
     // Two orders first: no reward yet.
     const first = await ordersDeliveredShuffled(c.id, 2, 1);
-    await expect.poll(async () => (await orderStates(c.id)).length, { timeout: 15_000 }).toBe(2);
+    await expect.poll(async () => (await orderStates(c.id)).length, { timeout: 30_000 }).toBe(2);
     await issueStamps();
     expect(await stampRewardsOf(c.id)).toEqual([]);
     expect((await loyalty(c.id)).cards.stamps).toEqual({ stampsOnCurrentCard: 2, stampsRequired: 3, rewardsEarned: 0 });
@@ -78,7 +78,7 @@ describe("stamp card", () => {
     // The third order, its webhooks also duplicated; and an order below the minimum that earns no stamp.
     await ordersDeliveredShuffled(c.id, 1, 2);
     await t.standin.createOrder({ customerId: c.id, lines: [{ sku: "PEN", quantity: 1, unitPriceMinor: 500 }] });
-    await expect.poll(async () => (await orderStates(c.id)).length, { timeout: 15_000 }).toBe(4);
+    await expect.poll(async () => (await orderStates(c.id)).length, { timeout: 30_000 }).toBe(4);
     await Promise.all([issueStamps(), issueStamps()]);
     await issueStamps();
 
@@ -93,7 +93,7 @@ describe("stamp card", () => {
 
     // A cancellation takes a stamp away: the reward stays, and the next one needs the missing stamp again.
     await t.standin.cancelOrder(first[0].id);
-    await expect.poll(async () => (await orderStates(c.id)).filter((o) => (o.newest as { cancelled: boolean }).cancelled).length, { timeout: 15_000 }).toBe(1);
+    await expect.poll(async () => (await orderStates(c.id)).filter((o) => (o.newest as { cancelled: boolean }).cancelled).length, { timeout: 30_000 }).toBe(1);
     await issueStamps();
     expect(await stampRewardsOf(c.id)).toHaveLength(1);
     expect(discountsFor(c.id)).toHaveLength(1);
@@ -101,12 +101,12 @@ describe("stamp card", () => {
 
     // Three more orders make 5 stamps (one short of the second card); the fourth makes 6.
     await ordersDeliveredShuffled(c.id, 3, 3);
-    await expect.poll(async () => (await orderStates(c.id)).length, { timeout: 15_000 }).toBe(7);
+    await expect.poll(async () => (await orderStates(c.id)).length, { timeout: 30_000 }).toBe(7);
     await issueStamps();
     expect(await stampRewardsOf(c.id)).toHaveLength(1);
     expect((await loyalty(c.id)).cards.stamps).toEqual({ stampsOnCurrentCard: 2, stampsRequired: 3, rewardsEarned: 1 });
     await ordersDeliveredShuffled(c.id, 1, 4);
-    await expect.poll(async () => (await orderStates(c.id)).length, { timeout: 15_000 }).toBe(8);
+    await expect.poll(async () => (await orderStates(c.id)).length, { timeout: 30_000 }).toBe(8);
     await issueStamps();
     await issueStamps();
     expect((await stampRewardsOf(c.id)).map((r) => r.status)).toEqual(["issued", "issued"]);
@@ -132,7 +132,7 @@ describe("stamp card reward while Shopify is down", () => {
     });
     const c = await t.standin.createCustomer({ email: `down${Date.now()}@example.com` });
     await ordersDeliveredShuffled(c.id, 2, 5);
-    await expect.poll(async () => (await orderStates(c.id)).length, { timeout: 15_000 }).toBe(2);
+    await expect.poll(async () => (await orderStates(c.id)).length, { timeout: 30_000 }).toBe(2);
     t.standin.injectFault({ operation: "discountCodeBasicCreate", kind: "HTTP_503", times: -1 });
     expect(await issueStamps()).toMatchObject({ issued: 0, notIssuedYet: 1 });
     expect(await issueStamps()).toMatchObject({ issued: 0, notIssuedYet: 0 });
@@ -158,8 +158,8 @@ describe("member discount card", () => {
     const order = await t.standin.createOrder({ customerId: c.id, lines: [{ sku: "BAG", quantity: 1, unitPriceMinor: 12_000 }] });
     await t.standin.createOrder({ customerId: other.id, lines: [{ sku: "BAG", quantity: 1, unitPriceMinor: 12_000 }] });
     const tierOf = async (id: number) => (await t.db.prisma.member.findUnique({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(id) } } }))?.tierId;
-    await expect.poll(() => tierOf(c.id), { timeout: 15_000 }).toBe("gold");
-    await expect.poll(() => tierOf(other.id), { timeout: 15_000 }).toBe("gold");
+    await expect.poll(() => tierOf(c.id), { timeout: 30_000 }).toBe("gold");
+    await expect.poll(() => tierOf(other.id), { timeout: 30_000 }).toBe("gold");
 
     // Shopify throttles the first create: that shop's run stops and the next run finishes the job.
     t.standin.injectFault({ operation: "discountCodeBasicCreate", kind: "THROTTLED", times: 1 });
@@ -188,7 +188,7 @@ describe("member discount card", () => {
     // The order is cancelled; at the period end the member falls out of gold and loses the code.
     await t.standin.cancelOrder(order.id);
     const member = await t.db.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(c.id) } } });
-    await expect.poll(async () => (await orderStates(c.id)).some((o) => (o.newest as { cancelled: boolean }).cancelled), { timeout: 15_000 }).toBe(true);
+    await expect.poll(async () => (await orderStates(c.id)).some((o) => (o.newest as { cancelled: boolean }).cancelled), { timeout: 30_000 }).toBe(true);
     await reviewTiers(t.db.prisma, addDays(member.tierPeriodEnd!, 1));
     expect(await tierOf(c.id)).toBeNull();
     await reconcile();
@@ -244,7 +244,7 @@ describe("member cards in the admin", () => {
 
     const c = await t.standin.createCustomer({ email: `page${Date.now()}@example.com` });
     await t.standin.createOrder({ customerId: c.id, lines: [{ sku: "MUG", quantity: 1, unitPriceMinor: 1_500 }] });
-    await expect.poll(async () => (await orderStates(c.id)).length, { timeout: 15_000 }).toBe(1);
+    await expect.poll(async () => (await orderStates(c.id)).length, { timeout: 30_000 }).toBe(1);
     const member = await t.db.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(c.id) } } });
     const memberPage = await (await browserFetch(t.adminUrl(`/app/members/${member.id}`))).text();
     expect(memberPage).toContain("1 of 4 stamps on the current card");
