@@ -9,6 +9,9 @@ import { saveLoyaltyProgram } from "../../app/services/loyalty-program.server";
 import { issueStampCardRewards, reconcileMemberDiscountCodes, saveMemberCards } from "../../app/services/member-cards.server";
 import { reviewTiers } from "../../app/services/points-jobs.server";
 import { repairStuckRedemptions, returnExpiredRedemptions, STUCK_AFTER_MS } from "../../app/services/redemption-lifecycle.server";
+import { memberDiscountInput } from "../../app/domain/rewards/member-perks";
+import { runAdminOperation } from "../../app/services/admin-graphql.server";
+import { MEMBER_DISCOUNT_CODE_CREATE_MUTATION } from "../../app/graphql/MemberDiscountCodeCreate";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 
 let t: TreueHarness;
@@ -125,13 +128,15 @@ describe("stamp card", () => {
 describe("stamp card reward while Shopify is down", () => {
   it("leaves the reward 'issuing' and the redemption repair creates its code once, without any points", async () => {
     const { currency } = await t.db.prisma.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    const c = await t.standin.createCustomer({ email: `down${Date.now()}@example.com` });
+    // Order times have one-second resolution: a second apart from the earlier tests' orders.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const orders = await ordersDeliveredShuffled(c.id, 2, 5);
     await saveMemberCards(t.db.prisma, TEST_SHOP, {
       discount: { percentOffByTier: {}, combinesWithOtherDiscounts: false },
-      // A new card, starting now: the earlier test's members and their orders are not on it.
-      stamps: { enabled: true, stampsRequired: 2, rewardId: "default-5-off", startsAt: new Date(Date.now() - 1000).toISOString(), minimumSubtotal: { amountMinor: 0, currency: currency! } },
+      // A new card starting with this customer's first order: the earlier tests' members are not on it.
+      stamps: { enabled: true, stampsRequired: 2, rewardId: "default-5-off", startsAt: new Date(orders[0].createdAt).toISOString(), minimumSubtotal: { amountMinor: 0, currency: currency! } },
     });
-    const c = await t.standin.createCustomer({ email: `down${Date.now()}@example.com` });
-    await ordersDeliveredShuffled(c.id, 2, 5);
     await expect.poll(async () => (await orderStates(c.id)).length, { timeout: 30_000 }).toBe(2);
     t.standin.injectFault({ operation: "discountCodeBasicCreate", kind: "HTTP_503", times: -1 });
     expect(await issueStamps()).toMatchObject({ issued: 0, notIssuedYet: 1 });
@@ -202,6 +207,31 @@ describe("member discount card", () => {
     // The other member's order is out of the spend window by then as well: their code went too.
     expect(await tierOf(other.id)).toBeNull();
     expect(discountsFor(other.id)).toEqual([]);
+  });
+});
+
+describe("member discount card after a crash", () => {
+  it("finishes a code a crashed run created in Shopify but never marked active, without a second code", async () => {
+    await saveMemberCards(t.db.prisma, TEST_SHOP, { discount: { percentOffByTier: { gold: 20 }, combinesWithOtherDiscounts: false }, stamps: null });
+    const c = await t.standin.createCustomer({ email: `crash${Date.now()}@example.com` });
+    await t.standin.createOrder({ customerId: c.id, lines: [{ sku: "BAG", quantity: 1, unitPriceMinor: 12_000 }] });
+    await expect.poll(async () => (await t.db.prisma.member.findUnique({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(c.id) } } }))?.tierId, { timeout: 30_000 }).toBe("gold");
+    // What a run that died after Shopify's answer leaves: the row still "creating", the code in Shopify.
+    const createdAt = new Date();
+    await t.db.prisma.memberDiscountCode.create({ data: { shop: TEST_SHOP, customerId: String(c.id), percent: 20, code: "MEMBER-CRSH-2345", status: "creating", createdAt } });
+    const variables = memberDiscountInput({ customerGid: `gid://shopify/Customer/${c.id}`, code: "MEMBER-CRSH-2345", terms: { percent: 20, combinesWithOtherDiscounts: false }, startsAt: createdAt, title: "Treue member discount" });
+    await runAdminOperation(await standinAdmin(TEST_SHOP), MEMBER_DISCOUNT_CODE_CREATE_MUTATION, variables);
+
+    await reconcile();
+    await reconcile();
+    expect(discountsFor(c.id).map((d) => d.code)).toEqual(["MEMBER-CRSH-2345"]);
+    const row = await t.db.prisma.memberDiscountCode.findUniqueOrThrow({ where: { shop_code: { shop: TEST_SHOP, code: "MEMBER-CRSH-2345" } } });
+    expect(row.status).toBe("active");
+    expect(row.discountId).toMatch(/^gid:\/\/shopify\/DiscountCodeNode\/\d+$/);
+    await saveMemberCards(t.db.prisma, TEST_SHOP, { discount: { percentOffByTier: {}, combinesWithOtherDiscounts: false }, stamps: null });
+    // The card switched off: every code goes.
+    await reconcile();
+    expect(discountsFor(c.id)).toEqual([]);
   });
 });
 
