@@ -84,7 +84,9 @@ const cardsBody = z.object({
 
 /** The member cards form: percent per tier (`percent.<tierId>`) and the stamp card. */
 async function saveCards(shop: string, fields: Record<string, FormDataEntryValue>) {
-  const f = cardsBody.parse(Object.fromEntries(Object.entries(fields).filter(([, v]) => typeof v === "string")));
+  const parsed = cardsBody.safeParse(Object.fromEntries(Object.entries(fields).filter(([, v]) => typeof v === "string")));
+  if (!parsed.success) return json({ ok: false, error: "The member cards form could not be read." }, { status: 400 });
+  const f = parsed.data;
   const percentByTier: Record<string, string> = {};
   for (const [k, v] of Object.entries(fields)) if (k.startsWith("percent.") && typeof v === "string") percentByTier[k.slice("percent.".length)] = v.slice(0, 20);
   const yes = (v: string) => v === "on" || v === "true";
