@@ -150,7 +150,14 @@ export async function issueStampCardRewards(prisma: PrismaClient, now: Date, opt
       ORDER BY o."customerId"`;
     for (const { customerId } of candidates) {
       report.candidates++;
-      const created = await recordDueStampRewards(prisma, row.shop, customerId, card, row.currency, now);
+      let created: Redemption[];
+      try {
+        created = await recordDueStampRewards(prisma, row.shop, customerId, card, row.currency, now);
+      } catch (error) {
+        // E.g. the card's reward was deleted from the catalog: this shop waits for its merchant, the others go on.
+        console.error(`stamp card rewards for ${row.shop}: ${(error as Error).message}`);
+        break;
+      }
       for (const redemption of created) {
         // Shopify unreachable or refusing: the row stays "issuing" and the redemption-codes job repairs it.
         const outcome = await finishRedemption(prisma, redemption, { attempts: 2, backoffMs: 500, ...options }).catch(() => "unreachable" as const);
