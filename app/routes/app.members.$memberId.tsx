@@ -11,6 +11,8 @@ import { localeFrom, translator } from "~/i18n/translate";
 import { adjustMemberPoints, memberWithLedger } from "~/services/members-directory.server";
 import { loadLoyaltyProgram } from "~/services/loyalty-program.server";
 import { setMemberBirthday } from "~/services/member-birthday.server";
+import { activeStampCard } from "~/domain/rewards/member-cards-form";
+import { loadMemberCards, memberDiscountFor, stampStandingFor } from "~/services/member-cards.server";
 import { authenticate } from "~/shopify.server";
 
 const memberIdParam = z.string().regex(/^\d{1,18}$/).transform(BigInt);
@@ -23,7 +25,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   if (!detail) throw json({ error: "no such member" }, { status: 404 });
   const program = await loadLoyaltyProgram(prisma, session.shop);
   const tierName = program.vip.tiers.find((t) => t.id === detail.member.tierId)?.name ?? null;
-  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), requestId: crypto.randomUUID(), tierName, ...detail });
+  const card = activeStampCard(await loadMemberCards(prisma, session.shop));
+  const standing = card ? await stampStandingFor(prisma, session.shop, detail.member.customerId, card) : null;
+  const stamps = standing ? { stamps: standing.stampsOnCurrentCard, required: standing.stampsRequired, rewards: standing.rewardsEarned } : null;
+  const discount = await memberDiscountFor(prisma, session.shop, detail.member.customerId);
+  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), requestId: crypto.randomUUID(), tierName, stamps, discount, ...detail });
 };
 
 const adjustment = z.object({
@@ -54,7 +60,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function MemberPage() {
-  const { locale, member, balance, entries, requestId, tierName } = useLoaderData<typeof loader>();
+  const { locale, member, balance, entries, requestId, tierName, stamps, discount } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -111,6 +117,16 @@ export default function MemberPage() {
               <Text as="p" id="member-tier">
                 {tierName ? (member.tierPeriodEnd ? t("member.tier.until", { tier: tierName, date: date(member.tierPeriodEnd) }) : tierName) : t("member.tier.none")}
               </Text>
+              {discount ? <Text as="p" tone="subdued" id="member-discount">{`${discount.percent} % · ${discount.code}`}</Text> : null}
+              <Text as="h2" variant="headingMd">{t("member.stamps")}</Text>
+              {stamps ? (
+                <BlockStack gap="100">
+                  <Text as="p" id="member-stamps">{t("member.stamps.progress", { stamps: stamps.stamps, required: stamps.required })}</Text>
+                  <Text as="p" tone="subdued">{t("member.stamps.rewards", { rewards: stamps.rewards })}</Text>
+                </BlockStack>
+              ) : (
+                <Text as="p" tone="subdued">{t("member.stamps.off")}</Text>
+              )}
             </BlockStack>
           </Card>
           <Card>

@@ -12,6 +12,9 @@ import { REWARD_KINDS, rewardFormValues, rewardFromForm, type RewardFormValues }
 import { localeFrom, translator } from "~/i18n/translate";
 import type { MessageKey } from "~/i18n/messages";
 import { listRewards, saveReward, setRewardEnabled } from "~/services/rewards-catalog.server";
+import { memberCardsFormValues, memberCardsFromForm, type MemberCardsFormValues, type MemberCardsProblem } from "~/domain/rewards/member-cards-form";
+import { loadLoyaltyProgram } from "~/services/loyalty-program.server";
+import { loadMemberCards, saveMemberCards } from "~/services/member-cards.server";
 import { authenticate } from "~/shopify.server";
 
 async function shopCurrency(shop: string) {
@@ -28,7 +31,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const editing = url.searchParams.get("reward");
   const edited = editing && editing !== "new" ? (rewards.find((r) => r.reward.id === editing)?.reward ?? null) : null;
   if (editing && editing !== "new" && !edited) throw new Response("No such reward", { status: 404 });
+  const tiers = (await loadLoyaltyProgram(prisma, session.shop)).vip.tiers.map((t) => ({ id: t.id, name: t.name }));
+  const cards = await loadMemberCards(prisma, session.shop);
+  const stampRewardsIssued = await prisma.redemption.count({ where: { shop: session.shop, idempotencyKey: { startsWith: "stamp/" } } });
   return json({
+    tiers,
+    cards: memberCardsFormValues(cards, tiers, currency),
+    stampRewardsIssued,
     locale: localeFrom(url.searchParams.get("locale")),
     currency,
     rewards: rewards.map((r) => ({
@@ -59,11 +68,47 @@ const formBody = z.object({
   combinesWithShippingDiscounts: text,
 });
 
-type ActionResult = { ok: true; intent: string } | { ok: false; problems: RewardProblem[]; submitted?: { mode: "create" | "update"; values: RewardFormValues } };
+type ActionResult =
+  | { ok: true; intent: string }
+  | { ok: false; problems: RewardProblem[]; submitted?: { mode: "create" | "update"; values: RewardFormValues } }
+  | { ok: false; intent: "cards"; cardProblems: MemberCardsProblem[]; cards: MemberCardsFormValues };
+
+const cardsBody = z.object({
+  combinesWithOtherDiscounts: text,
+  stampsEnabled: text,
+  stampsRequired: text,
+  stampRewardId: text,
+  stampMinimumSubtotal: text,
+  stampStartsOn: text,
+});
+
+/** The member cards form: percent per tier (`percent.<tierId>`) and the stamp card. */
+async function saveCards(shop: string, fields: Record<string, FormDataEntryValue>) {
+  const parsed = cardsBody.safeParse(Object.fromEntries(Object.entries(fields).filter(([, v]) => typeof v === "string")));
+  if (!parsed.success) return json({ ok: false, error: "The member cards form could not be read." }, { status: 400 });
+  const f = parsed.data;
+  const percentByTier: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields)) if (k.startsWith("percent.") && typeof v === "string") percentByTier[k.slice("percent.".length)] = v.slice(0, 20);
+  const yes = (v: string) => v === "on" || v === "true";
+  const values: MemberCardsFormValues = { ...f, percentByTier, combinesWithOtherDiscounts: yes(f.combinesWithOtherDiscounts), stampsEnabled: yes(f.stampsEnabled) };
+  const currency = await shopCurrency(shop);
+  const result = memberCardsFromForm(values, {
+    shopCurrency: currency,
+    tiers: (await loadLoyaltyProgram(prisma, shop)).vip.tiers,
+    rewardIds: new Set((await listRewards(prisma, shop, currency)).map((r) => r.reward.id)),
+    previous: await loadMemberCards(prisma, shop),
+    now: new Date(),
+  });
+  if (!result.ok) return json<ActionResult>({ ok: false, intent: "cards", cardProblems: result.problems, cards: values }, { status: 422 });
+  await saveMemberCards(prisma, shop, result.settings);
+  return json<ActionResult>({ ok: true, intent: "cards" });
+}
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const parsed = formBody.safeParse(Object.fromEntries(await request.formData()));
+  const fields = Object.fromEntries(await request.formData());
+  if (fields.intent === "cards") return saveCards(session.shop, fields);
+  const parsed = formBody.safeParse(fields);
   if (!parsed.success) return json<ActionResult>({ ok: false, problems: [{ code: "kind-invalid", index: 0, field: "kind" }] }, { status: 400 });
   const f = parsed.data;
   if (f.intent !== "save") {
@@ -96,19 +141,21 @@ function summary(r: Pick<Reward, "kind"> & Partial<Record<string, unknown>>, t: 
 }
 
 export default function Rewards() {
-  const { locale, currency, rewards, form } = useLoaderData<typeof loader>();
+  const { locale, currency, rewards, form, tiers, cards, stampRewardsIssued } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const t = translator(locale);
-  const problems = result && !result.ok ? result.problems : [];
-  const shown = (result && !result.ok ? result.submitted : undefined) ?? form;
+  const cardResult = result && "intent" in result && result.intent === "cards" ? result : null;
+  const rewardResult = cardResult ? null : result;
+  const problems = rewardResult && !rewardResult.ok && "problems" in rewardResult ? rewardResult.problems : [];
+  const shown = (rewardResult && !rewardResult.ok && "submitted" in rewardResult ? rewardResult.submitted : undefined) ?? form;
   return (
     <Page title={t("rewards.heading")} primaryAction={<Link to="?reward=new">{t("rewards.new")}</Link>}>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
             <Text as="p">{t("rewards.help")}</Text>
-            {result?.ok ? <Banner tone="success">{t("rewards.saved")}</Banner> : null}
+            {rewardResult?.ok ? <Banner tone="success">{t("rewards.saved")}</Banner> : null}
             {shown ? (
               <RewardForm key={`${shown.mode}:${shown.values.id}`} mode={shown.mode} initial={shown.values} currency={currency} problems={problems} t={t} busy={navigation.state === "submitting"} />
             ) : null}
@@ -138,6 +185,18 @@ export default function Rewards() {
                 />
               )}
             </Card>
+            <MemberCardsForm
+              key={JSON.stringify(cardResult && !cardResult.ok ? cardResult.cards : cards)}
+              initial={cardResult && !cardResult.ok ? cardResult.cards : cards}
+              problems={cardResult && !cardResult.ok ? cardResult.cardProblems : []}
+              saved={cardResult?.ok === true}
+              tiers={tiers}
+              rewards={rewards.map((r) => ({ id: r.id, title: r.title }))}
+              currency={currency}
+              issued={stampRewardsIssued}
+              t={t}
+              busy={navigation.state === "submitting"}
+            />
           </BlockStack>
         </Layout.Section>
       </Layout>
@@ -209,6 +268,104 @@ function RewardForm(props: { mode: "create" | "update"; initial: RewardFormValue
               {t("rewards.save")}
             </Button>
             <Link to=".">{t("rewards.cancel")}</Link>
+          </InlineStack>
+        </BlockStack>
+      </Form>
+    </Card>
+  );
+}
+
+function MemberCardsForm(props: {
+  initial: MemberCardsFormValues;
+  problems: MemberCardsProblem[];
+  saved: boolean;
+  tiers: { id: string; name: string }[];
+  rewards: { id: string; title: string }[];
+  currency: string;
+  issued: number;
+  t: Translate;
+  busy: boolean;
+}) {
+  const { initial, problems, saved, tiers, rewards, currency, issued, t, busy } = props;
+  const [v, setV] = useState<MemberCardsFormValues>(initial);
+  const set = <K extends keyof MemberCardsFormValues>(k: K) => (value: MemberCardsFormValues[K]) => setV((old) => ({ ...old, [k]: value }));
+  const errorOf = (field: string) => {
+    const p = problems.find((x) => x.field === field);
+    return p ? t(`cards.problem.${p.code}` as MessageKey, p.params ?? {}) : undefined;
+  };
+  const unknownTiers = problems.filter((p) => p.code === "tier-unknown");
+  return (
+    <Card>
+      <Form method="post">
+        <input type="hidden" name="intent" value="cards" />
+        {tiers.map((tier) => (
+          <input key={tier.id} type="hidden" name={`percent.${tier.id}`} value={v.percentByTier[tier.id] ?? ""} />
+        ))}
+        <input type="hidden" name="combinesWithOtherDiscounts" value={v.combinesWithOtherDiscounts ? "on" : ""} />
+        <input type="hidden" name="stampsEnabled" value={v.stampsEnabled ? "on" : ""} />
+        <input type="hidden" name="stampsRequired" value={v.stampsRequired} />
+        <input type="hidden" name="stampRewardId" value={v.stampRewardId} />
+        <input type="hidden" name="stampMinimumSubtotal" value={v.stampMinimumSubtotal} />
+        <input type="hidden" name="stampStartsOn" value={v.stampStartsOn} />
+        <BlockStack gap="400">
+          <Text as="h2" variant="headingMd">{t("rewards.perks.heading")}</Text>
+          <Text as="p">{t("rewards.perks.help")}</Text>
+          {saved ? <Banner tone="success">{t("cards.saved")}</Banner> : null}
+          {unknownTiers.length ? (
+            <Banner tone="critical">
+              {unknownTiers.map((p, i) => (
+                <p key={i}>{t("cards.problem.tier-unknown", p.params ?? {})}</p>
+              ))}
+            </Banner>
+          ) : null}
+          <BlockStack gap="200">
+            <Text as="h3" variant="headingSm">{t("rewards.perks.memberDiscount")}</Text>
+            <Text as="p" tone="subdued">{t(tiers.length ? "cards.discount.help" : "cards.discount.noTiers")}</Text>
+            {tiers.length ? (
+              <FormLayout>
+                <FormLayout.Group>
+                  {tiers.map((tier) => (
+                    <TextField
+                      key={tier.id}
+                      label={t("cards.discount.percentFor", { tier: tier.name })}
+                      value={v.percentByTier[tier.id] ?? ""}
+                      onChange={(value) => setV((old) => ({ ...old, percentByTier: { ...old.percentByTier, [tier.id]: value } }))}
+                      autoComplete="off"
+                      suffix="%"
+                      error={errorOf(`percent.${tier.id}`)}
+                    />
+                  ))}
+                </FormLayout.Group>
+                <Checkbox label={t("cards.discount.combines")} checked={v.combinesWithOtherDiscounts} onChange={set("combinesWithOtherDiscounts")} />
+              </FormLayout>
+            ) : null}
+          </BlockStack>
+          <BlockStack gap="200">
+            <Text as="h3" variant="headingSm">{t("rewards.perks.stampCard")}</Text>
+            <Text as="p" tone="subdued">{t("cards.stamps.help")}</Text>
+            <FormLayout>
+              <Checkbox label={t("cards.stamps.enabled")} checked={v.stampsEnabled} onChange={set("stampsEnabled")} />
+              <FormLayout.Group>
+                <TextField label={t("cards.stamps.required")} value={v.stampsRequired} onChange={set("stampsRequired")} autoComplete="off" error={errorOf("stampsRequired")} />
+                <Select
+                  label={t("cards.stamps.reward")}
+                  options={[{ value: "", label: t("cards.stamps.chooseReward") }, ...rewards.map((r) => ({ value: r.id, label: r.title }))]}
+                  value={v.stampRewardId}
+                  onChange={set("stampRewardId")}
+                  error={errorOf("stampRewardId")}
+                />
+              </FormLayout.Group>
+              <FormLayout.Group>
+                <TextField label={t("cards.stamps.minimumSubtotal", { currency })} value={v.stampMinimumSubtotal} onChange={set("stampMinimumSubtotal")} autoComplete="off" error={errorOf("stampMinimumSubtotal")} />
+                <TextField label={t("cards.stamps.startsOn")} value={v.stampStartsOn} onChange={set("stampStartsOn")} autoComplete="off" error={errorOf("stampStartsOn")} />
+              </FormLayout.Group>
+            </FormLayout>
+            <Text as="p" tone="subdued">{t("cards.stamps.issued", { count: issued })}</Text>
+          </BlockStack>
+          <InlineStack>
+            <Button submit variant="primary" loading={busy}>
+              {t("cards.save")}
+            </Button>
           </InlineStack>
         </BlockStack>
       </Form>

@@ -6,6 +6,7 @@ import { memberBalance } from "./points-ledger.server";
 import { rewardsForBuyer, type BuyerReward } from "~/domain/rewards/catalog";
 import { enabledRewards } from "./rewards-catalog.server";
 import { referralLinkFor, type ReferralLinkOptions } from "./referrals.server";
+import { memberCardsForBuyer, type BuyerCards } from "./member-cards.server";
 
 export interface LoyaltyState {
   customerId: string | null;
@@ -18,6 +19,8 @@ export interface LoyaltyState {
   referral: { code: string; url: string } | null;
   earnRate: { points: number; perMinor: number; currency: string } | null;
   order: { pointsEarned: number; status: "pending" | "earned" } | null;
+  /** The member discount card (their live code) and the stamp card (progress); nulls for guests and cards not set up. */
+  cards: BuyerCards;
 }
 
 /** The shop's domain from a session token's `dest`, which is a bare domain or an https URL. */
@@ -54,6 +57,7 @@ export async function loyaltyStateFor(prisma: PrismaClient, shop: string, custom
       ? { points: program.earnRate.points, perMinor: program.earnRate.perCurrencyUnits * 10 ** currencyMinorDigits(currency), currency }
       : null,
     order: null,
+    cards: { discount: null, stamps: null },
   };
   const customerId = customerGid ? CUSTOMER_GID.exec(customerGid)?.[1] : undefined;
   if (!customerId) return state;
@@ -66,6 +70,7 @@ export async function loyaltyStateFor(prisma: PrismaClient, shop: string, custom
     state.lifetimeEarned = Math.max(0, b.lifetimeEarned);
     state.tier = program.vip.tiers.find((t) => t.id === member.tierId)?.name ?? null;
   }
+  state.cards = await memberCardsForBuyer(prisma, shop, customerId);
   if (currency) state.rewards = rewardsForBuyer(state.balance, await enabledRewards(prisma, shop, currency));
   // The member's referral code and link, created on the first request (needs the Admin API for the friend's discount).
   if (referral) state.referral = await referralLinkFor(prisma, shop, customerId, referral);

@@ -1,6 +1,7 @@
 // Every periodic job the app runs, in one list. Features export jobs in the PeriodicJob shape from their own
 // files; add one line here to run it.
 import type { PeriodicJob } from "./periodic-jobs.server";
+import { memberDiscountCodesJob, stampCardRewardsJob } from "./member-cards.server";
 import { birthdayBonusJob, ledgerCheckJob, pointsExpiryJob, tierReviewJob } from "./points-jobs.server";
 import { redemptionCodesJob } from "./redemption-lifecycle.server";
 import { referralAdvocateRewardsJob } from "./referral-rewards-job.server";
@@ -14,4 +15,6 @@ export const periodicJobs: readonly PeriodicJob[] = [
   redemptionCodesJob,
   referralAdvocateRewardsJob,
   segmentSyncJob,
+  stampCardRewardsJob,
+  memberDiscountCodesJob,
 ];

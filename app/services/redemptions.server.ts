@@ -179,6 +179,8 @@ export async function giveBackRedemption(prisma: PrismaClient, redemption: Pick<
       data: { status: "returned", returnedAt: now, returnReason: reason },
     });
     if (count === 0) return false;
+    // A stamp card reward cost no points (member-cards.server.ts): nothing goes back, only the status changes.
+    if (redemption.pointsCost === 0) return true;
     const debit = redemptionEntry({ customerId: redemption.customerId, redemptionId: redemption.idempotencyKey, points: redemption.pointsCost, at: redemption.createdAt });
     const posted = await appendLedgerEntry(tx, redemption.shop, memberId, redemptionReversalEntry(debit, now));
     return posted.outcome === "posted";

@@ -247,3 +247,49 @@ describe("checkout: guests", () => {
     expect(text()).toBe(en.guest);
   });
 });
+
+describe("checkout: member cards", () => {
+  const withCards = (cards: object) => ({ ...loyaltyBody, cards });
+
+  test("the member discount is applied with one tap and the stamp card shows how many orders are left", async () => {
+    logIn();
+    const app = appServer({
+      "GET /api/loyalty": () => Response.json(withCards({ discount: { percent: 10, code: "MEMBER-AB2C-DE3F" }, stamps: { stampsOnCurrentCard: 7, stampsRequired: 10, rewardsEarned: 1 } })),
+    });
+    extension.fetch = app.fetch;
+    await extension.render();
+
+    await vi.waitFor(() => expect(text()).toContain("Your member discount: 10 % off"));
+    expect(text()).toContain("Stamp card: 7 of 10 – 3 more orders to your next reward");
+    const apply = redeemButtons().find((b) => b.textContent === "Apply")!;
+    click(apply);
+    await vi.waitFor(() => expect(text()).toContain("Your member discount MEMBER-AB2C-DE3F is applied."));
+    expect(applyDiscountCodeChange).toHaveBeenCalledExactlyOnceWith({ type: "addDiscountCode", code: "MEMBER-AB2C-DE3F" });
+    expect(redeemButtons().some((b) => b.textContent === "Apply")).toBe(false);
+    // Applying a code spends no points: no request to the app.
+    expect(app.calls).toHaveLength(1);
+  });
+
+  test("a code checkout refuses is shown for manual entry; German and the singular", async () => {
+    logIn();
+    useLocale("de");
+    applyDiscountCodeChange.mockResolvedValueOnce({ type: "error", message: "not applicable" });
+    extension.fetch = appServer({
+      "GET /api/loyalty": () => Response.json(withCards({ discount: { percent: 15, code: "MEMBER-XY2Z-AB3C" }, stamps: { stampsOnCurrentCard: 4, stampsRequired: 5, rewardsEarned: 0 } })),
+    }).fetch;
+    await extension.render();
+    await vi.waitFor(() => expect(text()).toContain("Ihr Mitgliederrabatt: 15 % Rabatt"));
+    expect(text()).toContain("Stempelkarte: 4 von 5 – noch 1 Bestellung bis zur nächsten Prämie");
+    click(redeemButtons().find((b) => b.textContent === "Anwenden")!);
+    await vi.waitFor(() => expect(text()).toContain("Der Checkout hat Ihren Mitgliederrabatt-Code MEMBER-XY2Z-AB3C"));
+  });
+
+  test("no cards, malformed cards, or a checkout that can't take codes: nothing to tap", async () => {
+    logIn();
+    extension.fetch = appServer({ "GET /api/loyalty": () => Response.json(withCards({ discount: { percent: "10", code: "" }, stamps: { stampsOnCurrentCard: 1, stampsRequired: 0 } })) }).fetch;
+    await extension.render();
+    await vi.waitFor(() => expect(banners()[0]?.textContent).toBe("You have 620 points"));
+    expect(text()).not.toContain("member discount");
+    expect(text()).not.toContain("Stamp card");
+  });
+});

@@ -1,7 +1,7 @@
 import "@shopify/ui-extensions/preact";
 import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { estimatePoints, fetchLoyaltyState, newIdempotencyKey, redeemReward, type Failure, type LoyaltyState, type Reward } from "./loyalty";
+import { estimatePoints, fetchLoyaltyState, newIdempotencyKey, redeemReward, type Failure, type LoyaltyState, type MemberCards, type Reward } from "./loyalty";
 
 // Target: purchase.checkout.reductions.render-after (below the discount code field).
 export default async () => {
@@ -119,6 +119,7 @@ function Rewards({ loyalty }: { loyalty: LoyaltyState }) {
       <s-banner heading={t("heading")} tone="success">
         <s-text>{t("balance", { count: balance, balance: n(balance) })}</s-text>
       </s-banner>
+      <Cards cards={loyalty.cards} canApply={canApply} />
       {canApply && affordable.length > 0 ? (
         <s-stack gap="small-200">
           {affordable.map((reward) => (
@@ -150,4 +151,39 @@ function NoticeBanner({ notice }: { notice: Notice }) {
     case "failed":
       return <s-banner tone="critical">{t(notice.reason === "offline" ? "offline" : notice.reason === "unauthorized" ? "sessionExpired" : "redeemFailed")}</s-banner>;
   }
+}
+
+/** The member discount (one tap applies the buyer's own code) and the stamp card's progress. */
+function Cards({ cards, canApply }: { cards: MemberCards; canApply: boolean }) {
+  const [state, setState] = useState<"idle" | "busy" | "applied" | "rejected">("idle");
+  const { discount, stamps } = cards;
+  async function apply(code: string) {
+    setState("busy");
+    try {
+      const result = await shopify.applyDiscountCodeChange({ type: "addDiscountCode", code });
+      setState(result.type === "error" ? "rejected" : "applied");
+    } catch (error) {
+      console.warn("[treue] member discount not applied:", error);
+      setState("rejected");
+    }
+  }
+  if (!discount && !stamps) return null;
+  const left = stamps ? stamps.stampsRequired - stamps.stampsOnCurrentCard : 0;
+  return (
+    <s-stack gap="small-200">
+      {discount ? (
+        <s-stack direction="inline" gap="small-200" alignItems="center" justifyContent="space-between">
+          <s-text>{t("memberDiscount", { percent: n(discount.percent) })}</s-text>
+          {canApply && state !== "applied" ? (
+            <s-button variant="secondary" loading={state === "busy"} onClick={() => apply(discount.code)}>
+              {t("apply")}
+            </s-button>
+          ) : null}
+        </s-stack>
+      ) : null}
+      {discount && state === "applied" ? <s-text color="subdued">{t("memberDiscountApplied", { code: discount.code })}</s-text> : null}
+      {discount && state === "rejected" ? <s-text color="subdued">{t("memberDiscountRejected", { code: discount.code })}</s-text> : null}
+      {stamps ? <s-text>{t("stamps", { count: left, stamps: n(stamps.stampsOnCurrentCard), required: n(stamps.stampsRequired), left: n(left) })}</s-text> : null}
+    </s-stack>
+  );
 }

@@ -19,9 +19,19 @@ describe("reading GET /api/loyalty", () => {
       referral: null,
       earnRate: null,
       order: null,
+      cards: { discount: null, stamps: null },
     });
     expect(() => parseLoyaltyState({ balance: -1 })).toThrow();
     expect(() => parseLoyaltyState(null)).toThrow();
+  });
+});
+
+describe("reading the member cards", () => {
+  it("keeps well-formed cards and drops malformed ones", () => {
+    const ok = parseLoyaltyState({ balance: 0, cards: { discount: { percent: 10, code: "MEMBER-AAAA-BBBB" }, stamps: { stampsOnCurrentCard: 2, stampsRequired: 5, rewardsEarned: 1 } } });
+    expect(ok.cards).toEqual({ discount: { percent: 10, code: "MEMBER-AAAA-BBBB" }, stamps: { stampsOnCurrentCard: 2, stampsRequired: 5, rewardsEarned: 1 } });
+    const bad = parseLoyaltyState({ balance: 0, cards: { discount: { percent: 0, code: "X" }, stamps: { stampsOnCurrentCard: 2, stampsRequired: 0, rewardsEarned: 1 } } });
+    expect(bad.cards).toEqual({ discount: null, stamps: null });
   });
 });
 

@@ -28,6 +28,13 @@ export interface LoyaltyState {
   earnRate: EarnRate | null;
   /** Only with ?orderId=…: points this order earns; "pending" until the order is paid. */
   order: { pointsEarned: number; status: string } | null;
+  cards: MemberCards;
+}
+
+/** The member discount card (the buyer's own code) and the stamp card's progress; null when not set up. */
+export interface MemberCards {
+  discount: { percent: number; code: string } | null;
+  stamps: { stampsOnCurrentCard: number; stampsRequired: number; rewardsEarned: number } | null;
 }
 
 /** Why the app could not be asked: each reason has its own message for the buyer. */
@@ -104,6 +111,9 @@ export function parseLoyaltyState(body: unknown): LoyaltyState {
   const ref = obj(b.referral);
   const rate = obj(b.earnRate);
   const order = obj(b.order);
+  const cards = obj(b.cards);
+  const discount = obj(cards?.discount);
+  const stamps = obj(cards?.stamps);
   return {
     customerId: isText(b.customerId) ? b.customerId : null,
     balance: b.balance,
@@ -117,6 +127,13 @@ export function parseLoyaltyState(body: unknown): LoyaltyState {
         ? { points: rate.points, perMinor: rate.perMinor, currency: rate.currency.toUpperCase() }
         : null,
     order: order && isCount(order.pointsEarned) ? { pointsEarned: order.pointsEarned, status: String(order.status ?? "") } : null,
+    cards: {
+      discount: discount && isCount(discount.percent) && discount.percent > 0 && isText(discount.code) ? { percent: discount.percent, code: discount.code } : null,
+      stamps:
+        stamps && isCount(stamps.stampsOnCurrentCard) && isCount(stamps.stampsRequired) && stamps.stampsRequired > 0 && isCount(stamps.rewardsEarned)
+          ? { stampsOnCurrentCard: stamps.stampsOnCurrentCard, stampsRequired: stamps.stampsRequired, rewardsEarned: stamps.rewardsEarned }
+          : null,
+    },
   };
 }
 
