@@ -589,18 +589,25 @@ async function resumeWithOfflineSession(shop: string) {
   startSegmentSync(prisma, await offlineGraphql(shop), shop, "resume");
 }
 
-/** Registered for BULK_OPERATIONS_FINISH; only our segment rounds' mutations concern it (duplicates only wake). */
-export const segmentSyncSteps: Record<string, WebhookStep[]> = {
-  BULK_OPERATIONS_FINISH: [
-    async (tx, event) => {
-      const payload = event.payload as { type?: unknown; admin_graphql_api_id?: unknown };
-      if (payload.type !== "mutation" || typeof payload.admin_graphql_api_id !== "string") return;
-      const round = await tx.segmentSyncBulk.findUnique({ where: { shop: event.shop } });
-      if (!round || round.operationId !== payload.admin_graphql_api_id) return;
-      // After this transaction: the round's state is read by the run, not by this step.
-      setImmediate(() =>
-        segmentBulkFinished(event.shop, () => void resumeWithOfflineSession(event.shop).catch((error) => console.error(`[treue] segment sync ${event.shop}:`, error))),
-      );
-    },
-  ],
-};
+/**
+ * Registered for BULK_OPERATIONS_FINISH; only our segment rounds' mutations concern it. Duplicates and
+ * replays only wake a run or start one that finds the round already done.
+ */
+export function segmentSyncStepsWith(resume: (shop: string) => void): Record<string, WebhookStep[]> {
+  return {
+    BULK_OPERATIONS_FINISH: [
+      async (tx, event) => {
+        const payload = event.payload as { type?: unknown; admin_graphql_api_id?: unknown };
+        if (payload.type !== "mutation" || typeof payload.admin_graphql_api_id !== "string") return;
+        const round = await tx.segmentSyncBulk.findUnique({ where: { shop: event.shop } });
+        if (!round || round.operationId !== payload.admin_graphql_api_id) return;
+        // After this transaction: the round's state is read by the run, not by this step.
+        setImmediate(() => segmentBulkFinished(event.shop, () => resume(event.shop)));
+      },
+    ],
+  };
+}
+
+export const segmentSyncSteps = segmentSyncStepsWith((shop) => {
+  resumeWithOfflineSession(shop).catch((error) => console.error(`[treue] segment sync ${shop}:`, error));
+});
