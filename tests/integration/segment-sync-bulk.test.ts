@@ -9,6 +9,7 @@ import { databaseTarget, openDatabase, type Database } from "~/db/connection.ser
 import { migrate } from "~/db/migrate.server";
 import type { AdminGraphql } from "~/services/admin-graphql.server";
 import { bumpHistoryVersion, upsertHistoryOrders, upsertHistoryRefunds, type HistoryOrderRow } from "~/services/history-store.server";
+import { historySteps } from "~/services/history-webhooks.server";
 import { lastSegmentSync, segmentSyncStepsWith, syncSegments } from "~/services/segment-sync.server";
 import { startShopifyStandin, type ShopifyStandin } from "../shopify-standin/index";
 import { startReceiver, waitFor } from "../shopify-standin/testing";
@@ -154,6 +155,23 @@ describe("segment sync by bulk mutation", () => {
     const tags = tagsInShopify();
     ids.forEach((id, i) => expect(treueTags(tags.get(id)!)).toEqual(kindOf(i) === "new" ? [] : [TAG.lost]));
     expect(await db.prisma.segmentSyncBulk.count()).toBe(0);
+  });
+
+  it("leaves the history import's wait alone when a bulk mutation finishes", async () => {
+    const wakes: string[] = [];
+    const runners = (globalThis.treueHistoryImportRunners ??= new Map());
+    runners.set(SHOP, { done: Promise.resolve(), wake: () => wakes.push("woken") });
+    try {
+      const step = historySteps.BULK_OPERATIONS_FINISH[0] as (tx: unknown, e: unknown) => Promise<void>;
+      await step(db.prisma, { shop: SHOP, payload: { admin_graphql_api_id: "gid://shopify/BulkOperation/5", type: "mutation" } });
+      await new Promise((r) => setImmediate(r));
+      expect(wakes).toEqual([]);
+      await step(db.prisma, { shop: SHOP, payload: { admin_graphql_api_id: "gid://shopify/BulkOperation/6", type: "query" } });
+      await new Promise((r) => setImmediate(r));
+      expect(wakes).toEqual(["woken"]);
+    } finally {
+      runners.delete(SHOP);
+    }
   });
 });
 
