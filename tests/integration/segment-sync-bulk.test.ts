@@ -12,7 +12,7 @@ import { bumpHistoryVersion, upsertHistoryOrders, upsertHistoryRefunds, type His
 import { historySteps } from "~/services/history-webhooks.server";
 import { lastSegmentSync, segmentSyncStepsWith, syncSegments } from "~/services/segment-sync.server";
 import { startShopifyStandin, type ShopifyStandin } from "../shopify-standin/index";
-import { startReceiver, waitFor } from "../shopify-standin/testing";
+import { adminGraphql, startReceiver, waitFor } from "../shopify-standin/testing";
 
 const SHOP = "segments-bulk.myshopify.com";
 const NOW = new Date("2026-06-30T12:00:00Z");
@@ -181,3 +181,46 @@ function orderIdOf(i: number): number {
   for (let k = 0; k < i; k++) n += ORDERS_DAYS_AGO[kindOf(k)].length;
   return n;
 }
+
+describe("segment sync by bulk mutation while Shopify is busy", () => {
+  it("leaves the round for the next run when Shopify runs another bulk mutation, then finishes it", async () => {
+    // An API version that allows one bulk mutation per shop, and a stand-in whose operations take ~2 s.
+    const shop = "segments-busy.myshopify.com";
+    const slow = await startShopifyStandin({ shop, apiKey: "treue-test-key", apiSecret: "treue-test-secret", bulkDelayMs: 1000 });
+    try {
+      const oldApi = (async (query: string, options?: { variables?: Record<string, unknown> }) =>
+        fetch(`${slow.url}/admin/api/2025-10/graphql.json`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": slow.accessTokenFor(shop)!, "X-Forwarded-Host": shop },
+          body: JSON.stringify({ query, variables: options?.variables }),
+        })) as unknown as AdminGraphql;
+      const mine: string[] = [];
+      for (let i = 0; i < 20; i++) mine.push(String((await slow.createCustomer({ email: `busy${i}@example.com` }, { shop, webhooks: "none" })).id));
+      await db.prisma.shop.create({ data: { domain: shop, name: "Busy", currency: "EUR" } });
+      await upsertHistoryOrders(db.prisma, shop, "import", mine.map((id) => order(id, daysAgo(400))));
+      await bumpHistoryVersion(db.prisma, shop);
+
+      // Another bulk mutation of the app (say, another feature's) is running.
+      const stage = await adminGraphql(slow, `mutation { stagedUploadsCreate(input: [{ resource: BULK_MUTATION_VARIABLES, filename: "x.jsonl", mimeType: "text/jsonl", httpMethod: POST }]) { stagedTargets { url parameters { name value } } } }`, {}, { shop });
+      const target = stage.body.data.stagedUploadsCreate.stagedTargets[0] as { url: string; parameters: { name: string; value: string }[] };
+      const form = new FormData();
+      for (const p of target.parameters) form.append(p.name, p.value);
+      form.append("file", new Blob([JSON.stringify({ id: `gid://shopify/Customer/${mine[0]}`, tags: ["other"] }) + "\n"]), "x.jsonl");
+      expect((await fetch(target.url, { method: "POST", body: form })).status).toBe(201);
+      const other = await adminGraphql(slow, `mutation($p: String!) { bulkOperationRunMutation(mutation: "mutation($id: ID!, $tags: [String!]!) { tagsAdd(id: $id, tags: $tags) { userErrors { message } } }", stagedUploadPath: $p) { userErrors { message } } }`, { p: target.parameters.find((x) => x.name === "key")!.value }, { shop, version: "2025-10" });
+      expect(other.body.data.bulkOperationRunMutation.userErrors).toEqual([]);
+
+      await expect(syncSegments(db.prisma, oldApi, shop, { trigger: "schedule", now: NOW, pollMs: 50, bulkThreshold: 5 })).rejects.toThrow(/running other bulk mutations/);
+      expect(await lastSegmentSync(db.prisma, shop)).toMatchObject({ status: "failed", error: expect.stringMatching(/already in progress/) });
+      expect(await db.prisma.segmentSyncBulk.findUnique({ where: { shop } })).toMatchObject({ phase: "add", operationId: null, customers: 20 });
+
+      await waitFor(() => slow.state.shops[shop].bulkOperations.every((b) => b.status === "COMPLETED"), 10_000);
+      const result = await syncSegments(db.prisma, oldApi, shop, { trigger: "schedule", now: NOW, pollMs: 50, bulkThreshold: 5 });
+      expect(result).toEqual({ changed: 20, requests: 0, failed: 0, bulkOperations: 2 });
+      const tags = new Map(slow.state.shops[shop].customers.map((c) => [String(c.id), c.tags]));
+      expect(mine.map((id) => treueTags(tags.get(id)!))).toEqual(mine.map(() => ["treue:lost"]));
+    } finally {
+      await slow.close();
+    }
+  });
+});
