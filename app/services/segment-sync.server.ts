@@ -252,10 +252,10 @@ export class SegmentBulkBusyError extends Error {
   }
 }
 
-const BULK_DOCUMENTS: Record<BulkPhase, { document: string; field: "tagsAdd" | "tagsRemove" }> = {
-  add: { document: SEGMENT_TAGS_ADD_MUTATION, field: "tagsAdd" },
-  remove: { document: SEGMENT_TAGS_REMOVE_MUTATION, field: "tagsRemove" },
-};
+const BULK_DOCUMENTS: Record<BulkPhase, string> = { add: SEGMENT_TAGS_ADD_MUTATION, remove: SEGMENT_TAGS_REMOVE_MUTATION };
+
+// A round's statements touch up to a few hundred thousand rows; Prisma's 5 s default is for requests.
+const ROUND_TRANSACTION = { timeout: 5 * 60_000, maxWait: 30_000 };
 
 const bareDocument = (document: string) => document.replace("#graphql", "").trim();
 
@@ -274,7 +274,7 @@ async function beginBulkRound(prisma: PrismaClient, shop: string, changes: Segme
         slice.map((c) => c.segment),
       );
     }
-  });
+  }, ROUND_TRANSACTION);
 }
 
 interface BulkLine { position: number; customerId: string; segment: LifecycleSegment | null }
@@ -314,7 +314,7 @@ async function finishBulkRound(ctx: BulkContext): Promise<string[]> {
       await prisma.$transaction(async (tx) => {
         await markFailed(tx, shop, failedPositions, failedMessages);
         await tx.segmentSyncBulk.update({ where: { shop }, data: { phase: "remove", operationId: null } });
-      });
+      }, ROUND_TRANSACTION);
       continue;
     }
     return prisma.$transaction(async (tx) => {
@@ -343,7 +343,7 @@ async function finishBulkRound(ctx: BulkContext): Promise<string[]> {
       ctx.result.failed += refused.length;
       for (const r of refused.slice(0, 3)) ctx.refusals.push(`customer ${r.id}: ${r.failed}`);
       return refused.map((r) => r.id);
-    });
+    }, ROUND_TRANSACTION);
   }
 }
 
@@ -381,7 +381,7 @@ async function startBulkPhase(ctx: BulkContext, phase: BulkPhase, lines: BulkLin
   const uploaded = await (ctx.options.upload ?? ((url: string, body: FormData) => fetch(url, { method: "POST", body })))(String(target.url), form);
   if (!uploaded.ok) throw new Error(`Uploading the segment tags file failed: HTTP ${uploaded.status} ${(await uploaded.text()).slice(0, 200)}`);
 
-  const { document } = BULK_DOCUMENTS[phase];
+  const document = BULK_DOCUMENTS[phase];
   const run = await retry(() =>
     runAdminOperation<SegmentBulkRunMutation>(graphql, SEGMENT_BULK_RUN_MUTATION, {
       mutation: bareDocument(document),
@@ -431,7 +431,7 @@ async function bulkPhaseOutcome(ctx: BulkContext, operationId: string, lineCount
       if (!text.trim()) continue;
       const line = JSON.parse(text) as { __lineNumber?: number; errors?: { message: string }[]; data?: Record<string, { userErrors?: { message: string }[] } | null> };
       const n = line.__lineNumber;
-      if (typeof n !== "number") continue;
+      if (typeof n !== "number" || n < 0 || n >= lineCount) continue;
       seen.add(n);
       const problem = line.errors?.length
         ? line.errors.map((e) => e.message).join("; ")
