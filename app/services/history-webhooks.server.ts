@@ -118,6 +118,8 @@ export const historySteps: Record<string, WebhookStep[]> = {
   BULK_OPERATIONS_FINISH: [
     async (_tx, event) => {
       // The import polls anyway; this only ends its current wait early (after this transaction).
+      // Bulk mutations (segment tags) are segment-sync.server.ts's; the import only runs bulk queries.
+      if ((event.payload as { type?: unknown }).type === "mutation") return;
       setImmediate(() => nudgeHistoryImport(event.shop));
     },
   ],

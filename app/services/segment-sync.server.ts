@@ -1,16 +1,32 @@
 // Lifecycle segments (new, active, at risk, lost, VIP) synced to Shopify as customer tags (`treue:vip`, …),
 // so the merchant's e-mail tools can target them. Only customers whose segment changed since the last
-// sync are sent (SegmentSyncCustomer remembers what each was given), ten per request; each batch's
-// result is recorded as soon as Shopify accepted it, so a run that stops half-way resumes where it was.
+// sync are sent (SegmentSyncCustomer remembers what each was given). Up to `bulkThreshold` changes go
+// ten per request; each batch's result is recorded as soon as Shopify accepted it, so a run that stops
+// half-way resumes where it was. More changes (a big shop's first sync) go as two bulk mutations over a
+// staged JSONL file (see "bulk rounds" below), which Shopify runs without the request rate limit.
 // Runs after an import, on a schedule (`segmentSyncJob`) and from the customers page's "Sync now".
+import readline from "node:readline";
+import { Readable } from "node:stream";
 import type { PrismaClient } from "@prisma/client";
 import type { LifecycleSegment } from "~/domain/analytics/lifecycle-segments";
 import { SEGMENT_TAGS_BATCH_SIZE, SEGMENT_TAGS_SET_MUTATION } from "~/graphql/SegmentTagsSet";
 import { SEGMENT_TAGS_REMOVE_MUTATION } from "~/graphql/SegmentTagsRemove";
-import type { SegmentTagsRemoveMutation, SegmentTagsSetMutation } from "~/types/admin.generated";
+import { SEGMENT_TAGS_ADD_MUTATION } from "~/graphql/SegmentTagsAdd";
+import { SEGMENT_STAGED_UPLOAD_MUTATION } from "~/graphql/SegmentStagedUpload";
+import { SEGMENT_BULK_RUN_MUTATION } from "~/graphql/SegmentBulkRun";
+import { SEGMENT_BULK_OPERATION_QUERY } from "~/graphql/SegmentBulkOperation";
+import type {
+  SegmentBulkOperationQuery,
+  SegmentBulkRunMutation,
+  SegmentStagedUploadMutation,
+  SegmentTagsAddMutation,
+  SegmentTagsRemoveMutation,
+  SegmentTagsSetMutation,
+} from "~/types/admin.generated";
 import { AdminApiError, runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
 import { dashboardHistory, segmentReport, todayUtc } from "./analytics-dashboard.server";
 import { refreshRollups } from "./history-rollups.server";
+import type { WebhookStep } from "./webhook-worker.server";
 
 export const SEGMENT_TAGS: Record<LifecycleSegment, string> = {
   new: "treue:new",
@@ -21,7 +37,10 @@ export const SEGMENT_TAGS: Record<LifecycleSegment, string> = {
 };
 const ALL_TAGS = Object.values(SEGMENT_TAGS);
 
-export type SegmentSyncTrigger = "import" | "schedule" | "admin";
+export type SegmentSyncTrigger = "import" | "schedule" | "admin" | "resume";
+
+/** Above this many changed customers a run uses bulk mutations (~5 customers/s by request: 250 is ~50 s). */
+export const BULK_THRESHOLD = 250;
 
 export interface SegmentTagChange {
   customerId: string;
@@ -46,11 +65,26 @@ export interface SegmentSyncOptions {
   /** Waits between retries of a throttled request (tests pass a no-op). */
   sleep?: (ms: number) => Promise<void>;
   maxAttempts?: number;
+  /** More changed customers than this go by bulk mutation. */
+  bulkThreshold?: number;
+  /** Poll interval for a running bulk operation (the finish webhook ends a wait early). */
+  pollMs?: number;
+  /** Uploads the staged variables file and downloads results. Plain fetch: both URLs point at storage. */
+  upload?: (url: string, form: FormData) => Promise<Response>;
+  download?: (url: string) => Promise<Response>;
+  /** Waits between polls of a running bulk operation (tests make it fail to play a crash). */
+  waitForShopify?: (ms: number) => Promise<void>;
 }
 
 export interface SegmentSyncResult {
+  /** customers whose tags are now right */
   changed: number;
+  /** per-customer requests (SegmentTagsSet / SegmentTagsRemove) */
   requests: number;
+  /** customers Shopify refused in a bulk round; retried on the next run */
+  failed: number;
+  /** bulk operations started or finished by this run */
+  bulkOperations: number;
 }
 
 const gid = (customerId: string) => `gid://shopify/Customer/${customerId}`;
@@ -130,36 +164,323 @@ async function runSegmentSync(prisma: PrismaClient, graphql: AdminGraphql, shop:
     create: { shop, status: "running", trigger: options.trigger, startedAt },
     update: { status: "running", trigger: options.trigger, startedAt, finishedAt: null, error: null, changed: 0, pending: 0 },
   });
-  let changed = 0;
-  let requests = 0;
+  const result: SegmentSyncResult = { changed: 0, requests: 0, failed: 0, bulkOperations: 0 };
+  const refusals: string[] = [];
+  const bulkContext: BulkContext = { prisma, graphql, shop, now, retry, options, wait: waiterFor(shop, options), result, refusals };
   try {
-    const today = todayUtc(now);
-    const { report } = await segmentReport(prisma, shop, today);
-    // Customers only known from a CSV (negative ids) are not Shopify customers: nothing to tag.
-    const current = new Map<string, LifecycleSegment>();
-    for (const c of report.customers) if (!c.customerId.startsWith("-")) current.set(c.customerId, c.segment);
-    const rows = await prisma.$queryRawUnsafe<{ id: string; segment: string }[]>(
-      `SELECT "customerId"::text AS id, "segment" FROM "SegmentSyncCustomer" WHERE "shop" = $1`,
-      shop,
-    );
-    const changes = segmentTagChanges(current, new Map(rows.map((r) => [r.id, r.segment])));
-    await prisma.segmentSyncRun.update({ where: { shop }, data: { pending: changes.length } });
-    for (let i = 0; i < changes.length; i += SEGMENT_TAGS_BATCH_SIZE) {
-      const batch = changes.slice(i, i + SEGMENT_TAGS_BATCH_SIZE);
-      requests += await sendBatch(graphql, batch, retry);
-      await recordBatch(prisma, shop, batch, now);
-      changed += batch.length;
-      await prisma.segmentSyncRun.update({ where: { shop }, data: { changed, pending: changes.length - changed } });
+    // A round an earlier run left (app restart, Shopify busy) goes first: its customers are in flight.
+    const excluded = new Set<string>();
+    if (await prisma.segmentSyncBulk.findUnique({ where: { shop } })) {
+      for (const id of await finishBulkRound(bulkContext)) excluded.add(id);
     }
-    await prisma.segmentSyncRun.update({ where: { shop }, data: { status: "completed", finishedAt: new Date() } });
-    return { changed, requests };
+    const changes = (await currentChanges(prisma, shop, now)).filter((c) => !excluded.has(c.customerId));
+    await prisma.segmentSyncRun.update({ where: { shop }, data: { pending: changes.length, changed: result.changed } });
+    if (changes.length > (options.bulkThreshold ?? BULK_THRESHOLD)) {
+      await beginBulkRound(prisma, shop, changes, now);
+      await finishBulkRound(bulkContext);
+    } else {
+      let done = 0;
+      for (let i = 0; i < changes.length; i += SEGMENT_TAGS_BATCH_SIZE) {
+        const batch = changes.slice(i, i + SEGMENT_TAGS_BATCH_SIZE);
+        result.requests += await sendBatch(graphql, batch, retry);
+        await recordBatch(prisma, shop, batch, now);
+        done += batch.length;
+        result.changed += batch.length;
+        await prisma.segmentSyncRun.update({ where: { shop }, data: { changed: result.changed, pending: changes.length - done } });
+      }
+    }
+    // Refused customers are not recorded as synced, so the next run sends them again.
+    const error = result.failed > 0
+      ? `Shopify refused the segment tags of ${result.failed} customer(s), which the next sync retries: ${refusals.slice(0, 3).join("; ")}`.slice(0, 2000)
+      : null;
+    await prisma.segmentSyncRun.update({
+      where: { shop },
+      data: { status: error ? "failed" : "completed", finishedAt: new Date(), changed: result.changed, pending: result.failed, error },
+    });
+    return result;
   } catch (error) {
     await prisma.segmentSyncRun.update({
       where: { shop },
-      data: { status: "failed", finishedAt: new Date(), error: String((error as Error)?.message ?? error).slice(0, 2000) },
+      data: { status: "failed", finishedAt: new Date(), changed: result.changed, error: String((error as Error)?.message ?? error).slice(0, 2000) },
     });
     throw error;
   }
+}
+
+/** Who needs new tags now: today's segments against what each customer was last given. */
+async function currentChanges(prisma: PrismaClient, shop: string, now: Date): Promise<SegmentTagChange[]> {
+  const { report } = await segmentReport(prisma, shop, todayUtc(now));
+  // Customers only known from a CSV (negative ids) are not Shopify customers: nothing to tag.
+  const current = new Map<string, LifecycleSegment>();
+  for (const c of report.customers) if (!c.customerId.startsWith("-")) current.set(c.customerId, c.segment);
+  const rows = await prisma.$queryRawUnsafe<{ id: string; segment: string }[]>(
+    `SELECT "customerId"::text AS id, "segment" FROM "SegmentSyncCustomer" WHERE "shop" = $1`,
+    shop,
+  );
+  return segmentTagChanges(current, new Map(rows.map((r) => [r.id, r.segment])));
+}
+
+// ---- bulk rounds ----
+// A round tags many customers with two bulk mutations, one after the other (one bulk mutation of ours
+// per shop at a time): "add" runs SegmentTagsAdd for every customer who has a segment, "remove" runs
+// SegmentTagsRemove of the other tags (all five for a customer in no segment). Adding first means a
+// customer is never without their segment's tag while the round runs. A customer Shopify refuses in
+// "add" is left out of "remove" (keeping the old tag rather than none) and is not recorded as synced.
+// The round's customers and phase are in SegmentSyncBulk*, so a restarted app continues the Shopify
+// operation it had started; each phase's results are applied in one transaction.
+
+type BulkPhase = "add" | "remove";
+
+interface BulkContext {
+  prisma: PrismaClient;
+  graphql: AdminGraphql;
+  shop: string;
+  now: Date;
+  retry: <T>(run: () => Promise<T>) => Promise<T>;
+  options: SegmentSyncOptions;
+  wait: (ms: number) => Promise<void>;
+  result: SegmentSyncResult;
+  refusals: string[];
+}
+
+export class SegmentBulkBusyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SegmentBulkBusyError";
+  }
+}
+
+const BULK_DOCUMENTS: Record<BulkPhase, string> = { add: SEGMENT_TAGS_ADD_MUTATION, remove: SEGMENT_TAGS_REMOVE_MUTATION };
+
+// A round's statements touch up to a few hundred thousand rows; Prisma's 5 s default is for requests.
+const ROUND_TRANSACTION = { timeout: 5 * 60_000, maxWait: 30_000 };
+
+const bareDocument = (document: string) => document.replace("#graphql", "").trim();
+
+async function beginBulkRound(prisma: PrismaClient, shop: string, changes: SegmentTagChange[], now: Date) {
+  const anyTagged = changes.some((c) => c.segment !== null);
+  await prisma.$transaction(async (tx) => {
+    await tx.segmentSyncBulk.create({ data: { shop, phase: anyTagged ? "add" : "remove", customers: changes.length, startedAt: now } });
+    for (let i = 0; i < changes.length; i += 10_000) {
+      const slice = changes.slice(i, i + 10_000);
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "SegmentSyncBulkCustomer" ("shop", "position", "customerId", "segment")
+         SELECT $1, u.position, u.id, u.segment FROM unnest($2::int[], $3::bigint[], $4::text[]) AS u(position, id, segment)`,
+        shop,
+        slice.map((_, k) => i + k),
+        slice.map((c) => c.customerId),
+        slice.map((c) => c.segment),
+      );
+    }
+  }, ROUND_TRANSACTION);
+}
+
+interface BulkLine { position: number; customerId: string; segment: LifecycleSegment | null }
+
+/** The phase's customers in JSONL order; stable until the phase's results are applied. */
+async function phaseLines(prisma: PrismaClient, shop: string, phase: BulkPhase): Promise<BulkLine[]> {
+  return prisma.$queryRawUnsafe<BulkLine[]>(
+    `SELECT "position", "customerId"::text AS "customerId", "segment" FROM "SegmentSyncBulkCustomer"
+      WHERE "shop" = $1 AND "failed" IS NULL ${phase === "add" ? `AND "segment" IS NOT NULL` : ""} ORDER BY "position"`,
+    shop,
+  );
+}
+
+function variablesOf(phase: BulkPhase, line: BulkLine) {
+  const own = line.segment ? SEGMENT_TAGS[line.segment] : null;
+  return { id: gid(line.customerId), tags: phase === "add" ? [own!] : ALL_TAGS.filter((t) => t !== own) };
+}
+
+/** Drives the shop's round through its phases; returns the customers Shopify refused. */
+async function finishBulkRound(ctx: BulkContext): Promise<string[]> {
+  const { prisma, shop } = ctx;
+  for (;;) {
+    const round = await prisma.segmentSyncBulk.findUnique({ where: { shop } });
+    if (!round) return [];
+    const phase = round.phase as BulkPhase;
+    const lines = await phaseLines(prisma, shop, phase);
+    let failures: Map<number, string>;
+    if (lines.length === 0) failures = new Map();
+    else {
+      if (round.operationId) ctx.result.bulkOperations++; // started by an earlier run, finished by this one
+      const operationId = round.operationId ?? (await startBulkPhase(ctx, phase, lines));
+      failures = await bulkPhaseOutcome(ctx, operationId, lines.length);
+    }
+    const failedPositions = [...failures.keys()].map((k) => lines[k].position);
+    const failedMessages = [...failures.values()];
+    if (phase === "add") {
+      await prisma.$transaction(async (tx) => {
+        await markFailed(tx, shop, failedPositions, failedMessages);
+        await tx.segmentSyncBulk.update({ where: { shop }, data: { phase: "remove", operationId: null } });
+      }, ROUND_TRANSACTION);
+      continue;
+    }
+    return prisma.$transaction(async (tx) => {
+      await markFailed(tx, shop, failedPositions, failedMessages);
+      // Everyone left unrefused now carries exactly their segment's tag.
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "SegmentSyncCustomer" ("shop", "customerId", "segment", "syncedAt")
+         SELECT "shop", "customerId", "segment", $2::timestamp FROM "SegmentSyncBulkCustomer"
+          WHERE "shop" = $1 AND "failed" IS NULL AND "segment" IS NOT NULL
+         ON CONFLICT ("shop", "customerId") DO UPDATE SET "segment" = EXCLUDED."segment", "syncedAt" = EXCLUDED."syncedAt"`,
+        shop,
+        ctx.now.toISOString().slice(0, 23),
+      );
+      await tx.$executeRawUnsafe(
+        `DELETE FROM "SegmentSyncCustomer" s USING "SegmentSyncBulkCustomer" b
+          WHERE s."shop" = $1 AND b."shop" = $1 AND b."customerId" = s."customerId" AND b."failed" IS NULL AND b."segment" IS NULL`,
+        shop,
+      );
+      const refused = await tx.$queryRawUnsafe<{ id: string; failed: string }[]>(
+        `SELECT "customerId"::text AS id, "failed" FROM "SegmentSyncBulkCustomer" WHERE "shop" = $1 AND "failed" IS NOT NULL ORDER BY "position"`,
+        shop,
+      );
+      await tx.segmentSyncBulkCustomer.deleteMany({ where: { shop } });
+      await tx.segmentSyncBulk.delete({ where: { shop } });
+      ctx.result.changed += round.customers - refused.length;
+      ctx.result.failed += refused.length;
+      for (const r of refused.slice(0, 3)) ctx.refusals.push(`customer ${r.id}: ${r.failed}`);
+      return refused.map((r) => r.id);
+    }, ROUND_TRANSACTION);
+  }
+}
+
+type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+async function markFailed(tx: Tx, shop: string, positions: number[], messages: string[]) {
+  if (positions.length === 0) return;
+  await tx.$executeRawUnsafe(
+    `UPDATE "SegmentSyncBulkCustomer" b SET "failed" = u.message FROM unnest($2::int[], $3::text[]) AS u(position, message)
+      WHERE b."shop" = $1 AND b."position" = u.position`,
+    shop,
+    positions,
+    messages.map((m) => m.slice(0, 500)),
+  );
+}
+
+/** Stages the phase's JSONL and starts its bulk mutation; the operation id is saved before anything else. */
+async function startBulkPhase(ctx: BulkContext, phase: BulkPhase, lines: BulkLine[]): Promise<string> {
+  const { prisma, graphql, shop, retry } = ctx;
+  const jsonl = lines.map((l) => JSON.stringify(variablesOf(phase, l))).join("\n") + "\n";
+  const staged = await retry(() =>
+    runAdminOperation<SegmentStagedUploadMutation>(graphql, SEGMENT_STAGED_UPLOAD_MUTATION, {
+      input: [{ resource: "BULK_MUTATION_VARIABLES", filename: `treue-segment-tags-${phase}.jsonl`, mimeType: "text/jsonl", httpMethod: "POST" }],
+    }),
+  );
+  const stagedErrors = staged.stagedUploadsCreate?.userErrors ?? [];
+  if (stagedErrors.length > 0) throw new Error(`Shopify refused the upload of the segment tags file: ${stagedErrors.map((e) => e.message).join("; ")}`);
+  const target = staged.stagedUploadsCreate?.stagedTargets?.[0];
+  const key = target?.parameters.find((p) => p.name === "key")?.value;
+  if (!target?.url || !key) throw new Error("Shopify gave no upload target for the segment tags file");
+  // Storage wants the target's parameters as form fields, and the file last.
+  const form = new FormData();
+  for (const p of target.parameters) form.append(p.name, p.value);
+  form.append("file", new Blob([jsonl], { type: "text/jsonl" }), `treue-segment-tags-${phase}.jsonl`);
+  const uploaded = await (ctx.options.upload ?? ((url: string, body: FormData) => fetch(url, { method: "POST", body })))(String(target.url), form);
+  if (!uploaded.ok) throw new Error(`Uploading the segment tags file failed: HTTP ${uploaded.status} ${(await uploaded.text()).slice(0, 200)}`);
+
+  const document = BULK_DOCUMENTS[phase];
+  const run = await retry(() =>
+    runAdminOperation<SegmentBulkRunMutation>(graphql, SEGMENT_BULK_RUN_MUTATION, {
+      mutation: bareDocument(document),
+      stagedUploadPath: key,
+      clientIdentifier: `treue-segment-sync-${phase}`,
+    }),
+  );
+  const errors = run.bulkOperationRunMutation?.userErrors ?? [];
+  if (errors.some((e) => e.code === "OPERATION_IN_PROGRESS" || e.code === "LIMIT_REACHED")) {
+    // Another app process or feature holds Shopify's bulk mutation slots: the round stays and the next run retries.
+    throw new SegmentBulkBusyError(`Shopify is running other bulk mutations for this app; the segment sync continues on its next run (${errors.map((e) => e.message).join("; ")})`);
+  }
+  if (errors.length > 0) throw new Error(`Shopify refused the bulk segment tags (${phase}): ${errors.map((e) => e.message).join("; ")}`);
+  const id = run.bulkOperationRunMutation?.bulkOperation?.id;
+  if (!id) throw new Error("Shopify did not start the bulk segment tags operation");
+  await prisma.segmentSyncBulk.update({ where: { shop }, data: { operationId: id } });
+  ctx.result.bulkOperations++;
+  return id;
+}
+
+/**
+ * Waits for the operation and reads its result file: JSONL line k's refusal, by k. A line without a
+ * result (failed or cancelled operation) counts as refused, so that customer is retried next run.
+ */
+async function bulkPhaseOutcome(ctx: BulkContext, operationId: string, lineCount: number): Promise<Map<number, string>> {
+  const { graphql, retry } = ctx;
+  const pollMs = ctx.options.pollMs ?? 2000;
+  let node: Extract<NonNullable<SegmentBulkOperationQuery["node"]>, { status: unknown }> | null = null;
+  for (let attempt = 0; ; attempt++) {
+    const data = await retry(() => runAdminOperation<SegmentBulkOperationQuery>(graphql, SEGMENT_BULK_OPERATION_QUERY, { id: operationId }));
+    const found = data.node && "status" in data.node ? data.node : null;
+    if (!found || !["CREATED", "RUNNING", "CANCELING"].includes(found.status)) {
+      node = found;
+      break;
+    }
+    // Quick first checks for small rounds, then the configured interval.
+    await ctx.wait(attempt < 5 ? Math.min(pollMs, 200 * (attempt + 1)) : pollMs);
+  }
+  const failures = new Map<number, string>();
+  const url = node?.status === "COMPLETED" ? node.url : node?.partialDataUrl;
+  const seen = new Set<number>();
+  if (url) {
+    const response = await (ctx.options.download ?? ((u: string) => fetch(u)))(String(url));
+    if (!response.ok || !response.body) throw new Error(`Downloading the bulk segment tags results failed: HTTP ${response.status}`);
+    const lines = readline.createInterface({ input: Readable.from(chunksOf(response.body)), crlfDelay: Infinity });
+    for await (const text of lines) {
+      if (!text.trim()) continue;
+      const line = JSON.parse(text) as { __lineNumber?: number; errors?: { message: string }[]; data?: Record<string, { userErrors?: { message: string }[] } | null> };
+      const n = line.__lineNumber;
+      if (typeof n !== "number" || n < 0 || n >= lineCount) continue;
+      seen.add(n);
+      const problem = line.errors?.length
+        ? line.errors.map((e) => e.message).join("; ")
+        : Object.values(line.data ?? {}).flatMap((p) => (p?.userErrors ?? []).filter((e) => !isGone(e.message)).map((e) => e.message)).join("; ");
+      if (problem) failures.set(n, problem);
+    }
+  }
+  const missing = node ? `Shopify's bulk operation ended ${node.status.toLowerCase()}${node.errorCode ? ` (${node.errorCode})` : ""} before this customer` : "Shopify no longer knows the bulk operation";
+  for (let n = 0; n < lineCount; n++) if (!seen.has(n) && !failures.has(n)) failures.set(n, missing);
+  return failures;
+}
+
+// Read through the stream's reader rather than Readable.fromWeb (remix-serve's fetch streams aren't node's class).
+async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      if (value) yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+// ---- waiting for Shopify: polls, woken early by bulk_operations/finish ----
+
+declare global {
+  // eslint-disable-next-line no-var
+  var treueSegmentSyncWakers: Map<string, () => void> | undefined;
+}
+
+function waiterFor(shop: string, options: SegmentSyncOptions): (ms: number) => Promise<void> {
+  const pause = options.waitForShopify ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  return (ms) =>
+    new Promise<void>((resolve, reject) => {
+      const wakers = (globalThis.treueSegmentSyncWakers ??= new Map());
+      const forget = () => {
+        if (wakers.get(shop) === wake) wakers.delete(shop);
+      };
+      const wake = () => {
+        forget();
+        resolve();
+      };
+      wakers.set(shop, wake);
+      pause(ms).then(wake, (error) => {
+        forget();
+        reject(error);
+      });
+    });
 }
 
 async function recordBatch(prisma: PrismaClient, shop: string, batch: SegmentTagChange[], now: Date) {
@@ -248,3 +569,43 @@ export function segmentSyncJobWith(graphqlFor: (shop: string) => Promise<AdminGr
 export const segmentSyncJob: PeriodicJob = segmentSyncJobWith(offlineGraphql);
 
 
+
+// ---- bulk_operations/finish ----
+
+/**
+ * A bulk mutation of a segment round finished: the run waiting for it stops waiting now. If no run is
+ * waiting (the app restarted meanwhile), one starts and continues the round from its saved phase.
+ */
+export function segmentBulkFinished(shop: string, resume: () => void): void {
+  const wake = globalThis.treueSegmentSyncWakers?.get(shop);
+  if (wake) return wake();
+  if (!globalThis.treueSegmentSyncs?.has(shop)) resume();
+}
+
+async function resumeWithOfflineSession(shop: string) {
+  const { default: prisma } = await import("~/db.server");
+  startSegmentSync(prisma, await offlineGraphql(shop), shop, "resume");
+}
+
+/**
+ * Registered for BULK_OPERATIONS_FINISH; only our segment rounds' mutations concern it. Duplicates and
+ * replays only wake a run or start one that finds the round already done.
+ */
+export function segmentSyncStepsWith(resume: (shop: string) => void): Record<string, WebhookStep[]> {
+  return {
+    BULK_OPERATIONS_FINISH: [
+      async (tx, event) => {
+        const payload = event.payload as { type?: unknown; admin_graphql_api_id?: unknown };
+        if (payload.type !== "mutation" || typeof payload.admin_graphql_api_id !== "string") return;
+        const round = await tx.segmentSyncBulk.findUnique({ where: { shop: event.shop } });
+        if (!round || round.operationId !== payload.admin_graphql_api_id) return;
+        // After this transaction: the round's state is read by the run, not by this step.
+        setImmediate(() => segmentBulkFinished(event.shop, () => resume(event.shop)));
+      },
+    ],
+  };
+}
+
+export const segmentSyncSteps = segmentSyncStepsWith((shop) => {
+  resumeWithOfflineSession(shop).catch((error) => console.error(`[treue] segment sync ${shop}:`, error));
+});

@@ -10,6 +10,7 @@ import { pointsSteps } from "./points-webhooks.server";
 import { removeShopSessions } from "./session-cache.server";
 import { redemptionSteps } from "./redemption-lifecycle.server";
 import { referralSteps } from "./referrals.server";
+import { segmentSyncSteps } from "./segment-sync.server";
 
 type Steps = Record<string, WebhookStep[]>;
 
@@ -46,6 +47,7 @@ featureSteps.push(historySteps);
 featureSteps.push(redemptionSteps); // marks our codes used on an order; no query unless the order has one
 featureSteps.unshift(pointsSteps); // first: its payload check parks a malformed order at once (UnusablePayloadError)
 featureSteps.push(referralSteps); // after history: the existing-customer check reads HistoryOrder
+featureSteps.push(segmentSyncSteps); // bulk_operations/finish of a bulk mutation: segment tag rounds
 
 export function composeWebhookHandlers(...sources: Steps[]): Record<string, TopicHandler> {
   const merged: Record<string, WebhookStep[]> = {};

@@ -90,6 +90,40 @@ export type ReferralDiscountCreateMutationVariables = AdminTypes.Exact<{
 
 export type ReferralDiscountCreateMutation = { discountCodeBasicCreate?: AdminTypes.Maybe<{ codeDiscountNode?: AdminTypes.Maybe<Pick<AdminTypes.DiscountCodeNode, 'id'>>, userErrors: Array<Pick<AdminTypes.DiscountUserError, 'field' | 'code' | 'message'>> }> };
 
+export type SegmentBulkOperationQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type SegmentBulkOperationQuery = { node?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status' | 'errorCode' | 'objectCount' | 'url' | 'partialDataUrl'>> };
+
+export type SegmentBulkRunMutationVariables = AdminTypes.Exact<{
+  mutation: AdminTypes.Scalars['String']['input'];
+  stagedUploadPath: AdminTypes.Scalars['String']['input'];
+  clientIdentifier?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+}>;
+
+
+export type SegmentBulkRunMutation = { bulkOperationRunMutation?: AdminTypes.Maybe<{ bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status'>>, userErrors: Array<Pick<AdminTypes.BulkMutationUserError, 'field' | 'message' | 'code'>> }> };
+
+export type SegmentStagedUploadMutationVariables = AdminTypes.Exact<{
+  input: Array<AdminTypes.StagedUploadInput> | AdminTypes.StagedUploadInput;
+}>;
+
+
+export type SegmentStagedUploadMutation = { stagedUploadsCreate?: AdminTypes.Maybe<{ stagedTargets?: AdminTypes.Maybe<Array<(
+      Pick<AdminTypes.StagedMediaUploadTarget, 'url'>
+      & { parameters: Array<Pick<AdminTypes.StagedUploadParameter, 'name' | 'value'>> }
+    )>>, userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
+export type SegmentTagsAddMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  tags: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type SegmentTagsAddMutation = { tagsAdd?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
 export type SegmentTagsRemoveMutationVariables = AdminTypes.Exact<{
   id: AdminTypes.Scalars['ID']['input'];
   tags: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
@@ -151,6 +185,7 @@ interface GeneratedQueryTypes {
   "#graphql\n  query HistoryOrdersExport {\n    orders {\n      edges {\n        node {\n          id\n          createdAt\n          updatedAt\n          cancelledAt\n          customer {\n            id\n            createdAt\n            updatedAt\n          }\n          subtotalPriceSet {\n            shopMoney {\n              amount\n              currencyCode\n            }\n          }\n          refunds {\n            id\n            createdAt\n            refundLineItems {\n              edges {\n                node {\n                  subtotalSet {\n                    shopMoney {\n                      amount\n                      currencyCode\n                    }\n                  }\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: HistoryOrdersExportQuery, variables: HistoryOrdersExportQueryVariables},
   "#graphql\n  query RedemptionDiscountByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: RedemptionDiscountByCodeQuery, variables: RedemptionDiscountByCodeQueryVariables},
   "#graphql\n  query ReferralDiscountByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: ReferralDiscountByCodeQuery, variables: ReferralDiscountByCodeQueryVariables},
+  "#graphql\n  query SegmentBulkOperation($id: ID!) {\n    node(id: $id) {\n      ... on BulkOperation {\n        id\n        status\n        errorCode\n        objectCount\n        url\n        partialDataUrl\n      }\n    }\n  }\n": {return: SegmentBulkOperationQuery, variables: SegmentBulkOperationQueryVariables},
   "#graphql\n  query ShopIdentity {\n    shop {\n      name\n      myshopifyDomain\n      currencyCode\n    }\n  }\n": {return: ShopIdentityQuery, variables: ShopIdentityQueryVariables},
   "#graphql\n  query ShopOverview {\n    shop {\n      name\n      myshopifyDomain\n      currencyCode\n      ianaTimezone\n    }\n    customersCount(limit: null) {\n      count\n      precision\n    }\n    ordersCount(limit: null) {\n      count\n      precision\n    }\n  }\n": {return: ShopOverviewQuery, variables: ShopOverviewQueryVariables},
 }
@@ -162,6 +197,9 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation RedemptionDiscountCreate($basicCodeDiscount: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {\n      codeDiscountNode {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: RedemptionDiscountCreateMutation, variables: RedemptionDiscountCreateMutationVariables},
   "#graphql\n  mutation RedemptionFreeShippingCreate($freeShippingCodeDiscount: DiscountCodeFreeShippingInput!) {\n    discountCodeFreeShippingCreate(freeShippingCodeDiscount: $freeShippingCodeDiscount) {\n      codeDiscountNode {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: RedemptionFreeShippingCreateMutation, variables: RedemptionFreeShippingCreateMutationVariables},
   "#graphql\n  mutation ReferralDiscountCreate($basicCodeDiscount: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {\n      codeDiscountNode {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: ReferralDiscountCreateMutation, variables: ReferralDiscountCreateMutationVariables},
+  "#graphql\n  mutation SegmentBulkRun($mutation: String!, $stagedUploadPath: String!, $clientIdentifier: String) {\n    bulkOperationRunMutation(mutation: $mutation, stagedUploadPath: $stagedUploadPath, clientIdentifier: $clientIdentifier) {\n      bulkOperation {\n        id\n        status\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: SegmentBulkRunMutation, variables: SegmentBulkRunMutationVariables},
+  "#graphql\n  mutation SegmentStagedUpload($input: [StagedUploadInput!]!) {\n    stagedUploadsCreate(input: $input) {\n      stagedTargets {\n        url\n        parameters {\n          name\n          value\n        }\n      }\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: SegmentStagedUploadMutation, variables: SegmentStagedUploadMutationVariables},
+  "#graphql\n  mutation SegmentTagsAdd($id: ID!, $tags: [String!]!) {\n    tagsAdd(id: $id, tags: $tags) {\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: SegmentTagsAddMutation, variables: SegmentTagsAddMutationVariables},
   "#graphql\n  mutation SegmentTagsRemove($id: ID!, $tags: [String!]!) {\n    tagsRemove(id: $id, tags: $tags) {\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: SegmentTagsRemoveMutation, variables: SegmentTagsRemoveMutationVariables},
   "#graphql\n  mutation SegmentTagsSet(\n    $id0: ID!, $add0: [String!]!, $remove0: [String!]!\n    $id1: ID!, $add1: [String!]!, $remove1: [String!]!\n    $id2: ID!, $add2: [String!]!, $remove2: [String!]!\n    $id3: ID!, $add3: [String!]!, $remove3: [String!]!\n    $id4: ID!, $add4: [String!]!, $remove4: [String!]!\n    $id5: ID!, $add5: [String!]!, $remove5: [String!]!\n    $id6: ID!, $add6: [String!]!, $remove6: [String!]!\n    $id7: ID!, $add7: [String!]!, $remove7: [String!]!\n    $id8: ID!, $add8: [String!]!, $remove8: [String!]!\n    $id9: ID!, $add9: [String!]!, $remove9: [String!]!\n  ) {\n    add0: tagsAdd(id: $id0, tags: $add0) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove0: tagsRemove(id: $id0, tags: $remove0) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add1: tagsAdd(id: $id1, tags: $add1) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove1: tagsRemove(id: $id1, tags: $remove1) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add2: tagsAdd(id: $id2, tags: $add2) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove2: tagsRemove(id: $id2, tags: $remove2) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add3: tagsAdd(id: $id3, tags: $add3) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove3: tagsRemove(id: $id3, tags: $remove3) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add4: tagsAdd(id: $id4, tags: $add4) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove4: tagsRemove(id: $id4, tags: $remove4) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add5: tagsAdd(id: $id5, tags: $add5) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove5: tagsRemove(id: $id5, tags: $remove5) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add6: tagsAdd(id: $id6, tags: $add6) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove6: tagsRemove(id: $id6, tags: $remove6) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add7: tagsAdd(id: $id7, tags: $add7) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove7: tagsRemove(id: $id7, tags: $remove7) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add8: tagsAdd(id: $id8, tags: $add8) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove8: tagsRemove(id: $id8, tags: $remove8) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add9: tagsAdd(id: $id9, tags: $add9) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove9: tagsRemove(id: $id9, tags: $remove9) {\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: SegmentTagsSetMutation, variables: SegmentTagsSetMutationVariables},
 }

@@ -4,6 +4,7 @@ import { benchWebhookIngest } from "./webhook-ingest";
 import { benchExtensionSize } from "./extension-size";
 import { benchPointsApply } from "./points-bench";
 import { benchRedemption } from "./redemption-bench";
+import { benchSegmentSync } from "./segment-sync-bench";
 import { ensureAppBuild } from "../demo/build";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   "points-apply": () => benchPointsApply(),
   "extension-size": () => benchExtensionSize(),
   redemption: () => benchRedemption(),
+  "segment-sync": () => benchSegmentSync(),
   // Its own process: it measures the process's peak memory while backfilling.
   analytics: async () => {
     console.log("\nRetention analytics on a big shop (1 M orders, 250 k customers)");

@@ -70,7 +70,7 @@ describe("segment sync to Shopify customer tags", () => {
   it("tags every customer with its segment, keeping the merchant's own tags, in one batched request", async () => {
     const before = mutationsSent();
     const result = await syncSegments(db.prisma, graphql, SHOP, { trigger: "admin", now: NOW });
-    expect(result).toEqual({ changed: 4, requests: 1 });
+    expect(result).toEqual({ changed: 4, requests: 1, failed: 0, bulkOperations: 0 });
     expect(mutationsSent() - before).toBe(1);
     expect(await tagsOf(ids.fresh)).toEqual(["treue:new"]);
     expect(await tagsOf(ids.lapsed)).toEqual(["treue:lost"]);
@@ -81,7 +81,7 @@ describe("segment sync to Shopify customer tags", () => {
 
   it("sends no mutation when no segment changed", async () => {
     const before = mutationsSent();
-    expect(await syncSegments(db.prisma, graphql, SHOP, { trigger: "schedule", now: NOW })).toEqual({ changed: 0, requests: 0 });
+    expect(await syncSegments(db.prisma, graphql, SHOP, { trigger: "schedule", now: NOW })).toEqual({ changed: 0, requests: 0, failed: 0, bulkOperations: 0 });
     expect(mutationsSent()).toBe(before);
   });
 
@@ -98,7 +98,7 @@ describe("segment sync to Shopify customer tags", () => {
     expect(await tagsOf(ids.lapsed)).toEqual(["treue:active"]);
     expect(await tagsOf(ids.fresh)).toEqual([]);
     expect(await tagsOf(ids.loyal)).toEqual(["newsletter", "treue:vip"]);
-    expect(await syncSegments(db.prisma, graphql, SHOP, { trigger: "schedule", now: NOW })).toEqual({ changed: 0, requests: 0 });
+    expect(await syncSegments(db.prisma, graphql, SHOP, { trigger: "schedule", now: NOW })).toEqual({ changed: 0, requests: 0, failed: 0, bulkOperations: 0 });
   });
 
   it("records a failure and resumes on the next run", async () => {

@@ -18,6 +18,7 @@ import { MAX_AVAILABLE, type Bucket } from "./graphql/cost";
 import { handleGraphql, type Fault, type FaultKind } from "./graphql/handler";
 import { validateNewCustomer, buildCustomer } from "./graphql/mutations";
 import { adminSchema } from "./graphql/schema";
+import { acceptStagedUpload } from "./graphql/staged-uploads";
 import { applyCancel, applyCreateOrder, applyRefund, StandinInputError, type CancelInput, type CreateOrderInput, type RefundInput } from "./orders";
 import { customerJson, customersDataRequestJson, customersRedactJson, orderJson, refundJson, shopJson, shopRedactJson } from "./rest";
 import type { ShopSeed } from "./seed/types";
@@ -52,7 +53,7 @@ export interface StartOptions {
 
 export type WebhookMode = "send" | "hold" | "none";
 
-export interface InjectFault { operation?: string; kind: FaultKind; times?: number; delayMs?: number }
+export interface InjectFault { operation?: string; kind: FaultKind; times?: number; delayMs?: number; /** USER_ERROR: the userError's message */ message?: string }
 
 export interface RequestLogEntry { shop: string; operationName?: string; rootFields: string[]; status: number; fault?: FaultKind; at: string }
 
@@ -130,13 +131,15 @@ function appIdFor(apiKey: string): number {
   return 100_000_000 + (createHash("sha256").update(apiKey).digest().readUInt32BE(0) % 900_000_000);
 }
 
-const readBody = (req: IncomingMessage) =>
-  new Promise<string>((resolve, reject) => {
+const readBodyBuffer = (req: IncomingMessage) =>
+  new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
+
+const readBody = async (req: IncomingMessage) => (await readBodyBuffer(req)).toString("utf8");
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   if (res.headersSent || res.destroyed) return;
@@ -159,7 +162,7 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
   let closing = false;
   const pendingSleeps = new Set<() => void>();
   const buckets = new Map<string, Bucket>();
-  const faults: { operation: string; kind: FaultKind; remaining: number; delayMs?: number }[] = [];
+  const faults: { operation: string; kind: FaultKind; remaining: number; delayMs?: number; message?: string }[] = [];
   const requests: RequestLogEntry[] = [];
   const webhookLog: WebhookDelivery[] = [];
   const heldWebhooks: PreparedWebhook[] = [];
@@ -214,10 +217,17 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
     state, apiKey: opts.apiKey, apiSecret: opts.apiSecret, appId: appIdFor(opts.apiKey), apiVersion,
     url: () => origin, bulkDir, bulkDelayMs: opts.bulkDelayMs ?? 50, sleep,
     emitWebhook: (shop, topic, payload) => emit(shop, "send", topic, payload),
+    takeUserErrorFault: (field) => {
+      const at = faults.findIndex((f) => f.kind === "USER_ERROR" && (f.operation === "*" || f.operation === field));
+      if (at < 0) return undefined;
+      const f = faults[at];
+      if (--f.remaining <= 0) faults.splice(at, 1);
+      return { message: f.message ?? "Injected user error" };
+    },
   };
 
   const takeFault = (rootFields: string[]): Fault | undefined => {
-    const at = faults.findIndex((f) => f.operation === "*" || rootFields.includes(f.operation));
+    const at = faults.findIndex((f) => f.kind !== "USER_ERROR" && (f.operation === "*" || rootFields.includes(f.operation)));
     if (at < 0) return undefined;
     const f = faults[at];
     if (--f.remaining <= 0) faults.splice(at, 1);
@@ -342,7 +352,7 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
     },
     importSeed: (seed, shop) => importSeedIntoState(state, shop ?? opts.shop, seed),
     injectFault: (f) => {
-      faults.push({ operation: f.operation ?? "*", kind: f.kind, remaining: f.times === undefined ? 1 : f.times < 0 ? Infinity : f.times, delayMs: f.delayMs });
+      faults.push({ operation: f.operation ?? "*", kind: f.kind, remaining: f.times === undefined ? 1 : f.times < 0 ? Infinity : f.times, delayMs: f.delayMs, message: f.message });
     },
     clearFaults: () => {
       faults.length = 0;
@@ -391,6 +401,12 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
       const params = parseTokenRequest(await readBody(req), String(req.headers["content-type"] ?? ""));
       const reply = handleTokenRequest(cfg, shop, params);
       return send(res, reply.status, reply.body);
+    }
+    if (url.pathname === "/staged-uploads/" && req.method === "POST") {
+      const reply = await acceptStagedUpload(core, await readBodyBuffer(req), String(req.headers["content-type"] ?? ""), origin);
+      res.writeHead(reply.status, { "Content-Type": reply.contentType });
+      res.end(reply.body);
+      return;
     }
     const bulk = /^\/bulk\/([\w-]+\.jsonl)$/.exec(url.pathname);
     if (bulk && req.method === "GET") {
@@ -456,8 +472,8 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
         if (!body.customerGid) return send(res, 400, { error: "customerGid is required" });
         return send(res, 200, { token: api.mintCustomerAccountToken({ shop: shopName, customerGid: body.customerGid, expiresInSeconds: body.expiresInSeconds }) });
       case "POST /faults":
-        if (!["THROTTLED", "INTERNAL_SERVER_ERROR", "HTTP_500", "HTTP_503", "HTTP_429", "TIMEOUT"].includes(body.kind)) return send(res, 400, { error: "unknown fault kind" });
-        api.injectFault({ operation: body.operation, kind: body.kind, times: body.times, delayMs: body.delayMs });
+        if (!["THROTTLED", "INTERNAL_SERVER_ERROR", "HTTP_500", "HTTP_503", "HTTP_429", "TIMEOUT", "USER_ERROR"].includes(body.kind)) return send(res, 400, { error: "unknown fault kind" });
+        api.injectFault({ operation: body.operation, kind: body.kind, times: body.times, delayMs: body.delayMs, message: body.message });
         return send(res, 200, { faults: faults.map((f) => ({ ...f, remaining: Number.isFinite(f.remaining) ? f.remaining : -1 })) });
       case "DELETE /faults": api.clearFaults(); return send(res, 200, { ok: true });
       case "POST /webhooks": {

@@ -119,6 +119,8 @@ export interface StandinBulkOperation {
   fileSize: number | null;
   /** file name under the stand-in's bulk directory; the URL is derived from the live origin */
   file: string | null;
+  /** a cancelled bulk mutation's results so far (its partialDataUrl) */
+  partialFile?: string | null;
 }
 
 export interface StandinIssuedToken {

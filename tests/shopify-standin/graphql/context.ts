@@ -17,6 +17,8 @@ export interface StandinCore {
   /** sends a topic's webhook to the app, as subscribed in shopify.app.toml */
   emitWebhook(shop: ShopState, topic: string, payload: unknown): Promise<unknown>;
   sleep(ms: number): Promise<void>;
+  /** an injected USER_ERROR fault for this mutation field, if one is pending (see handler.ts) */
+  takeUserErrorFault?(field: string): { message: string } | undefined;
 }
 
 export interface BulkRun {
@@ -31,5 +33,7 @@ export interface GqlContext {
   schema: GraphQLSchema;
   shop: ShopState;
   bulk?: BulkRun;
+  /** the Admin API version of the request (bulk limits depend on it); the stand-in's default if unset */
+  version?: string;
   searchWarnings: { path: (string | number)[]; query: string; warnings: SearchWarning[] }[];
 }

@@ -11,9 +11,11 @@ import { mutationRoot } from "./mutations";
 import { queryRoot } from "./resolvers";
 import { adminSchema } from "./schema";
 
-export type FaultKind = "THROTTLED" | "INTERNAL_SERVER_ERROR" | "HTTP_500" | "HTTP_503" | "HTTP_429" | "TIMEOUT";
+// USER_ERROR is not a request fault: the named mutation field answers `userErrors: [{message}]` without
+// changing anything, in a request or in a bulk mutation's line (so partial failures can be tested).
+export type FaultKind = "THROTTLED" | "INTERNAL_SERVER_ERROR" | "HTTP_500" | "HTTP_503" | "HTTP_429" | "TIMEOUT" | "USER_ERROR";
 
-export interface Fault { operation?: string; kind: FaultKind; times?: number; delayMs?: number }
+export interface Fault { operation?: string; kind: FaultKind; times?: number; delayMs?: number; message?: string }
 
 export interface GraphqlReply {
   status: number;
@@ -149,7 +151,7 @@ export async function handleGraphql(req: GraphqlRequest): Promise<GraphqlReply> 
     };
   }
 
-  const ctx: GqlContext = { core: req.core, schema, shop: req.shop, searchWarnings: [] };
+  const ctx: GqlContext = { core: req.core, schema, shop: req.shop, version: req.version, searchWarnings: [] };
   const result = await run(ctx, doc, op.operation === "mutation" ? mutationRoot : queryRoot, variables, name);
   const actual = actualCost(result.data, op.operation === "mutation", requested);
   bucket.available = Math.max(0, bucket.available - actual);

@@ -9,6 +9,8 @@ import {
 } from "../state";
 import { isoUtc } from "../time";
 import { runBulkQuery, cancelBulk } from "./bulk";
+import { runBulkMutation } from "./bulk-mutation";
+import { stagedUploadsCreate } from "./staged-uploads";
 import type { GqlContext } from "./context";
 import { CustomerView, DiscountCodeNodeView, MetafieldView, OrderView, metafieldDigest, nodeFor, parseGid, requireGid, resolveNamespace } from "./views";
 
@@ -335,7 +337,7 @@ const customerCreate: Resolver = (args, ctx) => {
   return { customer: new CustomerView(c), userErrors: [] };
 };
 
-export const mutationRoot: Record<string, Resolver> = {
+const rawMutationRoot: Record<string, Resolver> = {
   discountCodeBasicCreate: createDiscount("basic", "basicCodeDiscount"),
   discountCodeFreeShippingCreate: createDiscount("freeShipping", "freeShippingCodeDiscount"),
   discountCodeDelete: (args, ctx) => {
@@ -363,4 +365,25 @@ export const mutationRoot: Record<string, Resolver> = {
   customerCreate,
   bulkOperationRunQuery: (args, ctx) => runBulkQuery(ctx, args.query, !!args.groupObjects),
   bulkOperationCancel: (args, ctx) => cancelBulk(ctx, args.id),
+  bulkOperationRunMutation: (args, ctx) => runBulkMutation(ctx, args),
+  stagedUploadsCreate,
 };
+
+/**
+ * An injected USER_ERROR fault answers the field with that userError and nothing changed; the
+ * payload's other fields are null (a Proxy, because the field resolver refuses unknown fields).
+ */
+function withUserErrorFaults(root: Record<string, Resolver>): Record<string, Resolver> {
+  const wrapped: Record<string, Resolver> = {};
+  for (const [name, resolve] of Object.entries(root)) {
+    wrapped[name] = (args, ctx, info) => {
+      const fault = ctx.core.takeUserErrorFault?.(name);
+      if (!fault) return resolve(args, ctx, info);
+      const payload = { userErrors: [{ field: null, message: fault.message, code: null }] };
+      return new Proxy(payload, { has: () => true, get: (t, k) => (k in t ? t[k as keyof typeof t] : null) });
+    };
+  }
+  return wrapped;
+}
+
+export const mutationRoot: Record<string, Resolver> = withUserErrorFaults(rawMutationRoot);

@@ -659,7 +659,7 @@ export class BulkOperationView {
   rootObjectCount() { return String(this.b.rootObjectCount); }
   fileSize() { return this.b.fileSize === null ? null : String(this.b.fileSize); }
   url(_a: Args, ctx: GqlContext) { return this.b.file ? `${ctx.core.url()}/bulk/${this.b.file}` : null; }
-  partialDataUrl() { return null; }
+  partialDataUrl(_a: Args, ctx: GqlContext) { return this.b.partialFile ? `${ctx.core.url()}/bulk/${this.b.partialFile}` : null; }
   query() { return this.b.query; }
   type() { return this.b.type; }
 }
