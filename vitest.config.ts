@@ -16,8 +16,10 @@ export default defineConfig({
           name: "unit",
           include: ["app/**/*.test.ts", "scripts/**/*.test.ts", "tests/shopify-standin/**/*.test.ts"],
           environment: "node",
-          // Service tests here use a real PostgreSQL database; 5 s is too tight when files run side by side on 2 cores.
+          // Service tests here use a real PostgreSQL database (or embedded PGlite, whose start alone took 12 s on
+          // a loaded machine); 5 s and 10 s are too tight when files run side by side on 2 cores.
           testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {
