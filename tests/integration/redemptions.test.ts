@@ -97,6 +97,19 @@ describe("POST /api/loyalty/redemptions", () => {
     expect(await pointsOf(c.id)).toBe(0);
   });
 
+  it("waits for the shop's drained rate-limit bucket as long as Shopify says, instead of giving the points back", async () => {
+    const c = await customerWith(500);
+    // GIVEN a bucket that holds nothing: the create (10 points) needs 0.1 s of refill at 100 points/s.
+    t.standin.setCostBucket(0);
+    const res = await redeem(c.token, { rewardId: "default-5-off", idempotencyKey: newKey() });
+    expect(res.status).toBe(201);
+    const waited = Number(/shopify-throttle;dur=(\d+)/.exec(res.headers.get("server-timing") ?? "")?.[1]);
+    expect(waited).toBeGreaterThanOrEqual(100);
+    expect(waited).toBeLessThan(1000);
+    expect(discountsFor(c.id).map((d) => d.code)).toEqual([(await res.json()).code]);
+    expect(await pointsOf(c.id)).toBe(0);
+  });
+
   it("finds the code a timed-out create applied late instead of creating a second one", async () => {
     const c = await customerWith(500);
     t.standin.injectFault({ operation: "discountCodeBasicCreate", kind: "TIMEOUT", delayMs: 1500, times: 1 });

@@ -89,6 +89,8 @@ export interface ShopifyStandin {
   importSeed(seed: ShopSeed, shop?: string): ShopState;
   injectFault(f: InjectFault): void;
   clearFaults(): void;
+  /** Sets how many cost points the shop's rate-limit bucket holds now (it refills at the restore rate from here). */
+  setCostBucket(available: number, shop?: string): void;
   requests: RequestLogEntry[];
   saveState(file: string): Promise<void>;
   close(): Promise<void>;
@@ -346,6 +348,9 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
     },
     clearFaults: () => {
       faults.length = 0;
+    },
+    setCostBucket: (available, shop) => {
+      buckets.set(shop ?? opts.shop, { available: Math.max(0, Math.min(MAX_AVAILABLE, available)), at: Date.now() });
     },
     requests,
     saveState: (file) => writeSnapshot(file, state),
