@@ -18,6 +18,8 @@ export interface LoyaltyState {
   referral: { code: string; url: string } | null;
   earnRate: { points: number; perMinor: number; currency: string } | null;
   order: { pointsEarned: number; status: "pending" | "earned" } | null;
+  /** The member's birthday as stored ("MM-DD"), null when not given (the extensions then ask for it). */
+  birthday: string | null;
 }
 
 /** The shop's domain from a session token's `dest`, which is a bare domain or an https URL. */
@@ -54,6 +56,7 @@ export async function loyaltyStateFor(prisma: PrismaClient, shop: string, custom
       ? { points: program.earnRate.points, perMinor: program.earnRate.perCurrencyUnits * 10 ** currencyMinorDigits(currency), currency }
       : null,
     order: null,
+    birthday: null,
   };
   const customerId = customerGid ? CUSTOMER_GID.exec(customerGid)?.[1] : undefined;
   if (!customerId) return state;
@@ -65,6 +68,7 @@ export async function loyaltyStateFor(prisma: PrismaClient, shop: string, custom
     state.pending = b.pending;
     state.lifetimeEarned = Math.max(0, b.lifetimeEarned);
     state.tier = program.vip.tiers.find((t) => t.id === member.tierId)?.name ?? null;
+    state.birthday = member.birthday ?? null;
   }
   if (currency) state.rewards = rewardsForBuyer(state.balance, await enabledRewards(prisma, shop, currency));
   // The member's referral code and link, created on the first request (needs the Admin API for the friend's discount).

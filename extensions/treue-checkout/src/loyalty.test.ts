@@ -19,7 +19,10 @@ describe("reading GET /api/loyalty", () => {
       referral: null,
       earnRate: null,
       order: null,
+      birthday: null,
     });
+    expect(parseLoyaltyState({ balance: 0, birthday: "07-04" }).birthday).toBe("07-04");
+    expect(parseLoyaltyState({ balance: 0, birthday: "4 July" }).birthday).toBeNull();
     expect(() => parseLoyaltyState({ balance: -1 })).toThrow();
     expect(() => parseLoyaltyState(null)).toThrow();
   });
