@@ -1,7 +1,7 @@
 // THROTTLED handling shared by every Admin API caller: the wait comes from Shopify's cost extension, whichever
 // way the library hands the error over, and no wait runs past the caller's deadline.
 import { describe, expect, it } from "vitest";
-import { AdminApiError, retryWhenThrottled, runAdminOperation, throttleWaitMs, type AdminGraphql } from "./admin-graphql.server";
+import { AdminApiError, retryWhenThrottled, runAdminOperation, ThrottleGate, throttleWaitMs, type AdminGraphql } from "./admin-graphql.server";
 
 const throttledBody = (requested: number, available: number, restoreRate = 100) => ({
   errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }],
@@ -117,5 +117,44 @@ describe("retryWhenThrottled", () => {
       { maxAttempts: 5, sleep: async (ms) => void waits.push(ms) },
     );
     expect(waits).toEqual([1000]);
+  });
+});
+
+describe("ThrottleGate", () => {
+  const status = { requestedQueryCost: 10, currentlyAvailable: 0, restoreRate: 100 };
+  it("hands callers throttled together consecutive slots, one request's refill apart", () => {
+    const gate = new ThrottleGate();
+    // Four callers told "wait 120 ms" at the same instant: one refill of 10 points (100 ms) each.
+    expect([0, 0, 0, 0].map(() => gate.reserve(120, status, 1_000))).toEqual([120, 220, 320, 420]);
+    // Later, with the queue drained, a caller waits only what it is told.
+    expect(gate.reserve(120, status, 5_000)).toBe(120);
+  });
+
+  it("reserves nothing for a caller whose slot would start after its deadline", () => {
+    const gate = new ThrottleGate();
+    expect(gate.reserve(120, status, 0, 1_000)).toBe(120);
+    expect(gate.reserve(900, status, 0, 1_000)).toBe(900); // the queue is now free from 1 000
+    expect(gate.reserve(120, status, 0, 999)).toBeNull();
+    // Nothing was reserved by the caller who gave up: the next one still starts at 1 000.
+    expect(gate.reserve(120, status, 0)).toBe(1_000);
+  });
+
+  it("spaces the retries of concurrent callers in retryWhenThrottled", async () => {
+    const gate = new ThrottleGate();
+    const waits: number[] = [];
+    let clock = 0;
+    const calls = [0, 0, 0];
+    await Promise.all(
+      calls.map((_, i) =>
+        retryWhenThrottled(
+          async () => {
+            if (calls[i]++ === 0) throw throttled(10, 0);
+            return i;
+          },
+          { maxAttempts: 3, gate, now: () => clock, sleep: async (ms) => void waits.push(ms) },
+        ),
+      ),
+    );
+    expect(waits).toEqual([120, 220, 320]);
   });
 });

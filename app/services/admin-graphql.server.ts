@@ -52,6 +52,36 @@ export function throttleWaitMs(error: unknown): number | null {
 
 const THROTTLE_MARGIN_MS = 20;
 
+/**
+ * Queues the callers of one shop that were throttled together. Each throttled answer says how long *that*
+ * request must wait, but the same refill can only pay for one of them: without a queue, four callers wake
+ * at once, one gets through and three are throttled again (and the retries cost the shop CPU and us time).
+ * The gate hands out consecutive slots instead, each as long as the bucket needs to refill one request's cost.
+ * Per process; other processes and apps still compete, and a caller throttled again just takes a new slot.
+ */
+export class ThrottleGate {
+  private nextFreeAt = 0;
+  /**
+   * How long to wait, at least `waitMs`, after the slots already handed out; null (and nothing reserved)
+   * when the slot would start after `deadline`, so a caller giving up doesn't push back those queued after it.
+   */
+  reserve(waitMs: number, status: ThrottleStatus | null, now = Date.now(), deadline = Infinity): number | null {
+    const start = Math.max(now + waitMs, this.nextFreeAt);
+    if (start > deadline) return null;
+    const slotMs = status ? Math.ceil((status.requestedQueryCost / status.restoreRate) * 1000) : 0;
+    this.nextFreeAt = start + slotMs;
+    return start - now;
+  }
+}
+
+const gates = new Map<string, ThrottleGate>();
+/** The process's queue for one shop's Admin API bucket. */
+export function throttleGateFor(shop: string): ThrottleGate {
+  let gate = gates.get(shop);
+  if (!gate) gates.set(shop, (gate = new ThrottleGate()));
+  return gate;
+}
+
 export interface ThrottleRetryOptions {
   /** Attempts in all (the first one included). */
   maxAttempts: number;
@@ -63,6 +93,8 @@ export interface ThrottleRetryOptions {
   now?: () => number;
   /** Told every wait, so callers can report time spent waiting for Shopify apart from their own. */
   onWait?: (ms: number) => void;
+  /** Queue with the shop's other throttled callers in this process (see ThrottleGate). */
+  gate?: ThrottleGate;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -81,8 +113,10 @@ export async function retryWhenThrottled<T>(run: () => Promise<T>, options: Thro
     } catch (error) {
       if (!(error instanceof AdminApiError && error.throttled) || attempt >= options.maxAttempts) throw error;
       // Without a cost extension, one second: Shopify restores 50–100 points a second, enough for any mutation.
-      const wait = Math.max(throttleWaitMs(error) ?? 1000, options.minWaitMs?.(attempt) ?? 0);
-      if (options.deadline !== undefined && now() + wait > options.deadline) throw error;
+      const asked = Math.max(throttleWaitMs(error) ?? 1000, options.minWaitMs?.(attempt) ?? 0);
+      const deadline = options.deadline ?? Infinity;
+      const wait = options.gate ? options.gate.reserve(asked, error.throttleStatus, now(), deadline) : now() + asked > deadline ? null : asked;
+      if (wait === null) throw error;
       options.onWait?.(wait);
       await sleep(wait);
     }

@@ -28,7 +28,7 @@ import type {
   RedemptionDiscountCreateMutation,
   RedemptionFreeShippingCreateMutation,
 } from "~/types/admin.generated";
-import { AdminApiError, retryWhenThrottled, runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
+import { AdminApiError, retryWhenThrottled, runAdminOperation, throttleGateFor, type AdminGraphql } from "./admin-graphql.server";
 import { appendLedgerEntry, ledgerEntryFromRow, lockMember, memberBalance, type Db } from "./points-ledger.server";
 import { findReward } from "./rewards-catalog.server";
 
@@ -218,6 +218,7 @@ async function issueCode(shop: string, customerGid: string, reward: Reward, code
     retryWhenThrottled(() => withTimeout(runAdminOperation<T>(graphql, document, vars), timeoutMs), {
       maxAttempts: 20,
       deadline,
+      gate: throttleGateFor(shop),
       onWait: options.onThrottleWait,
     });
   let graphql: AdminGraphql | null = null;
