@@ -89,8 +89,11 @@ export interface ShopifyStandin {
   importSeed(seed: ShopSeed, shop?: string): ShopState;
   injectFault(f: InjectFault): void;
   clearFaults(): void;
-  /** Sets how many cost points the shop's rate-limit bucket holds now (it refills at the restore rate from here). */
-  setCostBucket(available: number, shop?: string): void;
+  /**
+   * Sets how many cost points the shop's rate-limit bucket holds now; it refills from here at `restoreRate`
+   * points/s (default 100; Shopify's depends on the plan, 50 to 1000).
+   */
+  setCostBucket(available: number, opts?: { shop?: string; restoreRate?: number }): void;
   requests: RequestLogEntry[];
   saveState(file: string): Promise<void>;
   close(): Promise<void>;
@@ -349,8 +352,8 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
     clearFaults: () => {
       faults.length = 0;
     },
-    setCostBucket: (available, shop) => {
-      buckets.set(shop ?? opts.shop, { available: Math.max(0, Math.min(MAX_AVAILABLE, available)), at: Date.now() });
+    setCostBucket: (available, o) => {
+      buckets.set(o?.shop ?? opts.shop, { available: Math.max(0, Math.min(MAX_AVAILABLE, available)), at: Date.now(), restoreRate: o?.restoreRate });
     },
     requests,
     saveState: (file) => writeSnapshot(file, state),
