@@ -21,6 +21,8 @@ export interface LoyaltyState {
   order: { pointsEarned: number; status: "pending" | "earned" } | null;
   /** The member discount card (their live code) and the stamp card (progress); nulls for guests and cards not set up. */
   cards: BuyerCards;
+  /** The member's birthday as stored ("MM-DD"), null when not given (the extensions then ask for it). */
+  birthday: string | null;
 }
 
 /** The shop's domain from a session token's `dest`, which is a bare domain or an https URL. */
@@ -58,6 +60,7 @@ export async function loyaltyStateFor(prisma: PrismaClient, shop: string, custom
       : null,
     order: null,
     cards: { discount: null, stamps: null },
+    birthday: null,
   };
   const customerId = customerGid ? CUSTOMER_GID.exec(customerGid)?.[1] : undefined;
   if (!customerId) return state;
@@ -69,6 +72,7 @@ export async function loyaltyStateFor(prisma: PrismaClient, shop: string, custom
     state.pending = b.pending;
     state.lifetimeEarned = Math.max(0, b.lifetimeEarned);
     state.tier = program.vip.tiers.find((t) => t.id === member.tierId)?.name ?? null;
+    state.birthday = member.birthday ?? null;
   }
   state.cards = await memberCardsForBuyer(prisma, shop, customerId);
   if (currency) state.rewards = rewardsForBuyer(state.balance, await enabledRewards(prisma, shop, currency));

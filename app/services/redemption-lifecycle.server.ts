@@ -1,14 +1,17 @@
 // What happens to a redemption's code after the buyer got it:
 //  - used on an order → "redeemed", from the orders/create and orders/updated webhooks (a used code is never
 //    given back, also when the order is later cancelled or refunded: docs/decisions/006);
-//  - expired unused → its points come back (the periodic job below, after a grace period for late webhooks);
+//  - expired unused → its points come back (the periodic job below, after a grace period for late webhooks,
+//    and only once Shopify confirms the code was not used: a webhook can be later than any grace period);
 //  - debited but never confirmed in Shopify (a crash between the debit and the code) → the same job finds
 //    or creates the code, or gives the points back when Shopify refuses it.
 // Every transition is a conditional status change plus, for give-backs, a unique ledger key: exactly once
 // however often the job runs or a webhook is delivered.
 import type { PrismaClient, WebhookEvent } from "@prisma/client";
 import { redemptionCodesIn } from "~/domain/rewards/codes";
-import type { AdminGraphql } from "./admin-graphql.server";
+import { REDEMPTION_CODE_USAGE_QUERY } from "~/graphql/RedemptionCodeUsage";
+import type { RedemptionCodeUsageQuery } from "~/types/admin.generated";
+import { retryWhenThrottled, runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
 import type { Db } from "./points-ledger.server";
 import { finishRedemption, giveBackRedemption, type RedemptionOptions } from "./redemptions.server";
 import type { WebhookHandler } from "./webhook-worker.server";
@@ -43,6 +46,10 @@ export async function markRedemptionsUsed(tx: Db, event: Pick<WebhookEvent, "sho
     where: { shop: event.shop, code: { in: codes }, status: { in: ["issuing", "issued"] } },
     data: { status: "redeemed", redeemedAt: now, orderId },
   });
+  // A code the expiry job found used in Shopify before this (late) webhook came: it now learns its order.
+  if (count < codes.length && orderId) {
+    await tx.redemption.updateMany({ where: { shop: event.shop, code: { in: codes }, status: "redeemed", orderId: null }, data: { orderId } });
+  }
   return count;
 }
 
@@ -57,16 +64,52 @@ export const redemptionSteps: Record<string, WebhookHandler[]> = {
 
 // --- the periodic job -----------------------------------------------------------------------------------
 
-/** Gives back the points of codes that expired unused (more than EXPIRY_GRACE_MS ago). Returns how many. */
-export async function returnExpiredRedemptions(db: PrismaClient, now: Date): Promise<number> {
+/** Shopify's count of orders that used the code; null when the code no longer exists there. */
+async function shopifyUsageCount(graphql: AdminGraphql, code: string): Promise<number | null> {
+  const data = await retryWhenThrottled(() => runAdminOperation<RedemptionCodeUsageQuery>(graphql, REDEMPTION_CODE_USAGE_QUERY, { code }), { maxAttempts: 4 });
+  const discount = data.codeDiscountNodeByCode?.codeDiscount;
+  if (!discount) return null;
+  return "asyncUsageCount" in discount ? discount.asyncUsageCount : 0;
+}
+
+/**
+ * Codes that expired more than EXPIRY_GRACE_MS ago and are still "issued" (no order webhook said they were
+ * used). Shopify is asked first: a code used in its last minutes whose order webhook is later than the grace
+ * period (or lost) is marked redeemed, not given back. Unused (or deleted by the merchant) → the points come
+ * back. Shopify unreachable → the redemption waits for the next run; nothing is given back on a guess.
+ */
+export async function returnExpiredRedemptions(
+  db: PrismaClient,
+  now: Date,
+  options: { adminFor: (shop: string) => Promise<AdminGraphql> },
+): Promise<{ returned: number; redeemed: number; unchecked: number }> {
   const due = await db.redemption.findMany({
     where: { status: "issued", expiresAt: { lte: new Date(now.getTime() - EXPIRY_GRACE_MS) } },
     orderBy: { expiresAt: "asc" },
     take: BATCH,
   });
-  let returned = 0;
-  for (const redemption of due) if (await giveBackRedemption(db, redemption, "expired", now)) returned++;
-  return returned;
+  const clients = new Map<string, Promise<AdminGraphql>>();
+  const result = { returned: 0, redeemed: 0, unchecked: 0 };
+  for (const redemption of due) {
+    let uses: number | null;
+    try {
+      if (!clients.has(redemption.shop)) clients.set(redemption.shop, options.adminFor(redemption.shop));
+      uses = await shopifyUsageCount(await clients.get(redemption.shop)!, redemption.code);
+    } catch (error) {
+      console.warn(`expired redemption ${redemption.code} for ${redemption.shop}: could not ask Shopify whether it was used: ${(error as Error).message}`);
+      result.unchecked++;
+      continue;
+    }
+    if (uses !== null && uses > 0) {
+      // Used, but no order webhook has told us which order yet (markRedemptionsUsed fills it in when one does).
+      const { count } = await db.redemption.updateMany({
+        where: { shop: redemption.shop, idempotencyKey: redemption.idempotencyKey, status: "issued" },
+        data: { status: "redeemed", redeemedAt: now },
+      });
+      result.redeemed += count;
+    } else if (await giveBackRedemption(db, redemption, "expired", now)) result.returned++;
+  }
+  return result;
 }
 
 /**
@@ -100,14 +143,14 @@ export async function repairStuckRedemptions(db: PrismaClient, now: Date, option
   return { issued, returned };
 }
 
-/** The code lifecycle job: repair first (it may issue codes), then expiry give-backs. */
+/** The code lifecycle job: repair first (it may issue codes), then expiry give-backs (after asking Shopify). */
 export function redemptionLifecycleJob(adminFor: (shop: string) => Promise<AdminGraphql>, options: Omit<RedemptionOptions, "adminFor"> = {}): PeriodicJob {
   return {
     name: "redemption-codes",
     everyMs: 60_000,
     async run(db, now) {
       await repairStuckRedemptions(db, now, { attempts: 2, backoffMs: 500, ...options, adminFor });
-      await returnExpiredRedemptions(db, now);
+      await returnExpiredRedemptions(db, now, { adminFor });
     },
   };
 }

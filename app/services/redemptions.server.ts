@@ -6,8 +6,9 @@
 //     the spendable balance (cached balance on the locked Member row + pending sum) and appends the debit
 //     and the Redemption row ("issuing"). Concurrent redemptions queue on the row lock, so the balance
 //     never goes below zero.
-//  2. Then the discount code is created with the Admin API (offline session). A throttled, failed or timed-out
-//     call is retried with backoff, looking the code up first (a timed-out create may have been applied).
+//  2. Then the discount code is created with the Admin API (offline session). A throttled call waits as long
+//     as Shopify's cost bucket needs (within a few seconds: a buyer is waiting); a failed or timed-out call is
+//     retried with backoff, looking the code up first (a timed-out create may have been applied).
 //     Success marks the Redemption "issued".
 //  3. If the code cannot be created, the reversal entry gives the points back (in its own transaction) and
 //     the Redemption is "returned".
@@ -27,7 +28,7 @@ import type {
   RedemptionDiscountCreateMutation,
   RedemptionFreeShippingCreateMutation,
 } from "~/types/admin.generated";
-import { runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
+import { AdminApiError, retryWhenThrottled, runAdminOperation, throttleGateFor, type AdminGraphql } from "./admin-graphql.server";
 import { appendLedgerEntry, ledgerEntryFromRow, lockMember, memberBalance, type Db } from "./points-ledger.server";
 import { findReward } from "./rewards-catalog.server";
 
@@ -43,9 +44,16 @@ export interface RedemptionOptions {
   /** Admin API client for the shop (offline session); called only once the debit is committed. */
   adminFor: (shop: string) => Promise<AdminGraphql>;
   now?: Date;
-  /** Attempts at creating the code; waits `backoffMs` × 2^n between them. */
+  /** Attempts at creating the code after errors other than THROTTLED; waits `backoffMs` × 2^n between them. */
   attempts?: number;
   backoffMs?: number;
+  /**
+   * THROTTLED calls are retried after the wait Shopify's cost extension asks for, as long as the wait ends
+   * within this many ms of the first call; past it the points go back (503) rather than keep a buyer waiting.
+   */
+  throttleBudgetMs?: number;
+  /** Told each wait for Shopify's rate limit (the route reports their sum in Server-Timing). */
+  onThrottleWait?: (ms: number) => void;
   /** An Admin API call taking longer counts as failed (its work may still be applied; the retry looks first). */
   callTimeoutMs?: number;
   /** The code was drawn by this request (not a replay or repair): nothing can have created it yet. */
@@ -195,6 +203,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A buyer waits at the checkout: a few seconds for Shopify's bucket is fine, more is not. */
+const DEFAULT_THROTTLE_BUDGET_MS = 4000;
+
 export type IssueOutcome = "issued" | "refused" | "unreachable";
 
 /** Creates the code (or finds it already created). */
@@ -203,7 +214,15 @@ async function issueCode(shop: string, customerGid: string, reward: Reward, code
   const backoffMs = options.backoffMs ?? 250;
   const { mutation, variables } = redemptionDiscountInput({ reward, customerId: customerGid, code, startsAt: at, endsAt });
   const timeoutMs = options.callTimeoutMs ?? 8000;
-  const run = <T>(graphql: AdminGraphql, document: string, vars: Record<string, unknown>) => withTimeout(runAdminOperation<T>(graphql, document, vars), timeoutMs);
+  // One budget for all throttle waits of this redemption, however many calls it takes.
+  const deadline = Date.now() + (options.throttleBudgetMs ?? DEFAULT_THROTTLE_BUDGET_MS);
+  const run = <T>(graphql: AdminGraphql, document: string, vars: Record<string, unknown>) =>
+    retryWhenThrottled(() => withTimeout(runAdminOperation<T>(graphql, document, vars), timeoutMs), {
+      maxAttempts: 20,
+      deadline,
+      gate: throttleGateFor(shop),
+      onWait: options.onThrottleWait,
+    });
   let graphql: AdminGraphql | null = null;
   for (let attempt = 0; attempt < attempts; attempt++) {
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (attempt - 1)));
@@ -228,8 +247,10 @@ async function issueCode(shop: string, customerGid: string, reward: Reward, code
       console.error(`redemption ${code} for ${shop}: discount refused: ${userErrors.map((e) => e.message).join("; ")}`);
       return "refused";
     } catch (err) {
-      // Throttled, 5xx, network error or timeout: retry, looking the code up first.
       console.warn(`redemption ${code} for ${shop}: attempt ${attempt + 1} failed: ${(err as Error).message ?? String(err)}`);
+      // Still throttled at the deadline: another attempt would be throttled too, or keep the buyer waiting.
+      if (err instanceof AdminApiError && err.throttled) break;
+      // 5xx, network error or timeout: retry, looking the code up first.
     }
   }
   // A create that timed out on the last attempt may still have been applied: look once more before giving up.

@@ -6,7 +6,7 @@ import type { PrismaClient } from "@prisma/client";
 import { ledgerKeys, type LedgerEntry } from "~/domain/points/ledger";
 import { advocateRewardStatus } from "~/domain/referrals/advocate-reward";
 import { appendLedgerEntry, lockMember } from "./points-ledger.server";
-import { loadReferralTerms, type ReferralTerms } from "./referrals.server";
+import { hasEarlierOrder, loadReferralTerms, type ReferralTerms } from "./referrals.server";
 
 /** The shape the periodic-job runner registers (declared here so this file does not depend on it). */
 export interface PeriodicJob {
@@ -18,10 +18,11 @@ export interface PeriodicJob {
 const BATCH = 200;
 
 /** Decides every pending referral as of `now`; each referral in its own transaction. */
-export async function creditReferralAdvocates(db: PrismaClient, now: Date): Promise<{ credited: number; voided: number }> {
+export async function creditReferralAdvocates(db: PrismaClient, now: Date): Promise<{ credited: number; voided: number; blocked: number }> {
   const termsByShop = new Map<string, ReferralTerms>();
   let credited = 0;
   let voided = 0;
+  let blocked = 0;
   let afterId = -1n;
   for (;;) {
     const batch = await db.referral.findMany({
@@ -38,12 +39,13 @@ export async function creditReferralAdvocates(db: PrismaClient, now: Date): Prom
       const outcome = await decideReferral(db, id, terms, now);
       if (outcome === "credited") credited++;
       if (outcome === "void") voided++;
+      if (outcome === "blocked") blocked++;
     }
   }
-  return { credited, voided };
+  return { credited, voided, blocked };
 }
 
-async function decideReferral(db: PrismaClient, id: bigint, terms: ReferralTerms, now: Date): Promise<"credited" | "void" | "waiting"> {
+async function decideReferral(db: PrismaClient, id: bigint, terms: ReferralTerms, now: Date): Promise<"credited" | "void" | "blocked" | "waiting"> {
   return db.$transaction(async (tx) => {
     // Locked and re-read: a webhook adding a refund, or another run, waits for this decision or sees it.
     await tx.$queryRaw`SELECT 1 FROM "Referral" WHERE "id" = ${id} FOR UPDATE`;
@@ -55,6 +57,12 @@ async function decideReferral(db: PrismaClient, id: bigint, terms: ReferralTerms
       return "void";
     }
     if (status.status !== "eligible") return "waiting";
+    // Last check before paying: an earlier order of the friend recorded since attribution (a late webhook, or
+    // the history import) makes them an existing customer, whose referral earns nothing.
+    if (r.friendCustomerId && (await hasEarlierOrder(tx, r.shop, r.friendCustomerId, { placedAt: r.orderPlacedAt, orderId: r.orderId }))) {
+      await tx.referral.update({ where: { id }, data: { status: "blocked", blockReason: "existing-customer" } });
+      return "blocked";
+    }
     const entry: LedgerEntry = {
       key: ledgerKeys.referral(r.friendCustomerId ?? `order-${r.orderId}`),
       kind: "referral-bonus",

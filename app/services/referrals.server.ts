@@ -7,7 +7,7 @@
 // member gets no link (the next GET /api/loyalty tries again).
 import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient, type WebhookEvent } from "@prisma/client";
-import { addressFrom, friendOrderFacts, referralCodesInOrder, utcMonth, friendDiscountInput, type FriendOrderFacts } from "~/domain/referrals/attribution";
+import { addressFrom, customerOrderOf, friendOrderFacts, referralCodesInOrder, utcMonth, friendDiscountInput, type FriendOrderFacts } from "~/domain/referrals/attribution";
 import { DEFAULT_REFERRAL_WINDOW_DAYS } from "~/domain/referrals/advocate-reward";
 import { referralCodeCandidates, referralLink } from "~/domain/referrals/codes";
 import { assessReferral, type PostalAddress, type ReferralParty } from "~/domain/referrals/fraud";
@@ -16,7 +16,7 @@ import { REFERRAL_DISCOUNT_CREATE_MUTATION } from "~/graphql/ReferralDiscountCre
 import type { ReferralDiscountByCodeQuery, ReferralDiscountCreateMutation } from "~/types/admin.generated";
 import { runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
 import type { Db } from "./points-ledger.server";
-import { UnusablePayloadError, type WebhookHandler } from "./webhook-worker.server";
+import { UnusablePayloadError, type BatchWebhookStep, type WebhookHandler, type WebhookStep } from "./webhook-worker.server";
 
 // --- settings ------------------------------------------------------------------------------------------
 
@@ -206,21 +206,52 @@ async function assess(tx: Db, shop: string, advocate: CodeRow, facts: FriendOrde
     shippingAddress: addressFrom(advocate.address) ?? (advocate.address as PostalAddress | null),
   };
   const friendId = facts.friend.customerId;
-  // An earlier order of the friend (imported history or an earlier webhook) makes them an existing customer.
-  // Order times have whole seconds, so within one second the lower (older) order id is the earlier order.
-  const at = Prisma.sql`${facts.placedAt.toISOString()}::timestamp(3)`;
-  const earlier = friendId
-    ? await tx.$queryRaw<{ one: number }[]>`
-        SELECT 1 AS "one" FROM "HistoryOrder" WHERE "shop" = ${shop} AND "customerId" = ${BigInt(friendId)}
-          AND ("createdAt" < ${at} OR ("createdAt" = ${at} AND "id" < ${BigInt(facts.orderId)})) AND "cancelledAt" IS NULL LIMIT 1`
-    : [];
+  const existingCustomer = friendId ? await hasEarlierOrder(tx, shop, friendId, facts) : false;
   const terms = await loadReferralTerms(tx, shop);
   const [monthStart, monthEnd] = utcMonth(facts.placedAt);
   const thisMonth = await tx.referral.count({
     where: { shop, advocateCustomerId: advocate.customerId, status: { in: ["pending", "credited"] }, orderPlacedAt: { gte: monthStart, lt: monthEnd } },
   });
-  return assessReferral({ advocate: advocateParty, friend: facts.friend, existingCustomer: earlier.length > 0, advocateReferralsThisMonth: thisMonth, cap: terms.monthlyCap });
+  return assessReferral({ advocate: advocateParty, friend: facts.friend, existingCustomer, advocateReferralsThisMonth: thisMonth, cap: terms.monthlyCap });
 }
+
+/**
+ * An earlier non-cancelled order of the customer (imported history or an earlier webhook) makes them an
+ * existing customer. Order times have whole seconds, so within one second the lower (older) order id is
+ * the earlier order (the rule of `placedBefore`).
+ */
+export async function hasEarlierOrder(tx: Db, shop: string, customerId: string, order: { placedAt: Date; orderId: string }): Promise<boolean> {
+  const at = Prisma.sql`${order.placedAt.toISOString()}::timestamp(3)`;
+  const earlier = await tx.$queryRaw<{ one: number }[]>`
+    SELECT 1 AS "one" FROM "HistoryOrder" WHERE "shop" = ${shop} AND "customerId" = ${BigInt(customerId)}
+      AND ("createdAt" < ${at} OR ("createdAt" = ${at} AND "id" < ${BigInt(order.orderId)})) AND "cancelledAt" IS NULL LIMIT 1`;
+  return earlier.length > 0;
+}
+
+/**
+ * orders/*: the friend's EARLIER order may be delivered after the referred order (webhooks come in any order),
+ * when the referral was already recorded as pending. Its arrival blocks those later pending referrals as
+ * "existing-customer", before the advocate job can credit them. One statement per run of events; an order
+ * without a customer, or cancelled, makes nobody an existing customer. (The advocate job checks the order
+ * history once more before crediting, for earlier orders that arrive by the history import instead.)
+ */
+async function blockReferralsOfExistingCustomers(tx: Db, events: Pick<WebhookEvent, "shop" | "payload">[]): Promise<void> {
+  const orders = events.flatMap((e) => {
+    const order = customerOrderOf(e.payload);
+    return order ? [Prisma.sql`(${e.shop}::text, ${order.customerId}::text, ${order.placedAt.toISOString()}::timestamp(3), ${order.orderId}::bigint)`] : [];
+  });
+  if (orders.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE "Referral" r SET "status" = 'blocked', "blockReason" = 'existing-customer'
+    FROM (VALUES ${Prisma.join(orders)}) AS o("shop", "customerId", "placedAt", "orderId")
+    WHERE r."status" = 'pending' AND r."shop" = o."shop" AND r."friendCustomerId" = o."customerId"
+      AND (o."placedAt" < r."orderPlacedAt" OR (o."placedAt" = r."orderPlacedAt" AND o."orderId" < r."orderId"::bigint))`;
+}
+
+export const existingCustomerRecheck: BatchWebhookStep = {
+  one: (tx, event) => blockReferralsOfExistingCustomers(tx, [event]),
+  many: blockReferralsOfExistingCustomers,
+};
 
 /** customers/create: the new member gets their code at once, with the contact details the fraud rules compare. */
 export async function createReferralCodeForNewMember(tx: Db, event: Pick<WebhookEvent, "shop" | "payload">): Promise<void> {
@@ -255,10 +286,10 @@ export async function eraseShopReferrals(tx: Db, event: Pick<WebhookEvent, "shop
   await tx.referralSettings.deleteMany({ where: { shop: event.shop } });
 }
 
-export const referralSteps: Record<string, WebhookHandler[]> = {
-  ORDERS_CREATE: [attributeReferral],
-  ORDERS_UPDATED: [attributeReferral],
-  ORDERS_CANCELLED: [attributeReferral],
+export const referralSteps: Record<string, WebhookStep[]> = {
+  ORDERS_CREATE: [existingCustomerRecheck, attributeReferral],
+  ORDERS_UPDATED: [existingCustomerRecheck, attributeReferral],
+  ORDERS_CANCELLED: [existingCustomerRecheck, attributeReferral],
   CUSTOMERS_CREATE: [createReferralCodeForNewMember],
   CUSTOMERS_REDACT: [eraseReferralContactData],
   SHOP_REDACT: [eraseShopReferrals],

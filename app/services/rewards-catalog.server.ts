@@ -43,7 +43,8 @@ export async function enabledRewards(db: Db, shop: string, shopCurrency: string)
 export async function findReward(db: Db, shop: string, shopCurrency: string, id: string): Promise<StoredReward | null> {
   const row = await db.reward.findUnique({ where: { shop_id: { shop, id } } });
   if (row) return stored(row);
-  if ((await db.reward.count({ where: { shop } })) > 0) return null;
+  // Read again after seeding even when another request seeded first: between our miss and a count, a
+  // concurrent first redemption may have written the default catalog (seen as 404 for "default-5-off").
   await ensureRewardCatalog(db, shop, shopCurrency);
   const seeded = await db.reward.findUnique({ where: { shop_id: { shop, id } } });
   return seeded ? stored(seeded) : null;

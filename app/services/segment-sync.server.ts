@@ -23,7 +23,7 @@ import type {
   SegmentTagsRemoveMutation,
   SegmentTagsSetMutation,
 } from "~/types/admin.generated";
-import { AdminApiError, runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
+import { AdminApiError, retryWhenThrottled, runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
 import { dashboardHistory, segmentReport, todayUtc } from "./analytics-dashboard.server";
 import { refreshRollups } from "./history-rollups.server";
 import type { WebhookStep } from "./webhook-worker.server";
@@ -92,16 +92,10 @@ const gid = (customerId: string) => `gid://shopify/Customer/${customerId}`;
 /** A customer deleted in Shopify can't be tagged; that is not a reason to stop or to retry forever. */
 const isGone = (message: string) => /not found|does not exist/i.test(message);
 
-async function withThrottleRetries<T>(run: () => Promise<T>, sleep: (ms: number) => Promise<void>, maxAttempts: number): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      // Shopify's bucket refills at 50–100 points/s: waiting 1, 2, 4, 8 … s lets a full batch through.
-      if (!(error instanceof AdminApiError && error.throttled) || attempt >= maxAttempts) throw error;
-      await sleep(Math.min(30_000, 1000 * 2 ** (attempt - 1)));
-    }
-  }
+function withThrottleRetries<T>(run: () => Promise<T>, sleep: (ms: number) => Promise<void>, maxAttempts: number): Promise<T> {
+  // Nobody waits for a background sync: at least 1, 2, 4, 8 … s (or what the cost extension asks, if longer)
+  // leaves the bucket to the shop's other apps and to redemptions, which a buyer is waiting for.
+  return retryWhenThrottled(run, { sleep, maxAttempts, minWaitMs: (attempt) => Math.min(30_000, 1000 * 2 ** (attempt - 1)) });
 }
 
 function checkUserErrors(errors: readonly { message: string }[] | undefined, customerId: string) {

@@ -55,6 +55,22 @@ export type MemberDiscountCodeDeleteMutation = { discountCodeDelete?: AdminTypes
     & { userErrors: Array<Pick<AdminTypes.DiscountUserError, 'field' | 'code' | 'message'>> }
   )> };
 
+export type RedemptionCodeUsageQueryVariables = AdminTypes.Exact<{
+  code: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type RedemptionCodeUsageQuery = { codeDiscountNodeByCode?: AdminTypes.Maybe<(
+    Pick<AdminTypes.DiscountCodeNode, 'id'>
+    & { codeDiscount: { __typename: 'DiscountCodeApp' | 'DiscountCodeBxgy' } | (
+      { __typename: 'DiscountCodeBasic' }
+      & Pick<AdminTypes.DiscountCodeBasic, 'asyncUsageCount'>
+    ) | (
+      { __typename: 'DiscountCodeFreeShipping' }
+      & Pick<AdminTypes.DiscountCodeFreeShipping, 'asyncUsageCount'>
+    ) }
+  )> };
+
 export type RedemptionDiscountByCodeQueryVariables = AdminTypes.Exact<{
   code: AdminTypes.Scalars['String']['input'];
 }>;
@@ -183,6 +199,7 @@ interface GeneratedQueryTypes {
   "#graphql\n  query HistoryCurrentBulkOperation {\n    currentBulkOperation(type: QUERY) {\n      id\n      status\n      query\n    }\n  }\n": {return: HistoryCurrentBulkOperationQuery, variables: HistoryCurrentBulkOperationQueryVariables},
   "#graphql\n  query HistoryCustomersExport {\n    customers {\n      edges {\n        node {\n          id\n          email\n          createdAt\n          updatedAt\n        }\n      }\n    }\n  }\n": {return: HistoryCustomersExportQuery, variables: HistoryCustomersExportQueryVariables},
   "#graphql\n  query HistoryOrdersExport {\n    orders {\n      edges {\n        node {\n          id\n          createdAt\n          updatedAt\n          cancelledAt\n          customer {\n            id\n            createdAt\n            updatedAt\n          }\n          subtotalPriceSet {\n            shopMoney {\n              amount\n              currencyCode\n            }\n          }\n          refunds {\n            id\n            createdAt\n            refundLineItems {\n              edges {\n                node {\n                  subtotalSet {\n                    shopMoney {\n                      amount\n                      currencyCode\n                    }\n                  }\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: HistoryOrdersExportQuery, variables: HistoryOrdersExportQueryVariables},
+  "#graphql\n  query RedemptionCodeUsage($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n      codeDiscount {\n        __typename\n        ... on DiscountCodeBasic {\n          asyncUsageCount\n        }\n        ... on DiscountCodeFreeShipping {\n          asyncUsageCount\n        }\n      }\n    }\n  }\n": {return: RedemptionCodeUsageQuery, variables: RedemptionCodeUsageQueryVariables},
   "#graphql\n  query RedemptionDiscountByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: RedemptionDiscountByCodeQuery, variables: RedemptionDiscountByCodeQueryVariables},
   "#graphql\n  query ReferralDiscountByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: ReferralDiscountByCodeQuery, variables: ReferralDiscountByCodeQueryVariables},
   "#graphql\n  query SegmentBulkOperation($id: ID!) {\n    node(id: $id) {\n      ... on BulkOperation {\n        id\n        status\n        errorCode\n        objectCount\n        url\n        partialDataUrl\n      }\n    }\n  }\n": {return: SegmentBulkOperationQuery, variables: SegmentBulkOperationQueryVariables},

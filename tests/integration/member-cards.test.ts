@@ -118,7 +118,7 @@ describe("stamp card", () => {
 
     // An unused reward code expires like any redemption code; it cost no points, so nothing goes back.
     const later = addDays(new Date(), 200);
-    await returnExpiredRedemptions(t.db.prisma, later);
+    await returnExpiredRedemptions(t.db.prisma, later, { adminFor: standinAdmin });
     expect((await stampRewardsOf(c.id)).map((r) => [r.status, r.returnReason])).toEqual([["returned", "expired"], ["returned", "expired"]]);
     expect(await t.db.prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, customerId: String(c.id), kind: "redeem-reversal" } })).toBe(0);
     await saveMemberCards(t.db.prisma, TEST_SHOP, { discount: { percentOffByTier: {}, combinesWithOtherDiscounts: false }, stamps: null });

@@ -54,6 +54,15 @@ describe("POST /api/loyalty/birthday", () => {
     expect(await member(503)).toMatchObject({ birthday: "12-24" });
   });
 
+  it("GET /api/loyalty tells the extension whether to ask: null until given, then the stored MM-DD", async () => {
+    const token = t.standin.mintCheckoutToken({ customerGid: "gid://shopify/Customer/504" });
+    const loyalty = async () => (await browserFetch(`${t.app.url}/api/loyalty`, { headers: { Origin: ORIGIN, Authorization: `Bearer ${token}` } })).json();
+    expect(await loyalty()).toMatchObject({ customerId: "gid://shopify/Customer/504", birthday: null });
+    expect((await postBirthday(token, JSON.stringify({ birthday: "1988-07-04" }))).status).toBe(200);
+    expect(await loyalty()).toMatchObject({ birthday: "07-04" });
+    expect(await (await browserFetch(`${t.app.url}/api/loyalty`, { headers: { Origin: ORIGIN, Authorization: `Bearer ${t.standin.mintCheckoutToken({ customerGid: null })}` } })).json()).toMatchObject({ customerId: null, birthday: null });
+  });
+
   it("answers the CORS preflight", async () => {
     const res = await browserFetch(`${t.app.url}/api/loyalty/birthday`, {
       method: "OPTIONS",

@@ -12,7 +12,10 @@ afterAll(async () => {
   if (process.env.SHOW_APP_OUTPUT) console.log(t?.app.output());
   await t?.close();
 });
-afterEach(() => t.standin.clearFaults());
+afterEach(() => {
+  t.standin.clearFaults();
+  t.standin.setCostBucket(2000); // full again, at the default restore rate
+});
 
 const member = (customerId: number) => t.db.prisma.member.findUnique({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(customerId) } } });
 const pointsOf = async (customerId: number) => (await member(customerId))?.points ?? null;
@@ -76,15 +79,29 @@ describe("POST /api/loyalty/redemptions", () => {
     expect(await pointsOf(c.id)).toBe(499);
   });
 
-  it("lets exactly one of 20 concurrent taps through when the balance covers one", async () => {
+  it("lets exactly one of 100 simultaneous redemptions through when the balance covers one", async () => {
     const c = await customerWith(999);
-    const answers = await Promise.all(Array.from({ length: 20 }, () => redeem(c.token, { rewardId: "default-5-off", idempotencyKey: newKey() })));
+    const shopCodesBefore = t.standin.state.shops[TEST_SHOP].discounts.length;
+    // WHEN 100 requests with distinct idempotency keys arrive at once (they queue on the member's row lock)
+    const answers = await Promise.all(Array.from({ length: 100 }, () => redeem(c.token, { rewardId: "default-5-off", idempotencyKey: newKey() })));
     const statuses = answers.map((r) => r.status).sort();
+    // THEN exactly one is issued, every other one is refused for the balance (not a 5xx from a lock timeout)
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
-    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(99);
+    const refusals = await Promise.all(answers.filter((r) => r.status === 409).map(async (r) => (await r.json()).error.code));
+    expect(new Set(refusals)).toEqual(new Set(["INSUFFICIENT_POINTS"]));
     expect(await pointsOf(c.id)).toBe(499);
-    expect(discountsFor(c.id)).toHaveLength(1);
+    // …one debit, so the running balance never went below zero…
+    const entries = await t.db.prisma.ledgerEntry.findMany({ where: { shop: TEST_SHOP, customerId: String(c.id) }, orderBy: { id: "asc" } });
+    let running = 0;
+    for (const e of entries) {
+      running += e.points;
+      expect(running).toBeGreaterThanOrEqual(0);
+    }
     expect((await debitsOf(c.id)).map((e) => e.points)).toEqual([-500]);
+    // …and exactly one discount code exists in the shop, for this customer.
+    expect(t.standin.state.shops[TEST_SHOP].discounts.length - shopCodesBefore).toBe(1);
+    expect(discountsFor(c.id)).toHaveLength(1);
   });
 
   it("retries a throttled create and still issues exactly one code", async () => {
@@ -94,6 +111,19 @@ describe("POST /api/loyalty/redemptions", () => {
     expect(res.status).toBe(201);
     const { code } = await res.json();
     expect(discountsFor(c.id).map((d) => d.code)).toEqual([code]);
+    expect(await pointsOf(c.id)).toBe(0);
+  });
+
+  it("waits for the shop's drained rate-limit bucket as long as Shopify says, instead of giving the points back", async () => {
+    const c = await customerWith(500);
+    // GIVEN a bucket that holds nothing, in a shop restoring 20 points/s: the create (10 points) needs 0.5 s.
+    t.standin.setCostBucket(0, { restoreRate: 20 });
+    const res = await redeem(c.token, { rewardId: "default-5-off", idempotencyKey: newKey() });
+    expect(res.status).toBe(201);
+    const waited = Number(/shopify-throttle;dur=(\d+)/.exec(res.headers.get("server-timing") ?? "")?.[1]);
+    expect(waited).toBeGreaterThan(0);
+    expect(waited).toBeLessThan(1000);
+    expect(discountsFor(c.id).map((d) => d.code)).toEqual([(await res.json()).code]);
     expect(await pointsOf(c.id)).toBe(0);
   });
 

@@ -2,6 +2,7 @@
 // friends' orders arrive as real signed webhooks and are attributed (or blocked, with the reason); the
 // advocate job credits the ledger after the window, or voids the referral when the order was refunded.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { upsertHistoryOrders } from "~/services/history-store.server";
 import { creditReferralAdvocates, referralAdvocateRewardsJob } from "~/services/referral-rewards-job.server";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 
@@ -164,6 +165,58 @@ describe("attribution and the advocate's reward", () => {
     await inboxSettled();
     const second = await t.standin.createOrder({ customerId: friend.id, discountCodes: [a.code], lines: mug });
     await expect.poll(() => referralOf(second.id), { timeout: 15_000 }).toMatchObject({ status: "blocked", blockReason: "existing-customer", friendCustomerId: String(friend.id) });
+  });
+
+  it("GIVEN the friend's earlier order's webhooks arrive after the referred order's THEN the pending referral turns blocked as an existing customer and earns nothing", async () => {
+    const a = await advocate();
+    const friend = await t.standin.createCustomer({ email: `late-${unique()}@example.com` });
+    // The friend orders without a code, then with one (same second or later: the lower order id is older)…
+    const earlier = await t.standin.createOrder({ customerId: friend.id, lines: mug }, { webhooks: "hold" });
+    const earlierHooks = t.standin.takeHeldWebhooks();
+    const referred = await t.standin.createOrder({ customerId: friend.id, discountCodes: [a.code], lines: mug }, { webhooks: "hold" });
+    const referredHooks = t.standin.takeHeldWebhooks();
+    expect(earlier.id).toBeLessThan(referred.id);
+    // …WHEN Shopify delivers the referred order first: nothing known of the friend yet, so it is pending…
+    await t.standin.deliverWebhooks(referredHooks, { order: "as-is" });
+    await inboxSettled();
+    expect(await referralOf(referred.id)).toMatchObject({ status: "pending", friendCustomerId: String(friend.id) });
+    // …and the earlier order afterwards (twice): the referral is blocked at once, before any advocate run.
+    await t.standin.deliverWebhooks([...earlierHooks, ...earlierHooks], { order: "as-is" });
+    await inboxSettled();
+    expect(await referralOf(referred.id)).toMatchObject({ status: "blocked", blockReason: "existing-customer" });
+    expect(await referralOf(earlier.id)).toBeNull();
+
+    await creditReferralAdvocates(t.db.prisma, new Date(Date.now() + 30 * DAY_MS));
+    expect(await bonusesOf(a.id)).toEqual([]);
+    expect((await referralOf(referred.id))!.status).toBe("blocked");
+  });
+
+  it("the friend's later order does not make them an existing customer of the referral before it", async () => {
+    const a = await advocate();
+    const friend = await t.standin.createCustomer({ email: `fresh-${unique()}@example.com` });
+    const referred = await t.standin.createOrder({ customerId: friend.id, discountCodes: [a.code], lines: mug });
+    await expect.poll(() => referralOf(referred.id), { timeout: 15_000 }).toMatchObject({ status: "pending" });
+    // The friend's next order (placed after the referred one) arrives: still a new customer's referral.
+    await t.standin.createOrder({ customerId: friend.id, lines: mug });
+    await inboxSettled();
+    expect(await referralOf(referred.id)).toMatchObject({ status: "pending", blockReason: null });
+  });
+
+  it("the advocate job checks the order history once more before paying: an earlier order from the history import blocks the referral", async () => {
+    const a = await advocate();
+    const friend = await t.standin.createCustomer({ email: `imported-${unique()}@example.com` });
+    const referred = await t.standin.createOrder({ customerId: friend.id, discountCodes: [a.code], lines: mug });
+    await expect.poll(() => referralOf(referred.id), { timeout: 15_000 }).toMatchObject({ status: "pending" });
+    const placedAt = (await referralOf(referred.id))!.orderPlacedAt;
+    // An order from last year reaches HistoryOrder by the import, with no webhook at all.
+    const lastYear = new Date(placedAt.getTime() - 365 * DAY_MS);
+    await upsertHistoryOrders(t.db.prisma, TEST_SHOP, "import", [
+      { id: "1", customerId: String(friend.id), createdAt: lastYear, updatedAt: lastYear, amountMinor: 3000, currency: "EUR", cancelledAt: null },
+    ]);
+    const result = await creditReferralAdvocates(t.db.prisma, new Date(placedAt.getTime() + 30 * DAY_MS));
+    expect(result.blocked).toBeGreaterThanOrEqual(1);
+    expect(await referralOf(referred.id)).toMatchObject({ status: "blocked", blockReason: "existing-customer" });
+    expect(await bonusesOf(a.id)).toEqual([]);
   });
 
   it("blocks referrals over the advocate's monthly cap", async () => {

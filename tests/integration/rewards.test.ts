@@ -199,8 +199,8 @@ describe("the code lifecycle", () => {
 
     // Expiry long after: a used code is never given back, however often the job runs.
     const later = new Date(Date.now() + 200 * DAY_MS);
-    await returnExpiredRedemptions(t.db.prisma, later);
-    await returnExpiredRedemptions(t.db.prisma, later);
+    await returnExpiredRedemptions(t.db.prisma, later, { adminFor: standinAdmin });
+    await returnExpiredRedemptions(t.db.prisma, later, { adminFor: standinAdmin });
     expect((await redemptionOf(code)).status).toBe("redeemed");
     expect((await ledgerOf(c.id)).map((e) => e.kind)).toEqual(["redeem"]);
   });
@@ -212,7 +212,7 @@ describe("the code lifecycle", () => {
     expect(await pointsOf(c.id)).toBe(100);
     const redemption = await redemptionOf(code);
     // Not yet: within the validity and within the grace period after it.
-    await returnExpiredRedemptions(t.db.prisma, new Date(redemption.expiresAt.getTime() + 60_000));
+    await returnExpiredRedemptions(t.db.prisma, new Date(redemption.expiresAt.getTime() + 60_000), { adminFor: standinAdmin });
     expect(await pointsOf(c.id)).toBe(100);
 
     const job = redemptionLifecycleJob(standinAdmin);
@@ -227,6 +227,57 @@ describe("the code lifecycle", () => {
     expect(replay.status).toBe(409);
     expect((await replay.json()).error.code).toBe("CODE_EXPIRED");
     expect(await pointsOf(c.id)).toBe(600);
+  });
+});
+
+describe("an expired code whose order webhook is late", () => {
+  it("GIVEN a code used just before it expired WHEN its order webhook is more than a day late THEN the job finds the use in Shopify and marks it redeemed instead of giving the points back", async () => {
+    const c = await customerWith(500);
+    const { code } = await (await redeem(c.token, "default-5-off")).json();
+    // The order is placed (Shopify counts the use) but its webhooks are held back.
+    const order = await t.standin.createOrder({ customerId: c.id, lines: [{ sku: "CUP", quantity: 1, unitPriceMinor: 2000 }], discountCodes: [code] }, { webhooks: "hold" });
+    const late = t.standin.takeHeldWebhooks();
+    const redemption = await redemptionOf(code);
+    const asked = () => t.standin.requests.filter((r) => r.operationName === "RedemptionCodeUsage").length;
+    const before = asked();
+
+    const job = redemptionLifecycleJob(standinAdmin);
+    const after = new Date(redemption.expiresAt.getTime() + 2 * DAY_MS);
+    await job.run(t.db.prisma, after);
+    const askedOnce = asked();
+    expect(askedOnce).toBeGreaterThan(before);
+    await job.run(t.db.prisma, after);
+    expect(asked()).toBe(askedOnce); // the second run finds nothing "issued" to ask about
+    expect(await redemptionOf(code)).toMatchObject({ status: "redeemed", orderId: null, returnedAt: null });
+    expect((await ledgerOf(c.id)).map((e) => e.kind)).toEqual(["redeem"]);
+    expect(await pointsOf(c.id)).toBe(0);
+
+    // The late webhook arrives at last: the redemption learns its order, and stays redeemed.
+    await t.standin.deliverWebhooks(late, { order: "as-is" });
+    await expect.poll(async () => (await redemptionOf(code)).orderId, { timeout: 15_000 }).toBe(String(order.id));
+    expect((await redemptionOf(code)).status).toBe("redeemed");
+    // No points came back; the order's own points (15.00 after the 5.00 code) are earned as usual.
+    expect((await ledgerOf(c.id)).map((e) => e.kind)).toEqual(["redeem"]);
+  });
+
+  it("gives nothing back while Shopify can't say whether the code was used, and gives back once it says unused", async () => {
+    const c = await customerWith(500);
+    const { code } = await (await redeem(c.token, "default-5-off")).json();
+    const redemption = await redemptionOf(code);
+    const after = new Date(redemption.expiresAt.getTime() + 2 * DAY_MS);
+    t.standin.injectFault({ operation: "codeDiscountNodeByCode", kind: "HTTP_503", times: -1 });
+    try {
+      const outage = await returnExpiredRedemptions(t.db.prisma, after, { adminFor: standinAdmin });
+      expect(outage.unchecked).toBeGreaterThanOrEqual(1);
+      expect((await redemptionOf(code)).status).toBe("issued");
+      expect(await pointsOf(c.id)).toBe(0);
+    } finally {
+      t.standin.clearFaults();
+    }
+    const answered = await returnExpiredRedemptions(t.db.prisma, after, { adminFor: standinAdmin });
+    expect(answered.returned).toBeGreaterThanOrEqual(1);
+    expect(await redemptionOf(code)).toMatchObject({ status: "returned", returnReason: "expired" });
+    expect(await pointsOf(c.id)).toBe(500);
   });
 });
 

@@ -90,6 +90,11 @@ export interface ShopifyStandin {
   importSeed(seed: ShopSeed, shop?: string): ShopState;
   injectFault(f: InjectFault): void;
   clearFaults(): void;
+  /**
+   * Sets how many cost points the shop's rate-limit bucket holds now; it refills from here at `restoreRate`
+   * points/s (default 100; Shopify's depends on the plan, 50 to 1000).
+   */
+  setCostBucket(available: number, opts?: { shop?: string; restoreRate?: number }): void;
   requests: RequestLogEntry[];
   saveState(file: string): Promise<void>;
   close(): Promise<void>;
@@ -356,6 +361,9 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
     },
     clearFaults: () => {
       faults.length = 0;
+    },
+    setCostBucket: (available, o) => {
+      buckets.set(o?.shop ?? opts.shop, { available: Math.max(0, Math.min(MAX_AVAILABLE, available)), at: Date.now(), restoreRate: o?.restoreRate });
     },
     requests,
     saveState: (file) => writeSnapshot(file, state),

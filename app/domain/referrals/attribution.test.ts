@@ -3,7 +3,7 @@ import { buildClientSchema, coerceInputValue, type GraphQLInputType, type Intros
 import { describe, expect, it } from "vitest";
 import { adminSchemaIntrospection, ADMIN_API_VERSION } from "../../../scripts/admin-schema";
 import { redemptionCode } from "../rewards/codes";
-import { friendDiscountInput, friendOrderFacts, looksLikeReferralCode, referralCodesInOrder, utcMonth } from "./attribution";
+import { customerOrderOf, friendDiscountInput, friendOrderFacts, looksLikeReferralCode, placedBefore, referralCodesInOrder, utcMonth } from "./attribution";
 import { referralCodeCandidates } from "./codes";
 
 const order = (over: Record<string, unknown> = {}) => ({
@@ -118,5 +118,30 @@ describe("friendDiscountInput", () => {
 
   it("refuses percentages outside 1–100", () => {
     for (const p of [0, 101, 2.5, NaN]) expect(() => friendDiscountInput({ code: "X", percentOff: p, startsAt: new Date() })).toThrow(RangeError);
+  });
+});
+
+describe("placedBefore (which order makes a customer an existing one)", () => {
+  const at = (iso: string, orderId: string) => ({ placedAt: new Date(iso), orderId });
+  it("is the earlier placement, whatever the ids", () => {
+    expect(placedBefore(at("2026-11-01T10:00:00Z", "900"), at("2026-11-01T10:00:01Z", "100"))).toBe(true);
+    expect(placedBefore(at("2026-11-01T10:00:01Z", "100"), at("2026-11-01T10:00:00Z", "900"))).toBe(false);
+  });
+  it("within the same second, the lower order id (compared as numbers, not text)", () => {
+    expect(placedBefore(at("2026-11-01T10:00:00Z", "99"), at("2026-11-01T10:00:00Z", "100"))).toBe(true);
+    expect(placedBefore(at("2026-11-01T10:00:00Z", "100"), at("2026-11-01T10:00:00Z", "99"))).toBe(false);
+    expect(placedBefore(at("2026-11-01T10:00:00Z", "100"), at("2026-11-01T10:00:00Z", "100"))).toBe(false);
+  });
+});
+
+describe("customerOrderOf", () => {
+  it("names the customer, order and placement of a customer's order", () => {
+    expect(customerOrderOf(order())).toEqual({ customerId: "77", orderId: "1001", placedAt: new Date("2026-11-01T09:00:00Z") });
+  });
+  it("is null for a guest, a cancelled order and an unusable payload", () => {
+    expect(customerOrderOf(order({ customer: null }))).toBeNull();
+    expect(customerOrderOf(order({ cancelled_at: "2026-11-02T10:00:00Z" }))).toBeNull();
+    expect(customerOrderOf(order({ id: undefined }))).toBeNull();
+    expect(customerOrderOf(null)).toBeNull();
   });
 });

@@ -98,6 +98,25 @@ export function friendOrderFacts(payload: unknown): FriendOrderFacts | null {
   };
 }
 
+/**
+ * Order `a` was placed before order `b`. Shopify's order times have whole seconds, so within one second the
+ * lower (older) order id is the earlier order.
+ */
+export function placedBefore(a: { placedAt: Date; orderId: string }, b: { placedAt: Date; orderId: string }): boolean {
+  const [ta, tb] = [a.placedAt.getTime(), b.placedAt.getTime()];
+  return ta < tb || (ta === tb && BigInt(a.orderId) < BigInt(b.orderId));
+}
+
+/**
+ * The customer order in a payload that makes its customer an existing customer for any referral of theirs
+ * placed later: null for guests, cancelled orders and unusable payloads (those count for nobody).
+ */
+export function customerOrderOf(payload: unknown): { customerId: string; orderId: string; placedAt: Date } | null {
+  const facts = friendOrderFacts(payload);
+  if (!facts || facts.cancelledAt || !facts.friend.customerId) return null;
+  return { customerId: facts.friend.customerId, orderId: facts.orderId, placedAt: facts.placedAt };
+}
+
 /** The calendar month (UTC) of an instant, as [start, end). The monthly cap counts referrals in it. */
 export function utcMonth(at: Date): [Date, Date] {
   return [new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1)), new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1))];

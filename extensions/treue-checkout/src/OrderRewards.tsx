@@ -2,6 +2,7 @@
 // treue-order-status extension, on the Order status page. Only uses APIs both surfaces share
 // (i18n, sessionToken), so one component serves both.
 import "@shopify/ui-extensions/preact";
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { fetchLoyaltyState, type LoyaltyState } from "./loyalty";
 
@@ -19,7 +20,8 @@ export function shareLinks(referral: { code: string; url: string }) {
   };
 }
 
-export function OrderRewards({ orderId }: { orderId: string | undefined }) {
+/** `more`: what a surface adds below the shared block for a logged-in customer (Order status: the birthday form). */
+export function OrderRewards({ orderId, more }: { orderId: string | undefined; more?: (state: LoyaltyState) => ComponentChildren }) {
   const [state, setState] = useState<LoyaltyState | "loading" | "failed">("loading");
   useEffect(() => {
     const controller = new AbortController();
@@ -69,6 +71,7 @@ export function OrderRewards({ orderId }: { orderId: string | undefined }) {
             </s-stack>
           </s-stack>
         ) : null}
+        {more?.(state)}
       </s-stack>
     </s-section>
   );

@@ -43,5 +43,8 @@ export const LOYALTY_PATH = "/api/loyalty";
 /** POST: spend points on a reward; answers with a single-use discount code. */
 export const REDEMPTIONS_PATH = "/api/loyalty/redemptions";
 
+/** POST: the logged-in customer's birthday ("MM-DD") for the birthday bonus. */
+export const BIRTHDAY_PATH = "/api/loyalty/birthday";
+
 /** How long the extension waits for the app before showing the "unavailable" notice. */
 export const REQUEST_TIMEOUT_MS = 8000;

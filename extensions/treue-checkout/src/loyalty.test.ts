@@ -20,7 +20,10 @@ describe("reading GET /api/loyalty", () => {
       earnRate: null,
       order: null,
       cards: { discount: null, stamps: null },
+      birthday: null,
     });
+    expect(parseLoyaltyState({ balance: 0, birthday: "07-04" }).birthday).toBe("07-04");
+    expect(parseLoyaltyState({ balance: 0, birthday: "4 July" }).birthday).toBeNull();
     expect(() => parseLoyaltyState({ balance: -1 })).toThrow();
     expect(() => parseLoyaltyState(null)).toThrow();
   });

@@ -1,4 +1,4 @@
-import { APP_URL, LOYALTY_PATH, REDEMPTIONS_PATH, REQUEST_TIMEOUT_MS } from "./config";
+import { APP_URL, BIRTHDAY_PATH, LOYALTY_PATH, REDEMPTIONS_PATH, REQUEST_TIMEOUT_MS } from "./config";
 
 /** One reward from the shop's catalog, as GET /api/loyalty lists it for this buyer. */
 export interface Reward {
@@ -29,6 +29,8 @@ export interface LoyaltyState {
   /** Only with ?orderId=…: points this order earns; "pending" until the order is paid. */
   order: { pointsEarned: number; status: string } | null;
   cards: MemberCards;
+  /** The member's birthday ("MM-DD"), null when not given yet (the Order status page then asks for it). */
+  birthday: string | null;
 }
 
 /** The member discount card (the buyer's own code) and the stamp card's progress; null when not set up. */
@@ -134,7 +136,24 @@ export function parseLoyaltyState(body: unknown): LoyaltyState {
           ? { stampsOnCurrentCard: stamps.stampsOnCurrentCard, stampsRequired: stamps.stampsRequired, rewardsEarned: stamps.rewardsEarned }
           : null,
     },
+    birthday: typeof b.birthday === "string" && /^\d{2}-\d{2}$/.test(b.birthday) ? b.birthday : null,
   };
+}
+
+export type BirthdaySaved = { type: "saved"; birthday: string } | { type: "invalid" } | { type: "failed"; reason: Failure };
+
+/** Stores the customer's birthday ("MM-DD"); "invalid" when the app says it is not a real date. */
+export async function saveBirthday(sessionToken: string, birthday: string): Promise<BirthdaySaved> {
+  let response: Response;
+  try {
+    response = await callApp(BIRTHDAY_PATH, sessionToken, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ birthday }) });
+  } catch (error) {
+    return { type: "failed", reason: error instanceof LoyaltyUnavailableError ? error.reason : "unavailable" };
+  }
+  if (response.status === 400) return { type: "invalid" };
+  const body = obj(await json(response).catch(() => null)) ?? {};
+  if (response.ok && isText(body.birthday)) return { type: "saved", birthday: body.birthday };
+  return { type: "failed", reason: "unavailable" };
 }
 
 export type Redemption =

@@ -7,6 +7,7 @@ import { getExtension } from "@shopify/ui-extensions-tester";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 
 const bundlePath = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "treue-order-status.js");
@@ -32,4 +33,8 @@ test.skipIf(!existsSync(bundlePath))("the built bundle registers for the Order s
   await registered[0]!.callback();
   await vi.waitFor(() => expect(document.body.textContent).toContain("You have 42 points"));
   expect(String(fetchMock.mock.calls[0]![0])).toMatch(/\/api\/loyalty\?orderId=gid%3A%2F%2Fshopify%2FOrder%2F5$/);
+});
+
+test.skipIf(!existsSync(bundlePath))("the built bundle, birthday form included, stays under our 16 KB gzip target", () => {
+  expect(gzipSync(readFileSync(bundlePath)).byteLength).toBeLessThan(16 * 1024);
 });

@@ -109,10 +109,11 @@ export function actualCost(data: unknown, isMutation: boolean, requested: number
   return Math.min(cost, requested);
 }
 
-export interface Bucket { available: number; at: number }
+/** `restoreRate`: points per second when not the default (Shopify's rate depends on the shop's plan: 50 to 1000). */
+export interface Bucket { available: number; at: number; restoreRate?: number }
 
 export function refill(b: Bucket, now = Date.now()): Bucket {
-  b.available = Math.min(MAX_AVAILABLE, b.available + ((now - b.at) / 1000) * RESTORE_RATE);
+  b.available = Math.min(MAX_AVAILABLE, b.available + ((now - b.at) / 1000) * (b.restoreRate ?? RESTORE_RATE));
   b.at = now;
   return b;
 }
@@ -121,6 +122,6 @@ export function costExtension(requested: number, actual: number | null, b: Bucke
   return {
     requestedQueryCost: requested,
     actualQueryCost: actual,
-    throttleStatus: { maximumAvailable: MAX_AVAILABLE, currentlyAvailable: Math.floor(b.available), restoreRate: RESTORE_RATE },
+    throttleStatus: { maximumAvailable: MAX_AVAILABLE, currentlyAvailable: Math.floor(b.available), restoreRate: b.restoreRate ?? RESTORE_RATE },
   };
 }

@@ -113,7 +113,7 @@ export async function handleGraphql(req: GraphqlRequest): Promise<GraphqlReply> 
     switch (fault.kind) {
       case "THROTTLED": {
         // Report a nearly empty bucket, but leave the real one alone so the fault stays a one-off.
-        const reported = { available: Math.min(bucket.available, Math.max(0, requested - 1)), at: bucket.at };
+        const reported = { available: Math.min(bucket.available, Math.max(0, requested - 1)), at: bucket.at, restoreRate: bucket.restoreRate };
         return {
           status: 200, fault: fault.kind, ...meta,
           body: { errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: DOCS } }], extensions: { cost: costExtension(requested, null, reported) } },
