@@ -9,6 +9,7 @@ import {
   type RetentionReport,
 } from "~/domain/analytics/retention-metrics";
 import { cohortRetention } from "~/domain/analytics/cohort-retention";
+import { monthlyTrend as monthlyTrendOf } from "~/domain/analytics/monthly-trend";
 import { lifecycleSegments, type LifecycleSegment } from "~/domain/analytics/lifecycle-segments";
 import { dayNumberToIsoDate, MS_PER_DAY, utcMonthIndex, monthIndexToLabel } from "~/domain/analytics/time";
 import { cachedShopHistory, type CachedHistory, type ShopHistory } from "./analytics-history.server";
@@ -97,44 +98,9 @@ export function periodEnding(today: string, days: number): { from: string; to: s
   return { from: dayNumberToIsoDate(end - days + 1), to: today };
 }
 
-/** Orders, revenue and active customers per UTC month for the last `months` months, same counting rules as the figures. */
+/** Orders, revenue and active customers per UTC month for the last `months` months (domain: monthly-trend.ts). */
 export function monthlyTrend(h: ShopHistory, today: string, months = 12): Dashboard["trend"] {
-  const { history } = h;
-  const last = utcMonthIndex(Date.parse(`${today}T00:00:00Z`));
-  const first = last - months + 1;
-  const orders = new Float64Array(months);
-  const revenue = new Float64Array(months);
-  const active = new Float64Array(months);
-  const seen = new Int32Array(history.customerIds.length * months);
-  const { orderCustomer, orderPlacedAt, orderEventStart, eventAt, eventAmount } = history;
-  for (let o = 0; o < history.orderCount; o++) {
-    const c = orderCustomer[o];
-    if (c < 0) continue;
-    for (let e = orderEventStart[o]; e < orderEventStart[o + 1]; e++) {
-      const m = utcMonthIndex(eventAt[e]) - first;
-      if (m >= 0 && m < months) revenue[m] += eventAmount[e];
-    }
-    const placed = orderPlacedAt[o];
-    if (Number.isNaN(placed)) continue;
-    const m = utcMonthIndex(placed) - first;
-    if (m < 0 || m >= months) continue;
-    // Counted as of the end of its month, like a period report of that month.
-    const monthEnd = Date.UTC(1970, first + m + 1, 1);
-    let net = 0;
-    for (let e = orderEventStart[o]; e < orderEventStart[o + 1]; e++) if (eventAt[e] < monthEnd) net += eventAmount[e];
-    if (net <= 0) continue;
-    orders[m]++;
-    if (seen[c * months + m] === 0) {
-      seen[c * months + m] = 1;
-      active[m]++;
-    }
-  }
-  return Array.from({ length: months }, (_, i) => ({
-    month: monthIndexToLabel(first + i),
-    orders: orders[i],
-    revenueMinor: revenue[i],
-    activeCustomers: active[i],
-  }));
+  return monthlyTrendOf(h.history, today, months);
 }
 
 type ShopShape = Pick<Dashboard, "cohorts" | "segments" | "trend">;
