@@ -14,14 +14,27 @@ import { lifecycleSegments, type LifecycleSegment } from "~/domain/analytics/lif
 import { dayNumberToIsoDate, MS_PER_DAY, utcMonthIndex, monthIndexToLabel } from "~/domain/analytics/time";
 import { cachedShopHistory, type CachedHistory, type ShopHistory } from "./analytics-history.server";
 import type { SqlClient } from "./history-store.server";
-import { loadRollupHistory } from "./history-rollups.server";
+import { loadRollupHistory, refreshRollupsAt } from "./history-rollups.server";
+import { DASHBOARD_PERIOD_DAYS, groupRollupHistory, rollupState, summaryAt, type SummarySource } from "./dashboard-summary.server";
+import {
+  groupTotals,
+  subtractTotals,
+  summaryCohorts,
+  summaryReport,
+  summarySegments,
+  summaryTrend,
+  totalsOf,
+  windowOf,
+  type DashboardSummary,
+} from "~/domain/analytics/dashboard-summary";
+import type { OrderHistory } from "~/domain/analytics/retention-metrics";
 
 /** The history the dashboard reads: from the rollups, at day resolution (exact for every figure here). */
 export function dashboardHistory(db: SqlClient, shop: string) {
   return cachedShopHistory(db, shop, { loader: loadRollupHistory, kind: "rollup" });
 }
 
-export const PERIOD_DAYS = [30, 90, 365] as const;
+export const PERIOD_DAYS = DASHBOARD_PERIOD_DAYS;
 export type PeriodDays = (typeof PERIOD_DAYS)[number];
 
 export const FIGURE_KEYS = [
@@ -186,6 +199,116 @@ export function todayUtc(now = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
+export interface DashboardOptions {
+  today: string;
+  days: PeriodDays;
+  memberIds: ReadonlySet<string> | null;
+  referredIds: ReadonlySet<string> | null;
+}
+
+/** The dashboard from a summary (domain: dashboard-summary.ts) and, for the member split and the
+ * referral rate, the period totals of those customers read from their own rollups. */
+export function dashboardFromSummary(
+  summary: DashboardSummary,
+  opts: DashboardOptions,
+  groups: OrderHistory | null,
+  info: { currency: string | null; orders: number; refunds: number; loadMs: number },
+): Dashboard {
+  const { days } = opts;
+  const referralsExist = !!opts.referredIds && opts.referredIds.size > 0;
+  const indices = (ids: ReadonlySet<string> | null) => {
+    const out: number[] = [];
+    if (ids && groups) for (const id of ids) {
+      const c = groups.customerIndex.get(id);
+      if (c !== undefined) out.push(c);
+    }
+    return out;
+  };
+  const totalsFor = (ids: number[]) => (groups && ids.length > 0 ? groupTotals(groups, ids, summary.asOf, summary.periodDays) : null);
+  const cur = windowOf(summary, days, "current");
+  const prev = windowOf(summary, days, "previous");
+  const referred = totalsFor(indices(opts.referredIds));
+  const referredOrders = (w: number) => (opts.referredIds ? (referred ? totalsOf(referred, w).orders : 0) : null);
+  const current = summaryReport(summary, days, "current", referredOrders(cur));
+  const previous = summaryReport(summary, days, "previous", referredOrders(prev));
+  let members: Dashboard["members"] = null;
+  if (opts.memberIds && opts.memberIds.size > 0) {
+    const memberIndices = indices(opts.memberIds);
+    const memberTotals = totalsFor(memberIndices);
+    const m = memberTotals ? totalsOf(memberTotals, cur) : totalsOf(new Float64Array(summary.totals.length), cur);
+    const referredSet = opts.referredIds;
+    const both = referredSet ? totalsFor(memberIndices.filter((c) => referredSet.has(groups!.customerIds[c]))) : null;
+    const memberReferred = referredSet ? (both ? totalsOf(both, cur).orders : 0) : null;
+    const allReferred = referredOrders(cur);
+    members = {
+      members: figuresOf(summaryReport(summary, days, "current", memberReferred, m), null, referralsExist),
+      nonMembers: figuresOf(
+        summaryReport(summary, days, "current", allReferred === null ? null : allReferred - memberReferred!, subtractTotals(totalsOf(summary.totals, cur), m)),
+        null,
+        referralsExist,
+      ),
+      memberCount: opts.memberIds.size,
+    };
+  }
+  return {
+    period: current.period,
+    previousPeriod: previous.period,
+    currency: info.currency,
+    totals: {
+      orders: current.orders,
+      revenueMinor: current.revenueMinor,
+      customersAtStart: current.customersAtStart,
+      newCustomers: current.newCustomers,
+    },
+    figures: figuresOf(current, previous, referralsExist),
+    members,
+    cohorts: summaryCohorts(summary),
+    segments: summarySegments(summary),
+    trend: summaryTrend(summary),
+    history: { orders: info.orders, refunds: info.refunds, customers: summary.customers, loadMs: info.loadMs, stale: false },
+  };
+}
+
+/**
+ * The shop's summary for `today`, current with the rollups: refreshes dirty customers first (which
+ * moves stored summaries forward), then takes it from memory, the table, or computes it.
+ */
+export async function currentSummary(db: SqlClient, shop: string, today: string) {
+  const state = await rollupState(db, shop);
+  const generation = state.dirty ? (await refreshRollupsAt(db, shop)).generation : state.generation;
+  return { ...(await summaryAt(db, shop, today, generation)), state };
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var treueDashboards: Map<string, Dashboard> | undefined;
+}
+
+/** The dashboard for given member and referred customers (shopDashboard reads those from their tables). */
+export async function dashboardFor(db: SqlClient, shop: string, opts: DashboardOptions): Promise<Dashboard & { source: SummarySource }> {
+  const started = performance.now();
+  for (let attempt = 0; ; attempt++) {
+    const { summary, generation, source, state } = await currentSummary(db, shop, opts.today);
+    const key = `${shop}|${opts.today}|${generation}|${opts.days}|${opts.memberIds?.size ?? -1}|${opts.referredIds?.size ?? -1}|${state.orders}|${state.refunds}|${state.currency}`;
+    const memo = (globalThis.treueDashboards ??= new Map());
+    const known = memo.get(key);
+    if (known) return { ...known, source };
+    let groups: OrderHistory | null = null;
+    const ids = new Set([...(opts.memberIds ?? []), ...(opts.referredIds ?? [])]);
+    if (ids.size > 0) {
+      const read = await groupRollupHistory(db, shop, [...ids]);
+      // Read in one snapshot with its generation: if a refresh came in between, start over so the
+      // groups and the summary describe the same rollups.
+      if (read.generation !== generation && attempt < 3) continue;
+      groups = read.history;
+    }
+    const dashboard = dashboardFromSummary(summary, opts, groups, { ...state, loadMs: performance.now() - started });
+    memo.set(key, dashboard);
+    while (memo.size > 64) memo.delete(memo.keys().next().value as string);
+    return { ...dashboard, source };
+  }
+}
+
 export async function shopDashboard(
   prisma: PrismaClient,
   shop: string,
@@ -193,14 +316,9 @@ export async function shopDashboard(
   now = new Date(),
 ): Promise<Dashboard> {
   const today = todayUtc(now);
-  const [cached, memberIds, referredIds] = await Promise.all([
-    dashboardHistory(prisma, shop),
-    loadMemberIds(prisma, shop),
-    loadReferredIds(prisma, shop),
-  ]);
-  const key = `dashboard:${today}:${days}:${memberIds?.size ?? -1}:${referredIds?.size ?? -1}`;
-  const shape = cached.derive(`shape:${today}`, () => computeShopShape(cached.value, today));
-  return cached.derive(key, () => computeDashboard(cached, { today, days, memberIds, referredIds }, shape));
+  const [memberIds, referredIds] = await Promise.all([loadMemberIds(prisma, shop), loadReferredIds(prisma, shop)]);
+  const { source: _source, ...dashboard } = await dashboardFor(prisma, shop, { today, days, memberIds, referredIds });
+  return dashboard;
 }
 
 /** Customers of one lifecycle segment, biggest spenders first, with their emails. */

@@ -17,7 +17,8 @@ import {
 } from "./history-store.server";
 import { loadShopHistory, type ShopHistory } from "./analytics-history.server";
 import { dirtyRollupCount, loadRollupHistory, refreshRollups, scanRollupText } from "./history-rollups.server";
-import { computeDashboard, PERIOD_DAYS } from "./analytics-dashboard.server";
+import { computeDashboard, dashboardFor, PERIOD_DAYS } from "./analytics-dashboard.server";
+import { forgetDashboardSummaries } from "./dashboard-summary.server";
 
 const SHOP = "rollups.myshopify.com";
 const TODAY = "2026-06-30";
@@ -62,12 +63,26 @@ function generate(seed: number) {
 
 const members = new Set(Array.from({ length: 60 }, (_, i) => String(i * 5 + 1)));
 
+const referred = new Set(["2", "3", "6"]);
+
 /** Everything the dashboard shows, except how long the load took. */
 function figures(h: ShopHistory, today = TODAY) {
   return PERIOD_DAYS.map((days) => {
-    const d = computeDashboard({ value: h, stale: false }, { today, days, memberIds: members, referredIds: new Set(["2", "3"]) });
+    const d = computeDashboard({ value: h, stale: false }, { today, days, memberIds: members, referredIds: referred });
     return { ...d, history: { ...d.history, loadMs: 0 } };
   });
+}
+
+/** The same from the stored summary (what a page view serves), and how the summary was obtained. */
+async function summaryFigures(today = TODAY) {
+  const sources = new Set<string>();
+  const out = [];
+  for (const days of PERIOD_DAYS) {
+    const { source, ...d } = await dashboardFor(db.prisma, SHOP, { today, days, memberIds: members, referredIds: referred });
+    sources.add(source);
+    out.push({ ...d, history: { ...d.history, loadMs: 0 } });
+  }
+  return { figures: out, sources: [...sources] };
 }
 
 function segmentsById(h: ShopHistory) {
@@ -84,7 +99,11 @@ async function expectSameFigures() {
   expect(figures(rolled)).toEqual(figures(full));
   expect(figures(rolled, "2025-12-31")).toEqual(figures(full, "2025-12-31"));
   expect(segmentsById(rolled)).toEqual(segmentsById(full));
-  return { full, rolled };
+  // The summaries a page view serves, for two days (both are kept and moved by refreshes).
+  const summary = await summaryFigures();
+  expect(summary.figures).toEqual(figures(full));
+  expect((await summaryFigures("2025-12-31")).figures).toEqual(figures(full, "2025-12-31"));
+  return { full, rolled, sources: summary.sources };
 }
 
 describe("dashboard rollups", () => {
@@ -95,7 +114,13 @@ describe("dashboard rollups", () => {
     for (let i = 0; i < orders.length; i += 400) await upsertHistoryOrders(db.prisma, SHOP, "import", orders.slice(i, i + 400));
     await upsertHistoryRefunds(db.prisma, SHOP, "import", refunds.slice(50));
     await bumpHistoryVersion(db.prisma, SHOP);
-    const { full } = await expectSameFigures();
+    const { full, sources } = await expectSameFigures();
+    expect(sources).toEqual(["computed", "memory"]);
+    // A cold process reads the stored summary.
+    forgetDashboardSummaries();
+    const cold = await summaryFigures();
+    expect(cold.sources).toEqual(["stored", "memory"]);
+    expect(cold.figures).toEqual(figures(full));
     // The history is the kind the test means: refunds, guests, zero-value and cancelled orders counted.
     expect(full.refunds).toBeGreaterThan(150);
     expect(orders.filter((o) => o.customerId === null).length).toBeGreaterThan(50);
@@ -131,7 +156,24 @@ describe("dashboard rollups", () => {
     expect(dirty).toBeGreaterThanOrEqual(3);
     expect(dirty).toBeLessThanOrEqual(5);
     const before = figures(await loadShopHistory(db.prisma, SHOP));
-    await expectSameFigures();
+    const [{ generation }] = await db.prisma.$queryRawUnsafe<{ generation: string }[]>(
+      `SELECT "generation"::text AS generation FROM "DashboardSummary" WHERE "shop" = $1 AND "asOf" = $2`,
+      SHOP,
+      TODAY,
+    );
+    const { full, sources } = await expectSameFigures();
+    // The refresh moved the stored summary by the changed customers; nothing was recomputed.
+    expect(sources).toEqual(["memory"]);
+    const [moved] = await db.prisma.$queryRawUnsafe<{ generation: string }[]>(
+      `SELECT "generation"::text AS generation FROM "DashboardSummary" WHERE "shop" = $1 AND "asOf" = $2`,
+      SHOP,
+      TODAY,
+    );
+    expect(Number(moved.generation)).toBe(Number(generation) + 1);
+    forgetDashboardSummaries();
+    const cold = await summaryFigures();
+    expect(cold.sources).toEqual(["stored", "memory"]);
+    expect(cold.figures).toEqual(figures(full));
     expect(await refreshRollups(db.prisma, SHOP)).toBe(0);
     // The changes did move the figures, so the comparison above compared something new.
     expect(before[0].totals.orders).toBeGreaterThan(0);
@@ -141,12 +183,16 @@ describe("dashboard rollups", () => {
     await eraseShopHistory(db.prisma, SHOP);
     const [left] = await db.prisma.$queryRawUnsafe<{ n: string }[]>(
       `SELECT ((SELECT count(*) FROM "HistoryCustomerRollup" WHERE "shop" = $1) + (SELECT count(*) FROM "HistoryRollupDirty" WHERE "shop" = $1)
-             + (SELECT count(*) FROM "HistoryRollupCount" WHERE "shop" = $1))::text AS n`,
+             + (SELECT count(*) FROM "HistoryRollupCount" WHERE "shop" = $1)
+             + (SELECT count(*) FROM "DashboardSummary" WHERE "shop" = $1))::text AS n`,
       SHOP,
     );
     expect(left.n).toBe("0");
     const empty = await loadRollupHistory(db.prisma, SHOP);
     expect(empty.history.orderCount).toBe(0);
+    const { figures: summary, sources } = await summaryFigures();
+    expect(sources[0]).toBe("computed");
+    expect(summary).toEqual(figures(await loadShopHistory(db.prisma, SHOP)));
   });
 });
 

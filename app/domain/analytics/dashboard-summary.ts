@@ -483,3 +483,24 @@ export function summaryTrend(summary: DashboardSummary): TrendMonth[] {
     activeCustomers: summary.trendActive[i],
   }));
 }
+
+/** A copy that shares nothing with the original (summaries are moved forward in place). */
+export function cloneSummary(s: DashboardSummary): DashboardSummary {
+  const copy = (v: SortedValues) => new SortedValues(v.toArray(), v.size);
+  return {
+    ...s,
+    periodDays: [...s.periodDays],
+    totals: s.totals.slice(),
+    cohortCustomers: new Map(s.cohortCustomers),
+    cohortReturning: s.cohortReturning.slice(),
+    segments: {
+      ...s.segments,
+      spends: copy(s.segments.spends),
+      recentNewSpends: copy(s.segments.recentNewSpends),
+      recentOtherSpends: copy(s.segments.recentOtherSpends),
+    },
+    trendOrders: s.trendOrders.slice(),
+    trendRevenue: s.trendRevenue.slice(),
+    trendActive: s.trendActive.slice(),
+  };
+}
