@@ -284,6 +284,10 @@ declare global {
   var treueDashboards: Map<string, Dashboard> | undefined;
 }
 
+export function forgetDashboards() {
+  globalThis.treueDashboards?.clear();
+}
+
 /** The dashboard for given member and referred customers (shopDashboard reads those from their tables). */
 export async function dashboardFor(db: SqlClient, shop: string, opts: DashboardOptions): Promise<Dashboard & { source: SummarySource }> {
   const started = performance.now();
