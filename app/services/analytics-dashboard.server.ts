@@ -2,6 +2,7 @@
 // cached order history (analytics-history.server.ts). Results are memoised per history version, so a
 // page view after the first costs a version lookup.
 import type { PrismaClient } from "@prisma/client";
+import type { PeriodicJob } from "./periodic-jobs.server";
 import {
   compareWithPreviousPeriod,
   splitByMembership,
@@ -15,7 +16,7 @@ import { dayNumberToIsoDate, MS_PER_DAY, utcMonthIndex, monthIndexToLabel } from
 import { cachedShopHistory, type CachedHistory, type ShopHistory } from "./analytics-history.server";
 import type { SqlClient } from "./history-store.server";
 import { loadRollupHistory, refreshRollupsAt } from "./history-rollups.server";
-import { DASHBOARD_PERIOD_DAYS, groupRollupHistory, rollupState, summaryAt, type SummarySource } from "./dashboard-summary.server";
+import { DASHBOARD_PERIOD_DAYS, ensureSummaryFrom, groupRollupHistory, rollupState, summaryAt, type SummarySource } from "./dashboard-summary.server";
 import {
   groupTotals,
   subtractTotals,
@@ -31,7 +32,17 @@ import type { OrderHistory } from "~/domain/analytics/retention-metrics";
 
 /** The history the dashboard reads: from the rollups, at day resolution (exact for every figure here). */
 export function dashboardHistory(db: SqlClient, shop: string) {
-  return cachedShopHistory(db, shop, { loader: loadRollupHistory, kind: "rollup" });
+  return cachedShopHistory(db, shop, { loader: loadRollupHistoryAndSummary, kind: "rollup" });
+}
+
+/**
+ * Every rollup row is in hand when this history loads (after an import it is the import's last step):
+ * today's dashboard summary is built from it too, unless stored already, so the first view finds it.
+ */
+async function loadRollupHistoryAndSummary(db: SqlClient, shop: string, version: number): Promise<ShopHistory> {
+  const h = await loadRollupHistory(db, shop, version);
+  await ensureSummaryFrom(db, shop, h.history, h.rollupGeneration ?? 0, todayUtc());
+  return h;
 }
 
 export const PERIOD_DAYS = DASHBOARD_PERIOD_DAYS;
@@ -283,6 +294,26 @@ declare global {
   // eslint-disable-next-line no-var
   var treueDashboards: Map<string, Dashboard> | undefined;
 }
+
+/**
+ * Keeps every shop's summary ready so no view computes one: today's (after an import, after a restart
+ * with an older stored day) and, in the last hour of the UTC day, tomorrow's — computed from today's
+ * rollups and moved by every refresh until midnight, so the first view of a day finds it.
+ */
+export const dashboardSummaryJob: PeriodicJob = {
+  name: "dashboard-summaries",
+  everyMs: 10 * 60_000,
+  async run(db, now) {
+    const shops = await db.$queryRawUnsafe<{ shop: string }[]>(`SELECT "shop" FROM "HistoryRollupState" ORDER BY "shop"`);
+    const today = todayUtc(now);
+    const day = Date.parse(`${today}T00:00:00Z`) / MS_PER_DAY;
+    const lateInDay = now.getTime() >= (day + 1) * MS_PER_DAY - 60 * 60_000;
+    for (const { shop } of shops) {
+      await currentSummary(db, shop, today);
+      if (lateInDay) await currentSummary(db, shop, dayNumberToIsoDate(day + 1));
+    }
+  },
+};
 
 export function forgetDashboards() {
   globalThis.treueDashboards?.clear();

@@ -22,6 +22,8 @@ export interface ShopHistory {
   currency: string | null;
   orders: number;
   refunds: number;
+  /** For a history read from the rollups: their generation in the same snapshot. */
+  rollupGeneration?: number;
 }
 
 /**

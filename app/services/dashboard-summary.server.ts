@@ -312,6 +312,24 @@ export async function computeSummary(db: SqlClient, shop: string, asOf: string):
   return { summary, generation };
 }
 
+/**
+ * When a caller has just read every rollup row anyway (the import's last step loads the history for
+ * the segments), builds the day's summary from it unless one is stored for that generation.
+ */
+export async function ensureSummaryFrom(db: SqlClient, shop: string, history: OrderHistory, generation: number, asOf: string): Promise<void> {
+  if (held(shop).get(asOf)?.generation === generation) return;
+  const [stored] = await db.$queryRawUnsafe<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM "DashboardSummary" WHERE "shop" = $1 AND "asOf" = $2 AND "generation" = $3`,
+    shop,
+    asOf,
+    generation,
+  );
+  if (stored.n > 0) return;
+  const summary = summariseHistory(history, asOf, DASHBOARD_PERIOD_DAYS);
+  await storeSummary(db, shop, summary, generation);
+  held(shop).set(asOf, { generation, summary });
+}
+
 async function storeSummary(db: SqlClient, shop: string, summary: DashboardSummary, generation: number) {
   const day = calendarDateToEpochMs(summary.asOf) / MS_PER_DAY;
   // Stored only while its generation is current: a refresh that committed meanwhile did not move it.

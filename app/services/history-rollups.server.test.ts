@@ -15,9 +15,9 @@ import {
   type HistoryOrderRow,
   type HistoryRefundRow,
 } from "./history-store.server";
-import { loadShopHistory, type ShopHistory } from "./analytics-history.server";
+import { forgetShopHistory, loadShopHistory, type ShopHistory } from "./analytics-history.server";
 import { dirtyRollupCount, loadRollupHistory, refreshRollups, scanRollupText } from "./history-rollups.server";
-import { computeDashboard, dashboardFor, PERIOD_DAYS } from "./analytics-dashboard.server";
+import { computeDashboard, dashboardFor, dashboardHistory, dashboardSummaryJob, PERIOD_DAYS } from "./analytics-dashboard.server";
 import { forgetDashboardSummaries } from "./dashboard-summary.server";
 
 const SHOP = "rollups.myshopify.com";
@@ -130,6 +130,32 @@ describe("dashboard rollups", () => {
     expect(d.totals.orders).toBeGreaterThan(300);
     expect(d.members?.members.find((f) => f.key === "activeCustomers")?.current.value).toBeGreaterThan(0);
     expect(await dirtyRollupCount(db.prisma, SHOP)).toBe(0);
+  });
+
+  it("are prepared by the periodic job for today and, late in the day, for tomorrow", async () => {
+    await db.prisma.$executeRawUnsafe(`DELETE FROM "DashboardSummary" WHERE "shop" = $1`, SHOP);
+    forgetDashboardSummaries();
+    await dashboardSummaryJob.run(db.prisma, new Date(`${TODAY}T12:00:00Z`));
+    const days = async () =>
+      (await db.prisma.$queryRawUnsafe<{ asOf: string }[]>(`SELECT "asOf" FROM "DashboardSummary" WHERE "shop" = $1 ORDER BY "asOf"`, SHOP)).map((r) => r.asOf);
+    expect(await days()).toEqual([TODAY]);
+    await dashboardSummaryJob.run(db.prisma, new Date(`${TODAY}T23:30:00Z`));
+    expect(await days()).toEqual([TODAY, "2026-07-01"]);
+    // The view finds it ready.
+    expect((await summaryFigures()).sources).toEqual(["memory"]);
+  });
+
+  it("are built for today when the segments' history loads (the import's last step)", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    await db.prisma.$executeRawUnsafe(`DELETE FROM "DashboardSummary" WHERE "shop" = $1`, SHOP);
+    forgetDashboardSummaries();
+    forgetShopHistory();
+    await dashboardHistory(db.prisma, SHOP);
+    const rows = await db.prisma.$queryRawUnsafe<{ asOf: string }[]>(`SELECT "asOf" FROM "DashboardSummary" WHERE "shop" = $1`, SHOP);
+    expect(rows.map((r) => r.asOf)).toEqual([today]);
+    const { source } = await dashboardFor(db.prisma, SHOP, { today, days: 30, memberIds: null, referredIds: null });
+    expect(source).toBe("memory");
+    await summaryFigures(); // TODAY's summary again, for the next test to move
   });
 
   it("stay equal after a new order, a refund, a cancellation and a customer change, refreshing only those customers", async () => {

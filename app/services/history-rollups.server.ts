@@ -139,8 +139,9 @@ export async function loadRollupHistory(db: SqlClient, shop: string, version?: n
   const started = performance.now();
   const v = version ?? (await historyVersion(db, shop));
   await refreshRollups(db, shop);
-  const [row] = await db.$queryRawUnsafe<{ customers: string; orders: string | null; text: string | null; currency: string | null; allOrders: string | null; allRefunds: string | null }[]>(
-    `SELECT count(*)::text AS customers, sum("orders")::text AS orders,
+  const [row] = await db.$queryRawUnsafe<{ generation: string | null; customers: string; orders: string | null; text: string | null; currency: string | null; allOrders: string | null; allRefunds: string | null }[]>(
+    `SELECT (SELECT "generation"::text FROM "HistoryRollupState" WHERE "shop" = $1) AS generation,
+            count(*)::text AS customers, sum("orders")::text AS orders,
             string_agg("customerId" || '=' || "facts", '|') AS text,
             (SELECT "currency" FROM "HistoryOrder" WHERE "shop" = $1 ORDER BY "createdAt" DESC LIMIT 1) AS currency,
             (SELECT sum("orders")::text FROM "HistoryRollupCount" WHERE "shop" = $1) AS "allOrders",
@@ -157,6 +158,7 @@ export async function loadRollupHistory(db: SqlClient, shop: string, version?: n
     loadMs: performance.now() - started,
     history,
     customerNumbers,
+    rollupGeneration: Number(row.generation ?? 0),
     currency: row.currency,
     orders: Number(row.allOrders ?? 0),
     refunds: Number(row.allRefunds ?? 0),

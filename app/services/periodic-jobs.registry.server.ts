@@ -5,6 +5,7 @@ import { birthdayBonusJob, ledgerCheckJob, pointsExpiryJob, tierReviewJob } from
 import { redemptionCodesJob } from "./redemption-lifecycle.server";
 import { referralAdvocateRewardsJob } from "./referral-rewards-job.server";
 import { segmentSyncJob } from "./segment-sync.server";
+import { dashboardSummaryJob } from "./analytics-dashboard.server";
 
 export const periodicJobs: readonly PeriodicJob[] = [
   tierReviewJob,
@@ -14,4 +15,5 @@ export const periodicJobs: readonly PeriodicJob[] = [
   redemptionCodesJob,
   referralAdvocateRewardsJob,
   segmentSyncJob,
+  dashboardSummaryJob,
 ];
