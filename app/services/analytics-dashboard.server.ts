@@ -177,13 +177,28 @@ export function computeDashboard(
   };
 }
 
-/** Ids from a table another feature owns, read only if it exists (members, referrals). */
-async function idsFromOptionalTable(db: SqlClient, shop: string, table: string, columnPattern: RegExp): Promise<Set<string> | null> {
+const COLUMNS_KEPT_MS = 60_000;
+const knownColumns = new Map<string, { names: string[]; at: number }>();
+
+/**
+ * A table's columns, remembered for a minute: information_schema costs 5–30 ms a query, twice per
+ * view, and tables only change with a migration.
+ */
+async function tableColumns(db: SqlClient, table: string): Promise<string[]> {
+  const known = knownColumns.get(table);
+  if (known && Date.now() - known.at < COLUMNS_KEPT_MS) return known.names;
   const columns = await db.$queryRawUnsafe<{ column_name: string }[]>(
     `SELECT column_name::text AS column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`,
     table,
   );
   const names = columns.map((c) => c.column_name);
+  knownColumns.set(table, { names, at: Date.now() });
+  return names;
+}
+
+/** Ids from a table another feature owns, read only if it exists (members, referrals). */
+async function idsFromOptionalTable(db: SqlClient, shop: string, table: string, columnPattern: RegExp): Promise<Set<string> | null> {
+  const names = await tableColumns(db, table);
   const idColumn = names.find((n) => columnPattern.test(n));
   if (!names.includes("shop") || !idColumn) return null;
   try {

@@ -211,11 +211,20 @@ export async function moveSummaries(tx: SqlClient, shop: string, changes: readon
     // A copy of the in-memory summary of the same generation saves decoding (a view may still be
     // reading the original).
     const inMemory = days.get(row.asOf);
-    const summary = inMemory && inMemory.generation === generation - 1 ? cloneSummary(inMemory.summary) : decodeSummary(row.state!);
-    applyCustomerChanges(summary, before!, after!);
-    moved.push({ generation, summary });
+    try {
+      const summary = inMemory && inMemory.generation === generation - 1 ? cloneSummary(inMemory.summary) : decodeSummary(row.state!);
+      applyCustomerChanges(summary, before!, after!);
+      moved.push({ generation, summary });
+    } catch (error) {
+      // A summary that cannot be moved must not stop the rollups' refresh: it is dropped and rebuilt.
+      console.error(`[treue] dashboard summary ${shop} ${row.asOf} could not be moved; it will be rebuilt:`, error);
+    }
   }
-  await tx.$executeRawUnsafe(`DELETE FROM "DashboardSummary" WHERE "shop" = $1 AND "generation" <> $2 - 1`, shop, generation);
+  await tx.$executeRawUnsafe(
+    `DELETE FROM "DashboardSummary" WHERE "shop" = $1 AND NOT ("asOf" = ANY($2::text[]))`,
+    shop,
+    moved.map((m) => m.summary.asOf),
+  );
   for (const m of moved) {
     await tx.$executeRawUnsafe(
       `UPDATE "DashboardSummary" SET "generation" = $3, "state" = $4 WHERE "shop" = $1 AND "asOf" = $2`,
@@ -288,9 +297,13 @@ export async function summaryAt(
     generation,
   );
   if (row) {
-    const summary = decodeSummary(row.state);
-    days.set(asOf, { generation, summary });
-    return { summary, generation, source: "stored" };
+    try {
+      const summary = decodeSummary(row.state);
+      days.set(asOf, { generation, summary });
+      return { summary, generation, source: "stored" };
+    } catch (error) {
+      console.error(`[treue] stored dashboard summary ${shop} ${asOf} is unreadable; rebuilding it:`, error);
+    }
   }
   return { ...(await computeSummary(db, shop, asOf)), source: "computed" };
 }

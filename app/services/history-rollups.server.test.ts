@@ -2,7 +2,7 @@
 // guests, zero-value orders, cancellations and CSV customers, every dashboard figure read from the
 // rollups equals the one computed from the full exact-time history — before and after incremental
 // changes (new order, refund, cancellation, a customer moved), which refresh only touched customers.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { databaseTarget, openDatabase, type Database } from "~/db/connection.server";
 import { migrate } from "~/db/migrate.server";
 import { seededRandom } from "~/domain/analytics/testing/simulate";
@@ -203,6 +203,26 @@ describe("dashboard rollups", () => {
     expect(await refreshRollups(db.prisma, SHOP)).toBe(0);
     // The changes did move the figures, so the comparison above compared something new.
     expect(before[0].totals.orders).toBeGreaterThan(0);
+  });
+
+  it("rebuild a summary that cannot be moved instead of failing the refresh", async () => {
+    await db.prisma.$executeRawUnsafe(`UPDATE "DashboardSummary" SET "state" = 'not a summary' WHERE "shop" = $1`, SHOP);
+    forgetDashboardSummaries();
+    const at = new Date(`${TODAY}T15:00:00Z`);
+    await upsertHistoryOrders(db.prisma, SHOP, "webhook", [
+      { id: "50003", customerId: "11", createdAt: at, updatedAt: at, amountMinor: 700, currency: "EUR", cancelledAt: null },
+    ]);
+    const errors: unknown[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args) => void errors.push(args));
+    try {
+      const { figures: served, sources } = await summaryFigures();
+      expect(sources[0]).toBe("computed");
+      expect(served).toEqual(figures(await loadShopHistory(db.prisma, SHOP)));
+      expect(errors.length).toBeGreaterThan(0);
+      expect(await dirtyRollupCount(db.prisma, SHOP)).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("drop a customer's row when their last order goes, and everything on shop/redact", async () => {

@@ -51,24 +51,27 @@ export async function refreshRollupsAt(db: SqlClient, shop: string): Promise<{ r
 }
 
 async function refreshLocked(tx: SqlClient, shop: string): Promise<{ refreshed: number; generation: number; commit: () => void }> {
-  const [seen] = await tx.$queryRawUnsafe<{ dirty: number; summaries: number; generation: string | null }[]>(
-    `SELECT (SELECT count(*) FROM "HistoryRollupDirty" WHERE "shop" = $1)::int AS dirty,
-            (SELECT count(*) FROM "DashboardSummary" WHERE "shop" = $1)::int AS summaries,
+  // The dirty set is taken first and passed as an array: the planner then knows it holds a few
+  // customers (index lookups), where a DELETE … RETURNING inside the statement is estimated from the
+  // table's statistics — after an import, hundreds of thousands — and scanned a million orders for one.
+  const dirty = (
+    await tx.$queryRawUnsafe<{ id: string }[]>(`DELETE FROM "HistoryRollupDirty" WHERE "shop" = $1 RETURNING "customerId"::text AS id`, shop)
+  ).map((r) => r.id);
+  const [seen] = await tx.$queryRawUnsafe<{ summaries: number; generation: string | null }[]>(
+    `SELECT (SELECT count(*) FROM "DashboardSummary" WHERE "shop" = $1)::int AS summaries,
             (SELECT "generation"::text FROM "HistoryRollupState" WHERE "shop" = $1) AS generation`,
     shop,
   );
-  if (seen.dirty === 0) return { refreshed: 0, generation: Number(seen.generation ?? 0), commit: () => {} };
+  if (dirty.length === 0) return { refreshed: 0, generation: Number(seen.generation ?? 0), commit: () => {} };
   // Summaries are moved customer by customer after webhooks; after an import they are rebuilt.
-  const withChanges = seen.summaries > 0 && seen.dirty <= SUMMARY_DELTA_LIMIT;
-  const rows = await tx.$queryRawUnsafe<{ customerId: string | null; before: string | null; after: string | null; generation: string | null; n: string }[]>(
-    `WITH dirty AS (
-       DELETE FROM "HistoryRollupDirty" WHERE "shop" = $1 RETURNING "customerId"
-     ), old AS (
+  const withChanges = seen.summaries > 0 && dirty.length <= SUMMARY_DELTA_LIMIT;
+  const rows = await tx.$queryRawUnsafe<{ customerId: string | null; before: string | null; after: string | null; generation: string | null }[]>(
+    `WITH old AS (
        SELECT r."customerId", r."facts" FROM "HistoryCustomerRollup" r
-        WHERE $2 AND r."shop" = $1 AND r."customerId" IN (SELECT "customerId" FROM dirty)
+        WHERE $3 AND r."shop" = $1 AND r."customerId" = ANY($2::bigint[])
      ), orders AS (
        SELECT o."id", o."customerId", ${day('o."createdAt"')} AS day, o."amountMinor", o."cancelledAt"
-         FROM "HistoryOrder" o WHERE o."shop" = $1 AND o."customerId" IN (SELECT "customerId" FROM dirty)
+         FROM "HistoryOrder" o WHERE o."shop" = $1 AND o."customerId" = ANY($2::bigint[])
      ), refunds AS (
        SELECT r."orderId",
               string_agg(':' || ${day('r."createdAt"')} || ':' || (-r."amountMinor"), '' ORDER BY r."createdAt", r."id") AS events,
@@ -93,23 +96,22 @@ async function refreshLocked(tx: SqlClient, shop: string): Promise<{ refreshed: 
        RETURNING 1
      ), emptied AS (
        DELETE FROM "HistoryCustomerRollup" r
-        WHERE r."shop" = $1 AND r."customerId" IN (SELECT "customerId" FROM dirty)
+        WHERE r."shop" = $1 AND r."customerId" = ANY($2::bigint[])
           AND r."customerId" NOT IN (SELECT "customerId" FROM facts)
        RETURNING 1
      ), generation AS (
        -- The new rows and the new generation commit together: one statement.
-       INSERT INTO "HistoryRollupState" AS s ("shop", "generation") SELECT $1, 1 WHERE EXISTS (SELECT 1 FROM dirty)
+       INSERT INTO "HistoryRollupState" AS s ("shop", "generation") VALUES ($1, 1)
        ON CONFLICT ("shop") DO UPDATE SET "generation" = s."generation" + 1
        RETURNING "generation"
-     ), counted AS (
-       SELECT (SELECT count(*) FROM dirty)::text AS n, (SELECT "generation"::text FROM generation) AS generation
      )
-     SELECT NULL::text AS "customerId", NULL AS before, NULL AS after, counted.generation, counted.n FROM counted
+     SELECT NULL::text AS "customerId", NULL AS before, NULL AS after, (SELECT "generation"::text FROM generation) AS generation
      UNION ALL
-     SELECT d."customerId"::text, o."facts", f.facts, NULL, NULL
-       FROM dirty d LEFT JOIN old o ON o."customerId" = d."customerId" LEFT JOIN facts f ON f."customerId" = d."customerId"
-      WHERE $2`,
+     SELECT d.id::text, o."facts", f.facts, NULL
+       FROM unnest($2::bigint[]) AS d(id) LEFT JOIN old o ON o."customerId" = d.id LEFT JOIN facts f ON f."customerId" = d.id
+      WHERE $3`,
     shop,
+    dirty,
     withChanges,
   );
   // Fold the count deltas the triggers appended into one row (each delta is deleted exactly once, so
@@ -121,8 +123,7 @@ async function refreshLocked(tx: SqlClient, shop: string): Promise<{ refreshed: 
     shop,
   );
   const head = rows.find((r) => r.customerId === null)!;
-  const refreshed = Number(head.n);
-  if (head.generation === null) return { refreshed, generation: Number(seen.generation ?? 0), commit: () => {} };
+  const refreshed = dirty.length;
   const generation = Number(head.generation);
   const changes = rows.filter((r) => r.customerId !== null).map((r) => ({ customerId: r.customerId!, before: r.before, after: r.after }));
   const commit = withChanges ? await moveSummaries(tx, shop, changes, generation) : await dropSummaries(tx, shop);
