@@ -1,6 +1,9 @@
-// The retention dashboard's figures for one shop and period, computed by the analytics domain on the
-// cached order history (analytics-history.server.ts). Results are memoised per history version, so a
-// page view after the first costs a version lookup.
+// The retention dashboard's figures for one shop and period. A page view reads the day's summary
+// (dashboard-summary.server.ts: sums over customers, moved forward by every rollup refresh) and adds
+// the member split and referral rate from those customers' own rollups; results are memoised per
+// rollup generation, so a view with nothing new costs one query. `computeDashboard` computes the same
+// dashboard from a whole history with the domain's functions (the benchmark's baseline, the tests'
+// reference); the segment pages read that history (analytics-history.server.ts) for their lists.
 import type { PrismaClient } from "@prisma/client";
 import type { PeriodicJob } from "./periodic-jobs.server";
 import {
@@ -12,7 +15,7 @@ import {
 import { cohortRetention } from "~/domain/analytics/cohort-retention";
 import { monthlyTrend as monthlyTrendOf } from "~/domain/analytics/monthly-trend";
 import { lifecycleSegments, type LifecycleSegment } from "~/domain/analytics/lifecycle-segments";
-import { dayNumberToIsoDate, MS_PER_DAY, utcMonthIndex, monthIndexToLabel } from "~/domain/analytics/time";
+import { dayNumberToIsoDate, MS_PER_DAY } from "~/domain/analytics/time";
 import { cachedShopHistory, type CachedHistory, type ShopHistory } from "./analytics-history.server";
 import type { SqlClient } from "./history-store.server";
 import { loadRollupHistory, refreshRollupsAt } from "./history-rollups.server";
@@ -178,21 +181,23 @@ export function computeDashboard(
 }
 
 const COLUMNS_KEPT_MS = 60_000;
-const knownColumns = new Map<string, { names: string[]; at: number }>();
+const knownColumns = new WeakMap<SqlClient, Map<string, { names: string[]; at: number }>>();
 
 /**
  * A table's columns, remembered for a minute: information_schema costs 5–30 ms a query, twice per
  * view, and tables only change with a migration.
  */
 async function tableColumns(db: SqlClient, table: string): Promise<string[]> {
-  const known = knownColumns.get(table);
+  let tables = knownColumns.get(db);
+  if (!tables) knownColumns.set(db, (tables = new Map()));
+  const known = tables.get(table);
   if (known && Date.now() - known.at < COLUMNS_KEPT_MS) return known.names;
   const columns = await db.$queryRawUnsafe<{ column_name: string }[]>(
     `SELECT column_name::text AS column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`,
     table,
   );
   const names = columns.map((c) => c.column_name);
-  knownColumns.set(table, { names, at: Date.now() });
+  tables.set(table, { names, at: Date.now() });
   return names;
 }
 
@@ -232,8 +237,10 @@ export interface DashboardOptions {
   referredIds: ReadonlySet<string> | null;
 }
 
-/** The dashboard from a summary (domain: dashboard-summary.ts) and, for the member split and the
- * referral rate, the period totals of those customers read from their own rollups. */
+/**
+ * The dashboard from a summary (domain: dashboard-summary.ts) and, for the member split and the
+ * referral rate, `groups`: those customers' own orders (the rest of the shop is total − members).
+ */
 export function dashboardFromSummary(
   summary: DashboardSummary,
   opts: DashboardOptions,

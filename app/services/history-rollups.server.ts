@@ -14,9 +14,9 @@ import type { PrismaClient } from "@prisma/client";
 import { rollupTextHistory } from "./rollup-text.server";
 import { dropSummaries, forgetDashboardSummaries, moveSummaries, SUMMARY_DELTA_LIMIT } from "./dashboard-summary.server";
 import { historyVersion, type SqlClient } from "./history-store.server";
+import type { ShopHistory } from "./analytics-history.server";
 
 export { scanRollupText, type RollupColumns } from "./rollup-text.server";
-import type { ShopHistory } from "./analytics-history.server";
 
 const DAY = `floor(extract(epoch FROM %s) / 86400)::bigint`;
 const day = (column: string) => DAY.replace("%s", column);
