@@ -149,7 +149,8 @@ declare global {
   var treueDashboardSummaries: Map<string, Map<string, Held>> | undefined;
 }
 
-const MAX_SHOPS = 16;
+// A 250 k-customer shop's summary holds ~2–4 MB of sorted spends in memory.
+const MAX_SHOPS = 8;
 
 function held(shop: string): Map<string, Held> {
   globalThis.treueDashboardSummaries ??= new Map();
