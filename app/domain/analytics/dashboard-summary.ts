@@ -3,7 +3,7 @@
  * recomputing: every figure the dashboard shows (period reports and their previous periods, cohorts,
  * lifecycle segment counts, the monthly trend) is a sum of per-customer contributions, except the VIP
  * spend threshold, an order statistic kept exactly with sorted multisets of spends. When a customer's
- * orders change, `applyCustomerChange` subtracts their old contribution and adds the new one; the
+ * orders change, `applyCustomerChanges` subtracts their old contribution and adds the new one; the
  * result is the summary of the new history, exactly (all sums are integers).
  *
  * The rules are those of retention-metrics.ts (periods), cohort-retention.ts, lifecycle-segments.ts
