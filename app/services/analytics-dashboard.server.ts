@@ -1,7 +1,11 @@
-// The retention dashboard's figures for one shop and period, computed by the analytics domain on the
-// cached order history (analytics-history.server.ts). Results are memoised per history version, so a
-// page view after the first costs a version lookup.
+// The retention dashboard's figures for one shop and period. A page view reads the day's summary
+// (dashboard-summary.server.ts: sums over customers, moved forward by every rollup refresh) and adds
+// the member split and referral rate from those customers' own rollups; results are memoised per
+// rollup generation, so a view with nothing new costs one query. `computeDashboard` computes the same
+// dashboard from a whole history with the domain's functions (the benchmark's baseline, the tests'
+// reference); the segment pages read that history (analytics-history.server.ts) for their lists.
 import type { PrismaClient } from "@prisma/client";
+import type { PeriodicJob } from "./periodic-jobs.server";
 import {
   compareWithPreviousPeriod,
   splitByMembership,
@@ -9,20 +13,46 @@ import {
   type RetentionReport,
 } from "~/domain/analytics/retention-metrics";
 import { cohortRetention } from "~/domain/analytics/cohort-retention";
-import { lifecycleSegments, type LifecycleSegment, type SegmentThresholds } from "~/domain/analytics/lifecycle-segments";
+import { monthlyTrend as monthlyTrendOf } from "~/domain/analytics/monthly-trend";
+import { DEFAULT_SEGMENT_THRESHOLDS, lifecycleSegments, type LifecycleSegment, type SegmentThresholds } from "~/domain/analytics/lifecycle-segments";
 import { segmentThresholdsKey } from "~/domain/analytics/segment-form";
-import { dayNumberToIsoDate, MS_PER_DAY, utcMonthIndex, monthIndexToLabel } from "~/domain/analytics/time";
+import { dayNumberToIsoDate, MS_PER_DAY } from "~/domain/analytics/time";
 import { cachedShopHistory, type CachedHistory, type ShopHistory } from "./analytics-history.server";
 import type { SqlClient } from "./history-store.server";
-import { loadRollupHistory } from "./history-rollups.server";
+import { loadRollupHistory, refreshRollupsAt } from "./history-rollups.server";
 import { loadSegmentThresholds } from "./segment-rules.server";
+import { DASHBOARD_PERIOD_DAYS, ensureSummaryFrom, groupRollupHistory, rollupState, summaryAt, type SummarySource } from "./dashboard-summary.server";
+import {
+  groupTotals,
+  subtractTotals,
+  summaryCohorts,
+  summaryReport,
+  daySegmentRules,
+  summarySegments,
+  summaryTrend,
+  summaryVipMinSpend,
+  totalsOf,
+  windowOf,
+  type DashboardSummary,
+} from "~/domain/analytics/dashboard-summary";
+import type { OrderHistory } from "~/domain/analytics/retention-metrics";
 
 /** The history the dashboard reads: from the rollups, at day resolution (exact for every figure here). */
 export function dashboardHistory(db: SqlClient, shop: string) {
-  return cachedShopHistory(db, shop, { loader: loadRollupHistory, kind: "rollup" });
+  return cachedShopHistory(db, shop, { loader: loadRollupHistoryAndSummary, kind: "rollup" });
 }
 
-export const PERIOD_DAYS = [30, 90, 365] as const;
+/**
+ * Every rollup row is in hand when this history loads (after an import it is the import's last step):
+ * today's dashboard summary is built from it too, unless stored already, so the first view finds it.
+ */
+async function loadRollupHistoryAndSummary(db: SqlClient, shop: string, version: number): Promise<ShopHistory> {
+  const h = await loadRollupHistory(db, shop, version);
+  await ensureSummaryFrom(db, shop, h.history, h.rollupGeneration ?? 0, todayUtc());
+  return h;
+}
+
+export const PERIOD_DAYS = DASHBOARD_PERIOD_DAYS;
 export type PeriodDays = (typeof PERIOD_DAYS)[number];
 
 export const FIGURE_KEYS = [
@@ -101,44 +131,9 @@ export function periodEnding(today: string, days: number): { from: string; to: s
   return { from: dayNumberToIsoDate(end - days + 1), to: today };
 }
 
-/** Orders, revenue and active customers per UTC month for the last `months` months, same counting rules as the figures. */
+/** Orders, revenue and active customers per UTC month for the last `months` months (domain: monthly-trend.ts). */
 export function monthlyTrend(h: ShopHistory, today: string, months = 12): Dashboard["trend"] {
-  const { history } = h;
-  const last = utcMonthIndex(Date.parse(`${today}T00:00:00Z`));
-  const first = last - months + 1;
-  const orders = new Float64Array(months);
-  const revenue = new Float64Array(months);
-  const active = new Float64Array(months);
-  const seen = new Int32Array(history.customerIds.length * months);
-  const { orderCustomer, orderPlacedAt, orderEventStart, eventAt, eventAmount } = history;
-  for (let o = 0; o < history.orderCount; o++) {
-    const c = orderCustomer[o];
-    if (c < 0) continue;
-    for (let e = orderEventStart[o]; e < orderEventStart[o + 1]; e++) {
-      const m = utcMonthIndex(eventAt[e]) - first;
-      if (m >= 0 && m < months) revenue[m] += eventAmount[e];
-    }
-    const placed = orderPlacedAt[o];
-    if (Number.isNaN(placed)) continue;
-    const m = utcMonthIndex(placed) - first;
-    if (m < 0 || m >= months) continue;
-    // Counted as of the end of its month, like a period report of that month.
-    const monthEnd = Date.UTC(1970, first + m + 1, 1);
-    let net = 0;
-    for (let e = orderEventStart[o]; e < orderEventStart[o + 1]; e++) if (eventAt[e] < monthEnd) net += eventAmount[e];
-    if (net <= 0) continue;
-    orders[m]++;
-    if (seen[c * months + m] === 0) {
-      seen[c * months + m] = 1;
-      active[m]++;
-    }
-  }
-  return Array.from({ length: months }, (_, i) => ({
-    month: monthIndexToLabel(first + i),
-    orders: orders[i],
-    revenueMinor: revenue[i],
-    activeCustomers: active[i],
-  }));
+  return monthlyTrendOf(h.history, today, months);
 }
 
 type ShopShape = Pick<Dashboard, "cohorts" | "segments" | "segmentRules" | "trend">;
@@ -193,13 +188,30 @@ export function computeDashboard(
   };
 }
 
-/** Ids from a table another feature owns, read only if it exists (members, referrals). */
-async function idsFromOptionalTable(db: SqlClient, shop: string, table: string, columnPattern: RegExp): Promise<Set<string> | null> {
+const COLUMNS_KEPT_MS = 60_000;
+const knownColumns = new WeakMap<SqlClient, Map<string, { names: string[]; at: number }>>();
+
+/**
+ * A table's columns, remembered for a minute: information_schema costs 5–30 ms a query, twice per
+ * view, and tables only change with a migration.
+ */
+async function tableColumns(db: SqlClient, table: string): Promise<string[]> {
+  let tables = knownColumns.get(db);
+  if (!tables) knownColumns.set(db, (tables = new Map()));
+  const known = tables.get(table);
+  if (known && Date.now() - known.at < COLUMNS_KEPT_MS) return known.names;
   const columns = await db.$queryRawUnsafe<{ column_name: string }[]>(
     `SELECT column_name::text AS column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`,
     table,
   );
   const names = columns.map((c) => c.column_name);
+  tables.set(table, { names, at: Date.now() });
+  return names;
+}
+
+/** Ids from a table another feature owns, read only if it exists (members, referrals). */
+async function idsFromOptionalTable(db: SqlClient, shop: string, table: string, columnPattern: RegExp): Promise<Set<string> | null> {
+  const names = await tableColumns(db, table);
   const idColumn = names.find((n) => columnPattern.test(n));
   if (!names.includes("shop") || !idColumn) return null;
   try {
@@ -226,6 +238,151 @@ export function todayUtc(now = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
+export interface DashboardOptions {
+  today: string;
+  days: PeriodDays;
+  memberIds: ReadonlySet<string> | null;
+  referredIds: ReadonlySet<string> | null;
+  /** The shop's segment rules (SegmentRules); the defaults when absent. */
+  thresholds?: SegmentThresholds;
+}
+
+/**
+ * The dashboard from a summary (domain: dashboard-summary.ts) and, for the member split and the
+ * referral rate, `groups`: those customers' own orders (the rest of the shop is total − members).
+ */
+export function dashboardFromSummary(
+  summary: DashboardSummary,
+  opts: DashboardOptions,
+  groups: OrderHistory | null,
+  info: { currency: string | null; orders: number; refunds: number; loadMs: number },
+): Dashboard {
+  const { days } = opts;
+  const thresholds = opts.thresholds ?? DEFAULT_SEGMENT_THRESHOLDS;
+  const referralsExist = !!opts.referredIds && opts.referredIds.size > 0;
+  const indices = (ids: ReadonlySet<string> | null) => {
+    const out: number[] = [];
+    if (ids && groups) for (const id of ids) {
+      const c = groups.customerIndex.get(id);
+      if (c !== undefined) out.push(c);
+    }
+    return out;
+  };
+  const totalsFor = (ids: number[]) => (groups && ids.length > 0 ? groupTotals(groups, ids, summary.asOf, summary.periodDays) : null);
+  const cur = windowOf(summary, days, "current");
+  const prev = windowOf(summary, days, "previous");
+  const referred = totalsFor(indices(opts.referredIds));
+  const referredOrders = (w: number) => (opts.referredIds ? (referred ? totalsOf(referred, w).orders : 0) : null);
+  const current = summaryReport(summary, days, "current", referredOrders(cur));
+  const previous = summaryReport(summary, days, "previous", referredOrders(prev));
+  let members: Dashboard["members"] = null;
+  if (opts.memberIds && opts.memberIds.size > 0) {
+    const memberIndices = indices(opts.memberIds);
+    const memberTotals = totalsFor(memberIndices);
+    const m = memberTotals ? totalsOf(memberTotals, cur) : totalsOf(new Float64Array(summary.totals.length), cur);
+    const referredSet = opts.referredIds;
+    const both = referredSet ? totalsFor(memberIndices.filter((c) => referredSet.has(groups!.customerIds[c]))) : null;
+    const memberReferred = referredSet ? (both ? totalsOf(both, cur).orders : 0) : null;
+    const allReferred = referredOrders(cur);
+    members = {
+      members: figuresOf(summaryReport(summary, days, "current", memberReferred, m), null, referralsExist),
+      nonMembers: figuresOf(
+        summaryReport(summary, days, "current", allReferred === null ? null : allReferred - memberReferred!, subtractTotals(totalsOf(summary.totals, cur), m)),
+        null,
+        referralsExist,
+      ),
+      memberCount: opts.memberIds.size,
+    };
+  }
+  return {
+    period: current.period,
+    previousPeriod: previous.period,
+    currency: info.currency,
+    totals: {
+      orders: current.orders,
+      revenueMinor: current.revenueMinor,
+      customersAtStart: current.customersAtStart,
+      newCustomers: current.newCustomers,
+    },
+    figures: figuresOf(current, previous, referralsExist),
+    members,
+    cohorts: summaryCohorts(summary),
+    segments: summarySegments(summary, thresholds),
+    segmentRules: {
+      ...summary.segmentRules,
+      vipTopShare: thresholds.vipTopShare,
+      vipMinSpendMinor: summaryVipMinSpend(summary, thresholds),
+      vipSpendRule: thresholds.vipMinSpendMinor === undefined ? "share" : "amount",
+    },
+    trend: summaryTrend(summary),
+    history: { orders: info.orders, refunds: info.refunds, customers: summary.customers, loadMs: info.loadMs, stale: false },
+  };
+}
+
+/**
+ * The shop's summary for `today`, current with the rollups: refreshes dirty customers first (which
+ * moves stored summaries forward), then takes it from memory, the table, or computes it.
+ */
+export async function currentSummary(db: SqlClient, shop: string, today: string, thresholds: SegmentThresholds = DEFAULT_SEGMENT_THRESHOLDS) {
+  const state = await rollupState(db, shop);
+  const generation = state.dirty ? (await refreshRollupsAt(db, shop)).generation : state.generation;
+  return { ...(await summaryAt(db, shop, today, generation, daySegmentRules(thresholds))), state };
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var treueDashboards: Map<string, Dashboard> | undefined;
+}
+
+/**
+ * Keeps every shop's summary ready so no view computes one: today's (after an import, after a restart
+ * with an older stored day) and, in the last hour of the UTC day, tomorrow's — computed from today's
+ * rollups and moved by every refresh until midnight, so the first view of a day finds it.
+ */
+export const dashboardSummaryJob: PeriodicJob = {
+  name: "dashboard-summaries",
+  everyMs: 10 * 60_000,
+  async run(db, now) {
+    const shops = await db.$queryRawUnsafe<{ shop: string }[]>(`SELECT "shop" FROM "HistoryRollupState" ORDER BY "shop"`);
+    const today = todayUtc(now);
+    const day = Date.parse(`${today}T00:00:00Z`) / MS_PER_DAY;
+    const lateInDay = now.getTime() >= (day + 1) * MS_PER_DAY - 60 * 60_000;
+    for (const { shop } of shops) {
+      await currentSummary(db, shop, today);
+      if (lateInDay) await currentSummary(db, shop, dayNumberToIsoDate(day + 1));
+    }
+  },
+};
+
+export function forgetDashboards() {
+  globalThis.treueDashboards?.clear();
+}
+
+/** The dashboard for given member and referred customers (shopDashboard reads those from their tables). */
+export async function dashboardFor(db: SqlClient, shop: string, opts: DashboardOptions): Promise<Dashboard & { source: SummarySource }> {
+  const started = performance.now();
+  for (let attempt = 0; ; attempt++) {
+    const { summary, generation, source, state } = await currentSummary(db, shop, opts.today, opts.thresholds);
+    const key = `${shop}|${opts.today}|${generation}|${opts.days}|${opts.memberIds?.size ?? -1}|${opts.referredIds?.size ?? -1}|${state.orders}|${state.refunds}|${state.currency}|${segmentThresholdsKey(opts.thresholds ?? DEFAULT_SEGMENT_THRESHOLDS)}`;
+    const memo = (globalThis.treueDashboards ??= new Map());
+    const known = memo.get(key);
+    if (known) return { ...known, source };
+    let groups: OrderHistory | null = null;
+    const ids = new Set([...(opts.memberIds ?? []), ...(opts.referredIds ?? [])]);
+    if (ids.size > 0) {
+      const read = await groupRollupHistory(db, shop, [...ids]);
+      // Read in one snapshot with its generation: if a refresh came in between, start over so the
+      // groups and the summary describe the same rollups.
+      if (read.generation !== generation && attempt < 3) continue;
+      groups = read.history;
+    }
+    const dashboard = dashboardFromSummary(summary, opts, groups, { ...state, loadMs: performance.now() - started });
+    memo.set(key, dashboard);
+    while (memo.size > 64) memo.delete(memo.keys().next().value as string);
+    return { ...dashboard, source };
+  }
+}
+
 export async function shopDashboard(
   prisma: PrismaClient,
   shop: string,
@@ -233,16 +390,9 @@ export async function shopDashboard(
   now = new Date(),
 ): Promise<Dashboard> {
   const today = todayUtc(now);
-  const [cached, memberIds, referredIds, thresholds] = await Promise.all([
-    dashboardHistory(prisma, shop),
-    loadMemberIds(prisma, shop),
-    loadReferredIds(prisma, shop),
-    loadSegmentThresholds(prisma, shop),
-  ]);
-  const rules = segmentThresholdsKey(thresholds);
-  const key = `dashboard:${today}:${days}:${memberIds?.size ?? -1}:${referredIds?.size ?? -1}:${rules}`;
-  const shape = cached.derive(`shape:${today}:${rules}`, () => computeShopShape(cached.value, today, thresholds));
-  return cached.derive(key, () => computeDashboard(cached, { today, days, memberIds, referredIds }, shape));
+  const [memberIds, referredIds, thresholds] = await Promise.all([loadMemberIds(prisma, shop), loadReferredIds(prisma, shop), loadSegmentThresholds(prisma, shop)]);
+  const { source: _source, ...dashboard } = await dashboardFor(prisma, shop, { today, days, memberIds, referredIds, thresholds });
+  return dashboard;
 }
 
 /** Every customer's lifecycle segment as of `today`, by the shop's segment rules (memoised per history version). */

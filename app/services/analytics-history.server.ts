@@ -22,6 +22,8 @@ export interface ShopHistory {
   currency: string | null;
   orders: number;
   refunds: number;
+  /** For a history read from the rollups: their generation in the same snapshot. */
+  rollupGeneration?: number;
 }
 
 /**
@@ -282,6 +284,11 @@ export async function cachedShopHistory(
 }
 
 export function forgetShopHistory(shop?: string) {
+  // What is derived from a shop's history goes with it: the dashboard summaries and memoised
+  // dashboards (dashboard-summary.server.ts, analytics-dashboard.server.ts; globals, so no import cycle).
+  if (!shop) globalThis.treueDashboardSummaries?.clear();
+  else globalThis.treueDashboardSummaries?.delete(shop);
+  globalThis.treueDashboards?.clear();
   if (!shop) return cache().clear();
   for (const key of [...cache().keys()]) if (key === shop || key.endsWith(`:${shop}`)) cache().delete(key);
 }

@@ -2,7 +2,7 @@
 // guests, zero-value orders, cancellations and CSV customers, every dashboard figure read from the
 // rollups equals the one computed from the full exact-time history — before and after incremental
 // changes (new order, refund, cancellation, a customer moved), which refresh only touched customers.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { databaseTarget, openDatabase, type Database } from "~/db/connection.server";
 import { migrate } from "~/db/migrate.server";
 import { seededRandom } from "~/domain/analytics/testing/simulate";
@@ -15,9 +15,10 @@ import {
   type HistoryOrderRow,
   type HistoryRefundRow,
 } from "./history-store.server";
-import { loadShopHistory, type ShopHistory } from "./analytics-history.server";
+import { forgetShopHistory, loadShopHistory, type ShopHistory } from "./analytics-history.server";
 import { dirtyRollupCount, loadRollupHistory, refreshRollups, scanRollupText } from "./history-rollups.server";
-import { computeDashboard, PERIOD_DAYS } from "./analytics-dashboard.server";
+import { computeDashboard, dashboardFor, dashboardHistory, dashboardSummaryJob, PERIOD_DAYS } from "./analytics-dashboard.server";
+import { forgetDashboardSummaries } from "./dashboard-summary.server";
 
 const SHOP = "rollups.myshopify.com";
 const TODAY = "2026-06-30";
@@ -62,12 +63,26 @@ function generate(seed: number) {
 
 const members = new Set(Array.from({ length: 60 }, (_, i) => String(i * 5 + 1)));
 
+const referred = new Set(["2", "3", "6"]);
+
 /** Everything the dashboard shows, except how long the load took. */
 function figures(h: ShopHistory, today = TODAY) {
   return PERIOD_DAYS.map((days) => {
-    const d = computeDashboard({ value: h, stale: false }, { today, days, memberIds: members, referredIds: new Set(["2", "3"]) });
+    const d = computeDashboard({ value: h, stale: false }, { today, days, memberIds: members, referredIds: referred });
     return { ...d, history: { ...d.history, loadMs: 0 } };
   });
+}
+
+/** The same from the stored summary (what a page view serves), and how the summary was obtained. */
+async function summaryFigures(today = TODAY) {
+  const sources = new Set<string>();
+  const out = [];
+  for (const days of PERIOD_DAYS) {
+    const { source, ...d } = await dashboardFor(db.prisma, SHOP, { today, days, memberIds: members, referredIds: referred });
+    sources.add(source);
+    out.push({ ...d, history: { ...d.history, loadMs: 0 } });
+  }
+  return { figures: out, sources: [...sources] };
 }
 
 function segmentsById(h: ShopHistory) {
@@ -84,7 +99,11 @@ async function expectSameFigures() {
   expect(figures(rolled)).toEqual(figures(full));
   expect(figures(rolled, "2025-12-31")).toEqual(figures(full, "2025-12-31"));
   expect(segmentsById(rolled)).toEqual(segmentsById(full));
-  return { full, rolled };
+  // The summaries a page view serves, for two days (both are kept and moved by refreshes).
+  const summary = await summaryFigures();
+  expect(summary.figures).toEqual(figures(full));
+  expect((await summaryFigures("2025-12-31")).figures).toEqual(figures(full, "2025-12-31"));
+  return { full, rolled, sources: summary.sources };
 }
 
 describe("dashboard rollups", () => {
@@ -95,7 +114,13 @@ describe("dashboard rollups", () => {
     for (let i = 0; i < orders.length; i += 400) await upsertHistoryOrders(db.prisma, SHOP, "import", orders.slice(i, i + 400));
     await upsertHistoryRefunds(db.prisma, SHOP, "import", refunds.slice(50));
     await bumpHistoryVersion(db.prisma, SHOP);
-    const { full } = await expectSameFigures();
+    const { full, sources } = await expectSameFigures();
+    expect(sources).toEqual(["computed", "memory"]);
+    // A cold process reads the stored summary.
+    forgetDashboardSummaries();
+    const cold = await summaryFigures();
+    expect(cold.sources).toEqual(["stored", "memory"]);
+    expect(cold.figures).toEqual(figures(full));
     // The history is the kind the test means: refunds, guests, zero-value and cancelled orders counted.
     expect(full.refunds).toBeGreaterThan(150);
     expect(orders.filter((o) => o.customerId === null).length).toBeGreaterThan(50);
@@ -105,6 +130,32 @@ describe("dashboard rollups", () => {
     expect(d.totals.orders).toBeGreaterThan(300);
     expect(d.members?.members.find((f) => f.key === "activeCustomers")?.current.value).toBeGreaterThan(0);
     expect(await dirtyRollupCount(db.prisma, SHOP)).toBe(0);
+  });
+
+  it("are prepared by the periodic job for today and, late in the day, for tomorrow", async () => {
+    await db.prisma.$executeRawUnsafe(`DELETE FROM "DashboardSummary" WHERE "shop" = $1`, SHOP);
+    forgetDashboardSummaries();
+    await dashboardSummaryJob.run(db.prisma, new Date(`${TODAY}T12:00:00Z`));
+    const days = async () =>
+      (await db.prisma.$queryRawUnsafe<{ asOf: string }[]>(`SELECT "asOf" FROM "DashboardSummary" WHERE "shop" = $1 ORDER BY "asOf"`, SHOP)).map((r) => r.asOf);
+    expect(await days()).toEqual([TODAY]);
+    await dashboardSummaryJob.run(db.prisma, new Date(`${TODAY}T23:30:00Z`));
+    expect(await days()).toEqual([TODAY, "2026-07-01"]);
+    // The view finds it ready.
+    expect((await summaryFigures()).sources).toEqual(["memory"]);
+  });
+
+  it("are built for today when the segments' history loads (the import's last step)", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    await db.prisma.$executeRawUnsafe(`DELETE FROM "DashboardSummary" WHERE "shop" = $1`, SHOP);
+    forgetDashboardSummaries();
+    forgetShopHistory();
+    await dashboardHistory(db.prisma, SHOP);
+    const rows = await db.prisma.$queryRawUnsafe<{ asOf: string }[]>(`SELECT "asOf" FROM "DashboardSummary" WHERE "shop" = $1`, SHOP);
+    expect(rows.map((r) => r.asOf)).toEqual([today]);
+    const { source } = await dashboardFor(db.prisma, SHOP, { today, days: 30, memberIds: null, referredIds: null });
+    expect(source).toBe("memory");
+    await summaryFigures(); // TODAY's summary again, for the next test to move
   });
 
   it("stay equal after a new order, a refund, a cancellation and a customer change, refreshing only those customers", async () => {
@@ -131,22 +182,63 @@ describe("dashboard rollups", () => {
     expect(dirty).toBeGreaterThanOrEqual(3);
     expect(dirty).toBeLessThanOrEqual(5);
     const before = figures(await loadShopHistory(db.prisma, SHOP));
-    await expectSameFigures();
+    const [{ generation }] = await db.prisma.$queryRawUnsafe<{ generation: string }[]>(
+      `SELECT "generation"::text AS generation FROM "DashboardSummary" WHERE "shop" = $1 AND "asOf" = $2`,
+      SHOP,
+      TODAY,
+    );
+    const { full, sources } = await expectSameFigures();
+    // The refresh moved the stored summary by the changed customers; nothing was recomputed.
+    expect(sources).toEqual(["memory"]);
+    const [moved] = await db.prisma.$queryRawUnsafe<{ generation: string }[]>(
+      `SELECT "generation"::text AS generation FROM "DashboardSummary" WHERE "shop" = $1 AND "asOf" = $2`,
+      SHOP,
+      TODAY,
+    );
+    expect(Number(moved.generation)).toBe(Number(generation) + 1);
+    forgetDashboardSummaries();
+    const cold = await summaryFigures();
+    expect(cold.sources).toEqual(["stored", "memory"]);
+    expect(cold.figures).toEqual(figures(full));
     expect(await refreshRollups(db.prisma, SHOP)).toBe(0);
     // The changes did move the figures, so the comparison above compared something new.
     expect(before[0].totals.orders).toBeGreaterThan(0);
+  });
+
+  it("rebuild a summary that cannot be moved instead of failing the refresh", async () => {
+    await db.prisma.$executeRawUnsafe(`UPDATE "DashboardSummary" SET "state" = 'not a summary' WHERE "shop" = $1`, SHOP);
+    forgetDashboardSummaries();
+    const at = new Date(`${TODAY}T15:00:00Z`);
+    await upsertHistoryOrders(db.prisma, SHOP, "webhook", [
+      { id: "50003", customerId: "11", createdAt: at, updatedAt: at, amountMinor: 700, currency: "EUR", cancelledAt: null },
+    ]);
+    const errors: unknown[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args) => void errors.push(args));
+    try {
+      const { figures: served, sources } = await summaryFigures();
+      expect(sources[0]).toBe("computed");
+      expect(served).toEqual(figures(await loadShopHistory(db.prisma, SHOP)));
+      expect(errors.length).toBeGreaterThan(0);
+      expect(await dirtyRollupCount(db.prisma, SHOP)).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("drop a customer's row when their last order goes, and everything on shop/redact", async () => {
     await eraseShopHistory(db.prisma, SHOP);
     const [left] = await db.prisma.$queryRawUnsafe<{ n: string }[]>(
       `SELECT ((SELECT count(*) FROM "HistoryCustomerRollup" WHERE "shop" = $1) + (SELECT count(*) FROM "HistoryRollupDirty" WHERE "shop" = $1)
-             + (SELECT count(*) FROM "HistoryRollupCount" WHERE "shop" = $1))::text AS n`,
+             + (SELECT count(*) FROM "HistoryRollupCount" WHERE "shop" = $1)
+             + (SELECT count(*) FROM "DashboardSummary" WHERE "shop" = $1))::text AS n`,
       SHOP,
     );
     expect(left.n).toBe("0");
     const empty = await loadRollupHistory(db.prisma, SHOP);
     expect(empty.history.orderCount).toBe(0);
+    const { figures: summary, sources } = await summaryFigures();
+    expect(sources[0]).toBe("computed");
+    expect(summary).toEqual(figures(await loadShopHistory(db.prisma, SHOP)));
   });
 });
 

@@ -10,26 +10,68 @@
 //
 // Why one text per customer: a cold dashboard then costs PostgreSQL a string_agg over ~250 k stored
 // texts (~0.1 s at 1 M orders) instead of formatting a million orders and eighty thousand refunds.
-import { orderHistoryFromGroupedEvents } from "~/domain/analytics/retention-metrics";
-import { MS_PER_DAY } from "~/domain/analytics/time";
+import type { PrismaClient } from "@prisma/client";
+import { rollupTextHistory } from "./rollup-text.server";
+import { dropSummaries, forgetDashboardSummaries, moveSummaries, SUMMARY_DELTA_LIMIT } from "./dashboard-summary.server";
 import { historyVersion, type SqlClient } from "./history-store.server";
 import type { ShopHistory } from "./analytics-history.server";
+
+export { scanRollupText, type RollupColumns } from "./rollup-text.server";
 
 const DAY = `floor(extract(epoch FROM %s) / 86400)::bigint`;
 const day = (column: string) => DAY.replace("%s", column);
 
 /**
  * Rebuilds the rollup rows of the shop's dirty customers (all of them after an import, a few after
- * webhooks). Returns how many customers were refreshed. Safe to run concurrently: a customer marked
- * dirty by a write that commits after this statement started stays dirty for the next refresh.
+ * webhooks) and moves the shop's dashboard summaries to the new rollups (dashboard-summary.server.ts).
+ * Returns how many customers were refreshed. Refreshes of one shop run one at a time (advisory lock),
+ * so each sees the rows the previous one wrote; a customer marked dirty by a write that commits after
+ * the refresh started stays dirty for the next one.
  */
 export async function refreshRollups(db: SqlClient, shop: string): Promise<number> {
-  const rows = await db.$queryRawUnsafe<{ n: string }[]>(
-    `WITH dirty AS (
-       DELETE FROM "HistoryRollupDirty" WHERE "shop" = $1 RETURNING "customerId"
+  return (await refreshRollupsAt(db, shop)).refreshed;
+}
+
+/** refreshRollups, also returning the rollups' generation after it. */
+export async function refreshRollupsAt(db: SqlClient, shop: string): Promise<{ refreshed: number; generation: number }> {
+  const client = db as SqlClient & Partial<Pick<PrismaClient, "$transaction">>;
+  const locked = async (tx: SqlClient) => {
+    await tx.$queryRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext($1))::text AS locked`, `treue.rollups:${shop}`);
+    return refreshLocked(tx, shop);
+  };
+  if (typeof client.$transaction !== "function") {
+    // Already inside the caller's transaction: memory is only updated by refreshes we commit ourselves.
+    const result = await locked(db);
+    forgetDashboardSummaries(shop);
+    return result;
+  }
+  const { commit, ...result } = await client.$transaction((tx) => locked(tx), { maxWait: 60_000, timeout: 10 * 60_000 });
+  commit();
+  return result;
+}
+
+async function refreshLocked(tx: SqlClient, shop: string): Promise<{ refreshed: number; generation: number; commit: () => void }> {
+  // The dirty set is taken first and passed as an array: the planner then knows it holds a few
+  // customers (index lookups), where a DELETE … RETURNING inside the statement is estimated from the
+  // table's statistics — after an import, hundreds of thousands — and scanned a million orders for one.
+  const dirty = (
+    await tx.$queryRawUnsafe<{ id: string }[]>(`DELETE FROM "HistoryRollupDirty" WHERE "shop" = $1 RETURNING "customerId"::text AS id`, shop)
+  ).map((r) => r.id);
+  const [seen] = await tx.$queryRawUnsafe<{ summaries: number; generation: string | null }[]>(
+    `SELECT (SELECT count(*) FROM "DashboardSummary" WHERE "shop" = $1)::int AS summaries,
+            (SELECT "generation"::text FROM "HistoryRollupState" WHERE "shop" = $1) AS generation`,
+    shop,
+  );
+  if (dirty.length === 0) return { refreshed: 0, generation: Number(seen.generation ?? 0), commit: () => {} };
+  // Summaries are moved customer by customer after webhooks; after an import they are rebuilt.
+  const withChanges = seen.summaries > 0 && dirty.length <= SUMMARY_DELTA_LIMIT;
+  const rows = await tx.$queryRawUnsafe<{ customerId: string | null; before: string | null; after: string | null; generation: string | null }[]>(
+    `WITH old AS (
+       SELECT r."customerId", r."facts" FROM "HistoryCustomerRollup" r
+        WHERE $3 AND r."shop" = $1 AND r."customerId" = ANY($2::bigint[])
      ), orders AS (
        SELECT o."id", o."customerId", ${day('o."createdAt"')} AS day, o."amountMinor", o."cancelledAt"
-         FROM "HistoryOrder" o WHERE o."shop" = $1 AND o."customerId" IN (SELECT "customerId" FROM dirty)
+         FROM "HistoryOrder" o WHERE o."shop" = $1 AND o."customerId" = ANY($2::bigint[])
      ), refunds AS (
        SELECT r."orderId",
               string_agg(':' || ${day('r."createdAt"')} || ':' || (-r."amountMinor"), '' ORDER BY r."createdAt", r."id") AS events,
@@ -54,22 +96,38 @@ export async function refreshRollups(db: SqlClient, shop: string): Promise<numbe
        RETURNING 1
      ), emptied AS (
        DELETE FROM "HistoryCustomerRollup" r
-        WHERE r."shop" = $1 AND r."customerId" IN (SELECT "customerId" FROM dirty)
+        WHERE r."shop" = $1 AND r."customerId" = ANY($2::bigint[])
           AND r."customerId" NOT IN (SELECT "customerId" FROM facts)
        RETURNING 1
+     ), generation AS (
+       -- The new rows and the new generation commit together: one statement.
+       INSERT INTO "HistoryRollupState" AS s ("shop", "generation") VALUES ($1, 1)
+       ON CONFLICT ("shop") DO UPDATE SET "generation" = s."generation" + 1
+       RETURNING "generation"
      )
-     SELECT ((SELECT count(*) FROM dirty) + 0 * (SELECT count(*) FROM written) + 0 * (SELECT count(*) FROM emptied))::text AS n`,
+     SELECT NULL::text AS "customerId", NULL AS before, NULL AS after, (SELECT "generation"::text FROM generation) AS generation
+     UNION ALL
+     SELECT d.id::text, o."facts", f.facts, NULL
+       FROM unnest($2::bigint[]) AS d(id) LEFT JOIN old o ON o."customerId" = d.id LEFT JOIN facts f ON f."customerId" = d.id
+      WHERE $3`,
     shop,
+    dirty,
+    withChanges,
   );
   // Fold the count deltas the triggers appended into one row (each delta is deleted exactly once, so
   // concurrent folds keep the sum).
-  await db.$executeRawUnsafe(
+  await tx.$executeRawUnsafe(
     `WITH folded AS (DELETE FROM "HistoryRollupCount" WHERE "shop" = $1 RETURNING "orders", "refunds")
      INSERT INTO "HistoryRollupCount" ("shop", "orders", "refunds")
      SELECT $1, sum("orders"), sum("refunds") FROM folded HAVING count(*) > 0`,
     shop,
   );
-  return Number(rows[0]?.n ?? 0);
+  const head = rows.find((r) => r.customerId === null)!;
+  const refreshed = dirty.length;
+  const generation = Number(head.generation);
+  const changes = rows.filter((r) => r.customerId !== null).map((r) => ({ customerId: r.customerId!, before: r.before, after: r.after }));
+  const commit = withChanges ? await moveSummaries(tx, shop, changes, generation) : await dropSummaries(tx, shop);
+  return { refreshed, generation, commit };
 }
 
 export async function dirtyRollupCount(db: SqlClient, shop: string): Promise<number> {
@@ -77,112 +135,14 @@ export async function dirtyRollupCount(db: SqlClient, shop: string): Promise<num
   return Number(rows[0].n);
 }
 
-/** Parsed rollup text: customers, their orders, and each order's events (sale first), in days. */
-export interface RollupColumns {
-  customerNumbers: Float64Array;
-  /** Orders of customer c: customerOrderStart[c] .. customerOrderStart[c + 1]. */
-  customerOrderStart: Int32Array;
-  /** Events of order o: orderEventStart[o] .. orderEventStart[o + 1]. */
-  orderEventStart: Int32Array;
-  eventDay: Float64Array;
-  eventAmount: Float64Array;
-}
-
-/**
- * Scans "id=day:amount[:day:amount]* day:amount…|id=…" into columns. Sized from `orders` and
- * `events` upper bounds (the stored counts), grown if the text holds more.
- */
-export function scanRollupText(text: string, customers: number, orders: number): RollupColumns {
-  const customerNumbers = new Float64Array(customers);
-  const customerOrderStart = new Int32Array(customers + 1);
-  let orderEventStart = new Int32Array(orders + 1);
-  let capacity = Math.max(16, orders * 2);
-  let eventDay = new Float64Array(capacity);
-  let eventAmount = new Float64Array(capacity);
-  let c = 0;
-  let o = 0;
-  let e = 0;
-  let value = 0;
-  let negative = false;
-  let digits = 0;
-  let field = 0; // 0: customer id; then alternating day (odd) / amount (even) within an order
-  const n = text.length;
-  const push = () => {
-    const v = negative ? -value : value;
-    if (field === 0) {
-      if (c >= customers) throw new Error("rollup: more customers than counted");
-      customerNumbers[c] = v;
-    } else if (field % 2 === 1) {
-      if (e >= capacity) {
-        capacity *= 2;
-        const d = new Float64Array(capacity);
-        d.set(eventDay);
-        eventDay = d;
-        const a = new Float64Array(capacity);
-        a.set(eventAmount);
-        eventAmount = a;
-      }
-      eventDay[e] = v * MS_PER_DAY;
-    } else {
-      eventAmount[e++] = v;
-    }
-    value = 0;
-    negative = false;
-    digits = 0;
-  };
-  const endOrder = () => {
-    if (field < 2 || field % 2 !== 0) throw new Error(`rollup: malformed order of customer ${customerNumbers[c]}`);
-    o++;
-    if (o >= orderEventStart.length) {
-      const grown = new Int32Array(orderEventStart.length * 2);
-      grown.set(orderEventStart);
-      orderEventStart = grown;
-    }
-    orderEventStart[o] = e;
-  };
-  for (let i = 0; i <= n; i++) {
-    const ch = i < n ? text.charCodeAt(i) : 124; /* "|" ends the last customer */
-    if (ch >= 48 && ch <= 57) {
-      value = value * 10 + (ch - 48);
-      digits++;
-    } else if (ch === 45 /* - */) negative = true;
-    else if (ch === 61 /* = */) {
-      push();
-      field = 1;
-    } else if (ch === 58 /* : */) {
-      push();
-      field++;
-    } else if (ch === 32 /* space: next order */) {
-      push();
-      endOrder();
-      field = 1;
-    } else if (ch === 124 /* | */) {
-      if (i === n && n === 0) break;
-      if (digits === 0) throw new Error("rollup: empty field");
-      push();
-      endOrder();
-      c++;
-      customerOrderStart[c] = o;
-      field = 0;
-    } else throw new Error(`rollup: unexpected character ${JSON.stringify(text[i])}`);
-  }
-  if (c !== customers) throw new Error(`rollup: expected ${customers} customers, read ${c}`);
-  return {
-    customerNumbers,
-    customerOrderStart,
-    orderEventStart: orderEventStart.subarray(0, o + 1),
-    eventDay: eventDay.subarray(0, e),
-    eventAmount: eventAmount.subarray(0, e),
-  };
-}
-
 /** The shop's history for the dashboard, from its rollups (after refreshing the dirty ones). */
 export async function loadRollupHistory(db: SqlClient, shop: string, version?: number): Promise<ShopHistory> {
   const started = performance.now();
   const v = version ?? (await historyVersion(db, shop));
   await refreshRollups(db, shop);
-  const [row] = await db.$queryRawUnsafe<{ customers: string; orders: string | null; text: string | null; currency: string | null; allOrders: string | null; allRefunds: string | null }[]>(
-    `SELECT count(*)::text AS customers, sum("orders")::text AS orders,
+  const [row] = await db.$queryRawUnsafe<{ generation: string | null; customers: string; orders: string | null; text: string | null; currency: string | null; allOrders: string | null; allRefunds: string | null }[]>(
+    `SELECT (SELECT "generation"::text FROM "HistoryRollupState" WHERE "shop" = $1) AS generation,
+            count(*)::text AS customers, sum("orders")::text AS orders,
             string_agg("customerId" || '=' || "facts", '|') AS text,
             (SELECT "currency" FROM "HistoryOrder" WHERE "shop" = $1 ORDER BY "createdAt" DESC LIMIT 1) AS currency,
             (SELECT sum("orders")::text FROM "HistoryRollupCount" WHERE "shop" = $1) AS "allOrders",
@@ -191,21 +151,15 @@ export async function loadRollupHistory(db: SqlClient, shop: string, version?: n
     shop,
   );
   const customers = Number(row.customers);
-  const cols = scanRollupText(row.text ?? "", customers, Number(row.orders ?? 0));
-  const history = orderHistoryFromGroupedEvents({
-    customerIds: Array.from(cols.customerNumbers, String),
-    customerOrderStart: cols.customerOrderStart,
-    orderEventStart: cols.orderEventStart,
-    eventAt: cols.eventDay,
-    eventAmount: cols.eventAmount,
-  });
+  const { history, customerNumbers } = rollupTextHistory(row.text ?? "", customers, Number(row.orders ?? 0));
   return {
     shop,
     version: v,
     loadedAt: Date.now(),
     loadMs: performance.now() - started,
     history,
-    customerNumbers: cols.customerNumbers,
+    customerNumbers,
+    rollupGeneration: Number(row.generation ?? 0),
     currency: row.currency,
     orders: Number(row.allOrders ?? 0),
     refunds: Number(row.allRefunds ?? 0),

@@ -6,6 +6,7 @@ import { birthdayBonusJob, ledgerCheckJob, pointsExpiryJob, tierReviewJob } from
 import { redemptionCodesJob } from "./redemption-lifecycle.server";
 import { referralAdvocateRewardsJob } from "./referral-rewards-job.server";
 import { segmentSyncJob } from "./segment-sync.server";
+import { dashboardSummaryJob } from "./analytics-dashboard.server";
 
 export const periodicJobs: readonly PeriodicJob[] = [
   tierReviewJob,
@@ -17,4 +18,5 @@ export const periodicJobs: readonly PeriodicJob[] = [
   segmentSyncJob,
   stampCardRewardsJob,
   memberDiscountCodesJob,
+  dashboardSummaryJob,
 ];

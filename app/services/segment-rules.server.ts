@@ -1,16 +1,19 @@
 // The merchant's lifecycle segment rules: stored per shop, the defaults until the merchant saves their own.
-import type { PrismaClient } from "@prisma/client";
 import type { SegmentThresholds } from "~/domain/analytics/lifecycle-segments";
 import { segmentThresholdsFromStored } from "~/domain/analytics/segment-form";
+import type { SqlClient } from "./history-store.server";
 
-type Db = Pick<PrismaClient, "segmentRules">;
-
-export async function loadSegmentThresholds(db: Db, shop: string): Promise<SegmentThresholds> {
-  const row = await db.segmentRules.findUnique({ where: { shop } });
+export async function loadSegmentThresholds(db: SqlClient, shop: string): Promise<SegmentThresholds> {
+  const [row] = await db.$queryRawUnsafe<{ thresholds: unknown }[]>(`SELECT "thresholds" FROM "SegmentRules" WHERE "shop" = $1`, shop);
   return segmentThresholdsFromStored(row?.thresholds);
 }
 
-export async function saveSegmentThresholds(db: Db, shop: string, thresholds: SegmentThresholds, now = new Date()): Promise<void> {
-  const stored = JSON.parse(JSON.stringify(thresholds));
-  await db.segmentRules.upsert({ where: { shop }, create: { shop, thresholds: stored, updatedAt: now }, update: { thresholds: stored, updatedAt: now } });
+export async function saveSegmentThresholds(db: SqlClient, shop: string, thresholds: SegmentThresholds, now = new Date()): Promise<void> {
+  await db.$executeRawUnsafe(
+    `INSERT INTO "SegmentRules" ("shop", "thresholds", "updatedAt") VALUES ($1, $2::jsonb, $3)
+     ON CONFLICT ("shop") DO UPDATE SET "thresholds" = EXCLUDED."thresholds", "updatedAt" = EXCLUDED."updatedAt"`,
+    shop,
+    JSON.stringify(thresholds),
+    now,
+  );
 }

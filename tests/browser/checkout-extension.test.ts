@@ -53,7 +53,7 @@ async function forwardToApp(route: Route) {
   const res = await fetch(`${t.app.url}${url.pathname}${url.search}`, {
     method: request.method(),
     headers,
-    body: request.method() === "GET" || request.method() === "HEAD" ? undefined : request.postDataBuffer() ?? undefined,
+    body: request.method() === "GET" || request.method() === "HEAD" ? undefined : (request.postData() ?? undefined),
   });
   await route.fulfill({ status: res.status, headers: Object.fromEntries(res.headers), body: Buffer.from(await res.arrayBuffer()) });
 }

@@ -459,6 +459,37 @@ export function measureRetention(
     }
   }
 
+  return retentionReport(
+    p,
+    { customersAtStart, retainedCustomers: retained, activeCustomers: active, repeatCustomers: repeat, orders, revenueMinor: revenue, returningRevenueMinor: returningRevenue },
+    referred === null ? null : referredOrders,
+  );
+}
+
+/**
+ * The sums a period report is made of. Each is a sum over customers, so the totals of disjoint groups
+ * of customers add up (members + everyone else = all), and a customer's change can be applied as the
+ * difference of their old and new contribution (dashboard-summary.ts).
+ */
+export interface RetentionTotals {
+  customersAtStart: number;
+  retainedCustomers: number;
+  activeCustomers: number;
+  repeatCustomers: number;
+  orders: number;
+  revenueMinor: number;
+  returningRevenueMinor: number;
+}
+
+/** The report of a period from its totals: every rate, ratio and reason, by the definitions above. */
+export function retentionReport(period: Period, totals: RetentionTotals, referredOrders: number | null): RetentionReport {
+  const p = resolvePeriod(period);
+  const { customersAtStart, orders } = totals;
+  const retained = totals.retainedCustomers;
+  const active = totals.activeCustomers;
+  const repeat = totals.repeatCustomers;
+  const revenue = totals.revenueMinor;
+  const returningRevenue = totals.returningRevenueMinor;
   const retentionRate = ratio(retained, customersAtStart, "no customers had ordered before the period started");
   const churnRate: Figure = retentionRate.value === null ? retentionRate : known(1 - retentionRate.value);
   const noActive = "no customer ordered in the period";
@@ -493,7 +524,7 @@ export function measureRetention(
     orders,
     revenueMinor: revenue,
     returningRevenueMinor: returningRevenue,
-    referredOrders: referred === null ? null : referredOrders,
+    referredOrders,
     retentionRate,
     churnRate,
     repeatPurchaseRate: ratio(repeat, active, noActive),
@@ -509,7 +540,7 @@ export function measureRetention(
     returningRevenueShare:
       revenue > 0 ? known(returningRevenue / revenue) : unknown("no positive revenue in the period"),
     referralRate:
-      referred === null
+      referredOrders === null
         ? unknown("no referral data was given")
         : ratio(referredOrders, orders, "no orders in the period"),
   };
