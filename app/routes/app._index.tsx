@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import {
   Banner, BlockStack, Box, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Select, Text,
@@ -79,6 +79,25 @@ function formatFigure(locale: Locale, f: DashboardFigure["kind"], value: number 
     default:
       return new Intl.NumberFormat(tag, { maximumFractionDigits: 2 }).format(value);
   }
+}
+
+/** A dashboard card: its heading, an optional line saying how to read it, then its content. */
+function Section({ heading, help, children }: { heading: string; help?: ReactNode; children?: ReactNode }) {
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingMd">
+          {heading}
+        </Text>
+        {help ? (
+          <Text as="p" variant="bodySm" tone="subdued">
+            {help}
+          </Text>
+        ) : null}
+        {children}
+      </BlockStack>
+    </Card>
+  );
 }
 
 function formatMoney(locale: Locale, minor: number, currency: string | null) {
@@ -189,56 +208,51 @@ export default function Home() {
               {t("home.countsSource", { domain: overview.domain })}
             </Text>
 
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">
-                  {t("dash.import.heading")}
-                </Text>
-                <Text as="p" id="history-import-status" tone={historyImport.status === "failed" ? "critical" : undefined}>
-                  {importText}
-                </Text>
-                <Text as="p" variant="bodySm" tone="subdued" id="history-held">
-                  {t("dash.import.held", {
-                    orders: formatCount(locale, dashboard.history.orders),
-                    refunds: formatCount(locale, dashboard.history.refunds),
-                    customers: formatCount(locale, dashboard.history.customers),
-                  })}
-                </Text>
-                {actionData?.ok ? <Banner tone="info">{t("dash.import.started")}</Banner> : null}
-                <InlineStack gap="200">
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="reimport" />
-                    <Button submit disabled={historyImport.status === "customers" || historyImport.status === "orders"}>
-                      {t("dash.import.reimport")}
-                    </Button>
-                  </Form>
-                  <Button url={linkWith("/app/history/export/customers")} target="_blank">
-                    {t("dash.export.customers")}
+            <Section heading={t("dash.import.heading")}>
+              <Text as="p" id="history-import-status" tone={historyImport.status === "failed" ? "critical" : undefined}>
+                {importText}
+              </Text>
+              <Text as="p" variant="bodySm" tone="subdued" id="history-held">
+                {t("dash.import.held", {
+                  orders: formatCount(locale, dashboard.history.orders),
+                  refunds: formatCount(locale, dashboard.history.refunds),
+                  customers: formatCount(locale, dashboard.history.customers),
+                })}
+              </Text>
+              {actionData?.ok ? <Banner tone="info">{t("dash.import.started")}</Banner> : null}
+              <InlineStack gap="200">
+                <Form method="post">
+                  <input type="hidden" name="intent" value="reimport" />
+                  <Button submit disabled={historyImport.status === "customers" || historyImport.status === "orders"}>
+                    {t("dash.import.reimport")}
                   </Button>
-                  <Button url={linkWith("/app/history/export/metrics", { days: String(days) })} target="_blank">
-                    {t("dash.export.metrics")}
-                  </Button>
-                </InlineStack>
-                {upload.data ? (
-                  <Banner tone={upload.data.ok ? "success" : "critical"}>
-                    <span id="csv-result">
-                      {upload.data.ok ? t("dash.csv.done", { orders: upload.data.orders ?? 0, refunds: upload.data.refunds ?? 0 }) : upload.data.error}
-                    </span>
-                  </Banner>
-                ) : null}
-                <upload.Form method="post" action={linkWith("/app/history/import")} encType="multipart/form-data">
-                  <BlockStack gap="100">
-                    <Text as="p" variant="bodySm" tone="subdued">
-                      {t("dash.csv.heading")}: {t("dash.csv.help")}
-                    </Text>
-                    <InlineStack gap="200">
-                      <input type="file" name="file" accept=".csv,text/csv" />
-                      <Button submit>{t("dash.csv.upload")}</Button>
-                    </InlineStack>
-                  </BlockStack>
-                </upload.Form>
-              </BlockStack>
-            </Card>
+                </Form>
+                <Button url={linkWith("/app/history/export/customers")} target="_blank">
+                  {t("dash.export.customers")}
+                </Button>
+                <Button url={linkWith("/app/history/export/metrics", { days: String(days) })} target="_blank">
+                  {t("dash.export.metrics")}
+                </Button>
+              </InlineStack>
+              {upload.data ? (
+                <Banner tone={upload.data.ok ? "success" : "critical"}>
+                  <span id="csv-result">
+                    {upload.data.ok ? t("dash.csv.done", { orders: upload.data.orders ?? 0, refunds: upload.data.refunds ?? 0 }) : upload.data.error}
+                  </span>
+                </Banner>
+              ) : null}
+              <upload.Form method="post" action={linkWith("/app/history/import")} encType="multipart/form-data">
+                <BlockStack gap="100">
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    {t("dash.csv.heading")}: {t("dash.csv.help")}
+                  </Text>
+                  <InlineStack gap="200">
+                    <input type="file" name="file" accept=".csv,text/csv" />
+                    <Button submit>{t("dash.csv.upload")}</Button>
+                  </InlineStack>
+                </BlockStack>
+              </upload.Form>
+            </Section>
 
             <Card>
               <InlineStack align="space-between" blockAlign="center">
@@ -290,129 +304,109 @@ export default function Home() {
               ))}
             </InlineGrid>
 
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">
-                  {t("dash.members.heading")}
-                </Text>
-                {dashboard.members ? (
-                  <DataTable
-                    columnContentTypes={["text", "numeric", "numeric"]}
-                    headings={["", t("dash.members.members", { count: dashboard.members.memberCount }), t("dash.members.nonMembers")]}
-                    rows={dashboard.members.members.map((m, i) => [
-                      t(`fig.${m.key}` as MessageKey),
-                      figureText(m, "current"),
-                      figureText(dashboard.members!.nonMembers[i], "current"),
-                    ])}
-                  />
-                ) : (
-                  <Text as="p" tone="subdued" id="members-none">
-                    {t("dash.members.none")}
-                  </Text>
-                )}
-              </BlockStack>
-            </Card>
-
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">
-                  {t("dash.trend.heading")}
-                </Text>
-                <TrendChart
-                  series={[
-                    { name: t("dash.trend.orders"), data: dashboard.trend.map((m) => ({ key: m.month, value: m.orders })) },
-                    { name: t("dash.trend.active"), data: dashboard.trend.map((m) => ({ key: m.month, value: m.activeCustomers })) },
-                  ]}
+            <Section heading={t("dash.members.heading")}>
+              {dashboard.members ? (
+                <DataTable
+                  columnContentTypes={["text", "numeric", "numeric"]}
+                  headings={["", t("dash.members.members", { count: dashboard.members.memberCount }), t("dash.members.nonMembers")]}
+                  rows={dashboard.members.members.map((m, i) => [
+                    t(`fig.${m.key}` as MessageKey),
+                    figureText(m, "current"),
+                    figureText(dashboard.members!.nonMembers[i], "current"),
+                  ])}
                 />
-                <table style={{ width: "100%", borderCollapse: "collapse" }} id="trend">
+              ) : (
+                <Text as="p" tone="subdued" id="members-none">
+                  {t("dash.members.none")}
+                </Text>
+              )}
+            </Section>
+
+            <Section heading={t("dash.trend.heading")}>
+              <TrendChart
+                series={[
+                  { name: t("dash.trend.orders"), data: dashboard.trend.map((m) => ({ key: m.month, value: m.orders })) },
+                  { name: t("dash.trend.active"), data: dashboard.trend.map((m) => ({ key: m.month, value: m.activeCustomers })) },
+                ]}
+              />
+              <table style={{ width: "100%", borderCollapse: "collapse" }} id="trend">
+                <thead>
+                  <tr>
+                    <th style={{ textAlign: "left" }}>{t("dash.trend.month")}</th>
+                    <th style={{ textAlign: "right" }}>{t("dash.trend.orders")}</th>
+                    <th style={{ textAlign: "right" }}>{t("dash.trend.active")}</th>
+                    <th style={{ textAlign: "left", width: "45%" }}>{t("dash.trend.revenue")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {dashboard.trend.map((m) => (
+                    <tr key={m.month}>
+                      <td>{m.month}</td>
+                      <td style={{ textAlign: "right" }}>{formatCount(locale, m.orders)}</td>
+                      <td style={{ textAlign: "right" }}>{formatCount(locale, m.activeCustomers)}</td>
+                      <td>
+                        <div style={{ display: "flex", alignItems: "center", gap: 8 }}>
+                          <div
+                            style={{
+                              height: 10,
+                              width: `${Math.round((Math.max(0, m.revenueMinor) / maxRevenue) * 70)}%`,
+                              background: "var(--p-color-bg-fill-info, #5c6ac4)",
+                            }}
+                          />
+                          <span>{formatMoney(locale, m.revenueMinor, currency)}</span>
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </Section>
+
+            <Section heading={t("dash.cohorts.heading")} help={t("dash.cohorts.help")}>
+              <div style={{ overflowX: "auto" }}>
+                <table style={{ borderCollapse: "collapse", fontSize: 12 }} id="cohorts">
                   <thead>
                     <tr>
-                      <th style={{ textAlign: "left" }}>{t("dash.trend.month")}</th>
-                      <th style={{ textAlign: "right" }}>{t("dash.trend.orders")}</th>
-                      <th style={{ textAlign: "right" }}>{t("dash.trend.active")}</th>
-                      <th style={{ textAlign: "left", width: "45%" }}>{t("dash.trend.revenue")}</th>
+                      <th style={{ textAlign: "left", padding: 4 }}>{t("dash.cohorts.cohort")}</th>
+                      <th style={{ textAlign: "right", padding: 4 }}>{t("dash.cohorts.customers")}</th>
+                      {Array.from({ length: 12 }, (_, k) => (
+                        <th key={k} style={{ padding: 4 }}>
+                          +{k + 1}
+                        </th>
+                      ))}
                     </tr>
                   </thead>
                   <tbody>
-                    {dashboard.trend.map((m) => (
-                      <tr key={m.month}>
-                        <td>{m.month}</td>
-                        <td style={{ textAlign: "right" }}>{formatCount(locale, m.orders)}</td>
-                        <td style={{ textAlign: "right" }}>{formatCount(locale, m.activeCustomers)}</td>
-                        <td>
-                          <div style={{ display: "flex", alignItems: "center", gap: 8 }}>
-                            <div
+                    {dashboard.cohorts.map((row) => (
+                      <tr key={row.cohort}>
+                        <td style={{ padding: 4 }}>{row.cohort}</td>
+                        <td style={{ padding: 4, textAlign: "right" }}>{formatCount(locale, row.customers)}</td>
+                        {Array.from({ length: 12 }, (_, k) => {
+                          const v = row.retention[k];
+                          return (
+                            <td
+                              key={k}
                               style={{
-                                height: 10,
-                                width: `${Math.round((Math.max(0, m.revenueMinor) / maxRevenue) * 70)}%`,
-                                background: "var(--p-color-bg-fill-info, #5c6ac4)",
+                                padding: 4,
+                                textAlign: "right",
+                                background: v == null ? "transparent" : `rgba(92, 106, 196, ${Math.min(1, 0.08 + v * 2)})`,
                               }}
-                            />
-                            <span>{formatMoney(locale, m.revenueMinor, currency)}</span>
-                          </div>
-                        </td>
+                            >
+                              {v == null ? "" : `${Math.round(v * 100)}%`}
+                            </td>
+                          );
+                        })}
                       </tr>
                     ))}
                   </tbody>
                 </table>
-              </BlockStack>
-            </Card>
+              </div>
+            </Section>
 
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">
-                  {t("dash.cohorts.heading")}
-                </Text>
-                <Text as="p" variant="bodySm" tone="subdued">
-                  {t("dash.cohorts.help")}
-                </Text>
-                <div style={{ overflowX: "auto" }}>
-                  <table style={{ borderCollapse: "collapse", fontSize: 12 }} id="cohorts">
-                    <thead>
-                      <tr>
-                        <th style={{ textAlign: "left", padding: 4 }}>{t("dash.cohorts.cohort")}</th>
-                        <th style={{ textAlign: "right", padding: 4 }}>{t("dash.cohorts.customers")}</th>
-                        {Array.from({ length: 12 }, (_, k) => (
-                          <th key={k} style={{ padding: 4 }}>
-                            +{k + 1}
-                          </th>
-                        ))}
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {dashboard.cohorts.map((row) => (
-                        <tr key={row.cohort}>
-                          <td style={{ padding: 4 }}>{row.cohort}</td>
-                          <td style={{ padding: 4, textAlign: "right" }}>{formatCount(locale, row.customers)}</td>
-                          {Array.from({ length: 12 }, (_, k) => {
-                            const v = row.retention[k];
-                            return (
-                              <td
-                                key={k}
-                                style={{
-                                  padding: 4,
-                                  textAlign: "right",
-                                  background: v == null ? "transparent" : `rgba(92, 106, 196, ${Math.min(1, 0.08 + v * 2)})`,
-                                }}
-                              >
-                                {v == null ? "" : `${Math.round(v * 100)}%`}
-                              </td>
-                            );
-                          })}
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              </BlockStack>
-            </Card>
-
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">
-                  {t("dash.segments.heading")}
-                </Text>
-                <Text as="p" variant="bodySm" tone="subdued">
+            <Section
+              heading={t("dash.segments.heading")}
+              help={
+                <>
                   {t("dash.segments.help", {
                     lost: dashboard.segmentRules.lostAfterDays,
                     atRisk: dashboard.segmentRules.atRiskAfterDays,
@@ -426,51 +420,44 @@ export default function Home() {
                   <Link to={linkWith("/app/analytics/segments")} id="segment-rules-link">
                     {t("dash.segments.rules")}
                   </Link>
-                </Text>
-                <InlineGrid columns={{ xs: 2, sm: 5 }} gap="200">
-                  {SEGMENTS.map((s) => (
-                    <Link key={s} to={linkWith("/app/analytics/customers", { segment: s })} id={`segment-${s}`}>
-                      <Text as="span" variant="headingLg">
-                        {formatCount(locale, dashboard.segments[s])}
-                      </Text>{" "}
-                      <Text as="span">{t(`seg.${s}` as MessageKey)}</Text>
-                    </Link>
-                  ))}
-                </InlineGrid>
-              </BlockStack>
-            </Card>
+                </>
+              }
+            >
+              <InlineGrid columns={{ xs: 2, sm: 5 }} gap="200">
+                {SEGMENTS.map((s) => (
+                  <Link key={s} to={linkWith("/app/analytics/customers", { segment: s })} id={`segment-${s}`}>
+                    <Text as="span" variant="headingLg">
+                      {formatCount(locale, dashboard.segments[s])}
+                    </Text>{" "}
+                    <Text as="span">{t(`seg.${s}` as MessageKey)}</Text>
+                  </Link>
+                ))}
+              </InlineGrid>
+            </Section>
 
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">
-                  {t("dash.clv.heading")}
+            <Section heading={t("dash.clv.heading")} help={t("dash.clv.help")}>
+              {clv.forecast?.status === "ok" ? (
+                <DataTable
+                  columnContentTypes={["text", "numeric", "numeric", "numeric"]}
+                  headings={[t("dash.clv.customer"), t("dash.clv.value"), t("dash.clv.purchases"), t("dash.clv.alive")]}
+                  rows={clv.forecast.top.map((c) => [
+                    c.email ?? c.customerId,
+                    formatMoney(locale, c.clvMinor, currency),
+                    c.expectedPurchases.toFixed(2),
+                    `${Math.round(c.probabilityAlive * 100)}%`,
+                  ])}
+                />
+              ) : clv.forecast?.status === "insufficient" ? (
+                <Text as="p" id="clv-insufficient">
+                  {t("dash.clv.insufficient", { reason: clv.forecast.reason })}
                 </Text>
-                <Text as="p" variant="bodySm" tone="subdued">
-                  {t("dash.clv.help")}
+              ) : null}
+              {clv.computing ? (
+                <Text as="p" tone="subdued">
+                  {t("dash.clv.computing")}
                 </Text>
-                {clv.forecast?.status === "ok" ? (
-                  <DataTable
-                    columnContentTypes={["text", "numeric", "numeric", "numeric"]}
-                    headings={[t("dash.clv.customer"), t("dash.clv.value"), t("dash.clv.purchases"), t("dash.clv.alive")]}
-                    rows={clv.forecast.top.map((c) => [
-                      c.email ?? c.customerId,
-                      formatMoney(locale, c.clvMinor, currency),
-                      c.expectedPurchases.toFixed(2),
-                      `${Math.round(c.probabilityAlive * 100)}%`,
-                    ])}
-                  />
-                ) : clv.forecast?.status === "insufficient" ? (
-                  <Text as="p" id="clv-insufficient">
-                    {t("dash.clv.insufficient", { reason: clv.forecast.reason })}
-                  </Text>
-                ) : null}
-                {clv.computing ? (
-                  <Text as="p" tone="subdued">
-                    {t("dash.clv.computing")}
-                  </Text>
-                ) : null}
-              </BlockStack>
-            </Card>
+              ) : null}
+            </Section>
           </BlockStack>
         </Layout.Section>
       </Layout>
