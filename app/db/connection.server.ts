@@ -68,6 +68,12 @@ function database(
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === "postgres") {
     const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+    // A connection the server ends (restart, failover, a dropped database) emits "error" on the pool when it
+    // is idle and on the client itself while it is in use or closing; without listeners Node treats that as
+    // an uncaught exception and the whole app stops. The query that used it fails on its own.
+    const lost = (error: Error) => console.error(`[treue] database connection ended: ${error.message}`);
+    pool.on("error", lost);
+    pool.on("connect", (client) => client.on("error", lost));
     return database(target, new PrismaClient({ adapter: new PrismaPg(pool) }), {
       exec: (text) => pool.query(text),
       rows: async (text, params) => (await pool.query(text, params)).rows,
