@@ -59,18 +59,21 @@ const VERIFIED_HEADERS = new Set(["x-shopify-hmac-sha256", "x-shopify-topic", "x
  * covers the body only, so the event id and trigger time are read from the delivery directly, as the
  * library would read them.
  */
-export async function shopifyPartOf(request: Request): Promise<{ verifiable: Request; eventId?: string; triggeredAt?: string }> {
+export async function shopifyPartOf(request: Request): Promise<{ verifiable: Request; body: string; eventId?: string; triggeredAt?: string }> {
   const headers = new Headers();
   for (const [name, value] of request.headers) if (VERIFIED_HEADERS.has(name)) headers.set(name, value);
+  const bytes = await request.arrayBuffer();
   return {
-    verifiable: new Request(request.url, { method: request.method, headers, body: await request.arrayBuffer() }),
+    verifiable: new Request(request.url, { method: request.method, headers, body: bytes }),
+    // Decoded as Request.text() decodes it for the library's HMAC check: the stored payload is the verified text.
+    body: new TextDecoder().decode(bytes),
     eventId: request.headers.get("x-shopify-event-id") || undefined,
     triggeredAt: request.headers.get("x-shopify-triggered-at") || undefined,
   };
 }
 
 export async function receiveWebhook(request: Request): Promise<Response> {
-  const { verifiable, eventId, triggeredAt } = await shopifyPartOf(request);
+  const { verifiable, body, eventId, triggeredAt } = await shopifyPartOf(request);
   const { shop, topic, webhookId, apiVersion, payload } = await authenticate.webhook(verifiable);
   globalThis.treueWebhookInbox ??= new WebhookInbox(prisma);
   await globalThis.treueWebhookInbox.record({
@@ -81,6 +84,7 @@ export async function receiveWebhook(request: Request): Promise<Response> {
     apiVersion,
     triggeredAt,
     payload,
+    payloadText: body,
   });
   const worker = webhookWorker();
   if (env().WEBHOOK_WORKER === "1") setImmediate(() => void worker.kick().catch(logWorkerError));

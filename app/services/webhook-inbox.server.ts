@@ -11,6 +11,8 @@ export interface VerifiedWebhook {
   apiVersion: string;
   triggeredAt?: string;
   payload: Record<string, unknown>;
+  /** The delivered body the payload was parsed from: stored as it is, so a big order is not serialised again. */
+  payloadText?: string;
 }
 
 export interface RecordResult {
@@ -78,7 +80,7 @@ export class WebhookInbox {
   private async insert(webhooks: VerifiedWebhook[]): Promise<Set<string>> {
     const values: unknown[] = [];
     const rows = webhooks.map((w, i) => {
-      values.push(w.shop, w.topic, inboxEventId(w), w.webhookId, w.apiVersion, triggeredAtOf(w), JSON.stringify(w.payload));
+      values.push(w.shop, w.topic, inboxEventId(w), w.webhookId, w.apiVersion, triggeredAtOf(w), w.payloadText ?? JSON.stringify(w.payload));
       const p = (n: number) => `$${i * COLUMNS + n}`;
       return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::timestamp(3), ${p(7)}::jsonb)`;
     });
