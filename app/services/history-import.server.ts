@@ -5,8 +5,6 @@
 // Shopify runs one bulk query per app and shop at a time, which is also why the two exports are
 // sequential. A bulk_operations/finish webhook only shortens the wait (see `nudgeHistoryImport`);
 // polling alone is enough, so a lost webhook cannot stall an import.
-import readline from "node:readline";
-import { Readable } from "node:stream";
 import type { HistoryImport, PrismaClient } from "@prisma/client";
 import { HISTORY_BULK_RUN_MUTATION } from "~/graphql/HistoryBulkRun";
 import { HISTORY_BULK_OPERATION_QUERY } from "~/graphql/HistoryBulkOperation";
@@ -29,6 +27,7 @@ import {
   type HistoryCustomerRow,
 } from "./history-store.server";
 import { afterHistoryImport } from "./segment-sync.server";
+import { linesOf } from "./jsonl-lines.server";
 
 export type ImportTrigger = "install" | "admin" | "first-visit";
 export type ImportPhase = "customers" | "orders";
@@ -252,7 +251,7 @@ export async function loadExport(
 ): Promise<Counts> {
   const response = await (options.download ?? ((u: string) => fetch(u)))(url);
   if (!response.ok || !response.body) throw new HistoryImportError(`Downloading the ${phase} export failed: HTTP ${response.status}`);
-  const lines = readline.createInterface({ input: Readable.from(chunksOf(response.body)), crlfDelay: Infinity });
+  const lines = linesOf(response.body);
   const parsed = (text: string, n: number) => {
     try {
       return JSON.parse(text) as Record<string, unknown>;
@@ -263,21 +262,6 @@ export async function loadExport(
   return phase === "customers"
     ? loadCustomers(prisma, shop, importId, lines, parsed, options.batchSize ?? BATCH_SIZE)
     : loadOrders(prisma, shop, importId, lines, parsed, options.batchSize ?? BATCH_SIZE);
-}
-
-// Read through the stream's reader rather than Readable.fromWeb: it works whichever fetch is installed
-// (remix-serve used Remix's polyfill, whose ReadableStream is not the class node:stream checks for).
-async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      if (value) yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
 }
 
 type LineSource = AsyncIterable<string>;

@@ -5,8 +5,6 @@
 // half-way resumes where it was. More changes (a big shop's first sync) go as two bulk mutations over a
 // staged JSONL file (see "bulk rounds" below), which Shopify runs without the request rate limit.
 // Runs after an import, on a schedule (`segmentSyncJob`) and from the customers page's "Sync now".
-import readline from "node:readline";
-import { Readable } from "node:stream";
 import type { PrismaClient } from "@prisma/client";
 import type { LifecycleSegment } from "~/domain/analytics/lifecycle-segments";
 import { SEGMENT_TAGS_BATCH_SIZE, SEGMENT_TAGS_SET_MUTATION } from "~/graphql/SegmentTagsSet";
@@ -27,6 +25,7 @@ import { AdminApiError, retryWhenThrottled, runAdminOperation, type AdminGraphql
 import { dashboardHistory, segmentReport, todayUtc } from "./analytics-dashboard.server";
 import { refreshRollups } from "./history-rollups.server";
 import type { WebhookStep } from "./webhook-worker.server";
+import { linesOf } from "./jsonl-lines.server";
 
 export const SEGMENT_TAGS: Record<LifecycleSegment, string> = {
   new: "treue:new",
@@ -418,7 +417,7 @@ async function bulkPhaseOutcome(ctx: BulkContext, operationId: string, lineCount
   if (url) {
     const response = await (ctx.options.download ?? ((u: string) => fetch(u)))(String(url));
     if (!response.ok || !response.body) throw new Error(`Downloading the bulk segment tags results failed: HTTP ${response.status}`);
-    const lines = readline.createInterface({ input: Readable.from(chunksOf(response.body)), crlfDelay: Infinity });
+    const lines = linesOf(response.body);
     for await (const text of lines) {
       if (!text.trim()) continue;
       const line = JSON.parse(text) as { __lineNumber?: number; errors?: { message: string }[]; data?: Record<string, { userErrors?: { message: string }[] } | null> };
@@ -436,19 +435,6 @@ async function bulkPhaseOutcome(ctx: BulkContext, operationId: string, lineCount
   return failures;
 }
 
-// Read through the stream's reader rather than Readable.fromWeb (remix-serve's fetch streams aren't node's class).
-async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      if (value) yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
 
 // ---- waiting for Shopify: polls, woken early by bulk_operations/finish ----
 
