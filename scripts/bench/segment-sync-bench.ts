@@ -6,12 +6,12 @@
 // figure is the app's side (planning, staging, reading results, recording) plus the stand-in; the number
 // of Admin API requests is the figure that carries over.
 import { databaseTarget, openDatabase } from "../../app/db/connection.server";
-import type { AdminGraphql } from "../../app/services/admin-graphql.server";
 import { bumpHistoryVersion, upsertHistoryOrders, type HistoryOrderRow } from "../../app/services/history-store.server";
 import { syncSegments } from "../../app/services/segment-sync.server";
 import { startShopifyStandin } from "../../tests/shopify-standin/index";
 import { createTestDatabase, ensureTemplateDatabase } from "../../tests/support/postgres";
 import { fmt, line } from "./stats";
+import { standinAdminGraphql } from "../../tests/support/standin-admin";
 
 export async function benchSegmentSync({ bulkCustomers = 2000, perCustomer = 300 } = {}) {
   console.log(`\nSegment tag sync (${fmt(bulkCustomers)} customers by bulk mutation, ${fmt(perCustomer)} by per-customer requests)`);
@@ -22,12 +22,7 @@ export async function benchSegmentSync({ bulkCustomers = 2000, perCustomer = 300
   const testDb = await createTestDatabase();
   const db = await openDatabase(databaseTarget(testDb.url));
   try {
-    const graphql = (async (query: string, options?: { variables?: Record<string, unknown> }) =>
-      fetch(`${standin.url}/admin/api/2026-10/graphql.json`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": standin.accessTokenFor(shop)!, "X-Forwarded-Host": shop },
-        body: JSON.stringify({ query, variables: options?.variables }),
-      })) as unknown as AdminGraphql;
+    const graphql = standinAdminGraphql(standin, shop);
     await db.prisma.shop.create({ data: { domain: shop, name: "Bench", currency: "EUR" } });
     const total = bulkCustomers + perCustomer;
     const orders: HistoryOrderRow[] = [];

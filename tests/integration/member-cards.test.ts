@@ -13,6 +13,7 @@ import { memberDiscountInput } from "../../app/domain/rewards/member-perks";
 import { runAdminOperation } from "../../app/services/admin-graphql.server";
 import { MEMBER_DISCOUNT_CODE_CREATE_MUTATION } from "../../app/graphql/MemberDiscountCodeCreate";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { standinAdminGraphql } from "../support/standin-admin";
 
 let t: TreueHarness;
 
@@ -30,13 +31,7 @@ afterAll(async () => {
 afterEach(() => t.standin.clearFaults());
 
 /** The Admin API as the app's offline session calls it, from this process (for running the jobs here). */
-const standinAdmin = async (shop: string): Promise<AdminGraphql> =>
-  (async (query: string, options?: { variables?: Record<string, unknown> }) =>
-    fetch(`${t.standin.url}/admin/api/2026-10/graphql.json`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-Forwarded-Host": shop, "X-Shopify-Access-Token": t.standin.accessTokenFor(shop) },
-      body: JSON.stringify({ query, variables: options?.variables }),
-    })) as unknown as AdminGraphql;
+const standinAdmin = async (shop: string): Promise<AdminGraphql> => standinAdminGraphql(t.standin, shop);
 
 let n = 0;
 const discountsFor = (customerId: number) => t.standin.state.shops[TEST_SHOP].discounts.filter((d) => d.customerIds?.includes(customerId));

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AdminGraphql } from "../../app/services/admin-graphql.server";
 import { redemptionLifecycleJob, repairStuckRedemptions, returnExpiredRedemptions, STUCK_AFTER_MS } from "../../app/services/redemption-lifecycle.server";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { standinAdminGraphql } from "../support/standin-admin";
 
 let t: TreueHarness;
 
@@ -29,13 +30,7 @@ const ledgerOf = (customerId: number) =>
   t.db.prisma.ledgerEntry.findMany({ where: { shop: TEST_SHOP, customerId: String(customerId), kind: { in: ["redeem", "redeem-reversal"] } }, orderBy: { id: "asc" } });
 
 /** The Admin API as the app's offline session calls it, from this process (for running the job here). */
-const standinAdmin = async (shop: string): Promise<AdminGraphql> =>
-  (async (query: string, options?: { variables?: Record<string, unknown> }) =>
-    fetch(`${t.standin.url}/admin/api/2026-10/graphql.json`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-Forwarded-Host": shop, "X-Shopify-Access-Token": t.standin.accessTokenFor(shop) },
-      body: JSON.stringify({ query, variables: options?.variables }),
-    })) as unknown as AdminGraphql;
+const standinAdmin = async (shop: string): Promise<AdminGraphql> => standinAdminGraphql(t.standin, shop);
 
 function adminPost(form: Record<string, string>, params: Record<string, string> = {}) {
   const url = new URL(t.adminUrl("/app/rewards", params));

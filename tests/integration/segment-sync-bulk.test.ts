@@ -13,6 +13,7 @@ import { historySteps } from "~/services/history-webhooks.server";
 import { lastSegmentSync, segmentSyncStepsWith, syncSegments } from "~/services/segment-sync.server";
 import { startShopifyStandin, type ShopifyStandin } from "../shopify-standin/index";
 import { adminGraphql, startReceiver, waitFor } from "../shopify-standin/testing";
+import { standinAdminGraphql } from "../support/standin-admin";
 
 const SHOP = "segments-bulk.myshopify.com";
 const NOW = new Date("2026-06-30T12:00:00Z");
@@ -23,12 +24,8 @@ let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let db: Database;
 const ids: string[] = [];
 
-const graphql = (async (query: string, options?: { variables?: Record<string, unknown> }) =>
-  fetch(`${standin.url}/admin/api/2026-10/graphql.json`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": standin.accessTokenFor(SHOP)!, "X-Forwarded-Host": SHOP },
-    body: JSON.stringify({ query, variables: options?.variables }),
-  })) as unknown as AdminGraphql;
+const graphql = ((query: string, options?: { variables?: Record<string, unknown> }) =>
+  standinAdminGraphql(standin, SHOP)(query, options)) as AdminGraphql;
 
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * DAY);
 let nextOrder = 1;
@@ -188,12 +185,7 @@ describe("segment sync by bulk mutation while Shopify is busy", () => {
     const shop = "segments-busy.myshopify.com";
     const slow = await startShopifyStandin({ shop, apiKey: "treue-test-key", apiSecret: "treue-test-secret", bulkDelayMs: 1000 });
     try {
-      const oldApi = (async (query: string, options?: { variables?: Record<string, unknown> }) =>
-        fetch(`${slow.url}/admin/api/2025-10/graphql.json`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": slow.accessTokenFor(shop)!, "X-Forwarded-Host": shop },
-          body: JSON.stringify({ query, variables: options?.variables }),
-        })) as unknown as AdminGraphql;
+      const oldApi = standinAdminGraphql(slow, shop, "2025-10");
       const mine: string[] = [];
       for (let i = 0; i < 20; i++) mine.push(String((await slow.createCustomer({ email: `busy${i}@example.com` }, { shop, webhooks: "none" })).id));
       await db.prisma.shop.create({ data: { domain: shop, name: "Busy", currency: "EUR" } });

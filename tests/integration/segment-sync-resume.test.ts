@@ -7,6 +7,7 @@ import type { AdminGraphql } from "~/services/admin-graphql.server";
 import { bumpHistoryVersion, upsertHistoryOrders, type HistoryOrderRow } from "~/services/history-store.server";
 import { syncSegments } from "~/services/segment-sync.server";
 import { startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { standinAdminGraphql } from "../support/standin-admin";
 
 let t: TreueHarness;
 const CUSTOMERS = 300;
@@ -15,12 +16,8 @@ const ids: string[] = [];
 const NOW = new Date();
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);
 
-const graphql = (async (query: string, options?: { variables?: Record<string, unknown> }) =>
-  fetch(`${t.standin.url}/admin/api/2026-10/graphql.json`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": t.standin.accessTokenFor(TEST_SHOP)!, "X-Forwarded-Host": TEST_SHOP },
-    body: JSON.stringify({ query, variables: options?.variables }),
-  })) as unknown as AdminGraphql;
+const graphql = ((query: string, options?: { variables?: Record<string, unknown> }) =>
+  standinAdminGraphql(t.standin, TEST_SHOP)(query, options)) as AdminGraphql;
 
 beforeAll(async () => {
   t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1" } });

@@ -10,6 +10,7 @@ import { bumpHistoryVersion, upsertHistoryOrders, upsertHistoryRefunds, type His
 import { lastSegmentSync, segmentSyncJobWith, syncSegments } from "~/services/segment-sync.server";
 import { startShopifyStandin, type ShopifyStandin } from "../shopify-standin/index";
 import { adminGraphql, startReceiver } from "../shopify-standin/testing";
+import { standinAdminGraphql } from "../support/standin-admin";
 
 const SHOP = "segments.myshopify.com";
 const NOW = new Date("2026-06-30T12:00:00Z");
@@ -19,12 +20,8 @@ let db: Database;
 const ids: Record<"fresh" | "lapsed" | "loyal" | "quiet", string> = { fresh: "", lapsed: "", loyal: "", quiet: "" };
 
 /** The app's Admin API client shape, posting to the stand-in with the shop's token. */
-const graphql = (async (query: string, options?: { variables?: Record<string, unknown> }) =>
-  fetch(`${standin.url}/admin/api/2026-10/graphql.json`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": standin.accessTokenFor(SHOP)!, "X-Forwarded-Host": SHOP },
-    body: JSON.stringify({ query, variables: options?.variables }),
-  })) as unknown as AdminGraphql;
+const graphql = ((query: string, options?: { variables?: Record<string, unknown> }) =>
+  standinAdminGraphql(standin, SHOP)(query, options)) as AdminGraphql;
 
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);
 let nextOrder = 1;
