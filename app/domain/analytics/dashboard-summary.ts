@@ -13,7 +13,17 @@
  */
 import { DEFAULT_SEGMENT_THRESHOLDS, type LifecycleSegment, type SegmentThresholds } from "./lifecycle-segments";
 import type { TrendMonth } from "./monthly-trend";
-import { previousPeriod, retentionReport, type OrderHistory, type RetentionReport, type RetentionTotals } from "./retention-metrics";
+import {
+  NET_BEFORE_START,
+  NET_IN_PERIOD,
+  NET_THROUGH_END,
+  orderNetsInto,
+  previousPeriod,
+  retentionReport,
+  type OrderHistory,
+  type RetentionReport,
+  type RetentionTotals,
+} from "./retention-metrics";
 import { calendarDateToEpochMs, dayNumberToIsoDate, monthIndexToLabel, MS_PER_DAY, utcMonthIndex } from "./time";
 
 export const TREND_MONTHS = 12;
@@ -193,6 +203,7 @@ class Scratch {
   k: Int32Array;
   atStart: Uint8Array;
   revenue: Float64Array;
+  nets = new Float64Array(3);
   months: number[] = [];
   trendOrders = new Float64Array(TREND_MONTHS);
   trendRevenue = new Float64Array(TREND_MONTHS);
@@ -219,22 +230,11 @@ function periodFacts(h: OrderHistory, c: number, w: Windows, s: Scratch): void {
     for (let x = 0; x < n; x++) {
       const fromMs = w.from[x];
       const endMs = w.end[x];
-      let netBeforeStart = 0;
-      let netThroughEnd = 0;
-      let inPeriod = 0;
-      for (let e = e0; e < e1; e++) {
-        const t = eventAt[e];
-        const amt = eventAmount[e];
-        if (t < fromMs) netBeforeStart += amt;
-        if (t < endMs) {
-          netThroughEnd += amt;
-          if (t >= fromMs) inPeriod += amt;
-        }
-      }
-      s.revenue[x] += inPeriod;
+      orderNetsInto(s.nets, eventAt, eventAmount, e0, e1, fromMs, endMs);
+      s.revenue[x] += s.nets[NET_IN_PERIOD];
       if (placed < fromMs) {
-        if (netBeforeStart > 0) s.atStart[x] = 1;
-      } else if (placed < endMs && netThroughEnd > 0) s.k[x]++;
+        if (s.nets[NET_BEFORE_START] > 0) s.atStart[x] = 1;
+      } else if (placed < endMs && s.nets[NET_THROUGH_END] > 0) s.k[x]++;
     }
   }
 }

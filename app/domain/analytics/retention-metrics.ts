@@ -391,6 +391,41 @@ function maskFromIds(history: OrderHistory, ids: ReadonlySet<string> | undefined
   return mask;
 }
 
+export const NET_BEFORE_START = 0;
+export const NET_THROUGH_END = 1;
+export const NET_IN_PERIOD = 2;
+
+/**
+ * One order's net amounts (sale and refunds) as a period [fromMs, endMs) sees them, into `out`: before the
+ * period starts (does it make its customer one "at start"?), through its end (does it count?), and dated
+ * inside it (revenue of the period). Written into a reused array: it runs once per order and period.
+ */
+export function orderNetsInto(
+  out: Float64Array,
+  eventAt: Float64Array,
+  eventAmount: Float64Array,
+  firstEvent: number,
+  endEvent: number,
+  fromMs: number,
+  endMs: number,
+): void {
+  let netBeforeStart = 0;
+  let netThroughEnd = 0;
+  let inPeriod = 0;
+  for (let e = firstEvent; e < endEvent; e++) {
+    const t = eventAt[e];
+    const amt = eventAmount[e];
+    if (t < fromMs) netBeforeStart += amt;
+    if (t < endMs) {
+      netThroughEnd += amt;
+      if (t >= fromMs) inPeriod += amt;
+    }
+  }
+  out[NET_BEFORE_START] = netBeforeStart;
+  out[NET_THROUGH_END] = netThroughEnd;
+  out[NET_IN_PERIOD] = inPeriod;
+}
+
 /**
  * Figures for one period. `customerMask` (customer index → 1 to include) restricts every figure to a
  * group of customers; used by the member split.
@@ -413,22 +448,14 @@ export function measureRetention(
   let revenue = 0;
   let orders = 0;
   let referredOrders = 0;
+  const nets = new Float64Array(3);
   for (let o = 0; o < history.orderCount; o++) {
     const c = orderCustomer[o];
     if (c < 0 || (customerMask !== null && customerMask[c] === 0)) continue;
-    let netBeforeStart = 0;
-    let netThroughEnd = 0;
-    let inPeriod = 0;
-    const last = orderEventStart[o + 1];
-    for (let e = orderEventStart[o]; e < last; e++) {
-      const t = eventAt[e];
-      const amt = eventAmount[e];
-      if (t < fromMs) netBeforeStart += amt;
-      if (t < endMs) {
-        netThroughEnd += amt;
-        if (t >= fromMs) inPeriod += amt;
-      }
-    }
+    orderNetsInto(nets, eventAt, eventAmount, orderEventStart[o], orderEventStart[o + 1], fromMs, endMs);
+    const netBeforeStart = nets[NET_BEFORE_START];
+    const netThroughEnd = nets[NET_THROUGH_END];
+    const inPeriod = nets[NET_IN_PERIOD];
     revenueByCustomer[c] += inPeriod;
     revenue += inPeriod;
     const placed = orderPlacedAt[o]; // NaN fails both tests: refund-only orders never count
