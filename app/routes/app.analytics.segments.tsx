@@ -17,16 +17,13 @@ import type { MessageKey } from "~/i18n/messages";
 import { localeFrom, translator } from "~/i18n/translate";
 import { loadSegmentThresholds, saveSegmentThresholds } from "~/services/segment-rules.server";
 import { authenticate } from "~/shopify.server";
+import { shopCurrencyOrDefault } from "~/services/shops.server";
 
 const FIELDS: SegmentFormField[] = ["newWithinDays", "atRiskAfterDays", "lostAfterDays", "vipMinOrders", "vipSpendRule", "vipTopPercent", "vipMinSpend"];
 
-async function shopCurrency(shop: string) {
-  return (await prisma.shop.findUnique({ where: { domain: shop }, select: { currency: true } }))?.currency ?? "EUR";
-}
-
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const currency = await shopCurrency(session.shop);
+  const currency = await shopCurrencyOrDefault(prisma, session.shop);
   const thresholds = await loadSegmentThresholds(prisma, session.shop);
   return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), currency, values: segmentFormValues(thresholds, currency) });
 };
@@ -35,7 +32,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const form = await request.formData();
   const values = Object.fromEntries(FIELDS.map((f) => [f, String(form.get(f) ?? "")])) as unknown as SegmentFormValues;
-  const result = segmentThresholdsFromForm(values, await shopCurrency(session.shop));
+  const result = segmentThresholdsFromForm(values, await shopCurrencyOrDefault(prisma, session.shop));
   if (!result.ok) return json({ ok: false as const, problems: result.problems }, { status: 422 });
   await saveSegmentThresholds(prisma, session.shop, result.thresholds);
   return json({ ok: true as const, problems: [] as SegmentFormProblem[] });

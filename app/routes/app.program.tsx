@@ -13,17 +13,14 @@ import { localeFrom, translator } from "~/i18n/translate";
 import type { MessageKey } from "~/i18n/messages";
 import { loadLoyaltyProgram, saveLoyaltyProgram } from "~/services/loyalty-program.server";
 import { authenticate } from "~/shopify.server";
+import { shopCurrencyOrDefault } from "~/services/shops.server";
 
 const PREVIEW_MINOR = 5790;
-
-async function shopCurrency(shop: string) {
-  return (await prisma.shop.findUnique({ where: { domain: shop }, select: { currency: true } }))?.currency ?? "EUR";
-}
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const program = await loadLoyaltyProgram(prisma, session.shop);
-  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), currency: await shopCurrency(session.shop), program: JSON.parse(JSON.stringify(program)) as unknown });
+  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), currency: await shopCurrencyOrDefault(prisma, session.shop), program: JSON.parse(JSON.stringify(program)) as unknown });
 };
 
 const body = z.object({ program: z.string().max(200_000) });

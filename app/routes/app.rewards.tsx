@@ -16,15 +16,12 @@ import { memberCardsFormValues, memberCardsFromForm, type MemberCardsFormValues,
 import { loadLoyaltyProgram } from "~/services/loyalty-program.server";
 import { loadMemberCards, saveMemberCards } from "~/services/member-cards.server";
 import { authenticate } from "~/shopify.server";
-
-async function shopCurrency(shop: string) {
-  return (await prisma.shop.findUnique({ where: { domain: shop }, select: { currency: true } }))?.currency ?? "EUR";
-}
+import { shopCurrencyOrDefault } from "~/services/shops.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const url = new URL(request.url);
-  const currency = await shopCurrency(session.shop);
+  const currency = await shopCurrencyOrDefault(prisma, session.shop);
   const rewards = await listRewards(prisma, session.shop, currency);
   const usage = await prisma.redemption.groupBy({ by: ["rewardId", "status"], where: { shop: session.shop }, _count: { _all: true } });
   const count = (id: string, statuses: string[]) => usage.filter((u) => u.rewardId === id && statuses.includes(u.status)).reduce((s, u) => s + u._count._all, 0);
@@ -91,7 +88,7 @@ async function saveCards(shop: string, fields: Record<string, FormDataEntryValue
   for (const [k, v] of Object.entries(fields)) if (k.startsWith("percent.") && typeof v === "string") percentByTier[k.slice("percent.".length)] = v.slice(0, 20);
   const yes = (v: string) => v === "on" || v === "true";
   const values: MemberCardsFormValues = { ...f, percentByTier, combinesWithOtherDiscounts: yes(f.combinesWithOtherDiscounts), stampsEnabled: yes(f.stampsEnabled) };
-  const currency = await shopCurrency(shop);
+  const currency = await shopCurrencyOrDefault(prisma, shop);
   const result = memberCardsFromForm(values, {
     shopCurrency: currency,
     tiers: (await loadLoyaltyProgram(prisma, shop)).vip.tiers,
@@ -115,7 +112,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const found = await setRewardEnabled(prisma, session.shop, f.id, f.intent === "enable");
     return json<ActionResult>(found ? { ok: true, intent: f.intent } : { ok: false, problems: [{ code: "id-invalid", index: 0, field: "id" }] }, { status: found ? 200 : 404 });
   }
-  const currency = await shopCurrency(session.shop);
+  const currency = await shopCurrencyOrDefault(prisma, session.shop);
   const taken = new Set((await listRewards(prisma, session.shop, currency)).map((r) => r.reward.id));
   const yes = (v: string) => v === "on" || v === "true";
   const values: RewardFormValues = {

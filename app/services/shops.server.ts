@@ -21,3 +21,8 @@ export async function recordUninstallation(prisma: PrismaClient, shopDomain: str
     prisma.shop.updateMany({ where: { domain: shopDomain }, data: { uninstalledAt: at } }),
   ]);
 }
+
+/** The currency admin forms take amounts in: the shop's, or EUR until Shopify has told us (before the first visit). */
+export async function shopCurrencyOrDefault(prisma: Pick<PrismaClient, "shop">, shopDomain: string): Promise<string> {
+  return (await prisma.shop.findUnique({ where: { domain: shopDomain }, select: { currency: true } }))?.currency ?? "EUR";
+}
