@@ -28,17 +28,8 @@ const ts = (at: Date | null | undefined) => (at ? Prisma.sql`${at.toISOString()}
 
 /** Creates or updates the member and locks its row until the transaction ends; returns its id. */
 export async function lockMember(tx: Db, shop: string, customerId: string, facts: MemberFacts): Promise<bigint> {
-  const rows = await tx.$queryRaw<{ id: bigint }[]>`
-    INSERT INTO "Member" ("shop", "customerId", "email", "firstName", "lastName", "joinedAt", "lastOrderAt")
-    VALUES (${shop}, ${customerId}, ${facts.email ?? null}, ${facts.firstName ?? null}, ${facts.lastName ?? null}, ${ts(facts.seenAt)}, ${ts(facts.lastOrderAt)})
-    ON CONFLICT ("shop", "customerId") DO UPDATE SET
-      "email" = CASE WHEN "Member"."redactedAt" IS NULL THEN COALESCE(EXCLUDED."email", "Member"."email") END,
-      "firstName" = CASE WHEN "Member"."redactedAt" IS NULL THEN COALESCE(EXCLUDED."firstName", "Member"."firstName") END,
-      "lastName" = CASE WHEN "Member"."redactedAt" IS NULL THEN COALESCE(EXCLUDED."lastName", "Member"."lastName") END,
-      "joinedAt" = LEAST("Member"."joinedAt", EXCLUDED."joinedAt"),
-      "lastOrderAt" = GREATEST("Member"."lastOrderAt", EXCLUDED."lastOrderAt")
-    RETURNING "id"`;
-  return rows[0].id;
+  const ids = await lockMembers(tx, [{ shop, customerId, facts }]);
+  return ids.get(memberKey(shop, customerId))!;
 }
 
 /**
