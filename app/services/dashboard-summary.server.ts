@@ -348,13 +348,14 @@ export async function ensureSummaryFrom(db: SqlClient, shop: string, history: Or
   const rules = daySegmentRules(await loadSegmentThresholds(db, shop));
   const inMemory = held(shop).get(asOf);
   if (inMemory?.generation === generation && sameDayRules(inMemory.summary.segmentRules, rules)) return;
-  const [stored] = await db.$queryRawUnsafe<{ state: string }[]>(
-    `SELECT "state" FROM "DashboardSummary" WHERE "shop" = $1 AND "asOf" = $2 AND "generation" = $3`,
+  // Only the stored summary's rules are needed here, not its spend lists.
+  const [stored] = await db.$queryRawUnsafe<{ rules: DaySegmentRules | null }[]>(
+    `SELECT ("state"::json) -> 'segmentRules' AS rules FROM "DashboardSummary" WHERE "shop" = $1 AND "asOf" = $2 AND "generation" = $3`,
     shop,
     asOf,
     generation,
   );
-  if (stored && sameDayRules(decodeSummary(stored.state).segmentRules, rules)) return;
+  if (stored && sameDayRules(stored.rules ?? DEFAULT_DAY_RULES, rules)) return;
   const summary = summariseHistory(history, asOf, DASHBOARD_PERIOD_DAYS, rules);
   await storeSummary(db, shop, summary, generation);
   held(shop).set(asOf, { generation, summary });
