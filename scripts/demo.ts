@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { startShopifyStandin, loadStandinState, type ShopifyStandin } from "../tests/shopify-standin/index";
-import { loadOnlineRetailSeed } from "../tests/shopify-standin/seed/online-retail";
+import { DEFAULT_ONLINE_RETAIL_FILE, loadOnlineRetailSeed } from "../tests/shopify-standin/seed/online-retail";
 import { ensureAppBuild } from "./demo/build";
 import { startAppProcess } from "./demo/app-process";
 import { installDemoShop } from "./demo/install-demo-shop";
@@ -34,6 +34,14 @@ if (fs.existsSync(snapshot)) {
   standin = await startShopifyStandin({ ...standinOptions(), state: await loadStandinState(snapshot) });
   log(`Shopify stand-in restored from ${path.relative(process.cwd(), snapshot)}.`);
 } else {
+  // The first start seeds the demo shop from the shared data set beside the checkout: say so, not ENOENT.
+  if (!fs.existsSync(DEFAULT_ONLINE_RETAIL_FILE)) {
+    console.error(
+      `The demo shop is seeded from the Online Retail data set, expected at ${DEFAULT_ONLINE_RETAIL_FILE}\n` +
+        `(the shared folder beside this checkout: ../shared/data/online-retail/online_retail.csv.gz). Put it there and start again.`,
+    );
+    process.exit(1);
+  }
   standin = await startShopifyStandin(standinOptions());
   const { seed, report } = await loadOnlineRetailSeed({ shopName: "Treue Demo" });
   standin.importSeed(seed, config.shop);
