@@ -25,7 +25,7 @@ const build = await import(url.pathToFileURL(buildPath).href);
 /**
  * The webhook routes by URL path ("/webhooks/orders/create" → that route module). A delivery is a POST
  * to one of these exact paths; everything else goes through Remix as usual.
- * @type {Map<string, { action: (args: { request: Request; params: Record<string, string>; context: object }) => Promise<Response> }>}
+ * @type {Map<string, { action: (args: { readonly request: Request; params: Record<string, string>; context: object }) => Promise<Response> }>}
  */
 const webhookRoutes = new Map();
 for (const route of Object.values(build.routes)) {
@@ -35,8 +35,8 @@ for (const route of Object.values(build.routes)) {
 }
 
 /**
- * Hands a delivery straight to its route's action: the same code (authenticate.webhook, the inbox, the
- * 200) without Express's middleware, gzip of an empty answer, a log line per delivery and Remix's route
+ * Hands a delivery straight to its route's action: the same code (verification, the inbox, the 200)
+ * without Express's middleware, gzip of an empty answer, a log line per delivery and Remix's route
  * matching, which together cost more than the verification and the INSERT.
  * @param {http.IncomingMessage} req
  * @param {http.ServerResponse} res
@@ -48,18 +48,33 @@ function receiveDelivery(req, res, route) {
   req.on("data", (chunk) => chunks.push(chunk));
   req.on("error", () => res.destroy());
   req.on("end", async () => {
-    // Only what the verification reads: Shopify's own headers (the library canonicalizes every header name
-    // again for each header it adds or looks up, so each extra header costs on every delivery).
-    const headers = new Headers();
+    // Only Shopify's own headers (what the verification reads), lower-case; the route builds a Request from
+    // them only when a delivery is not accepted at once and authenticate.webhook has to answer it.
+    /** @type {Map<string, string>} */
+    const shopifyHeaders = new Map();
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       const name = req.rawHeaders[i].toLowerCase();
-      if (name.startsWith("x-shopify-")) headers.append(name, req.rawHeaders[i + 1]);
+      if (!name.startsWith("x-shopify-") && !name.startsWith("shopify-")) continue;
+      const seen = shopifyHeaders.get(name);
+      shopifyHeaders.set(name, seen === undefined ? req.rawHeaders[i + 1] : `${seen}, ${req.rawHeaders[i + 1]}`);
     }
-    const request = new Request(`${origin(req)}${req.url}`, { method: "POST", headers, body: Buffer.concat(chunks) });
+    const delivery = {
+      url: `${origin(req)}${req.url}`,
+      /** @param {string} name */
+      header: (name) => shopifyHeaders.get(name),
+      body: Buffer.concat(chunks),
+    };
+    const args = {
+      get request() {
+        return new Request(delivery.url, { method: "POST", headers: [...shopifyHeaders], body: delivery.body });
+      },
+      params: {},
+      context: { treueDelivery: delivery },
+    };
     /** @type {Response} */
     let response;
     try {
-      response = await route.action({ request, params: {}, context: {} });
+      response = await route.action(args);
     } catch (thrown) {
       // authenticate.webhook throws its answers (401 bad HMAC, 400 missing headers, …).
       if (thrown instanceof Response) response = thrown;

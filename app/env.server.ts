@@ -16,6 +16,9 @@ const schema = z.object({
   WEBHOOK_WORKER: z.enum(["0", "1"]).default("1"),
   // Benchmarks only: "each" applies webhook batches with a savepoint per event (the old path) for comparison.
   WEBHOOK_APPLY: z.enum(["set", "each"]).default("set"),
+  // Benchmarks only: "library" verifies every webhook delivery with authenticate.webhook instead of accepting
+  // genuine ones on the quick path first (decision 014), for comparison.
+  WEBHOOK_VERIFY: z.enum(["quick", "library"]).default("quick"),
   // Set to "0" in tests that run the periodic jobs (tiers, birthdays, expiry) themselves.
   PERIODIC_JOBS: z.enum(["0", "1"]).default("1"),
   // How long after start the periodic jobs first run (ms); the server answers requests first.

@@ -3,7 +3,8 @@
 import prisma, { database } from "./db.server";
 import { env } from "./env.server";
 import { authenticate } from "./shopify.server";
-import { WebhookInbox } from "./services/webhook-inbox.server";
+import { WebhookInbox, type VerifiedWebhook } from "./services/webhook-inbox.server";
+import { acceptDelivery, type Delivery } from "./webhook-verification.server";
 import { WebhookWorker } from "./services/webhook-worker.server";
 import { webhookHandlers } from "./services/webhook-handlers.server";
 import { startPeriodicJobs, type PeriodicJobsHandle } from "./services/periodic-jobs.server";
@@ -50,42 +51,86 @@ function logWorkerError(error: unknown) {
 }
 
 // The headers authenticate.webhook requires of a delivery.
-const VERIFIED_HEADERS = new Set(["x-shopify-hmac-sha256", "x-shopify-topic", "x-shopify-shop-domain", "x-shopify-api-version", "x-shopify-webhook-id"]);
+const VERIFIED_HEADERS = ["x-shopify-hmac-sha256", "x-shopify-topic", "x-shopify-shop-domain", "x-shopify-api-version", "x-shopify-webhook-id"];
+
+/**
+ * A delivery as the production server hands it over (server.mjs): Shopify's headers, lower-case, and the
+ * body's bytes, so that the usual delivery is accepted without building a Request at all.
+ */
+export interface WireDelivery extends Delivery {
+  url: string;
+}
+
+export interface WebhookArgs {
+  request: Request;
+  context?: { treueDelivery?: WireDelivery } | object;
+}
+
+async function deliveryOf(args: WebhookArgs): Promise<WireDelivery | null> {
+  const wire = (args.context as { treueDelivery?: WireDelivery } | undefined)?.treueDelivery;
+  if (wire) return wire;
+  const { request } = args;
+  if (request.method !== "POST") return null;
+  const body = new Uint8Array(await request.arrayBuffer());
+  const headers = request.headers;
+  return { url: request.url, header: (name) => headers.get(name) ?? undefined, body };
+}
 
 /**
  * The delivery as authenticate.webhook needs it: the headers it requires and the body. The library
  * canonicalizes every header name again for each header it adds or looks up (quadratic in the number of
- * headers), which made it the largest cost of a delivery. Nothing is lost by showing it less: Shopify's HMAC
- * covers the body only, so the event id and trigger time are read from the delivery directly, as the
- * library would read them.
+ * headers), so it is shown only those; Shopify's HMAC covers the body only.
  */
-export async function shopifyPartOf(request: Request): Promise<{ verifiable: Request; body: string; eventId?: string; triggeredAt?: string }> {
+export function verifiableRequest(delivery: WireDelivery): Request {
   const headers = new Headers();
-  for (const [name, value] of request.headers) if (VERIFIED_HEADERS.has(name)) headers.set(name, value);
-  const bytes = await request.arrayBuffer();
-  return {
-    verifiable: new Request(request.url, { method: request.method, headers, body: bytes }),
-    // Decoded as Request.text() decodes it for the library's HMAC check: the stored payload is the verified text.
-    body: new TextDecoder().decode(bytes),
-    eventId: request.headers.get("x-shopify-event-id") || undefined,
-    triggeredAt: request.headers.get("x-shopify-triggered-at") || undefined,
-  };
+  for (const name of [...VERIFIED_HEADERS, "shopify-hmac-sha256", "shopify-topic", "shopify-shop-domain", "shopify-api-version", "shopify-webhook-id"]) {
+    const value = delivery.header(name);
+    if (value !== undefined) headers.set(name, value);
+  }
+  return new Request(delivery.url, { method: "POST", headers, body: delivery.body.slice() });
 }
 
-export async function receiveWebhook(request: Request): Promise<Response> {
-  const { verifiable, body, eventId, triggeredAt } = await shopifyPartOf(request);
-  const { shop, topic, webhookId, apiVersion, payload } = await authenticate.webhook(verifiable);
-  globalThis.treueWebhookInbox ??= new WebhookInbox(prisma);
-  await globalThis.treueWebhookInbox.record({
-    shop,
-    topic: String(topic),
-    webhookId,
-    eventId,
-    apiVersion,
-    triggeredAt,
-    payload,
-    payloadText: body,
-  });
+const JSON_ERROR = { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } };
+
+/**
+ * Verifies a delivery (bad HMAC → 401, missing headers → 400: authenticate.webhook's answers), records it
+ * durably and answers 200; the worker applies it afterwards. A genuine delivery is accepted on the quick
+ * path (acceptDelivery: the library's check with node:crypto); every other one goes to authenticate.webhook.
+ */
+export async function receiveWebhook(args: WebhookArgs): Promise<Response> {
+  const delivery = await deliveryOf(args);
+  // Not a POST: the library's 405.
+  if (!delivery) {
+    await authenticate.webhook(args.request); // throws the library's 405
+    return new Response(null, { status: 405 });
+  }
+  const accepted = env().WEBHOOK_VERIFY === "quick" ? acceptDelivery(env().SHOPIFY_API_SECRET, delivery) : null;
+  let webhook: VerifiedWebhook;
+  if (accepted) {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(accepted.text);
+    } catch {
+      return new Response("The webhook body is not JSON.", JSON_ERROR);
+    }
+    if (payload === null || typeof payload !== "object") return new Response("The webhook body is not a JSON object.", JSON_ERROR);
+    webhook = { ...accepted, payload: payload as Record<string, unknown>, payloadText: accepted.text };
+  } else {
+    // Throws the library's answer (401, 400) for anything it does not accept either.
+    const { shop, topic, webhookId, apiVersion, payload } = await authenticate.webhook(verifiableRequest(delivery));
+    webhook = {
+      shop,
+      topic: String(topic),
+      webhookId,
+      apiVersion,
+      eventId: delivery.header("x-shopify-event-id") || undefined,
+      triggeredAt: delivery.header("x-shopify-triggered-at") || undefined,
+      payload,
+      payloadText: new TextDecoder().decode(delivery.body),
+    };
+  }
+  globalThis.treueWebhookInbox ??= new WebhookInbox((await database()).sql);
+  await globalThis.treueWebhookInbox.record(webhook);
   const worker = webhookWorker();
   if (env().WEBHOOK_WORKER === "1") setImmediate(() => void worker.kick().catch(logWorkerError));
   return new Response(null, { status: 200 });

@@ -5,4 +5,4 @@ import { receiveWebhook } from "~/webhooks.server";
 // dispatch by the payload's operation type: a query wakes the order history import
 // (history-webhooks.server.ts), a mutation of a segment tag round wakes or resumes the segment sync
 // (segment-sync.server.ts).
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request);
+export const action = (args: ActionFunctionArgs) => receiveWebhook(args);

@@ -2,4 +2,4 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { receiveWebhook } from "~/webhooks.server";
 
 // Subscribed in shopify.app.toml as "refunds/create".
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request);
+export const action = (args: ActionFunctionArgs) => receiveWebhook(args);

@@ -124,7 +124,7 @@ async function record(shop: string, stream: Delivery[]) {
   for (const c of [901, 902]) await db.prisma.member.create({ data: { shop, customerId: String(c), tierId: "gold", joinedAt: new Date("2026-01-01T00:00:00Z") } });
   const t0 = Date.parse("2026-11-01T00:00:00Z");
   for (const [i, d] of stream.entries()) {
-    await recordWebhook(db.prisma, {
+    await recordWebhook(db.sql, {
       shop,
       topic: d.topic,
       webhookId: `wh-${i}`,
@@ -213,7 +213,7 @@ describe("set-based batches", () => {
     });
     const payloads: Record<string, unknown>[] = [order(1), order(2), order(3), { id: 4, created_at: "not a time" }, order(5)];
     for (const [i, payload] of payloads.entries()) {
-      await recordWebhook(db.prisma, { shop, topic: "ORDERS_CREATE", webhookId: `p${i}`, eventId: `p${i}`, apiVersion: "2026-10", triggeredAt: `2026-11-01T10:00:0${i}Z`, payload });
+      await recordWebhook(db.sql, { shop, topic: "ORDERS_CREATE", webhookId: `p${i}`, eventId: `p${i}`, apiVersion: "2026-10", triggeredAt: `2026-11-01T10:00:0${i}Z`, payload });
     }
 
     const worker = new WebhookWorker(db.prisma, handlers, 500, "set");

@@ -1,7 +1,7 @@
 // The durable webhook inbox. A delivery is verified, written once (keyed by shop + event id) and
 // acknowledged; processing happens afterwards, so Shopify gets its 200 in milliseconds and an
 // acknowledged event survives a crash (the worker picks up whatever is still pending at start).
-import type { PrismaClient } from "@prisma/client";
+import type { SqlRunner } from "../db/connection.server";
 
 export interface VerifiedWebhook {
   shop: string;
@@ -24,9 +24,10 @@ export function inboxEventId(webhook: Pick<VerifiedWebhook, "eventId" | "webhook
   return webhook.eventId || `webhook:${webhook.webhookId}`;
 }
 
-function triggeredAtOf(webhook: VerifiedWebhook): Date | null {
+/** Shopify's trigger time as UTC text for a timestamp column (a Date would be sent in the server's zone). */
+function triggeredAtOf(webhook: VerifiedWebhook): string | null {
   const at = webhook.triggeredAt ? new Date(webhook.triggeredAt) : null;
-  return at && !Number.isNaN(at.getTime()) ? at : null;
+  return at && !Number.isNaN(at.getTime()) ? at.toISOString() : null;
 }
 
 const COLUMNS = 7;
@@ -42,7 +43,8 @@ export class WebhookInbox {
   private writing = false;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    // Plain SQL on the pool: the one statement per batch needs none of Prisma's query building.
+    private readonly sql: Pick<SqlRunner, "query">,
     private readonly maxBatch = 200,
   ) {}
 
@@ -84,18 +86,18 @@ export class WebhookInbox {
       const p = (n: number) => `$${i * COLUMNS + n}`;
       return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::timestamp(3), ${p(7)}::jsonb)`;
     });
-    const inserted = await this.prisma.$queryRawUnsafe<{ shop: string; eventId: string }[]>(
+    const inserted = await this.sql.query<{ shop: string; eventId: string }>(
       `INSERT INTO "WebhookEvent" ("shop", "topic", "eventId", "webhookId", "apiVersion", "triggeredAt", "payload")
        VALUES ${rows.join(", ")}
        ON CONFLICT ("shop", "eventId") DO NOTHING
        RETURNING "shop", "eventId"`,
-      ...values,
+      values,
     );
     return new Set(inserted.map((r) => `${r.shop}\u0000${r.eventId}`));
   }
 }
 
 /** Records one webhook (tests and scripts; the app uses a shared WebhookInbox for group commit). */
-export async function recordWebhook(prisma: PrismaClient, webhook: VerifiedWebhook): Promise<RecordResult> {
-  return new WebhookInbox(prisma).record(webhook);
+export async function recordWebhook(sql: Pick<SqlRunner, "query">, webhook: VerifiedWebhook): Promise<RecordResult> {
+  return new WebhookInbox(sql).record(webhook);
 }

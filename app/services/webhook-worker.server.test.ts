@@ -29,14 +29,14 @@ const webhook = (eventId: string, topic = "SHOP_TOUCH", extra: Record<string, un
 
 describe("recordWebhook", () => {
   it("records a redelivered event once", async () => {
-    expect(await recordWebhook(db.prisma, webhook("e1"))).toEqual({ duplicate: false });
-    expect(await recordWebhook(db.prisma, webhook("e1"))).toEqual({ duplicate: true });
+    expect(await recordWebhook(db.sql, webhook("e1"))).toEqual({ duplicate: false });
+    expect(await recordWebhook(db.sql, webhook("e1"))).toEqual({ duplicate: true });
     expect(await db.prisma.webhookEvent.count()).toBe(1);
   });
 
   it("falls back to the webhook id when Shopify sends no event id", async () => {
-    await recordWebhook(db.prisma, { ...webhook("x"), eventId: undefined, webhookId: "wh-9" });
-    await recordWebhook(db.prisma, { ...webhook("x"), eventId: undefined, webhookId: "wh-9" });
+    await recordWebhook(db.sql, { ...webhook("x"), eventId: undefined, webhookId: "wh-9" });
+    await recordWebhook(db.sql, { ...webhook("x"), eventId: undefined, webhookId: "wh-9" });
     const events = await db.prisma.webhookEvent.findMany();
     expect(events.map((e) => e.eventId)).toEqual(["webhook:wh-9"]);
   });
@@ -51,8 +51,8 @@ describe("WebhookWorker", () => {
         await tx.shop.create({ data: { domain: `${event.eventId}.myshopify.com` } });
       },
     });
-    await recordWebhook(db.prisma, webhook("e1"));
-    await recordWebhook(db.prisma, webhook("e2"));
+    await recordWebhook(db.sql, webhook("e1"));
+    await recordWebhook(db.sql, webhook("e2"));
     expect(await worker.drain()).toBe(2);
     expect(await worker.drain()).toBe(0);
     expect(calls).toBe(2);
@@ -61,7 +61,7 @@ describe("WebhookWorker", () => {
 
   it("leaves topics without a handler waiting, not dropped", async () => {
     const worker = new WebhookWorker(db.prisma, {});
-    await recordWebhook(db.prisma, webhook("e1", "ORDERS_CREATE"));
+    await recordWebhook(db.sql, webhook("e1", "ORDERS_CREATE"));
     expect(await worker.drain()).toBe(0);
     expect((await db.prisma.webhookEvent.findFirstOrThrow()).status).toBe("received");
   });
@@ -73,7 +73,7 @@ describe("WebhookWorker", () => {
         throw new Error("poison");
       },
     });
-    await recordWebhook(db.prisma, webhook("bad"));
+    await recordWebhook(db.sql, webhook("bad"));
     let clock = Date.now() + 1000; // after the event was received
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       await worker.drain(() => new Date(clock));
@@ -97,7 +97,7 @@ describe("WebhookWorker", () => {
 describe("WebhookInbox group commit", () => {
   it("writes a burst of concurrent deliveries, each once, and tells duplicates apart", async () => {
     const { WebhookInbox } = await import("./webhook-inbox.server");
-    const inbox = new WebhookInbox(db.prisma, 7);
+    const inbox = new WebhookInbox(db.sql, 7);
     const deliveries = Array.from({ length: 40 }, (_, i) => webhook(`burst-${i % 25}`));
     const results = await Promise.all(deliveries.map((d) => inbox.record(d)));
     expect(results.filter((r) => !r.duplicate)).toHaveLength(25);
@@ -111,7 +111,7 @@ describe("WebhookInbox group commit", () => {
 
   it("fails every delivery of a batch that could not be written, so none is acknowledged", async () => {
     const { WebhookInbox } = await import("./webhook-inbox.server");
-    const inbox = new WebhookInbox(db.prisma);
+    const inbox = new WebhookInbox(db.sql);
     const bad = { ...webhook("bad-shop"), shop: null as unknown as string };
     await expect(inbox.record(bad)).rejects.toThrow();
     expect(await db.prisma.webhookEvent.count({ where: { eventId: "bad-shop" } })).toBe(0);
@@ -127,7 +127,7 @@ describe("WebhookWorker batches", () => {
         if (event.eventId === "b3") throw new UnusablePayloadError("not a shop");
       },
     });
-    for (const id of ["b1", "b2", "b3", "b4"]) await recordWebhook(db.prisma, webhook(id));
+    for (const id of ["b1", "b2", "b3", "b4"]) await recordWebhook(db.sql, webhook(id));
     expect(await worker.drain()).toBe(2);
     expect((await db.prisma.shop.findMany({ orderBy: { domain: "asc" } })).map((s) => s.domain)).toEqual(["b1.myshopify.com", "b4.myshopify.com"]);
     const byId = Object.fromEntries((await db.prisma.webhookEvent.findMany()).map((e) => [e.eventId, e]));
@@ -155,7 +155,7 @@ describe("WebhookWorker set-based runs", () => {
       C: topicHandler([plain]),
     });
     const topics = ["A", "B", "A", "C", "A"];
-    for (const [i, topic] of topics.entries()) await recordWebhook(db.prisma, { ...webhook(`r${i}`, topic), ...at(i) });
+    for (const [i, topic] of topics.entries()) await recordWebhook(db.sql, { ...webhook(`r${i}`, topic), ...at(i) });
     expect(await worker.drain()).toBe(5);
     expect(log).toEqual(["many r0,r1,r2", "plain r0", "plain r1", "plain r2", "plain r3", "many r4", "plain r4"]);
   });
@@ -173,7 +173,7 @@ describe("WebhookWorker set-based runs", () => {
       },
     };
     const worker = new WebhookWorker(db.prisma, { A: topicHandler([step]) }, 40);
-    for (let i = 0; i < 40; i++) await recordWebhook(db.prisma, { ...webhook(`s${i}`, "A"), triggeredAt: new Date(Date.parse("2026-11-20T10:00:00Z") + i * 1000).toISOString() });
+    for (let i = 0; i < 40; i++) await recordWebhook(db.sql, { ...webhook(`s${i}`, "A"), triggeredAt: new Date(Date.parse("2026-11-20T10:00:00Z") + i * 1000).toISOString() });
     expect(await worker.drain()).toBe(39);
     expect(await db.prisma.shop.count()).toBe(39);
     const events = await db.prisma.webhookEvent.findMany({ where: { eventId: { startsWith: "s" } } });

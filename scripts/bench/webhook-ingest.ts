@@ -131,6 +131,14 @@ export async function benchWebhookIngest({ deliveries = 3000, concurrency = 16 }
   } finally {
     await paused.close();
   }
+  // The same pass with authenticate.webhook verifying every delivery (the quick path off: decision 014).
+  const byLibrary = await startTreue({ appEnv: { WEBHOOK_WORKER: "0", WEBHOOK_VERIFY: "library" } });
+  let library: IngestPass;
+  try {
+    library = await ingestPass(byLibrary, orderBodies(deliveries + 200, 9_200_000), deliveries, concurrency);
+  } finally {
+    await byLibrary.close();
+  }
   const live = await startTreue({ appEnv: { WEBHOOK_WORKER: "1" } });
   let withWorker: IngestPass;
   try {
@@ -146,6 +154,10 @@ export async function benchWebhookIngest({ deliveries = 3000, concurrency = 16 }
   line("ingest / raw single-row INSERT rate", `${share(alone.rate)} (target ≥ 50 %)`);
   line(`raw INSERT rate, ${concurrency} connections`, `${fmt(raw.many)} rows/s`);
   line(`ingest / raw INSERT rate, ${concurrency} connections`, `${fmt((100 * alone.rate) / raw.many, 1)} %`);
+  line(
+    "every delivery verified by authenticate.webhook",
+    `${fmt(library.rate)} deliveries/s = ${share(library.rate)}; app CPU ${library.appCpuMs === null ? "?" : fmt(library.appCpuMs, 3)} ms per delivery`,
+  );
   line("with the worker applying meanwhile", `${fmt(withWorker.rate)} deliveries/s, p99 ${fmt(withWorker.p99, 1)} ms = ${share(withWorker.rate)} of the raw rate`);
-  return { ingestRate: alone.rate, ingestRateWithWorker: withWorker.rate, rawRate: raw.one, rawConcurrentRate: raw.many, p99: alone.p99 };
+  return { ingestRate: alone.rate, ingestRateLibrary: library.rate, ingestRateWithWorker: withWorker.rate, rawRate: raw.one, rawConcurrentRate: raw.many, p99: alone.p99 };
 }

@@ -1,7 +1,8 @@
 // Webhooks reach the app exactly as Shopify sends them (signed by the stand-in over real HTTP),
 // are verified by the library, recorded once, and acknowledged.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import crypto from "node:crypto";
+import { startTreue, TEST_API_SECRET, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 
 let t: TreueHarness;
 
@@ -68,6 +69,43 @@ describe("webhook routes", () => {
       body: JSON.stringify(orderPayload(1004)),
     });
     expect(res.status).toBe(400);
+  });
+
+  // Signed as Shopify signs, by hand, to send what the stand-in never would.
+  const signedPost = (body: string, headers: Record<string, string> = {}) =>
+    fetch(`${t.app.url}/webhooks/orders/create`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "X-Shopify-Hmac-Sha256": crypto.createHmac("sha256", TEST_API_SECRET).update(body).digest("base64"),
+        "X-Shopify-Topic": "orders/create",
+        "X-Shopify-Shop-Domain": TEST_SHOP,
+        "X-Shopify-API-Version": "2026-10",
+        "X-Shopify-Webhook-Id": crypto.randomUUID(),
+        ...headers,
+      },
+      body,
+    });
+
+  it("answers 400 to a correctly signed body that is not JSON and writes nothing", async () => {
+    const res = await signedPost('{"id": 1005, "line_items": [', { "X-Shopify-Event-Id": "evt-1005" });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/not JSON/);
+    expect(await eventsFor("evt-1005")).toHaveLength(0);
+  });
+
+  it("answers 400 to a signed delivery without the API version header and writes nothing", async () => {
+    const res = await signedPost(JSON.stringify(orderPayload(1006)), { "X-Shopify-Event-Id": "evt-1006", "X-Shopify-API-Version": "" });
+    expect(res.status).toBe(400);
+    expect(await eventsFor("evt-1006")).toHaveLength(0);
+  });
+
+  it("answers 401 to a body changed after signing and writes nothing", async () => {
+    const body = JSON.stringify(orderPayload(1007));
+    const signature = crypto.createHmac("sha256", TEST_API_SECRET).update(body).digest("base64");
+    const res = await signedPost(body.replace("57.90", "579.00"), { "X-Shopify-Event-Id": "evt-1007", "X-Shopify-Hmac-Sha256": signature });
+    expect(res.status).toBe(401);
+    expect(await eventsFor("evt-1007")).toHaveLength(0);
   });
 
   it("removes the shop's sessions after app/uninstalled and keeps its data", async () => {
