@@ -17,8 +17,8 @@ import { memberDiscountChanges, memberDiscountInput, memberDiscountPercent, orde
 import { redemptionCode } from "~/domain/rewards/codes";
 import { MEMBER_DISCOUNT_CODE_CREATE_MUTATION } from "~/graphql/MemberDiscountCodeCreate";
 import { MEMBER_DISCOUNT_CODE_DELETE_MUTATION } from "~/graphql/MemberDiscountCodeDelete";
-import { REDEMPTION_DISCOUNT_BY_CODE_QUERY } from "~/graphql/RedemptionDiscountByCode";
-import type { MemberDiscountCodeCreateMutation, MemberDiscountCodeDeleteMutation, RedemptionDiscountByCodeQuery } from "~/types/admin.generated";
+import { discountIdByCode, findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
+import type { MemberDiscountCodeCreateMutation, MemberDiscountCodeDeleteMutation } from "~/types/admin.generated";
 import { runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
 import { loadLoyaltyProgram } from "./loyalty-program.server";
 import type { Db } from "./points-ledger.server";
@@ -197,40 +197,30 @@ async function call<T>(graphql: AdminGraphql, document: string, variables: Recor
   }
 }
 
-async function findDiscountId(graphql: AdminGraphql, code: string, budget: { left: number }): Promise<string | null> {
-  const found = await call<RedemptionDiscountByCodeQuery>(graphql, REDEMPTION_DISCOUNT_BY_CODE_QUERY, { code }, budget);
-  return found.codeDiscountNodeByCode?.id ?? null;
-}
-
 /** Creates a "creating" row's code in Shopify (or finds it there) and marks it active; refused input is recorded. */
 async function finishMemberCode(prisma: PrismaClient, graphql: AdminGraphql, row: { shop: string; code: string; customerId: string; percent: number; combinesWithOtherDiscounts: boolean; createdAt: Date }, title: string, budget: { left: number }, fresh: boolean): Promise<"active" | "refused"> {
   const where = { shop: row.shop, code: row.code, status: "creating" };
-  // A code drawn by this run cannot exist yet; one left "creating" by an earlier run may (its answer was lost).
-  const existing = fresh ? null : await findDiscountId(graphql, row.code, budget);
-  if (existing) {
-    await prisma.memberDiscountCode.updateMany({ where, data: { status: "active", discountId: existing, activeAt: new Date() } });
-    return "active";
-  }
   const variables = memberDiscountInput({ customerGid: `gid://shopify/Customer/${row.customerId}`, code: row.code, terms: row, startsAt: row.createdAt, title });
-  const result = await call<MemberDiscountCodeCreateMutation>(graphql, MEMBER_DISCOUNT_CODE_CREATE_MUTATION, variables, budget);
-  const errors = result.discountCodeBasicCreate?.userErrors ?? [];
-  const id = result.discountCodeBasicCreate?.codeDiscountNode?.id;
-  if (errors.some((e) => e.code === "TAKEN")) {
-    // Not fresh: an earlier attempt (or a concurrent run) created it after our look-up, so it is ours. Fresh:
-    // another discount happens to have this code; drop the row and the next run draws a new one.
-    const found = fresh ? null : await findDiscountId(graphql, row.code, budget);
-    await prisma.memberDiscountCode.updateMany({
-      where,
-      data: found ? { status: "active", discountId: found, activeAt: new Date() } : { status: "removed", removedAt: new Date(), lastError: "code taken by another discount" },
-    });
-    return found ? "active" : "refused";
-  }
-  if (errors.length === 0 && id) {
-    await prisma.memberDiscountCode.updateMany({ where, data: { status: "active", discountId: id, activeAt: new Date() } });
+  const admin: AdminCall = (document, vars) => call(graphql, document, vars, budget);
+  // A code drawn by this run cannot exist yet; one left "creating" by an earlier run may (its answer was lost),
+  // and "code taken" then means that earlier attempt or a concurrent run made it. Fresh and taken: another
+  // discount happens to have this code; the row is dropped and the next run draws a new one.
+  const issue = await findOrCreateDiscountCode(
+    admin,
+    row.code,
+    async () => (await admin<MemberDiscountCodeCreateMutation>(MEMBER_DISCOUNT_CODE_CREATE_MUTATION, variables)).discountCodeBasicCreate,
+    { lookFirst: !fresh, lookAgainWhenRefused: !fresh },
+  );
+  if (issue.status !== "refused" && issue.id) {
+    await prisma.memberDiscountCode.updateMany({ where, data: { status: "active", discountId: issue.id, activeAt: new Date() } });
     return "active";
+  }
+  if (issue.status === "refused" && issue.taken) {
+    await prisma.memberDiscountCode.updateMany({ where, data: { status: "removed", removedAt: new Date(), lastError: "code taken by another discount" } });
+    return "refused";
   }
   // Shopify refused the input (e.g. the customer no longer exists): retrying the same input cannot help.
-  const message = errors.map((e) => e.message).join("; ") || "no discount returned";
+  const message = issue.status === "refused" ? issue.message : "no discount returned";
   console.error(`member discount ${row.code} for ${row.shop}: refused: ${message}`);
   await prisma.memberDiscountCode.updateMany({ where, data: { status: "refused", lastError: message.slice(0, 1000) } });
   return "refused";
@@ -241,12 +231,12 @@ async function removeMemberCode(prisma: PrismaClient, graphql: AdminGraphql, sho
   await prisma.memberDiscountCode.updateMany({ where: { shop, code, status: { in: ["creating", "active"] } }, data: { status: "removing" } });
   const row = await prisma.memberDiscountCode.findUnique({ where: { shop_code: { shop, code } } });
   if (!row || row.status !== "removing") return;
-  const id = row.discountId ?? (await findDiscountId(graphql, code, budget));
+  const id = row.discountId ?? (await discountIdByCode((document, vars) => call(graphql, document, vars, budget), code));
   if (id) {
     const result = await call<MemberDiscountCodeDeleteMutation>(graphql, MEMBER_DISCOUNT_CODE_DELETE_MUTATION, { id }, budget);
     const errors = result.discountCodeDelete?.userErrors ?? [];
     // "Does not exist" (deleted by the merchant, or by an earlier run whose answer was lost) is success.
-    if (errors.length > 0 && (await findDiscountId(graphql, code, budget))) throw new StopShop(`delete refused: ${errors.map((e) => e.message).join("; ")}`);
+    if (errors.length > 0 && (await discountIdByCode((document, vars) => call(graphql, document, vars, budget), code))) throw new StopShop(`delete refused: ${errors.map((e) => e.message).join("; ")}`);
   }
   await prisma.memberDiscountCode.updateMany({ where: { shop, code, status: "removing" }, data: { status: "removed", removedAt: new Date() } });
 }

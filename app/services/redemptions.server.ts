@@ -20,14 +20,13 @@ import { ledgerKeys, redemptionEntry, redemptionReversalEntry, type LedgerEntry 
 import type { Reward } from "~/domain/rewards/catalog";
 import { redemptionCode } from "~/domain/rewards/codes";
 import { redemptionDiscountInput } from "~/domain/rewards/discount-input";
-import { REDEMPTION_DISCOUNT_BY_CODE_QUERY } from "~/graphql/RedemptionDiscountByCode";
 import { REDEMPTION_DISCOUNT_CREATE_MUTATION } from "~/graphql/RedemptionDiscountCreate";
 import { REDEMPTION_FREE_SHIPPING_CREATE_MUTATION } from "~/graphql/RedemptionFreeShippingCreate";
 import type {
-  RedemptionDiscountByCodeQuery,
   RedemptionDiscountCreateMutation,
   RedemptionFreeShippingCreateMutation,
 } from "~/types/admin.generated";
+import { discountIdByCode, findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
 import { AdminApiError, retryWhenThrottled, runAdminOperation, throttleGateFor, type AdminGraphql } from "./admin-graphql.server";
 import { appendLedgerEntry, ledgerEntryFromRow, lockMember, memberBalance, type Db } from "./points-ledger.server";
 import { findReward } from "./rewards-catalog.server";
@@ -228,23 +227,23 @@ async function issueCode(shop: string, customerGid: string, reward: Reward, code
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (attempt - 1)));
     try {
       graphql ??= await options.adminFor(shop);
+      const call: AdminCall = (document, vars) => run(graphql!, document, vars);
       // A replay, a repair, or a retry after a create that failed late (timeout), may find the code already
       // there. A code drawn by this very request can't exist yet: its first create skips the look-up (one
-      // Admin call instead of two on the common path).
-      if (!(options.freshCode && attempt === 0)) {
-        const found = await run<RedemptionDiscountByCodeQuery>(graphql, REDEMPTION_DISCOUNT_BY_CODE_QUERY, { code });
-        if (found.codeDiscountNodeByCode) return "issued";
-      }
-      const userErrors =
-        mutation === "discountCodeBasicCreate"
-          ? (await run<RedemptionDiscountCreateMutation>(graphql, REDEMPTION_DISCOUNT_CREATE_MUTATION, variables)).discountCodeBasicCreate?.userErrors
-          : (await run<RedemptionFreeShippingCreateMutation>(graphql, REDEMPTION_FREE_SHIPPING_CREATE_MUTATION, variables)).discountCodeFreeShippingCreate?.userErrors;
-      if (!userErrors || userErrors.length === 0) return "issued";
-      // "Code taken" by a concurrent replay of the same redemption is success.
-      const again = await run<RedemptionDiscountByCodeQuery>(graphql, REDEMPTION_DISCOUNT_BY_CODE_QUERY, { code });
-      if (again.codeDiscountNodeByCode) return "issued";
+      // Admin call instead of two on the common path). "Code taken" by a concurrent replay of the same
+      // redemption is success, hence the look-up after a refusal.
+      const issue = await findOrCreateDiscountCode(
+        call,
+        code,
+        async () =>
+          mutation === "discountCodeBasicCreate"
+            ? (await call<RedemptionDiscountCreateMutation>(REDEMPTION_DISCOUNT_CREATE_MUTATION, variables)).discountCodeBasicCreate
+            : (await call<RedemptionFreeShippingCreateMutation>(REDEMPTION_FREE_SHIPPING_CREATE_MUTATION, variables)).discountCodeFreeShippingCreate,
+        { lookFirst: !(options.freshCode && attempt === 0) },
+      );
+      if (issue.status !== "refused") return "issued";
       // Shopify refused the input: retrying the same input cannot help.
-      console.error(`redemption ${code} for ${shop}: discount refused: ${userErrors.map((e) => e.message).join("; ")}`);
+      console.error(`redemption ${code} for ${shop}: discount refused: ${issue.message}`);
       return "refused";
     } catch (err) {
       console.warn(`redemption ${code} for ${shop}: attempt ${attempt + 1} failed: ${(err as Error).message ?? String(err)}`);
@@ -255,10 +254,8 @@ async function issueCode(shop: string, customerGid: string, reward: Reward, code
   }
   // A create that timed out on the last attempt may still have been applied: look once more before giving up.
   try {
-    if (graphql) {
-      const found = await run<RedemptionDiscountByCodeQuery>(graphql, REDEMPTION_DISCOUNT_BY_CODE_QUERY, { code });
-      if (found.codeDiscountNodeByCode) return "issued";
-    }
+    const reached = graphql;
+    if (reached && (await discountIdByCode((document, vars) => run(reached, document, vars), code))) return "issued";
   } catch {
     // Unreachable Shopify: give the points back (a late-applied code then exists without a debit; logged).
     console.error(`redemption ${code} for ${shop}: could not confirm the code is absent`);

@@ -11,9 +11,9 @@ import { addressFrom, customerOrderOf, friendOrderFacts, referralCodesInOrder, u
 import { DEFAULT_REFERRAL_WINDOW_DAYS } from "~/domain/referrals/advocate-reward";
 import { referralCodeCandidates, referralLink } from "~/domain/referrals/codes";
 import { assessReferral, type PostalAddress, type ReferralParty } from "~/domain/referrals/fraud";
-import { REFERRAL_DISCOUNT_BY_CODE_QUERY } from "~/graphql/ReferralDiscountByCode";
+import { findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
 import { REFERRAL_DISCOUNT_CREATE_MUTATION } from "~/graphql/ReferralDiscountCreate";
-import type { ReferralDiscountByCodeQuery, ReferralDiscountCreateMutation } from "~/types/admin.generated";
+import type { ReferralDiscountCreateMutation } from "~/types/admin.generated";
 import { runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
 import type { Db } from "./points-ledger.server";
 import { UnusablePayloadError, type BatchWebhookStep, type WebhookHandler, type WebhookStep } from "./webhook-worker.server";
@@ -115,17 +115,14 @@ async function createFriendDiscount(shop: string, code: string, percentOff: numb
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (attempt - 1)));
     try {
       graphql ??= await options.adminFor(shop);
-      const found = await runAdminOperation<ReferralDiscountByCodeQuery>(graphql, REFERRAL_DISCOUNT_BY_CODE_QUERY, { code });
-      if (found.codeDiscountNodeByCode) return found.codeDiscountNodeByCode.id;
-      const created = await runAdminOperation<ReferralDiscountCreateMutation>(graphql, REFERRAL_DISCOUNT_CREATE_MUTATION, {
-        ...friendDiscountInput({ code, percentOff, startsAt: new Date() }),
-      });
-      const result = created.discountCodeBasicCreate;
-      if (result?.codeDiscountNode && !result.userErrors.length) return result.codeDiscountNode.id;
-      // "Code taken" by a concurrent request for the same member is success.
-      const again = await runAdminOperation<ReferralDiscountByCodeQuery>(graphql, REFERRAL_DISCOUNT_BY_CODE_QUERY, { code });
-      if (again.codeDiscountNodeByCode) return again.codeDiscountNodeByCode.id;
-      console.error(`referral code ${code} for ${shop}: discount refused: ${(result?.userErrors ?? []).map((e) => e.message).join("; ")}`);
+      const admin = graphql;
+      const call: AdminCall = (document, vars) => runAdminOperation(admin, document, vars);
+      // "Code taken" by a concurrent request for the same member is success (found on the look-up after it).
+      const issue = await findOrCreateDiscountCode(call, code, async () =>
+        (await call<ReferralDiscountCreateMutation>(REFERRAL_DISCOUNT_CREATE_MUTATION, { ...friendDiscountInput({ code, percentOff, startsAt: new Date() }) })).discountCodeBasicCreate,
+      );
+      if (issue.status !== "refused" && issue.id) return issue.id;
+      console.error(`referral code ${code} for ${shop}: discount refused: ${issue.status === "refused" ? issue.message : "no discount returned"}`);
       return null;
     } catch (err) {
       console.warn(`referral code ${code} for ${shop}: attempt ${attempt + 1} failed: ${(err as Error).message ?? String(err)}`);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { memberDiscountInput } from "../../app/domain/rewards/member-perks";
 import { MEMBER_DISCOUNT_CODE_CREATE_MUTATION } from "../../app/graphql/MemberDiscountCodeCreate";
 import { MEMBER_DISCOUNT_CODE_DELETE_MUTATION } from "../../app/graphql/MemberDiscountCodeDelete";
-import { REDEMPTION_DISCOUNT_BY_CODE_QUERY } from "../../app/graphql/RedemptionDiscountByCode";
+import { DISCOUNT_BY_CODE_QUERY } from "../../app/graphql/DiscountByCode";
 import { startShopifyStandin, type ShopifyStandin } from "./index";
 import { adminGraphql } from "./testing";
 
@@ -28,12 +28,12 @@ it("creates, finds and deletes a member discount code", async () => {
   const stored = standin.state.shops[SHOP].discounts.find((d) => d.code === "MEMBER-AB2C-DE3F")!;
   expect(stored).toMatchObject({ customerIds: [customer.id], value: { percentage: 0.1 }, endsAt: null, usageLimit: null, appliesOncePerCustomer: false, combinesWith: { orderDiscounts: true, productDiscounts: true, shippingDiscounts: true } });
 
-  const found = await adminGraphql(standin, REDEMPTION_DISCOUNT_BY_CODE_QUERY, { code: "member-ab2c-de3f" });
+  const found = await adminGraphql(standin, DISCOUNT_BY_CODE_QUERY, { code: "member-ab2c-de3f" });
   expect(found.body.data.codeDiscountNodeByCode.id).toBe(id);
 
   const deleted = await adminGraphql(standin, MEMBER_DISCOUNT_CODE_DELETE_MUTATION, { id });
   expect(deleted.body.data.discountCodeDelete).toEqual({ deletedCodeDiscountId: id, userErrors: [] });
-  expect((await adminGraphql(standin, REDEMPTION_DISCOUNT_BY_CODE_QUERY, { code: "MEMBER-AB2C-DE3F" })).body.data.codeDiscountNodeByCode).toBeNull();
+  expect((await adminGraphql(standin, DISCOUNT_BY_CODE_QUERY, { code: "MEMBER-AB2C-DE3F" })).body.data.codeDiscountNodeByCode).toBeNull();
   const again = await adminGraphql(standin, MEMBER_DISCOUNT_CODE_DELETE_MUTATION, { id });
   expect(again.body.data.discountCodeDelete.deletedCodeDiscountId).toBeNull();
   expect(again.body.data.discountCodeDelete.userErrors[0].message).toBe("Discount does not exist");
