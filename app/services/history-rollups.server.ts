@@ -54,9 +54,13 @@ async function refreshLocked(tx: SqlClient, shop: string): Promise<{ refreshed: 
   // The dirty set is taken first and passed as an array: the planner then knows it holds a few
   // customers (index lookups), where a DELETE … RETURNING inside the statement is estimated from the
   // table's statistics — after an import, hundreds of thousands — and scanned a million orders for one.
-  const dirty = (
-    await tx.$queryRawUnsafe<{ id: string }[]>(`DELETE FROM "HistoryRollupDirty" WHERE "shop" = $1 RETURNING "customerId"::text AS id`, shop)
-  ).map((r) => r.id);
+  // The marks are a log (a customer written by several statements has several): only marks this statement
+  // can see go, i.e. those of committed writers; an uncommitted writer's mark stays for the next refresh.
+  const dirty = [
+    ...new Set(
+      (await tx.$queryRawUnsafe<{ id: string }[]>(`DELETE FROM "HistoryRollupDirty" WHERE "shop" = $1 RETURNING "customerId"::text AS id`, shop)).map((r) => r.id),
+    ),
+  ];
   const [seen] = await tx.$queryRawUnsafe<{ summaries: number; generation: string | null }[]>(
     `SELECT (SELECT count(*) FROM "DashboardSummary" WHERE "shop" = $1)::int AS summaries,
             (SELECT "generation"::text FROM "HistoryRollupState" WHERE "shop" = $1) AS generation`,
@@ -130,8 +134,9 @@ async function refreshLocked(tx: SqlClient, shop: string): Promise<{ refreshed: 
   return { refreshed, generation, commit };
 }
 
+/** How many customers are marked for a refresh. */
 export async function dirtyRollupCount(db: SqlClient, shop: string): Promise<number> {
-  const rows = await db.$queryRawUnsafe<{ n: string }[]>(`SELECT count(*)::text AS n FROM "HistoryRollupDirty" WHERE "shop" = $1`, shop);
+  const rows = await db.$queryRawUnsafe<{ n: string }[]>(`SELECT count(DISTINCT "customerId")::text AS n FROM "HistoryRollupDirty" WHERE "shop" = $1`, shop);
   return Number(rows[0].n);
 }
 
