@@ -53,3 +53,9 @@ export async function findOrCreateDiscountCode(
     message: errors.map((e) => e.message).join("; ") || "no discount returned",
   };
 }
+
+/** The deleted discount's GID from a discounts/delete payload (any discount type), or null. */
+export function deletedDiscountId(payload: unknown): string | null {
+  const id = (payload as { admin_graphql_api_id?: unknown } | null)?.admin_graphql_api_id;
+  return typeof id === "string" && id.startsWith("gid://shopify/") ? id : null;
+}

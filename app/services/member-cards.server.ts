@@ -10,19 +10,20 @@
 //    desired against existing (memberDiscountChanges), creating and removing codes in Shopify. Every code
 //    gets its row before Shopify is asked, so a crash, a throttle or an outage leaves rows the next run finishes.
 import { randomBytes } from "node:crypto";
-import { Prisma, type PrismaClient, type Redemption } from "@prisma/client";
+import { Prisma, type PrismaClient, type Redemption, type WebhookEvent } from "@prisma/client";
 import type { OrderSnapshot } from "~/domain/points/order-snapshot";
 import { activeStampCard, memberCardsFromJson, NO_MEMBER_CARDS, type MemberCardsSettings } from "~/domain/rewards/member-cards-form";
 import { memberDiscountChanges, memberDiscountInput, memberDiscountPercent, orderEarnsStamp, stampCardOrderOf, stampCardStanding, type MemberDiscountCodeState, type MemberDiscountTerms, type StampCard, type StampCardOrder, type StampCardStanding } from "~/domain/rewards/member-perks";
 import { redemptionCode } from "~/domain/rewards/codes";
 import { MEMBER_DISCOUNT_CODE_CREATE_MUTATION } from "~/graphql/MemberDiscountCodeCreate";
 import { MEMBER_DISCOUNT_CODE_DELETE_MUTATION } from "~/graphql/MemberDiscountCodeDelete";
-import { discountIdByCode, findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
+import { deletedDiscountId, discountIdByCode, findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
 import type { MemberDiscountCodeCreateMutation, MemberDiscountCodeDeleteMutation } from "~/types/admin.generated";
 import { runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
 import { loadLoyaltyProgram } from "./loyalty-program.server";
 import type { Db } from "./points-ledger.server";
 import type { PeriodicJob } from "./periodic-jobs.server";
+import type { WebhookStep } from "./webhook-worker.server";
 import { finishRedemption, REDEMPTION_CODE_DAYS, type RedemptionOptions } from "./redemptions.server";
 import { findReward } from "./rewards-catalog.server";
 
@@ -307,6 +308,27 @@ export async function reconcileMemberDiscountCodes(prisma: PrismaClient, now: Da
   }
   return report;
 }
+
+// --- webhooks -------------------------------------------------------------------------------------------
+
+/**
+ * discounts/delete: a member's code deleted in Shopify (by hand in the admin, say) no longer works at the
+ * checkout, so it stops being shown and the next reconcile run gives the member a new one. The app's own
+ * deletions come back here too; those rows are "removing" or already removed and nothing changes.
+ */
+async function forgetDeletedMemberCode(tx: Db, event: Pick<WebhookEvent, "shop" | "payload">): Promise<void> {
+  const discountId = deletedDiscountId(event.payload);
+  if (!discountId) return;
+  await tx.memberDiscountCode.updateMany({
+    // Only live codes: a "removing" one is the app's own deletion, which the reconcile run finishes itself.
+    where: { shop: event.shop, discountId, status: "active" },
+    data: { status: "removed", removedAt: new Date(), lastError: "deleted in Shopify" },
+  });
+}
+
+export const memberCardSteps: Record<string, WebhookStep[]> = {
+  DISCOUNTS_DELETE: [forgetDeletedMemberCode],
+};
 
 // --- the jobs -------------------------------------------------------------------------------------------
 

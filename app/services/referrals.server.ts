@@ -11,7 +11,7 @@ import { addressFrom, customerOrderOf, friendOrderFacts, referralCodesInOrder, u
 import { DEFAULT_REFERRAL_WINDOW_DAYS } from "~/domain/referrals/advocate-reward";
 import { referralCodeCandidates, referralLink } from "~/domain/referrals/codes";
 import { assessReferral, type PostalAddress, type ReferralParty } from "~/domain/referrals/fraud";
-import { findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
+import { deletedDiscountId, findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
 import { REFERRAL_DISCOUNT_CREATE_MUTATION } from "~/graphql/ReferralDiscountCreate";
 import type { ReferralDiscountCreateMutation } from "~/types/admin.generated";
 import { runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
@@ -283,7 +283,14 @@ export async function eraseShopReferrals(tx: Db, event: Pick<WebhookEvent, "shop
   await tx.referralSettings.deleteMany({ where: { shop: event.shop } });
 }
 
+/** discounts/delete: a friend discount deleted in Shopify is created again (same code) on the next link request. */
+async function forgetDeletedFriendDiscount(tx: Db, event: Pick<WebhookEvent, "shop" | "payload">): Promise<void> {
+  const discountId = deletedDiscountId(event.payload);
+  if (discountId) await tx.referralCode.updateMany({ where: { shop: event.shop, discountId }, data: { discountId: null } });
+}
+
 export const referralSteps: Record<string, WebhookStep[]> = {
+  DISCOUNTS_DELETE: [forgetDeletedFriendDiscount],
   ORDERS_CREATE: [existingCustomerRecheck, attributeReferral],
   ORDERS_UPDATED: [existingCustomerRecheck, attributeReferral],
   ORDERS_CANCELLED: [existingCustomerRecheck, attributeReferral],

@@ -11,6 +11,7 @@ import { removeShopSessions } from "./session-cache.server";
 import { redemptionSteps } from "./redemption-lifecycle.server";
 import { referralSteps } from "./referrals.server";
 import { segmentSyncSteps } from "./segment-sync.server";
+import { memberCardSteps } from "./member-cards.server";
 
 type Steps = Record<string, WebhookStep[]>;
 
@@ -48,6 +49,7 @@ featureSteps.push(redemptionSteps); // marks our codes used on an order; no quer
 featureSteps.unshift(pointsSteps); // first: its payload check parks a malformed order at once (UnusablePayloadError)
 featureSteps.push(referralSteps); // after history: the existing-customer check reads HistoryOrder
 featureSteps.push(segmentSyncSteps); // bulk_operations/finish of a bulk mutation: segment tag rounds
+featureSteps.push(memberCardSteps); // discounts/delete: a member code deleted in Shopify is replaced
 
 export function composeWebhookHandlers(...sources: Steps[]): Record<string, TopicHandler> {
   const merged: Record<string, WebhookStep[]> = {};

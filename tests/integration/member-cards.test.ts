@@ -12,6 +12,7 @@ import { repairStuckRedemptions, returnExpiredRedemptions, STUCK_AFTER_MS } from
 import { memberDiscountInput } from "../../app/domain/rewards/member-perks";
 import { runAdminOperation } from "../../app/services/admin-graphql.server";
 import { MEMBER_DISCOUNT_CODE_CREATE_MUTATION } from "../../app/graphql/MemberDiscountCodeCreate";
+import { MEMBER_DISCOUNT_CODE_DELETE_MUTATION } from "../../app/graphql/MemberDiscountCodeDelete";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { standinAdminGraphql } from "../support/standin-admin";
 
@@ -202,6 +203,36 @@ describe("member discount card", () => {
     // The other member's order is out of the spend window by then as well: their code went too.
     expect(await tierOf(other.id)).toBeNull();
     expect(discountsFor(other.id)).toEqual([]);
+  });
+});
+
+describe("member discount code deleted in Shopify", () => {
+  it("GIVEN a member's active code WHEN the merchant deletes it in Shopify THEN it is no longer shown and the next run gives a new one", async () => {
+    await saveMemberCards(t.db.prisma, TEST_SHOP, { discount: { percentOffByTier: { gold: 12 }, combinesWithOtherDiscounts: false }, stamps: null });
+    const c = await t.standin.createCustomer({ email: `deleted${Date.now()}@example.com` });
+    await t.standin.createOrder({ customerId: c.id, lines: [{ sku: "BAG", quantity: 1, unitPriceMinor: 12_000 }] });
+    await expect.poll(async () => (await t.db.prisma.member.findUnique({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(c.id) } } }))?.tierId, { timeout: 30_000 }).toBe("gold");
+    await reconcile();
+    const [first] = discountsFor(c.id);
+    expect((await loyalty(c.id)).cards.discount).toEqual({ percent: 12, code: first.code });
+
+    await runAdminOperation(await standinAdmin(TEST_SHOP), MEMBER_DISCOUNT_CODE_DELETE_MUTATION, { id: `gid://shopify/DiscountCodeNode/${first.id}` });
+    const rowOf = (code: string) => t.db.prisma.memberDiscountCode.findUniqueOrThrow({ where: { shop_code: { shop: TEST_SHOP, code } } });
+    await expect.poll(async () => (await rowOf(first.code)).status, { timeout: 15_000 }).toBe("removed");
+    expect((await rowOf(first.code)).lastError).toBe("deleted in Shopify");
+    expect((await loyalty(c.id)).cards.discount).toBeNull();
+
+    await reconcile();
+    const [second] = discountsFor(c.id);
+    expect(second.code).not.toBe(first.code);
+    expect((await loyalty(c.id)).cards.discount).toEqual({ percent: 12, code: second.code });
+    // The app's own deletions come back as discounts/delete as well: switching the card off removes the
+    // code once, and the webhook for it changes nothing more.
+    await saveMemberCards(t.db.prisma, TEST_SHOP, { discount: { percentOffByTier: {}, combinesWithOtherDiscounts: false }, stamps: null });
+    await reconcile();
+    expect(discountsFor(c.id)).toEqual([]);
+    await expect.poll(async () => (await rowOf(second.code)).status, { timeout: 15_000 }).toBe("removed");
+    expect((await rowOf(second.code)).lastError).toBeNull();
   });
 });
 

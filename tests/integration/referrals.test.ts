@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertHistoryOrders } from "~/services/history-store.server";
 import { creditReferralAdvocates, referralAdvocateRewardsJob } from "~/services/referral-rewards-job.server";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { standinAdminGraphql } from "../support/standin-admin";
+import { runAdminOperation } from "~/services/admin-graphql.server";
+import { MEMBER_DISCOUNT_CODE_DELETE_MUTATION } from "~/graphql/MemberDiscountCodeDelete";
 
 let t: TreueHarness;
 
@@ -62,6 +65,20 @@ describe("referral codes through GET /api/loyalty", () => {
     const row = (await storedCode(customer.id))!;
     expect(row.code).toBe(first.referral.code);
     expect(row.discountId).toMatch(/^gid:\/\/shopify\/DiscountCodeNode\/\d+$/);
+  });
+
+  it("GIVEN the friend discount deleted in Shopify WHEN the extension asks again THEN the same code works again", async () => {
+    const dana = await advocate(`deleted-${unique()}@example.com`, "Dana");
+    const { discountId } = (await storedCode(dana.id))!;
+    // The merchant deletes it in Shopify's admin; Shopify sends discounts/delete.
+    await runAdminOperation(await standinAdminGraphql(t.standin, TEST_SHOP), MEMBER_DISCOUNT_CODE_DELETE_MUTATION, { id: discountId });
+    await expect.poll(async () => (await storedCode(dana.id))?.discountId, { timeout: 15_000 }).toBeNull();
+    const again = await (await getLoyalty(dana.id)).json();
+    expect(again.referral.code).toBe(dana.code);
+    const discounts = t.standin.state.shops[TEST_SHOP].discounts.filter((d) => d.code === dana.code);
+    expect(discounts).toHaveLength(1);
+    expect((await storedCode(dana.id))!.discountId).toBe(`gid://shopify/DiscountCodeNode/${discounts[0].id}`);
+    expect((await storedCode(dana.id))!.discountId).not.toBe(discountId);
   });
 
   it("gives no link while Shopify can't create the discount, and the link once it can", async () => {

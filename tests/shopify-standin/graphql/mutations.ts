@@ -346,7 +346,10 @@ const rawMutationRoot: Record<string, Resolver> = {
     ctx.shop.discounts.splice(ctx.shop.discounts.indexOf(d), 1);
     ctx.shop.metafields = ctx.shop.metafields.filter((m) => m.ownerGid !== `gid://shopify/DiscountCodeNode/${d.id}`);
     touch(ctx.shop);
-    return { deletedCodeDiscountId: `gid://shopify/DiscountCodeNode/${d.id}`, userErrors: [] };
+    // Shopify's discounts/delete payload: the GID and when, whoever deleted it (the merchant or an app).
+    const deleted = { admin_graphql_api_id: `gid://shopify/DiscountCodeNode/${d.id}`, deleted_at: isoUtc() };
+    later(() => ctx.core.emitWebhook(ctx.shop, "discounts/delete", deleted));
+    return { deletedCodeDiscountId: deleted.admin_graphql_api_id, userErrors: [] };
   },
   discountCodeDeactivate: (args, ctx) => {
     const d = findDiscount(ctx, args.id);
