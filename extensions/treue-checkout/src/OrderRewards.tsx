@@ -45,6 +45,9 @@ export function OrderRewards({ orderId, more }: { orderId: string | undefined; m
 
   const earned = state.order?.pointsEarned;
   const referral = state.referral;
+  // The stamp card's progress, as at the checkout (this order's stamp counts once its webhook is applied).
+  const stamps = state.cards.stamps;
+  const stampsLeft = stamps ? stamps.stampsRequired - stamps.stampsOnCurrentCard : 0;
   return (
     <s-section heading={t("heading")}>
       <s-stack gap="base">
@@ -52,6 +55,7 @@ export function OrderRewards({ orderId, more }: { orderId: string | undefined; m
           <s-text>{t(state.order?.status === "pending" ? "orderEarnsPending" : "orderEarned", { count: earned, points: n(earned) })}</s-text>
         ) : null}
         <s-text>{t("balance", { count: state.balance, balance: n(state.balance) })}</s-text>
+        {stamps ? <s-text>{t("stamps", { count: stampsLeft, stamps: n(stamps.stampsOnCurrentCard), required: n(stamps.stampsRequired), left: n(stampsLeft) })}</s-text> : null}
         {referral ? (
           <s-stack gap="small-200">
             <s-heading>{t("referHeading")}</s-heading>

@@ -58,6 +58,25 @@ test("German: points already earned, and no referral block when the member has n
   expect(links()).toEqual([]);
 });
 
+test("the stamp card's progress, in the buyer's language; nothing about stamps without a card", async () => {
+  const cards = (stampsOnCurrentCard: number) => ({ discount: null, stamps: { stampsOnCurrentCard, stampsRequired: 5, rewardsEarned: 1 } });
+  extension.fetch = appServer({ "GET /api/loyalty": () => Response.json({ ...loyaltyBody, order: null, cards: cards(2) }) }).fetch;
+  await extension.render();
+  await vi.waitFor(() => expect(text()).toContain("Stamp card: 2 of 5 – 3 more orders to your next reward"));
+
+  render(null, document.body);
+  extension.shopify.i18n.translate = translatorFor("de", de) as typeof extension.shopify.i18n.translate;
+  extension.fetch = appServer({ "GET /api/loyalty": () => Response.json({ ...loyaltyBody, order: null, cards: cards(4) }) }).fetch;
+  await extension.render();
+  await vi.waitFor(() => expect(text()).toContain("Stempelkarte: 4 von 5 – noch 1 Bestellung bis zur nächsten Prämie"));
+
+  render(null, document.body);
+  extension.fetch = appServer({ "GET /api/loyalty": () => Response.json({ ...loyaltyBody, order: null }) }).fetch;
+  await extension.render();
+  await vi.waitFor(() => expect(text()).toContain("620"));
+  expect(text()).not.toContain("Stempelkarte");
+});
+
 test("a guest order is invited to create an account; a failure shows a short note", async () => {
   extension.fetch = appServer({ "GET /api/loyalty": () => Response.json({ customerId: null, balance: 0 }) }).fetch;
   await extension.render();

@@ -38,6 +38,13 @@ test("the Order status page shows points earned by the order, the balance and th
   expect(document.body.querySelector("s-clipboard-item")?.getAttribute("text")).toBe(loyaltyBody.referral.url);
 });
 
+test("the Order status page shows the stamp card's progress", async () => {
+  const stamps = { stampsOnCurrentCard: 1, stampsRequired: 3, rewardsEarned: 0 };
+  extension.fetch = appServer({ "GET /api/loyalty": () => Response.json({ ...loyaltyBody, order: null, cards: { discount: null, stamps } }) }).fetch;
+  await extension.render();
+  await vi.waitFor(() => expect(text()).toContain("Stamp card: 1 of 3 – 2 more orders to your next reward"));
+});
+
 test("this extension's locale files carry the shared block's strings unchanged, plus its own birthday form's", () => {
   for (const [mine, checkout] of [
     [en, checkoutEn],
