@@ -114,10 +114,17 @@ export async function receiveWebhook(args: WebhookArgs): Promise<Response> {
       return new Response("The webhook body is not JSON.", JSON_ERROR);
     }
     if (payload === null || typeof payload !== "object") return new Response("The webhook body is not a JSON object.", JSON_ERROR);
-    webhook = { ...accepted, payload: payload as Record<string, unknown>, payloadText: accepted.text };
+    const { text, ...fields } = accepted;
+    webhook = { ...fields, payload: payload as Record<string, unknown>, payloadText: text };
   } else {
-    // Throws the library's answer (401, 400) for anything it does not accept either.
-    const { shop, topic, webhookId, apiVersion, payload } = await authenticate.webhook(verifiableRequest(delivery));
+    // Throws the library's answer (401, 400) for anything it does not accept either; a signed body it
+    // can't parse makes it throw a SyntaxError, answered like the quick path's.
+    const verified = await authenticate.webhook(verifiableRequest(delivery)).catch((error: unknown) => {
+      if (error instanceof SyntaxError) return null;
+      throw error;
+    });
+    if (!verified) return new Response("The webhook body is not JSON.", JSON_ERROR);
+    const { shop, topic, webhookId, apiVersion, payload } = verified;
     webhook = {
       shop,
       topic: String(topic),
