@@ -108,6 +108,30 @@ describe("webhook routes", () => {
     expect(await eventsFor("evt-1007")).toHaveLength(0);
   });
 
+  it("leaves a body with a byte-order mark to authenticate.webhook, which reads it without the mark", async () => {
+    // Signed over the text as the library reads it (the mark dropped); the quick path checks the raw bytes.
+    const post = (text: string, eventId: string) =>
+      fetch(`${t.app.url}/webhooks/orders/create`, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          "X-Shopify-Hmac-Sha256": crypto.createHmac("sha256", TEST_API_SECRET).update(text).digest("base64"),
+          "X-Shopify-Topic": "orders/create",
+          "X-Shopify-Shop-Domain": TEST_SHOP,
+          "X-Shopify-API-Version": "2026-10",
+          "X-Shopify-Webhook-Id": crypto.randomUUID(),
+          "X-Shopify-Event-Id": eventId,
+        },
+        body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]),
+      });
+    const accepted = await post(JSON.stringify(orderPayload(1008)), "evt-1008");
+    expect(accepted.status).toBe(200);
+    expect((await eventsFor("evt-1008"))[0].payload).toEqual(orderPayload(1008));
+    const unparsable = await post("{ not json", "evt-1009");
+    expect(unparsable.status).toBe(400);
+    expect(await eventsFor("evt-1009")).toHaveLength(0);
+  });
+
   it("removes the shop's sessions after app/uninstalled and keeps its data", async () => {
     expect(await t.db.prisma.session.count({ where: { shop: TEST_SHOP } })).toBe(1);
     const [delivery] = await t.standin.deliverWebhook("app/uninstalled", { id: 1, domain: TEST_SHOP });
