@@ -2,6 +2,7 @@
 // transaction. The member row is locked (INSERT … ON CONFLICT DO UPDATE takes the row lock) before the
 // entry is written, so a check against the balance and the write that depends on it see the same state.
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { sqlOf } from "~/db/connection.server";
 import { EMPTY_BALANCE, entryProblem, foldBalance, sameEntry, type Balance, type CachedBalance, type LedgerEntry, type LedgerEntryKind } from "~/domain/points/ledger";
 
 export type Db = PrismaClient | Prisma.TransactionClient;
@@ -134,7 +135,7 @@ export async function lockMembers(tx: Db, touches: readonly MemberTouch[]): Prom
   const list = [...folded.values()].sort((a, b) => compareText(a.shop, b.shop) || compareText(a.customerId, b.customerId));
   const ids = new Map<string, bigint>();
   if (list.length === 0) return ids;
-  const rows = await tx.$queryRawUnsafe<{ shop: string; customerId: string; id: bigint }[]>(
+  const rows = await sqlOf(tx).query<{ shop: string; customerId: string; id: string }>(
     `INSERT INTO "Member" ("shop", "customerId", "email", "firstName", "lastName", "joinedAt", "lastOrderAt")
      SELECT u.shop, u.customer_id, u.email, u.first_name, u.last_name, u.joined_at, u.last_order_at
        FROM ROWS FROM (json_to_recordset($1::json)
@@ -147,20 +148,22 @@ export async function lockMembers(tx: Db, touches: readonly MemberTouch[]): Prom
        "lastName" = CASE WHEN "Member"."redactedAt" IS NULL THEN COALESCE(EXCLUDED."lastName", "Member"."lastName") END,
        "joinedAt" = LEAST("Member"."joinedAt", EXCLUDED."joinedAt"),
        "lastOrderAt" = GREATEST("Member"."lastOrderAt", EXCLUDED."lastOrderAt")
-     RETURNING "shop", "customerId", "id"`,
-    JSON.stringify(
-      list.map((m) => ({
+     RETURNING "shop", "customerId", "id"::text AS "id"`,
+    [
+      JSON.stringify(
+        list.map((m) => ({
         shop: m.shop,
         customer_id: m.customerId,
         email: m.facts.email,
         first_name: m.facts.firstName,
         last_name: m.facts.lastName,
-        joined_at: utcText(m.facts.seenAt),
-        last_order_at: utcText(m.facts.lastOrderAt),
-      })),
-    ),
+          joined_at: utcText(m.facts.seenAt),
+          last_order_at: utcText(m.facts.lastOrderAt),
+        })),
+      ),
+    ],
   );
-  for (const row of rows) ids.set(memberKey(row.shop, row.customerId), row.id);
+  for (const row of rows) ids.set(memberKey(row.shop, row.customerId), BigInt(row.id));
   return ids;
 }
 
@@ -189,7 +192,8 @@ export async function appendLedgerEntries(tx: Db, items: readonly EntryToAppend[
   }
   const order = items.map((_, i) => i).sort((a, b) => compareText(items[a].shop, items[b].shop) || compareText(items[a].entry.key, items[b].entry.key));
   const sorted = order.map((i) => items[i]);
-  const inserted = await tx.$queryRawUnsafe<{ shop: string; idempotencyKey: string }[]>(
+  const sql = sqlOf(tx);
+  const inserted = await sql.query<{ shop: string; idempotencyKey: string }>(
     `INSERT INTO "LedgerEntry" ("shop", "memberId", "customerId", "idempotencyKey", "kind", "points", "at", "availableAt", "orderId", "orderCreatedAt", "lotKey", "reason", "actor")
      SELECT u.shop, u.member_id, u.customer_id, u.key, u.kind, u.points, u.at, u.available_at, u.order_id, u.order_created_at, u.lot_key, u.reason, u.actor
        FROM ROWS FROM (json_to_recordset($1::json)
@@ -199,8 +203,9 @@ export async function appendLedgerEntries(tx: Db, items: readonly EntryToAppend[
       ORDER BY u.n
      ON CONFLICT ("shop", "idempotencyKey") DO NOTHING
      RETURNING "shop", "idempotencyKey"`,
-    JSON.stringify(
-      sorted.map((i) => ({
+    [
+      JSON.stringify(
+        sorted.map((i) => ({
         shop: i.shop,
         member_id: String(i.memberId),
         customer_id: i.entry.customerId,
@@ -213,9 +218,10 @@ export async function appendLedgerEntries(tx: Db, items: readonly EntryToAppend[
         order_created_at: utcText(i.entry.orderCreatedAt),
         lot_key: i.entry.lotKey ?? null,
         reason: i.entry.reason ?? null,
-        actor: i.actor ?? i.entry.staffId ?? null,
-      })),
-    ),
+          actor: i.actor ?? i.entry.staffId ?? null,
+        })),
+      ),
+    ],
   );
   const written = new Set(inserted.map((r) => memberKey(r.shop, r.idempotencyKey)));
   // A key given twice in `items` is inserted once; the later copy is then checked like any existing entry.
@@ -247,14 +253,12 @@ export async function appendLedgerEntries(tx: Db, items: readonly EntryToAppend[
   });
   if (deltas.size > 0) {
     const list = [...deltas].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    await tx.$executeRawUnsafe(
+    await sql.execute(
       `UPDATE "Member" m SET "points" = m."points" + u.points, "lifetimeEarned" = m."lifetimeEarned" + u.earned,
          "lifetimeRedeemed" = m."lifetimeRedeemed" + u.redeemed, "expired" = m."expired" + u.expired, "entryCount" = m."entryCount" + u.entries
          FROM json_to_recordset($1::json) AS u(id bigint, points int, earned int, redeemed int, expired int, entries int)
         WHERE m."id" = u.id`,
-      JSON.stringify(
-        list.map(([id, d]) => ({ id: String(id), points: d.points, earned: d.lifetimeEarned, redeemed: d.lifetimeRedeemed, expired: d.expired, entries: d.entryCount })),
-      ),
+      [JSON.stringify(list.map(([id, d]) => ({ id: String(id), points: d.points, earned: d.lifetimeEarned, redeemed: d.lifetimeRedeemed, expired: d.expired, entries: d.entryCount })))],
     );
   }
   return items.map((i, k) => ({ outcome: isPosted[k] ? "posted" : "duplicate", memberId: i.memberId }));
