@@ -2,7 +2,6 @@
 // or embedded PostgreSQL (PGlite) for the quick start — `pglite:<dir>`, `pglite:memory`, or unset.
 import path from "node:path";
 import fs from "node:fs";
-import { AsyncLocalStorage } from "node:async_hooks";
 import { PrismaClient, type Prisma } from "@prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
@@ -66,13 +65,6 @@ const sqlOfTransaction = new WeakMap<object, SqlStatements>();
 const databaseOfClient = new WeakMap<PrismaClient, { db: Database; statements: SqlStatements }>();
 
 /**
- * Set while Database.transaction starts its Prisma transaction: the driver's connection for it is taken in
- * this asynchronous context (adapter-pg: pool.connect(); the PGlite adapter: pglite.transaction()), and
- * the pool or PGlite below notes it here.
- */
-const startingTransaction = new AsyncLocalStorage<{ sql?: SqlStatements }>();
-
-/**
  * Plain SQL statements for any database handle: inside Database.transaction the transaction's own
  * connection; for a client from openDatabase its pool; for anything else (a transaction started with
  * prisma.$transaction directly) Prisma's raw queries, which are slower but in the same transaction.
@@ -96,7 +88,13 @@ export function databaseOf(prisma: PrismaClient): Database {
 function database(
   target: DatabaseTarget,
   prisma: PrismaClient,
-  driver: { exec(sql: string): Promise<unknown>; statements: SqlStatements; end(): Promise<void> },
+  driver: {
+    exec(sql: string): Promise<unknown>;
+    statements: SqlStatements;
+    /** The connection of the Prisma transaction `tx` is running on. */
+    connectionOf(tx: Prisma.TransactionClient): Promise<SqlStatements>;
+    end(): Promise<void>;
+  },
 ): Database {
   const sql: SqlRunner = {
     async exec(text) {
@@ -110,15 +108,11 @@ function database(
     prisma,
     sql,
     transaction(fn, options) {
-      const starting: { sql?: SqlStatements } = {};
-      return startingTransaction.run(starting, () =>
-        prisma.$transaction(async (tx) => {
-          // Without it the statements would run on another connection, outside this transaction.
-          if (!starting.sql) throw new Error("the database driver did not show the transaction's connection");
-          sqlOfTransaction.set(tx, starting.sql);
-          return fn(tx, starting.sql);
-        }, options),
-      );
+      return prisma.$transaction(async (tx) => {
+        const own = await driver.connectionOf(tx);
+        sqlOfTransaction.set(tx, own);
+        return fn(tx, own);
+      }, options);
     },
     async close() {
       await prisma.$disconnect();
@@ -144,35 +138,31 @@ function pgliteStatements(client: Pick<PGlite, "query">): SqlStatements {
   };
 }
 
-/**
- * The app's pool: a connection taken with connect() (a Prisma transaction's; pool.query takes its
- * connection with a callback) while Database.transaction starts one is noted for its statements.
- */
-class Pool extends pg.Pool {
-  override connect(): Promise<pg.PoolClient>;
-  override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
-  override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void) {
-    if (callback) return super.connect(callback);
-    const starting = startingTransaction.getStore();
-    return super.connect().then((client) => {
-      if (starting && !starting.sql) starting.sql = pgStatements(client);
-      return client;
-    });
-  }
-}
+// Without the transaction's own connection its statements would run on another one, outside the transaction.
+const lostConnection = () => new Error("the connection of this transaction is not one of the database's own");
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === "postgres") {
-    const pool = new Pool({ connectionString: target.url, max: 10 });
+    const pool = new pg.Pool({ connectionString: target.url, max: 10 });
     // A connection the server ends (restart, failover, a dropped database) emits "error" on the pool when it
     // is idle and on the client itself while it is in use or closing; without listeners Node treats that as
     // an uncaught exception and the whole app stops. The query that used it fails on its own.
     const lost = (error: Error) => console.error(`[treue] database connection ended: ${error.message}`);
     pool.on("error", lost);
     pool.on("connect", (client) => client.on("error", lost));
+    // A Prisma transaction holds one of the pool's connections; the server's process id names it.
+    const connections = new Map<number, SqlStatements>();
+    pool.on("connect", (client) => connections.set((client as pg.PoolClient & { processID: number }).processID, pgStatements(client)));
+    pool.on("remove", (client) => connections.delete((client as pg.PoolClient & { processID: number }).processID));
     return database(target, new PrismaClient({ adapter: new PrismaPg(pool) }), {
       exec: (text) => pool.query(text),
       statements: pgStatements(pool),
+      async connectionOf(tx) {
+        const [{ pid }] = await tx.$queryRawUnsafe<{ pid: number }[]>(`SELECT pg_backend_pid() AS pid`);
+        const own = connections.get(pid);
+        if (!own) throw lostConnection();
+        return own;
+      },
       end: () => pool.end().catch(() => {}),
     });
   }
@@ -181,18 +171,21 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   await pglite.waitReady;
   // pglite-prisma-adapter is typed against an older @prisma/driver-adapter-utils than Prisma 6.19's;
   // the runtime contract is the same (exercised by every test on embedded PostgreSQL).
-  // The adapter sees PGlite through a proxy that notes the transaction Database.transaction starts: PGlite
-  // has one session, and a statement sent to it directly would wait for that transaction to end.
+  // The adapter sees PGlite through a proxy that notes the open transaction: PGlite has one session and
+  // runs one transaction at a time, and a statement sent to PGlite itself would wait for that one to end.
+  let open: SqlStatements | null = null;
   const noting = new Proxy(pglite, {
     get(target, name) {
       if (name === "transaction") {
-        return <T>(callback: (tx: Transaction) => Promise<T>) => {
-          const starting = startingTransaction.getStore();
-          return target.transaction((tx) => {
-            if (starting && !starting.sql) starting.sql = pgliteStatements(tx);
-            return callback(tx);
+        return <T>(callback: (tx: Transaction) => Promise<T>) =>
+          target.transaction(async (tx) => {
+            open = pgliteStatements(tx);
+            try {
+              return await callback(tx);
+            } finally {
+              open = null;
+            }
           });
-        };
       }
       const value = Reflect.get(target, name, target);
       return typeof value === "function" ? value.bind(target) : value;
@@ -204,6 +197,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return database(target, new PrismaClient({ adapter }), {
     exec: (text) => pglite.exec(text),
     statements: pgliteStatements(pglite),
+    async connectionOf() {
+      if (!open) throw lostConnection();
+      return open;
+    },
     end: async () => {
       if (!pglite.closed) await pglite.close();
     },

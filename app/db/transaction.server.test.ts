@@ -1,7 +1,7 @@
 // Database.transaction on both database kinds: plain SQL given to the callback (and sqlOf(tx)) runs on the
 // transaction's own connection, so it commits and rolls back with what Prisma did in the same transaction.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../tests/support/postgres";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestDatabase, withAdminClient, type TestDatabase } from "../../tests/support/postgres";
 import { databaseTarget, openDatabase, sqlOf, type Database } from "./connection.server";
 import { migrate } from "./migrate.server";
 
@@ -98,5 +98,35 @@ describe.each(kinds)("Database.transaction on $name", ({ open }) => {
       const prismaTx = (await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT txid_current()::text AS id`))[0].id;
       expect(await txid(sqlOf(tx))).toBe(prismaTx);
     });
+  });
+});
+
+describe("Database.transaction on a PostgreSQL server whose connections were ended", () => {
+  let testDb: TestDatabase;
+  let db: Database;
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    db = await openDatabase(databaseTarget(testDb.url));
+  });
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.drop();
+  });
+
+  it("finds the new connection a transaction runs on", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      await Promise.all([1, 2].map(() => db.transaction(async (_tx, sql) => sql.query(`SELECT pg_sleep(0.02)::text`))));
+      await withAdminClient((c) => c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [testDb.name]));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The first statement on an ended connection fails; the pool then connects anew.
+      await db.prisma.$queryRawUnsafe(`SELECT 1`).catch(() => {});
+      await db.transaction(async (tx, sql) => {
+        const prismaTx = (await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT txid_current()::text AS id`))[0].id;
+        expect(await txid(sql)).toBe(prismaTx);
+      });
+    } finally {
+      logged.mockRestore();
+    }
   });
 });
