@@ -118,10 +118,16 @@ function webhookStream(seed: number): Delivery[] {
   return withRepeats;
 }
 
-async function record(shop: string, stream: Delivery[]) {
-  await db.prisma.loyaltyProgram.create({ data: { shop, settings: program } });
+// The same program without tiers: the points step then reconciles a run of orders together instead of one
+// by one (an order can't move a member up a tier).
+const programWithoutTiers = { ...program, vip: { ...program.vip, tiers: [] } };
+
+async function record(shop: string, stream: Delivery[], settings = program) {
+  await db.prisma.loyaltyProgram.create({ data: { shop, settings } });
   // Two customers already hold the tier: orders first seen for them earn ×1.5.
-  for (const c of [901, 902]) await db.prisma.member.create({ data: { shop, customerId: String(c), tierId: "gold", joinedAt: new Date("2026-01-01T00:00:00Z") } });
+  if (settings.vip.tiers.length > 0) {
+    for (const c of [901, 902]) await db.prisma.member.create({ data: { shop, customerId: String(c), tierId: "gold", joinedAt: new Date("2026-01-01T00:00:00Z") } });
+  }
   const t0 = Date.parse("2026-11-01T00:00:00Z");
   for (const [i, d] of stream.entries()) {
     await recordWebhook(db.prisma, {
@@ -191,6 +197,23 @@ describe("set-based batches", () => {
     expect(one.events.filter((e) => e.status === "received")).toEqual([]);
     expect(await stateOf("set17.myshopify.com")).toEqual(one);
     expect(await stateOf("set500.myshopify.com")).toEqual(one);
+  });
+
+  it(`leave the same state as one event at a time for a program without tiers, reconciling orders together (seed ${SEED})`, { timeout: 120_000 }, async () => {
+    const stream = webhookStream(SEED + 1);
+    await record("flat-one.myshopify.com", stream, programWithoutTiers);
+    await drainAll(new WebhookWorker(db.prisma, handlers, 1, "each"));
+    await record("flat-set17.myshopify.com", stream, programWithoutTiers);
+    await drainAll(new WebhookWorker(db.prisma, handlers, 17, "set"));
+    await record("flat-set500.myshopify.com", stream, programWithoutTiers);
+    await drainAll(new WebhookWorker(db.prisma, handlers, 500, "set"));
+
+    const one = await stateOf("flat-one.myshopify.com");
+    expect(one.ledger.length).toBeGreaterThan(30);
+    expect(one.ledger.some((e) => e.kind === "adjust-order")).toBe(true);
+    expect(one.events.filter((e) => e.status === "received")).toEqual([]);
+    expect(await stateOf("flat-set17.myshopify.com")).toEqual(one);
+    expect(await stateOf("flat-set500.myshopify.com")).toEqual(one);
   });
 
   it("isolate a poison event and a stale ledger entry in the middle of a batch; the others are applied", async () => {
