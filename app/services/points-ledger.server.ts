@@ -152,11 +152,11 @@ export async function lockMembers(tx: Db, touches: readonly MemberTouch[]): Prom
     [
       JSON.stringify(
         list.map((m) => ({
-        shop: m.shop,
-        customer_id: m.customerId,
-        email: m.facts.email,
-        first_name: m.facts.firstName,
-        last_name: m.facts.lastName,
+          shop: m.shop,
+          customer_id: m.customerId,
+          email: m.facts.email,
+          first_name: m.facts.firstName,
+          last_name: m.facts.lastName,
           joined_at: utcText(m.facts.seenAt),
           last_order_at: utcText(m.facts.lastOrderAt),
         })),
