@@ -15,7 +15,7 @@ import { reconcileOrder, type EarningTerms, type OrderPointsState } from "~/doma
 import { tierMultiplierPercent } from "~/domain/points/tiers";
 import { parseInstant } from "~/domain/points/time";
 import { earningRulesOf, loadLoyaltyProgram } from "./loyalty-program.server";
-import { appendLedgerEntries, appendLedgerEntry, lockMember, lockMembers, memberKeyOf, type Db, type EntryToAppend, type MemberTouch } from "./points-ledger.server";
+import { appendLedgerEntry, lockMember, lockMembersAndAppend, type Db, type MemberTouch } from "./points-ledger.server";
 import { UnusablePayloadError, type BatchWebhookStep, type WebhookStep } from "./webhook-worker.server";
 import { upgradeTierAfterOrder } from "./points-jobs.server";
 
@@ -191,11 +191,7 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
     if (outcome.touch) touches.push(outcome.touch);
     if (outcome.entry) entries.push(outcome.entry);
   }
-  const memberIds = await lockMembers(tx, touches);
-  await appendLedgerEntries(
-    tx,
-    entries.map(({ shop, customerId, entry }): EntryToAppend => ({ shop, memberId: memberIds.get(memberKeyOf(shop, customerId))!, entry })),
-  );
+  await lockMembersAndAppend(tx, touches, entries);
   const rewritten = stored.filter((k) => changed.get(orderKey(k.shop, k.orderId)));
   if (rewritten.length > 0) {
     await sql.execute(

@@ -263,4 +263,34 @@ describe("set-based batches", () => {
     expect(await db.prisma.member.findUniqueOrThrow({ where: { id: member.id } })).toMatchObject({ points: 60, entryCount: 3 });
     expect(await db.prisma.orderPoints.count({ where: { shop, orderId: { in: ["3", "4"] } } })).toBe(0);
   });
+
+  it("count an entry that is in the ledger already once: its balance change is taken back", async () => {
+    const shop = "duplicate.myshopify.com";
+    const order = (id: number) => ({
+      id,
+      created_at: "2026-11-01T10:00:00Z",
+      updated_at: "2026-11-01T10:00:00Z",
+      currency: "EUR",
+      current_subtotal_price: "20.00",
+      customer: { id: 43 },
+      line_items: [{ id: id * 10, quantity: 1, price: "20.00" }],
+    });
+    const deliver = (eventId: string, payload: Record<string, unknown>) =>
+      recordWebhook(db.prisma, { shop, topic: "ORDERS_CREATE", webhookId: eventId, eventId, apiVersion: "2026-10", triggeredAt: "2026-11-01T10:00:00Z", payload });
+    const worker = new WebhookWorker(db.prisma, handlers, 500, "set");
+    await deliver("d1", order(1));
+    expect(await worker.drain()).toBe(1);
+    // GIVEN the engine's state of order 1 is gone while its ledger entry stays (as after a restore)
+    await db.prisma.orderPoints.deleteMany({ where: { shop, orderId: "1" } });
+    // WHEN order 1 comes again (a new event) in a run with order 2
+    await deliver("d2", order(1));
+    await deliver("d3", order(2));
+    expect(await worker.drain()).toBe(2);
+    // THEN its entry is the same one, a duplicate: counted once in the cached balance
+    expect((await db.prisma.ledgerEntry.findMany({ where: { shop }, orderBy: { idempotencyKey: "asc" } })).map((e) => [e.idempotencyKey, e.points])).toEqual([
+      ["order:1:v1", 20],
+      ["order:2:v1", 20],
+    ]);
+    expect(await db.prisma.member.findFirstOrThrow({ where: { shop, customerId: "43" } })).toMatchObject({ points: 40, lifetimeEarned: 40, entryCount: 2 });
+  });
 });
