@@ -149,11 +149,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     // an uncaught exception and the whole app stops. The query that used it fails on its own.
     const lost = (error: Error) => console.error(`[treue] database connection ended: ${error.message}`);
     pool.on("error", lost);
-    pool.on("connect", (client) => client.on("error", lost));
     // A Prisma transaction holds one of the pool's connections; the server's process id names it.
     const connections = new Map<number, SqlStatements>();
-    pool.on("connect", (client) => connections.set((client as pg.PoolClient & { processID: number }).processID, pgStatements(client)));
-    pool.on("remove", (client) => connections.delete((client as pg.PoolClient & { processID: number }).processID));
+    const processId = (client: pg.PoolClient) => (client as pg.PoolClient & { processID: number }).processID;
+    pool.on("connect", (client) => {
+      client.on("error", lost);
+      connections.set(processId(client), pgStatements(client));
+    });
+    pool.on("remove", (client) => connections.delete(processId(client)));
     return database(target, new PrismaClient({ adapter: new PrismaPg(pool) }), {
       exec: (text) => pool.query(text),
       statements: pgStatements(pool),
@@ -169,8 +172,6 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
   const pglite = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
   await pglite.waitReady;
-  // pglite-prisma-adapter is typed against an older @prisma/driver-adapter-utils than Prisma 6.19's;
-  // the runtime contract is the same (exercised by every test on embedded PostgreSQL).
   // The adapter sees PGlite through a proxy that notes the open transaction: PGlite has one session and
   // runs one transaction at a time, and a statement sent to PGlite itself would wait for that one to end.
   let open: SqlStatements | null = null;
@@ -191,6 +192,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
+  // pglite-prisma-adapter is typed against an older @prisma/driver-adapter-utils than Prisma 6.19's;
+  // the runtime contract is the same (exercised by every test on embedded PostgreSQL).
   const adapter = new PrismaPGlite(noting) as unknown as ConstructorParameters<typeof PrismaClient>[0] extends infer O
     ? O extends { adapter?: infer A } ? NonNullable<A> : never
     : never;
