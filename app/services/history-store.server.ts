@@ -3,6 +3,7 @@
 // any number of times, from any source, in any order: the newer `updatedAt` wins, a cancellation
 // is never undone (Shopify cannot un-cancel an order), refunds are immutable facts.
 import type { PrismaClient } from "@prisma/client";
+import { sqlOf } from "~/db/connection.server";
 
 /** Anything that can run raw SQL: the client or a transaction. */
 export type SqlClient = Pick<PrismaClient, "$executeRawUnsafe" | "$queryRawUnsafe">;
@@ -66,17 +67,12 @@ async function writeHistoryCustomers(
 ) {
   const list = newestById(rows);
   if (list.length === 0) return 0;
-  return db.$executeRawUnsafe(
+  return sqlOf(db).execute(
     `INSERT INTO "HistoryCustomer" AS h ("shop", "id", "createdAt", "updatedAt", "email", "source")
      SELECT $1, u.id, u.created, u.updated, u.email, $2
        FROM unnest($3::bigint[], $4::timestamp[], $5::timestamp[], $6::text[]) AS u(id, created, updated, email)
      ${onConflict}`,
-    shop,
-    source,
-    list.map((r) => r.id),
-    list.map((r) => utc(r.createdAt)),
-    list.map((r) => utc(r.updatedAt)),
-    list.map((r) => r.email),
+    [shop, source, list.map((r) => r.id), list.map((r) => utc(r.createdAt)), list.map((r) => utc(r.updatedAt)), list.map((r) => r.email)],
   );
 }
 
@@ -106,7 +102,7 @@ export function ensureHistoryCustomers(db: SqlClient, shop: string, source: Hist
 export async function upsertHistoryOrders(db: SqlClient, shop: string, source: HistorySource, rows: readonly HistoryOrderRow[]) {
   const list = newestById(rows);
   if (list.length === 0) return 0;
-  return db.$executeRawUnsafe(
+  return sqlOf(db).execute(
     `INSERT INTO "HistoryOrder" AS h ("shop", "id", "customerId", "createdAt", "updatedAt", "amountMinor", "currency", "cancelledAt", "source")
      SELECT $1, u.id, u.customer, u.created, u.updated, u.amount, u.currency, u.cancelled, $2
        FROM unnest($3::bigint[], $4::bigint[], $5::timestamp[], $6::timestamp[], $7::bigint[], $8::text[], $9::timestamp[])
@@ -121,42 +117,39 @@ export async function upsertHistoryOrders(db: SqlClient, shop: string, source: H
        "source" = EXCLUDED."source"
      WHERE h."updatedAt" < EXCLUDED."updatedAt"
         OR (h."updatedAt" = EXCLUDED."updatedAt" AND h."cancelledAt" IS NULL)`,
-    shop,
-    source,
-    list.map((r) => r.id),
-    list.map((r) => r.customerId),
-    list.map((r) => utc(r.createdAt)),
-    list.map((r) => utc(r.updatedAt)),
-    list.map((r) => String(r.amountMinor)),
-    list.map((r) => r.currency),
-    list.map((r) => utcOrNull(r.cancelledAt)),
+    [
+      shop,
+      source,
+      list.map((r) => r.id),
+      list.map((r) => r.customerId),
+      list.map((r) => utc(r.createdAt)),
+      list.map((r) => utc(r.updatedAt)),
+      list.map((r) => String(r.amountMinor)),
+      list.map((r) => r.currency),
+      list.map((r) => utcOrNull(r.cancelledAt)),
+    ],
   );
 }
 
 export async function upsertHistoryRefunds(db: SqlClient, shop: string, source: HistorySource, rows: readonly HistoryRefundRow[]) {
   const list = newestById(rows);
   if (list.length === 0) return 0;
-  return db.$executeRawUnsafe(
+  return sqlOf(db).execute(
     `INSERT INTO "HistoryRefund" ("shop", "id", "orderId", "createdAt", "amountMinor", "source")
      SELECT $1, u.id, u.order_id, u.created, u.amount, $2
        FROM unnest($3::bigint[], $4::bigint[], $5::timestamp[], $6::bigint[]) AS u(id, order_id, created, amount)
      ON CONFLICT ("shop", "id") DO UPDATE SET
        "orderId" = EXCLUDED."orderId", "createdAt" = EXCLUDED."createdAt", "amountMinor" = EXCLUDED."amountMinor"`,
-    shop,
-    source,
-    list.map((r) => r.id),
-    list.map((r) => r.orderId),
-    list.map((r) => utc(r.createdAt)),
-    list.map((r) => String(r.amountMinor)),
+    [shop, source, list.map((r) => r.id), list.map((r) => r.orderId), list.map((r) => utc(r.createdAt)), list.map((r) => String(r.amountMinor))],
   );
 }
 
 /** Marks the shop's history as changed; cached figures compare this number. */
 export async function bumpHistoryVersion(db: SqlClient, shop: string) {
-  await db.$executeRawUnsafe(
+  await sqlOf(db).execute(
     `INSERT INTO "HistoryState" ("shop", "version", "updatedAt") VALUES ($1, 1, now() AT TIME ZONE 'UTC')
      ON CONFLICT ("shop") DO UPDATE SET "version" = "HistoryState"."version" + 1, "updatedAt" = now() AT TIME ZONE 'UTC'`,
-    shop,
+    [shop],
   );
 }
 

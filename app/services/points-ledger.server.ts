@@ -2,6 +2,7 @@
 // transaction. The member row is locked (INSERT … ON CONFLICT DO UPDATE takes the row lock) before the
 // entry is written, so a check against the balance and the write that depends on it see the same state.
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { sqlOf } from "~/db/connection.server";
 import { EMPTY_BALANCE, entryProblem, foldBalance, sameEntry, type Balance, type CachedBalance, type LedgerEntry, type LedgerEntryKind } from "~/domain/points/ledger";
 
 export type Db = PrismaClient | Prisma.TransactionClient;
@@ -111,9 +112,10 @@ const utcText = (at: Date | null | undefined) => (at ? at.toISOString().slice(0,
  * lockMember for many touches in one statement; returns member ids by `memberKeyOf`. Several touches of one
  * member are folded first exactly as lockMember's upsert would fold them one after another (the last e-mail
  * or name given wins, the earliest seenAt, the latest lastOrderAt). Rows are locked in (shop, customerId)
- * order, so concurrent workers wait for each other instead of deadlocking.
+ * order, so concurrent workers wait for each other instead of deadlocking. `balances` (by memberKeyOf) are
+ * added to the touched members' cached totals in the same write.
  */
-export async function lockMembers(tx: Db, touches: readonly MemberTouch[]): Promise<Map<string, bigint>> {
+export async function lockMembers(tx: Db, touches: readonly MemberTouch[], balances?: ReadonlyMap<string, CachedBalance>): Promise<Map<string, bigint>> {
   const folded = new Map<string, MemberTouch & { facts: Required<MemberFacts> }>();
   for (const { shop, customerId, facts } of touches) {
     const key = memberKey(shop, customerId);
@@ -134,33 +136,47 @@ export async function lockMembers(tx: Db, touches: readonly MemberTouch[]): Prom
   const list = [...folded.values()].sort((a, b) => compareText(a.shop, b.shop) || compareText(a.customerId, b.customerId));
   const ids = new Map<string, bigint>();
   if (list.length === 0) return ids;
-  const rows = await tx.$queryRawUnsafe<{ shop: string; customerId: string; id: bigint }[]>(
-    `INSERT INTO "Member" ("shop", "customerId", "email", "firstName", "lastName", "joinedAt", "lastOrderAt")
-     SELECT u.shop, u.customer_id, u.email, u.first_name, u.last_name, u.joined_at, u.last_order_at
+  const rows = await sqlOf(tx).query<{ shop: string; customerId: string; id: string }>(
+    `INSERT INTO "Member" ("shop", "customerId", "email", "firstName", "lastName", "joinedAt", "lastOrderAt",
+                           "points", "lifetimeEarned", "lifetimeRedeemed", "expired", "entryCount")
+     SELECT u.shop, u.customer_id, u.email, u.first_name, u.last_name, u.joined_at, u.last_order_at,
+            COALESCE(u.points, 0), COALESCE(u.earned, 0), COALESCE(u.redeemed, 0), COALESCE(u.expired, 0), COALESCE(u.entries, 0)
        FROM ROWS FROM (json_to_recordset($1::json)
-         AS (shop text, customer_id text, email text, first_name text, last_name text, joined_at timestamp(3), last_order_at timestamp(3)))
-         WITH ORDINALITY AS u(shop, customer_id, email, first_name, last_name, joined_at, last_order_at, n)
+         AS (shop text, customer_id text, email text, first_name text, last_name text, joined_at timestamp(3), last_order_at timestamp(3),
+             points int, earned int, redeemed int, expired int, entries int))
+         WITH ORDINALITY AS u(shop, customer_id, email, first_name, last_name, joined_at, last_order_at, points, earned, redeemed, expired, entries, n)
       ORDER BY u.n
      ON CONFLICT ("shop", "customerId") DO UPDATE SET
        "email" = CASE WHEN "Member"."redactedAt" IS NULL THEN COALESCE(EXCLUDED."email", "Member"."email") END,
        "firstName" = CASE WHEN "Member"."redactedAt" IS NULL THEN COALESCE(EXCLUDED."firstName", "Member"."firstName") END,
        "lastName" = CASE WHEN "Member"."redactedAt" IS NULL THEN COALESCE(EXCLUDED."lastName", "Member"."lastName") END,
        "joinedAt" = LEAST("Member"."joinedAt", EXCLUDED."joinedAt"),
-       "lastOrderAt" = GREATEST("Member"."lastOrderAt", EXCLUDED."lastOrderAt")
-     RETURNING "shop", "customerId", "id"`,
-    JSON.stringify(
-      list.map((m) => ({
-        shop: m.shop,
-        customer_id: m.customerId,
-        email: m.facts.email,
-        first_name: m.facts.firstName,
-        last_name: m.facts.lastName,
-        joined_at: utcText(m.facts.seenAt),
-        last_order_at: utcText(m.facts.lastOrderAt),
-      })),
-    ),
+       "lastOrderAt" = GREATEST("Member"."lastOrderAt", EXCLUDED."lastOrderAt"),
+       "points" = "Member"."points" + EXCLUDED."points",
+       "lifetimeEarned" = "Member"."lifetimeEarned" + EXCLUDED."lifetimeEarned",
+       "lifetimeRedeemed" = "Member"."lifetimeRedeemed" + EXCLUDED."lifetimeRedeemed",
+       "expired" = "Member"."expired" + EXCLUDED."expired",
+       "entryCount" = "Member"."entryCount" + EXCLUDED."entryCount"
+     RETURNING "shop", "customerId", "id"::text AS "id"`,
+    [
+      JSON.stringify(
+        list.map((m) => {
+          const b = balances?.get(memberKey(m.shop, m.customerId));
+          return {
+            shop: m.shop,
+            customer_id: m.customerId,
+            email: m.facts.email,
+            first_name: m.facts.firstName,
+            last_name: m.facts.lastName,
+            joined_at: utcText(m.facts.seenAt),
+            last_order_at: utcText(m.facts.lastOrderAt),
+            ...(b ? { points: b.points, earned: b.lifetimeEarned, redeemed: b.lifetimeRedeemed, expired: b.expired, entries: b.entryCount } : {}),
+          };
+        }),
+      ),
+    ],
   );
-  for (const row of rows) ids.set(memberKey(row.shop, row.customerId), row.id);
+  for (const row of rows) ids.set(memberKey(row.shop, row.customerId), BigInt(row.id));
   return ids;
 }
 
@@ -168,7 +184,7 @@ export function memberKeyOf(shop: string, customerId: string): string {
   return memberKey(shop, customerId);
 }
 
-export interface EntryToAppend {
+interface EntryToAppend {
   shop: string;
   /** The member's id; its row must be locked by this transaction (lockMembers). */
   memberId: bigint;
@@ -177,19 +193,46 @@ export interface EntryToAppend {
 }
 
 /**
- * appendLedgerEntry for many entries: one INSERT, one read of the entries that were already there (each
- * checked with sameEntry: the same entry is a duplicate, a different one a LedgerKeyConflictError), one
- * UPDATE of the members' cached balances. The outcomes are in the order of `items`.
+ * lockMembers, then appendLedgerEntry for many entries (each for one of the touched members) in three
+ * statements: the upsert that locks the members also adds the balance change of all their entries, as if
+ * each were new; one INSERT of the entries; the entries that were in the ledger already are read back and
+ * checked with sameEntry (the same entry is a duplicate, a different one a LedgerKeyConflictError) and
+ * their change taken back. Returns the member ids by memberKeyOf.
  */
-export async function appendLedgerEntries(tx: Db, items: readonly EntryToAppend[]): Promise<AppendOutcome[]> {
-  if (items.length === 0) return [];
-  for (const { entry } of items) {
+export async function lockMembersAndAppend(
+  tx: Db,
+  touches: readonly MemberTouch[],
+  entries: readonly { shop: string; customerId: string; entry: LedgerEntry; actor?: string | null }[],
+): Promise<Map<string, bigint>> {
+  refuseProblems(entries.map((e) => e.entry));
+  const touched = new Set(touches.map((t) => memberKey(t.shop, t.customerId)));
+  const balances = new Map<string, CachedBalance>();
+  for (const { shop, customerId, entry } of entries) {
+    const key = memberKey(shop, customerId);
+    if (!touched.has(key)) throw new Error(`ledger entry ${entry.key} is for customer ${customerId}, who is not among the members touched`);
+    balances.set(key, foldBalance(balances.get(key) ?? EMPTY_BALANCE, entry));
+  }
+  const memberIds = await lockMembers(tx, touches, balances);
+  if (entries.length === 0) return memberIds;
+  const items = entries.map(({ shop, customerId, entry, actor }): EntryToAppend => ({ shop, memberId: memberIds.get(memberKey(shop, customerId))!, entry, actor }));
+  const isPosted = await insertEntries(tx, items);
+  await checkNotPosted(tx, items, isPosted);
+  await takeBackFromBalances(tx, items.filter((_, k) => !isPosted[k]));
+  return memberIds;
+}
+
+function refuseProblems(entries: readonly LedgerEntry[]): void {
+  for (const entry of entries) {
     const problem = entryProblem(entry);
     if (problem) throw new Error(`ledger entry ${entry.key} refused: ${problem}`);
   }
+}
+
+/** Inserts the entries whose keys are new, in (shop, key) order; says for each of `items` whether it was posted. */
+async function insertEntries(tx: Db, items: readonly EntryToAppend[]): Promise<boolean[]> {
   const order = items.map((_, i) => i).sort((a, b) => compareText(items[a].shop, items[b].shop) || compareText(items[a].entry.key, items[b].entry.key));
   const sorted = order.map((i) => items[i]);
-  const inserted = await tx.$queryRawUnsafe<{ shop: string; idempotencyKey: string }[]>(
+  const inserted = await sqlOf(tx).query<{ shop: string; idempotencyKey: string }>(
     `INSERT INTO "LedgerEntry" ("shop", "memberId", "customerId", "idempotencyKey", "kind", "points", "at", "availableAt", "orderId", "orderCreatedAt", "lotKey", "reason", "actor")
      SELECT u.shop, u.member_id, u.customer_id, u.key, u.kind, u.points, u.at, u.available_at, u.order_id, u.order_created_at, u.lot_key, u.reason, u.actor
        FROM ROWS FROM (json_to_recordset($1::json)
@@ -199,65 +242,77 @@ export async function appendLedgerEntries(tx: Db, items: readonly EntryToAppend[
       ORDER BY u.n
      ON CONFLICT ("shop", "idempotencyKey") DO NOTHING
      RETURNING "shop", "idempotencyKey"`,
-    JSON.stringify(
-      sorted.map((i) => ({
-        shop: i.shop,
-        member_id: String(i.memberId),
-        customer_id: i.entry.customerId,
-        key: i.entry.key,
-        kind: i.entry.kind,
-        points: i.entry.points,
-        at: utcText(i.entry.at),
-        available_at: utcText(i.entry.availableAt),
-        order_id: i.entry.orderId ?? null,
-        order_created_at: utcText(i.entry.orderCreatedAt),
-        lot_key: i.entry.lotKey ?? null,
-        reason: i.entry.reason ?? null,
-        actor: i.actor ?? i.entry.staffId ?? null,
-      })),
-    ),
+    [
+      JSON.stringify(
+        sorted.map((i) => ({
+          shop: i.shop,
+          member_id: String(i.memberId),
+          customer_id: i.entry.customerId,
+          key: i.entry.key,
+          kind: i.entry.kind,
+          points: i.entry.points,
+          at: utcText(i.entry.at),
+          available_at: utcText(i.entry.availableAt),
+          order_id: i.entry.orderId ?? null,
+          order_created_at: utcText(i.entry.orderCreatedAt),
+          lot_key: i.entry.lotKey ?? null,
+          reason: i.entry.reason ?? null,
+          actor: i.actor ?? i.entry.staffId ?? null,
+        })),
+      ),
+    ],
   );
   const written = new Set(inserted.map((r) => memberKey(r.shop, r.idempotencyKey)));
   // A key given twice in `items` is inserted once; the later copy is then checked like any existing entry.
   const posted = new Set<string>();
-  const isPosted = items.map((i) => {
+  return items.map((i) => {
     const key = memberKey(i.shop, i.entry.key);
     if (!written.has(key) || posted.has(key)) return false;
     posted.add(key);
     return true;
   });
+}
 
+/** An entry that was not posted must be the one stored under its key (a duplicate); else the caller worked from stale state. */
+async function checkNotPosted(tx: Db, items: readonly EntryToAppend[], isPosted: readonly boolean[]): Promise<void> {
   const others = items.filter((_, k) => !isPosted[k]);
-  if (others.length > 0) {
-    const existing = await tx.ledgerEntry.findMany({
-      where: { OR: [...groupBy(others, (i) => i.shop)].map(([shop, list]) => ({ shop, idempotencyKey: { in: list.map((i) => i.entry.key) } })) },
-    });
-    const byKey = new Map(existing.map((row) => [memberKey(row.shop, row.idempotencyKey), ledgerEntryFromRow(row)]));
-    for (const i of others) {
-      const stored = byKey.get(memberKey(i.shop, i.entry.key));
-      if (!stored || !sameEntry(stored, i.entry)) {
-        throw new LedgerKeyConflictError(`ledger key ${i.entry.key} already holds a different entry (stale state); retrying`);
-      }
+  if (others.length === 0) return;
+  const existing = await tx.ledgerEntry.findMany({
+    where: { OR: [...groupBy(others, (i) => i.shop)].map(([shop, list]) => ({ shop, idempotencyKey: { in: list.map((i) => i.entry.key) } })) },
+  });
+  const byKey = new Map(existing.map((row) => [memberKey(row.shop, row.idempotencyKey), ledgerEntryFromRow(row)]));
+  for (const i of others) {
+    const stored = byKey.get(memberKey(i.shop, i.entry.key));
+    if (!stored || !sameEntry(stored, i.entry)) {
+      throw new LedgerKeyConflictError(`ledger key ${i.entry.key} already holds a different entry (stale state); retrying`);
     }
   }
+}
 
+/** Takes the entries' balance changes back from their members' cached totals. */
+async function takeBackFromBalances(tx: Db, items: readonly EntryToAppend[]): Promise<void> {
   const deltas = new Map<bigint, CachedBalance>();
-  items.forEach((i, k) => {
-    if (isPosted[k]) deltas.set(i.memberId, foldBalance(deltas.get(i.memberId) ?? EMPTY_BALANCE, i.entry));
-  });
-  if (deltas.size > 0) {
-    const list = [...deltas].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    await tx.$executeRawUnsafe(
-      `UPDATE "Member" m SET "points" = m."points" + u.points, "lifetimeEarned" = m."lifetimeEarned" + u.earned,
-         "lifetimeRedeemed" = m."lifetimeRedeemed" + u.redeemed, "expired" = m."expired" + u.expired, "entryCount" = m."entryCount" + u.entries
-         FROM json_to_recordset($1::json) AS u(id bigint, points int, earned int, redeemed int, expired int, entries int)
-        WHERE m."id" = u.id`,
+  for (const i of items) deltas.set(i.memberId, foldBalance(deltas.get(i.memberId) ?? EMPTY_BALANCE, i.entry));
+  if (deltas.size === 0) return;
+  const list = [...deltas].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  await sqlOf(tx).execute(
+    `UPDATE "Member" m SET "points" = m."points" + u.points, "lifetimeEarned" = m."lifetimeEarned" + u.earned,
+       "lifetimeRedeemed" = m."lifetimeRedeemed" + u.redeemed, "expired" = m."expired" + u.expired, "entryCount" = m."entryCount" + u.entries
+       FROM json_to_recordset($1::json) AS u(id bigint, points int, earned int, redeemed int, expired int, entries int)
+      WHERE m."id" = u.id`,
+    [
       JSON.stringify(
-        list.map(([id, d]) => ({ id: String(id), points: d.points, earned: d.lifetimeEarned, redeemed: d.lifetimeRedeemed, expired: d.expired, entries: d.entryCount })),
+        list.map(([id, d]) => ({
+          id: String(id),
+          points: -d.points,
+          earned: -d.lifetimeEarned,
+          redeemed: -d.lifetimeRedeemed,
+          expired: -d.expired,
+          entries: -d.entryCount,
+        })),
       ),
-    );
-  }
-  return items.map((i, k) => ({ outcome: isPosted[k] ? "posted" : "duplicate", memberId: i.memberId }));
+    ],
+  );
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {

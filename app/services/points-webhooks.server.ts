@@ -6,6 +6,7 @@
 // prices. Pricing from the order snapshot instead of adding up refund payloads is what keeps points right
 // under reordered and duplicated deliveries (docs/decisions/004-points-rules.md).
 import { Prisma, type WebhookEvent } from "@prisma/client";
+import { sqlOf } from "~/db/connection.server";
 import { earningContextFor, type EarningContext, type PointsWorth } from "~/domain/points/earning";
 import { ledgerKeys, type LedgerEntry } from "~/domain/points/ledger";
 import { parseOrderWebhook, type OrderSnapshot } from "~/domain/points/order-snapshot";
@@ -14,7 +15,7 @@ import { reconcileOrder, type EarningTerms, type OrderPointsState } from "~/doma
 import { tierMultiplierPercent } from "~/domain/points/tiers";
 import { parseInstant } from "~/domain/points/time";
 import { earningRulesOf, loadLoyaltyProgram } from "./loyalty-program.server";
-import { appendLedgerEntries, appendLedgerEntry, lockMember, lockMembers, memberKeyOf, type Db, type EntryToAppend, type MemberTouch } from "./points-ledger.server";
+import { appendLedgerEntry, lockMember, lockMembersAndAppend, type Db, type MemberTouch } from "./points-ledger.server";
 import { UnusablePayloadError, type BatchWebhookStep, type WebhookStep } from "./webhook-worker.server";
 import { upgradeTierAfterOrder } from "./points-jobs.server";
 
@@ -114,10 +115,12 @@ export async function eraseShopMemberData(tx: Db, event: Pick<WebhookEvent, "sho
 
 /**
  * earnPointsForOrder for a run of order events in a handful of statements, with the result of applying
- * them one by one in the given order: every order's row is locked (created if missing) in one statement,
- * the events are reconciled in memory in sequence (an order's state after one event, as stored and read
- * back, is what the next event of the same order starts from), then members, ledger entries and order
- * states are written with one statement each.
+ * them one by one in the given order. The events are reconciled in memory in sequence (an order's state
+ * after one event, as stored and read back, is what the next event of the same order starts from).
+ * Orders first seen with orders/create are reconciled as new and inserted whole in one statement, which
+ * skips those already stored; every other order's row is locked (created if missing) in one statement and
+ * its events reconciled from the stored state. Then members, ledger entries and the changed states of the
+ * stored orders are written with one statement each.
  */
 export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookEvent, "shop" | "topic" | "payload">[]): Promise<void> {
   // With VIP tiers an order can upgrade its member at once, which changes what the member's next order in the
@@ -128,86 +131,151 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
       return;
     }
   }
-  const items = events.map((event) => ({ shop: event.shop, payload: event.payload, snapshot: orderSnapshotOf(event.payload) }));
+  const items = events.map((event) => ({ shop: event.shop, topic: event.topic, payload: event.payload, snapshot: orderSnapshotOf(event.payload) }));
   if (items.length === 0) return;
-  const orderKey = (shop: string, orderId: string) => `${shop}\u0000${orderId}`;
-
-  // Lock order: (shop, orderId), the same in every worker.
-  const keys = [...new Map(items.map((i) => [orderKey(i.shop, i.snapshot.orderId), i])).values()].sort(
-    (a, b) => compare(a.shop, b.shop) || compare(a.snapshot.orderId, b.snapshot.orderId),
-  );
-  const rows = await tx.$queryRawUnsafe<(OrderPointsRow & { shop: string; orderId: string })[]>(
-    `INSERT INTO "OrderPoints" ("shop", "orderId")
-     SELECT u.shop, u.order_id FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(shop, order_id, n) ORDER BY u.n
-     ON CONFLICT ("shop", "orderId") DO UPDATE SET "shop" = EXCLUDED."shop"
-     RETURNING "shop", "orderId", "customerId", "newest", "worth", "terms", "awarded", "postings"`,
-    keys.map((k) => k.shop),
-    keys.map((k) => k.snapshot.orderId),
-  );
-  // `written`: the state as the one-by-one path would store it (JSON text), for the next event of the order.
-  const orders = new Map<string, { state: OrderPointsState | null; written: WrittenState | null }>();
-  for (const row of rows) orders.set(orderKey(row.shop, row.orderId), { state: row.newest === null ? null : stateFromRow(row.orderId, row), written: null });
-
   const programs = new Map<string, LoyaltyProgram>();
   for (const shop of new Set(items.map((i) => i.shop))) programs.set(shop, await programFor(tx, shop));
 
+  // Each order once, by its first event; lock order (shop, orderId), the same in every worker.
+  const byOrder = new Map<string, { shop: string; orderId: string; topic: string }>();
+  for (const i of items) {
+    const key = orderKey(i.shop, i.snapshot.orderId);
+    if (!byOrder.has(key)) byOrder.set(key, { shop: i.shop, orderId: i.snapshot.orderId, topic: i.topic });
+  }
+  const keys = [...byOrder.values()].sort((a, b) => compare(a.shop, b.shop) || compare(a.orderId, b.orderId));
+  const sql = sqlOf(tx);
+
+  const outcomes: ReplayOutcome[] = new Array(items.length);
+  const replayAll = (of: ReadonlySet<string>, startsFrom: (key: string) => OrderPointsState | null) =>
+    replayOrders(items, of, startsFrom, programs, outcomes);
+
+  // Orders seen first as created are most likely new to the engine: reconciled from nothing and inserted
+  // whole, one write per new order. One that is stored after all (a late or repeated orders/create) is left
+  // as it is by the insert, and goes with the others below.
+  const created = new Set(keys.filter((k) => k.topic === "ORDERS_CREATE").map((k) => orderKey(k.shop, k.orderId)));
+  const inserted = new Set<string>();
+  if (created.size > 0) {
+    const fresh = replayAll(created, () => null);
+    const rows = await sql.query<{ shop: string; orderId: string }>(
+      `WITH shared AS (SELECT $2::jsonb AS v)
+       INSERT INTO "OrderPoints" ("shop", "orderId", "customerId", "newest", "worth", "terms", "awarded", "postings")
+       SELECT u.shop, u.order_id, u.customer_id, u.newest::jsonb, shared.v -> u.worth, shared.v -> u.terms, u.awarded, u.postings
+         FROM shared, ROWS FROM (json_to_recordset($1::json) AS ${ORDER_STATE_COLUMNS}) WITH ORDINALITY AS u(shop, order_id, customer_id, newest, worth, terms, awarded, postings, n)
+        ORDER BY u.n
+       ON CONFLICT ("shop", "orderId") DO NOTHING
+       RETURNING "shop", "orderId"`,
+      orderStatesDocument(keys.filter((k) => created.has(orderKey(k.shop, k.orderId))), fresh),
+    );
+    for (const row of rows) inserted.add(orderKey(row.shop, row.orderId));
+  }
+
+  // Every other order: its row locked (created if missing) in one statement, its events replayed from it.
+  const stored = keys.filter((k) => !inserted.has(orderKey(k.shop, k.orderId)));
+  let changed = new Map<string, WrittenState | null>();
+  if (stored.length > 0) {
+    const rows = await sql.query<OrderPointsRow & { shop: string; orderId: string }>(
+      `INSERT INTO "OrderPoints" ("shop", "orderId")
+       SELECT u.shop, u.order_id FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(shop, order_id, n) ORDER BY u.n
+       ON CONFLICT ("shop", "orderId") DO UPDATE SET "shop" = EXCLUDED."shop"
+       RETURNING "shop", "orderId", "customerId", "newest", "worth", "terms", "awarded", "postings"`,
+      [stored.map((k) => k.shop), stored.map((k) => k.orderId)],
+    );
+    const states = new Map(rows.map((row) => [orderKey(row.shop, row.orderId), row.newest === null ? null : stateFromRow(row.orderId, row)]));
+    changed = replayAll(new Set(stored.map((k) => orderKey(k.shop, k.orderId))), (key) => states.get(key) ?? null);
+  }
+
+  // Members and ledger entries in the order of the events, as the one-by-one path meets them.
   const touches: MemberTouch[] = [];
   const entries: { shop: string; customerId: string; entry: LedgerEntry }[] = [];
-  for (const { shop, payload, snapshot } of items) {
-    const order = orders.get(orderKey(shop, snapshot.orderId))!;
+  for (const outcome of outcomes) {
+    if (outcome.touch) touches.push(outcome.touch);
+    if (outcome.entry) entries.push(outcome.entry);
+  }
+  await lockMembersAndAppend(tx, touches, entries);
+  const rewritten = stored.filter((k) => changed.get(orderKey(k.shop, k.orderId)));
+  if (rewritten.length > 0) {
+    await sql.execute(
+      `WITH shared AS (SELECT $2::jsonb AS v)
+       UPDATE "OrderPoints" o SET "customerId" = u.customer_id, "newest" = u.newest::jsonb, "worth" = shared.v -> u.worth, "terms" = shared.v -> u.terms,
+         "awarded" = u.awarded, "postings" = u.postings, "updatedAt" = now()
+         FROM shared, json_to_recordset($1::json) AS u${ORDER_STATE_COLUMNS}
+        WHERE o."shop" = u.shop AND o."orderId" = u.order_id`,
+      orderStatesDocument(rewritten, changed),
+    );
+  }
+}
+
+const orderKey = (shop: string, orderId: string) => `${shop}\u0000${orderId}`;
+
+// `newest` is read as json and cast: json_to_recordset making jsonb of it itself took twice as long.
+const ORDER_STATE_COLUMNS = `(shop text, order_id text, customer_id text, newest json, worth int, terms int, awarded int, postings int)`;
+
+/** What one event of a run leaves for the members and the ledger. */
+interface ReplayOutcome {
+  touch: MemberTouch | null;
+  entry: { shop: string; customerId: string; entry: LedgerEntry } | null;
+}
+
+/**
+ * Reconciles, in sequence, the items of the orders named in `of` (by orderKey), each order starting from
+ * `startsFrom(key)`; fills `outcomes` at the items' positions and returns each order's state as the
+ * one-by-one path would last store it (JSON text), or null when no event changed it.
+ */
+function replayOrders(
+  items: readonly { shop: string; payload: unknown; snapshot: OrderSnapshot }[],
+  of: ReadonlySet<string>,
+  startsFrom: (key: string) => OrderPointsState | null,
+  programs: ReadonlyMap<string, LoyaltyProgram>,
+  outcomes: ReplayOutcome[],
+): Map<string, WrittenState | null> {
+  const written = new Map<string, WrittenState | null>();
+  items.forEach(({ shop, payload, snapshot }, i) => {
+    const key = orderKey(shop, snapshot.orderId);
+    if (!of.has(key)) return;
     // What the one-by-one path would read back: the state as the previous event of this order stored it.
-    const state = order.written ? stateFromRow(snapshot.orderId, readBack(order.written)) : order.state;
+    const last = written.get(key);
+    const state = last ? stateFromRow(snapshot.orderId, readBack(last)) : startsFrom(key);
     const program = programs.get(shop)!;
-    // No tiers here (shops with tiers went one by one above), so the context is the program's alone.
+    // No tiers here (shops with tiers went one by one), so the context is the program's alone.
     const { state: next, entry } = reconcileOrder(state, snapshot, earningRulesOf(program), earningContextFor(program, snapshot.createdAt));
-    if (next.customerId !== null) {
-      touches.push({ shop, customerId: next.customerId, facts: { ...customerFacts(payload), seenAt: snapshot.createdAt, lastOrderAt: snapshot.createdAt } });
-      if (entry) entries.push({ shop, customerId: next.customerId, entry });
-    }
-    if (state && next.newest === state.newest && next.customerId === state.customerId && !entry) continue; // an older or repeated snapshot
-    order.written = {
+    outcomes[i] = {
+      touch: next.customerId === null ? null : { shop, customerId: next.customerId, facts: { ...customerFacts(payload), seenAt: snapshot.createdAt, lastOrderAt: snapshot.createdAt } },
+      entry: next.customerId !== null && entry ? { shop, customerId: next.customerId, entry } : null,
+    };
+    if (!written.has(key)) written.set(key, null);
+    if (state && next.newest === state.newest && next.customerId === state.customerId && !entry) return; // an older or repeated snapshot
+    written.set(key, {
       customerId: next.customerId,
       newest: JSON.stringify(next.newest),
       worth: JSON.stringify(next.worth),
       terms: JSON.stringify(next.terms),
       awarded: next.awarded,
       postings: next.postings,
-    };
-  }
+    });
+  });
+  return written;
+}
 
-  const memberIds = await lockMembers(tx, touches);
-  await appendLedgerEntries(
-    tx,
-    entries.map(({ shop, customerId, entry }): EntryToAppend => ({ shop, memberId: memberIds.get(memberKeyOf(shop, customerId))!, entry })),
-  );
-  // One JSON document for all changed orders (one parameter costs Prisma far less than eight arrays);
-  // terms and worth repeat across orders, so each distinct value is sent once and rows name it by index.
+/**
+ * The states of `orders` as the parameters of a statement reading ORDER_STATE_COLUMNS: one JSON document
+ * for all of them (PostgreSQL reads it faster than eight arrays with a jsonb[]); terms and worth repeat
+ * across orders, so each distinct value is sent once, in the second parameter, and rows name it by index.
+ */
+function orderStatesDocument(orders: readonly { shop: string; orderId: string }[], states: ReadonlyMap<string, WrittenState | null>): [string, string] {
   const shared = new Map<string, number>();
   const ix = (json: string) => {
     let n = shared.get(json);
     if (n === undefined) shared.set(json, (n = shared.size));
     return n;
   };
-  const changed: string[] = [];
-  for (const k of keys) {
-    const w = orders.get(orderKey(k.shop, k.snapshot.orderId))!.written;
-    if (!w) continue;
-    changed.push(
-      `{"shop":${JSON.stringify(k.shop)},"order_id":${JSON.stringify(k.snapshot.orderId)},"customer_id":${JSON.stringify(w.customerId)},` +
-        `"newest":${w.newest},"worth":${ix(w.worth)},"terms":${ix(w.terms)},"awarded":${w.awarded},"postings":${w.postings}}`,
+  const rows = orders.map((o) => {
+    const w = states.get(orderKey(o.shop, o.orderId))!;
+    return (
+      `{"shop":${JSON.stringify(o.shop)},"order_id":${JSON.stringify(o.orderId)},"customer_id":${JSON.stringify(w.customerId)},` +
+      `"newest":${w.newest},"worth":${ix(w.worth)},"terms":${ix(w.terms)},"awarded":${w.awarded},"postings":${w.postings}}`
     );
-  }
-  if (changed.length > 0) {
-    await tx.$executeRawUnsafe(
-      `WITH shared AS (SELECT $2::jsonb AS v)
-       UPDATE "OrderPoints" o SET "customerId" = u.customer_id, "newest" = u.newest, "worth" = shared.v -> u.worth, "terms" = shared.v -> u.terms,
-         "awarded" = u.awarded, "postings" = u.postings, "updatedAt" = now()
-         FROM shared, json_to_recordset($1::json) AS u(shop text, order_id text, customer_id text, newest jsonb, worth int, terms int, awarded int, postings int)
-        WHERE o."shop" = u.shop AND o."orderId" = u.order_id`,
-      `[${changed.join(",")}]`,
-      `[${[...shared.keys()].join(",")}]`,
-    );
-  }
+  });
+  return [`[${rows.join(",")}]`, `[${[...shared.keys()].join(",")}]`];
 }
 
 interface WrittenState {

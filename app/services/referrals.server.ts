@@ -7,6 +7,7 @@
 // member gets no link (the next GET /api/loyalty tries again).
 import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient, type WebhookEvent } from "@prisma/client";
+import { sqlOf } from "~/db/connection.server";
 import { addressFrom, customerOrderOf, friendOrderFacts, referralCodesInOrder, utcMonth, friendDiscountInput, type FriendOrderFacts } from "~/domain/referrals/attribution";
 import { DEFAULT_REFERRAL_WINDOW_DAYS } from "~/domain/referrals/advocate-reward";
 import { referralCodeCandidates, referralLink } from "~/domain/referrals/codes";
@@ -235,14 +236,16 @@ export async function hasEarlierOrder(tx: Db, shop: string, customerId: string, 
 async function blockReferralsOfExistingCustomers(tx: Db, events: Pick<WebhookEvent, "shop" | "payload">[]): Promise<void> {
   const orders = events.flatMap((e) => {
     const order = customerOrderOf(e.payload);
-    return order ? [Prisma.sql`(${e.shop}::text, ${order.customerId}::text, ${order.placedAt.toISOString()}::timestamp(3), ${order.orderId}::bigint)`] : [];
+    return order ? [{ shop: e.shop, ...order }] : [];
   });
   if (orders.length === 0) return;
-  await tx.$executeRaw`
-    UPDATE "Referral" r SET "status" = 'blocked', "blockReason" = 'existing-customer'
-    FROM (VALUES ${Prisma.join(orders)}) AS o("shop", "customerId", "placedAt", "orderId")
-    WHERE r."status" = 'pending' AND r."shop" = o."shop" AND r."friendCustomerId" = o."customerId"
-      AND (o."placedAt" < r."orderPlacedAt" OR (o."placedAt" = r."orderPlacedAt" AND o."orderId" < r."orderId"::bigint))`;
+  await sqlOf(tx).execute(
+    `UPDATE "Referral" r SET "status" = 'blocked', "blockReason" = 'existing-customer'
+       FROM unnest($1::text[], $2::text[], $3::timestamp(3)[], $4::bigint[]) AS o("shop", "customerId", "placedAt", "orderId")
+      WHERE r."status" = 'pending' AND r."shop" = o."shop" AND r."friendCustomerId" = o."customerId"
+        AND (o."placedAt" < r."orderPlacedAt" OR (o."placedAt" = r."orderPlacedAt" AND o."orderId" < r."orderId"::bigint))`,
+    [orders.map((o) => o.shop), orders.map((o) => o.customerId), orders.map((o) => o.placedAt.toISOString()), orders.map((o) => o.orderId)],
+  );
 }
 
 export const existingCustomerRecheck: BatchWebhookStep = {

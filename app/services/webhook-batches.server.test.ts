@@ -118,10 +118,16 @@ function webhookStream(seed: number): Delivery[] {
   return withRepeats;
 }
 
-async function record(shop: string, stream: Delivery[]) {
-  await db.prisma.loyaltyProgram.create({ data: { shop, settings: program } });
+// The same program without tiers: the points step then reconciles a run of orders together instead of one
+// by one (an order can't move a member up a tier).
+const programWithoutTiers = { ...program, vip: { ...program.vip, tiers: [] } };
+
+async function record(shop: string, stream: Delivery[], settings = program) {
+  await db.prisma.loyaltyProgram.create({ data: { shop, settings } });
   // Two customers already hold the tier: orders first seen for them earn ×1.5.
-  for (const c of [901, 902]) await db.prisma.member.create({ data: { shop, customerId: String(c), tierId: "gold", joinedAt: new Date("2026-01-01T00:00:00Z") } });
+  if (settings.vip.tiers.length > 0) {
+    for (const c of [901, 902]) await db.prisma.member.create({ data: { shop, customerId: String(c), tierId: "gold", joinedAt: new Date("2026-01-01T00:00:00Z") } });
+  }
   const t0 = Date.parse("2026-11-01T00:00:00Z");
   for (const [i, d] of stream.entries()) {
     await recordWebhook(db.sql, {
@@ -193,6 +199,23 @@ describe("set-based batches", () => {
     expect(await stateOf("set500.myshopify.com")).toEqual(one);
   });
 
+  it(`leave the same state as one event at a time for a program without tiers, reconciling orders together (seed ${SEED})`, { timeout: 120_000 }, async () => {
+    const stream = webhookStream(SEED + 1);
+    await record("flat-one.myshopify.com", stream, programWithoutTiers);
+    await drainAll(new WebhookWorker(db.prisma, handlers, 1, "each"));
+    await record("flat-set17.myshopify.com", stream, programWithoutTiers);
+    await drainAll(new WebhookWorker(db.prisma, handlers, 17, "set"));
+    await record("flat-set500.myshopify.com", stream, programWithoutTiers);
+    await drainAll(new WebhookWorker(db.prisma, handlers, 500, "set"));
+
+    const one = await stateOf("flat-one.myshopify.com");
+    expect(one.ledger.length).toBeGreaterThan(30);
+    expect(one.ledger.some((e) => e.kind === "adjust-order")).toBe(true);
+    expect(one.events.filter((e) => e.status === "received")).toEqual([]);
+    expect(await stateOf("flat-set17.myshopify.com")).toEqual(one);
+    expect(await stateOf("flat-set500.myshopify.com")).toEqual(one);
+  });
+
   it("isolate a poison event and a stale ledger entry in the middle of a batch; the others are applied", async () => {
     const shop = "poison.myshopify.com";
     const order = (id: number, extra: Record<string, unknown> = {}) => ({
@@ -239,5 +262,35 @@ describe("set-based batches", () => {
     // The cached balance counts only what this worker posted (the planted entry bypassed the cache).
     expect(await db.prisma.member.findUniqueOrThrow({ where: { id: member.id } })).toMatchObject({ points: 60, entryCount: 3 });
     expect(await db.prisma.orderPoints.count({ where: { shop, orderId: { in: ["3", "4"] } } })).toBe(0);
+  });
+
+  it("count an entry that is in the ledger already once: its balance change is taken back", async () => {
+    const shop = "duplicate.myshopify.com";
+    const order = (id: number) => ({
+      id,
+      created_at: "2026-11-01T10:00:00Z",
+      updated_at: "2026-11-01T10:00:00Z",
+      currency: "EUR",
+      current_subtotal_price: "20.00",
+      customer: { id: 43 },
+      line_items: [{ id: id * 10, quantity: 1, price: "20.00" }],
+    });
+    const deliver = (eventId: string, payload: Record<string, unknown>) =>
+      recordWebhook(db.prisma, { shop, topic: "ORDERS_CREATE", webhookId: eventId, eventId, apiVersion: "2026-10", triggeredAt: "2026-11-01T10:00:00Z", payload });
+    const worker = new WebhookWorker(db.prisma, handlers, 500, "set");
+    await deliver("d1", order(1));
+    expect(await worker.drain()).toBe(1);
+    // GIVEN the engine's state of order 1 is gone while its ledger entry stays (as after a restore)
+    await db.prisma.orderPoints.deleteMany({ where: { shop, orderId: "1" } });
+    // WHEN order 1 comes again (a new event) in a run with order 2
+    await deliver("d2", order(1));
+    await deliver("d3", order(2));
+    expect(await worker.drain()).toBe(2);
+    // THEN its entry is the same one, a duplicate: counted once in the cached balance
+    expect((await db.prisma.ledgerEntry.findMany({ where: { shop }, orderBy: { idempotencyKey: "asc" } })).map((e) => [e.idempotencyKey, e.points])).toEqual([
+      ["order:1:v1", 20],
+      ["order:2:v1", 20],
+    ]);
+    expect(await db.prisma.member.findFirstOrThrow({ where: { shop, customerId: "43" } })).toMatchObject({ points: 40, lifetimeEarned: 40, entryCount: 2 });
   });
 });

@@ -1,8 +1,11 @@
 // Applies recorded webhook events. Each topic's handler runs in a transaction with the event's status
 // change, so an event is applied exactly once; a failing event is retried with backoff and parked
 // (visible to the merchant) after MAX_ATTEMPTS, never dropped. Topics without a handler yet stay
-// "received" and are applied once a handler exists.
+// "received" and are applied once a handler exists. The worker's own statements are plain SQL on the
+// transaction's connection (Database.transaction), as are the hot batch steps' (sqlOf(tx)): building them
+// through Prisma cost more than running them (docs/decisions/015).
 import type { PrismaClient, WebhookEvent } from "@prisma/client";
+import { databaseOf, type Database, type SqlStatements } from "~/db/connection.server";
 
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 export type WebhookHandler = (tx: Tx, event: WebhookEvent) => Promise<void>;
@@ -51,9 +54,12 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(1000 * 2 ** Math.max(0, attempts - 1), 10 * 60 * 1000);
 }
 
+const TRANSACTION = { maxWait: 30_000, timeout: 120_000 };
+
 export class WebhookWorker {
   private running: Promise<number> | null = null;
   private again = false;
+  private readonly database: Database;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -61,7 +67,9 @@ export class WebhookWorker {
     private readonly batchSize = 500,
     /** How a batch is applied: "set" (set-based, falling back to "each") or "each" (a savepoint per event). */
     private readonly mode: "set" | "each" = "set",
-  ) {}
+  ) {
+    this.database = databaseOf(prisma);
+  }
 
   /** Starts a drain unless one is running; a request during a drain schedules one more pass. */
   kick(): Promise<number> {
@@ -87,12 +95,13 @@ export class WebhookWorker {
     const topics = Object.keys(this.handlers);
     let applied = 0;
     for (;;) {
-      const due = await this.prisma.webhookEvent.findMany({
-        where: { status: "received", topic: { in: topics }, nextAttemptAt: { lte: now() } },
-        // Events about the same resource apply in the order Shopify triggered them.
-        orderBy: [{ triggeredAt: "asc" }, { id: "asc" }],
-        take: this.batchSize,
-      });
+      const rows = await this.database.sql.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM "WebhookEvent"
+          WHERE "status" = 'received' AND "topic" = ANY($1::text[]) AND "nextAttemptAt" <= $2::timestamp(3)
+          ORDER BY "triggeredAt" ASC, "id" ASC LIMIT $3`, // events about the same resource apply in the order Shopify triggered them
+        [topics, now().toISOString(), this.batchSize],
+      );
+      const due = rows.map(eventFromRow);
       if (due.length === 0) return applied;
       applied += await this.applyBatch(due, now);
     }
@@ -121,18 +130,17 @@ export class WebhookWorker {
   }
 
   private async applyTogether(events: WebhookEvent[], now: () => Date): Promise<number> {
-    return this.prisma.$transaction(
-      async (tx) => {
+    return this.database.transaction(
+      async (tx, sql) => {
         // Claimed in id order so that two workers with overlapping batches wait for each other instead of
         // deadlocking; an event another worker applied meanwhile is not claimed (its status is re-checked).
-        const claimedRows = await tx.$queryRawUnsafe<{ id: bigint }[]>(
+        const claimedRows = await sql.query<{ id: string }>(
           `WITH due AS (SELECT "id" FROM "WebhookEvent" WHERE "id" = ANY($1::bigint[]) AND "status" = 'received' ORDER BY "id" FOR UPDATE)
            UPDATE "WebhookEvent" e SET "status" = 'processed', "processedAt" = $2::timestamp(3), "attempts" = e."attempts" + 1, "lastError" = NULL
-             FROM due WHERE e."id" = due."id" RETURNING e."id"`,
-          events.map((e) => String(e.id)),
-          now().toISOString(),
+             FROM due WHERE e."id" = due."id" RETURNING e."id"::text AS id`,
+          [events.map((e) => String(e.id)), now().toISOString()],
         );
-        const claimed = new Set(claimedRows.map((r) => String(r.id)));
+        const claimed = new Set(claimedRows.map((r) => r.id));
         const mine = events.filter((e) => claimed.has(String(e.id)) && this.handlers[e.topic]);
         // Runs of consecutive events with the same steps, so events keep their triggered order across topics.
         for (let from = 0; from < mine.length; ) {
@@ -152,7 +160,7 @@ export class WebhookWorker {
         }
         return mine.length;
       },
-      { maxWait: 30_000, timeout: 120_000 },
+      TRANSACTION,
     );
   }
 
@@ -165,32 +173,25 @@ export class WebhookWorker {
   private async applyEach(events: WebhookEvent[], now: () => Date): Promise<number> {
     let applied = 0;
     try {
-      await this.prisma.$transaction(
-        async (tx) => {
-          applied = 0;
-          for (const event of events) {
-            const handler = this.handlers[event.topic];
-            if (!handler) continue;
-            await tx.$executeRawUnsafe("SAVEPOINT treue_event");
-            try {
-              const claimed = await tx.webhookEvent.updateMany({
-                where: { id: event.id, status: "received" },
-                data: { status: "processed", processedAt: now(), attempts: { increment: 1 }, lastError: null },
-              });
-              if (claimed.count === 1) {
-                await handler(tx, event);
-                applied++;
-              }
-              await tx.$executeRawUnsafe("RELEASE SAVEPOINT treue_event");
-            } catch (error) {
-              await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT treue_event");
-              await tx.$executeRawUnsafe("RELEASE SAVEPOINT treue_event");
-              await this.recordFailure(tx, event, error, now);
+      await this.database.transaction(async (tx, sql) => {
+        applied = 0;
+        for (const event of events) {
+          const handler = this.handlers[event.topic];
+          if (!handler) continue;
+          await sql.execute("SAVEPOINT treue_event");
+          try {
+            if (await claim(sql, event, now)) {
+              await handler(tx, event);
+              applied++;
             }
+            await sql.execute("RELEASE SAVEPOINT treue_event");
+          } catch (error) {
+            await sql.execute("ROLLBACK TO SAVEPOINT treue_event");
+            await sql.execute("RELEASE SAVEPOINT treue_event");
+            await this.recordFailure(tx, event, error, now);
           }
-        },
-        { maxWait: 30_000, timeout: 120_000 },
-      );
+        }
+      }, TRANSACTION);
       return applied;
     } catch {
       let one = 0;
@@ -203,14 +204,9 @@ export class WebhookWorker {
     const handler = this.handlers[event.topic];
     if (!handler) return false;
     try {
-      await this.prisma.$transaction(async (tx) => {
+      await this.database.transaction(async (tx, sql) => {
         // Claim inside the transaction: a concurrent worker that claimed it first makes this a no-op.
-        const claimed = await tx.webhookEvent.updateMany({
-          where: { id: event.id, status: "received" },
-          data: { status: "processed", processedAt: now(), attempts: { increment: 1 }, lastError: null },
-        });
-        if (claimed.count === 0) return;
-        await handler(tx, event);
+        if (await claim(sql, event, now)) await handler(tx, event);
       });
       return true;
     } catch (error) {
@@ -233,6 +229,54 @@ export class WebhookWorker {
       },
     });
   }
+}
+
+/** Marks one event processed unless it is no longer "received" (another worker applied it); true if it was claimed. */
+async function claim(sql: SqlStatements, event: WebhookEvent, now: () => Date): Promise<boolean> {
+  const claimed = await sql.execute(
+    `UPDATE "WebhookEvent" SET "status" = 'processed', "processedAt" = $2::timestamp(3), "attempts" = "attempts" + 1, "lastError" = NULL
+      WHERE "id" = $1::bigint AND "status" = 'received'`,
+    [String(event.id), now().toISOString()],
+  );
+  return claimed === 1;
+}
+
+// Times as text (see SqlStatements): TIMESTAMP(3) columns hold UTC wall time.
+const utcText = (column: string) => `to_char("${column}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${column}"`;
+const EVENT_COLUMNS = [
+  `"id"::text AS "id"`,
+  `"shop"`,
+  `"topic"`,
+  `"eventId"`,
+  `"webhookId"`,
+  `"apiVersion"`,
+  utcText("triggeredAt"),
+  utcText("receivedAt"),
+  `"payload"`,
+  `"status"`,
+  `"attempts"`,
+  utcText("nextAttemptAt"),
+  `"lastError"`,
+  utcText("processedAt"),
+].join(", ");
+
+type EventRow = Omit<WebhookEvent, "id" | "triggeredAt" | "receivedAt" | "nextAttemptAt" | "processedAt"> & {
+  id: string;
+  triggeredAt: string | null;
+  receivedAt: string;
+  nextAttemptAt: string;
+  processedAt: string | null;
+};
+
+function eventFromRow(row: EventRow): WebhookEvent {
+  return {
+    ...row,
+    id: BigInt(row.id),
+    triggeredAt: row.triggeredAt === null ? null : new Date(row.triggeredAt),
+    receivedAt: new Date(row.receivedAt),
+    nextAttemptAt: new Date(row.nextAttemptAt),
+    processedAt: row.processedAt === null ? null : new Date(row.processedAt),
+  };
 }
 
 function sameSteps(a: readonly WebhookStep[] | undefined, b: readonly WebhookStep[] | undefined): boolean {

@@ -2,6 +2,9 @@
 // feature's step, the points ledger among them, each event in its transaction with its status change).
 // Target ≥ 2,000 events/s. Events are written straight into the inbox so that only the worker is timed.
 // The baseline is the same run with WEBHOOK_APPLY=each: every event in its own savepoint, one by one.
+// Next to each rate: the CPU time per event of the app process and of PostgreSQL (the database's server
+// processes, the bench's own excluded), which move far less than the rate when the machine is busy.
+import fs from "node:fs";
 import pg from "pg";
 import { startTreue, TEST_SHOP } from "../../tests/support/treue-harness";
 import { fmt, line } from "./stats";
@@ -17,7 +20,7 @@ export async function benchPointsApply() {
 async function applyRate({ mode, events, customers = 500 }: { mode: "set" | "each"; events: number; customers?: number }) {
   console.log(`\nPoints ledger apply, ${mode === "set" ? "set-based batches" : "event by event"} (${events} orders/create events through the worker, ${customers} customers)`);
   const t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1", WEBHOOK_APPLY: mode } });
-  const pool = new pg.Pool({ connectionString: t.database.url, max: 2 });
+  const pool = new pg.Pool({ connectionString: t.database.url, max: 2, application_name: "points-bench" });
   try {
     const now = new Date().toISOString();
     const payload = (i: number) =>
@@ -41,6 +44,7 @@ async function applyRate({ mode, events, customers = 500 }: { mode: "set" | "eac
     }
     // Make them due at once and wake the worker with one signed delivery.
     await pool.query(`UPDATE "WebhookEvent" SET "nextAttemptAt" = now() - interval '1 second' WHERE "eventId" LIKE 'points-bench-%'`);
+    const cpu = await cpuMeter(pool, t.app.child.pid);
     const started = performance.now();
     await t.standin.deliverWebhook("customers/create", { id: 1, created_at: now, email: "wake@example.com" });
     for (;;) {
@@ -50,16 +54,58 @@ async function applyRate({ mode, events, customers = 500 }: { mode: "set" | "eac
       await new Promise((r) => setTimeout(r, 50));
     }
     const seconds = (performance.now() - started) / 1000;
+    const used = await cpu.used();
     const { rows: check } = await pool.query(
       `SELECT (SELECT count(*)::int FROM "LedgerEntry" WHERE "idempotencyKey" LIKE 'order:7%') AS entries,
               (SELECT count(*)::int FROM "WebhookEvent" WHERE "eventId" LIKE 'points-bench-%' AND "status" = 'parked') AS parked`,
     );
     if (check[0].entries !== events || check[0].parked !== 0) throw new Error(`expected ${events} ledger entries and none parked, got ${JSON.stringify(check[0])}`);
     const rate = events / seconds;
-    line(`${mode}: ${events} events in ${seconds.toFixed(1)} s`, `${fmt(rate)} events/s`);
+    const perEvent = (ms: number | null) => (ms === null ? "n/a" : `${fmt((ms * 1000) / events)} µs`);
+    line(`${mode}: ${events} events in ${seconds.toFixed(1)} s`, `${fmt(rate)} events/s (CPU per event: app ${perEvent(used.appMs)}, PostgreSQL ${perEvent(used.databaseMs)})`);
     return { rate };
   } finally {
     await pool.end();
     await t.close();
   }
+}
+
+/**
+ * CPU time (user + system) the app process and the database's server processes use from now on, read from
+ * /proc (null where there is none). Server processes are found by their database, leaving out this bench's
+ * own connections (its polling).
+ */
+async function cpuMeter(pool: pg.Pool, appPid: number | undefined) {
+  const ticksPerMs = 100 / 1000; // USER_HZ, 100 on Linux
+  const ticks = (pid: number): number | null => {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return null;
+    }
+  };
+  const servers = async () =>
+    (
+      await pool.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name <> 'points-bench' AND backend_type = 'client backend'`,
+      )
+    ).rows.map((r) => r.pid);
+  const appBefore = appPid === undefined ? null : ticks(appPid);
+  const before = new Map((await servers()).map((pid) => [pid, ticks(pid) ?? 0]));
+  return {
+    async used() {
+      const appAfter = appPid === undefined ? null : ticks(appPid);
+      let database: number | null = 0;
+      for (const pid of await servers()) {
+        const now = ticks(pid);
+        if (now === null) database = null;
+        else if (database !== null) database += now - (before.get(pid) ?? 0);
+      }
+      return {
+        appMs: appBefore === null || appAfter === null ? null : (appAfter - appBefore) / ticksPerMs,
+        databaseMs: database === null ? null : database / ticksPerMs,
+      };
+    },
+  };
 }

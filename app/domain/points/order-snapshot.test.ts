@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { orderSnapshot } from "./builders";
-import { compareSnapshots, newerSnapshot, parseOrderWebhook } from "./order-snapshot";
+import { compareSnapshots, newerSnapshot, orderWebhookSchema, parseOrderWebhook, parseOrderWebhookWithSchema, readOrderWebhook } from "./order-snapshot";
+import { seededRandom } from "./simulation";
 
 // Shaped like Shopify's documented REST order JSON (orders/updated after a partial refund), with fields the
 // engine does not read left in to show they are tolerated.
@@ -117,6 +118,65 @@ describe("parseOrderWebhook", () => {
     expect(!local.ok && local.problems[0]).toMatch(/^created_at: not an ISO-8601 instant/);
     expect(parseOrderWebhook(null).ok).toBe(false);
     expect(parseOrderWebhook(shopifyOrder({ current_subtotal_price_set: { shop_money: { amount: "12,50", currency_code: "EUR" } } })).ok).toBe(false);
+  });
+});
+
+describe("readOrderWebhook (the schema's reading without zod)", () => {
+  // Values that are right for one field and wrong for another, or wrong in a way one check might miss.
+  const odd: unknown[] = [
+    undefined, null, 0, -0, -1, 2, 1.5, 2 ** 53, 820982911946154508, Infinity, "", "12", "007", "-3", "1e3", " 5", "12.50", "12,50", "abc",
+    "EUR", "eu", "EURO", "2024-07-01T10:30:00Z", "2024-07-01T10:30:00", "2024-07-01T10:30:00.123+01:00", "yesterday", true, false, [], {}, [1], { id: 5 },
+  ];
+  const paths = [
+    ["id"], ["created_at"], ["updated_at"], ["cancelled_at"], ["currency"], ["test"], ["financial_status"], ["current_subtotal_price"],
+    ["current_subtotal_price_set"], ["current_subtotal_price_set", "shop_money"], ["current_subtotal_price_set", "shop_money", "amount"],
+    ["current_subtotal_price_set", "shop_money", "currency_code"], ["customer"], ["customer", "id"], ["line_items"], ["line_items", 0],
+    ["line_items", 0, "id"], ["line_items", 0, "product_id"], ["line_items", 1, "variant_id"], ["line_items", 0, "quantity"],
+    ["line_items", 1, "current_quantity"], ["line_items", 0, "price"], ["line_items", 1, "gift_card"], ["refunds"], ["refunds", 0],
+    ["refunds", 0, "refund_line_items"], ["refunds", 0, "refund_line_items", 0], ["refunds", 0, "refund_line_items", 0, "line_item_id"],
+    ["refunds", 0, "refund_line_items", 0, "quantity"], ["refunds", 0, "refund_line_items", 0, "subtotal"],
+  ] as (string | number)[][];
+
+  function mutated(random: () => number) {
+    const order: Record<string, unknown> = JSON.parse(JSON.stringify(shopifyOrder()));
+    for (let n = Math.floor(random() * 4); n > 0; n--) {
+      const path = paths[Math.floor(random() * paths.length)];
+      let at: unknown = order;
+      for (const step of path.slice(0, -1)) at = at !== null && typeof at === "object" ? (at as Record<string | number, unknown>)[step] : undefined;
+      if (at === null || typeof at !== "object") continue;
+      const value = odd[Math.floor(random() * odd.length)];
+      const last = path[path.length - 1];
+      if (value === undefined && random() < 0.5) delete (at as Record<string | number, unknown>)[last];
+      else (at as Record<string | number, unknown>)[last] = value;
+    }
+    return order;
+  }
+
+  it("reads what the schema reads, and parseOrderWebhook gives what the schema alone gives, for any payload", () => {
+    const random = seededRandom(Number(process.env.ORDER_READ_SEED ?? 20261123));
+    let read = 0;
+    let refused = 0;
+    for (let i = 0; i < 4000; i++) {
+      const payload = mutated(random);
+      const fast = readOrderWebhook(payload);
+      if (fast) {
+        read++;
+        const schema = orderWebhookSchema.safeParse(payload);
+        expect(schema.success).toBe(true);
+        expect(fast).toEqual(schema.data);
+      } else refused++;
+      expect(parseOrderWebhook(payload)).toEqual(parseOrderWebhookWithSchema(payload));
+    }
+    // Both ways were taken often.
+    expect(read).toBeGreaterThan(400);
+    expect(refused).toBeGreaterThan(400);
+  });
+
+  it("gives up on what only the schema can explain", () => {
+    expect(readOrderWebhook(null)).toBeNull();
+    expect(readOrderWebhook(shopifyOrder({ id: 820982911946154508 }))).toBeNull();
+    expect(readOrderWebhook(shopifyOrder({ created_at: "2024-07-01T10:30:00" }))).toBeNull();
+    expect(readOrderWebhook(shopifyOrder())).not.toBeNull();
   });
 });
 
