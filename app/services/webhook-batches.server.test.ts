@@ -276,7 +276,7 @@ describe("set-based batches", () => {
       line_items: [{ id: id * 10, quantity: 1, price: "20.00" }],
     });
     const deliver = (eventId: string, payload: Record<string, unknown>) =>
-      recordWebhook(db.prisma, { shop, topic: "ORDERS_CREATE", webhookId: eventId, eventId, apiVersion: "2026-10", triggeredAt: "2026-11-01T10:00:00Z", payload });
+      recordWebhook(db.sql, { shop, topic: "ORDERS_CREATE", webhookId: eventId, eventId, apiVersion: "2026-10", triggeredAt: "2026-11-01T10:00:00Z", payload });
     const worker = new WebhookWorker(db.prisma, handlers, 500, "set");
     await deliver("d1", order(1));
     expect(await worker.drain()).toBe(1);
