@@ -56,11 +56,12 @@ async function refreshLocked(tx: SqlClient, shop: string): Promise<{ refreshed: 
   // table's statistics — after an import, hundreds of thousands — and scanned a million orders for one.
   // The marks are a log (a customer written by several statements has several): only marks this statement
   // can see go, i.e. those of committed writers; an uncommitted writer's mark stays for the next refresh.
-  const dirty = [
-    ...new Set(
-      (await tx.$queryRawUnsafe<{ id: string }[]>(`DELETE FROM "HistoryRollupDirty" WHERE "shop" = $1 RETURNING "customerId"::text AS id`, shop)).map((r) => r.id),
-    ),
-  ];
+  const dirty = (
+    await tx.$queryRawUnsafe<{ id: string }[]>(
+      `WITH gone AS (DELETE FROM "HistoryRollupDirty" WHERE "shop" = $1 RETURNING "customerId") SELECT DISTINCT "customerId"::text AS id FROM gone`,
+      shop,
+    )
+  ).map((r) => r.id);
   const [seen] = await tx.$queryRawUnsafe<{ summaries: number; generation: string | null }[]>(
     `SELECT (SELECT count(*) FROM "DashboardSummary" WHERE "shop" = $1)::int AS summaries,
             (SELECT "generation"::text FROM "HistoryRollupState" WHERE "shop" = $1) AS generation`,
