@@ -18,7 +18,8 @@ export interface TreueHarness {
   app: AppProcess;
   database: TestDatabase;
   db: Database;
-  restartApp(opts?: { kill?: boolean }): Promise<AppProcess>;
+  /** Stops (or kills) the app and starts it again, with `env` over the start's environment. */
+  restartApp(opts?: { kill?: boolean; env?: Record<string, string> }): Promise<AppProcess>;
   adminUrl(path?: string, params?: Record<string, string>): string;
   close(): Promise<void>;
 }
@@ -47,7 +48,7 @@ export async function startTreue(opts: {
       currency: standin.state.shops[TEST_SHOP]?.info?.currency ?? "EUR",
     });
   }
-  const launch = async () => {
+  const launch = async (extraEnv: Record<string, string> = {}) => {
     const app = await startAppProcess({
       env: {
         SHOPIFY_API_KEY: TEST_API_KEY,
@@ -59,6 +60,7 @@ export async function startTreue(opts: {
         // Tests run the periodic jobs (tiers, birthdays, expiry) themselves, at chosen times.
         PERIODIC_JOBS: "0",
         ...opts.appEnv,
+        ...extraEnv,
       },
     });
     standin.setAppUrl(app.url);
@@ -73,10 +75,10 @@ export async function startTreue(opts: {
     },
     database,
     db,
-    async restartApp({ kill = false } = {}) {
+    async restartApp({ kill = false, env = {} } = {}) {
       if (kill) await app.kill();
       else await app.stop();
-      app = await launch();
+      app = await launch(env);
       return app;
     },
     adminUrl(path = "/app", params = {}) {
