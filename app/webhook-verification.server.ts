@@ -29,9 +29,10 @@ export interface AcceptedDelivery {
   text: string;
 }
 
-const REQUIRED = ["x-shopify-hmac-sha256", "x-shopify-topic", "x-shopify-shop-domain", "x-shopify-api-version", "x-shopify-webhook-id"] as const;
-// The library reads a delivery carrying this header as an "events" webhook with its own header set.
-const EVENTS_HMAC = "shopify-hmac-sha256";
+/** The headers authenticate.webhook requires of a delivery (lower-case, as read from the wire). */
+export const REQUIRED_HEADERS = ["x-shopify-hmac-sha256", "x-shopify-topic", "x-shopify-shop-domain", "x-shopify-api-version", "x-shopify-webhook-id"] as const;
+/** The same for an "events" webhook, which the library recognises by the first of them. */
+export const EVENTS_REQUIRED_HEADERS = ["shopify-hmac-sha256", "shopify-topic", "shopify-shop-domain", "shopify-api-version", "shopify-webhook-id"] as const;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Signs a body as Shopify does (base64 HMAC-SHA256 under the app's secret). */
@@ -44,8 +45,8 @@ export function webhookSignature(secret: string, body: Uint8Array | string): str
  * Never throws.
  */
 export function acceptDelivery(secret: string, delivery: Delivery): AcceptedDelivery | null {
-  if (delivery.header(EVENTS_HMAC) !== undefined) return null;
-  const [hmac, topic, shop, apiVersion, webhookId] = REQUIRED.map((name) => delivery.header(name));
+  if (delivery.header(EVENTS_REQUIRED_HEADERS[0]) !== undefined) return null;
+  const [hmac, topic, shop, apiVersion, webhookId] = REQUIRED_HEADERS.map((name) => delivery.header(name));
   if (!hmac || !topic || !shop || !apiVersion || !webhookId || delivery.body.length === 0) return null;
   // The library reads the body as text, which drops a leading byte-order mark, and signs what is left.
   if (delivery.body[0] === 0xef && delivery.body[1] === 0xbb && delivery.body[2] === 0xbf) return null;

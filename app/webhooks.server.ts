@@ -4,7 +4,7 @@ import prisma, { database } from "./db.server";
 import { env } from "./env.server";
 import { authenticate } from "./shopify.server";
 import { WebhookInbox, type VerifiedWebhook } from "./services/webhook-inbox.server";
-import { acceptDelivery, type Delivery } from "./webhook-verification.server";
+import { acceptDelivery, EVENTS_REQUIRED_HEADERS, REQUIRED_HEADERS, type Delivery } from "./webhook-verification.server";
 import { WebhookWorker } from "./services/webhook-worker.server";
 import { webhookHandlers } from "./services/webhook-handlers.server";
 import { startPeriodicJobs, type PeriodicJobsHandle } from "./services/periodic-jobs.server";
@@ -50,9 +50,6 @@ function logWorkerError(error: unknown) {
   console.error("[treue] webhook worker:", error);
 }
 
-// The headers authenticate.webhook requires of a delivery.
-const VERIFIED_HEADERS = ["x-shopify-hmac-sha256", "x-shopify-topic", "x-shopify-shop-domain", "x-shopify-api-version", "x-shopify-webhook-id"];
-
 /**
  * A delivery as the production server hands it over (server.mjs): Shopify's headers, lower-case, and the
  * body's bytes, so that the usual delivery is accepted without building a Request at all.
@@ -83,14 +80,15 @@ async function deliveryOf(args: WebhookArgs): Promise<WireDelivery | null> {
  */
 export function verifiableRequest(delivery: WireDelivery): Request {
   const headers = new Headers();
-  for (const name of [...VERIFIED_HEADERS, "shopify-hmac-sha256", "shopify-topic", "shopify-shop-domain", "shopify-api-version", "shopify-webhook-id"]) {
+  for (const name of [...REQUIRED_HEADERS, ...EVENTS_REQUIRED_HEADERS]) {
     const value = delivery.header(name);
     if (value !== undefined) headers.set(name, value);
   }
   return new Request(delivery.url, { method: "POST", headers, body: delivery.body.slice() });
 }
 
-const JSON_ERROR = { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } };
+/** A signed body that is not a JSON object: 400 with a message (the library would throw, i.e. 500). */
+const notJson = (message = "The webhook body is not JSON.") => new Response(message, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 
 /**
  * Verifies a delivery (bad HMAC → 401, missing headers → 400: authenticate.webhook's answers), records it
@@ -111,9 +109,9 @@ export async function receiveWebhook(args: WebhookArgs): Promise<Response> {
     try {
       payload = JSON.parse(accepted.text);
     } catch {
-      return new Response("The webhook body is not JSON.", JSON_ERROR);
+      return notJson();
     }
-    if (payload === null || typeof payload !== "object") return new Response("The webhook body is not a JSON object.", JSON_ERROR);
+    if (payload === null || typeof payload !== "object") return notJson("The webhook body is not a JSON object.");
     const { text, ...fields } = accepted;
     webhook = { ...fields, payload: payload as Record<string, unknown>, payloadText: text };
   } else {
@@ -123,7 +121,7 @@ export async function receiveWebhook(args: WebhookArgs): Promise<Response> {
       if (error instanceof SyntaxError) return null;
       throw error;
     });
-    if (!verified) return new Response("The webhook body is not JSON.", JSON_ERROR);
+    if (!verified) return notJson();
     const { shop, topic, webhookId, apiVersion, payload } = verified;
     webhook = {
       shop,
