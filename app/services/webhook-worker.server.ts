@@ -132,15 +132,7 @@ export class WebhookWorker {
   private async applyTogether(events: WebhookEvent[], now: () => Date): Promise<number> {
     return this.database.transaction(
       async (tx, sql) => {
-        // Claimed in id order so that two workers with overlapping batches wait for each other instead of
-        // deadlocking; an event another worker applied meanwhile is not claimed (its status is re-checked).
-        const claimedRows = await sql.query<{ id: string }>(
-          `WITH due AS (SELECT "id" FROM "WebhookEvent" WHERE "id" = ANY($1::bigint[]) AND "status" = 'received' ORDER BY "id" FOR UPDATE)
-           UPDATE "WebhookEvent" e SET "status" = 'processed', "processedAt" = $2::timestamp(3), "attempts" = e."attempts" + 1, "lastError" = NULL
-             FROM due WHERE e."id" = due."id" RETURNING e."id"::text AS id`,
-          [events.map((e) => String(e.id)), now().toISOString()],
-        );
-        const claimed = new Set(claimedRows.map((r) => r.id));
+        const claimed = await claimEvents(sql, events, now);
         const mine = events.filter((e) => claimed.has(String(e.id)) && this.handlers[e.topic]);
         // Runs of consecutive events with the same steps, so events keep their triggered order across topics.
         for (let from = 0; from < mine.length; ) {
@@ -231,14 +223,24 @@ export class WebhookWorker {
   }
 }
 
-/** Marks one event processed unless it is no longer "received" (another worker applied it); true if it was claimed. */
-async function claim(sql: SqlStatements, event: WebhookEvent, now: () => Date): Promise<boolean> {
-  const claimed = await sql.execute(
-    `UPDATE "WebhookEvent" SET "status" = 'processed', "processedAt" = $2::timestamp(3), "attempts" = "attempts" + 1, "lastError" = NULL
-      WHERE "id" = $1::bigint AND "status" = 'received'`,
-    [String(event.id), now().toISOString()],
+/**
+ * Marks the events processed unless they are no longer "received" (another worker applied them meanwhile:
+ * their status is re-checked under the row lock); returns the ids claimed. Locked in id order, so two workers
+ * with overlapping batches wait for each other instead of deadlocking.
+ */
+async function claimEvents(sql: SqlStatements, events: readonly WebhookEvent[], now: () => Date): Promise<Set<string>> {
+  const claimed = await sql.query<{ id: string }>(
+    `WITH due AS (SELECT "id" FROM "WebhookEvent" WHERE "id" = ANY($1::bigint[]) AND "status" = 'received' ORDER BY "id" FOR UPDATE)
+     UPDATE "WebhookEvent" e SET "status" = 'processed', "processedAt" = $2::timestamp(3), "attempts" = e."attempts" + 1, "lastError" = NULL
+       FROM due WHERE e."id" = due."id" RETURNING e."id"::text AS id`,
+    [events.map((e) => String(e.id)), now().toISOString()],
   );
-  return claimed === 1;
+  return new Set(claimed.map((r) => r.id));
+}
+
+/** claimEvents for one event: true if it was claimed. */
+async function claim(sql: SqlStatements, event: WebhookEvent, now: () => Date): Promise<boolean> {
+  return (await claimEvents(sql, [event], now)).size === 1;
 }
 
 // Times as text (see SqlStatements): TIMESTAMP(3) columns hold UTC wall time.
