@@ -39,8 +39,7 @@ export async function lockMember(tx: Db, shop: string, customerId: string, facts
  * under the same key means the caller worked from stale state and throws, rolling the transaction back.
  */
 export async function appendLedgerEntry(tx: Db, shop: string, memberId: bigint, entry: LedgerEntry, actor?: string | null): Promise<AppendOutcome> {
-  const problem = entryProblem(entry);
-  if (problem) throw new Error(`ledger entry ${entry.key} refused: ${problem}`);
+  refuseProblems([entry]);
   const inserted = await tx.$queryRaw<{ id: bigint }[]>`
     INSERT INTO "LedgerEntry" ("shop", "memberId", "customerId", "idempotencyKey", "kind", "points", "at", "availableAt", "orderId", "orderCreatedAt", "lotKey", "reason", "actor")
     VALUES (${shop}, ${memberId}, ${entry.customerId}, ${entry.key}, ${entry.kind}, ${entry.points}, ${ts(entry.at)}, ${ts(entry.availableAt)},
@@ -109,13 +108,13 @@ const memberKey = (shop: string, customerId: string) => `${shop}\u0000${customer
 const utcText = (at: Date | null | undefined) => (at ? at.toISOString().slice(0, 23) : null);
 
 /**
- * lockMember for many touches in one statement; returns member ids by `memberKeyOf`. Several touches of one
+ * lockMember for many touches in one statement; returns member ids by `memberKey`. Several touches of one
  * member are folded first exactly as lockMember's upsert would fold them one after another (the last e-mail
  * or name given wins, the earliest seenAt, the latest lastOrderAt). Rows are locked in (shop, customerId)
- * order, so concurrent workers wait for each other instead of deadlocking. `balances` (by memberKeyOf) are
+ * order, so concurrent workers wait for each other instead of deadlocking. `balances` (by memberKey) are
  * added to the touched members' cached totals in the same write.
  */
-export async function lockMembers(tx: Db, touches: readonly MemberTouch[], balances?: ReadonlyMap<string, CachedBalance>): Promise<Map<string, bigint>> {
+async function lockMembers(tx: Db, touches: readonly MemberTouch[], balances?: ReadonlyMap<string, CachedBalance>): Promise<Map<string, bigint>> {
   const folded = new Map<string, MemberTouch & { facts: Required<MemberFacts> }>();
   for (const { shop, customerId, facts } of touches) {
     const key = memberKey(shop, customerId);
@@ -180,10 +179,6 @@ export async function lockMembers(tx: Db, touches: readonly MemberTouch[], balan
   return ids;
 }
 
-export function memberKeyOf(shop: string, customerId: string): string {
-  return memberKey(shop, customerId);
-}
-
 interface EntryToAppend {
   shop: string;
   /** The member's id; its row must be locked by this transaction (lockMembers). */
@@ -197,13 +192,13 @@ interface EntryToAppend {
  * statements: the upsert that locks the members also adds the balance change of all their entries, as if
  * each were new; one INSERT of the entries; the entries that were in the ledger already are read back and
  * checked with sameEntry (the same entry is a duplicate, a different one a LedgerKeyConflictError) and
- * their change taken back. Returns the member ids by memberKeyOf.
+ * their change taken back.
  */
 export async function lockMembersAndAppend(
   tx: Db,
   touches: readonly MemberTouch[],
   entries: readonly { shop: string; customerId: string; entry: LedgerEntry; actor?: string | null }[],
-): Promise<Map<string, bigint>> {
+): Promise<void> {
   refuseProblems(entries.map((e) => e.entry));
   const touched = new Set(touches.map((t) => memberKey(t.shop, t.customerId)));
   const balances = new Map<string, CachedBalance>();
@@ -213,12 +208,11 @@ export async function lockMembersAndAppend(
     balances.set(key, foldBalance(balances.get(key) ?? EMPTY_BALANCE, entry));
   }
   const memberIds = await lockMembers(tx, touches, balances);
-  if (entries.length === 0) return memberIds;
+  if (entries.length === 0) return;
   const items = entries.map(({ shop, customerId, entry, actor }): EntryToAppend => ({ shop, memberId: memberIds.get(memberKey(shop, customerId))!, entry, actor }));
   const isPosted = await insertEntries(tx, items);
   await checkNotPosted(tx, items, isPosted);
   await takeBackFromBalances(tx, items.filter((_, k) => !isPosted[k]));
-  return memberIds;
 }
 
 function refuseProblems(entries: readonly LedgerEntry[]): void {
