@@ -16,7 +16,7 @@ export interface CreatedDiscount {
 
 export type CodeIssue =
   | { status: "found"; id: string } // it was there already (an earlier attempt made it)
-  | { status: "created"; id: string | null }
+  | { status: "created"; id: string }
   | { status: "refused"; taken: boolean; message: string };
 
 /** The discount's GID for a code, or null when Shopify has none. */
@@ -42,10 +42,12 @@ export async function findOrCreateDiscountCode(
   }
   const created = await create();
   const errors = created?.userErrors ?? [];
-  if (errors.length === 0 && created) return { status: "created", id: created.codeDiscountNode?.id ?? null };
+  const id = created?.codeDiscountNode?.id;
+  // Created means Shopify named the new discount; an answer without errors and without it is looked into.
+  if (errors.length === 0 && id) return { status: "created", id };
   if (lookAgainWhenRefused) {
-    const id = await discountIdByCode(call, code);
-    if (id) return { status: "found", id };
+    const again = await discountIdByCode(call, code);
+    if (again) return { status: "found", id: again };
   }
   return {
     status: "refused",

@@ -212,18 +212,17 @@ async function finishMemberCode(prisma: PrismaClient, graphql: AdminGraphql, row
     async () => (await admin<MemberDiscountCodeCreateMutation>(MEMBER_DISCOUNT_CODE_CREATE_MUTATION, variables)).discountCodeBasicCreate,
     { lookFirst: !fresh, lookAgainWhenRefused: !fresh },
   );
-  if (issue.status !== "refused" && issue.id) {
+  if (issue.status !== "refused") {
     await prisma.memberDiscountCode.updateMany({ where, data: { status: "active", discountId: issue.id, activeAt: new Date() } });
     return "active";
   }
-  if (issue.status === "refused" && issue.taken) {
+  if (issue.taken) {
     await prisma.memberDiscountCode.updateMany({ where, data: { status: "removed", removedAt: new Date(), lastError: "code taken by another discount" } });
     return "refused";
   }
   // Shopify refused the input (e.g. the customer no longer exists): retrying the same input cannot help.
-  const message = issue.status === "refused" ? issue.message : "no discount returned";
-  console.error(`member discount ${row.code} for ${row.shop}: refused: ${message}`);
-  await prisma.memberDiscountCode.updateMany({ where, data: { status: "refused", lastError: message.slice(0, 1000) } });
+  console.error(`member discount ${row.code} for ${row.shop}: refused: ${issue.message}`);
+  await prisma.memberDiscountCode.updateMany({ where, data: { status: "refused", lastError: issue.message.slice(0, 1000) } });
   return "refused";
 }
 

@@ -122,8 +122,8 @@ async function createFriendDiscount(shop: string, code: string, percentOff: numb
       const issue = await findOrCreateDiscountCode(call, code, async () =>
         (await call<ReferralDiscountCreateMutation>(REFERRAL_DISCOUNT_CREATE_MUTATION, { ...friendDiscountInput({ code, percentOff, startsAt: new Date() }) })).discountCodeBasicCreate,
       );
-      if (issue.status !== "refused" && issue.id) return issue.id;
-      console.error(`referral code ${code} for ${shop}: discount refused: ${issue.status === "refused" ? issue.message : "no discount returned"}`);
+      if (issue.status !== "refused") return issue.id;
+      console.error(`referral code ${code} for ${shop}: discount refused: ${issue.message}`);
       return null;
     } catch (err) {
       console.warn(`referral code ${code} for ${shop}: attempt ${attempt + 1} failed: ${(err as Error).message ?? String(err)}`);
