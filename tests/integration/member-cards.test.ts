@@ -42,6 +42,15 @@ const orderStates = (customerId: number) => t.db.prisma.orderPoints.findMany({ w
 const issueStamps = (now = new Date()) => issueStampCardRewards(t.db.prisma, now, { adminFor: standinAdmin, backoffMs: 10 });
 const reconcile = (now = new Date(), callsPerShop?: number) => reconcileMemberDiscountCodes(t.db.prisma, now, { adminFor: standinAdmin, callsPerShop });
 
+/** A new customer who reaches gold with one order, the card giving gold `percent` off. */
+async function goldMemberWithCard(percent: number, email: string) {
+  await saveMemberCards(t.db.prisma, TEST_SHOP, { discount: { percentOffByTier: { gold: percent }, combinesWithOtherDiscounts: false }, stamps: null });
+  const c = await t.standin.createCustomer({ email });
+  await t.standin.createOrder({ customerId: c.id, lines: [{ sku: "BAG", quantity: 1, unitPriceMinor: 12_000 }] });
+  await expect.poll(async () => (await t.db.prisma.member.findUnique({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(c.id) } } }))?.tierId, { timeout: 30_000 }).toBe("gold");
+  return c;
+}
+
 async function loyalty(customerId: number) {
   const res = await browserFetch(`${t.app.url}/api/loyalty`, {
     headers: { Origin: "https://extensions.shopifycdn.com", Authorization: `Bearer ${t.standin.mintCheckoutToken({ customerGid: `gid://shopify/Customer/${customerId}` })}` },
@@ -208,10 +217,7 @@ describe("member discount card", () => {
 
 describe("member discount code deleted in Shopify", () => {
   it("GIVEN a member's active code WHEN the merchant deletes it in Shopify THEN it is no longer shown and the next run gives a new one", async () => {
-    await saveMemberCards(t.db.prisma, TEST_SHOP, { discount: { percentOffByTier: { gold: 12 }, combinesWithOtherDiscounts: false }, stamps: null });
-    const c = await t.standin.createCustomer({ email: `deleted${Date.now()}@example.com` });
-    await t.standin.createOrder({ customerId: c.id, lines: [{ sku: "BAG", quantity: 1, unitPriceMinor: 12_000 }] });
-    await expect.poll(async () => (await t.db.prisma.member.findUnique({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(c.id) } } }))?.tierId, { timeout: 30_000 }).toBe("gold");
+    const c = await goldMemberWithCard(12, `deleted${Date.now()}@example.com`);
     await reconcile();
     const [first] = discountsFor(c.id);
     expect((await loyalty(c.id)).cards.discount).toEqual({ percent: 12, code: first.code });
@@ -238,10 +244,7 @@ describe("member discount code deleted in Shopify", () => {
 
 describe("member discount card after a crash", () => {
   it("finishes a code a crashed run created in Shopify but never marked active, without a second code", async () => {
-    await saveMemberCards(t.db.prisma, TEST_SHOP, { discount: { percentOffByTier: { gold: 20 }, combinesWithOtherDiscounts: false }, stamps: null });
-    const c = await t.standin.createCustomer({ email: `crash${Date.now()}@example.com` });
-    await t.standin.createOrder({ customerId: c.id, lines: [{ sku: "BAG", quantity: 1, unitPriceMinor: 12_000 }] });
-    await expect.poll(async () => (await t.db.prisma.member.findUnique({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(c.id) } } }))?.tierId, { timeout: 30_000 }).toBe("gold");
+    const c = await goldMemberWithCard(20, `crash${Date.now()}@example.com`);
     // What a run that died after Shopify's answer leaves: the row still "creating", the code in Shopify.
     const createdAt = new Date();
     await t.db.prisma.memberDiscountCode.create({ data: { shop: TEST_SHOP, customerId: String(c.id), percent: 20, code: "MEMBER-CRSH-2345", status: "creating", createdAt } });
