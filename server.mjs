@@ -14,6 +14,11 @@ import express from "express";
 import morgan from "morgan";
 import sourceMapSupport from "source-map-support";
 
+// The Shopify libraries need Node 22; npm scripts get it from node_modules (node@22), a host must bring its own.
+if (Number(process.versions.node.split(".")[0]) < 22) {
+  console.error(`Treue needs Node 22 or newer, this is ${process.version}. Run it through npm (npm start), which uses the Node 22 in node_modules, or install Node 22 on this host.`);
+  process.exit(1);
+}
 process.env.NODE_ENV = process.env.NODE_ENV ?? "production";
 sourceMapSupport.install();
 // Node's own fetch, Request and Response (what the dev server uses too), not Remix's polyfills.
@@ -118,3 +123,12 @@ const onListen = () => console.log(`[treue] http://${host ?? "localhost"}:${port
 if (host) server.listen(port, host, onListen);
 else server.listen(port, onListen);
 for (const signal of ["SIGTERM", "SIGINT"]) process.once(signal, () => server.close(console.error));
+// Started by the demo or the tests (scripts/demo/app-process.ts): stdin is a pipe from that process, which ends
+// however it stops (Ctrl+C, a test run stopped with SIGTERM, SIGKILL). The app stops with it, never orphaned.
+if (process.env.TREUE_EXIT_WITH_PARENT === "1") {
+  const orphaned = () => process.exit(0);
+  process.stdin.on("end", orphaned);
+  process.stdin.on("close", orphaned);
+  process.stdin.on("error", orphaned);
+  process.stdin.resume();
+}

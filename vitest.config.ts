@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
 
-// Four projects: fast pure tests, integration against real PostgreSQL and real HTTP,
+// Four projects: fast pure tests (and services on a real database), integration against real PostgreSQL and real HTTP,
 // the checkout extension under the ui-extensions tester, and a few real-Chromium tests.
 process.env.TZ = "UTC";
 
@@ -16,8 +16,9 @@ export default defineConfig({
           name: "unit",
           include: ["app/**/*.test.ts", "scripts/**/*.test.ts", "tests/shopify-standin/**/*.test.ts"],
           environment: "node",
-          // Service tests here use a real PostgreSQL database (or embedded PGlite, whose start alone took 12 s on
-          // a loaded machine); 5 s and 10 s are too tight when files run side by side on 2 cores.
+          // Service tests here use a real PostgreSQL database; 5 s and 10 s are too tight when files run side by
+          // side on 2 cores.
+          globalSetup: ["tests/support/database-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -28,7 +29,7 @@ export default defineConfig({
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
-          globalSetup: ["tests/support/global-setup.ts"],
+          globalSetup: ["tests/support/database-setup.ts", "tests/support/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },
@@ -48,7 +49,7 @@ export default defineConfig({
           name: "browser",
           include: ["tests/browser/**/*.test.ts"],
           environment: "node",
-          globalSetup: ["tests/support/global-setup.ts"],
+          globalSetup: ["tests/support/database-setup.ts", "tests/support/global-setup.ts", "tests/support/browser-setup.ts"],
           testTimeout: 180_000,
           hookTimeout: 300_000,
         },

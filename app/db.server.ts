@@ -10,10 +10,10 @@ declare global {
 }
 
 export function database(): Promise<Database> {
-  globalThis.treueDatabase ??= openDatabase(databaseTarget(env().DATABASE_URL, env().DEMO_DATA_DIR));
+  globalThis.treueDatabase ??= openDatabase(databaseTarget(env().DATABASE_URL));
   return globalThis.treueDatabase;
 }
 
-// The embedded database opens asynchronously; top-level await keeps every importer simple.
+// Opening is asynchronous; top-level await keeps every importer simple.
 const prisma: PrismaClient = (await database()).prisma;
 export default prisma;

@@ -8,8 +8,9 @@ const schema = z.object({
   SHOPIFY_APP_URL: z.string().url("SHOPIFY_APP_URL must be the app's public URL, e.g. https://treue.example.com"),
   SCOPES: z.string().optional(),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
-  DATABASE_URL: z.string().optional(),
-  DEMO_DATA_DIR: z.string().default(".demo-data"),
+  DATABASE_URL: z
+    .string({ required_error: "DATABASE_URL is required: postgresql://user:password@host:5432/database (npm run demo starts a PostgreSQL of its own)" })
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgresql://user:password@host:5432/database URL"),
   // Demo and tests only: the origin that stands in for https://<shop>.myshopify.com.
   SHOPIFY_SHOP_ORIGIN: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   // Set to "0" in tests that drive the webhook inbox worker themselves.

@@ -7,7 +7,7 @@ import { cdnowToPurchasesCsv } from "./lib/cdnow";
 import { fixture, runScript } from "./lib/run-cli";
 
 const cdnowSample =
-  process.env.CDNOW_SAMPLE ?? fileURLToPath(new URL("../../shared/data/cdnow/CDNOW_sample.txt", import.meta.url));
+  process.env.CDNOW_SAMPLE ?? fileURLToPath(new URL("../data/cdnow/CDNOW_sample.txt", import.meta.url));
 const workDir = mkdtempSync(join(tmpdir(), "treue-clv-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 

@@ -1,14 +1,17 @@
 // `npm run demo`: the whole product on this machine with no Shopify account and no database server.
-// Starts the local Shopify stand-in as the demo shop (seeded from the Online Retail history, dates
-// shifted to end today), migrates the embedded database, installs the app on the shop, starts the
-// built app and prints a URL that opens the embedded admin in a normal browser.
+// Starts the local Shopify stand-in as the demo shop (seeded from the Online Retail history in data/, dates
+// shifted to end today), a PostgreSQL server from npm (unless DATABASE_URL names one), migrates it, installs
+// the app on the shop, starts the built app and prints a URL that opens the embedded admin in a normal browser.
+//
+//   npm run demo [-- --full]     --full (or DEMO_HISTORY=<file>): seed from the full Online Retail data set
 import fs from "node:fs";
 import path from "node:path";
 import { startShopifyStandin, loadStandinState, type ShopifyStandin } from "../tests/shopify-standin/index";
-import { DEFAULT_ONLINE_RETAIL_FILE, loadOnlineRetailSeed } from "../tests/shopify-standin/seed/online-retail";
+import { DEFAULT_ONLINE_RETAIL_FILE, FULL_ONLINE_RETAIL_FILE, loadOnlineRetailSeed } from "../tests/shopify-standin/seed/online-retail";
 import { ensureAppBuild } from "./demo/build";
 import { startAppProcess } from "./demo/app-process";
 import { installDemoShop } from "./demo/install-demo-shop";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "./lib/embedded-postgres";
 
 const started = Date.now();
 const config = {
@@ -18,11 +21,18 @@ const config = {
   shop: process.env.DEMO_SHOP || "treue-demo.myshopify.com",
   dataDir: path.resolve(process.env.DEMO_DATA_DIR || ".demo-data"),
   databaseUrl: process.env.DATABASE_URL || undefined,
+  history: process.argv.includes("--full") ? FULL_ONLINE_RETAIL_FILE : process.env.DEMO_HISTORY || DEFAULT_ONLINE_RETAIL_FILE,
   standinPort: Number(process.env.DEMO_STANDIN_PORT || 0),
   scopes:
     process.env.SCOPES || "read_customers,write_customers,read_orders,read_all_orders,read_products,write_discounts",
 };
 const log = (line: string) => console.log(`[demo ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
+for (const arg of process.argv.slice(2)) {
+  if (arg !== "--full") {
+    console.error(`npm run demo: unknown argument ${arg} (usage: npm run demo [-- --full])`);
+    process.exit(2);
+  }
+}
 
 fs.mkdirSync(config.dataDir, { recursive: true });
 const snapshot = path.join(config.dataDir, "shopify-standin.json");
@@ -33,23 +43,37 @@ let standin: ShopifyStandin;
 if (fs.existsSync(snapshot)) {
   standin = await startShopifyStandin({ ...standinOptions(), state: await loadStandinState(snapshot) });
   log(`Shopify stand-in restored from ${path.relative(process.cwd(), snapshot)}.`);
+  if (config.history !== DEFAULT_ONLINE_RETAIL_FILE) {
+    log(`The demo shop was seeded on an earlier start; delete ${path.relative(process.cwd(), config.dataDir)}/ to seed it from ${config.history}.`);
+  }
 } else {
-  // The first start seeds the demo shop from the shared data set beside the checkout: say so, not ENOENT.
-  if (!fs.existsSync(DEFAULT_ONLINE_RETAIL_FILE)) {
+  // The first start seeds the demo shop: a missing history file is named, not an ENOENT stack trace.
+  if (!fs.existsSync(config.history)) {
     console.error(
-      `The demo shop is seeded from the Online Retail data set, expected at ${DEFAULT_ONLINE_RETAIL_FILE}\n` +
-        `(the shared folder beside this checkout: ../shared/data/online-retail/online_retail.csv.gz). Put it there and start again.`,
+      `The demo shop is seeded from the Online Retail data set, expected at ${config.history}.\n` +
+        (config.history === FULL_ONLINE_RETAIL_FILE
+          ? `The full data set is not part of the repository; without --full the demo uses the sample in data/online-retail/.`
+          : `Set DEMO_HISTORY to an Online Retail CSV (gzip) or leave it unset for the sample in data/online-retail/.`),
     );
     process.exit(1);
   }
   standin = await startShopifyStandin(standinOptions());
-  const { seed, report } = await loadOnlineRetailSeed({ shopName: "Treue Demo" });
+  const { seed, report } = await loadOnlineRetailSeed({ file: config.history, shopName: "Treue Demo" });
   standin.importSeed(seed, config.shop);
   await standin.saveState(snapshot);
   log(
-    `Demo shop seeded from Online Retail: ${report.customers} customers, ${report.orders} orders, ` +
+    `Demo shop seeded from ${path.relative(process.cwd(), config.history)}: ${report.customers} customers, ${report.orders} orders, ` +
       `${report.refunds} refunds (history ends ${report.lastOrderAt.slice(0, 10)}).`,
   );
+}
+
+// A PostgreSQL server from npm in the demo folder, unless DATABASE_URL names one.
+let postgres: EmbeddedPostgres | null = null;
+let databaseUrl = config.databaseUrl;
+if (!databaseUrl) {
+  postgres = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, "postgres"), keep: true, log });
+  await postgres.ensureDatabase("treue");
+  databaseUrl = postgres.url("treue");
 }
 
 function standinOptions() {
@@ -65,8 +89,7 @@ function standinOptions() {
 
 const shopState = standin.state.shops[config.shop];
 const { applied } = await installDemoShop({
-  databaseUrl: config.databaseUrl,
-  dataDir: config.dataDir,
+  databaseUrl,
   shop: config.shop,
   accessToken: standin.accessTokenFor(config.shop),
   scope: config.scopes,
@@ -83,8 +106,7 @@ const app = await startAppProcess({
     SHOPIFY_API_SECRET: config.apiSecret,
     SHOPIFY_APP_URL: `http://localhost:${config.port}`,
     SCOPES: config.scopes,
-    DATABASE_URL: config.databaseUrl ?? "",
-    DEMO_DATA_DIR: config.dataDir,
+    DATABASE_URL: databaseUrl,
     SHOPIFY_SHOP_ORIGIN: standin.url,
     // Shopify's App Bridge can't load offline; the stand-in serves a small substitute.
     APP_BRIDGE_URL: `${standin.url}/__standin/app-bridge.js`,
@@ -102,6 +124,7 @@ function adminUrl(locale: string) {
 log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Shopify stand-in: ${standin.url}`);
 console.log(`\nOpen the Treue admin for ${config.shop} (valid for 24 hours):\n\n  ${adminUrl("en")}\n`);
 console.log(`Auf Deutsch:\n\n  ${adminUrl("de")}\n`);
+if (postgres) console.log(`The demo's database (for npm run ledger:check and the like): DATABASE_URL='${databaseUrl}'\n`);
 console.log("Press Ctrl+C to stop; the demo shop and the database are kept in", config.dataDir);
 
 let stopping = false;
@@ -111,6 +134,7 @@ async function stop(code: number) {
   await app.stop();
   await standin.saveState(snapshot);
   await standin.close();
+  await postgres?.stop();
   process.exit(code);
 }
 process.on("SIGINT", () => void stop(0));

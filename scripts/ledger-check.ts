@@ -3,7 +3,7 @@
  *
  *   npm run ledger:check -- [--fix] [--shop SHOP.myshopify.com]
  *
- * Reads DATABASE_URL (unset: the embedded database in $DEMO_DATA_DIR/pgdata). Prints one line per member
+ * Reads DATABASE_URL (while `npm run demo` runs, it prints its database's URL). Prints one line per member
  * whose totals drifted and a summary. Exit code 0 when nothing drifted or everything was fixed, 1 when
  * drift was found and not fixed, 2 on bad arguments.
  */
@@ -23,7 +23,14 @@ for (let i = 0; i < args.length; i++) {
   }
 }
 
-const db = await openDatabase(databaseTarget(process.env.DATABASE_URL, process.env.DEMO_DATA_DIR));
+let target;
+try {
+  target = databaseTarget(process.env.DATABASE_URL);
+} catch (error) {
+  console.error(`ledger:check: ${(error as Error).message}`);
+  process.exit(2);
+}
+const db = await openDatabase(target);
 try {
   const report = await checkLedger(db.prisma, { fix, shop });
   for (const d of report.drifted) {

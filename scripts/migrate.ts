@@ -1,13 +1,19 @@
-// `npm run db:migrate`: applies prisma/migrations to the database named by DATABASE_URL
-// (unset: the embedded database in $DEMO_DATA_DIR/pgdata). Safe to run on every deploy.
+// `npm run db:migrate`: applies prisma/migrations to the PostgreSQL database named by DATABASE_URL.
+// Safe to run on every deploy (the demo and the tests migrate their own databases).
 import { databaseTarget, openDatabase } from "../app/db/connection.server";
 import { migrate } from "../app/db/migrate.server";
 
-const target = databaseTarget(process.env.DATABASE_URL, process.env.DEMO_DATA_DIR);
+let target;
+try {
+  target = databaseTarget(process.env.DATABASE_URL);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 const db = await openDatabase(target);
 try {
   const result = await migrate(db.sql);
-  const where = target.kind === "postgres" ? "PostgreSQL" : `embedded PostgreSQL at ${target.dataDir ?? "memory"}`;
+  const where = `PostgreSQL at ${new URL(target.url).host}`;
   console.log(
     result.applied.length
       ? `Applied ${result.applied.length} migration(s) to ${where}: ${result.applied.join(", ")}`

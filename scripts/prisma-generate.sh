@@ -6,5 +6,6 @@
 set -euo pipefail
 export PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(dirname "$0")/prisma-generate.sh}"
 export DATABASE_URL="${DATABASE_URL:-postgresql://localhost:5432/unused}"
-export PRISMA_HIDE_UPDATE_MESSAGE=1
+# No update check or telemetry (Prisma's checkpoint): nothing but loopback is needed after npm install.
+export PRISMA_HIDE_UPDATE_MESSAGE=1 CHECKPOINT_DISABLE=1
 exec prisma generate --no-hints "$@"

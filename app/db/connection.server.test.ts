@@ -1,25 +1,19 @@
 import { describe, expect, it } from "vitest";
-import path from "node:path";
 import { databaseTarget } from "./connection.server";
 
 describe("databaseTarget", () => {
-  it("uses the embedded database in the demo data folder when DATABASE_URL is unset", () => {
-    expect(databaseTarget(undefined, "/tmp/demo")).toEqual({ kind: "pglite", dataDir: "/tmp/demo/pgdata" });
-    expect(databaseTarget("  ", "/tmp/demo")).toEqual({ kind: "pglite", dataDir: "/tmp/demo/pgdata" });
-  });
-
   it("connects to a PostgreSQL server for postgres:// and postgresql:// URLs", () => {
     expect(databaseTarget("postgresql://u@h:5432/db")).toEqual({ kind: "postgres", url: "postgresql://u@h:5432/db" });
-    expect(databaseTarget("postgres://h/db").kind).toBe("postgres");
+    expect(databaseTarget(" postgres://h/db ")).toEqual({ kind: "postgres", url: "postgres://h/db" });
   });
 
-  it("accepts pglite: with a folder or memory", () => {
-    expect(databaseTarget("pglite:memory")).toEqual({ kind: "pglite", dataDir: null });
-    expect(databaseTarget("pglite:./data/x")).toEqual({ kind: "pglite", dataDir: path.resolve("data/x") });
+  it("says what to set when DATABASE_URL is missing", () => {
+    expect(() => databaseTarget(undefined)).toThrow(/DATABASE_URL is not set.*postgresql:\/\/user:password@host:5432\/database/);
+    expect(() => databaseTarget("  ")).toThrow(/DATABASE_URL is not set/);
   });
 
   it("refuses other databases with a message that says what is accepted", () => {
-    expect(() => databaseTarget("mysql://h/db")).toThrow(/postgresql:\/\/ or pglite:/);
-    expect(() => databaseTarget("file:dev.sqlite")).toThrow(/leave it unset/);
+    expect(() => databaseTarget("mysql://h/db")).toThrow(/must start with postgresql:\/\/ \(got "mysql:\.\.\."\)/);
+    expect(() => databaseTarget("pglite:memory")).toThrow(/must start with postgresql:\/\//);
   });
 });

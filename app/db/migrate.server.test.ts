@@ -1,17 +1,17 @@
-// Runs the real migrations on embedded PostgreSQL (same dialect as production).
+// Runs the real migrations on an empty PostgreSQL database (the server the tests run on).
 import { afterEach, describe, expect, it } from "vitest";
-import { databaseTarget, openDatabase, type Database } from "./connection.server";
+import { openTestDatabase, type OpenTestDatabase } from "../../tests/support/postgres";
 import { migrate, readMigrations } from "./migrate.server";
 
-let db: Database | undefined;
+let testDb: OpenTestDatabase | undefined;
 afterEach(async () => {
-  await db?.close();
-  db = undefined;
+  await testDb?.close();
+  testDb = undefined;
 });
 
 async function freshDatabase() {
-  db = await openDatabase(databaseTarget("pglite:memory"));
-  return db;
+  testDb = await openTestDatabase("template1");
+  return testDb.db;
 }
 
 describe("migrate", () => {

@@ -1,40 +1,18 @@
-// Database.transaction on both database kinds: plain SQL given to the callback (and sqlOf(tx)) runs on the
-// transaction's own connection, so it commits and rolls back with what Prisma did in the same transaction.
+// Database.transaction: plain SQL given to the callback (and sqlOf(tx)) runs on the transaction's own connection, so it commits and rolls back with what Prisma did in the same transaction.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestDatabase, withAdminClient, type TestDatabase } from "../../tests/support/postgres";
-import { databaseTarget, openDatabase, sqlOf, type Database } from "./connection.server";
-import { migrate } from "./migrate.server";
-
-const kinds: { name: string; open: () => Promise<{ db: Database; drop?: () => Promise<void> }> }[] = [
-  {
-    name: "embedded PostgreSQL (PGlite)",
-    open: async () => {
-      const db = await openDatabase(databaseTarget("pglite:memory"));
-      await migrate(db.sql);
-      return { db };
-    },
-  },
-  {
-    name: "PostgreSQL server",
-    open: async () => {
-      const testDb: TestDatabase = await createTestDatabase();
-      return { db: await openDatabase(databaseTarget(testDb.url)), drop: () => testDb.drop() };
-    },
-  },
-];
+import { openTestDatabase, withAdminClient, type OpenTestDatabase } from "../../tests/support/postgres";
+import { sqlOf, type Database } from "./connection.server";
 
 const txid = async (run: { query<T>(sql: string): Promise<T[]> }) => (await run.query<{ id: string }>(`SELECT txid_current()::text AS id`))[0].id;
 
-describe.each(kinds)("Database.transaction on $name", ({ open }) => {
+describe("Database.transaction", () => {
+  let testDb: OpenTestDatabase;
   let db: Database;
-  let drop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    ({ db, drop } = await open());
+    testDb = await openTestDatabase();
+    db = testDb.db;
   });
-  afterAll(async () => {
-    await db?.close();
-    await drop?.();
-  });
+  afterAll(async () => testDb?.close());
 
   it("runs its plain SQL in the same transaction as Prisma's statements, and sqlOf(tx) is that SQL", async () => {
     const inside = await db.transaction(async (tx, sql) => {
@@ -43,7 +21,7 @@ describe.each(kinds)("Database.transaction on $name", ({ open }) => {
       expect(await txid(sqlOf(tx))).toBe(prismaTx);
       return prismaTx;
     });
-    // The client's own statements (its pool; PGlite's one session, which would wait for the transaction) run apart.
+    // The client's own statements (its pool) run apart.
     expect(await txid(sqlOf(db.prisma))).not.toBe(inside);
   });
 
@@ -102,16 +80,13 @@ describe.each(kinds)("Database.transaction on $name", ({ open }) => {
 });
 
 describe("Database.transaction on a PostgreSQL server whose connections were ended", () => {
-  let testDb: TestDatabase;
+  let testDb: OpenTestDatabase;
   let db: Database;
   beforeAll(async () => {
-    testDb = await createTestDatabase();
-    db = await openDatabase(databaseTarget(testDb.url));
+    testDb = await openTestDatabase();
+    db = testDb.db;
   });
-  afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
-  });
+  afterAll(async () => testDb?.close());
 
   it("finds the new connection a transaction runs on", async () => {
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});

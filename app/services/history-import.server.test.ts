@@ -1,20 +1,21 @@
 // The import's handling of Shopify's answers, with a scripted Admin API and embedded PostgreSQL:
 // a bulk query already running, a failed export, and a completed one read as a stream.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseTarget, openDatabase, type Database } from "~/db/connection.server";
-import { migrate } from "~/db/migrate.server";
+import type { Database } from "~/db/connection.server";
+import { openTestDatabase, type OpenTestDatabase } from "../../tests/support/postgres";
 import type { AdminGraphql } from "./admin-graphql.server";
 import { runHistoryImport } from "./history-import.server";
 import { historyTotals } from "./history-store.server";
 import { loadShopHistory } from "./analytics-history.server";
 
 let db: Database;
+let testDb: OpenTestDatabase;
 beforeAll(async () => {
-  db = await openDatabase(databaseTarget("pglite:memory"));
-  await migrate(db.sql);
+  testDb = await openTestDatabase();
+  db = testDb.db;
 });
 afterAll(async () => {
-  await db?.close();
+  await testDb?.close();
 });
 
 type Answer = (name: string, variables: Record<string, unknown> | undefined) => unknown;

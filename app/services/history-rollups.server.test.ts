@@ -3,8 +3,8 @@
 // rollups equals the one computed from the full exact-time history — before and after incremental
 // changes (new order, refund, cancellation, a customer moved), which refresh only touched customers.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { databaseTarget, openDatabase, type Database } from "~/db/connection.server";
-import { migrate } from "~/db/migrate.server";
+import type { Database } from "~/db/connection.server";
+import { openTestDatabase, type OpenTestDatabase } from "../../tests/support/postgres";
 import { seededRandom } from "~/domain/analytics/testing/simulate";
 import { lifecycleSegments } from "~/domain/analytics/lifecycle-segments";
 import {
@@ -23,13 +23,14 @@ import { forgetDashboardSummaries } from "./dashboard-summary.server";
 const SHOP = "rollups.myshopify.com";
 const TODAY = "2026-06-30";
 let db: Database;
+let testDb: OpenTestDatabase;
 
 beforeAll(async () => {
-  db = await openDatabase(databaseTarget("pglite:memory"));
-  await migrate(db.sql);
+  testDb = await openTestDatabase();
+  db = testDb.db;
 });
 afterAll(async () => {
-  await db?.close();
+  await testDb?.close();
 });
 
 function generate(seed: number) {

@@ -3,8 +3,8 @@
 // applied to three shops — one event at a time, in batches of 17 and in one batch — and every table the
 // steps write is compared. Also: a poison or stale event inside a batch is isolated, the rest applied.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { databaseTarget, openDatabase, type Database } from "../db/connection.server";
-import { migrate } from "../db/migrate.server";
+import type { Database } from "../db/connection.server";
+import { openTestDatabase, type OpenTestDatabase } from "../../tests/support/postgres";
 import { parseLoyaltyProgram } from "../domain/points/program";
 import { seededRandom } from "../domain/points/simulation";
 import { composeWebhookHandlers } from "./webhook-handlers.server";
@@ -14,6 +14,7 @@ import { recordWebhook } from "./webhook-inbox.server";
 import { WebhookWorker } from "./webhook-worker.server";
 
 let db: Database;
+let testDb: OpenTestDatabase;
 // Tier upgrades are dated by the clock; both application paths must see the same moment.
 const realNow = pointsClock.now;
 beforeAll(() => {
@@ -23,10 +24,10 @@ afterAll(() => {
   pointsClock.now = realNow;
 });
 beforeAll(async () => {
-  db = await openDatabase(databaseTarget("pglite:memory"));
-  await migrate(db.sql);
+  testDb = await openTestDatabase();
+  db = testDb.db;
 });
-afterAll(async () => db.close());
+afterAll(async () => testDb?.close());
 
 const handlers = composeWebhookHandlers(pointsSteps, historySteps);
 const SEED = Number(process.env.BATCH_SIM_SEED ?? 20261123);

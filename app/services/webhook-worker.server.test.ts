@@ -1,17 +1,18 @@
 // The inbox and worker on embedded PostgreSQL: duplicates are one event, failures retry with
 // backoff and are parked, never lost; a handler's writes and the status change commit together.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { databaseTarget, openDatabase, type Database } from "../db/connection.server";
-import { migrate } from "../db/migrate.server";
+import type { Database } from "../db/connection.server";
+import { openTestDatabase, type OpenTestDatabase } from "../../tests/support/postgres";
 import { recordWebhook } from "./webhook-inbox.server";
 import { MAX_ATTEMPTS, UnusablePayloadError, WebhookWorker, retryDelayMs, topicHandler, type BatchWebhookStep } from "./webhook-worker.server";
 
 let db: Database;
+let testDb: OpenTestDatabase;
 beforeAll(async () => {
-  db = await openDatabase(databaseTarget("pglite:memory"));
-  await migrate(db.sql);
+  testDb = await openTestDatabase();
+  db = testDb.db;
 });
-afterAll(async () => db.close());
+afterAll(async () => testDb?.close());
 beforeEach(async () => {
   await db.prisma.webhookEvent.deleteMany();
   await db.prisma.shop.deleteMany();

@@ -4,15 +4,15 @@
 // next to the 0.5 s target. Prints one line per figure and a JSON summary.
 //
 //   npx tsx scripts/bench/analytics-bench.ts [--orders 1000000] [--customers 250000]
-// Uses the PostgreSQL server at TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres)
-// in a throw-away database; falls back to embedded PostgreSQL when no server answers.
+// Uses a throw-away database on the benchmarks' PostgreSQL (TEST_POSTGRES_URL's, the one `npm run bench` started,
+// or else one from npm that it starts itself).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import pg from "pg";
 import { databaseTarget, openDatabase } from "../../app/db/connection.server";
 import { migrate } from "../../app/db/migrate.server";
+import { createTestDatabase, startTestPostgres } from "../../tests/support/postgres";
 import { loadExport } from "../../app/services/history-import.server";
 import { historyTotals } from "../../app/services/history-store.server";
 import { forgetShopHistory, loadShopHistory } from "../../app/services/analytics-history.server";
@@ -30,7 +30,6 @@ const arg = (name: string, fallback: number) => {
 const ORDERS = arg("orders", 1_000_000);
 const CUSTOMERS = arg("customers", 250_000);
 const SHOP = "bench.myshopify.com";
-const ADMIN_URL = process.env.TEST_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
@@ -80,37 +79,14 @@ async function writeExport(file: string) {
   return refunds;
 }
 
-async function database(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `treue_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  try {
-    await admin.connect();
-  } catch {
-    console.log("No PostgreSQL server answered; using embedded PostgreSQL (slower).");
-    return { url: "pglite:memory", drop: async () => {} };
-  }
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 async function main() {
   const file = path.join(os.tmpdir(), `treue-bench-orders-${ORDERS}.jsonl`);
   let t0 = performance.now();
   const refunds = await writeExport(file);
   console.log(`generated ${ORDERS.toLocaleString("en")} orders (${refunds.toLocaleString("en")} refunds), ${mb(fs.statSync(file).size)} JSONL in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-  const target = await database();
+  const stopPostgres = await startTestPostgres({ durable: true });
+  const target = await createTestDatabase("template1");
   const db = await openDatabase(databaseTarget(target.url));
   try {
     await migrate(db.sql);
@@ -235,6 +211,7 @@ async function main() {
     clearInterval(sampler);
     await db.close();
     await target.drop();
+    await stopPostgres();
     fs.rmSync(file, { force: true });
   }
 }

@@ -6,6 +6,7 @@ import { benchPointsApply } from "./points-bench";
 import { benchRedemption } from "./redemption-bench";
 import { benchSegmentSync } from "./segment-sync-bench";
 import { ensureAppBuild } from "../demo/build";
+import { startTestPostgres } from "../../tests/support/postgres";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 
@@ -30,7 +31,14 @@ const benches: Record<string, () => Promise<unknown>> = {
 
 process.env.TZ = "UTC";
 ensureAppBuild();
-for (const [name, bench] of Object.entries(benches)) {
-  if (only.length && !only.includes(name)) continue;
-  await bench();
+// One PostgreSQL for every benchmark (TEST_POSTGRES_URL's, or one from npm with production's crash safety);
+// the analytics process inherits its URL.
+const stopPostgres = await startTestPostgres({ durable: true, log: (line) => console.log(line) });
+try {
+  for (const [name, bench] of Object.entries(benches)) {
+    if (only.length && !only.includes(name)) continue;
+    await bench();
+  }
+} finally {
+  await stopPostgres();
 }

@@ -50,8 +50,10 @@ export async function startAppProcess(opts: {
         ...opts.env,
         PORT: String(port),
         HOST: "127.0.0.1",
+        // The app exits when this process ends in any way (server.mjs watches its stdin, a pipe from here).
+        TREUE_EXIT_WITH_PARENT: "1",
       },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
     },
   );
   let output = "";

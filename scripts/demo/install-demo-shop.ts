@@ -5,15 +5,14 @@ import { databaseTarget, openDatabase } from "../../app/db/connection.server";
 import { migrate } from "../../app/db/migrate.server";
 
 export async function installDemoShop(opts: {
-  databaseUrl: string | undefined;
-  dataDir: string;
+  databaseUrl: string;
   shop: string;
   accessToken: string;
   scope: string;
   shopName: string;
   currency: string;
 }): Promise<{ applied: string[] }> {
-  const db = await openDatabase(databaseTarget(opts.databaseUrl, opts.dataDir));
+  const db = await openDatabase(databaseTarget(opts.databaseUrl));
   try {
     const { applied } = await migrate(db.sql);
     const id = `offline_${opts.shop}`;

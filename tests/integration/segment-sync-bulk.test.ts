@@ -5,8 +5,8 @@
 // second run changes nothing; a customer Shopify refuses is retried by the next run; a run that dies
 // while Shopify works continues the same operation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseTarget, openDatabase, type Database } from "~/db/connection.server";
-import { migrate } from "~/db/migrate.server";
+import type { Database } from "~/db/connection.server";
+import { openTestDatabase, type OpenTestDatabase } from "../support/postgres";
 import type { AdminGraphql } from "~/services/admin-graphql.server";
 import { bumpHistoryVersion, upsertHistoryOrders, upsertHistoryRefunds, type HistoryOrderRow } from "~/services/history-store.server";
 import { historySteps } from "~/services/history-webhooks.server";
@@ -22,6 +22,7 @@ const CUSTOMERS = 1000;
 let standin: ShopifyStandin;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let db: Database;
+let testDb: OpenTestDatabase;
 const ids: string[] = [];
 
 const graphql = ((query: string, options?: { variables?: Record<string, unknown> }) =>
@@ -56,15 +57,15 @@ beforeAll(async () => {
     const c = await standin.createCustomer({ email: `c${i}@example.com`, tags: i % 10 === 0 ? ["newsletter"] : [] }, { shop: SHOP, webhooks: "none" });
     ids.push(String(c.id));
   }
-  db = await openDatabase(databaseTarget("pglite:memory"));
-  await migrate(db.sql);
+  testDb = await openTestDatabase();
+  db = testDb.db;
   await db.prisma.shop.create({ data: { domain: SHOP, name: "Segments", currency: "EUR" } });
   await upsertHistoryOrders(db.prisma, SHOP, "import", ids.flatMap((id, i) => ORDERS_DAYS_AGO[kindOf(i)].map((d) => order(id, daysAgo(d)))));
   await bumpHistoryVersion(db.prisma, SHOP);
 }, 60_000);
 
 afterAll(async () => {
-  await db?.close();
+  await testDb?.close();
   await standin?.close();
   await receiver?.close();
 });

@@ -3,8 +3,8 @@
 // THEN each Shopify customer carries exactly its segment's tag; changes move tags, an unchanged shop
 // costs no mutation, and a throttled request is retried.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseTarget, openDatabase, type Database } from "~/db/connection.server";
-import { migrate } from "~/db/migrate.server";
+import type { Database } from "~/db/connection.server";
+import { openTestDatabase, type OpenTestDatabase } from "../support/postgres";
 import type { AdminGraphql } from "~/services/admin-graphql.server";
 import { bumpHistoryVersion, upsertHistoryOrders, upsertHistoryRefunds, type HistoryOrderRow } from "~/services/history-store.server";
 import { lastSegmentSync, segmentSyncJobWith, syncSegments } from "~/services/segment-sync.server";
@@ -17,6 +17,7 @@ const NOW = new Date("2026-06-30T12:00:00Z");
 let standin: ShopifyStandin;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let db: Database;
+let testDb: OpenTestDatabase;
 const ids: Record<"fresh" | "lapsed" | "loyal" | "quiet", string> = { fresh: "", lapsed: "", loyal: "", quiet: "" };
 
 /** The app's Admin API client shape, posting to the stand-in with the shop's token. */
@@ -43,8 +44,8 @@ beforeAll(async () => {
     const c = await standin.createCustomer({ email: `${key}@example.com`, tags: key === "loyal" ? ["newsletter"] : [] }, { shop: SHOP, webhooks: "none" });
     ids[key] = String(c.id);
   }
-  db = await openDatabase(databaseTarget("pglite:memory"));
-  await migrate(db.sql);
+  testDb = await openTestDatabase();
+  db = testDb.db;
   await db.prisma.shop.create({ data: { domain: SHOP, name: "Segments", currency: "EUR" } });
   await upsertHistoryOrders(db.prisma, SHOP, "import", [
     order(ids.fresh, daysAgo(10)), // new
@@ -58,7 +59,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db?.close();
+  await testDb?.close();
   await standin?.close();
   await receiver?.close();
 });

@@ -1,10 +1,8 @@
-// Once per test run: a migrated template database on the real PostgreSQL, and a current app build
-// (integration and browser tests run the built app as a separate process, as in production).
+// Once per test run, for the projects that run the built app as a separate process (integration and browser, as
+// in production): a current app build. (The database comes from database-setup.ts, listed before this file.)
 import { ensureAppBuild } from "../../scripts/demo/build";
-import { ensureTemplateDatabase } from "./postgres";
 
 export default async function setup() {
   process.env.TZ = "UTC";
-  await ensureTemplateDatabase();
   ensureAppBuild(() => {});
 }

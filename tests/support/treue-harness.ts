@@ -40,7 +40,6 @@ export async function startTreue(opts: {
   if (opts.installed !== false) {
     await installDemoShop({
       databaseUrl: database.url,
-      dataDir: "",
       shop: TEST_SHOP,
       accessToken: standin.accessTokenFor(TEST_SHOP),
       scope: TEST_SCOPES,

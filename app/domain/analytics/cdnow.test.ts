@@ -13,7 +13,7 @@ import { fitGammaGamma, type GammaGammaFit } from "./gamma-gamma";
 import { buildRfmSummary, type RfmSummary } from "./rfm";
 
 const samplePath =
-  process.env.CDNOW_SAMPLE ?? fileURLToPath(new URL("../../../../shared/data/cdnow/CDNOW_sample.txt", import.meta.url));
+  process.env.CDNOW_SAMPLE ?? fileURLToPath(new URL("../../../data/cdnow/CDNOW_sample.txt", import.meta.url));
 
 function expectPublished(actual: number, published: string): void {
   const decimals = published.split(".")[1]?.length ?? 0;

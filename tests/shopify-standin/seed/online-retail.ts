@@ -249,8 +249,10 @@ export interface OnlineRetailReport {
 // ---------------------------------------------------------------------------------------------------------------
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-/** <repo>/../shared/data/online-retail/online_retail.csv.gz, the repo being three levels above this file. */
-export const DEFAULT_ONLINE_RETAIL_FILE = resolve(HERE, "../../../../shared/data/online-retail/online_retail.csv.gz");
+/** The sample in the repository (data/online-retail/README.md): 1,730 whole customers, 8,324 orders. */
+export const DEFAULT_ONLINE_RETAIL_FILE = resolve(HERE, "../../../data/online-retail/online_retail_sample.csv.gz");
+/** Where the full data set (4,372 customers) sits when the shared folder is beside the checkout; never required. */
+export const FULL_ONLINE_RETAIL_FILE = resolve(HERE, "../../../../shared/data/online-retail/online_retail.csv.gz");
 
 // Disjoint id ranges keep seed ids recognisable and far from anything the stand-in allocates itself.
 const ORDER_ID_BASE = 5_000_000_000;
