@@ -174,3 +174,48 @@ describe("POST /api/loyalty/redemptions", () => {
     expect(preflight.status).toBeLessThan(300);
   });
 });
+
+describe("points are spendable only once the order is paid", () => {
+  const balanceOf = async (token: string) => {
+    const res = await browserFetch(`${t.app.url}/api/loyalty`, { headers: { Origin: "https://extensions.shopifycdn.com", Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { balance: number; pending: number; lifetimeEarned: number };
+  };
+  const appliedAll = () => expect.poll(() => t.db.prisma.webhookEvent.count({ where: { shop: TEST_SHOP, status: "received" } }), { timeout: 10_000 }).toBe(0);
+
+  it("GIVEN a 600.00 order placed unpaid THEN nothing is spendable and a redemption is refused; WHEN it is paid THEN 600 are", async () => {
+    const customer = await t.standin.createCustomer({ email: `pays-later-${++keys}@example.com` });
+    const token = t.standin.mintCheckoutToken({ customerGid: `gid://shopify/Customer/${customer.id}` });
+    const order = await t.standin.createOrder({ customerId: customer.id, financialStatus: "PENDING", lines: [{ sku: "LAMP", quantity: 1, unitPriceMinor: 60_000 }] });
+    await appliedAll();
+    expect(await balanceOf(token)).toMatchObject({ balance: 0, lifetimeEarned: 0 });
+    const refused = await redeem(token, { rewardId: "default-5-off", idempotencyKey: newKey() });
+    expect(refused.status).toBe(409);
+    expect(discountsFor(customer.id)).toEqual([]);
+
+    await t.standin.markOrderPaid(order.id);
+    await expect.poll(async () => (await balanceOf(token)).balance, { timeout: 10_000 }).toBe(600);
+    const entries = await t.db.prisma.ledgerEntry.findMany({ where: { shop: TEST_SHOP, customerId: String(customer.id) } });
+    expect(entries.map((e) => [e.idempotencyKey, e.kind, e.points])).toEqual([[`order:${order.id}:v1`, "earn", 600]]);
+    expect((await redeem(token, { rewardId: "default-5-off", idempotencyKey: newKey() })).status).toBe(201);
+  });
+
+  it("GIVEN an order placed unpaid WHEN it is voided (cancelled before payment) THEN it never earns, whatever order the webhooks come in", async () => {
+    const customer = await t.standin.createCustomer({ email: `never-pays-${++keys}@example.com` });
+    const token = t.standin.mintCheckoutToken({ customerGid: `gid://shopify/Customer/${customer.id}` });
+    const order = await t.standin.createOrder(
+      { customerId: customer.id, financialStatus: "PENDING", lines: [{ sku: "LAMP", quantity: 1, unitPriceMinor: 60_000 }] },
+      { webhooks: "hold" },
+    );
+    await t.standin.cancelOrder(order.id, { reason: "DECLINED" }, { webhooks: "hold" });
+    expect(t.standin.orderPayload(order.id)).toMatchObject({ financial_status: "voided" });
+    // orders/updated and orders/cancelled first, the late orders/create last, and each twice.
+    const held = t.standin.takeHeldWebhooks();
+    const deliveries = await t.standin.deliverWebhooks([...held, ...held], { order: "reversed" });
+    expect(deliveries.every((d) => d.status === 200)).toBe(true);
+    await appliedAll();
+    expect(await balanceOf(token)).toMatchObject({ balance: 0, pending: 0, lifetimeEarned: 0 });
+    expect(await t.db.prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, customerId: String(customer.id), orderId: String(order.id) } })).toBe(0);
+    expect(await t.db.prisma.orderPoints.findFirst({ where: { shop: TEST_SHOP, orderId: String(order.id) } })).toMatchObject({ awarded: 0, postings: 0 });
+  });
+});

@@ -19,7 +19,7 @@ import { handleGraphql, type Fault, type FaultKind } from "./graphql/handler";
 import { validateNewCustomer, buildCustomer } from "./graphql/mutations";
 import { adminSchema } from "./graphql/schema";
 import { acceptStagedUpload } from "./graphql/staged-uploads";
-import { applyCancel, applyCreateOrder, applyRefund, StandinInputError, type CancelInput, type CreateOrderInput, type RefundInput } from "./orders";
+import { applyCancel, applyCreateOrder, applyMarkPaid, applyRefund, StandinInputError, type CancelInput, type CreateOrderInput, type MarkPaidInput, type RefundInput } from "./orders";
 import { customerJson, customersDataRequestJson, customersRedactJson, orderJson, refundJson, shopJson, shopRedactJson } from "./rest";
 import type { ShopSeed } from "./seed/types";
 import {
@@ -31,7 +31,7 @@ import { readWebhookSubscriptions, type WebhookSubscription } from "./toml";
 import { prepareWebhooks, sendPrepared, shuffle, type PreparedWebhook, type PrepareOptions, type WebhookDelivery } from "./webhooks";
 
 export type { StandinState, ShopState, StandinOrder, StandinCustomer, StandinRefund } from "./state";
-export type { CreateOrderInput, RefundInput, CancelInput } from "./orders";
+export type { CreateOrderInput, RefundInput, CancelInput, MarkPaidInput } from "./orders";
 export type { PreparedWebhook, WebhookDelivery } from "./webhooks";
 export type { FaultKind } from "./graphql/handler";
 export { createEmptyState } from "./state";
@@ -79,6 +79,8 @@ export interface ShopifyStandin {
   createOrder(input: CreateOrderInput, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<StandinOrder>;
   refundOrder(orderId: number | string, input?: RefundInput, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<StandinRefund>;
   cancelOrder(orderId: number | string, input?: CancelInput, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<StandinOrder>;
+  /** an order placed unpaid (financialStatus PENDING or AUTHORIZED) is paid: orders/updated and orders/paid are sent */
+  markOrderPaid(orderId: number | string, input?: MarkPaidInput, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<StandinOrder>;
   createCustomer(input: { email?: string; firstName?: string; lastName?: string; phone?: string; tags?: string[]; countryCode?: string; createdAt?: string; note?: string }, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<StandinCustomer>;
   /** merchant uninstalls: tokens stop working, app/uninstalled is sent */
   uninstallApp(opts?: { shop?: string; webhooks?: WebhookMode }): Promise<void>;
@@ -278,6 +280,18 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
     return order;
   };
 
+  const markOrderPaid: ShopifyStandin["markOrderPaid"] = async (orderId, input = {}, o = {}) => {
+    const shop = shopOf(o.shop);
+    const order = findOrder(shop, orderIdOf(orderId));
+    if (!order) throw new StandinInputError(`order ${orderId} does not exist`);
+    const mode = o.webhooks ?? "send";
+    applyMarkPaid(shop, order, input);
+    const payload = orderJson(shop, order);
+    await emit(shop, mode, "orders/updated", payload);
+    await emit(shop, mode, "orders/paid", payload);
+    return order;
+  };
+
   const createCustomer: ShopifyStandin["createCustomer"] = async (input, o = {}) => {
     const shop = shopOf(o.shop);
     const errors = validateNewCustomer({ shop }, input);
@@ -324,6 +338,7 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
     createOrder,
     refundOrder,
     cancelOrder,
+    markOrderPaid,
     createCustomer,
     uninstallApp: async (o = {}) => {
       const shop = shopOf(o.shop);
@@ -517,6 +532,10 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
     if (req.method === "POST" && (m = /^\/orders\/(\d+)\/refunds$/.exec(path))) {
       const refund = await refundOrder(Number(m[1]), body as RefundInput, { shop: shopName, webhooks });
       return send(res, 201, { refund: refundJson(shop(), findOrder(shop(), Number(m[1]))!, refund) });
+    }
+    if (req.method === "POST" && (m = /^\/orders\/(\d+)\/mark-paid$/.exec(path))) {
+      const order = await markOrderPaid(Number(m[1]), body as MarkPaidInput, { shop: shopName, webhooks });
+      return send(res, 200, { order: orderJson(shop(), order) });
     }
     if (req.method === "POST" && (m = /^\/orders\/(\d+)\/cancel$/.exec(path))) {
       const order = await cancelOrder(Number(m[1]), body as CancelInput, { shop: shopName, webhooks });

@@ -179,6 +179,18 @@ export function applyRefund(shop: ShopState, order: StandinOrder, input: RefundI
   return refund;
 }
 
+export interface MarkPaidInput { paidAt?: string }
+
+/** The merchant records the payment of an order placed unpaid (Shopify's orderMarkAsPaid; a capture does the same). */
+export function applyMarkPaid(shop: ShopState, order: StandinOrder, input: MarkPaidInput = {}): void {
+  if (order.cancelledAt) throw new StandinInputError(`order ${order.name} is cancelled and cannot be paid`);
+  if (order.paymentStatus === "PAID") throw new StandinInputError(`order ${order.name} is already paid`);
+  const at = isoUtc(input.paidAt ?? Date.now());
+  order.paymentStatus = "PAID";
+  if (at > order.updatedAt) order.updatedAt = at;
+  touch(shop);
+}
+
 export interface CancelInput { reason?: "CUSTOMER" | "DECLINED" | "FRAUD" | "INVENTORY" | "OTHER" | "STAFF"; refund?: boolean; cancelledAt?: string }
 
 export function applyCancel(shop: ShopState, order: StandinOrder, input: CancelInput = {}): StandinRefund | null {

@@ -118,6 +118,26 @@ describe("store actions send what Shopify would", () => {
     expect(body("orders/cancelled")).toMatchObject({ cancel_reason: "customer", financial_status: "refunded", current_total_price: "0.00", cancelled_at: expect.any(String) });
   });
 
+  it("payment: an order placed unpaid owes its total; marking it paid sends orders/updated; cancelling an unpaid one voids it", async () => {
+    const order = await standin.createOrder(
+      { customer: { email: "pay.later@example.com" }, financialStatus: "PENDING", lines: [{ sku: "E", title: "Eggs", quantity: 2, unitPriceMinor: 300 }] },
+      { webhooks: "none" },
+    );
+    expect(standin.orderPayload(order.id)).toMatchObject({ financial_status: "pending", total_price: "6.00", total_outstanding: "6.00" });
+    await expect(standin.refundOrder(order.id, {}, { webhooks: "none" })).rejects.toThrow(/no captured payment/);
+    const before = order.updatedAt;
+    await standin.markOrderPaid(order.id, { paidAt: "2099-01-01T00:00:00Z" });
+    expect(topics()).toEqual(["orders/updated"]);
+    expect(body("orders/updated")).toMatchObject({ id: order.id, financial_status: "paid", total_outstanding: "0.00", updated_at: expect.stringMatching(/^2099-01-01T/) });
+    expect(order.updatedAt > before).toBe(true);
+    await expect(standin.markOrderPaid(order.id)).rejects.toThrow(/already paid/);
+
+    const unpaid = await standin.createOrder({ customer: { email: "never.pays@example.com" }, financialStatus: "PENDING", lines: [{ sku: "F", quantity: 1, unitPriceMinor: 500 }] }, { webhooks: "none" });
+    await standin.cancelOrder(unpaid.id, { reason: "DECLINED" }, { webhooks: "none" });
+    expect(standin.orderPayload(unpaid.id)).toMatchObject({ financial_status: "voided", cancelled_at: expect.any(String) });
+    await expect(standin.markOrderPaid(unpaid.id)).rejects.toThrow(/cancelled/);
+  });
+
   it("redeeming a stored code counts a use and refuses a second use by the same customer", async () => {
     const c = await standin.createCustomer({ email: "coder@example.com" }, { webhooks: "none" });
     const shop = standin.state.shops[SHOP];

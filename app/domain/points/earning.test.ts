@@ -120,6 +120,45 @@ describe("orders that earn nothing", () => {
   });
 });
 
+describe("payment: points are earned with the money", () => {
+  const p = program({ pointsPerOrder: 10, campaigns: [{ ...doublePoints, kind: "bonus", bonusPoints: 5 } as Campaign] });
+  const ctx = earningContextFor(p, T0);
+  const unpaid = { totalMinor: 5790, outstandingMinor: 5790 };
+
+  it("an order not paid yet earns nothing until it is, a voided one never", () => {
+    for (const financialStatus of ["pending", "authorized"]) {
+      expect(pointsWorthForOrder(orderSnapshot({ financialStatus, ...unpaid }), p, ctx)).toMatchObject({ points: 0, breakdown: { nothingEarnedBecause: "awaiting-payment" } });
+    }
+    expect(pointsWorthForOrder(orderSnapshot({ financialStatus: "voided", ...unpaid }), p, ctx)).toMatchObject({ points: 0, breakdown: { nothingEarnedBecause: "voided" } });
+    // 57 for 57.90, 10 per order, 5 from the bonus campaign.
+    expect(pointsWorthForOrder(orderSnapshot({ financialStatus: "paid", totalMinor: 5790, outstandingMinor: 0 }), p, ctx).points).toBe(72);
+  });
+
+  it("a partially paid order earns the paid share of its spend points; fixed points and bonuses come with full payment", () => {
+    // 40.00 of 57.90 paid: 57.90 × 4000 / 5790 = 40.00 → 40 points.
+    const partly = pointsWorthForOrder(orderSnapshot({ financialStatus: "partially_paid", totalMinor: 5790, outstandingMinor: 1790 }), p, ctx);
+    expect(partly).toMatchObject({ points: 40, breakdown: { spendPoints: 40, orderPoints: 0, campaignBonusPoints: 0, nothingEarnedBecause: null } });
+    // With shipping in the total, the share is of the total: 30.00 of 60.00 paid → half of 57.90 → 28 points.
+    expect(worth({ financialStatus: "partially_paid", totalMinor: 6000, outstandingMinor: 3000 })).toBe(28);
+    // Nothing paid yet, or the payload lacks the totals: nothing.
+    expect(pointsWorthForOrder(orderSnapshot({ financialStatus: "partially_paid", totalMinor: null, outstandingMinor: null }), p, ctx)).toMatchObject({
+      points: 0,
+      breakdown: { nothingEarnedBecause: "awaiting-payment" },
+    });
+  });
+
+  it("the paid share never earns more than the whole order", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 0, max: 1_000_000 }), (subtotal, total, outstanding) => {
+        const paidInFull = worth({ currentSubtotalMinor: subtotal, lines: [line({ unitPriceMinor: subtotal })] });
+        const partly = worth({ currentSubtotalMinor: subtotal, lines: [line({ unitPriceMinor: subtotal })], financialStatus: "partially_paid", totalMinor: total, outstandingMinor: outstanding });
+        expect(partly).toBeGreaterThanOrEqual(0);
+        expect(partly).toBeLessThanOrEqual(paidInFull);
+      }),
+    );
+  });
+});
+
 describe("pointsAdjustmentForOrder", () => {
   it("posts the difference between the worth now and what was awarded", () => {
     expect(pointsAdjustmentForOrder(0, 57)).toBe(57);

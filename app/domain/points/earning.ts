@@ -5,7 +5,7 @@
  */
 import type { Campaign, LoyaltyProgram } from "./program";
 import { currencyMinorDigits } from "./money";
-import type { OrderSnapshot } from "./order-snapshot";
+import { paidShareOf, paymentStateOf, type OrderSnapshot } from "./order-snapshot";
 
 /** The program settings that price an order. */
 export type EarningRules = Pick<LoyaltyProgram, "earnRate" | "minimumOrderMinor" | "pointsPerOrder" | "productBonuses" | "pendingDays">;
@@ -23,7 +23,7 @@ export interface EarningContext {
   productCollections?: Readonly<Record<string, readonly string[]>>;
 }
 
-export type NothingEarnedBecause = "cancelled" | "test-order" | "nothing-kept" | "below-minimum";
+export type NothingEarnedBecause = "cancelled" | "test-order" | "nothing-kept" | "below-minimum" | "awaiting-payment" | "voided";
 
 export interface PointsBreakdown {
   /** Points for the amount spent, after the tier and campaign multipliers, rounded down once. */
@@ -75,12 +75,29 @@ export function pointsWorthForOrder(snapshot: OrderSnapshot, program: EarningRul
 
   if (snapshot.cancelled) return nothing("cancelled");
   if (snapshot.test) return nothing("test-order");
+  // Points are earned with the money: an order not paid yet (a manual payment method, an authorisation not
+  // captured) earns nothing until it is, and a voided one never does.
+  const payment = paymentStateOf(snapshot);
+  if (payment === "voided") return nothing("voided");
+  if (payment === "awaiting-payment") return nothing("awaiting-payment");
   // Buying a gift card earns nothing: the points are earned when the gift card is spent on merchandise.
   const merchandise = snapshot.lines.filter((l) => !l.giftCard && l.currentQuantity > 0);
   if (merchandise.length === 0) return nothing("nothing-kept");
   const giftCardMinor = snapshot.lines.reduce((sum, l) => (l.giftCard ? sum + l.unitPriceMinor * l.currentQuantity : sum), 0);
   const spentMinor = Math.max(0, snapshot.currentSubtotalMinor - giftCardMinor);
   if (spentMinor < program.minimumOrderMinor) return nothing("below-minimum");
+
+  if (payment === "partially-paid") {
+    // The paid share of the spend earns; the fixed points and bonuses come when the order is paid in full.
+    const [paid, total] = paidShareOf(snapshot);
+    const paidSpentMinor = Number((BigInt(spentMinor) * BigInt(paid)) / BigInt(total));
+    const spendPoints = spendPointsFor(paidSpentMinor, snapshot.currency, program.earnRate, tierMultiplierPercent, campaignMultiplierPercent);
+    if (spendPoints === 0) return nothing("awaiting-payment");
+    return {
+      points: spendPoints,
+      breakdown: { spendPoints, orderPoints: 0, productBonusPoints: 0, campaignBonusPoints: 0, tierMultiplierPercent, campaignMultiplierPercent, nothingEarnedBecause: null },
+    };
+  }
 
   const spendPoints = spendPointsFor(spentMinor, snapshot.currency, program.earnRate, tierMultiplierPercent, campaignMultiplierPercent);
   let productBonusPoints = 0;

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { orderSnapshot } from "./builders";
-import { compareSnapshots, newerSnapshot, orderWebhookSchema, parseOrderWebhook, parseOrderWebhookWithSchema, readOrderWebhook } from "./order-snapshot";
+import {
+  compareSnapshots,
+  newerSnapshot,
+  orderWebhookSchema,
+  paidShareOf,
+  parseOrderWebhook,
+  parseOrderWebhookWithSchema,
+  paymentStateOf,
+  readOrderWebhook,
+} from "./order-snapshot";
 import { seededRandom } from "./simulation";
 
 // Shaped like Shopify's documented REST order JSON (orders/updated after a partial refund), with fields the
@@ -19,6 +28,8 @@ function shopifyOrder(over: Record<string, unknown> = {}) {
     financial_status: "partially_refunded",
     test: false,
     subtotal_price: "79.90",
+    total_price: "84.85",
+    total_outstanding: "0.00",
     current_subtotal_price: "57.90",
     current_subtotal_price_set: { shop_money: { amount: "57.90", currency_code: "EUR" }, presentment_money: { amount: "63.12", currency_code: "USD" } },
     total_shipping_price_set: { shop_money: { amount: "4.95", currency_code: "EUR" } },
@@ -55,6 +66,8 @@ describe("parseOrderWebhook", () => {
       cancelled: false,
       test: false,
       financialStatus: "partially_refunded",
+      totalMinor: 8485,
+      outstandingMinor: 0,
       currency: "EUR",
       currentSubtotalMinor: 5790,
       lines: [
@@ -128,7 +141,7 @@ describe("readOrderWebhook (the schema's reading without zod)", () => {
     "EUR", "eu", "EURO", "2024-07-01T10:30:00Z", "2024-07-01T10:30:00", "2024-07-01T10:30:00.123+01:00", "yesterday", true, false, [], {}, [1], { id: 5 },
   ];
   const paths = [
-    ["id"], ["created_at"], ["updated_at"], ["cancelled_at"], ["currency"], ["test"], ["financial_status"], ["current_subtotal_price"],
+    ["id"], ["created_at"], ["updated_at"], ["cancelled_at"], ["currency"], ["test"], ["financial_status"], ["total_price"], ["total_outstanding"], ["current_subtotal_price"],
     ["current_subtotal_price_set"], ["current_subtotal_price_set", "shop_money"], ["current_subtotal_price_set", "shop_money", "amount"],
     ["current_subtotal_price_set", "shop_money", "currency_code"], ["customer"], ["customer", "id"], ["line_items"], ["line_items", 0],
     ["line_items", 0, "id"], ["line_items", 0, "product_id"], ["line_items", 1, "variant_id"], ["line_items", 0, "quantity"],
@@ -198,11 +211,50 @@ describe("compareSnapshots", () => {
     expect(newerSnapshot(base, refunded)).toBe(refunded);
   });
 
+  it("breaks a tie in the same second by payment: paid beats pending (an order is often paid in the second it is placed)", () => {
+    const pending = orderSnapshot({ financialStatus: "pending", totalMinor: 5790, outstandingMinor: 5790 });
+    const partly = orderSnapshot({ financialStatus: "partially_paid", totalMinor: 5790, outstandingMinor: 3000 });
+    const more = orderSnapshot({ financialStatus: "partially_paid", totalMinor: 5790, outstandingMinor: 1000 });
+    const paid = orderSnapshot({ financialStatus: "paid", totalMinor: 5790, outstandingMinor: 0 });
+    const voided = orderSnapshot({ financialStatus: "voided", totalMinor: 5790, outstandingMinor: 5790 });
+    for (const [older, newer] of [[pending, partly], [partly, more], [more, paid], [pending, paid], [pending, voided]]) {
+      expect(newerSnapshot(older, newer)).toBe(newer);
+      expect(newerSnapshot(newer, older)).toBe(newer);
+    }
+  });
+
   it("is a total order: equal only for the same points-relevant content", () => {
     const a = orderSnapshot({ currentSubtotalMinor: 100 });
     const b = orderSnapshot({ currentSubtotalMinor: 100, lines: [{ ...a.lines[0], lineId: "2" }] });
     expect(Math.sign(compareSnapshots(a, b))).toBe(-Math.sign(compareSnapshots(b, a)));
     expect(compareSnapshots(a, b)).not.toBe(0);
     expect(compareSnapshots(a, { ...a, financialStatus: "paid" })).toBe(0);
+  });
+});
+
+describe("payment", () => {
+  const of = (financialStatus: string | null, totalMinor?: number | null, outstandingMinor?: number | null) => ({ financialStatus, totalMinor, outstandingMinor });
+  it("reads Shopify's financial statuses: paid (also after refunds), part paid, not paid yet, voided", () => {
+    expect(["paid", "partially_refunded", "refunded"].map((f) => paymentStateOf(of(f)))).toEqual(["paid", "paid", "paid"]);
+    expect(paymentStateOf(of("partially_paid"))).toBe("partially-paid");
+    expect(["pending", "authorized", "expired", "some_new_status"].map((f) => paymentStateOf(of(f)))).toEqual(Array(4).fill("awaiting-payment"));
+    expect(paymentStateOf(of("voided"))).toBe("voided");
+    // Shopify always sends financial_status; a payload without it is read as before payments were looked at.
+    expect(paymentStateOf(of(null))).toBe("paid");
+  });
+
+  it("reads the financial status in lower case and the totals from the payload", () => {
+    const parsed = parseOrderWebhook(shopifyOrder({ financial_status: "PARTIALLY_PAID", total_price: "84.85", total_outstanding: "40.00" }));
+    expect(parsed.ok && parsed.snapshot).toMatchObject({ financialStatus: "partially_paid", totalMinor: 8485, outstandingMinor: 4000 });
+    const bad = parseOrderWebhook(shopifyOrder({ total_outstanding: "lots" }));
+    expect(bad).toEqual({ ok: false, problems: ["total_outstanding: not a decimal amount: lots"] });
+  });
+
+  it("gives the paid share of a partially paid order, and nothing when the payload does not say", () => {
+    expect(paidShareOf(of("paid"))).toEqual([1, 1]);
+    expect(paidShareOf(of("partially_paid", 10000, 2500))).toEqual([7500, 10000]);
+    expect(paidShareOf(of("partially_paid", 10000, 12000))).toEqual([0, 10000]);
+    expect(paidShareOf(of("partially_paid", 10000, null))).toEqual([0, 1]);
+    expect(paidShareOf(of("pending", 10000, 0))).toEqual([0, 1]);
   });
 });

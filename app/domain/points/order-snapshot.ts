@@ -31,6 +31,9 @@ export const orderWebhookSchema = z.object({
   currency: z.string().length(3),
   test: z.boolean().nullish(),
   financial_status: z.string().nullish(),
+  // What the buyer still owes (total_outstanding) of the order's total: the paid share of a partially paid order.
+  total_price: decimal.nullish(),
+  total_outstanding: decimal.nullish(),
   current_subtotal_price: decimal.nullish(),
   current_subtotal_price_set: z.object({ shop_money: shopMoney }).nullish(),
   customer: z.object({ id }).nullish(),
@@ -91,6 +94,8 @@ export function readOrderWebhook(payload: unknown): OrderWebhookData | null {
   if (!absent(p.test) && typeof p.test !== "boolean") return null;
   if (!absent(p.financial_status) && typeof p.financial_status !== "string") return null;
   if (!absent(p.current_subtotal_price) && !isDecimal(p.current_subtotal_price)) return null;
+  if (!absent(p.total_price) && !isDecimal(p.total_price)) return null;
+  if (!absent(p.total_outstanding) && !isDecimal(p.total_outstanding)) return null;
 
   let subtotalSet: OrderWebhookData["current_subtotal_price_set"];
   if (absent(p.current_subtotal_price_set)) subtotalSet = p.current_subtotal_price_set;
@@ -160,6 +165,8 @@ export function readOrderWebhook(payload: unknown): OrderWebhookData | null {
     currency: p.currency,
     test: p.test as boolean | null | undefined,
     financial_status: p.financial_status as string | null | undefined,
+    total_price: p.total_price as string | number | null | undefined,
+    total_outstanding: p.total_outstanding as string | number | null | undefined,
     current_subtotal_price: p.current_subtotal_price as string | number | null | undefined,
     current_subtotal_price_set: subtotalSet,
     customer,
@@ -187,7 +194,11 @@ export interface OrderSnapshot {
   updatedAt: Date;
   cancelled: boolean;
   test: boolean;
+  /** Shopify's financial_status, lower case ("paid", "pending", "partially_paid", "voided", …); null when not sent. */
   financialStatus: string | null;
+  /** The order's total and what is still owed of it (partially paid orders); null when the payload lacks them. */
+  totalMinor?: number | null;
+  outstandingMinor?: number | null;
   currency: string;
   /** Merchandise after discounts and refunds, without shipping and tax (Shopify's current subtotal). */
   currentSubtotalMinor: number;
@@ -240,6 +251,8 @@ function snapshotOf(o: OrderWebhookData): ParsedOrder {
       giftCard: l.gift_card ?? false,
     };
   });
+  const totalMinor = amountOf(o.total_price, "total_price", currency, problems);
+  const outstandingMinor = amountOf(o.total_outstanding, "total_outstanding", currency, problems);
   if (problems.length > 0) return { ok: false, problems };
 
   return {
@@ -251,7 +264,9 @@ function snapshotOf(o: OrderWebhookData): ParsedOrder {
       updatedAt: o.updated_at,
       cancelled: o.cancelled_at != null,
       test: o.test ?? false,
-      financialStatus: o.financial_status ?? null,
+      financialStatus: o.financial_status?.toLowerCase() ?? null,
+      totalMinor,
+      outstandingMinor,
       currency,
       currentSubtotalMinor,
       lines,
@@ -260,10 +275,62 @@ function snapshotOf(o: OrderWebhookData): ParsedOrder {
   };
 }
 
+/** An optional decimal amount of the payload in minor units: null when absent, a problem when not a decimal. */
+function amountOf(value: string | number | null | undefined, field: string, currency: string, problems: string[]): number | null {
+  if (value === null || value === undefined) return null;
+  const minor = parseMinor(value, currency);
+  if (minor === null) problems.push(`${field}: not a decimal amount: ${value}`);
+  return minor;
+}
+
+/** Where an order's payment stands, for the points it earns (docs/decisions/004-points-rules.md). */
+export type PaymentState = "paid" | "partially-paid" | "awaiting-payment" | "voided";
+
+/**
+ * paid, partially_refunded and refunded: paid (refunds lower the current subtotal, which prices the points);
+ * partially_paid: the paid share; voided: never paid and never will be; pending, authorized, expired and any
+ * status Shopify adds later: not paid yet. A payload without financial_status (Shopify always sends it) counts as
+ * paid, as every order did before payments were looked at.
+ */
+export function paymentStateOf(s: Pick<OrderSnapshot, "financialStatus">): PaymentState {
+  switch (s.financialStatus ?? "paid") {
+    case "paid":
+    case "partially_refunded":
+    case "refunded":
+      return "paid";
+    case "partially_paid":
+      return "partially-paid";
+    case "voided":
+      return "voided";
+    default:
+      return "awaiting-payment";
+  }
+}
+
+/** The share of the order's total that is paid, as [paid, total] minor units; [0, 1] when it can't be told. */
+export function paidShareOf(s: Pick<OrderSnapshot, "financialStatus" | "totalMinor" | "outstandingMinor">): [number, number] {
+  const state = paymentStateOf(s);
+  if (state === "paid") return [1, 1];
+  if (state !== "partially-paid") return [0, 1];
+  const total = s.totalMinor ?? 0;
+  const outstanding = s.outstandingMinor;
+  if (total <= 0 || outstanding === null || outstanding === undefined) return [0, 1];
+  return [Math.min(total, Math.max(0, total - outstanding)), total];
+}
+
+// Payment only moves forward: nothing paid, part paid, paid (or voided, which ends an unpaid order).
+const PAYMENT_PROGRESS: Record<PaymentState, number> = { "awaiting-payment": 0, "partially-paid": 1, paid: 2, voided: 2 };
+
+function paymentProgress(s: OrderSnapshot): number {
+  const [paid, total] = paidShareOf(s);
+  return PAYMENT_PROGRESS[paymentStateOf(s)] + paid / total / 2;
+}
+
 /**
  * Which of two snapshots of the same order is newer. Webhooks arrive reordered and duplicated and
  * `updated_at` has one-second resolution, so ties are broken by facts that only move one way (a cancelled
- * order stays cancelled, refunds are only added), then by less merchandise kept (a refund in the same second
+ * order stays cancelled, refunds are only added, payment only progresses: an order is often paid in the second
+ * it is created), then by less merchandise kept (a refund in the same second
  * as the order), then by content, so that the choice is a total order and never depends on arrival.
  * Negative: a is older; positive: a is newer; 0: same content as far as points are concerned.
  */
@@ -272,6 +339,7 @@ export function compareSnapshots(a: OrderSnapshot, b: OrderSnapshot): number {
     a.updatedAt.getTime() - b.updatedAt.getTime() ||
     Number(a.cancelled) - Number(b.cancelled) ||
     a.refundCount - b.refundCount ||
+    paymentProgress(a) - paymentProgress(b) ||
     b.currentSubtotalMinor - a.currentSubtotalMinor ||
     keptUnits(b) - keptUnits(a) ||
     compareText(snapshotFingerprint(a), snapshotFingerprint(b))
@@ -296,5 +364,6 @@ export function snapshotFingerprint(s: OrderSnapshot): string {
     .map((l) => [l.lineId, l.productId ?? "", l.variantId ?? "", l.currentQuantity, l.unitPriceMinor, l.giftCard ? 1 : 0].join(":"))
     .sort()
     .join(",");
-  return [s.orderId, s.customerId ?? "", s.createdAt.getTime(), s.test ? 1 : 0, s.currency, s.currentSubtotalMinor, lines].join("|");
+  const payment = s.financialStatus === null ? "" : [s.financialStatus, s.totalMinor ?? "", s.outstandingMinor ?? ""].join(":");
+  return [s.orderId, s.customerId ?? "", s.createdAt.getTime(), s.test ? 1 : 0, s.currency, s.currentSubtotalMinor, lines, payment].join("|");
 }

@@ -76,6 +76,31 @@ describe("reconcileOrder", () => {
     expect(entries.map((e) => e.availableAt)).toEqual([fourteenDays, fourteenDays]);
   });
 
+  it("an order placed unpaid earns when it is paid, in the pending period counted from its creation; voided, never", () => {
+    const pending = { ...placed, financialStatus: "pending", totalMinor: 6285, outstandingMinor: 6285 };
+    const paid = { ...pending, updatedAt: seconds(3600), financialStatus: "paid", outstandingMinor: 0 };
+    const voided = { ...pending, updatedAt: seconds(7200), cancelled: true, financialStatus: "voided", lines: placed.lines.map((l) => ({ ...l, currentQuantity: 0 })) };
+    const rules = { ...DEFAULT_PROGRAM, pendingDays: 14 };
+
+    const waiting = deliver([pending], rules);
+    expect(waiting.entries).toEqual([]);
+    expect(waiting.state.worth.breakdown.nothingEarnedBecause).toBe("awaiting-payment");
+
+    const { entries } = deliver([pending, paid], rules);
+    expect(entries).toEqual([
+      { key: "order:o1:v1", kind: "earn", customerId: "c1", points: 57, at: seconds(3600), availableAt: new Date(T0.getTime() + 14 * 86_400_000), orderId: "o1", orderCreatedAt: T0 },
+    ]);
+    // Reordered: the paid snapshot first, the older pending one after it changes nothing.
+    expect(deliver([paid, pending], rules).entries).toEqual(entries);
+    // Paid in the same second it was placed (Shopify sends orders/create and orders/updated): paid wins either way.
+    const paidAtOnce = { ...paid, updatedAt: T0 };
+    expect(deliver([pending, paidAtOnce]).total).toBe(57);
+    expect(deliver([paidAtOnce, pending]).total).toBe(57);
+
+    expect(deliver([pending, voided]).entries).toEqual([]);
+    expect(deliver([voided, pending]).entries).toEqual([]);
+  });
+
   it("test orders earn nothing", () => {
     expect(deliver([{ ...placed, test: true }]).entries).toEqual([]);
   });
