@@ -4,13 +4,16 @@
 //  - expired unused → its points come back (the periodic job below, after a grace period for late webhooks,
 //    and only once Shopify confirms the code was not used: a webhook can be later than any grace period);
 //  - debited but never confirmed in Shopify (a crash between the debit and the code) → the same job finds
-//    or creates the code, or gives the points back when Shopify refuses it.
+//    or creates the code, or gives the points back when Shopify refuses it;
+//  - bought with points a refund took back (the member's points fell below zero) → the same job ends the unused
+//    code in Shopify and its points come back, newest codes first, until the member is no longer below zero.
 // Every transition is a conditional status change plus, for give-backs, a unique ledger key: exactly once
 // however often the job runs or a webhook is delivered.
 import type { PrismaClient, WebhookEvent } from "@prisma/client";
 import { redemptionCodesIn } from "~/domain/rewards/codes";
+import { REDEMPTION_CODE_DEACTIVATE_MUTATION } from "~/graphql/RedemptionCodeDeactivate";
 import { REDEMPTION_CODE_USAGE_QUERY } from "~/graphql/RedemptionCodeUsage";
-import type { RedemptionCodeUsageQuery } from "~/types/admin.generated";
+import type { RedemptionCodeDeactivateMutation, RedemptionCodeUsageQuery } from "~/types/admin.generated";
 import { retryWhenThrottled, runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
 import type { Db } from "./points-ledger.server";
 import { finishRedemption, giveBackRedemption, type RedemptionOptions } from "./redemptions.server";
@@ -66,10 +69,30 @@ export const redemptionSteps: Record<string, WebhookHandler[]> = {
 
 /** Shopify's count of orders that used the code; null when the code no longer exists there. */
 async function shopifyUsageCount(graphql: AdminGraphql, code: string): Promise<number | null> {
+  return (await shopifyCode(graphql, code))?.uses ?? null;
+}
+
+/** The code's discount in Shopify (its GID and use count); null when it no longer exists there. */
+async function shopifyCode(graphql: AdminGraphql, code: string): Promise<{ id: string; uses: number } | null> {
   const data = await retryWhenThrottled(() => runAdminOperation<RedemptionCodeUsageQuery>(graphql, REDEMPTION_CODE_USAGE_QUERY, { code }), { maxAttempts: 4 });
-  const discount = data.codeDiscountNodeByCode?.codeDiscount;
-  if (!discount) return null;
-  return "asyncUsageCount" in discount ? discount.asyncUsageCount : 0;
+  const node = data.codeDiscountNodeByCode;
+  if (!node?.codeDiscount) return null;
+  return { id: node.id, uses: "asyncUsageCount" in node.codeDiscount ? node.codeDiscount.asyncUsageCount : 0 };
+}
+
+/** Ends the code now; the use count as of then. Refusals other than "gone" throw (the next run tries again). */
+async function deactivateCode(graphql: AdminGraphql, id: string): Promise<number | null> {
+  const data = await retryWhenThrottled(
+    () => runAdminOperation<RedemptionCodeDeactivateMutation>(graphql, REDEMPTION_CODE_DEACTIVATE_MUTATION, { id }),
+    { maxAttempts: 4 },
+  );
+  const result = data.discountCodeDeactivate;
+  const discount = result?.codeDiscountNode?.codeDiscount;
+  if (discount) return "asyncUsageCount" in discount ? discount.asyncUsageCount : 0;
+  const problems = result?.userErrors ?? [];
+  // Deleted in Shopify meanwhile (by the merchant): nobody can use it any more.
+  if (problems.length === 0 || problems.every((e) => /not exist|not found/i.test(e.message))) return null;
+  throw new Error(`Shopify refused to deactivate the code: ${problems.map((e) => e.message).join("; ")}`);
 }
 
 /**
@@ -143,7 +166,63 @@ export async function repairStuckRedemptions(db: PrismaClient, now: Date, option
   return { issued, returned };
 }
 
-/** The code lifecycle job: repair first (it may issue codes), then expiry give-backs (after asking Shopify). */
+// --- codes bought with points a refund took back ------------------------------------------------------------
+
+/**
+ * A refund after the pending period takes back points that may already have bought a code; the member's points
+ * then fall below zero. Their unused codes (newest first, as many as cover the shortfall) are ended in Shopify
+ * and their points come back, so the member owes nothing and holds no code paid for with points they no longer
+ * have. The code is ended before its use count is read: a use counted by then means it was spent (marked
+ * redeemed, nothing comes back); after it, no use is possible. Shopify unreachable → the next run tries again.
+ */
+export async function revokeCodesOfOverdrawnMembers(
+  db: PrismaClient,
+  now: Date,
+  options: { adminFor: (shop: string) => Promise<AdminGraphql> },
+): Promise<{ revoked: number; redeemed: number; unchecked: number }> {
+  const overdrawn = await db.member.findMany({
+    where: { points: { lt: 0 } },
+    select: { shop: true, customerId: true, points: true },
+    orderBy: [{ shop: "asc" }, { customerId: "asc" }],
+    take: BATCH,
+  });
+  const clients = new Map<string, Promise<AdminGraphql>>();
+  const result = { revoked: 0, redeemed: 0, unchecked: 0 };
+  for (const member of overdrawn) {
+    const codes = await db.redemption.findMany({
+      where: { shop: member.shop, customerId: member.customerId, status: "issued", pointsCost: { gt: 0 }, expiresAt: { gt: now } },
+      orderBy: [{ createdAt: "desc" }, { idempotencyKey: "desc" }],
+    });
+    let shortfall = -member.points;
+    for (const redemption of codes) {
+      if (shortfall <= 0) break;
+      let uses: number | null;
+      try {
+        if (!clients.has(member.shop)) clients.set(member.shop, options.adminFor(member.shop));
+        const graphql = await clients.get(member.shop)!;
+        const found = await shopifyCode(graphql, redemption.code);
+        uses = found && (await deactivateCode(graphql, found.id));
+      } catch (error) {
+        console.warn(`revoking redemption ${redemption.code} for ${member.shop}: ${(error as Error).message}`);
+        result.unchecked++;
+        continue;
+      }
+      if (uses !== null && uses > 0) {
+        const { count } = await db.redemption.updateMany({
+          where: { shop: redemption.shop, idempotencyKey: redemption.idempotencyKey, status: "issued" },
+          data: { status: "redeemed", redeemedAt: now },
+        });
+        result.redeemed += count;
+      } else if (await giveBackRedemption(db, redemption, "revoked", now)) {
+        result.revoked++;
+        shortfall -= redemption.pointsCost;
+      }
+    }
+  }
+  return result;
+}
+
+/** The code lifecycle job: repair first (it may issue codes), then expiry give-backs (after asking Shopify), then codes whose points a refund took back. */
 export function redemptionLifecycleJob(adminFor: (shop: string) => Promise<AdminGraphql>, options: Omit<RedemptionOptions, "adminFor"> = {}): PeriodicJob {
   return {
     name: "redemption-codes",
@@ -151,6 +230,7 @@ export function redemptionLifecycleJob(adminFor: (shop: string) => Promise<Admin
     async run(db, now) {
       await repairStuckRedemptions(db, now, { attempts: 2, backoffMs: 500, ...options, adminFor });
       await returnExpiredRedemptions(db, now, { adminFor });
+      await revokeCodesOfOverdrawnMembers(db, now, { adminFor });
     },
   };
 }

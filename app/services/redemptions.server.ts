@@ -178,7 +178,7 @@ export async function finishRedemption(prisma: PrismaClient, redemption: Redempt
  * "issued", never from "redeemed") and the reversal's ledger key is unique. False when it was not ours to
  * give back (already returned, or used on an order).
  */
-export async function giveBackRedemption(prisma: PrismaClient, redemption: Pick<Redemption, "shop" | "idempotencyKey" | "customerId" | "pointsCost" | "createdAt">, reason: "not-issued" | "expired" | "repair", now: Date): Promise<boolean> {
+export async function giveBackRedemption(prisma: PrismaClient, redemption: Pick<Redemption, "shop" | "idempotencyKey" | "customerId" | "pointsCost" | "createdAt">, reason: "not-issued" | "expired" | "repair" | "revoked", now: Date): Promise<boolean> {
   return prisma.$transaction(async (tx) => {
     const memberId = await lockMember(tx, redemption.shop, redemption.customerId, { seenAt: redemption.createdAt });
     const { count } = await tx.redemption.updateMany({

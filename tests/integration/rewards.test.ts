@@ -329,3 +329,49 @@ describe("repairing a redemption cut off by a crash", () => {
     expect(discountByCode(stuck.code)).toBeUndefined();
   });
 });
+
+describe("codes bought with points a refund took back", () => {
+  it("GIVEN 600 points spent on a code WHEN the order is refunded after the pending period THEN the job ends the unused code in Shopify and its points come back, once", async () => {
+    const customer = await t.standin.createCustomer({ email: `refunded-${Date.now()}-${++keys}@example.com` });
+    const order = await t.standin.createOrder({ customerId: customer.id, lines: [{ sku: "LAMP", quantity: 1, unitPriceMinor: 60_000 }] });
+    await expect.poll(() => pointsOf(customer.id), { timeout: 15_000 }).toBe(600);
+    const token = t.standin.mintCheckoutToken({ customerGid: `gid://shopify/Customer/${customer.id}` });
+    const { code } = await (await redeem(token, "default-5-off")).json();
+    // A code of another member, who owes nothing: it stays.
+    const other = await customerWith(500);
+    const { code: otherCode } = await (await redeem(other.token, "default-5-off")).json();
+
+    await t.standin.refundOrder(order.id);
+    await expect.poll(() => pointsOf(customer.id), { timeout: 15_000 }).toBe(-500);
+
+    const job = redemptionLifecycleJob(standinAdmin);
+    await job.run(t.db.prisma, new Date());
+    await job.run(t.db.prisma, new Date());
+    expect(await pointsOf(customer.id)).toBe(0);
+    expect(await redemptionOf(code)).toMatchObject({ status: "returned", returnReason: "revoked" });
+    expect((await ledgerOf(customer.id)).map((e) => [e.kind, e.points])).toEqual([["redeem", -500], ["redeem-reversal", 500]]);
+    // Ended in Shopify: the buyer can no longer use it.
+    expect(Date.parse(discountByCode(code)!.endsAt!)).toBeLessThanOrEqual(Date.now());
+    await expect(t.standin.createOrder({ customerId: customer.id, lines: [{ sku: "CUP", quantity: 1, unitPriceMinor: 2000 }], discountCodes: [code] })).rejects.toThrow();
+    expect(await redemptionOf(otherCode)).toMatchObject({ status: "issued" });
+    expect(discountByCode(otherCode)!.endsAt === null || Date.parse(discountByCode(otherCode)!.endsAt!) > Date.now()).toBe(true);
+  });
+
+  it("GIVEN the code was already used when the refund came THEN it stays redeemed and the member stays below zero", async () => {
+    const customer = await t.standin.createCustomer({ email: `used-first-${Date.now()}-${++keys}@example.com` });
+    const order = await t.standin.createOrder({ customerId: customer.id, lines: [{ sku: "LAMP", quantity: 1, unitPriceMinor: 60_000 }] });
+    await expect.poll(() => pointsOf(customer.id), { timeout: 15_000 }).toBe(600);
+    const token = t.standin.mintCheckoutToken({ customerGid: `gid://shopify/Customer/${customer.id}` });
+    const { code } = await (await redeem(token, "default-5-off")).json();
+    // Used on an order whose webhooks have not arrived yet: only Shopify knows.
+    await t.standin.createOrder({ customerId: customer.id, lines: [{ sku: "CUP", quantity: 1, unitPriceMinor: 2000 }], discountCodes: [code] }, { webhooks: "hold" });
+    await t.standin.refundOrder(order.id);
+    await expect.poll(() => pointsOf(customer.id), { timeout: 15_000 }).toBe(-500);
+
+    await redemptionLifecycleJob(standinAdmin).run(t.db.prisma, new Date());
+    expect(await redemptionOf(code)).toMatchObject({ status: "redeemed" });
+    expect(await pointsOf(customer.id)).toBe(-500);
+    expect((await ledgerOf(customer.id)).map((e) => e.kind)).toEqual(["redeem"]);
+    await t.standin.deliverWebhooks(t.standin.takeHeldWebhooks());
+  });
+});

@@ -134,7 +134,12 @@ export async function openTestDatabase(template?: string): Promise<OpenTestDatab
     ...testDb,
     db,
     async close() {
-      await db.close().catch(() => {});
+      // Work a test started and did not wait for (a segment sync after an import) may still hold a pooled
+      // connection, and the pool's end waits for it to come back. Closing waits a few seconds at most; the
+      // forced drop then ends whatever sessions are left, so the file never hangs in its afterAll.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([db.close().catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)))]);
+      clearTimeout(timer);
       await testDb.drop();
     },
   };
