@@ -9,6 +9,8 @@ export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
     env: { TZ: "UTC" },
+    // A worker exits when vitest does (tests/support/exit-with-run.ts).
+    setupFiles: ["tests/support/exit-with-run.ts"],
     projects: [
       {
         extends: true,

@@ -24,7 +24,7 @@ const config = {
   history: process.argv.includes("--full") ? FULL_ONLINE_RETAIL_FILE : process.env.DEMO_HISTORY || DEFAULT_ONLINE_RETAIL_FILE,
   standinPort: Number(process.env.DEMO_STANDIN_PORT || 0),
   scopes:
-    process.env.SCOPES || "read_customers,write_customers,read_orders,read_all_orders,read_products,write_discounts",
+    process.env.SCOPES || "read_customers,write_customers,read_orders,read_all_orders,read_products,write_discounts,read_store_credit_account_transactions,write_store_credit_account_transactions",
 };
 const log = (line: string) => console.log(`[demo ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
 for (const arg of process.argv.slice(2)) {

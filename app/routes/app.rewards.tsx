@@ -59,6 +59,8 @@ const formBody = z.object({
   percentOff: text,
   maximumShippingPrice: text,
   productVariantId: text,
+  credit: text,
+  creditExpiresInDays: text,
   minimumSubtotal: text,
   combinesWithProductDiscounts: text,
   combinesWithOrderDiscounts: text,
@@ -249,16 +251,22 @@ function RewardForm(props: { mode: "create" | "update"; initial: RewardFormValue
               {v.kind === "percentage-off" ? field("percentOff", "rewards.field.percentOff") : null}
               {v.kind === "free-shipping" ? field("maximumShippingPrice", "rewards.field.maximumShippingPrice") : null}
               {v.kind === "free-product" ? field("productVariantId", "rewards.field.productVariantId") : null}
-              {field("minimumSubtotal", "rewards.field.minimumSubtotal")}
+              {v.kind === "store-credit" ? field("credit", "rewards.field.credit") : null}
+              {v.kind === "store-credit" ? field("creditExpiresInDays", "rewards.field.creditExpiresInDays") : null}
+              {v.kind !== "store-credit" ? field("minimumSubtotal", "rewards.field.minimumSubtotal") : null}
             </FormLayout.Group>
-            <BlockStack gap="100">
-              <Text as="p">{t("rewards.field.combinesWith")}</Text>
-              <InlineStack gap="400">
-                <Checkbox label={t("rewards.field.productDiscounts")} checked={v.combinesWithProductDiscounts} onChange={set("combinesWithProductDiscounts")} />
-                <Checkbox label={t("rewards.field.orderDiscounts")} checked={v.combinesWithOrderDiscounts} onChange={set("combinesWithOrderDiscounts")} />
-                <Checkbox label={t("rewards.field.shippingDiscounts")} checked={v.combinesWithShippingDiscounts} onChange={set("combinesWithShippingDiscounts")} />
-              </InlineStack>
-            </BlockStack>
+            {v.kind === "store-credit" ? (
+              <Text as="p" tone="subdued">{t("rewards.storeCreditHelp")}</Text>
+            ) : (
+              <BlockStack gap="100">
+                <Text as="p">{t("rewards.field.combinesWith")}</Text>
+                <InlineStack gap="400">
+                  <Checkbox label={t("rewards.field.productDiscounts")} checked={v.combinesWithProductDiscounts} onChange={set("combinesWithProductDiscounts")} />
+                  <Checkbox label={t("rewards.field.orderDiscounts")} checked={v.combinesWithOrderDiscounts} onChange={set("combinesWithOrderDiscounts")} />
+                  <Checkbox label={t("rewards.field.shippingDiscounts")} checked={v.combinesWithShippingDiscounts} onChange={set("combinesWithShippingDiscounts")} />
+                </InlineStack>
+              </BlockStack>
+            )}
           </FormLayout>
           <InlineStack gap="200">
             <Button submit variant="primary" loading={busy}>

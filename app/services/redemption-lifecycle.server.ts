@@ -155,7 +155,7 @@ export async function repairStuckRedemptions(db: PrismaClient, now: Date, option
     }
     let outcome;
     try {
-      outcome = await finishRedemption(db, redemption, options);
+      outcome = await finishRedemption(db, redemption, { ...options, now });
     } catch (error) {
       console.warn(`redemption repair ${redemption.code} for ${redemption.shop}: ${(error as Error).message}`);
       continue;

@@ -30,13 +30,17 @@ import { discountIdByCode, findOrCreateDiscountCode, type AdminCall } from "./di
 import { AdminApiError, retryWhenThrottled, runAdminOperation, throttleGateFor, type AdminGraphql } from "./admin-graphql.server";
 import { appendLedgerEntry, ledgerEntryFromRow, lockMember, memberBalance, type Db } from "./points-ledger.server";
 import { findReward } from "./rewards-catalog.server";
+import { deliverStoreCredit, storeCreditInput } from "~/rewards/store-credit.server";
 
 /** How long a redemption code works. */
 export const REDEMPTION_CODE_DAYS = 90;
 const DAY_MS = 86_400_000;
 
 export type RedemptionResult =
-  | { status: 201; body: { code: string; pointsSpent: number; balance: number } }
+  /** A discount code, or (store credit) `code: null` and the amount credited to the member's store credit. */
+  | { status: 201; body: { code: string | null; pointsSpent: number; balance: number; storeCredit?: { amount: string; currencyCode: string } } }
+  /** Store credit whose answer from Shopify was lost: the points stay spent, the credit follows (never twice). */
+  | { status: 202; body: { pending: { code: "STORE_CREDIT_PENDING"; message: string }; pointsSpent: number } }
   | { status: 404 | 409 | 503; body: { error: { code: string; message: string } } };
 
 export interface RedemptionOptions {
@@ -121,6 +125,15 @@ export async function redeemReward(
 
   const { redemption, balanceAfter } = prepared;
   const outcome = redemption.status === "issuing" ? await finishRedemption(prisma, redemption, { ...options, freshCode: balanceAfter !== null }) : "issued";
+  if (outcome === "unconfirmed") {
+    return {
+      status: 202,
+      body: {
+        pending: { code: "STORE_CREDIT_PENDING", message: "Shopify has not confirmed the store credit yet. It will be added within a few minutes, once; no need to try again." },
+        pointsSpent: redemption.pointsCost,
+      },
+    };
+  }
   if (outcome !== "issued") {
     // Unreachable or refused: the buyer is waiting, so the points go back now (the sweep is for crashes).
     await giveBackRedemption(prisma, redemption, "not-issued", new Date());
@@ -129,6 +142,11 @@ export async function redeemReward(
   // A new redemption knows its balance from the debit's transaction; a replay asks again.
   let balance = balanceAfter;
   if (balance === null) balance = (await memberBalance(prisma, await prisma.member.findUniqueOrThrow({ where: { id: redemption.memberId } }))).balance;
+  const delivered = redemption.reward as unknown as Reward;
+  if (delivered.kind === "store-credit") {
+    const { creditAmount } = storeCreditInput(delivered, redemption.createdAt);
+    return { status: 201, body: { code: null, pointsSpent: redemption.pointsCost, balance, storeCredit: creditAmount } };
+  }
   return { status: 201, body: { code: redemption.code, pointsSpent: redemption.pointsCost, balance } };
 }
 
@@ -155,6 +173,15 @@ async function insertRedemption(tx: Db, shop: string, memberId: bigint, customer
  * answer, the code may or may not exist; "refused": Shopify rejected the input, retrying cannot help.
  */
 export async function finishRedemption(prisma: PrismaClient, redemption: Redemption, options: RedemptionOptions): Promise<IssueOutcome> {
+  if ((redemption.reward as unknown as Reward).kind === "store-credit") {
+    return deliverStoreCredit(prisma, redemption, {
+      adminFor: options.adminFor,
+      callTimeoutMs: options.callTimeoutMs,
+      throttleBudgetMs: options.throttleBudgetMs,
+      onThrottleWait: options.onThrottleWait,
+      ...(options.now ? { now: () => options.now! } : {}),
+    });
+  }
   const outcome = await issueCode(
     redemption.shop,
     `gid://shopify/Customer/${redemption.customerId}`,
@@ -205,7 +232,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 /** A buyer waits at the checkout: a few seconds for Shopify's bucket is fine, more is not. */
 const DEFAULT_THROTTLE_BUDGET_MS = 4000;
 
-export type IssueOutcome = "issued" | "refused" | "unreachable";
+/** "unconfirmed" (store credit only): sent, answer lost; the repair job finishes it, never crediting twice. */
+export type IssueOutcome = "issued" | "refused" | "unreachable" | "unconfirmed";
 
 /** Creates the code (or finds it already created). */
 async function issueCode(shop: string, customerGid: string, reward: Reward, code: string, at: Date, endsAt: Date, options: RedemptionOptions): Promise<IssueOutcome> {

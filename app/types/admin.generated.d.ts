@@ -203,6 +203,32 @@ export type ShopOverviewQueryVariables = AdminTypes.Exact<{ [key: string]: never
 
 export type ShopOverviewQuery = { shop: Pick<AdminTypes.Shop, 'name' | 'myshopifyDomain' | 'currencyCode' | 'ianaTimezone'>, customersCount?: AdminTypes.Maybe<Pick<AdminTypes.Count, 'count' | 'precision'>>, ordersCount?: AdminTypes.Maybe<Pick<AdminTypes.Count, 'count' | 'precision'>> };
 
+export type StoreCreditRecentCreditsQueryVariables = AdminTypes.Exact<{
+  customerId: AdminTypes.Scalars['ID']['input'];
+  accountQuery: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type StoreCreditRecentCreditsQuery = { customer?: AdminTypes.Maybe<{ storeCreditAccounts: { nodes: Array<(
+        Pick<AdminTypes.StoreCreditAccount, 'id'>
+        & { transactions: { nodes: Array<(
+            { __typename: 'StoreCreditAccountCreditTransaction' }
+            & Pick<AdminTypes.StoreCreditAccountCreditTransaction, 'id' | 'createdAt'>
+            & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
+          ) | { __typename: 'StoreCreditAccountDebitRevertTransaction' | 'StoreCreditAccountDebitTransaction' | 'StoreCreditAccountExpirationTransaction' }> } }
+      )> } }> };
+
+export type StoreCreditRedemptionCreditMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  creditInput: AdminTypes.StoreCreditAccountCreditInput;
+}>;
+
+
+export type StoreCreditRedemptionCreditMutation = { storeCreditAccountCredit?: AdminTypes.Maybe<{ storeCreditAccountTransaction?: AdminTypes.Maybe<(
+      Pick<AdminTypes.StoreCreditAccountCreditTransaction, 'id' | 'createdAt'>
+      & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
+    )>, userErrors: Array<Pick<AdminTypes.StoreCreditAccountCreditUserError, 'field' | 'code' | 'message'>> }> };
+
 interface GeneratedQueryTypes {
   "#graphql\n  query DiscountByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: DiscountByCodeQuery, variables: DiscountByCodeQueryVariables},
   "#graphql\n  query HistoryBulkOperation($id: ID!) {\n    node(id: $id) {\n      ... on BulkOperation {\n        id\n        status\n        errorCode\n        objectCount\n        url\n        partialDataUrl\n      }\n    }\n  }\n": {return: HistoryBulkOperationQuery, variables: HistoryBulkOperationQueryVariables},
@@ -213,6 +239,7 @@ interface GeneratedQueryTypes {
   "#graphql\n  query SegmentBulkOperation($id: ID!) {\n    node(id: $id) {\n      ... on BulkOperation {\n        id\n        status\n        errorCode\n        objectCount\n        url\n        partialDataUrl\n      }\n    }\n  }\n": {return: SegmentBulkOperationQuery, variables: SegmentBulkOperationQueryVariables},
   "#graphql\n  query ShopIdentity {\n    shop {\n      name\n      myshopifyDomain\n      currencyCode\n    }\n  }\n": {return: ShopIdentityQuery, variables: ShopIdentityQueryVariables},
   "#graphql\n  query ShopOverview {\n    shop {\n      name\n      myshopifyDomain\n      currencyCode\n      ianaTimezone\n    }\n    customersCount(limit: null) {\n      count\n      precision\n    }\n    ordersCount(limit: null) {\n      count\n      precision\n    }\n  }\n": {return: ShopOverviewQuery, variables: ShopOverviewQueryVariables},
+  "#graphql\n  query StoreCreditRecentCredits($customerId: ID!, $accountQuery: String!) {\n    customer(id: $customerId) {\n      storeCreditAccounts(first: 1, query: $accountQuery) {\n        nodes {\n          id\n          transactions(first: 50, reverse: true, sortKey: CREATED_AT) {\n            nodes {\n              __typename\n              ... on StoreCreditAccountCreditTransaction {\n                id\n                amount {\n                  amount\n                  currencyCode\n                }\n                createdAt\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: StoreCreditRecentCreditsQuery, variables: StoreCreditRecentCreditsQueryVariables},
 }
 
 interface GeneratedMutationTypes {
@@ -228,6 +255,7 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation SegmentTagsAdd($id: ID!, $tags: [String!]!) {\n    tagsAdd(id: $id, tags: $tags) {\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: SegmentTagsAddMutation, variables: SegmentTagsAddMutationVariables},
   "#graphql\n  mutation SegmentTagsRemove($id: ID!, $tags: [String!]!) {\n    tagsRemove(id: $id, tags: $tags) {\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: SegmentTagsRemoveMutation, variables: SegmentTagsRemoveMutationVariables},
   "#graphql\n  mutation SegmentTagsSet(\n    $id0: ID!, $add0: [String!]!, $remove0: [String!]!\n    $id1: ID!, $add1: [String!]!, $remove1: [String!]!\n    $id2: ID!, $add2: [String!]!, $remove2: [String!]!\n    $id3: ID!, $add3: [String!]!, $remove3: [String!]!\n    $id4: ID!, $add4: [String!]!, $remove4: [String!]!\n    $id5: ID!, $add5: [String!]!, $remove5: [String!]!\n    $id6: ID!, $add6: [String!]!, $remove6: [String!]!\n    $id7: ID!, $add7: [String!]!, $remove7: [String!]!\n    $id8: ID!, $add8: [String!]!, $remove8: [String!]!\n    $id9: ID!, $add9: [String!]!, $remove9: [String!]!\n  ) {\n    add0: tagsAdd(id: $id0, tags: $add0) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove0: tagsRemove(id: $id0, tags: $remove0) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add1: tagsAdd(id: $id1, tags: $add1) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove1: tagsRemove(id: $id1, tags: $remove1) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add2: tagsAdd(id: $id2, tags: $add2) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove2: tagsRemove(id: $id2, tags: $remove2) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add3: tagsAdd(id: $id3, tags: $add3) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove3: tagsRemove(id: $id3, tags: $remove3) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add4: tagsAdd(id: $id4, tags: $add4) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove4: tagsRemove(id: $id4, tags: $remove4) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add5: tagsAdd(id: $id5, tags: $add5) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove5: tagsRemove(id: $id5, tags: $remove5) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add6: tagsAdd(id: $id6, tags: $add6) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove6: tagsRemove(id: $id6, tags: $remove6) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add7: tagsAdd(id: $id7, tags: $add7) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove7: tagsRemove(id: $id7, tags: $remove7) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add8: tagsAdd(id: $id8, tags: $add8) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove8: tagsRemove(id: $id8, tags: $remove8) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add9: tagsAdd(id: $id9, tags: $add9) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove9: tagsRemove(id: $id9, tags: $remove9) {\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: SegmentTagsSetMutation, variables: SegmentTagsSetMutationVariables},
+  "#graphql\n  mutation StoreCreditRedemptionCredit($id: ID!, $creditInput: StoreCreditAccountCreditInput!) {\n    storeCreditAccountCredit(id: $id, creditInput: $creditInput) {\n      storeCreditAccountTransaction {\n        id\n        amount {\n          amount\n          currencyCode\n        }\n        createdAt\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: StoreCreditRedemptionCreditMutation, variables: StoreCreditRedemptionCreditMutationVariables},
 }
 declare module '@shopify/admin-api-client' {
   type InputMaybe<T> = AdminTypes.InputMaybe<T>;

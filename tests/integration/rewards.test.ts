@@ -96,6 +96,20 @@ describe("the rewards catalog in the admin", () => {
     expect(await t.db.prisma.reward.count({ where: { shop: TEST_SHOP } })).toBe(before);
   });
 
+  it("creates a store credit reward from the form, in English and German, and refuses a bad expiry", async () => {
+    const refused = await adminPost(rewardForm({ kind: "store-credit", title: "Credit", pointsCost: "900", credit: "10,00", creditExpiresInDays: "0" }), { locale: "de" });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain("Das Guthaben muss nach 1 bis 3650 Tagen verfallen.");
+    const created = await adminPost(rewardForm({ kind: "store-credit", title: "10.00 store credit", pointsCost: "900", credit: "10,00", creditExpiresInDays: "180" }));
+    expect(created.status).toBe(200);
+    const row = await t.db.prisma.reward.findUniqueOrThrow({ where: { shop_id: { shop: TEST_SHOP, id: "10-00-store-credit" } } });
+    expect(row.definition).toMatchObject({ kind: "store-credit", pointsCost: 900, credit: { amountMinor: 1000 }, expiresInDays: 180 });
+    const form = await (await browserFetch(t.adminUrl("/app/rewards", { reward: "10-00-store-credit", locale: "de" }))).text();
+    expect(form).toContain("Guthaben");
+    expect(form).toContain("Verfällt nach (Tagen, optional)");
+    expect((await adminPost({ intent: "disable", id: "10-00-store-credit" })).status).toBe(200);
+  });
+
   it("creates, edits, disables and enables a reward", async () => {
     const created = await adminPost(rewardForm({ kind: "percentage-off", title: "Ten percent", pointsCost: "900", percentOff: "10" }));
     expect(created.status).toBe(200);

@@ -2,6 +2,7 @@
 // Line items are compact tuples because a seeded shop holds ~540,000 of them; GraphQL and
 // REST shapes are built from them lazily at the edge.
 import type { ShopSeed } from "./seed/types";
+import type { StandinStoreCreditAccount } from "./store-credit";
 import { isoUtc } from "./time";
 
 export type StandinLine = [id: number, sku: string, title: string, quantity: number, unitPriceMinor: number, discountMinor: number];
@@ -157,6 +158,8 @@ export interface ShopState {
   metafields: StandinMetafield[];
   bulkOperations: StandinBulkOperation[];
   tokens: Record<string, StandinIssuedToken>;
+  /** store-credit.ts; absent in snapshots saved before store credit existed */
+  storeCreditAccounts?: StandinStoreCreditAccount[];
 }
 
 export interface StandinState {
@@ -164,7 +167,7 @@ export interface StandinState {
   shops: Record<string, ShopState>;
 }
 
-export const DEFAULT_SCOPES = ["read_customers", "write_customers", "read_orders", "read_all_orders", "read_products", "write_discounts"];
+export const DEFAULT_SCOPES = ["read_customers", "write_customers", "read_orders", "read_all_orders", "read_products", "write_discounts", "read_store_credit_account_transactions", "write_store_credit_account_transactions"];
 
 /** Shopify ids are large; new objects start far above any seeded id. */
 const FIRST_GENERATED_ID = 7_000_000_000_000;

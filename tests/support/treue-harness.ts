@@ -10,7 +10,7 @@ import { createTestDatabase, ensureTemplateDatabase, type TestDatabase } from ".
 export const TEST_SHOP = "treue-test.myshopify.com";
 export const TEST_API_KEY = "treue-test-api-key";
 export const TEST_API_SECRET = "treue-test-api-secret";
-export const TEST_SCOPES = "read_customers,write_customers,read_orders,read_all_orders,read_products,write_discounts";
+export const TEST_SCOPES = "read_customers,write_customers,read_orders,read_all_orders,read_products,write_discounts,read_store_credit_account_transactions,write_store_credit_account_transactions";
 export { BROWSER_USER_AGENT };
 
 export interface TreueHarness {

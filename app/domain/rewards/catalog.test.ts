@@ -22,6 +22,8 @@ describe("validating rewards", () => {
       { ...base, id: "b", kind: "percentage-off", percentOff: 10 },
       { ...base, id: "c", kind: "free-shipping", maximumShippingPrice: eur(990) },
       { ...base, id: "d", kind: "free-product", productVariantId: "gid://shopify/ProductVariant/123" },
+      { ...base, id: "e", kind: "store-credit", credit: eur(500) },
+      { ...base, id: "f", kind: "store-credit", credit: eur(1000), expiresInDays: 365 },
     ];
     expect(catalogProblems(rewards, "EUR")).toEqual([]);
   });
@@ -51,6 +53,20 @@ describe("validating rewards", () => {
   it("finds an id used twice in a catalog", () => {
     const reward: Reward = { ...base, id: "same", kind: "percentage-off", percentOff: 5 };
     expect(catalogProblems([reward, reward], "EUR")).toEqual([{ code: "duplicate-id", index: 1, field: "id", params: { id: "same" } }]);
+  });
+});
+
+describe("store credit rewards", () => {
+  it("credit a positive amount in the shop currency, expiring after 1 to 3650 days if at all", () => {
+    const credit = (over: Partial<Extract<Reward, { kind: "store-credit" }>>): Reward => ({ ...base, id: "sc", kind: "store-credit", credit: eur(500), ...over });
+    const codes = (r: Reward) => rewardProblems(r, "EUR").map((p) => `${p.code}:${p.field}`);
+    expect(codes(credit({}))).toEqual([]);
+    expect(codes(credit({ credit: eur(0) }))).toEqual(["amount-invalid:credit"]);
+    expect(codes(credit({ credit: { amountMinor: 500, currency: "USD" } }))).toEqual(["currency-not-shop-currency:credit"]);
+    expect(codes(credit({ expiresInDays: 0 }))).toEqual(["expiry-days-invalid:expiresInDays"]);
+    expect(codes(credit({ expiresInDays: 3651 }))).toEqual(["expiry-days-invalid:expiresInDays"]);
+    expect(codes(credit({ expiresInDays: 1.5 }))).toEqual(["expiry-days-invalid:expiresInDays"]);
+    expect(codes(credit({ expiresInDays: 3650 }))).toEqual([]);
   });
 });
 

@@ -29,7 +29,13 @@ export type Reward =
   /** Optionally only for shipping rates up to this price. */
   | (RewardBase & { kind: "free-shipping"; maximumShippingPrice?: Money })
   /** One product variant free (its price taken off when it is in the cart). */
-  | (RewardBase & { kind: "free-product"; productVariantId: string });
+  | (RewardBase & { kind: "free-product"; productVariantId: string })
+  /**
+   * Shopify store credit in the shop currency, credited to the member's account: no code to type, spent at
+   * checkout on every plan (with new customer accounts). The credit expires after `expiresInDays` if set.
+   * (`minimumSubtotal` and `combinesWith` do not apply to it.)
+   */
+  | (RewardBase & { kind: "store-credit"; credit: Money; expiresInDays?: number });
 
 export type RewardKind = Reward["kind"];
 
@@ -65,6 +71,7 @@ export type RewardProblemCode =
   | "product-variant-invalid"
   | "duplicate-id"
   | "kind-invalid"
+  | "expiry-days-invalid"
   | "id-invalid";
 
 export interface RewardProblem {
@@ -78,6 +85,8 @@ export interface RewardProblem {
 /** Shopify's limit for a discount title, which we derive from the reward title. */
 export const MAX_TITLE_LENGTH = 255;
 const VARIANT_GID = /^gid:\/\/shopify\/ProductVariant\/\d+$/;
+/** Store credit expiry, at most ten years out. */
+export const MAX_CREDIT_DAYS = 3650;
 
 const positiveInteger = (n: number) => Number.isSafeInteger(n) && n > 0;
 
@@ -112,6 +121,12 @@ export function rewardProblems(reward: Reward, shopCurrency: string, index = 0):
       break;
     case "free-product":
       if (!VARIANT_GID.test(reward.productVariantId)) problems.push({ code: "product-variant-invalid", index, field: "productVariantId" });
+      break;
+    case "store-credit":
+      problems.push(...moneyProblems(reward.credit, currency, index, "credit", false));
+      if (reward.expiresInDays !== undefined && !(Number.isSafeInteger(reward.expiresInDays) && reward.expiresInDays >= 1 && reward.expiresInDays <= MAX_CREDIT_DAYS)) {
+        problems.push({ code: "expiry-days-invalid", index, field: "expiresInDays", params: { min: 1, max: MAX_CREDIT_DAYS } });
+      }
       break;
   }
   return problems;

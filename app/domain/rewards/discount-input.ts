@@ -49,6 +49,7 @@ const decimal = (money: Money) => formatMinor(money.amountMinor, money.currency)
 
 /** Which mutation to call and with which variables, for one single-use, customer-only, expiring code. */
 export function redemptionDiscountInput({ reward, customerId, code, startsAt, endsAt }: RedemptionDiscount): RedemptionDiscountMutation {
+  if (reward.kind === "store-credit") throw new RangeError("store credit is credited to the customer's account, not issued as a discount code");
   if (!(endsAt.getTime() > startsAt.getTime())) throw new RangeError("a redemption code must end after it starts");
   if (!/^gid:\/\/shopify\/Customer\/\d+$/.test(customerId)) throw new RangeError(`not a customer GID: ${customerId}`);
   const common: CommonInput = {

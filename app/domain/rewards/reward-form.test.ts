@@ -11,6 +11,8 @@ const blank: RewardFormValues = {
   percentOff: "",
   maximumShippingPrice: "",
   productVariantId: "",
+  credit: "",
+  creditExpiresInDays: "",
   minimumSubtotal: "",
   combinesWithProductDiscounts: true,
   combinesWithOrderDiscounts: false,
@@ -21,6 +23,19 @@ const problemsOf = (v: Partial<RewardFormValues>, currency = "EUR") => {
   const r = rewardFromForm(form(v), currency, new Set());
   return r.ok ? [] : r.problems.map((p) => `${p.code}:${p.field}`);
 };
+
+describe("the reward form: store credit", () => {
+  it("reads the credit and its expiry, and shows them again", () => {
+    const r = rewardFromForm(form({ kind: "store-credit", title: "5 € credit", pointsCost: "500", credit: "5,00", creditExpiresInDays: "90" }), "EUR", new Set());
+    expect(r).toEqual({
+      ok: true,
+      reward: { id: "5-credit", kind: "store-credit", title: "5 € credit", pointsCost: 500, credit: { amountMinor: 500, currency: "EUR" }, expiresInDays: 90, combinesWith: DEFAULT_COMBINES_WITH },
+    });
+    if (r.ok) expect(rewardFormValues(r.reward, "EUR")).toMatchObject({ kind: "store-credit", credit: "5.00", creditExpiresInDays: "90", amountOff: "" });
+    expect(problemsOf({ kind: "store-credit", title: "x", pointsCost: "1", credit: "" })).toEqual(["amount-invalid:credit"]);
+    expect(problemsOf({ kind: "store-credit", title: "x", pointsCost: "1", credit: "5", creditExpiresInDays: "0" })).toEqual(["expiry-days-invalid:creditExpiresInDays"]);
+  });
+});
 
 describe("the reward form", () => {
   it("turns each kind's fields into a reward in minor units of the shop currency", () => {

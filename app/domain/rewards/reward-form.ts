@@ -5,7 +5,7 @@
 import { formatMinor, parseMinor } from "../points/money";
 import { DEFAULT_COMBINES_WITH, rewardProblems, type Reward, type RewardKind, type RewardProblem } from "./catalog";
 
-export const REWARD_KINDS: readonly RewardKind[] = ["fixed-amount-off", "percentage-off", "free-shipping", "free-product"];
+export const REWARD_KINDS: readonly RewardKind[] = ["fixed-amount-off", "percentage-off", "free-shipping", "free-product", "store-credit"];
 
 export interface RewardFormValues {
   /** Empty for a new reward: one is derived from the title. */
@@ -17,6 +17,9 @@ export interface RewardFormValues {
   percentOff: string;
   maximumShippingPrice: string;
   productVariantId: string;
+  /** store-credit: the amount credited, and after how many days it expires (empty: never). */
+  credit: string;
+  creditExpiresInDays: string;
   minimumSubtotal: string;
   combinesWithProductDiscounts: boolean;
   combinesWithOrderDiscounts: boolean;
@@ -94,10 +97,21 @@ export function rewardFromForm(values: RewardFormValues, shopCurrency: string, t
       reward = { ...base, kind, productVariantId: /^\d+$/.test(raw) ? `gid://shopify/ProductVariant/${raw}` : raw };
       break;
     }
+    case "store-credit": {
+      const credit = money("credit", values.credit, false);
+      const days = values.creditExpiresInDays.trim();
+      reward = { ...base, kind, credit: credit ?? { amountMinor: NaN, currency }, ...(days ? { expiresInDays: whole(days) } : {}) };
+      break;
+    }
   }
   // Money problems were reported while parsing; rewardProblems would report the NaN placeholder again.
   const seen = new Set(problems.map((p) => `${p.code}:${p.field}`));
-  for (const p of rewardProblems(reward, currency)) if (!seen.has(`${p.code}:${p.field}`)) problems.push(p);
+  // The catalog names the expiry `expiresInDays`; the form's field is `creditExpiresInDays`.
+  const formField = (field: string) => (field === "expiresInDays" ? "creditExpiresInDays" : field);
+  for (const p of rewardProblems(reward, currency)) {
+    const problem = { ...p, field: formField(p.field) };
+    if (!seen.has(`${problem.code}:${problem.field}`)) problems.push(problem);
+  }
   return problems.length ? { ok: false, problems } : { ok: true, reward };
 }
 
@@ -115,6 +129,8 @@ export function rewardFormValues(reward: Reward | null, shopCurrency: string): R
     percentOff: reward?.kind === "percentage-off" ? String(reward.percentOff) : "",
     maximumShippingPrice: reward?.kind === "free-shipping" ? fmt(reward.maximumShippingPrice) : "",
     productVariantId: reward?.kind === "free-product" ? reward.productVariantId : "",
+    credit: reward?.kind === "store-credit" ? fmt(reward.credit) : "",
+    creditExpiresInDays: reward?.kind === "store-credit" && reward.expiresInDays !== undefined ? String(reward.expiresInDays) : "",
     minimumSubtotal: fmt(reward?.minimumSubtotal),
     combinesWithProductDiscounts: combines.productDiscounts,
     combinesWithOrderDiscounts: combines.orderDiscounts,

@@ -135,6 +135,25 @@ describe("checkout: redeeming a reward", () => {
     expect(redeemButtons()).toHaveLength(0);
   });
 
+  test("a store credit reward: the amount goes to the buyer's store credit, no code is applied", async () => {
+    // The tester's formatCurrency prints the bare number; checkout's formats it for the buyer's locale.
+    extension.shopify.i18n.formatCurrency = ((amount: number, options?: { currency?: string }) =>
+      new Intl.NumberFormat("en", { style: "currency", currency: options?.currency ?? "EUR" }).format(amount)) as typeof extension.shopify.i18n.formatCurrency;
+    await renderWithRewards(() => Response.json({ code: null, pointsSpent: 500, balance: 120, storeCredit: { amount: "5.00", currencyCode: "EUR" } }, { status: 201 }));
+    click(redeemButtons()[0]!);
+    await vi.waitFor(() => expect(text()).toContain("Done: €5.00 was added to your store credit for 500 points. Choose store credit when you pay."));
+    expect(applyDiscountCodeChange).not.toHaveBeenCalled();
+    expect(banners()[0]?.textContent).toBe("You have 120 points");
+  });
+
+  test("a store credit Shopify has not confirmed yet: the buyer is told it follows, and nothing is applied", async () => {
+    await renderWithRewards(() => Response.json({ pending: { code: "STORE_CREDIT_PENDING", message: "" }, pointsSpent: 500 }, { status: 202 }));
+    click(redeemButtons()[0]!);
+    await vi.waitFor(() => expect(text()).toContain(en.creditPending));
+    expect(applyDiscountCodeChange).not.toHaveBeenCalled();
+    expect(banners()[0]?.textContent).toBe("You have 120 points");
+  });
+
   test("409 INSUFFICIENT_POINTS shows a message and applies nothing", async () => {
     await renderWithRewards(() => Response.json({ error: { code: "INSUFFICIENT_POINTS", message: "Balance 120 < 500" } }, { status: 409 }));
     click(redeemButtons()[0]!);

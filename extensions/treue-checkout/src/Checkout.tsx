@@ -13,12 +13,15 @@ type LoadState = { status: "loading" } | { status: "ready"; loyalty: LoyaltyStat
 /** What the buyer last tried, shown under the rewards until the next tap. */
 type Notice =
   | { kind: "applied"; code: string; pointsSpent: number }
+  | { kind: "credited"; amount: string; pointsSpent: number }
+  | { kind: "creditPending" }
   | { kind: "rejected"; code: string }
   | { kind: "insufficient"; message: string }
   | { kind: "failed"; reason: Failure };
 
 const t = (key: string, options?: Record<string, unknown>) => String(shopify.i18n.translate(key, options));
 const n = (value: number) => shopify.i18n.formatNumber(value);
+const money = (amount: number, currency: string) => shopify.i18n.formatCurrency(amount, { currency });
 
 function useLoyalty(): LoadState {
   const [state, setState] = useState<LoadState>({ status: "loading" });
@@ -103,7 +106,16 @@ function Rewards({ loyalty }: { loyalty: LoyaltyState }) {
         setNotice({ kind: "insufficient", message: result.message });
         return;
       }
+      if (result.type === "credit-pending") {
+        setBalance((b) => b - result.pointsSpent);
+        setNotice({ kind: "creditPending" });
+        return;
+      }
       setBalance(result.balance);
+      if (result.type === "credited") {
+        setNotice({ kind: "credited", amount: money(result.amount, result.currencyCode), pointsSpent: result.pointsSpent });
+        return;
+      }
       const applied = await shopify.applyDiscountCodeChange({ type: "addDiscountCode", code: result.code });
       setNotice(applied.type === "error" ? { kind: "rejected", code: result.code } : { kind: "applied", code: result.code, pointsSpent: result.pointsSpent });
     } catch (error) {
@@ -143,6 +155,10 @@ function NoticeBanner({ notice }: { notice: Notice }) {
   switch (notice.kind) {
     case "applied":
       return <s-banner tone="success">{t("applied", { code: notice.code, count: notice.pointsSpent, points: n(notice.pointsSpent) })}</s-banner>;
+    case "credited":
+      return <s-banner tone="success">{t("credited", { amount: notice.amount, count: notice.pointsSpent, points: n(notice.pointsSpent) })}</s-banner>;
+    case "creditPending":
+      return <s-banner tone="info">{t("creditPending")}</s-banner>;
     case "rejected":
       // The points are spent and the code exists: tell the buyer the code so it isn't lost.
       return <s-banner tone="warning">{t("rejected", { code: notice.code })}</s-banner>;

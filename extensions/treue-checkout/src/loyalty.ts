@@ -158,6 +158,10 @@ export async function saveBirthday(sessionToken: string, birthday: string): Prom
 
 export type Redemption =
   | { type: "redeemed"; code: string; pointsSpent: number; balance: number }
+  /** A store credit reward: the amount went to the buyer's store credit (no code). */
+  | { type: "credited"; amount: number; currencyCode: string; pointsSpent: number; balance: number }
+  /** A store credit reward Shopify has not confirmed yet: the points are spent, the credit follows. */
+  | { type: "credit-pending"; pointsSpent: number }
   | { type: "insufficient-points"; message: string }
   | { type: "failed"; reason: Failure };
 
@@ -184,6 +188,12 @@ export async function redeemReward(sessionToken: string, rewardId: string, idemp
   if (response.ok && isText(body.code) && isCount(body.pointsSpent) && isCount(body.balance)) {
     return { type: "redeemed", code: body.code, pointsSpent: body.pointsSpent, balance: body.balance };
   }
+  const credit = obj(body.storeCredit);
+  if (response.ok && body.code === null && credit && isText(credit.amount) && isText(credit.currencyCode) && isCount(body.pointsSpent) && isCount(body.balance)) {
+    const amount = Number(credit.amount);
+    if (Number.isFinite(amount)) return { type: "credited", amount, currencyCode: credit.currencyCode, pointsSpent: body.pointsSpent, balance: body.balance };
+  }
+  if (response.status === 202 && obj(body.pending) && isCount(body.pointsSpent)) return { type: "credit-pending", pointsSpent: body.pointsSpent };
   return { type: "failed", reason: "unavailable" };
 }
 

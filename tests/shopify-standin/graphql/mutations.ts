@@ -12,7 +12,11 @@ import { runBulkQuery, cancelBulk } from "./bulk";
 import { runBulkMutation } from "./bulk-mutation";
 import { stagedUploadsCreate } from "./staged-uploads";
 import type { GqlContext } from "./context";
-import { CustomerView, DiscountCodeNodeView, MetafieldView, OrderView, metafieldDigest, nodeFor, parseGid, requireGid, resolveNamespace } from "./views";
+import { creditStoreCredit, debitStoreCredit, minorOfMoneyInput } from "../store-credit";
+import {
+  CustomerView, DiscountCodeNodeView, MetafieldView, OrderView, StoreCreditCreditTransactionView, StoreCreditDebitTransactionView,
+  metafieldDigest, nodeFor, parseGid, requireGid, resolveNamespace,
+} from "./views";
 
 type Args = Record<string, any>;
 type Resolver = (args: Args, ctx: GqlContext, info: GraphQLResolveInfo) => unknown;
@@ -337,6 +341,31 @@ const customerCreate: Resolver = (args, ctx) => {
   return { customer: new CustomerView(c), userErrors: [] };
 };
 
+// --- store credit ---------------------------------------------------------------------------
+
+function storeCreditTarget(id: unknown) {
+  const g = requireGid(id);
+  return g ?? { type: "", id: 0 };
+}
+
+function moneyInputOf(input: Args | undefined, field: string) {
+  const money = input?.[field] ?? {};
+  const currency = typeof money.currencyCode === "string" ? money.currencyCode.toUpperCase() : "";
+  return { amountMinor: minorOfMoneyInput(money.amount, currency), currency };
+}
+
+const storeCreditAccountCredit: Resolver = (args, ctx) => {
+  const result = creditStoreCredit(ctx.shop, storeCreditTarget(args.id), { ...moneyInputOf(args.creditInput, "creditAmount"), expiresAt: args.creditInput?.expiresAt ?? null });
+  if (!result.ok) return { storeCreditAccountTransaction: null, userErrors: result.errors };
+  return { storeCreditAccountTransaction: new StoreCreditCreditTransactionView(result.account, result.transaction), userErrors: [] };
+};
+
+const storeCreditAccountDebit: Resolver = (args, ctx) => {
+  const result = debitStoreCredit(ctx.shop, storeCreditTarget(args.id), moneyInputOf(args.debitInput, "debitAmount"));
+  if (!result.ok) return { storeCreditAccountTransaction: null, userErrors: result.errors };
+  return { storeCreditAccountTransaction: new StoreCreditDebitTransactionView(result.account, result.transaction), userErrors: [] };
+};
+
 const rawMutationRoot: Record<string, Resolver> = {
   discountCodeBasicCreate: createDiscount("basic", "basicCodeDiscount"),
   discountCodeFreeShippingCreate: createDiscount("freeShipping", "freeShippingCodeDiscount"),
@@ -361,6 +390,8 @@ const rawMutationRoot: Record<string, Resolver> = {
     touch(ctx.shop);
     return { codeDiscountNode: new DiscountCodeNodeView(d), userErrors: [] };
   },
+  storeCreditAccountCredit,
+  storeCreditAccountDebit,
   metafieldsSet,
   metafieldsDelete,
   tagsAdd: changeTags(true),

@@ -9,6 +9,7 @@ import {
   type StandinMetafield, type StandinOrder, type StandinRefund, type StandinRefundLine,
 } from "../state";
 import { zoneOffsetMinutes, offsetString } from "../time";
+import { accountsOfCustomer, balanceMinor, findStoreCreditAccount, type StandinStoreCreditAccount, type StandinStoreCreditTransaction } from "../store-credit";
 import { paginate, paginateInOrder, type ConnectionArgs } from "./connection";
 import type { GqlContext } from "./context";
 import { customerSearch, orderSearch, sortKeyFor } from "./filters";
@@ -275,6 +276,15 @@ export class CustomerView extends HasMetafields {
     if (days < 30) return `${days} day${days === 1 ? "" : "s"}`;
     if (days < 365) return `about ${Math.round(days / 30)} month${Math.round(days / 30) === 1 ? "" : "s"}`;
     return `about ${Math.round(days / 365)} year${Math.round(days / 365) === 1 ? "" : "s"}`;
+  }
+  storeCreditAccounts(args: Args, ctx: GqlContext) {
+    let accounts = accountsOfCustomer(ctx.shop, this.c.id);
+    if (args.query) {
+      const m = /^\s*currency_code:\s*([A-Za-z]{3})\s*$/.exec(String(args.query));
+      if (!m) throw new GraphQLError("The stand-in filters store credit accounts by currency_code only.", { extensions: { code: "STANDIN_NOT_IMPLEMENTED" } });
+      accounts = accounts.filter((a) => a.currency === m[1].toUpperCase());
+    }
+    return paginate(accounts, args, (a) => a.id, (a) => a.id, (a) => new StoreCreditAccountView(a), isBulk(ctx));
   }
   defaultAddress() { return this.c.address ? new AddressView(this.c) : null; }
   addresses() { return this.c.address ? [new AddressView(this.c)] : []; }
@@ -682,6 +692,7 @@ export function nodeFor(ctx: GqlContext, id: string): object | null {
       return d ? new DiscountCodeNodeView(d, g.type) : null;
     }
     case "Metafield": { const m = shop.metafields.find((x) => x.id === g.id); return m ? new MetafieldView(m) : null; }
+    case "StoreCreditAccount": { const a = findStoreCreditAccount(shop, g.id); return a ? new StoreCreditAccountView(a) : null; }
     case "BulkOperation": { const b = shop.bulkOperations.find((x) => x.id === g.id); return b ? new BulkOperationView(b) : null; }
     case "Product": case "ProductVariant": {
       for (const [sku, p] of Object.entries(shop.products)) {
@@ -691,5 +702,59 @@ export function nodeFor(ctx: GqlContext, id: string): object | null {
       return null;
     }
     default: return null;
+  }
+}
+
+// --- store credit ---------------------------------------------------------------------------
+
+export class StoreCreditAccountView {
+  constructor(readonly a: StandinStoreCreditAccount) {}
+  get __typename() { return "StoreCreditAccount"; }
+  id() { return gid("StoreCreditAccount", this.a.id); }
+  balance() { return graphqlMoney(balanceMinor(this.a), this.a.currency); }
+  owner(_a: Args, ctx: GqlContext) {
+    const c = findCustomer(ctx.shop, this.a.customerId);
+    return c ? new CustomerView(c) : null;
+  }
+  transactions(args: Args, ctx: GqlContext) {
+    const sortKey = args.sortKey ?? "CREATED_AT";
+    if (args.query) throw new GraphQLError("The stand-in does not filter store credit transactions by query.", { extensions: { code: "STANDIN_NOT_IMPLEMENTED" } });
+    const key = (t: StandinStoreCreditTransaction) => (sortKey === "EXPIRES_AT" ? (t.expiresAt ? Date.parse(t.expiresAt) : Number.MAX_SAFE_INTEGER) : Date.parse(t.createdAt));
+    return paginate(this.a.transactions, args, key, (t) => t.id, (t) => storeCreditTransactionView(this.a, t), isBulk(ctx));
+  }
+}
+
+export function storeCreditTransactionView(a: StandinStoreCreditAccount, t: StandinStoreCreditTransaction) {
+  return t.kind === "credit" ? new StoreCreditCreditTransactionView(a, t) : t.kind === "debit" ? new StoreCreditDebitTransactionView(a, t) : new StoreCreditExpirationTransactionView(a, t);
+}
+
+abstract class StoreCreditTransactionViewBase {
+  constructor(readonly a: StandinStoreCreditAccount, readonly t: StandinStoreCreditTransaction) {}
+  account() { return new StoreCreditAccountView(this.a); }
+  amount() { return graphqlMoney(this.t.amountMinor, this.a.currency); }
+  balanceAfterTransaction() { return graphqlMoney(this.t.balanceAfterMinor, this.a.currency); }
+  createdAt() { return this.t.createdAt; }
+  // Credits and debits made through the Admin API are adjustments; order payments are not modelled.
+  event() { return "ADJUSTMENT"; }
+  origin() { return null; }
+}
+
+export class StoreCreditCreditTransactionView extends StoreCreditTransactionViewBase {
+  get __typename() { return "StoreCreditAccountCreditTransaction"; }
+  id() { return gid("StoreCreditAccountCreditTransaction", this.t.id); }
+  expiresAt() { return this.t.expiresAt; }
+  remainingAmount() { return graphqlMoney(this.t.remainingMinor, this.a.currency); }
+}
+
+export class StoreCreditDebitTransactionView extends StoreCreditTransactionViewBase {
+  get __typename() { return "StoreCreditAccountDebitTransaction"; }
+  id() { return gid("StoreCreditAccountDebitTransaction", this.t.id); }
+}
+
+export class StoreCreditExpirationTransactionView extends StoreCreditTransactionViewBase {
+  get __typename() { return "StoreCreditAccountExpirationTransaction"; }
+  creditTransaction() {
+    const credit = this.a.transactions.find((x) => x.id === this.t.creditId);
+    return credit ? new StoreCreditCreditTransactionView(this.a, credit) : null;
   }
 }
