@@ -71,7 +71,7 @@ async function loyaltyOf(token: string) {
 }
 
 describe("the rewards catalog in the admin", () => {
-  it("starts with 5.00 off for 500 points, listed in English and German", async () => {
+  it("starts with 5.00 off and 5.00 of store credit for 500 points each, listed in English and German", async () => {
     const en = await (await browserFetch(t.adminUrl("/app/rewards"))).text();
     expect(en).toContain("5.00 off");
     expect(en).toContain("Fixed amount off");
@@ -79,7 +79,12 @@ describe("the rewards catalog in the admin", () => {
     expect(de).toContain("Prämien");
     expect(de).toContain("Fester Betrag");
     const stored = await t.db.prisma.reward.findMany({ where: { shop: TEST_SHOP } });
-    expect(stored.map((r) => [r.id, r.enabled, (r.definition as { pointsCost: number }).pointsCost])).toEqual([["default-5-off", true, 500]]);
+    expect(stored.map((r) => [r.id, r.enabled, (r.definition as { pointsCost: number }).pointsCost])).toEqual([
+      ["default-5-off", true, 500],
+      ["default-5-credit", true, 500],
+    ]);
+    expect(en).toContain("5.00 store credit");
+    expect(de).toContain("Guthaben");
   });
 
   it("refuses an invalid reward with translated field errors and writes nothing", async () => {
@@ -181,6 +186,7 @@ describe("redeeming the stored catalog", () => {
       ["fifteen-percent", true],
       ["free-mug", false],
       ["default-5-off", false],
+      ["default-5-credit", false],
       ["seven-off", false],
       ["ten-percent", false],
     ]);

@@ -43,20 +43,17 @@ export type RewardKind = Reward["kind"];
 export const DEFAULT_COMBINES_WITH: CombinesWith = { productDiscounts: true, orderDiscounts: false, shippingDiscounts: true };
 
 /**
- * What a new shop starts with: 5.00 off for 500 points, i.e. 1 point is worth 0.01 in the shop currency.
- * "5.00" means five major units in every currency (5 € or 5 ¥); shops in low-value currencies change it.
+ * What a new shop starts with: 5.00 off for 500 points and 5.00 of store credit for 500 points, i.e. 1 point is
+ * worth 0.01 in the shop currency. The code works wherever a code can be entered (the checkout block needs
+ * Shopify Plus); store credit needs no code and is spent at checkout on every plan. "5.00" means five major
+ * units in every currency (5 € or 5 ¥); shops in low-value currencies change it.
  */
 export function defaultRewardCatalog(shopCurrency: string): Reward[] {
   const currency = shopCurrency.toUpperCase();
+  const five = { amountMinor: 5 * 10 ** currencyMinorDigits(currency), currency };
   return [
-    {
-      id: "default-5-off",
-      kind: "fixed-amount-off",
-      title: "5.00 off",
-      pointsCost: 500,
-      amountOff: { amountMinor: 5 * 10 ** currencyMinorDigits(currency), currency },
-      combinesWith: DEFAULT_COMBINES_WITH,
-    },
+    { id: "default-5-off", kind: "fixed-amount-off", title: "5.00 off", pointsCost: 500, amountOff: five, combinesWith: DEFAULT_COMBINES_WITH },
+    { id: "default-5-credit", kind: "store-credit", title: "5.00 store credit", pointsCost: 500, credit: five, combinesWith: DEFAULT_COMBINES_WITH },
   ];
 }
 
