@@ -17,9 +17,25 @@ import { loadLoyaltyProgram } from "~/services/loyalty-program.server";
 import { loadMemberCards, saveMemberCards } from "~/services/member-cards.server";
 import { authenticate } from "~/shopify.server";
 import { shopCurrencyOrDefault } from "~/services/shops.server";
+import { REWARD_SURFACES_QUERY } from "~/graphql/RewardSurfaces";
+import type { RewardSurfacesQuery } from "~/types/admin.generated";
+import { runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
+import { rewardSurfaces, shopAdminUrl, type Surface } from "~/rewards/surfaces";
+
+/** Where members can redeem in this shop; null when Shopify could not be asked (the page works without it). */
+async function surfacesOf(graphql: AdminGraphql, shop: string): Promise<(Surface & { adminUrl: string })[] | null> {
+  try {
+    const data = await runAdminOperation<RewardSurfacesQuery>(graphql, REWARD_SURFACES_QUERY);
+    const facts = { shopifyPlus: data.shop.plan.shopifyPlus, newCustomerAccounts: data.shop.customerAccountsV2.customerAccountsVersion === "NEW_CUSTOMER_ACCOUNTS" };
+    return rewardSurfaces(facts).map((s) => ({ ...s, adminUrl: shopAdminUrl(shop, s.adminPath) }));
+  } catch (error) {
+    console.warn(`[treue] rewards page ${shop}: could not read the shop's plan: ${(error as Error).message}`);
+    return null;
+  }
+}
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, admin } = await authenticate.admin(request);
   const url = new URL(request.url);
   const currency = await shopCurrencyOrDefault(prisma, session.shop);
   const rewards = await listRewards(prisma, session.shop, currency);
@@ -31,7 +47,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const tiers = (await loadLoyaltyProgram(prisma, session.shop)).vip.tiers.map((t) => ({ id: t.id, name: t.name }));
   const cards = await loadMemberCards(prisma, session.shop);
   const stampRewardsIssued = await prisma.redemption.count({ where: { shop: session.shop, idempotencyKey: { startsWith: "stamp/" } } });
+  const surfaces = await surfacesOf(admin.graphql as unknown as AdminGraphql, session.shop);
   return json({
+    surfaces,
     tiers,
     cards: memberCardsFormValues(cards, tiers, currency),
     stampRewardsIssued,
@@ -140,7 +158,7 @@ function summary(r: Pick<Reward, "kind"> & Partial<Record<string, unknown>>, t: 
 }
 
 export default function Rewards() {
-  const { locale, currency, rewards, form, tiers, cards, stampRewardsIssued } = useLoaderData<typeof loader>();
+  const { locale, currency, rewards, form, tiers, cards, stampRewardsIssued, surfaces } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const t = translator(locale);
@@ -155,6 +173,7 @@ export default function Rewards() {
           <BlockStack gap="400">
             <Text as="p">{t("rewards.help")}</Text>
             {rewardResult?.ok ? <Banner tone="success">{t("rewards.saved")}</Banner> : null}
+            {surfaces ? <Surfaces surfaces={surfaces} t={t} /> : null}
             {shown ? (
               <RewardForm key={`${shown.mode}:${shown.values.id}`} mode={shown.mode} initial={shown.values} currency={currency} problems={problems} t={t} busy={navigation.state === "submitting"} />
             ) : null}
@@ -200,6 +219,25 @@ export default function Rewards() {
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+/** Where members redeem in this shop, with what the merchant does for each. */
+function Surfaces({ surfaces, t }: { surfaces: (Surface & { adminUrl: string })[]; t: Translate }) {
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingMd">{t("rewards.surfaces.heading")}</Text>
+        {surfaces.map((s) => (
+          <InlineStack key={s.id} gap="200" blockAlign="center" wrap>
+            <Badge tone={s.available ? "success" : "attention"}>{t(s.available ? "rewards.surfaces.available" : "rewards.surfaces.unavailable")}</Badge>
+            <Text as="span" fontWeight="semibold">{t(`rewards.surfaces.${s.id}` as MessageKey)}</Text>
+            <Text as="span" tone="subdued">{t(s.blockedBy ? (`rewards.surfaces.blocked.${s.blockedBy}` as MessageKey) : (`rewards.surfaces.how.${s.id}` as MessageKey))}</Text>
+            <a href={s.adminUrl} target="_top" rel="noreferrer">{t(s.blockedBy === "needs-plus" ? "rewards.surfaces.learnMore" : "rewards.surfaces.open")}</a>
+          </InlineStack>
+        ))}
+      </BlockStack>
+    </Card>
   );
 }
 

@@ -7,6 +7,8 @@ import { rewardsForBuyer, type BuyerReward } from "~/domain/rewards/catalog";
 import { enabledRewards } from "./rewards-catalog.server";
 import { referralLinkFor, type ReferralLinkOptions } from "./referrals.server";
 import { memberCardsForBuyer, type BuyerCards } from "./member-cards.server";
+import { pointsWorthForOrder, type PointsWorth } from "~/domain/points/earning";
+import { stateFromRow } from "./points-webhooks.server";
 
 export interface LoyaltyState {
   customerId: string | null;
@@ -18,6 +20,7 @@ export interface LoyaltyState {
   rewards: BuyerReward[];
   referral: { code: string; url: string } | null;
   earnRate: { points: number; perMinor: number; currency: string } | null;
+  /** "pending": not spendable yet (the pending period, or an order not paid yet: what it will earn once paid). */
   order: { pointsEarned: number; status: "pending" | "earned" } | null;
   /** The member discount card (their live code) and the stamp card (progress); nulls for guests and cards not set up. */
   cards: BuyerCards;
@@ -83,8 +86,16 @@ export async function loyaltyStateFor(prisma: PrismaClient, shop: string, custom
     const order = await prisma.orderPoints.findUnique({ where: { shop_orderId: { shop, orderId } } });
     // Only the order's own customer learns what it earned.
     if (order && order.customerId === customerId) {
-      const availableAt = await prisma.ledgerEntry.findFirst({ where: { shop, orderId }, select: { availableAt: true } });
-      state.order = { pointsEarned: Math.max(0, order.awarded), status: availableAt && availableAt.availableAt > now ? "pending" : "earned" };
+      if (order.awarded <= 0 && order.newest && (order.worth as PointsWorth | null)?.breakdown?.nothingEarnedBecause === "awaiting-payment") {
+        // Not paid yet (a manual payment method, an authorisation not captured): what it earns once it is,
+        // priced with the terms the engine fixed for it.
+        const stored = stateFromRow(orderId, { ...order, awarded: order.awarded, postings: order.postings });
+        const paid = { ...stored.newest, financialStatus: "paid", outstandingMinor: 0 };
+        state.order = { pointsEarned: pointsWorthForOrder(paid, stored.terms.rules, stored.terms.context).points, status: "pending" };
+      } else {
+        const availableAt = await prisma.ledgerEntry.findFirst({ where: { shop, orderId }, select: { availableAt: true } });
+        state.order = { pointsEarned: Math.max(0, order.awarded), status: availableAt && availableAt.availableAt > now ? "pending" : "earned" };
+      }
     }
   }
   return state;

@@ -19,7 +19,7 @@ import { appendLedgerEntry, lockMember, lockMembersAndAppend, type Db, type Memb
 import { UnusablePayloadError, type BatchWebhookStep, type WebhookStep } from "./webhook-worker.server";
 import { upgradeTierAfterOrder } from "./points-jobs.server";
 
-interface OrderPointsRow {
+export interface OrderPointsRow {
   customerId: string | null;
   newest: unknown;
   worth: unknown;
@@ -332,7 +332,8 @@ function customerFacts(payload: unknown): { email: string | null; firstName: str
   return { email: text(c?.email), firstName: text(c?.first_name), lastName: text(c?.last_name) };
 }
 
-function stateFromRow(orderId: string, row: OrderPointsRow): OrderPointsState {
+/** An OrderPoints row (its JSON columns) as the engine's state of that order. */
+export function stateFromRow(orderId: string, row: OrderPointsRow): OrderPointsState {
   const newest = row.newest as OrderSnapshot & { createdAt: string; updatedAt: string };
   const terms = row.terms as EarningTerms;
   return {

@@ -115,6 +115,11 @@ export type ReferralDiscountCreateMutationVariables = AdminTypes.Exact<{
 
 export type ReferralDiscountCreateMutation = { discountCodeBasicCreate?: AdminTypes.Maybe<{ codeDiscountNode?: AdminTypes.Maybe<Pick<AdminTypes.DiscountCodeNode, 'id'>>, userErrors: Array<Pick<AdminTypes.DiscountUserError, 'field' | 'code' | 'message'>> }> };
 
+export type RewardSurfacesQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+
+
+export type RewardSurfacesQuery = { shop: { plan: Pick<AdminTypes.ShopPlan, 'shopifyPlus'>, customerAccountsV2: Pick<AdminTypes.CustomerAccountsV2, 'customerAccountsVersion'> } };
+
 export type SegmentBulkOperationQueryVariables = AdminTypes.Exact<{
   id: AdminTypes.Scalars['ID']['input'];
 }>;
@@ -236,6 +241,7 @@ interface GeneratedQueryTypes {
   "#graphql\n  query HistoryCustomersExport {\n    customers {\n      edges {\n        node {\n          id\n          email\n          createdAt\n          updatedAt\n        }\n      }\n    }\n  }\n": {return: HistoryCustomersExportQuery, variables: HistoryCustomersExportQueryVariables},
   "#graphql\n  query HistoryOrdersExport {\n    orders {\n      edges {\n        node {\n          id\n          createdAt\n          updatedAt\n          cancelledAt\n          customer {\n            id\n            createdAt\n            updatedAt\n          }\n          subtotalPriceSet {\n            shopMoney {\n              amount\n              currencyCode\n            }\n          }\n          refunds {\n            id\n            createdAt\n            refundLineItems {\n              edges {\n                node {\n                  subtotalSet {\n                    shopMoney {\n                      amount\n                      currencyCode\n                    }\n                  }\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: HistoryOrdersExportQuery, variables: HistoryOrdersExportQueryVariables},
   "#graphql\n  query RedemptionCodeUsage($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n      codeDiscount {\n        __typename\n        ... on DiscountCodeBasic {\n          asyncUsageCount\n        }\n        ... on DiscountCodeFreeShipping {\n          asyncUsageCount\n        }\n      }\n    }\n  }\n": {return: RedemptionCodeUsageQuery, variables: RedemptionCodeUsageQueryVariables},
+  "#graphql\n  query RewardSurfaces {\n    shop {\n      plan {\n        shopifyPlus\n      }\n      customerAccountsV2 {\n        customerAccountsVersion\n      }\n    }\n  }\n": {return: RewardSurfacesQuery, variables: RewardSurfacesQueryVariables},
   "#graphql\n  query SegmentBulkOperation($id: ID!) {\n    node(id: $id) {\n      ... on BulkOperation {\n        id\n        status\n        errorCode\n        objectCount\n        url\n        partialDataUrl\n      }\n    }\n  }\n": {return: SegmentBulkOperationQuery, variables: SegmentBulkOperationQueryVariables},
   "#graphql\n  query ShopIdentity {\n    shop {\n      name\n      myshopifyDomain\n      currencyCode\n    }\n  }\n": {return: ShopIdentityQuery, variables: ShopIdentityQueryVariables},
   "#graphql\n  query ShopOverview {\n    shop {\n      name\n      myshopifyDomain\n      currencyCode\n      ianaTimezone\n    }\n    customersCount(limit: null) {\n      count\n      precision\n    }\n    ordersCount(limit: null) {\n      count\n      precision\n    }\n  }\n": {return: ShopOverviewQuery, variables: ShopOverviewQueryVariables},

@@ -193,8 +193,18 @@ describe("points are spendable only once the order is paid", () => {
     expect(refused.status).toBe(409);
     expect(discountsFor(customer.id)).toEqual([]);
 
+    // The order's own page (thank you / order status) says what it will earn once paid.
+    const orderState = async () => {
+      const res = await browserFetch(`${t.app.url}/api/loyalty?orderId=${encodeURIComponent(`gid://shopify/Order/${order.id}`)}`, {
+        headers: { Origin: "https://extensions.shopifycdn.com", Authorization: `Bearer ${token}` },
+      });
+      return ((await res.json()) as { order: unknown }).order;
+    };
+    expect(await orderState()).toEqual({ pointsEarned: 600, status: "pending" });
+
     await t.standin.markOrderPaid(order.id);
     await expect.poll(async () => (await balanceOf(token)).balance, { timeout: 10_000 }).toBe(600);
+    expect(await orderState()).toEqual({ pointsEarned: 600, status: "earned" });
     const entries = await t.db.prisma.ledgerEntry.findMany({ where: { shop: TEST_SHOP, customerId: String(customer.id) } });
     expect(entries.map((e) => [e.idempotencyKey, e.kind, e.points])).toEqual([[`order:${order.id}:v1`, "earn", 600]]);
     expect((await redeem(token, { rewardId: "default-5-off", idempotencyKey: newKey() })).status).toBe(201);

@@ -87,6 +87,25 @@ describe("the rewards catalog in the admin", () => {
     expect(de).toContain("Guthaben");
   });
 
+  it("says where members can redeem with the shop's plan and settings, in English and German", async () => {
+    const shop = t.standin.state.shops[TEST_SHOP].info;
+    const page = async (locale = "en") => (await (await browserFetch(t.adminUrl("/app/rewards", { locale }))).text()).replace(/<[^>]+>/g, " ");
+    // A standard plan with new customer accounts (most shops): store credit yes, the checkout block no.
+    const standard = await page();
+    expect(standard).toContain("Where members redeem");
+    expect(standard).toMatch(/Not available\s+Checkout block \(redeem a code while paying\)\s+Needs Shopify Plus/);
+    expect(standard).toMatch(/Available\s+Store credit at checkout\s+Members choose their store credit when they pay/);
+    expect(standard).toContain("https://admin.shopify.com/store/treue-test/settings/checkout/editor");
+    expect(await page("de")).toMatch(/Nicht verfügbar\s+Block im Checkout/);
+
+    shop.customerAccountsVersion = "CLASSIC";
+    expect(await page()).toMatch(/Not available\s+Store credit at checkout\s+Needs new customer accounts/);
+    shop.shopifyPlus = true;
+    shop.customerAccountsVersion = "NEW_CUSTOMER_ACCOUNTS";
+    expect(await page()).toMatch(/Available\s+Checkout block/);
+    delete shop.shopifyPlus;
+  });
+
   it("refuses an invalid reward with translated field errors and writes nothing", async () => {
     const before = await t.db.prisma.reward.count({ where: { shop: TEST_SHOP } });
     const res = await adminPost(rewardForm({ kind: "percentage-off", title: "", pointsCost: "zero", percentOff: "150", minimumSubtotal: "viel" }), { locale: "de" });

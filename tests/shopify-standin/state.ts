@@ -142,6 +142,10 @@ export interface ShopInfo {
   countryCode: string;
   planDisplayName: string;
   createdAt: string;
+  /** Shopify Plus (checkout UI extensions beyond the thank-you and order status pages); false when absent. */
+  shopifyPlus?: boolean;
+  /** Shopify's customerAccountsVersion; NEW_CUSTOMER_ACCOUNTS when absent (new shops' default). */
+  customerAccountsVersion?: "CLASSIC" | "NEW_CUSTOMER_ACCOUNTS";
 }
 
 export interface ShopState {

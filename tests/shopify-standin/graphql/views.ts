@@ -175,8 +175,12 @@ export class ShopView extends HasMetafields {
   primaryDomain() {
     return { __typename: "Domain", id: gid("Domain", this.s.info.id), host: this.s.domain, url: `https://${this.s.domain}`, sslEnabled: true, localization: null, marketWebPresence: null };
   }
+  customerAccountsV2() {
+    const version = this.s.info.customerAccountsVersion ?? "NEW_CUSTOMER_ACCOUNTS";
+    return { customerAccountsVersion: version, loginLinksVisibleOnStorefrontAndCheckout: true, loginRequiredAtCheckout: false, url: version === "NEW_CUSTOMER_ACCOUNTS" ? `https://shopify.com/${this.s.info.id}/account` : null };
+  }
   plan() {
-    return { displayName: this.s.info.planDisplayName, publicDisplayName: this.s.info.planDisplayName, partnerDevelopment: this.s.info.planDisplayName === "Development", shopifyPlus: false };
+    return { displayName: this.s.info.planDisplayName, publicDisplayName: this.s.info.planDisplayName, partnerDevelopment: this.s.info.planDisplayName === "Development", shopifyPlus: this.s.info.shopifyPlus ?? false };
   }
   billingAddress() { return this.address(); }
   shopAddress() { return this.address(); }
