@@ -80,6 +80,18 @@ async function shopifyCode(graphql: AdminGraphql, code: string): Promise<{ id: s
   return { id: node.id, uses: "asyncUsageCount" in node.codeDiscount ? node.codeDiscount.asyncUsageCount : 0 };
 }
 
+/**
+ * Shopify counted a use of an "issued" code, but no order webhook has told us which order yet
+ * (markRedemptionsUsed fills it in when one does): redeemed, never given back. 1 when it changed.
+ */
+async function markUsedInShopify(db: PrismaClient, redemption: { shop: string; idempotencyKey: string }, now: Date): Promise<number> {
+  const { count } = await db.redemption.updateMany({
+    where: { shop: redemption.shop, idempotencyKey: redemption.idempotencyKey, status: "issued" },
+    data: { status: "redeemed", redeemedAt: now },
+  });
+  return count;
+}
+
 /** Ends the code now; the use count as of then. Refusals other than "gone" throw (the next run tries again). */
 async function deactivateCode(graphql: AdminGraphql, id: string): Promise<number | null> {
   const data = await retryWhenThrottled(
@@ -123,14 +135,8 @@ export async function returnExpiredRedemptions(
       result.unchecked++;
       continue;
     }
-    if (uses !== null && uses > 0) {
-      // Used, but no order webhook has told us which order yet (markRedemptionsUsed fills it in when one does).
-      const { count } = await db.redemption.updateMany({
-        where: { shop: redemption.shop, idempotencyKey: redemption.idempotencyKey, status: "issued" },
-        data: { status: "redeemed", redeemedAt: now },
-      });
-      result.redeemed += count;
-    } else if (await giveBackRedemption(db, redemption, "expired", now)) result.returned++;
+    if (uses !== null && uses > 0) result.redeemed += await markUsedInShopify(db, redemption, now);
+    else if (await giveBackRedemption(db, redemption, "expired", now)) result.returned++;
   }
   return result;
 }
@@ -208,11 +214,7 @@ export async function revokeCodesOfOverdrawnMembers(
         continue;
       }
       if (uses !== null && uses > 0) {
-        const { count } = await db.redemption.updateMany({
-          where: { shop: redemption.shop, idempotencyKey: redemption.idempotencyKey, status: "issued" },
-          data: { status: "redeemed", redeemedAt: now },
-        });
-        result.redeemed += count;
+        result.redeemed += await markUsedInShopify(db, redemption, now);
       } else if (await giveBackRedemption(db, redemption, "revoked", now)) {
         result.revoked++;
         shortfall -= redemption.pointsCost;

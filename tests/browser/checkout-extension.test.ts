@@ -8,16 +8,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page, Route } from "playwright-core";
-import { BROWSER_USER_AGENT, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import type { Browser, Page } from "playwright-core";
+import { startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { launchChromium } from "../support/chromium";
+import { openExtensionHost } from "../support/extension-host";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BUNDLE = path.join(ROOT, "extensions/treue-checkout/dist/treue-checkout.js");
 const LOCALE = JSON.parse(fs.readFileSync(path.join(ROOT, "extensions/treue-checkout/locales/en.default.json"), "utf8"));
-// Shopify serves extension code from its CDN origin; the bundle was built for this app URL (npm test's pretest).
-const HOST_ORIGIN = "https://extensions.shopifycdn.com";
-const PLACEHOLDER_APP_URL = "https://treue-app-url-not-set.invalid";
 
 // Shopify's checkout draws the `s-*` elements with its own components; a rough look-alike keeps the
 // screenshot readable (the test reads text and taps buttons, it does not judge the look).
@@ -44,53 +42,19 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** The page's requests to the app URL compiled into the bundle go to the running app, answered as it answers. */
-async function forwardToApp(route: Route) {
-  const request = route.request();
-  const url = new URL(request.url());
-  const headers = { ...request.headers() };
-  delete headers.host;
-  const res = await fetch(`${t.app.url}${url.pathname}${url.search}`, {
-    method: request.method(),
-    headers,
-    body: request.method() === "GET" || request.method() === "HEAD" ? undefined : (request.postData() ?? undefined),
-  });
-  await route.fulfill({ status: res.status, headers: Object.fromEntries(res.headers), body: Buffer.from(await res.arrayBuffer()) });
-}
-
 /** A checkout page with the extension at purchase.checkout.reductions.render-after for this buyer. */
 async function openCheckout(opts: { customerGid: string | null; subtotal: number }): Promise<Page> {
-  // A buyer's browser: the Shopify library answers headless user agents (bots) with 410.
-  const page = await browser.newPage({ userAgent: BROWSER_USER_AGENT });
+  const { page, loadBundle } = await openExtensionHost(browser, { appUrl: t.app.url, bundle: BUNDLE, style: HOST_STYLE, locale: LOCALE });
   const token = t.standin.mintCheckoutToken({ customerGid: opts.customerGid });
-  await page.route(`${PLACEHOLDER_APP_URL}/**`, forwardToApp);
-  await page.route(`${HOST_ORIGIN}/**`, (route) =>
-    route.request().url().endsWith("/treue-checkout.js")
-      ? route.fulfill({ contentType: "text/javascript", body: fs.readFileSync(BUNDLE, "utf8") })
-      : route.fulfill({ contentType: "text/html", body: `<!doctype html><html><head><style>${HOST_STYLE}</style></head><body></body></html>` }),
-  );
-  await page.goto(`${HOST_ORIGIN}/checkout.html`);
   await page.evaluate(
-    ({ token, locale, customerGid, subtotal }) => {
-      const w = window as unknown as Record<string, unknown>;
-      const targets: Record<string, () => unknown> = {};
+    ({ token, customerGid, subtotal }) => {
+      const w = window as unknown as Record<string, unknown> & { treueHost: { targets: Record<string, () => unknown>; applied?: unknown[] } };
       const applied: unknown[] = [];
-      const lookup = (key: string) => key.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], locale);
-      w.treueHost = { targets, applied };
+      w.treueHost.applied = applied;
       w.shopify = {
-        extend: (target: string, run: () => unknown) => (targets[target] = run),
+        extend: (target: string, run: () => unknown) => (w.treueHost.targets[target] = run),
         sessionToken: { get: async () => token },
-        i18n: {
-          // Shopify's rules: {{name}} placeholders, and `count` picks the plural form.
-          translate(key: string, options: Record<string, unknown> = {}) {
-            let text = lookup(key);
-            if (text && typeof text === "object") text = (text as Record<string, string>)[options.count === 1 ? "one" : "other"];
-            if (typeof text !== "string") return key;
-            return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(options[name] ?? ""));
-          },
-          formatNumber: (n: number) => new Intl.NumberFormat("en-GB").format(n),
-          formatCurrency: (n: number, o: { currencyCode?: string } = {}) => new Intl.NumberFormat("en-GB", { style: "currency", currency: o.currencyCode ?? "GBP" }).format(n),
-        },
+        i18n: w.treueI18n,
         buyerIdentity: { customer: { value: customerGid ? { id: customerGid } : undefined } },
         cost: { subtotalAmount: { value: { amount: subtotal, currencyCode: "GBP" } } },
         instructions: { value: { discounts: { canUpdateDiscountCodes: true } } },
@@ -100,10 +64,9 @@ async function openCheckout(opts: { customerGid: string | null; subtotal: number
         },
       };
     },
-    { token, locale: LOCALE, customerGid: opts.customerGid, subtotal: opts.subtotal },
+    { token, customerGid: opts.customerGid, subtotal: opts.subtotal },
   );
-  await page.addScriptTag({ url: `${HOST_ORIGIN}/treue-checkout.js` });
-  await page.evaluate(() => (window as unknown as { treueHost: { targets: Record<string, () => unknown> } }).treueHost.targets["purchase.checkout.reductions.render-after"]());
+  await loadBundle("purchase.checkout.reductions.render-after");
   return page;
 }
 

@@ -3,8 +3,8 @@
 // (i18n, sessionToken), so one component serves both.
 import "@shopify/ui-extensions/preact";
 import type { ComponentChildren } from "preact";
-import { useEffect, useState } from "preact/hooks";
-import { fetchLoyaltyState, type LoyaltyState } from "./loyalty";
+import type { LoyaltyState } from "./loyalty";
+import { useLoyaltyState } from "./useLoyaltyState";
 
 type Api = { i18n: { translate(key: string, options?: Record<string, unknown>): string; formatNumber(n: number): string }; sessionToken: { get(): Promise<string> } };
 const api = () => (globalThis as unknown as { shopify: Api }).shopify;
@@ -22,21 +22,7 @@ export function shareLinks(referral: { code: string; url: string }) {
 
 /** `more`: what a surface adds below the shared block for a logged-in customer (Order status: the birthday form). */
 export function OrderRewards({ orderId, more }: { orderId: string | undefined; more?: (state: LoyaltyState) => ComponentChildren }) {
-  const [state, setState] = useState<LoyaltyState | "loading" | "failed">("loading");
-  useEffect(() => {
-    const controller = new AbortController();
-    (async () => {
-      try {
-        const loyalty = await fetchLoyaltyState(await api().sessionToken.get(), controller.signal, orderId);
-        if (!controller.signal.aborted) setState(loyalty);
-      } catch (error) {
-        if (controller.signal.aborted) return;
-        console.warn("[treue] loyalty points unavailable:", error);
-        setState("failed");
-      }
-    })();
-    return () => controller.abort();
-  }, [orderId]);
+  const state = useLoyaltyState(() => api().sessionToken.get(), orderId);
 
   if (state === "loading") return <s-text color="subdued">{t("loading")}</s-text>;
   // After the purchase there is nothing to rescue: a failure simply shows nothing but a short note.
