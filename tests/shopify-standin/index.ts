@@ -28,6 +28,7 @@ import {
 } from "./state";
 import { appBridgeShim } from "./app-bridge-shim";
 import { readWebhookSubscriptions, type WebhookSubscription } from "./toml";
+import { signedAppProxyQuery } from "./app-proxy";
 import { prepareWebhooks, sendPrepared, shuffle, type PreparedWebhook, type PrepareOptions, type WebhookDelivery } from "./webhooks";
 
 export type { StandinState, ShopState, StandinOrder, StandinCustomer, StandinRefund } from "./state";
@@ -79,6 +80,11 @@ export interface ShopifyStandin {
   createOrder(input: CreateOrderInput, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<StandinOrder>;
   refundOrder(orderId: number | string, input?: RefundInput, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<StandinRefund>;
   cancelOrder(orderId: number | string, input?: CancelInput, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<StandinOrder>;
+  /**
+   * The URL at the app that a storefront request to /<prefix>/<subpath><path> is forwarded to, signed as Shopify
+   * signs it ([app_proxy] in shopify.app.toml); `loggedInCustomerId` null or absent: a guest.
+   */
+  appProxyUrl(path: string, opts?: { shop?: string; loggedInCustomerId?: number | string | null; query?: Record<string, string> }): string;
   /** an order placed unpaid (financialStatus PENDING or AUTHORIZED) is paid: orders/updated and orders/paid are sent */
   markOrderPaid(orderId: number | string, input?: MarkPaidInput, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<StandinOrder>;
   createCustomer(input: { email?: string; firstName?: string; lastName?: string; phone?: string; tags?: string[]; countryCode?: string; createdAt?: string; note?: string }, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<StandinCustomer>;
@@ -339,6 +345,18 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
     refundOrder,
     cancelOrder,
     markOrderPaid,
+    appProxyUrl: (path, o = {}) => {
+      if (!appUrl) throw new StandinInputError("no app URL: start the stand-in with appUrl or call setAppUrl first");
+      if (!toml.appProxy) throw new StandinInputError(`no [app_proxy] in ${tomlPath ?? "shopify.app.toml"}`);
+      const query = signedAppProxyQuery({
+        shop: o.shop ?? opts.shop,
+        secret: opts.apiSecret,
+        pathPrefix: toml.appProxy.pathPrefix,
+        loggedInCustomerId: o.loggedInCustomerId,
+        extra: o.query,
+      });
+      return `${appUrl.replace(/\/$/, "")}${toml.appProxy.path}${path}?${query}`;
+    },
     createCustomer,
     uninstallApp: async (o = {}) => {
       const shop = shopOf(o.shop);

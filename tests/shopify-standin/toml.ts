@@ -92,7 +92,10 @@ export function parseToml(text: string): TomlTable {
 
 export interface WebhookSubscription { topic: string; uri: string; compliance: boolean }
 
-export function readWebhookSubscriptions(tomlPath: string): { apiVersion?: string; subscriptions: WebhookSubscription[]; clientId?: string; scopes?: string[] } {
+/** [app_proxy]: the app's proxy URL path and the storefront path prefix it serves (/<prefix>/<subpath>). */
+export interface AppProxyConfig { path: string; pathPrefix: string }
+
+export function readWebhookSubscriptions(tomlPath: string): { apiVersion?: string; subscriptions: WebhookSubscription[]; clientId?: string; scopes?: string[]; appProxy?: AppProxyConfig } {
   const doc = parseToml(readFileSync(tomlPath, "utf8"));
   const webhooks = (doc.webhooks ?? {}) as TomlTable;
   const subs = (webhooks.subscriptions ?? []) as TomlTable[];
@@ -103,5 +106,9 @@ export function readWebhookSubscriptions(tomlPath: string): { apiVersion?: strin
     for (const t of (s.compliance_topics ?? []) as string[]) out.push({ topic: t, uri, compliance: true });
   }
   const scopes = ((doc.access_scopes as TomlTable | undefined)?.scopes as string | undefined)?.split(",").map((x) => x.trim()).filter(Boolean);
-  return { apiVersion: webhooks.api_version as string | undefined, subscriptions: out, clientId: doc.client_id as string | undefined, scopes };
+  const proxy = doc.app_proxy as TomlTable | undefined;
+  const appProxy = proxy && typeof proxy.url === "string" && typeof proxy.subpath === "string" && typeof proxy.prefix === "string"
+    ? { path: new URL(proxy.url).pathname.replace(/\/$/, ""), pathPrefix: `/${proxy.prefix}/${proxy.subpath}` }
+    : undefined;
+  return { apiVersion: webhooks.api_version as string | undefined, subscriptions: out, clientId: doc.client_id as string | undefined, scopes, appProxy };
 }
