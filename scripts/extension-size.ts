@@ -38,7 +38,7 @@ export function measureBundle(extension: string, file: string, root: string): Bu
   };
 }
 
-/** Every dist/*.js of every extension folder that has a shopify.extension.toml. */
+/** Every dist/*.js of every extension folder that has a shopify.extension.toml, and a theme extension's assets/*.js. */
 export function findBundles(root: string): { extension: string; file: string }[] {
   const extensionsDir = join(root, "extensions");
   if (!existsSync(extensionsDir)) return [];
@@ -46,10 +46,13 @@ export function findBundles(root: string): { extension: string; file: string }[]
   for (const name of readdirSync(extensionsDir).sort()) {
     const dir = join(extensionsDir, name);
     if (!statSync(dir).isDirectory() || !existsSync(join(dir, "shopify.extension.toml"))) continue;
-    const dist = join(dir, "dist");
-    if (!existsSync(dist)) continue;
-    for (const file of readdirSync(dist).sort()) {
-      if (file.endsWith(".js")) found.push({ extension: name, file: join(dist, file) });
+    // A theme app extension's scripts are served as they are, from assets/ (the storefront's own budget).
+    for (const folder of ["dist", "assets"]) {
+      const files = join(dir, folder);
+      if (!existsSync(files)) continue;
+      for (const file of readdirSync(files).sort()) {
+        if (file.endsWith(".js")) found.push({ extension: name, file: join(files, file) });
+      }
     }
   }
   return found;
