@@ -57,11 +57,7 @@ async function openAccountPage(customerGid: string): Promise<Page> {
 describe("the rewards page in the customer account, in Chromium", () => {
   it("shows a member their points and turns 500 of them into store credit with one tap", async () => {
     // GIVEN a member with 600 points on a shop that is not on Plus (the stand-in's default)
-    const customer = await t.standin.createCustomer({ email: "account-browser@example.com" });
-    await t.standin.createOrder({ customerId: customer.id, lines: [{ sku: "TEA", quantity: 1, unitPriceMinor: 60_000 }] });
-    await expect
-      .poll(async () => (await t.db.prisma.member.findUnique({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(customer.id) } } }))?.points, { timeout: 20_000 })
-      .toBe(600);
+    const customer = await t.memberWithPoints(600, "account-browser@example.com");
 
     // WHEN they open the rewards page in their account
     const page = await openAccountPage(`gid://shopify/Customer/${customer.id}`);

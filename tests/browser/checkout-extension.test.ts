@@ -73,11 +73,7 @@ async function openCheckout(opts: { customerGid: string | null; subtotal: number
 describe("checkout extension in Chromium", () => {
   it("shows a member their points and redeems a reward with one tap", async () => {
     // GIVEN a member with 620 points (an order of 620.00 at 1 point per 1.00)
-    const customer = await t.standin.createCustomer({ email: "checkout-browser@example.com" });
-    await t.standin.createOrder({ customerId: customer.id, lines: [{ sku: "TEA", quantity: 1, unitPriceMinor: 62_000 }] });
-    await expect
-      .poll(async () => (await t.db.prisma.member.findUnique({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(customer.id) } } }))?.points, { timeout: 20_000 })
-      .toBe(620);
+    const customer = await t.memberWithPoints(620, "checkout-browser@example.com");
 
     // WHEN they reach checkout
     const page = await openCheckout({ customerGid: `gid://shopify/Customer/${customer.id}`, subtotal: 57.9 });

@@ -91,11 +91,7 @@ async function openStorefront(opts: { customerId: number | null; locale?: "en" |
 
 describe("storefront launcher in Chromium", () => {
   it("shows a logged-in member their balance and what their points buy, without moving the page", async () => {
-    const customer = await t.standin.createCustomer({ email: "launcher-member@example.com" });
-    await t.standin.createOrder({ customerId: customer.id, lines: [{ sku: "TEA", quantity: 1, unitPriceMinor: 62_000 }] });
-    await expect
-      .poll(async () => (await t.db.prisma.member.findUnique({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(customer.id) } } }))?.points, { timeout: 20_000 })
-      .toBe(620);
+    const customer = await t.memberWithPoints(620, "launcher-member@example.com");
 
     const page = await openStorefront({ customerId: customer.id });
     const failures: string[] = [];

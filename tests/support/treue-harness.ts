@@ -21,6 +21,11 @@ export interface TreueHarness {
   /** Stops (or kills) the app and starts it again, with `env` over the start's environment. */
   restartApp(opts?: { kill?: boolean; env?: Record<string, string> }): Promise<AppProcess>;
   adminUrl(path?: string, params?: Record<string, string>): string;
+  /**
+   * A customer who holds `points` (one paid order of points × 1.00 at the default 1 point per 1.00, through the
+   * signed webhooks and the worker): waits until the member row shows them. Needs WEBHOOK_WORKER=1.
+   */
+  memberWithPoints(points: number, email: string): Promise<{ id: number }>;
   close(): Promise<void>;
 }
 
@@ -90,6 +95,18 @@ export async function startTreue(opts: {
         ...params,
       });
       return `${app.url}${path}?${query}`;
+    },
+    async memberWithPoints(points, email) {
+      const customer = await standin.createCustomer({ email });
+      await standin.createOrder({ customerId: customer.id, lines: [{ sku: "TEA", quantity: 1, unitPriceMinor: points * 100 }] });
+      const where = { shop_customerId: { shop: TEST_SHOP, customerId: String(customer.id) } };
+      const deadline = Date.now() + 20_000;
+      let held: number | null = null;
+      while ((held = (await db.prisma.member.findUnique({ where }))?.points ?? null) !== points) {
+        if (Date.now() > deadline) throw new Error(`${email} holds ${held} points after 20 s, not ${points}: is the app's webhook worker on (WEBHOOK_WORKER=1)?`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return { id: customer.id };
     },
     async close() {
       await app.stop().catch(() => {});
