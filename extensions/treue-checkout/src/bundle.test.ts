@@ -3,7 +3,7 @@
  * Smoke test of the BUILT bundle (dist/treue-checkout.js from `npm run build:extensions`),
  * i.e. what the Shopify CLI's esbuild produced: es6 target, Preact JSX, APP_URL inlined.
  * The bundle registers itself with `shopify.extend(target, callback)`, as in checkout.
- * Skipped when the extension has not been built.
+ * Fails, saying what to run, when the extension has not been built (`npm test` builds it first).
  */
 import { getExtension } from "@shopify/ui-extensions-tester";
 import { existsSync, readFileSync } from "node:fs";
@@ -13,7 +13,10 @@ import { afterEach, beforeEach, expect, test, vi } from "vitest";
 
 // (happy-dom replaces the global URL class, so no `new URL(rel, import.meta.url)` here.)
 const bundlePath = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "treue-checkout.js");
-const built = existsSync(bundlePath);
+function bundle(): string {
+  if (!existsSync(bundlePath)) throw new Error(`${bundlePath} is missing: build the extensions first (npm run build:extensions -- --placeholder-app-url)`);
+  return readFileSync(bundlePath, "utf8");
+}
 const extension = getExtension("purchase.checkout.reductions.render-after");
 
 beforeEach(() => extension.setUp());
@@ -22,8 +25,8 @@ afterEach(() => {
   extension.tearDown();
 });
 
-test.skipIf(!built)("the built bundle registers for its target and renders the balance", async () => {
-  const code = readFileSync(bundlePath, "utf8");
+test("the built bundle registers for its target and renders the balance", async () => {
+  const code = bundle();
   const appUrl = /try\{\w+="(https?:\/\/[^"]+)"\}/.exec(code)?.[1];
   expect(appUrl, "APP_URL must be inlined at build time").toBeTruthy();
 
