@@ -21,7 +21,7 @@ import type { Reward } from "~/domain/rewards/catalog";
 import { STORE_CREDIT_RECENT_CREDITS_QUERY } from "~/graphql/StoreCreditRecentCredits";
 import { STORE_CREDIT_REDEMPTION_CREDIT_MUTATION } from "~/graphql/StoreCreditRedemptionCredit";
 import type { StoreCreditRecentCreditsQuery, StoreCreditRedemptionCreditMutation } from "~/types/admin.generated";
-import { AdminApiError, retryWhenThrottled, runAdminOperation, throttleGateFor, type AdminGraphql } from "~/services/admin-graphql.server";
+import { AdminApiError, buyerWaitingCalls, type AdminGraphql } from "~/services/admin-graphql.server";
 
 /** Longer than Shopify works on any request: a send older than this was applied or never will be. */
 export const SEND_SETTLED_MS = 5 * 60_000;
@@ -49,14 +49,6 @@ interface Credit {
   createdAt: Date;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** What the store credit of `reward` is, as Shopify's MoneyInput and its expiry. */
 export function storeCreditInput(reward: StoreCreditReward, at: Date): { creditAmount: { amount: string; currencyCode: string }; expiresAt?: string } {
   return {
@@ -70,14 +62,7 @@ export async function deliverStoreCredit(prisma: PrismaClient, redemption: Redem
   const reward = redemption.reward as unknown as StoreCreditReward;
   const now = options.now ?? (() => new Date());
   const customerGid = `gid://shopify/Customer/${redemption.customerId}`;
-  const deadline = Date.now() + (options.throttleBudgetMs ?? 4000);
-  const call = <T>(graphql: AdminGraphql, document: string, variables: Record<string, unknown>) =>
-    retryWhenThrottled(() => withTimeout(runAdminOperation<T>(graphql, document, variables), options.callTimeoutMs ?? 8000), {
-      maxAttempts: 20,
-      deadline,
-      gate: throttleGateFor(redemption.shop),
-      onWait: options.onThrottleWait,
-    });
+  const call = buyerWaitingCalls(redemption.shop, options);
 
   let graphql: AdminGraphql;
   try {

@@ -123,6 +123,37 @@ export async function retryWhenThrottled<T>(run: () => Promise<T>, options: Thro
   }
 }
 
+/** `promise`, or a rejection after `ms` (the call itself may still be applied by Shopify later). */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A buyer waits on the redemption: a few seconds for Shopify's bucket is fine, more is not. */
+const BUYER_THROTTLE_BUDGET_MS = 4000;
+
+/**
+ * Admin calls for one redemption a buyer waits on: each attempt given `callTimeoutMs` (default 8 s), THROTTLED
+ * ones retried as the shop's bucket allows (one gate per shop) within one budget for all the redemption's calls.
+ */
+export function buyerWaitingCalls(
+  shop: string,
+  options: { callTimeoutMs?: number; throttleBudgetMs?: number; onThrottleWait?: (ms: number) => void },
+): <T>(graphql: AdminGraphql, document: string, variables: Record<string, unknown>) => Promise<T> {
+  const timeoutMs = options.callTimeoutMs ?? 8000;
+  const deadline = Date.now() + (options.throttleBudgetMs ?? BUYER_THROTTLE_BUDGET_MS);
+  return <T>(graphql: AdminGraphql, document: string, variables: Record<string, unknown>) =>
+    retryWhenThrottled(() => withTimeout(runAdminOperation<T>(graphql, document, variables), timeoutMs), {
+      maxAttempts: 20,
+      deadline,
+      gate: throttleGateFor(shop),
+      onWait: options.onThrottleWait,
+    });
+}
+
 function operationName(document: string): string {
   return /(?:query|mutation)\s+(\w+)/.exec(document)?.[1] ?? "operation";
 }

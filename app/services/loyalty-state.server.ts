@@ -89,7 +89,7 @@ export async function loyaltyStateFor(prisma: PrismaClient, shop: string, custom
       if (order.awarded <= 0 && order.newest && (order.worth as PointsWorth | null)?.breakdown?.nothingEarnedBecause === "awaiting-payment") {
         // Not paid yet (a manual payment method, an authorisation not captured): what it earns once it is,
         // priced with the terms the engine fixed for it.
-        const stored = stateFromRow(orderId, { ...order, awarded: order.awarded, postings: order.postings });
+        const stored = stateFromRow(orderId, order);
         const paid = { ...stored.newest, financialStatus: "paid", outstandingMinor: 0 };
         state.order = { pointsEarned: pointsWorthForOrder(paid, stored.terms.rules, stored.terms.context).points, status: "pending" };
       } else {

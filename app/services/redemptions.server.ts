@@ -27,7 +27,7 @@ import type {
   RedemptionFreeShippingCreateMutation,
 } from "~/types/admin.generated";
 import { discountIdByCode, findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
-import { AdminApiError, retryWhenThrottled, runAdminOperation, throttleGateFor, type AdminGraphql } from "./admin-graphql.server";
+import { AdminApiError, buyerWaitingCalls, type AdminGraphql } from "./admin-graphql.server";
 import { appendLedgerEntry, ledgerEntryFromRow, lockMember, memberBalance, type Db } from "./points-ledger.server";
 import { findReward } from "./rewards-catalog.server";
 import { deliverStoreCredit, storeCreditInput } from "~/rewards/store-credit.server";
@@ -221,17 +221,6 @@ export async function giveBackRedemption(prisma: PrismaClient, redemption: Pick<
   });
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** A buyer waits at the checkout: a few seconds for Shopify's bucket is fine, more is not. */
-const DEFAULT_THROTTLE_BUDGET_MS = 4000;
-
 /** "unconfirmed" (store credit only): sent, answer lost; the repair job finishes it, never crediting twice. */
 export type IssueOutcome = "issued" | "refused" | "unreachable" | "unconfirmed";
 
@@ -240,16 +229,8 @@ async function issueCode(shop: string, customerGid: string, reward: Reward, code
   const attempts = options.attempts ?? 4;
   const backoffMs = options.backoffMs ?? 250;
   const { mutation, variables } = redemptionDiscountInput({ reward, customerId: customerGid, code, startsAt: at, endsAt });
-  const timeoutMs = options.callTimeoutMs ?? 8000;
   // One budget for all throttle waits of this redemption, however many calls it takes.
-  const deadline = Date.now() + (options.throttleBudgetMs ?? DEFAULT_THROTTLE_BUDGET_MS);
-  const run = <T>(graphql: AdminGraphql, document: string, vars: Record<string, unknown>) =>
-    retryWhenThrottled(() => withTimeout(runAdminOperation<T>(graphql, document, vars), timeoutMs), {
-      maxAttempts: 20,
-      deadline,
-      gate: throttleGateFor(shop),
-      onWait: options.onThrottleWait,
-    });
+  const run = buyerWaitingCalls(shop, options);
   let graphql: AdminGraphql | null = null;
   for (let attempt = 0; attempt < attempts; attempt++) {
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (attempt - 1)));
