@@ -8,7 +8,9 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import prisma from "./db.server";
 import { env } from "./env.server";
 import { sendShopRequestsTo } from "./shop-origin.server";
-import { recordInstallation } from "./services/shops.server";
+import { recordInstallation, shopCurrencyOrDefault } from "./services/shops.server";
+import { loadLoyaltyProgram } from "./services/loyalty-program.server";
+import { publishStorefrontEarning } from "./storefront/earning-metafield.server";
 import { startHistoryImportOnInstall } from "./services/history-import.server";
 import { CachedSessionStorage } from "./services/session-cache.server";
 
@@ -38,6 +40,10 @@ const shopify = shopifyApp({
   hooks: {
     afterAuth: async ({ session, admin }) => {
       await recordInstallation(prisma, admin.graphql, session.shop);
+      // The theme blocks read the program's earning rules from Shopify: publish them before the merchant edits any.
+      void loadLoyaltyProgram(prisma, session.shop)
+        .then(async (program) => publishStorefrontEarning(admin.graphql, program, await shopCurrencyOrDefault(prisma, session.shop)))
+        .catch((e) => console.error("[treue] storefront earning rules:", e));
       void startHistoryImportOnInstall(prisma, admin.graphql, session.shop).catch((e) => console.error("[treue] history import:", e));
     },
   },

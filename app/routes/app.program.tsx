@@ -14,6 +14,7 @@ import type { MessageKey } from "~/i18n/messages";
 import { loadLoyaltyProgram, saveLoyaltyProgram } from "~/services/loyalty-program.server";
 import { authenticate } from "~/shopify.server";
 import { shopCurrencyOrDefault } from "~/services/shops.server";
+import { publishStorefrontEarning } from "~/storefront/earning-metafield.server";
 
 const PREVIEW_MINOR = 5790;
 
@@ -26,7 +27,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 const body = z.object({ program: z.string().max(200_000) });
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, admin } = await authenticate.admin(request);
   const form = body.safeParse(Object.fromEntries(await request.formData()));
   let input: unknown;
   try {
@@ -41,7 +42,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   }
   const result = await saveLoyaltyProgram(prisma, session.shop, input);
   if (!result.ok) return json({ ok: false as const, errors: result.errors }, { status: 422 });
-  return json({ ok: true as const, errors: [] as ProgramError[] });
+  // The theme's product and cart blocks read the rules from Shopify: publish them (a failure keeps the save).
+  const published = await publishStorefrontEarning(admin.graphql, result.program, await shopCurrencyOrDefault(prisma, session.shop)).then(
+    () => true,
+    (error: unknown) => (console.error(`[treue] storefront earning rules for ${session.shop}:`, error), false),
+  );
+  return json({ ok: true as const, errors: [] as ProgramError[], storefrontPublished: published });
 };
 
 // --- the form's values: text as typed, turned into the program the domain validates --------------------

@@ -167,7 +167,7 @@ export async function repairStuckRedemptions(db: PrismaClient, now: Date, option
       continue;
     }
     if (outcome === "issued") issued++;
-    else if (outcome === "refused" && (await giveBackRedemption(db, redemption, "repair", now))) returned++;
+    else if ((outcome === "refused" || outcome === "unavailable") && (await giveBackRedemption(db, redemption, "repair", now))) returned++;
   }
   return { issued, returned };
 }

@@ -22,9 +22,11 @@ import { redemptionCode } from "~/domain/rewards/codes";
 import { redemptionDiscountInput } from "~/domain/rewards/discount-input";
 import { REDEMPTION_DISCOUNT_CREATE_MUTATION } from "~/graphql/RedemptionDiscountCreate";
 import { REDEMPTION_FREE_SHIPPING_CREATE_MUTATION } from "~/graphql/RedemptionFreeShippingCreate";
+import { REDEMPTION_VARIANT_PRICE_QUERY } from "~/graphql/RedemptionVariantPrice";
 import type {
   RedemptionDiscountCreateMutation,
   RedemptionFreeShippingCreateMutation,
+  RedemptionVariantPriceQuery,
 } from "~/types/admin.generated";
 import { discountIdByCode, findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
 import { AdminApiError, buyerWaitingCalls, type AdminGraphql } from "./admin-graphql.server";
@@ -65,6 +67,8 @@ export interface RedemptionOptions {
 
 const error = (status: 404 | 409 | 503, code: string, message: string): RedemptionResult => ({ status, body: { error: { code, message } } });
 
+const UNAVAILABLE = "reward unavailable";
+const UNAVAILABLE_MESSAGE = "This reward is not available at the moment. Your points were not spent; please choose another reward.";
 const NOT_ISSUED_MESSAGE = "The discount code could not be created right now. Your points were returned; please try again later.";
 
 type Prepared =
@@ -137,6 +141,7 @@ export async function redeemReward(
   if (outcome !== "issued") {
     // Unreachable or refused: the buyer is waiting, so the points go back now (the sweep is for crashes).
     await giveBackRedemption(prisma, redemption, "not-issued", new Date());
+    if (outcome === "unavailable") return error(409, "REWARD_UNAVAILABLE", UNAVAILABLE_MESSAGE);
     return error(503, "CODE_NOT_ISSUED", NOT_ISSUED_MESSAGE);
   }
   // A new redemption knows its balance from the debit's transaction; a replay asks again.
@@ -222,13 +227,16 @@ export async function giveBackRedemption(prisma: PrismaClient, redemption: Pick<
 }
 
 /** "unconfirmed" (store credit only): sent, answer lost; the repair job finishes it, never crediting twice. */
-export type IssueOutcome = "issued" | "refused" | "unreachable" | "unconfirmed";
+/** "unavailable": the reward can't be given now (a free product whose variant is gone or costs nothing). */
+export type IssueOutcome = "issued" | "refused" | "unavailable" | "unreachable" | "unconfirmed";
 
 /** Creates the code (or finds it already created). */
 async function issueCode(shop: string, customerGid: string, reward: Reward, code: string, at: Date, endsAt: Date, options: RedemptionOptions): Promise<IssueOutcome> {
   const attempts = options.attempts ?? 4;
   const backoffMs = options.backoffMs ?? 250;
-  const { mutation, variables } = redemptionDiscountInput({ reward, customerId: customerGid, code, startsAt: at, endsAt });
+  const discount = { reward, customerId: customerGid, code, startsAt: at, endsAt };
+  // Checked before anything is sent (a free product's input is complete only once its price is known).
+  if (reward.kind !== "free-product") redemptionDiscountInput(discount);
   // One budget for all throttle waits of this redemption, however many calls it takes.
   const run = buyerWaitingCalls(shop, options);
   let graphql: AdminGraphql | null = null;
@@ -244,16 +252,28 @@ async function issueCode(shop: string, customerGid: string, reward: Reward, code
       const issue = await findOrCreateDiscountCode(
         call,
         code,
-        async () =>
-          mutation === "discountCodeBasicCreate"
+        async () => {
+          let unitPrice: string | undefined;
+          if (reward.kind === "free-product") {
+            // One unit free: its price today. A variant deleted or free since the reward was set up can't be given.
+            const variant = (await call<RedemptionVariantPriceQuery>(REDEMPTION_VARIANT_PRICE_QUERY, { id: reward.productVariantId })).productVariant;
+            if (!variant || !/[1-9]/.test(variant.price)) {
+              const message = `${UNAVAILABLE}: product variant ${reward.productVariantId} ${variant ? "costs nothing" : "does not exist"}`;
+              return { codeDiscountNode: null, userErrors: [{ message, code: "FREE_PRODUCT_UNAVAILABLE" }] };
+            }
+            unitPrice = variant.price;
+          }
+          const { mutation, variables } = redemptionDiscountInput({ ...discount, unitPrice });
+          return mutation === "discountCodeBasicCreate"
             ? (await call<RedemptionDiscountCreateMutation>(REDEMPTION_DISCOUNT_CREATE_MUTATION, variables)).discountCodeBasicCreate
-            : (await call<RedemptionFreeShippingCreateMutation>(REDEMPTION_FREE_SHIPPING_CREATE_MUTATION, variables)).discountCodeFreeShippingCreate,
+            : (await call<RedemptionFreeShippingCreateMutation>(REDEMPTION_FREE_SHIPPING_CREATE_MUTATION, variables)).discountCodeFreeShippingCreate;
+        },
         { lookFirst: !(options.freshCode && attempt === 0) },
       );
       if (issue.status !== "refused") return "issued";
       // Shopify refused the input: retrying the same input cannot help.
       console.error(`redemption ${code} for ${shop}: discount refused: ${issue.message}`);
-      return "refused";
+      return issue.message.startsWith(UNAVAILABLE) ? "unavailable" : "refused";
     } catch (err) {
       console.warn(`redemption ${code} for ${shop}: attempt ${attempt + 1} failed: ${(err as Error).message ?? String(err)}`);
       // Still throttled at the deadline: another attempt would be throttled too, or keep the buyer waiting.

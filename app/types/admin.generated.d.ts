@@ -3,6 +3,11 @@
 /* eslint-disable */
 import type * as AdminTypes from './admin.types.js';
 
+export type CurrentAppInstallationQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+
+
+export type CurrentAppInstallationQuery = { currentAppInstallation: Pick<AdminTypes.AppInstallation, 'id'> };
+
 export type DiscountByCodeQueryVariables = AdminTypes.Exact<{
   code: AdminTypes.Scalars['String']['input'];
 }>;
@@ -107,6 +112,13 @@ export type RedemptionFreeShippingCreateMutationVariables = AdminTypes.Exact<{
 
 
 export type RedemptionFreeShippingCreateMutation = { discountCodeFreeShippingCreate?: AdminTypes.Maybe<{ codeDiscountNode?: AdminTypes.Maybe<Pick<AdminTypes.DiscountCodeNode, 'id'>>, userErrors: Array<Pick<AdminTypes.DiscountUserError, 'field' | 'code' | 'message'>> }> };
+
+export type RedemptionVariantPriceQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type RedemptionVariantPriceQuery = { productVariant?: AdminTypes.Maybe<Pick<AdminTypes.ProductVariant, 'id' | 'price'>> };
 
 export type ReferralDiscountCreateMutationVariables = AdminTypes.Exact<{
   basicCodeDiscount: AdminTypes.DiscountCodeBasicInput;
@@ -234,13 +246,22 @@ export type StoreCreditRedemptionCreditMutation = { storeCreditAccountCredit?: A
       & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
     )>, userErrors: Array<Pick<AdminTypes.StoreCreditAccountCreditUserError, 'field' | 'code' | 'message'>> }> };
 
+export type StorefrontEarningSetMutationVariables = AdminTypes.Exact<{
+  metafields: Array<AdminTypes.MetafieldsSetInput> | AdminTypes.MetafieldsSetInput;
+}>;
+
+
+export type StorefrontEarningSetMutation = { metafieldsSet?: AdminTypes.Maybe<{ metafields?: AdminTypes.Maybe<Array<Pick<AdminTypes.Metafield, 'id'>>>, userErrors: Array<Pick<AdminTypes.MetafieldsSetUserError, 'field' | 'message' | 'code'>> }> };
+
 interface GeneratedQueryTypes {
+  "#graphql\n  query CurrentAppInstallation {\n    currentAppInstallation {\n      id\n    }\n  }\n": {return: CurrentAppInstallationQuery, variables: CurrentAppInstallationQueryVariables},
   "#graphql\n  query DiscountByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: DiscountByCodeQuery, variables: DiscountByCodeQueryVariables},
   "#graphql\n  query HistoryBulkOperation($id: ID!) {\n    node(id: $id) {\n      ... on BulkOperation {\n        id\n        status\n        errorCode\n        objectCount\n        url\n        partialDataUrl\n      }\n    }\n  }\n": {return: HistoryBulkOperationQuery, variables: HistoryBulkOperationQueryVariables},
   "#graphql\n  query HistoryCurrentBulkOperation {\n    currentBulkOperation(type: QUERY) {\n      id\n      status\n      query\n    }\n  }\n": {return: HistoryCurrentBulkOperationQuery, variables: HistoryCurrentBulkOperationQueryVariables},
   "#graphql\n  query HistoryCustomersExport {\n    customers {\n      edges {\n        node {\n          id\n          email\n          createdAt\n          updatedAt\n        }\n      }\n    }\n  }\n": {return: HistoryCustomersExportQuery, variables: HistoryCustomersExportQueryVariables},
   "#graphql\n  query HistoryOrdersExport {\n    orders {\n      edges {\n        node {\n          id\n          createdAt\n          updatedAt\n          cancelledAt\n          customer {\n            id\n            createdAt\n            updatedAt\n          }\n          subtotalPriceSet {\n            shopMoney {\n              amount\n              currencyCode\n            }\n          }\n          refunds {\n            id\n            createdAt\n            refundLineItems {\n              edges {\n                node {\n                  subtotalSet {\n                    shopMoney {\n                      amount\n                      currencyCode\n                    }\n                  }\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: HistoryOrdersExportQuery, variables: HistoryOrdersExportQueryVariables},
   "#graphql\n  query RedemptionCodeUsage($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n      codeDiscount {\n        __typename\n        ... on DiscountCodeBasic {\n          asyncUsageCount\n        }\n        ... on DiscountCodeFreeShipping {\n          asyncUsageCount\n        }\n      }\n    }\n  }\n": {return: RedemptionCodeUsageQuery, variables: RedemptionCodeUsageQueryVariables},
+  "#graphql\n  query RedemptionVariantPrice($id: ID!) {\n    productVariant(id: $id) {\n      id\n      price\n    }\n  }\n": {return: RedemptionVariantPriceQuery, variables: RedemptionVariantPriceQueryVariables},
   "#graphql\n  query RewardSurfaces {\n    shop {\n      plan {\n        shopifyPlus\n      }\n      customerAccountsV2 {\n        customerAccountsVersion\n      }\n    }\n  }\n": {return: RewardSurfacesQuery, variables: RewardSurfacesQueryVariables},
   "#graphql\n  query SegmentBulkOperation($id: ID!) {\n    node(id: $id) {\n      ... on BulkOperation {\n        id\n        status\n        errorCode\n        objectCount\n        url\n        partialDataUrl\n      }\n    }\n  }\n": {return: SegmentBulkOperationQuery, variables: SegmentBulkOperationQueryVariables},
   "#graphql\n  query ShopIdentity {\n    shop {\n      name\n      myshopifyDomain\n      currencyCode\n    }\n  }\n": {return: ShopIdentityQuery, variables: ShopIdentityQueryVariables},
@@ -262,6 +283,7 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation SegmentTagsRemove($id: ID!, $tags: [String!]!) {\n    tagsRemove(id: $id, tags: $tags) {\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: SegmentTagsRemoveMutation, variables: SegmentTagsRemoveMutationVariables},
   "#graphql\n  mutation SegmentTagsSet(\n    $id0: ID!, $add0: [String!]!, $remove0: [String!]!\n    $id1: ID!, $add1: [String!]!, $remove1: [String!]!\n    $id2: ID!, $add2: [String!]!, $remove2: [String!]!\n    $id3: ID!, $add3: [String!]!, $remove3: [String!]!\n    $id4: ID!, $add4: [String!]!, $remove4: [String!]!\n    $id5: ID!, $add5: [String!]!, $remove5: [String!]!\n    $id6: ID!, $add6: [String!]!, $remove6: [String!]!\n    $id7: ID!, $add7: [String!]!, $remove7: [String!]!\n    $id8: ID!, $add8: [String!]!, $remove8: [String!]!\n    $id9: ID!, $add9: [String!]!, $remove9: [String!]!\n  ) {\n    add0: tagsAdd(id: $id0, tags: $add0) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove0: tagsRemove(id: $id0, tags: $remove0) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add1: tagsAdd(id: $id1, tags: $add1) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove1: tagsRemove(id: $id1, tags: $remove1) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add2: tagsAdd(id: $id2, tags: $add2) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove2: tagsRemove(id: $id2, tags: $remove2) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add3: tagsAdd(id: $id3, tags: $add3) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove3: tagsRemove(id: $id3, tags: $remove3) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add4: tagsAdd(id: $id4, tags: $add4) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove4: tagsRemove(id: $id4, tags: $remove4) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add5: tagsAdd(id: $id5, tags: $add5) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove5: tagsRemove(id: $id5, tags: $remove5) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add6: tagsAdd(id: $id6, tags: $add6) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove6: tagsRemove(id: $id6, tags: $remove6) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add7: tagsAdd(id: $id7, tags: $add7) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove7: tagsRemove(id: $id7, tags: $remove7) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add8: tagsAdd(id: $id8, tags: $add8) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove8: tagsRemove(id: $id8, tags: $remove8) {\n      userErrors {\n        field\n        message\n      }\n    }\n    add9: tagsAdd(id: $id9, tags: $add9) {\n      userErrors {\n        field\n        message\n      }\n    }\n    remove9: tagsRemove(id: $id9, tags: $remove9) {\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: SegmentTagsSetMutation, variables: SegmentTagsSetMutationVariables},
   "#graphql\n  mutation StoreCreditRedemptionCredit($id: ID!, $creditInput: StoreCreditAccountCreditInput!) {\n    storeCreditAccountCredit(id: $id, creditInput: $creditInput) {\n      storeCreditAccountTransaction {\n        id\n        amount {\n          amount\n          currencyCode\n        }\n        createdAt\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: StoreCreditRedemptionCreditMutation, variables: StoreCreditRedemptionCreditMutationVariables},
+  "#graphql\n  mutation StorefrontEarningSet($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields {\n        id\n      }\n      userErrors {\n        field\n        message\n        code\n      }\n    }\n  }\n": {return: StorefrontEarningSetMutation, variables: StorefrontEarningSetMutationVariables},
 }
 declare module '@shopify/admin-api-client' {
   type InputMaybe<T> = AdminTypes.InputMaybe<T>;

@@ -6,11 +6,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { Liquid, Tag, type TagToken, type TopLevelToken, type Context, type Emitter, type Liquid as LiquidEngine } from "liquidjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { BROWSER_USER_AGENT, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { launchChromium } from "../support/chromium";
+import { themeRenderer } from "../support/theme-liquid";
 
 const EXTENSION = path.resolve(import.meta.dirname, "../../extensions/treue-launcher");
 const SCRIPT = fs.readFileSync(path.join(EXTENSION, "assets/launcher.js"), "utf8");
@@ -27,27 +27,11 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** The embed as the theme renders it: {% schema %} is read by Shopify, not output; `t` reads the extension's locale. */
-async function renderEmbed(opts: { loggedIn: boolean; locale: "en" | "de" }): Promise<string> {
-  const engine = new Liquid();
-  engine.registerTag(
-    "schema",
-    class extends Tag {
-      constructor(token: TagToken, remain: TopLevelToken[], liquid: LiquidEngine) {
-        super(token, remain, liquid);
-        for (let tok = remain.shift(); tok && !(tok.kind === 4 && (tok as TagToken).name === "endschema"); tok = remain.shift());
-      }
-      *render(_ctx: Context, _emitter: Emitter) {}
-    },
-  );
-  const messages = JSON.parse(fs.readFileSync(path.join(EXTENSION, "locales", opts.locale === "de" ? "de.json" : "en.default.json"), "utf8"));
-  engine.registerFilter("t", (key: string) => key.split(".").reduce((v: Record<string, unknown> | undefined, k) => v?.[k] as Record<string, unknown> | undefined, messages) ?? key);
-  const schema = JSON.parse(/\{% schema %\}([\s\S]*)\{% endschema %\}/.exec(fs.readFileSync(path.join(EXTENSION, "blocks/launcher.liquid"), "utf8"))![1]);
-  const settings = Object.fromEntries(schema.settings.map((s: { id: string; default: unknown }) => [s.id, s.default]));
-  return engine.renderFile(path.join(EXTENSION, "blocks/launcher.liquid"), {
+/** The embed as the theme renders it (tests/support/theme-liquid.ts). */
+function renderEmbed(opts: { loggedIn: boolean; locale: "en" | "de" }): Promise<string> {
+  return themeRenderer(EXTENSION, { locale: opts.locale, currency: t.standin.state.shops[TEST_SHOP].info.currency }).render("launcher", {
     customer: opts.loggedIn ? { id: 1 } : null,
     routes: { account_register_url: "/account/register", account_login_url: "/account/login", account_url: "/account" },
-    block: { settings },
     shop: { url: STOREFRONT },
   });
 }

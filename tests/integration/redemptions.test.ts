@@ -1,6 +1,8 @@
 // Redemptions end to end: session token → POST /api/loyalty/redemptions → ledger debit → discount code in the
 // stand-in, with throttling, outages and concurrent taps.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_COMBINES_WITH } from "../../app/domain/rewards/catalog";
+import { saveReward } from "../../app/services/rewards-catalog.server";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 
 let t: TreueHarness;
@@ -227,5 +229,48 @@ describe("points are spendable only once the order is paid", () => {
     expect(await balanceOf(token)).toMatchObject({ balance: 0, pending: 0, lifetimeEarned: 0 });
     expect(await t.db.prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, customerId: String(customer.id), orderId: String(order.id) } })).toBe(0);
     expect(await t.db.prisma.orderPoints.findFirst({ where: { shop: TEST_SHOP, orderId: String(order.id) } })).toMatchObject({ awarded: 0, postings: 0 });
+  });
+});
+
+describe("a free product reward", () => {
+  let variantGid: string;
+  const currency = () => t.standin.state.shops[TEST_SHOP].info.currency;
+
+  beforeAll(async () => {
+    // GIVEN a teapot sold at 12.95 (the stand-in prices a variant at its first order line)
+    const buyer = await t.standin.createCustomer({ email: `teapot-buyer-${Date.now()}@example.com` });
+    await t.standin.createOrder({ customerId: buyer.id, lines: [{ sku: "TEAPOT", title: "Teapot", quantity: 1, unitPriceMinor: 1295 }] });
+    variantGid = `gid://shopify/ProductVariant/${t.standin.state.shops[TEST_SHOP].products.TEAPOT[1]}`;
+    for (const [id, productVariantId] of [["free-teapot", variantGid], ["free-ghost", "gid://shopify/ProductVariant/987654321"]]) {
+      const saved = await saveReward(t.db.prisma, TEST_SHOP, currency(), { id, kind: "free-product", title: "Free teapot", pointsCost: 300, productVariantId, combinesWith: DEFAULT_COMBINES_WITH }, "create");
+      expect(saved).toEqual({ ok: true });
+    }
+  });
+
+  it("takes one unit off, however many the cart holds, and nothing off other products", async () => {
+    const c = await customerWith(400);
+    const res = await redeem(c.token, { rewardId: "free-teapot", idempotencyKey: newKey() });
+    expect(res.status).toBe(201);
+    const { code } = await res.json();
+    const [discount] = discountsFor(c.id);
+    expect(discount).toMatchObject({ code, value: { amountMinor: 1295, appliesOnEachItem: false }, variantIds: [Number(variantGid.split("/").pop())] });
+    // WHEN the member orders three teapots and a lamp with the code
+    const order = await t.standin.createOrder({
+      customerId: c.id,
+      lines: [{ sku: "TEAPOT", quantity: 3, unitPriceMinor: 1295 }, { sku: "LAMP", quantity: 1, unitPriceMinor: 4000 }],
+      discountCodes: [code],
+    });
+    // THEN one teapot is free: 12.95 off the teapot line, the lamp at full price
+    expect(order.discountCodes).toEqual([{ code, amountMinor: 1295, type: "fixed_amount" }]);
+    expect(order.lines.map((l) => [l[1], l[5]])).toEqual([["TEAPOT", 1295], ["LAMP", 0]]);
+  });
+
+  it("whose product is gone answers 409 REWARD_UNAVAILABLE and keeps the points", async () => {
+    const c = await customerWith(400);
+    const res = await redeem(c.token, { rewardId: "free-ghost", idempotencyKey: newKey() });
+    expect(res.status).toBe(409);
+    expect((await res.json()).error).toMatchObject({ code: "REWARD_UNAVAILABLE", message: expect.stringMatching(/not spent/) });
+    expect(discountsFor(c.id)).toHaveLength(0);
+    expect(await pointsOf(c.id)).toBe(400);
   });
 });

@@ -158,12 +158,17 @@ describe("the rewards catalog in the admin", () => {
 });
 
 describe("redeeming the stored catalog", () => {
+  let mugVariantId: number;
   beforeAll(async () => {
+    // The mug the free-product reward gives: a variant Shopify knows, sold at 8.50.
+    const buyer = await t.standin.createCustomer({ email: `mug-buyer-${Date.now()}@example.com` });
+    await t.standin.createOrder({ customerId: buyer.id, lines: [{ sku: "FREE-MUG", title: "Mug", quantity: 1, unitPriceMinor: 850 }] });
+    mugVariantId = t.standin.state.shops[TEST_SHOP].products["FREE-MUG"][1];
     const forms: Record<string, string>[] = [
       { kind: "fixed-amount-off", title: "Seven off", pointsCost: "700", amountOff: "7.00", minimumSubtotal: "30" },
       { kind: "percentage-off", title: "Fifteen percent", pointsCost: "300", percentOff: "15", combinesWithOrderDiscounts: "on", combinesWithProductDiscounts: "" },
       { kind: "free-shipping", title: "Free shipping", pointsCost: "200", maximumShippingPrice: "9.90" },
-      { kind: "free-product", title: "Free mug", pointsCost: "400", productVariantId: "4711" },
+      { kind: "free-product", title: "Free mug", pointsCost: "400", productVariantId: String(mugVariantId) },
       { kind: "fixed-amount-off", title: "Retired", pointsCost: "100", amountOff: "1" },
     ];
     for (const f of forms) expect((await adminPost(rewardForm(f))).status).toBe(200);
@@ -184,7 +189,8 @@ describe("redeeming the stored catalog", () => {
     const shipping = discountByCode(await codeFor("free-shipping"))!;
     expect(shipping).toMatchObject({ kind: "freeShipping", maximumShippingPriceMinor: 990, customerIds: [c.id] });
     const mug = discountByCode(await codeFor("free-mug"))!;
-    expect(mug).toMatchObject({ kind: "basic", value: { percentage: 1 } });
+    // One mug free: its price off that variant, not 100 % off every mug in the cart.
+    expect(mug).toMatchObject({ kind: "basic", value: { amountMinor: 850, appliesOnEachItem: false }, variantIds: [mugVariantId] });
     expect(mug.title).toContain("Free mug");
     // 1600 − 700 − 300 − 200 − 400
     expect(await pointsOf(c.id)).toBe(0);

@@ -68,7 +68,7 @@ export function applyCreateOrder(shop: ShopState, input: CreateOrderInput): Crea
   const createdAt = isoUtc(input.createdAt ?? Date.now());
   const currency = input.currency ?? shop.info.currency;
   const lines: StandinLine[] = input.lines.map((l) => {
-    productFor(shop, l.sku, l.title ?? l.sku);
+    productFor(shop, l.sku, l.title ?? l.sku, l.unitPriceMinor);
     return [nextId(shop), l.sku, l.title ?? shop.products[l.sku]?.[2] ?? l.sku, l.quantity, l.unitPriceMinor, l.discountMinor ?? 0];
   });
   let shippingMinor = input.shippingMinor ?? 0;
@@ -79,6 +79,9 @@ export function applyCreateOrder(shop: ShopState, input: CreateOrderInput): Crea
     const merchandise = lines.reduce((n, l) => n + l[3] * l[4] - l[5], 0);
     let amountMinor = use.amountMinor;
     let type = use.type;
+    // A code on some variants applies to their lines only; the order must hold one.
+    const entitled = (l: StandinLine) => !stored?.variantIds || stored.variantIds.includes(shop.products[l[1]]?.[1] ?? -1);
+    const eligible = lines.reduce((n, l) => (entitled(l) ? n + l[3] * l[4] - l[5] : n), 0);
     if (stored) {
       // Checkout refuses codes that don't apply; so does the stand-in, loudly.
       const status = discountStatus(stored, Date.parse(createdAt));
@@ -87,6 +90,7 @@ export function applyCreateOrder(shop: ShopState, input: CreateOrderInput): Crea
       if (stored.appliesOncePerCustomer && customer && ordersOfCustomer(shop, customer.id).some((o) => o.discountCodes.some((d) => d.code.toLowerCase() === stored.code.toLowerCase()))) {
         throw new StandinInputError(`discount code ${use.code} has already been used by this customer`);
       }
+      if (stored.variantIds && !lines.some(entitled)) throw new StandinInputError(`discount code ${use.code} applies to products this order does not hold`);
       if (stored.minimumSubtotalMinor != null && merchandise < stored.minimumSubtotalMinor) throw new StandinInputError(`discount code ${use.code} needs a subtotal of at least ${stored.minimumSubtotalMinor}`);
       if (stored.minimumQuantity != null && lines.reduce((n, l) => n + l[3], 0) < stored.minimumQuantity) throw new StandinInputError(`discount code ${use.code} needs at least ${stored.minimumQuantity} items`);
       if (stored.kind === "freeShipping") {
@@ -94,11 +98,11 @@ export function applyCreateOrder(shop: ShopState, input: CreateOrderInput): Crea
         amountMinor ??= stored.maximumShippingPriceMinor != null && shippingMinor > stored.maximumShippingPriceMinor ? 0 : shippingMinor;
       } else if (stored.value && "percentage" in stored.value) {
         type = "percentage";
-        amountMinor ??= Math.round(merchandise * stored.value.percentage);
+        amountMinor ??= Math.round(eligible * stored.value.percentage);
       } else if (stored.value) {
         type = "fixed_amount";
-        const each = stored.value.appliesOnEachItem ? stored.value.amountMinor * lines.reduce((n, l) => n + l[3], 0) : stored.value.amountMinor;
-        amountMinor ??= Math.min(each, merchandise);
+        const each = stored.value.appliesOnEachItem ? stored.value.amountMinor * lines.reduce((n, l) => (entitled(l) ? n + l[3] : n), 0) : stored.value.amountMinor;
+        amountMinor ??= Math.min(each, eligible);
       }
       stored.asyncUsageCount += 1;
     }
@@ -106,7 +110,7 @@ export function applyCreateOrder(shop: ShopState, input: CreateOrderInput): Crea
     type ??= "fixed_amount";
     if (type === "shipping") shippingMinor = Math.max(0, shippingMinor - amountMinor);
     else {
-      const shares = allocate(Math.min(amountMinor, merchandise), lines.map((l) => l[3] * l[4] - l[5]));
+      const shares = allocate(Math.min(amountMinor, eligible), lines.map((l) => (entitled(l) ? l[3] * l[4] - l[5] : 0)));
       lines.forEach((l, i) => (l[5] += shares[i]));
     }
     codes.push({ code: stored?.code ?? use.code, amountMinor, type });

@@ -82,6 +82,8 @@ export interface StandinDiscount {
   /** null = all buyers */
   customerIds: number[] | null;
   value: { percentage: number } | { amountMinor: number; appliesOnEachItem: boolean } | null;
+  /** Basic codes on some variants only (`customerGets.items.products.productVariantsToAdd`); absent = all items. */
+  variantIds?: number[];
   currency: string;
   minimumSubtotalMinor: number | null;
   minimumQuantity: number | null;
@@ -148,6 +150,9 @@ export interface ShopInfo {
   customerAccountsVersion?: "CLASSIC" | "NEW_CUSTOMER_ACCOUNTS";
 }
 
+/** The variant's price is the unit price of the first order line that named its SKU (absent before any). */
+export type StandinProduct = [productId: number, variantId: number, title: string, priceMinor?: number];
+
 export interface ShopState {
   domain: string;
   info: ShopInfo;
@@ -156,8 +161,8 @@ export interface ShopState {
   nextId: number;
   customers: StandinCustomer[]; // ascending id
   orders: StandinOrder[]; // ascending id
-  /** by SKU: [productId, variantId, title] */
-  products: Record<string, [number, number, string]>;
+  /** by SKU: one product with one variant each */
+  products: Record<string, StandinProduct>;
   discounts: StandinDiscount[];
   metafields: StandinMetafield[];
   bulkOperations: StandinBulkOperation[];
@@ -374,9 +379,10 @@ export function customerStats(shop: ShopState, customerId: number): CustomerStat
   return { numberOfOrders: orders.length, amountSpentMinor: spent, lastOrder: last };
 }
 
-export function productFor(shop: ShopState, sku: string, title: string): [number, number, string] {
+export function productFor(shop: ShopState, sku: string, title: string, priceMinor?: number): StandinProduct {
   let p = shop.products[sku];
   if (!p) p = shop.products[sku] = [nextId(shop), nextId(shop), title];
+  if (p[3] === undefined && priceMinor !== undefined) p[3] = priceMinor;
   return p;
 }
 
@@ -430,7 +436,7 @@ export function importSeed(state: StandinState, domain: string, seed: ShopSeed):
     let total = 0;
     for (let j = 0; j < so.lines.length; j++) {
       const l = so.lines[j];
-      productFor(shop, l.sku, l.title);
+      productFor(shop, l.sku, l.title, l.unitPriceMinor);
       lines[j] = [shop.nextId++, l.sku, l.title, l.quantity, l.unitPriceMinor, 0];
       total += l.quantity * l.unitPriceMinor;
     }

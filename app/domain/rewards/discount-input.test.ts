@@ -60,14 +60,23 @@ describe("the discount code a redemption creates", () => {
     acceptedBySchema(result.mutation, result.variables);
   });
 
-  it("free product: 100 % off that one variant", () => {
-    const result = redemptionDiscountInput({ reward: { ...base, kind: "free-product", productVariantId: "gid://shopify/ProductVariant/7" }, ...redemption });
+  it("free product: one unit's price off that variant, not off each unit", () => {
+    const reward: Reward = { ...base, kind: "free-product", productVariantId: "gid://shopify/ProductVariant/7" };
+    const result = redemptionDiscountInput({ reward, ...redemption, unitPrice: "12.95" });
     if (result.mutation !== "discountCodeBasicCreate") throw new Error(`unexpected ${result.mutation}`);
     expect(result.variables.basicCodeDiscount.customerGets).toEqual({
-      value: { percentage: 1 },
+      value: { discountAmount: { amount: "12.95", appliesOnEachItem: false } },
       items: { products: { productVariantsToAdd: ["gid://shopify/ProductVariant/7"] } },
     });
     acceptedBySchema(result.mutation, result.variables);
+  });
+
+  it("free product: refuses without a price, or with one that takes nothing off", () => {
+    const reward: Reward = { ...base, kind: "free-product", productVariantId: "gid://shopify/ProductVariant/7" };
+    expect(() => redemptionDiscountInput({ reward, ...redemption })).toThrow(/needs the variant's price/);
+    for (const unitPrice of ["0.00", "0", "-1.00", "abc", ""]) {
+      expect(() => redemptionDiscountInput({ reward, ...redemption, unitPrice }), unitPrice).toThrow(RangeError);
+    }
   });
 
   it("free shipping uses the free-shipping mutation, for every destination, optionally capped", () => {

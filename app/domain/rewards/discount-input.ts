@@ -15,6 +15,11 @@ export interface RedemptionDiscount {
   startsAt: Date;
   /** The code stops working here; unused points are not refunded automatically. */
   endsAt: Date;
+  /**
+   * Free product only: the variant's price as Shopify states it (a decimal in the shop's currency), read just
+   * before the code is created. The code takes this much off that variant, once: one unit free.
+   */
+  unitPrice?: string;
 }
 
 interface CommonInput {
@@ -48,7 +53,7 @@ export type RedemptionDiscountMutation =
 const decimal = (money: Money) => formatMinor(money.amountMinor, money.currency);
 
 /** Which mutation to call and with which variables, for one single-use, customer-only, expiring code. */
-export function redemptionDiscountInput({ reward, customerId, code, startsAt, endsAt }: RedemptionDiscount): RedemptionDiscountMutation {
+export function redemptionDiscountInput({ reward, customerId, code, startsAt, endsAt, unitPrice }: RedemptionDiscount): RedemptionDiscountMutation {
   if (reward.kind === "store-credit") throw new RangeError("store credit is credited to the customer's account, not issued as a discount code");
   if (!(endsAt.getTime() > startsAt.getTime())) throw new RangeError("a redemption code must end after it starts");
   if (!/^gid:\/\/shopify\/Customer\/\d+$/.test(customerId)) throw new RangeError(`not a customer GID: ${customerId}`);
@@ -84,10 +89,17 @@ export function redemptionDiscountInput({ reward, customerId, code, startsAt, en
     case "percentage-off":
       // Shopify wants a fraction: 10 % → 0.1.
       return basic(common, { value: { percentage: reward.percentOff / 100 }, items: { all: true } });
-    case "free-product":
-      // 100 % off that variant. Shopify has no "one unit free" for basic codes: every unit of the
-      // variant in the cart is free, so the redemption UI should say "one" and the cart holds one.
-      return basic(common, { value: { percentage: 1 }, items: { products: { productVariantsToAdd: [reward.productVariantId] } } });
+    case "free-product": {
+      // One unit free. Basic codes have no "on quantity" (Shopify allows it only for buy X get Y), and 100 %
+      // off would make every unit in the cart free. A fixed amount of one unit's price, spread across the
+      // entitled items rather than taken off each, covers exactly one unit whatever the quantity.
+      if (unitPrice === undefined) throw new RangeError("a free-product code needs the variant's price");
+      if (!/^\d+(\.\d+)?$/.test(unitPrice) || !/[1-9]/.test(unitPrice)) throw new RangeError(`not a price a free product can take off: ${unitPrice}`);
+      return basic(common, {
+        value: { discountAmount: { amount: unitPrice, appliesOnEachItem: false } },
+        items: { products: { productVariantsToAdd: [reward.productVariantId] } },
+      });
+    }
   }
 }
 

@@ -69,6 +69,7 @@ function validateDiscount(ctx: GqlContext, input: Args, root: string, kind: Stan
 
   const currency = ctx.shop.info.currency;
   let value: StandinDiscount["value"] = existing?.value ?? null;
+  let variantIds = existing?.variantIds;
   if (kind === "basic") {
     const gets = input.customerGets;
     if (!gets && !existing) errors.push({ field: f("customerGets"), message: "Customer gets can't be blank", code: "BLANK" });
@@ -88,6 +89,19 @@ function validateDiscount(ctx: GqlContext, input: Args, root: string, kind: Stan
       if (!gets.items) errors.push({ field: f("customerGets", "items"), message: "Items can't be blank", code: "BLANK" });
       else if (gets.items.all !== true && !gets.items.products && !gets.items.collections) {
         errors.push({ field: f("customerGets", "items"), message: "Discount must apply to at least one item", code: "APPLIES_ON_NOTHING" });
+      } else if (gets.items.all !== true) {
+        // Only variants are modelled: entitled products or collections would be applied to nothing by the stand-in.
+        if (gets.items.collections || gets.items.products?.productsToAdd?.length) {
+          errors.push({ field: f("customerGets", "items"), message: "Only product variants are supported by the Shopify stand-in", code: "INVALID" });
+        }
+        variantIds = [];
+        for (const id of gets.items.products?.productVariantsToAdd ?? []) {
+          const g = parseGid(id);
+          const known = g?.type === "ProductVariant" && Object.values(ctx.shop.products).some((p) => p[1] === g.id);
+          if (!known) errors.push({ field: f("customerGets", "items", "products", "productVariantsToAdd"), message: `Product variant ${id} does not exist`, code: "INVALID" });
+          else variantIds.push(g!.id);
+        }
+        if (!variantIds.length && !errors.length) errors.push({ field: f("customerGets", "items"), message: "Discount must apply to at least one item", code: "APPLIES_ON_NOTHING" });
       }
     }
   }
@@ -110,7 +124,7 @@ function validateDiscount(ctx: GqlContext, input: Args, root: string, kind: Stan
     if (maximumShippingPriceMinor === null || maximumShippingPriceMinor < 0) errors.push({ field: f("maximumShippingPrice"), message: "Maximum shipping price must be greater than or equal to 0", code: "GREATER_THAN_OR_EQUAL_TO" });
   }
   if (input.destination && input.destination.countries) errors.push({ field: f("destination", "countries"), message: "Country destinations are not supported by the Shopify stand-in", code: "INVALID" });
-  return { title, code, customerIds, value, minimumSubtotalMinor, minimumQuantity, maximumShippingPriceMinor, currency };
+  return { title, code, customerIds, value, variantIds, minimumSubtotalMinor, minimumQuantity, maximumShippingPriceMinor, currency };
 }
 
 function createDiscount(kind: StandinDiscount["kind"], root: string): Resolver {
@@ -124,7 +138,7 @@ function createDiscount(kind: StandinDiscount["kind"], root: string): Resolver {
     const d: StandinDiscount = {
       id: nextId(ctx.shop), redeemCodeId: nextId(ctx.shop), kind, title: v.title, code: v.code,
       startsAt: isoUtc(input.startsAt), endsAt: input.endsAt ? isoUtc(input.endsAt) : null, createdAt: now, updatedAt: now,
-      customerIds: v.customerIds, value: v.value, currency: v.currency,
+      customerIds: v.customerIds, value: v.value, ...(v.variantIds ? { variantIds: v.variantIds } : {}), currency: v.currency,
       minimumSubtotalMinor: v.minimumSubtotalMinor, minimumQuantity: v.minimumQuantity, usageLimit: input.usageLimit ?? null,
       appliesOncePerCustomer: !!input.appliesOncePerCustomer,
       combinesWith: { orderDiscounts: !!combines.orderDiscounts, productDiscounts: !!combines.productDiscounts, shippingDiscounts: !!combines.shippingDiscounts },

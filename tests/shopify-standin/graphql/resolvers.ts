@@ -42,6 +42,7 @@ export const queryRoot: Record<string, Resolver> = {
     return count(f ? ctx.shop.orders.filter(f).length : ctx.shop.orders.length, args.limit);
   },
   node: (args, ctx) => nodeFor(ctx, args.id),
+  productVariant: (args, ctx) => (requireGid(args.id, "ProductVariant") ? nodeFor(ctx, args.id) : null),
   nodes: (args, ctx) => (args.ids as string[]).map((id) => nodeFor(ctx, id)),
   currentBulkOperation: (args, ctx) => {
     const type = args.type ?? "QUERY";

@@ -5,7 +5,7 @@ import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import { graphqlAmount, graphqlMoney, graphqlMoneyBag } from "../money";
 import {
   customerStats, findCustomer, findLine, findOrder, findRefund, orderTotals, ordersOfCustomer, productFor,
-  type ShopState, type StandinBulkOperation, type StandinCustomer, type StandinDiscount, type StandinLine,
+  type ShopState, type StandinBulkOperation, type StandinProduct, type StandinCustomer, type StandinDiscount, type StandinLine,
   type StandinMetafield, type StandinOrder, type StandinRefund, type StandinRefundLine,
 } from "../state";
 import { zoneOffsetMinutes, offsetString } from "../time";
@@ -441,7 +441,7 @@ export class OrderView extends HasMetafields {
 }
 
 export class ProductView extends HasMetafields {
-  constructor(private readonly p: [number, number, string], private readonly sku: string) { super(); }
+  constructor(private readonly p: StandinProduct, private readonly sku: string) { super(); }
   get __typename() { return "Product"; }
   id() { return gid("Product", this.p[0]); }
   legacyResourceId() { return String(this.p[0]); }
@@ -454,13 +454,15 @@ export class ProductView extends HasMetafields {
 }
 
 export class VariantView extends HasMetafields {
-  constructor(private readonly p: [number, number, string], private readonly sku_: string) { super(); }
+  constructor(private readonly p: StandinProduct, private readonly sku_: string) { super(); }
   get __typename() { return "ProductVariant"; }
   id() { return gid("ProductVariant", this.p[1]); }
   legacyResourceId() { return String(this.p[1]); }
   sku() { return this.sku_; }
   title() { return "Default Title"; }
   displayName() { return `${this.p[2]} - Default Title`; }
+  /** Money scalar: a decimal in the shop's currency; "0.00" for a product never sold in the stand-in. */
+  price(_a: Args, ctx: GqlContext) { return graphqlAmount(this.p[3] ?? 0, ctx.shop.info.currency); }
   product() { return new ProductView(this.p, this.sku_); }
 }
 
@@ -587,7 +589,7 @@ function discountSummary(d: StandinDiscount): string {
   const parts: string[] = [];
   if (d.kind === "freeShipping") parts.push("Free shipping on all products");
   else if (d.value && "percentage" in d.value) parts.push(`${Math.round(d.value.percentage * 10000) / 100}% off entire order`);
-  else if (d.value) parts.push(`${graphqlAmount(d.value.amountMinor, d.currency)} ${d.currency} off ${d.value.appliesOnEachItem ? "each eligible item" : "entire order"}`);
+  else if (d.value) parts.push(`${graphqlAmount(d.value.amountMinor, d.currency)} ${d.currency} off ${d.value.appliesOnEachItem ? "each eligible item" : d.variantIds ? `${d.variantIds.length} product${d.variantIds.length === 1 ? "" : "s"}` : "entire order"}`);
   if (d.minimumSubtotalMinor != null) parts.push(`Minimum purchase of ${graphqlAmount(d.minimumSubtotalMinor, d.currency)} ${d.currency}`);
   if (d.minimumQuantity != null) parts.push(`Minimum quantity of ${d.minimumQuantity} items`);
   if (d.customerIds) parts.push(`For ${d.customerIds.length} customer${d.customerIds.length === 1 ? "" : "s"}`);
@@ -635,12 +637,27 @@ export class DiscountCodeView {
   customerSelection(_a: Args, ctx: GqlContext) {
     return this.d.customerIds ? { __typename: "DiscountCustomers", customers: this.customers(ctx) } : { __typename: "DiscountCustomerAll", allCustomers: true };
   }
-  customerGets() {
+  private variants(ctx: GqlContext): VariantView[] {
+    const out: VariantView[] = [];
+    for (const id of this.d.variantIds ?? []) {
+      const hit = Object.entries(ctx.shop.products).find(([, p]) => p[1] === id);
+      if (hit) out.push(new VariantView(hit[1], hit[0]));
+    }
+    return out;
+  }
+  customerGets(args: Args, ctx: GqlContext) {
     const v = this.d.value;
     const value = v && "percentage" in v
       ? { __typename: "DiscountPercentage", percentage: v.percentage }
       : { __typename: "DiscountAmount", amount: graphqlMoney(v ? v.amountMinor : 0, this.d.currency), appliesOnEachItem: v ? v.appliesOnEachItem : false };
-    return { value, items: { __typename: "AllDiscountItems", allItems: true }, appliesOnOneTimePurchase: this.d.appliesOnOneTimePurchase, appliesOnSubscription: this.d.appliesOnSubscription };
+    const items = this.d.variantIds
+      ? {
+          __typename: "DiscountProducts",
+          products: paginateInOrder([], args, () => 0, (x) => x, isBulk(ctx)),
+          productVariants: paginateInOrder(this.variants(ctx), args, (v) => Number(v.legacyResourceId()), (v) => v, isBulk(ctx)),
+        }
+      : { __typename: "AllDiscountItems", allItems: true };
+    return { value, items, appliesOnOneTimePurchase: this.d.appliesOnOneTimePurchase, appliesOnSubscription: this.d.appliesOnSubscription };
   }
   minimumRequirement() {
     if (this.d.minimumSubtotalMinor != null) return { __typename: "DiscountMinimumSubtotal", greaterThanOrEqualToSubtotal: graphqlMoney(this.d.minimumSubtotalMinor, this.d.currency) };
