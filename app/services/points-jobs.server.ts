@@ -76,6 +76,11 @@ async function spendRows(db: Db, shop: string, customerId: string | null, since:
   return out;
 }
 
+/** One customer's spend events from `since` on (the rewards page's progress to the next tier). */
+export async function spendEventsOf(db: Db, shop: string, customerId: string, since: Date): Promise<SpendEvent[]> {
+  return (await spendRows(db, shop, customerId, since)).get(customerId) ?? [];
+}
+
 function sameStanding(member: Pick<LockedMember, "tierId" | "tierPeriodEnd">, standing: TierStanding): boolean {
   return (member.tierId ?? null) === (standing.tier?.id ?? null) && (member.tierPeriodEnd?.getTime() ?? null) === (standing.periodEnd?.getTime() ?? null);
 }

@@ -56,6 +56,7 @@ export async function openExtensionHost(browser: Browser, opts: { appUrl: string
       formatNumber: (n: number) => new Intl.NumberFormat("en-GB").format(n),
       // Shopify's formatCurrency takes Intl.NumberFormat options.
       formatCurrency: (n: number, o: { currency?: string } = {}) => new Intl.NumberFormat("en-GB", { style: "currency", currency: o.currency ?? "GBP" }).format(n),
+      formatDate: (d: Date, o: Intl.DateTimeFormatOptions = {}) => new Intl.DateTimeFormat("en-GB", o).format(d),
     };
   }, opts.locale);
   return {

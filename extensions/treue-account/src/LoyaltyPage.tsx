@@ -4,6 +4,8 @@ import { useRef, useState } from "preact/hooks";
 // The app's client, shared with the checkout blocks; bundled into this extension by the CLI's esbuild.
 import { newIdempotencyKey, redeemReward, type LoyaltyState, type Reward } from "../../treue-checkout/src/loyalty";
 import { useLoyaltyState } from "../../treue-checkout/src/useLoyaltyState";
+import { BirthdayForm } from "../../treue-order-status/src/BirthdayForm";
+import { History, TierProgressText, useActivity } from "./History";
 
 // Target: customer-account.page.render: the member's rewards page in the customer account, on every plan.
 // Here a redemption can't be applied to a cart: a code is shown to keep, store credit goes to the account.
@@ -47,6 +49,8 @@ function Member({ loyalty }: { loyalty: LoyaltyState }) {
   const [balance, setBalance] = useState(loyalty.balance);
   const [busy, setBusy] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const history = useActivity();
+  const tier = typeof history.activity === "object" ? history.activity.tier : null;
   // One key per tap, kept while the outcome is unknown (network failure) so a retry can't spend twice.
   const pendingKey = useRef<{ rewardId: string; key: string } | null>(null);
   const affordable = loyalty.rewards.filter((r) => r.pointsCost <= balance);
@@ -65,6 +69,8 @@ function Member({ loyalty }: { loyalty: LoyaltyState }) {
       }
       pendingKey.current = null;
       if (result.type === "insufficient-points") return setOutcome({ kind: "insufficient" });
+      // The redemption is a new line in the history.
+      history.reload();
       if (result.type === "credit-pending") {
         setBalance((b) => b - result.pointsSpent);
         return setOutcome({ kind: "creditPending" });
@@ -86,6 +92,7 @@ function Member({ loyalty }: { loyalty: LoyaltyState }) {
           <s-heading>{t("balance", { count: balance, balance: n(balance) })}</s-heading>
           {loyalty.pending > 0 ? <s-text color="subdued">{t("pending", { count: loyalty.pending, points: n(loyalty.pending) })}</s-text> : null}
           {loyalty.tier ? <s-text>{t("tier", { tier: loyalty.tier })}</s-text> : null}
+          {tier ? <TierProgressText tier={tier} /> : null}
         </s-stack>
       </s-section>
       <s-section heading={t("rewardsHeading")}>
@@ -113,7 +120,14 @@ function Member({ loyalty }: { loyalty: LoyaltyState }) {
           </s-stack>
         </s-section>
       ) : null}
-      {loyalty.birthday ? <s-text color="subdued">{t("birthday", { birthday: loyalty.birthday })}</s-text> : null}
+      <History {...history} />
+      {loyalty.birthday ? (
+        <s-text color="subdued">{t("birthday", { birthday: loyalty.birthday })}</s-text>
+      ) : loyalty.customerId ? (
+        <s-section>
+          <BirthdayForm />
+        </s-section>
+      ) : null}
     </s-stack>
   );
 }

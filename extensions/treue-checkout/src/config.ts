@@ -45,6 +45,8 @@ export const REDEMPTIONS_PATH = "/api/loyalty/redemptions";
 
 /** POST: the logged-in customer's birthday ("MM-DD") for the birthday bonus. */
 export const BIRTHDAY_PATH = "/api/loyalty/birthday";
+/** The member's points history and tier progress (the customer-account rewards page). */
+export const ACTIVITY_PATH = "/api/loyalty/activity";
 
 /** How long the extension waits for the app before showing the "unavailable" notice. */
 export const REQUEST_TIMEOUT_MS = 8000;

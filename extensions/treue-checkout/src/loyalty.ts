@@ -1,4 +1,4 @@
-import { APP_URL, BIRTHDAY_PATH, LOYALTY_PATH, REDEMPTIONS_PATH, REQUEST_TIMEOUT_MS } from "./config";
+import { ACTIVITY_PATH, APP_URL, BIRTHDAY_PATH, LOYALTY_PATH, REDEMPTIONS_PATH, REQUEST_TIMEOUT_MS } from "./config";
 
 /** One reward from the shop's catalog, as GET /api/loyalty lists it for this buyer. */
 export interface Reward {
@@ -137,6 +137,72 @@ export function parseLoyaltyState(body: unknown): LoyaltyState {
           : null,
     },
     birthday: typeof b.birthday === "string" && /^\d{2}-\d{2}$/.test(b.birthday) ? b.birthday : null,
+  };
+}
+
+/** One line of the member's points history (GET /api/loyalty/activity). */
+export interface ActivityEntry {
+  id: string;
+  kind: string;
+  points: number;
+  at: string;
+  /** Earned points not spendable yet: from when they are. */
+  pendingUntil: string | null;
+  /** A redemption: the reward it bought. */
+  reward: string | null;
+}
+
+export interface TierProgress {
+  current: string | null;
+  periodEnd: string | null;
+  currency: string;
+  next: { name: string; remainingMinor: number } | null;
+  keep: { remainingMinor: number } | null;
+}
+
+export interface MemberActivity {
+  entries: ActivityEntry[];
+  nextBefore: string | null;
+  tier: TierProgress | null;
+}
+
+/** The member's points history, newest first, a page at a time (`before`: the previous page's `nextBefore`). */
+export async function fetchActivity(sessionToken: string, before?: string, signal?: AbortSignal): Promise<MemberActivity> {
+  const query = before ? `?before=${encodeURIComponent(before)}` : "";
+  const response = await callApp(ACTIVITY_PATH + query, sessionToken, { method: "GET" }, signal);
+  if (!response.ok) throw new LoyaltyUnavailableError(`HTTP ${response.status}`);
+  return parseActivity(await json(response));
+}
+
+const isInt = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v);
+const isInstant = (v: unknown): v is string => typeof v === "string" && !Number.isNaN(Date.parse(v));
+
+export function parseActivity(body: unknown): MemberActivity {
+  const b = obj(body);
+  if (!b || !Array.isArray(b.entries)) throw new LoyaltyUnavailableError("response has no entries");
+  // A malformed line is dropped rather than hiding the whole history.
+  const entries = b.entries.flatMap((raw): ActivityEntry[] => {
+    const e = obj(raw);
+    return e && isText(e.id) && isText(e.kind) && isInt(e.points) && isInstant(e.at)
+      ? [{ id: e.id, kind: e.kind, points: e.points, at: e.at, pendingUntil: isInstant(e.pendingUntil) ? e.pendingUntil : null, reward: isText(e.reward) ? e.reward : null }]
+      : [];
+  });
+  const tier = obj(b.tier);
+  const next = obj(tier?.next);
+  const keep = obj(tier?.keep);
+  return {
+    entries,
+    nextBefore: isText(b.nextBefore) ? b.nextBefore : null,
+    tier:
+      tier && isText(tier.currency)
+        ? {
+            current: isText(tier.current) ? tier.current : null,
+            periodEnd: isInstant(tier.periodEnd) ? tier.periodEnd : null,
+            currency: tier.currency,
+            next: next && isText(next.name) && isCount(next.remainingMinor) ? { name: next.name, remainingMinor: next.remainingMinor } : null,
+            keep: keep && isCount(keep.remainingMinor) ? { remainingMinor: keep.remainingMinor } : null,
+          }
+        : null,
   };
 }
 

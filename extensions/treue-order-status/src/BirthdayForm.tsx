@@ -1,5 +1,6 @@
 // Asks a member without a birthday for one (month and day: the bonus needs no year, so we don't ask for it)
-// and stores it with POST /api/loyalty/birthday. Only on the Order status page, so the checkout bundle stays small.
+// and stores it with POST /api/loyalty/birthday. On the Order status page and the customer-account rewards page;
+// never in the checkout bundle, which stays small.
 import "@shopify/ui-extensions/preact";
 import { useState } from "preact/hooks";
 import { saveBirthday } from "../../treue-checkout/src/loyalty";
