@@ -335,7 +335,7 @@ function customerFacts(payload: unknown): { email: string | null; firstName: str
 /** An OrderPoints row (its JSON columns) as the engine's state of that order. */
 export function stateFromRow(orderId: string, row: OrderPointsRow): OrderPointsState {
   const newest = row.newest as OrderSnapshot & { createdAt: string; updatedAt: string };
-  const terms = row.terms as EarningTerms;
+  const terms = row.terms as EarningTerms & { paidAt?: string };
   return {
     orderId,
     customerId: row.customerId,
@@ -349,6 +349,7 @@ export function stateFromRow(orderId: string, row: OrderPointsRow): OrderPointsS
         ...terms.context,
         campaigns: terms.context.campaigns.map((c) => ({ ...c, startsAt: new Date(c.startsAt), endsAt: new Date(c.endsAt) }) as Campaign),
       },
+      ...(terms.paidAt !== undefined ? { paidAt: new Date(terms.paidAt) } : {}),
     },
   };
 }

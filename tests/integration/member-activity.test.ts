@@ -76,6 +76,25 @@ describe("GET /api/loyalty/activity", () => {
     expect(second.nextBefore).toBeNull();
   });
 
+  it("counts the pending period of an order paid days after it was placed from its payment", async () => {
+    expect((await saveLoyaltyProgram(t.db.prisma, TEST_SHOP, program(14))).ok).toBe(true);
+    const customer = await t.standin.createCustomer({ email: "paid-later@example.com" });
+    const gid = `gid://shopify/Customer/${customer.id}`;
+    // GIVEN an order placed five days ago with a manual payment method, unpaid until now
+    const placedAt = new Date(Date.now() - 5 * 86_400_000);
+    const order = await t.standin.createOrder({ customerId: customer.id, createdAt: placedAt.toISOString(), financialStatus: "PENDING", lines: [{ sku: "LAMP", quantity: 1, unitPriceMinor: 25_000 }] });
+    await expect.poll(() => t.db.prisma.orderPoints.count({ where: { shop: TEST_SHOP, orderId: String(order.id) } }), { timeout: 10_000 }).toBe(1);
+    expect((await (await activity(t.standin.mintCustomerAccountToken({ customerGid: gid }))).json()).entries).toEqual([]);
+    // WHEN it is paid
+    const paidAt = Date.now();
+    await t.standin.markOrderPaid(order.id);
+    await expect.poll(() => pointsOf(customer.id), { timeout: 10_000 }).toBe(250);
+    // THEN its points wait 14 days from the payment, not from the order (which would leave 9)
+    const [entry] = (await (await activity(t.standin.mintCustomerAccountToken({ customerGid: gid }))).json()).entries;
+    expect(entry).toMatchObject({ kind: "earn", points: 250 });
+    expect(Math.abs(Date.parse(entry.pendingUntil) - (paidAt + 14 * 86_400_000))).toBeLessThan(120_000);
+  });
+
   it("shows nothing of other members, asks a guest to log in, and refuses bad paging and missing tokens", async () => {
     const stranger = await activity(t.standin.mintCustomerAccountToken({ customerGid: "gid://shopify/Customer/987654" }));
     expect(stranger.status).toBe(200);

@@ -76,7 +76,7 @@ describe("reconcileOrder", () => {
     expect(entries.map((e) => e.availableAt)).toEqual([fourteenDays, fourteenDays]);
   });
 
-  it("an order placed unpaid earns when it is paid, in the pending period counted from its creation; voided, never", () => {
+  it("an order placed unpaid earns when it is paid, in the pending period counted from its payment; voided, never", () => {
     const pending = { ...placed, financialStatus: "pending", totalMinor: 6285, outstandingMinor: 6285 };
     const paid = { ...pending, updatedAt: seconds(3600), financialStatus: "paid", outstandingMinor: 0 };
     const voided = { ...pending, updatedAt: seconds(7200), cancelled: true, financialStatus: "voided", lines: placed.lines.map((l) => ({ ...l, currentQuantity: 0 })) };
@@ -86,12 +86,17 @@ describe("reconcileOrder", () => {
     expect(waiting.entries).toEqual([]);
     expect(waiting.state.worth.breakdown.nothingEarnedBecause).toBe("awaiting-payment");
 
-    const { entries } = deliver([pending, paid], rules);
+    const { entries, state } = deliver([pending, paid], rules);
     expect(entries).toEqual([
-      { key: "order:o1:v1", kind: "earn", customerId: "c1", points: 57, at: seconds(3600), availableAt: new Date(T0.getTime() + 14 * 86_400_000), orderId: "o1", orderCreatedAt: T0 },
+      { key: "order:o1:v1", kind: "earn", customerId: "c1", points: 57, at: seconds(3600), availableAt: new Date(seconds(3600).getTime() + 14 * 86_400_000), orderId: "o1", orderCreatedAt: T0 },
     ]);
-    // Reordered: the paid snapshot first, the older pending one after it changes nothing.
-    expect(deliver([paid, pending], rules).entries).toEqual(entries);
+    // A later refund shares that period, and the payment time is kept with the order's terms.
+    expect(state.terms.paidAt).toEqual(seconds(3600));
+    const refunded = { ...paid, updatedAt: seconds(7200), refundCount: 1, currentSubtotalMinor: 3790, lines: [{ ...paid.lines[0], currentQuantity: 1 }, paid.lines[1]] };
+    expect(deliver([pending, paid, refunded], rules).entries.map((e) => e.availableAt)).toEqual([entries[0].availableAt, entries[0].availableAt]);
+    // Reordered: the paid snapshot first. Nothing says the order waited for its payment, so the period counts
+    // from its creation, as for an order paid at checkout; the older pending snapshot after it changes nothing.
+    expect(deliver([paid, pending], rules).entries).toEqual([{ ...entries[0], availableAt: new Date(T0.getTime() + 14 * 86_400_000) }]);
     // Paid in the same second it was placed (Shopify sends orders/create and orders/updated): paid wins either way.
     const paidAtOnce = { ...paid, updatedAt: T0 };
     expect(deliver([pending, paidAtOnce]).total).toBe(57);

@@ -17,6 +17,11 @@ import { addDays } from "./time";
 export interface EarningTerms {
   rules: EarningRules;
   context: EarningContext;
+  /**
+   * When an order the engine first saw unpaid started earning (the snapshot that brought the payment): its
+   * pending period counts from here, not from the order's creation. Absent for orders paid when first seen.
+   */
+  paidAt?: Date;
 }
 
 /** What the engine remembers about one order; stored next to the ledger and updated in the same transaction. */
@@ -57,7 +62,7 @@ export interface Reconciled {
  */
 export function reconcileOrder(state: OrderPointsState | null, incoming: OrderSnapshot, rules: EarningRules, context: EarningContext): Reconciled {
   if (state && state.orderId !== incoming.orderId) throw new Error(`snapshot of order ${incoming.orderId} given to the state of order ${state.orderId}`);
-  const terms: EarningTerms = state?.terms ?? { rules, context };
+  let terms: EarningTerms = state?.terms ?? { rules, context };
   const newest = state ? newerSnapshot(state.newest, incoming) : incoming;
   const customerId = state?.customerId ?? newest.customerId ?? incoming.customerId;
   const unchanged = state !== null && newest === state.newest && customerId === state.customerId;
@@ -75,15 +80,21 @@ export function reconcileOrder(state: OrderPointsState | null, incoming: OrderSn
   const difference = customerId === null ? 0 : pointsAdjustmentForOrder(awarded, worth.points);
   if (difference === 0 || customerId === null) return { state: next, entry: null, ambiguousTie };
 
+  // Points are spendable a pending period after the order was paid. An order seen unpaid (a manual payment
+  // method, an authorisation not captured) starts earning with the snapshot that brought its payment.
+  if (postings === 0 && difference > 0 && terms.paidAt === undefined && state?.worth.breakdown.nothingEarnedBecause === "awaiting-payment") {
+    terms = { ...terms, paidAt: newest.updatedAt };
+    next.terms = terms;
+  }
   const entry: LedgerEntry = {
     key: ledgerKeys.order(newest.orderId, postings + 1),
     kind: postings === 0 ? "earn" : "adjust-order",
     customerId,
     points: difference,
     at: newest.updatedAt,
-    // Every posting for an order shares one pending period, counted from the order's creation: a refund
-    // inside it takes back points that were never spendable, one after it takes back spendable points.
-    availableAt: addDays(newest.createdAt, terms.rules.pendingDays),
+    // Every posting for an order shares one pending period, counted from the order's creation (or its payment,
+    // above): a refund inside it takes back points that were never spendable, one after it spendable points.
+    availableAt: addDays(terms.paidAt ?? newest.createdAt, terms.rules.pendingDays),
     orderId: newest.orderId,
     orderCreatedAt: newest.createdAt,
   };
