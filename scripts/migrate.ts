@@ -1,18 +1,20 @@
-// `npm run db:migrate`: applies prisma/migrations to the PostgreSQL database named by DATABASE_URL.
-// Safe to run on every deploy (the demo and the tests migrate their own databases).
+// `npm run db:migrate`: applies prisma/migrations to the PostgreSQL database named by DIRECT_DATABASE_URL, else
+// DATABASE_URL. Safe to run on every deploy (the demo and the tests migrate their own databases). The runner
+// holds a session (an advisory lock, one connection): behind a transaction pooler (PgBouncer, Supavisor, Neon's
+// pooled URL) give DIRECT_DATABASE_URL, a connection to the server itself.
 import { databaseTarget, openDatabase } from "../app/db/connection.server";
 import { migrate } from "../app/db/migrate.server";
 
 let target;
 try {
-  target = databaseTarget(process.env.DATABASE_URL);
+  target = databaseTarget(process.env.DIRECT_DATABASE_URL || process.env.DATABASE_URL);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(2);
 }
 const db = await openDatabase(target);
 try {
-  const result = await migrate(db.sql);
+  const result = await db.session((sql) => migrate(sql));
   const where = `PostgreSQL at ${new URL(target.url).host}`;
   console.log(
     result.applied.length

@@ -1,5 +1,6 @@
 // Opens the PostgreSQL database named by DATABASE_URL (postgres:// or postgresql://): the Rust-free Prisma client
 // on a node-postgres pool, and plain SQL on the same pool and on a transaction's own connection.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { PrismaClient, type Prisma } from "@prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
@@ -49,6 +50,12 @@ export interface Database {
    * or rolled back with everything Prisma did in it.
    */
   transaction<T>(fn: (tx: Prisma.TransactionClient, sql: SqlStatements) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Plain SQL on one connection for the whole callback (`sql` runs each statement on any of the pool's): what
+   * session state needs, such as the migration runner's advisory lock and its BEGIN … COMMIT scripts. Behind a
+   * transaction pooler a session is not kept: run migrations on a direct connection (DIRECT_DATABASE_URL).
+   */
+  session<T>(fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -86,23 +93,41 @@ function pgStatements(client: Pick<pg.Pool, "query">): SqlStatements {
 }
 
 // Without the transaction's own connection its statements would run on another one, outside the transaction.
-const lostConnection = () => new Error("the connection of this transaction is not one of the database's own");
+const lostConnection = () => new Error("Prisma started this transaction without taking a connection from the database's pool");
 
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+/**
+ * The pool client a Database.transaction's Prisma transaction took: Prisma's pg adapter begins a transaction on
+ * `pool.connect()`, called in the async context of the `$transaction` call, so the wrapped connect hands the
+ * client to the slot of that context. Nothing here depends on which server connection the client reaches
+ * (a transaction pooler such as PgBouncer hands each transaction another one, under a foreign process id).
+ */
+const transactionSlot = new AsyncLocalStorage<{ client: pg.PoolClient | null }>();
+
+export interface OpenDatabaseOptions {
+  /** Called with each new pool client (tests make clients look as a pooler's do). */
+  onConnect?: (client: pg.PoolClient) => void;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<Database> {
   const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  // Only the promise form: pool.query uses the callback form for its own short-lived checkouts.
+  pool.connect = (async (...args: unknown[]) => {
+    if (args.length > 0) return (connect as unknown as (...a: unknown[]) => unknown)(...args);
+    const client = await connect();
+    const slot = transactionSlot.getStore();
+    if (slot && slot.client === null) slot.client = client;
+    return client;
+  }) as typeof pool.connect;
   // A connection the server ends (restart, failover, a dropped database) emits "error" on the pool when it
   // is idle and on the client itself while it is in use or closing; without listeners Node treats that as
   // an uncaught exception and the whole app stops. The query that used it fails on its own.
   const lost = (error: Error) => console.error(`[treue] database connection ended: ${error.message}`);
   pool.on("error", lost);
-  // A Prisma transaction holds one of the pool's connections; the server's process id names it.
-  const connections = new Map<number, SqlStatements>();
-  const processId = (client: pg.PoolClient) => (client as pg.PoolClient & { processID: number }).processID;
   pool.on("connect", (client) => {
     client.on("error", lost);
-    connections.set(processId(client), pgStatements(client));
+    options.onConnect?.(client);
   });
-  pool.on("remove", (client) => connections.delete(processId(client)));
 
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const statements = pgStatements(pool);
@@ -116,14 +141,35 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       query: (text, params) => statements.query(text, params),
       async close() {},
     },
-    transaction(fn, options) {
-      return prisma.$transaction(async (tx) => {
-        const [{ pid }] = await tx.$queryRawUnsafe<{ pid: number }[]>(`SELECT pg_backend_pid() AS pid`);
-        const own = connections.get(pid);
-        if (!own) throw lostConnection();
-        sqlOfTransaction.set(tx, own);
-        return fn(tx, own);
-      }, options);
+    transaction(fn, transactionOptions) {
+      const slot = { client: null as pg.PoolClient | null };
+      return transactionSlot.run(slot, () =>
+        prisma.$transaction(async (tx) => {
+          if (!slot.client) throw lostConnection();
+          const own = pgStatements(slot.client);
+          sqlOfTransaction.set(tx, own);
+          return fn(tx, own);
+        }, transactionOptions),
+      );
+    },
+    async session(fn) {
+      const client = await connect();
+      let broken: Error | undefined;
+      try {
+        return await fn({
+          async exec(text) {
+            await client.query(text);
+          },
+          query: async (text, params) => (await client.query(text, params)).rows,
+          async close() {},
+        });
+      } catch (error) {
+        // A connection left inside a failed transaction must not go back to the pool.
+        broken = error as Error;
+        throw error;
+      } finally {
+        client.release(broken);
+      }
     },
     async close() {
       await prisma.$disconnect();

@@ -1,7 +1,7 @@
 // Database.transaction: plain SQL given to the callback (and sqlOf(tx)) runs on the transaction's own connection, so it commits and rolls back with what Prisma did in the same transaction.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openTestDatabase, withAdminClient, type OpenTestDatabase } from "../../tests/support/postgres";
-import { sqlOf, type Database } from "./connection.server";
+import { databaseTarget, openDatabase, sqlOf, type Database } from "./connection.server";
 
 const txid = async (run: { query<T>(sql: string): Promise<T[]> }) => (await run.query<{ id: string }>(`SELECT txid_current()::text AS id`))[0].id;
 
@@ -103,5 +103,50 @@ describe("Database.transaction on a PostgreSQL server whose connections were end
     } finally {
       logged.mockRestore();
     }
+  });
+});
+
+describe("Database.transaction behind a transaction pooler", () => {
+  // PgBouncer in transaction mode: a client's process id is the pooler's invention, and each transaction may
+  // run on another server connection. Identifying the transaction's connection by pg_backend_pid() failed there
+  // (every worker transaction refused); the transaction's own pool client is what counts.
+  let testDb: OpenTestDatabase;
+  let pooled: Database;
+  beforeAll(async () => {
+    testDb = await openTestDatabase();
+    let fake = 900_000_000;
+    pooled = await openDatabase(databaseTarget(testDb.url), {
+      onConnect: (client) => Object.assign(client, { processID: ++fake, secretKey: 0 }),
+    });
+  });
+  afterAll(async () => {
+    await pooled?.close();
+    await testDb?.close();
+  });
+
+  it("runs plain SQL in the transaction whatever process id the connection reports", async () => {
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((n) =>
+        pooled.transaction(async (tx, sql) => {
+          const [{ id, pid }] = await tx.$queryRawUnsafe<{ id: string; pid: number }[]>(`SELECT txid_current()::text AS id, pg_backend_pid() AS pid`);
+          await new Promise((resolve) => setTimeout(resolve, 5 * n));
+          expect(await txid(sql)).toBe(id);
+          await sql.execute(`INSERT INTO "Shop" ("domain", "updatedAt") VALUES ($1, now())`, [`pooled-${n}.myshopify.com`]);
+          return pid;
+        }),
+      ),
+    );
+    expect(results.every((pid) => pid < 900_000_000)).toBe(true);
+    expect(await pooled.prisma.shop.count({ where: { domain: { startsWith: "pooled-" } } })).toBe(4);
+  });
+
+  it("rolls plain SQL back with the transaction", async () => {
+    await expect(
+      pooled.transaction(async (_tx, sql) => {
+        await sql.execute(`INSERT INTO "Shop" ("domain", "updatedAt") VALUES ($1, now())`, ["pooled-rollback.myshopify.com"]);
+        throw new Error("no");
+      }),
+    ).rejects.toThrow("no");
+    expect(await pooled.prisma.shop.count({ where: { domain: "pooled-rollback.myshopify.com" } })).toBe(0);
   });
 });

@@ -89,7 +89,7 @@ async function main() {
   const target = await createTestDatabase("template1");
   const db = await openDatabase(databaseTarget(target.url));
   try {
-    await migrate(db.sql);
+    await db.session((sql) => migrate(sql));
     const rssBefore = process.memoryUsage().rss;
     peakRss = rssBefore;
     t0 = performance.now();

@@ -14,7 +14,7 @@ export async function installDemoShop(opts: {
 }): Promise<{ applied: string[] }> {
   const db = await openDatabase(databaseTarget(opts.databaseUrl));
   try {
-    const { applied } = await migrate(db.sql);
+    const { applied } = await db.session((sql) => migrate(sql));
     const id = `offline_${opts.shop}`;
     await db.prisma.session.upsert({
       where: { id },

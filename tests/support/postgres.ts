@@ -156,7 +156,7 @@ export async function ensureTemplateDatabase(): Promise<string> {
   await withAdminClient((c) => c.query(`CREATE DATABASE "${building}"`));
   const db = await openDatabase(databaseTarget(databaseUrl(building)));
   try {
-    await migrate(db.sql);
+    await db.session((sql) => migrate(sql));
   } finally {
     await db.close();
   }
