@@ -56,6 +56,23 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
+      // The app behind a real PgBouncer (tests/pooler): `npm run test:pooler`, run by .ci/run; not part of
+      // `npm test`, since it needs the pgbouncer binary a user's machine does not have.
+      ...(process.env.TREUE_POOLER_CHECK === "1"
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: "pooler",
+                include: ["tests/pooler/**/*.test.ts"],
+                environment: "node",
+                globalSetup: ["tests/support/database-setup.ts", "tests/support/global-setup.ts"],
+                testTimeout: 120_000,
+                hookTimeout: 300_000,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

@@ -1,6 +1,6 @@
 // Opens the PostgreSQL database named by DATABASE_URL (postgres:// or postgresql://): the Rust-free Prisma client
 // on a node-postgres pool, and plain SQL on the same pool and on a transaction's own connection.
-import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
 import { PrismaClient, type Prisma } from "@prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
@@ -93,15 +93,16 @@ function pgStatements(client: Pick<pg.Pool, "query">): SqlStatements {
 }
 
 // Without the transaction's own connection its statements would run on another one, outside the transaction.
-const lostConnection = () => new Error("Prisma started this transaction without taking a connection from the database's pool");
+const lostConnection = () => new Error("Prisma ran this transaction on a connection that is not one of the database's pool");
 
 /**
- * The pool client a Database.transaction's Prisma transaction took: Prisma's pg adapter begins a transaction on
- * `pool.connect()`, called in the async context of the `$transaction` call, so the wrapped connect hands the
- * client to the slot of that context. Nothing here depends on which server connection the client reaches
- * (a transaction pooler such as PgBouncer hands each transaction another one, under a foreign process id).
+ * How a Database.transaction finds the pool client Prisma's adapter took for it: its first statement is this
+ * one with a fresh token, and every pool client notes the token it was asked to select. Nothing here depends on
+ * which server connection the client reaches (a transaction pooler such as PgBouncer hands each transaction
+ * another one, under a process id of its own), and nothing is kept per async context (an AsyncLocalStorage
+ * turns on promise hooks for every promise in the process on Node 22: decision 015).
  */
-const transactionSlot = new AsyncLocalStorage<{ client: pg.PoolClient | null }>();
+const MARKER_SQL = "SELECT $1::text AS treue_transaction";
 
 export interface OpenDatabaseOptions {
   /** Called with each new pool client (tests make clients look as a pooler's do). */
@@ -110,15 +111,7 @@ export interface OpenDatabaseOptions {
 
 export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<Database> {
   const pool = new pg.Pool({ connectionString: target.url, max: 10 });
-  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
-  // Only the promise form: pool.query uses the callback form for its own short-lived checkouts.
-  pool.connect = (async (...args: unknown[]) => {
-    if (args.length > 0) return (connect as unknown as (...a: unknown[]) => unknown)(...args);
-    const client = await connect();
-    const slot = transactionSlot.getStore();
-    if (slot && slot.client === null) slot.client = client;
-    return client;
-  }) as typeof pool.connect;
+  const marked = new Map<string, pg.PoolClient>();
   // A connection the server ends (restart, failover, a dropped database) emits "error" on the pool when it
   // is idle and on the client itself while it is in use or closing; without listeners Node treats that as
   // an uncaught exception and the whole app stops. The query that used it fails on its own.
@@ -126,6 +119,15 @@ export async function openDatabase(target: DatabaseTarget, options: OpenDatabase
   pool.on("error", lost);
   pool.on("connect", (client) => {
     client.on("error", lost);
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      const config = args[0] as string | { text?: string; values?: unknown[] } | undefined;
+      if (typeof config === "object" && config?.text === MARKER_SQL) {
+        const values = Array.isArray(args[1]) ? args[1] : config.values;
+        marked.set(String(values?.[0]), client);
+      }
+      return query(...args);
+    }) as typeof client.query;
     options.onConnect?.(client);
   });
 
@@ -142,18 +144,19 @@ export async function openDatabase(target: DatabaseTarget, options: OpenDatabase
       async close() {},
     },
     transaction(fn, transactionOptions) {
-      const slot = { client: null as pg.PoolClient | null };
-      return transactionSlot.run(slot, () =>
-        prisma.$transaction(async (tx) => {
-          if (!slot.client) throw lostConnection();
-          const own = pgStatements(slot.client);
-          sqlOfTransaction.set(tx, own);
-          return fn(tx, own);
-        }, transactionOptions),
-      );
+      return prisma.$transaction(async (tx) => {
+        const token = randomUUID();
+        await tx.$queryRawUnsafe(MARKER_SQL, token);
+        const client = marked.get(token);
+        marked.delete(token);
+        if (!client) throw lostConnection();
+        const own = pgStatements(client);
+        sqlOfTransaction.set(tx, own);
+        return fn(tx, own);
+      }, transactionOptions);
     },
     async session(fn) {
-      const client = await connect();
+      const client = await pool.connect();
       let broken: Error | undefined;
       try {
         return await fn({

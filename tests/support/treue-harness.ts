@@ -33,8 +33,11 @@ export async function startTreue(opts: {
   installed?: boolean;
   state?: StandinState;
   appEnv?: Record<string, string>;
+  /** The DATABASE_URL the app gets for the test database (e.g. through a pooler); the harness's own client connects directly. */
+  appDatabaseUrl?: (directUrl: string) => Promise<string> | string;
 } = {}): Promise<TreueHarness> {
   const database = await createTestDatabase(await ensureTemplateDatabase());
+  const appDatabaseUrl = opts.appDatabaseUrl ? await opts.appDatabaseUrl(database.url) : database.url;
   const standin = await startShopifyStandin({
     shop: TEST_SHOP,
     apiKey: TEST_API_KEY,
@@ -58,7 +61,7 @@ export async function startTreue(opts: {
         SHOPIFY_API_KEY: TEST_API_KEY,
         SHOPIFY_API_SECRET: TEST_API_SECRET,
         SCOPES: TEST_SCOPES,
-        DATABASE_URL: database.url,
+        DATABASE_URL: appDatabaseUrl,
         SHOPIFY_SHOP_ORIGIN: standin.url,
         APP_BRIDGE_URL: `${standin.url}/__standin/app-bridge.js`,
         // Tests run the periodic jobs (tiers, birthdays, expiry) themselves, at chosen times.
