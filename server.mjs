@@ -122,7 +122,36 @@ const host = process.env.HOST;
 const onListen = () => console.log(`[treue] http://${host ?? "localhost"}:${port}`);
 if (host) server.listen(port, host, onListen);
 else server.listen(port, onListen);
-for (const signal of ["SIGTERM", "SIGINT"]) process.once(signal, () => server.close(console.error));
+// Graceful stop: no new connections, idle keep-alive connections closed at once (they would hold close() open),
+// requests in flight answered, the webhook worker's batch in hand and a periodic job's run finished
+// (build.entry.module.shutdown, app/webhooks.server.ts), then exit. Whatever is not done within
+// SHUTDOWN_GRACE_MS is left: acknowledged webhooks stay in the inbox and jobs are idempotent.
+const graceMs = Number(process.env.SHUTDOWN_GRACE_MS || 10_000);
+let stopping = false;
+async function shutdown(/** @type {string} */ signal) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[treue] ${signal}: stopping`);
+  const force = setTimeout(() => {
+    console.error(`[treue] still busy after ${graceMs} ms: exiting anyway`);
+    process.exit(1);
+  }, graceMs);
+  force.unref();
+  const closed = new Promise((resolve) => server.close(() => resolve(undefined)));
+  // A keep-alive connection whose request ends during the stop becomes idle: close those as they appear.
+  const idle = setInterval(() => server.closeIdleConnections(), 100);
+  server.closeIdleConnections();
+  try {
+    await build.entry?.module?.shutdown?.();
+  } catch (error) {
+    console.error("[treue] stopping:", error);
+  }
+  // Requests still in flight get a moment to be answered.
+  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  clearInterval(idle);
+  process.exit(0);
+}
+for (const signal of ["SIGTERM", "SIGINT"]) process.once(signal, () => void shutdown(signal));
 // Started by the demo or the tests (scripts/demo/app-process.ts): stdin is a pipe from that process, which ends
 // however it stops (Ctrl+C, a test run stopped with SIGTERM, SIGKILL). The app stops with it, never orphaned.
 if (process.env.TREUE_EXIT_WITH_PARENT === "1") {

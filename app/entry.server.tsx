@@ -7,6 +7,9 @@ import { addDocumentResponseHeaders } from "./shopify.server";
 
 export const streamTimeout = 5000;
 
+// server.mjs calls this on SIGTERM (build.entry.module.shutdown): the background work stops gracefully.
+export { stopBackgroundWork as shutdown } from "./webhooks.server";
+
 export default async function handleRequest(
   request: Request,
   responseStatusCode: number,

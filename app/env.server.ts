@@ -28,6 +28,19 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
+/** Settings that must never reach production: the demo and the tests set TREUE_DEMO=1 (scripts/demo/app-process.ts). */
+function productionProblems(parsed: Env, raw: NodeJS.ProcessEnv): string[] {
+  if (parsed.NODE_ENV !== "production" || raw.TREUE_DEMO === "1") return [];
+  const problems: string[] = [];
+  if (parsed.SHOPIFY_SHOP_ORIGIN) {
+    problems.push(
+      "  SHOPIFY_SHOP_ORIGIN: is for the demo and the tests only; it sends every Admin API call, access token included, to another origin than the shop's. Remove it.",
+    );
+  }
+  if (!/^https:\/\//.test(parsed.SHOPIFY_APP_URL)) problems.push("  SHOPIFY_APP_URL: must be https:// in production (Shopify loads the app over TLS only).");
+  return problems;
+}
+
 let cached: Env | undefined;
 
 export function env(): Env {
@@ -37,6 +50,8 @@ export function env(): Env {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
     throw new Error(`Treue cannot start, its configuration is invalid:\n${problems}\nSee .env.example.`);
   }
+  const problems = productionProblems(parsed.data, process.env);
+  if (problems.length) throw new Error(`Treue cannot start in production, its configuration is unsafe:\n${problems.join("\n")}\nSee .env.example.`);
   cached = parsed.data;
   return cached;
 }

@@ -17,6 +17,8 @@ declare global {
   var treueWebhookInbox: WebhookInbox | undefined;
   // eslint-disable-next-line no-var
   var treuePeriodicJobs: PeriodicJobsHandle | undefined;
+  // eslint-disable-next-line no-var
+  var treueWorkerTimer: NodeJS.Timeout | undefined;
 }
 
 export function webhookWorker(): WebhookWorker {
@@ -26,7 +28,8 @@ export function webhookWorker(): WebhookWorker {
       // Whatever was acknowledged before a crash or restart is applied now, then on a slow timer
       // for retries whose backoff has passed.
       void globalThis.treueWebhookWorker.kick().catch(logWorkerError);
-      setInterval(() => void globalThis.treueWebhookWorker?.kick().catch(logWorkerError), 5_000).unref();
+      globalThis.treueWorkerTimer = setInterval(() => void globalThis.treueWebhookWorker?.kick().catch(logWorkerError), 5_000);
+      globalThis.treueWorkerTimer.unref();
     }
   }
   return globalThis.treueWebhookWorker;
@@ -44,6 +47,16 @@ if (env().PERIODIC_JOBS === "1" && !globalThis.treuePeriodicJobs) {
     advisoryLock: target.kind === "postgres",
     firstRunDelayMs: env().PERIODIC_JOBS_FIRST_RUN_MS,
   });
+}
+
+/**
+ * Graceful stop (SIGTERM, server.mjs): no new batch or periodic run starts; the batch and the job run in hand
+ * finish (their transactions commit or roll back); events not yet applied stay in the inbox for the next start
+ * or another instance. Deliveries still arriving are recorded and answered as before.
+ */
+export async function stopBackgroundWork(): Promise<void> {
+  clearInterval(globalThis.treueWorkerTimer);
+  await Promise.all([globalThis.treueWebhookWorker?.stop(), globalThis.treuePeriodicJobs?.stop()]);
 }
 
 function logWorkerError(error: unknown) {

@@ -59,6 +59,7 @@ const TRANSACTION = { maxWait: 30_000, timeout: 120_000 };
 export class WebhookWorker {
   private running: Promise<number> | null = null;
   private again = false;
+  private stopped = false;
   private readonly database: Database;
 
   constructor(
@@ -73,6 +74,7 @@ export class WebhookWorker {
 
   /** Starts a drain unless one is running; a request during a drain schedules one more pass. */
   kick(): Promise<number> {
+    if (this.stopped) return Promise.resolve(0);
     if (this.running) {
       this.again = true;
       return this.running;
@@ -82,7 +84,7 @@ export class WebhookWorker {
       do {
         this.again = false;
         total += await this.drain();
-      } while (this.again);
+      } while (this.again && !this.stopped);
       return total;
     })().finally(() => {
       this.running = null;
@@ -90,11 +92,19 @@ export class WebhookWorker {
     return this.running;
   }
 
+  /** Takes no new batch; resolves once the batch in hand (if any) is committed or rolled back. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running?.catch(() => 0);
+  }
+
   /** Applies every due event for topics with a handler; returns how many were applied. */
   async drain(now = () => new Date()): Promise<number> {
     const topics = Object.keys(this.handlers);
     let applied = 0;
     for (;;) {
+      // Stopping (SIGTERM): the batch in hand was finished; what is left stays due for the next instance.
+      if (this.stopped) return applied;
       const rows = await this.database.sql.query<EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM "WebhookEvent"
           WHERE "status" = 'received' AND "topic" = ANY($1::text[]) AND "nextAttemptAt" <= $2::timestamp(3)

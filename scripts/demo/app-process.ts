@@ -46,6 +46,8 @@ export async function startAppProcess(opts: {
       env: {
         ...process.env,
         NODE_ENV: "production",
+        // The demo and the tests run the production build against the Shopify stand-in (SHOPIFY_SHOP_ORIGIN).
+        TREUE_DEMO: "1",
         SHOPIFY_APP_URL: `http://localhost:${port}`,
         ...opts.env,
         PORT: String(port),
