@@ -50,9 +50,23 @@ for (const route of Object.values(build.routes)) {
 function receiveDelivery(req, res, route) {
   /** @type {Buffer[]} */
   const chunks = [];
-  req.on("data", (chunk) => chunks.push(chunk));
+  let size = 0;
+  let refused = false;
+  req.on("data", (chunk) => {
+    if (refused) return;
+    size += chunk.length;
+    // A body with no Content-Length (chunked) is counted as it comes: past the cap nothing more is kept.
+    if (size > WEBHOOK_MAX_BYTES) {
+      refused = true;
+      chunks.length = 0;
+      tooLarge(req, res, WEBHOOK_MAX_BYTES);
+      return;
+    }
+    chunks.push(chunk);
+  });
   req.on("error", () => res.destroy());
   req.on("end", async () => {
+    if (refused) return;
     // Only Shopify's own headers (what the verification reads), lower-case; the route builds a Request from
     // them only when a delivery is not accepted at once and authenticate.webhook has to answer it.
     /** @type {Map<string, string>} */
@@ -95,6 +109,22 @@ function receiveDelivery(req, res, route) {
   });
 }
 
+// Shopify's webhook bodies are far below this (its own limit is a few MB); anything larger is not Shopify's.
+const WEBHOOK_MAX_BYTES = Number(process.env.WEBHOOK_MAX_BYTES || 5 * 1024 * 1024);
+// The app's other POSTs (admin forms, /api/loyalty*) carry a few KB.
+const REQUEST_MAX_BYTES = Number(process.env.REQUEST_MAX_BYTES || 1024 * 1024);
+
+/**
+ * 413, then the connection closed once the answer is out: the rest of the body is never read.
+ * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {number} max
+ */
+function tooLarge(req, res, max) {
+  if (res.headersSent) return void req.socket.destroy();
+  res.once("finish", () => req.socket.destroy());
+  res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
+  res.end(`Request body larger than ${max} bytes.\n`);
+}
+
 /** @param {http.IncomingMessage} req */
 function origin(req) {
   return `http://${req.headers.host ?? "localhost"}`;
@@ -109,13 +139,23 @@ app.use(morgan("tiny"));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const server = http.createServer((req, res) => {
+  const declared = Number(req.headers["content-length"] ?? 0);
   if (req.method === "POST") {
     const query = req.url?.indexOf("?") ?? -1;
     const route = webhookRoutes.get(query < 0 ? (req.url ?? "") : (req.url ?? "").slice(0, query));
-    if (route) return receiveDelivery(req, res, route);
+    if (route) {
+      if (declared > WEBHOOK_MAX_BYTES) return tooLarge(req, res, WEBHOOK_MAX_BYTES);
+      return receiveDelivery(req, res, route);
+    }
   }
+  // Remix reads other bodies whole: refuse a large one before it is read. (A chunked body has no length to
+  // check; the request timeout below bounds how long one can be sent for.)
+  if (declared > REQUEST_MAX_BYTES) return tooLarge(req, res, REQUEST_MAX_BYTES);
   app(req, res);
 });
+// A client that sends its headers or body slowly is cut off (defaults: 60 s headers, 300 s request).
+server.headersTimeout = 10_000;
+server.requestTimeout = 30_000;
 
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST;

@@ -9,6 +9,8 @@ import { WebhookWorker } from "./services/webhook-worker.server";
 import { webhookHandlers } from "./services/webhook-handlers.server";
 import { startPeriodicJobs, type PeriodicJobsHandle } from "./services/periodic-jobs.server";
 import { periodicJobs } from "./services/periodic-jobs.registry.server";
+import { admission } from "./webhooks/admission";
+import { Installations } from "./webhooks/installations.server";
 
 declare global {
   // eslint-disable-next-line no-var
@@ -19,6 +21,8 @@ declare global {
   var treuePeriodicJobs: PeriodicJobsHandle | undefined;
   // eslint-disable-next-line no-var
   var treueWorkerTimer: NodeJS.Timeout | undefined;
+  // eslint-disable-next-line no-var
+  var treueInstallations: Installations | undefined;
 }
 
 export function webhookWorker(): WebhookWorker {
@@ -146,6 +150,14 @@ export async function receiveWebhook(args: WebhookArgs): Promise<Response> {
       payload,
       payloadText: new TextDecoder().decode(delivery.body),
     };
+  }
+  // Signed by Shopify, but not for this route or not for a shop with the app: answered (Shopify would retry
+  // anything else for 48 hours) and dropped, never left in the inbox.
+  globalThis.treueInstallations ??= new Installations((await database()).sql);
+  const verdict = admission({ topic: webhook.topic, url: delivery.url }, await globalThis.treueInstallations.of(webhook.shop));
+  if (!verdict.admit) {
+    console.warn(`[treue] webhook ${webhook.topic} for ${webhook.shop} to ${new URL(delivery.url).pathname} dropped: ${verdict.reason}`);
+    return new Response(null, { status: 200, headers: { "X-Treue-Dropped": verdict.reason } });
   }
   globalThis.treueWebhookInbox ??= new WebhookInbox((await database()).sql);
   await globalThis.treueWebhookInbox.record(webhook);

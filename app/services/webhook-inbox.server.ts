@@ -65,7 +65,7 @@ export class WebhookInbox {
           // Within one batch, a repeated key is written once: the first copy is the new one.
           const seen = new Set<string>();
           for (const { webhook, resolve } of batch) {
-            const key = `${webhook.shop}\u0000${inboxEventId(webhook)}`;
+            const key = `${webhook.shop}\u0000${webhook.topic}\u0000${inboxEventId(webhook)}`;
             const isNew = inserted.has(key) && !seen.has(key);
             seen.add(key);
             resolve({ duplicate: !isNew });
@@ -86,14 +86,14 @@ export class WebhookInbox {
       const p = (n: number) => `$${i * COLUMNS + n}`;
       return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::timestamp(3), ${p(7)}::jsonb)`;
     });
-    const inserted = await this.sql.query<{ shop: string; eventId: string }>(
+    const inserted = await this.sql.query<{ shop: string; topic: string; eventId: string }>(
       `INSERT INTO "WebhookEvent" ("shop", "topic", "eventId", "webhookId", "apiVersion", "triggeredAt", "payload")
        VALUES ${rows.join(", ")}
-       ON CONFLICT ("shop", "eventId") DO NOTHING
-       RETURNING "shop", "eventId"`,
+       ON CONFLICT ("shop", "topic", "eventId") DO NOTHING
+       RETURNING "shop", "topic", "eventId"`,
       values,
     );
-    return new Set(inserted.map((r) => `${r.shop}\u0000${r.eventId}`));
+    return new Set(inserted.map((r) => `${r.shop}\u0000${r.topic}\u0000${r.eventId}`));
   }
 }
 

@@ -132,3 +132,67 @@ describe("webhook routes", () => {
     expect(await eventsFor("evt-1001")).toHaveLength(1);
   });
 });
+
+describe("what the inbox refuses", () => {
+  const sign = (body: string | Buffer) => crypto.createHmac("sha256", TEST_API_SECRET).update(body).digest("base64");
+  const post = (route: string, topic: string, shop: string, payload: unknown, eventId: string) => {
+    const body = JSON.stringify(payload);
+    return fetch(`${t.app.url}/webhooks/${route}`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "X-Shopify-Hmac-Sha256": sign(body),
+        "X-Shopify-Topic": topic,
+        "X-Shopify-Shop-Domain": shop,
+        "X-Shopify-API-Version": "2026-10",
+        "X-Shopify-Webhook-Id": crypto.randomUUID(),
+        "X-Shopify-Event-Id": eventId,
+      },
+      body,
+    });
+  };
+
+  it("answers and drops an order delivered to the customers/redact route: the route decides the topic", async () => {
+    const res = await post("customers/redact", "orders/create", TEST_SHOP, orderPayload(2001), "evt-2001");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-treue-dropped")).toBe("topic-not-this-route");
+    expect(await eventsFor("evt-2001")).toHaveLength(0);
+  });
+
+  it("answers and drops deliveries for a shop that never installed the app", async () => {
+    const res = await post("orders/create", "orders/create", "stranger.myshopify.com", orderPayload(2002), "evt-2002");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-treue-dropped")).toBe("shop-unknown");
+    expect(await t.db.prisma.webhookEvent.count({ where: { shop: "stranger.myshopify.com" } })).toBe(0);
+    expect(await t.db.prisma.member.count({ where: { shop: "stranger.myshopify.com" } })).toBe(0);
+  });
+
+  it("keeps one event per topic when Shopify gives two topics the same event id", async () => {
+    expect((await post("orders/create", "orders/create", TEST_SHOP, orderPayload(2003), "evt-2003")).status).toBe(200);
+    expect((await post("orders/updated", "orders/updated", TEST_SHOP, orderPayload(2003), "evt-2003")).status).toBe(200);
+    expect((await post("orders/updated", "orders/updated", TEST_SHOP, orderPayload(2003), "evt-2003")).status).toBe(200);
+    expect((await eventsFor("evt-2003")).map((e) => e.topic).sort()).toEqual(["ORDERS_CREATE", "ORDERS_UPDATED"]);
+  });
+
+  it("answers 413 to a body over 5 MB, declared or streamed, and keeps serving", async () => {
+    const big = Buffer.alloc(6 * 1024 * 1024, 0x20);
+    const declared = await fetch(`${t.app.url}/webhooks/orders/create`, { method: "POST", headers: { "Content-Type": "application/json" }, body: big });
+    // Chunked, no Content-Length: counted as it arrives.
+    const streamed = await fetch(`${t.app.url}/webhooks/orders/create`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 12; i++) controller.enqueue(new Uint8Array(512 * 1024));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    // The app's other routes take 1 MB at most.
+    const api = await fetch(`${t.app.url}/api/loyalty/redemptions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: Buffer.alloc(2 * 1024 * 1024, 0x20) });
+    expect([declared.status, streamed.status, api.status]).toEqual([413, 413, 413]);
+    expect(await declared.text()).toBe("Request body larger than 5242880 bytes.\n");
+    expect((await fetch(`${t.app.url}/healthz`)).status).toBe(200);
+  });
+});
