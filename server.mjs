@@ -115,12 +115,15 @@ const WEBHOOK_MAX_BYTES = Number(process.env.WEBHOOK_MAX_BYTES || 5 * 1024 * 102
 const REQUEST_MAX_BYTES = Number(process.env.REQUEST_MAX_BYTES || 1024 * 1024);
 
 /**
- * 413, then the connection closed once the answer is out: the rest of the body is never read.
+ * 413 with Connection: close. The rest of the body is read and dropped (nothing is kept) for a moment, so that a
+ * client still sending gets to read the answer instead of a reset; then the connection is closed.
  * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {number} max
  */
 function tooLarge(req, res, max) {
   if (res.headersSent) return void req.socket.destroy();
-  res.once("finish", () => req.socket.destroy());
+  req.removeAllListeners("data");
+  req.resume();
+  res.once("finish", () => setTimeout(() => req.socket.destroy(), 2_000).unref());
   res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
   res.end(`Request body larger than ${max} bytes.\n`);
 }

@@ -7,6 +7,7 @@ import { redemptionCodesJob } from "./redemption-lifecycle.server";
 import { referralAdvocateRewardsJob } from "./referral-rewards-job.server";
 import { segmentSyncJob } from "./segment-sync.server";
 import { dashboardSummaryJob } from "./analytics-dashboard.server";
+import { payloadRetentionJob } from "~/privacy/payload-retention.server";
 
 export const periodicJobs: readonly PeriodicJob[] = [
   tierReviewJob,
@@ -19,4 +20,5 @@ export const periodicJobs: readonly PeriodicJob[] = [
   stampCardRewardsJob,
   memberDiscountCodesJob,
   dashboardSummaryJob,
+  payloadRetentionJob,
 ];

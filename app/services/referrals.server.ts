@@ -272,11 +272,18 @@ export async function createReferralCodeForNewMember(tx: Db, event: Pick<Webhook
   });
 }
 
-/** customers/redact: the advocate's contact details go; the code and the referrals (ids only) stay. */
+/**
+ * customers/redact: the advocate's contact details go, and so does their code, which is made from their first
+ * name: it is replaced by one that names nobody (the referrals, ids only, stay for the figures). The friend
+ * discount in Shopify with the old code is left to expire with the customer's deletion there.
+ */
 export async function eraseReferralContactData(tx: Db, event: Pick<WebhookEvent, "shop" | "payload">): Promise<void> {
   const id = (event.payload as { customer?: { id?: unknown } }).customer?.id;
   if (typeof id !== "number" && typeof id !== "string") throw new UnusablePayloadError("customers/redact without customer.id");
-  await tx.referralCode.updateMany({ where: { shop: event.shop, customerId: String(id) }, data: { email: null, phone: null, address: Prisma.DbNull } });
+  await tx.referralCode.updateMany({
+    where: { shop: event.shop, customerId: String(id) },
+    data: { email: null, phone: null, address: Prisma.DbNull, code: `REDACTED-${id}` },
+  });
 }
 
 /** shop/redact: everything the referral program stored for the shop. */

@@ -12,6 +12,8 @@ import { redemptionSteps } from "./redemption-lifecycle.server";
 import { referralSteps } from "./referrals.server";
 import { segmentSyncSteps } from "./segment-sync.server";
 import { memberCardSteps } from "./member-cards.server";
+import { privacySteps } from "~/privacy/erase-customer.server";
+import { shopErasureSteps } from "~/privacy/erase-shop.server";
 
 type Steps = Record<string, WebhookStep[]>;
 
@@ -50,6 +52,8 @@ featureSteps.unshift(pointsSteps); // first: its payload check parks a malformed
 featureSteps.push(referralSteps); // after history: the existing-customer check reads HistoryOrder
 featureSteps.push(segmentSyncSteps); // bulk_operations/finish of a bulk mutation: segment tag rounds
 featureSteps.push(memberCardSteps); // discounts/delete: a member code deleted in Shopify is replaced
+featureSteps.push(privacySteps); // last: customers/redact empties the inbox payloads about the customer
+featureSteps.push(shopErasureSteps); // last: shop/redact deletes the shop's rows from every table
 
 export function composeWebhookHandlers(...sources: Steps[]): Record<string, TopicHandler> {
   const merged: Record<string, WebhookStep[]> = {};

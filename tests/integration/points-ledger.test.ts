@@ -59,6 +59,20 @@ describe("points from order webhooks", () => {
   it("refuses to edit or delete a ledger entry", async () => {
     await expect(t.db.prisma.ledgerEntry.updateMany({ where: { shop: TEST_SHOP }, data: { points: 1000 } })).rejects.toThrow(/append-only/);
     await expect(t.db.prisma.ledgerEntry.deleteMany({ where: { shop: TEST_SHOP } })).rejects.toThrow(/append-only/);
+    // A transaction erasing another shop (shop/redact) can't delete this shop's entries, nor edit any.
+    await expect(
+      t.db.transaction(async (tx, sql) => {
+        await sql.query(`SELECT set_config('treue.erasing_shop', $1, true)`, ["another.myshopify.com"]);
+        await tx.ledgerEntry.deleteMany({ where: { shop: TEST_SHOP } });
+      }),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      t.db.transaction(async (tx, sql) => {
+        await sql.query(`SELECT set_config('treue.erasing_shop', $1, true)`, [TEST_SHOP]);
+        await tx.ledgerEntry.updateMany({ where: { shop: TEST_SHOP }, data: { points: 1000 } });
+      }),
+    ).rejects.toThrow(/append-only/);
+    expect(await t.db.prisma.ledgerEntry.count({ where: { shop: TEST_SHOP } })).toBeGreaterThan(0);
   });
 
   it("parks a malformed order at once with a message saying what is wrong", async () => {

@@ -95,12 +95,12 @@ describe("referral codes through GET /api/loyalty", () => {
     expect(t.standin.state.shops[TEST_SHOP].discounts.filter((d) => d.code === up.referral.code)).toHaveLength(1);
   });
 
-  it("erases the advocate's contact details on customers/redact and keeps the code", async () => {
+  it("erases the advocate's contact details and their name-made code on customers/redact, and keeps the referral record", async () => {
     const a = await advocate(`redact-${unique()}@example.com`);
     await expect.poll(async () => (await storedCode(a.id))?.email, { timeout: 15_000 }).toMatch(/^redact-/);
     await t.standin.requestCustomerRedact(a.id);
     await expect.poll(async () => (await storedCode(a.id))?.email, { timeout: 15_000 }).toBeNull();
-    expect(await storedCode(a.id)).toMatchObject({ code: a.code, phone: null, address: null });
+    expect(await storedCode(a.id)).toMatchObject({ code: `REDACTED-${a.id}`, phone: null, address: null });
   });
 
   it("answers no referral for a guest", async () => {
