@@ -115,16 +115,22 @@ const WEBHOOK_MAX_BYTES = Number(process.env.WEBHOOK_MAX_BYTES || 5 * 1024 * 102
 const REQUEST_MAX_BYTES = Number(process.env.REQUEST_MAX_BYTES || 1024 * 1024);
 
 /**
- * 413 with Connection: close. The rest of the body is read and dropped (nothing is kept) for a moment, so that a
- * client still sending gets to read the answer instead of a reset; then the connection is closed.
+ * 413. The rest of the body is read and dropped (nothing is kept), so that a client still sending gets to read
+ * the answer instead of a reset (answering with Connection: close makes Node close the socket under a client
+ * still writing: EPIPE); a body still arriving 2 s after the answer has its connection closed.
  * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {number} max
  */
 function tooLarge(req, res, max) {
   if (res.headersSent) return void req.socket.destroy();
   req.removeAllListeners("data");
   req.resume();
-  res.once("finish", () => setTimeout(() => req.socket.destroy(), 2_000).unref());
-  res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
+  res.once("finish", () => {
+    if (req.complete) return;
+    const cut = setTimeout(() => req.socket.destroy(), 2_000);
+    cut.unref();
+    req.once("end", () => clearTimeout(cut));
+  });
+  res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8" });
   res.end(`Request body larger than ${max} bytes.\n`);
 }
 

@@ -40,5 +40,9 @@ describe("ids and fields", () => {
     expect(minorToDecimal(-1234, 2)).toBe("-12.34");
     expect(minorToDecimal(700, 0)).toBe("700");
     expect(csvLine(['a,b', 'say "hi"', null, 3])).toBe('"a,b","say ""hi""",,3\r\n');
+    // Formulas a spreadsheet would run are written as text; numbers stay numbers.
+    expect(csvLine(['=HYPERLINK("http://x")', "+1+1", "@SUM(A1)", "-2+3", "\tx", "-12.34", "+5", -7, "a=b"])).toBe(
+      `"'=HYPERLINK(""http://x"")",'+1+1,'@SUM(A1),'-2+3,'\tx,-12.34,+5,-7,a=b\r\n`,
+    );
   });
 });

@@ -123,9 +123,14 @@ export async function importHistoryCsv(prisma: PrismaClient, shop: string, text:
 
 // ---- export ----
 
-/** RFC 4180 field: quoted when it holds a comma, quote or line break. */
+/**
+ * RFC 4180 field: quoted when it holds a comma, quote or line break. Text a spreadsheet would run as a formula
+ * (starting with =, +, -, @, a tab or a carriage return: an e-mail or a note a shopper typed) gets a leading
+ * apostrophe (OWASP's advice); numbers, negative ones included, stay numbers.
+ */
 export function csvField(value: string | number | null): string {
-  const text = value === null ? "" : String(value);
+  let text = value === null ? "" : String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text) && !/^[+-]?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -61,8 +61,11 @@ describe("dashboard summaries under concurrent writes and views", () => {
         await bumpHistoryVersion(db.prisma, SHOP);
       }
     };
+    // Viewers keep viewing until the writers are done (at least 10 views each), so views and writes interleave
+    // however fast either side runs on the machine at hand.
+    let writing = 3;
     const viewer = async (v: number) => {
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < 10 || writing > 0; i++) {
         if (v === 0) {
           // As a freshly started process: nothing in memory.
           forgetDashboardSummaries();
@@ -72,7 +75,11 @@ describe("dashboard summaries under concurrent writes and views", () => {
         await dashboardFor(db.prisma, SHOP, { today: TODAY, days, memberIds: members, referredIds: referred });
       }
     };
-    await Promise.all([0, 1, 2].map((w) => writer(w).catch((e) => failures.push(e))).concat([0, 1].map((v) => viewer(v).catch((e) => failures.push(e)))));
+    await Promise.all(
+      [0, 1, 2]
+        .map((w) => writer(w).catch((e) => failures.push(e)).finally(() => writing--))
+        .concat([0, 1].map((v) => viewer(v).catch((e) => failures.push(e)))),
+    );
     expect(failures).toEqual([]);
 
     // Writers and views are done; the last changes are refreshed by the next view. No customer is marked by
