@@ -1,4 +1,4 @@
-// The job runner without a database: timers, failures and stopping. The advisory lock is tested against
+// The job runner without a database: timers, failures and stopping. The lease is tested against
 // PostgreSQL in tests/integration/points-jobs.test.ts.
 import type { PrismaClient } from "@prisma/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -50,10 +50,11 @@ describe("periodic jobs", () => {
     expect(() => startPeriodicJobs(db, [job, job], noLock)).toThrow(/two periodic jobs are named x/);
   });
 
-  it("skips the run when another instance holds the job's lock", async () => {
+  it("skips the run when another instance holds the job's lease", async () => {
     const run = vi.fn(async () => {});
-    const locked = { $transaction: async (fn: (tx: unknown) => Promise<void>) => fn({ $queryRaw: async () => [{ locked: false }] }) } as unknown as PrismaClient;
-    expect(await runJobOnce(locked, { name: "j", everyMs: 1, run }, new Date())).toBe("skipped-locked");
+    // The claim returns no row: the lease is held and not lapsed.
+    const held = { $queryRawUnsafe: async () => [], $executeRawUnsafe: async () => 0 } as unknown as PrismaClient;
+    expect(await runJobOnce(held, { name: "j", everyMs: 1, run }, new Date())).toBe("skipped-locked");
     expect(run).not.toHaveBeenCalled();
   });
 });

@@ -1,8 +1,10 @@
 // A small runner for the app's periodic jobs (tier review, birthday bonuses, points expiry, …). Jobs are
-// idempotent, so a missed or repeated run is harmless; a PostgreSQL advisory lock per job keeps two app
+// idempotent, so a missed or repeated run is harmless; a lease per job (the JobLease table) keeps two app
 // instances from running the same job at the same time. A failing job is logged and tried again at its
 // next tick; it never takes the server down.
+import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
+import { sqlOf } from "~/db/connection.server";
 
 export interface PeriodicJob {
   name: string;
@@ -12,10 +14,15 @@ export interface PeriodicJob {
 
 export interface PeriodicJobOptions {
   /**
-   * Take a transaction-scoped advisory lock per job (PostgreSQL servers). Embedded PostgreSQL has one
-   * connection and one process, so it neither needs nor can hold one while the job runs.
+   * Take the job's lease before running it (default), so that one instance of several runs it. A lease is
+   * one statement to claim, one per renewal and one to release: no transaction or connection is held while
+   * the job runs (behind a transaction pooler that would pin one of its few server connections for hours).
    */
   advisoryLock?: boolean;
+  /** How long a lease lasts unless renewed; an instance that died releases its jobs after this long. */
+  leaseMs?: number;
+  /** How often a running job's lease is renewed. */
+  renewMs?: number;
   /** Delay before each job's first run, so the server answers requests first. */
   firstRunDelayMs?: number;
   log?: (message: string, error?: unknown) => void;
@@ -26,9 +33,19 @@ export type JobRunOutcome = "ran" | "skipped-locked" | "failed";
 
 const defaultLog = (message: string, error?: unknown) => (error === undefined ? console.log(message) : console.error(message, error));
 
-/** The advisory lock key of a job, stable across instances and releases. */
-function lockName(job: PeriodicJob) {
-  return `treue.periodic-job:${job.name}`;
+const LEASE_MS = 5 * 60_000;
+const RENEW_MS = 60_000;
+
+/** Claims the job's lease if it is free or lapsed; true when this holder has it now. */
+async function claimLease(db: PrismaClient, name: string, holder: string, leaseMs: number): Promise<boolean> {
+  const rows = await sqlOf(db).query<{ holder: string }>(
+    `INSERT INTO "JobLease" ("name", "holder", "expiresAt") VALUES ($1, $2, (now() AT TIME ZONE 'UTC') + $3 * interval '1 millisecond')
+     ON CONFLICT ("name") DO UPDATE SET "holder" = EXCLUDED."holder", "expiresAt" = EXCLUDED."expiresAt"
+       WHERE "JobLease"."expiresAt" < (now() AT TIME ZONE 'UTC')
+     RETURNING "holder"`,
+    [name, holder, leaseMs],
+  );
+  return rows.length === 1 && rows[0].holder === holder;
 }
 
 /**
@@ -42,19 +59,23 @@ export async function runJobOnce(db: PrismaClient, job: PeriodicJob, now: Date, 
       await job.run(db, now);
       return "ran";
     }
-    // The lock lives as long as this transaction: if the instance dies, PostgreSQL releases it.
-    // The job itself works through `db` on other connections, in its own short transactions.
-    let ran = false;
-    await db.$transaction(
-      async (tx) => {
-        const [{ locked }] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext(${lockName(job)})) AS "locked"`;
-        if (!locked) return;
-        await job.run(db, now);
-        ran = true;
-      },
-      { maxWait: 30_000, timeout: 6 * 60 * 60 * 1000 },
-    );
-    return ran ? "ran" : "skipped-locked";
+    const holder = randomUUID();
+    const leaseMs = opts.leaseMs ?? LEASE_MS;
+    if (!(await claimLease(db, job.name, holder, leaseMs))) return "skipped-locked";
+    // Renewed while the job runs; if this instance dies, the lease lapses and another takes the job.
+    const renew = setInterval(() => {
+      void sqlOf(db)
+        .execute(`UPDATE "JobLease" SET "expiresAt" = (now() AT TIME ZONE 'UTC') + $3 * interval '1 millisecond' WHERE "name" = $1 AND "holder" = $2`, [job.name, holder, leaseMs])
+        .catch((error: unknown) => log(`[treue] periodic job ${job.name}: lease not renewed:`, error));
+    }, opts.renewMs ?? RENEW_MS);
+    renew.unref();
+    try {
+      await job.run(db, now);
+    } finally {
+      clearInterval(renew);
+      await sqlOf(db).execute(`DELETE FROM "JobLease" WHERE "name" = $1 AND "holder" = $2`, [job.name, holder]).catch(() => 0);
+    }
+    return "ran";
   } catch (error) {
     log(`[treue] periodic job ${job.name} failed:`, error);
     return "failed";

@@ -214,4 +214,28 @@ describe("job runner on PostgreSQL", () => {
     // Released when the run ends.
     expect(await runJobOnce(prisma, job, new Date())).toBe("ran");
   });
+
+  it("renews the lease of a job that runs longer than the lease, and holds no transaction meanwhile", async () => {
+    let release: () => void = () => {};
+    const long: PeriodicJob = { name: "test.long", everyMs: 1000, run: () => new Promise<void>((r) => (release = r)) };
+    const fast = { leaseMs: 300, renewMs: 50 };
+    const first = runJobOnce(prisma, long, new Date(), fast);
+    await new Promise((r) => setTimeout(r, 900)); // three lease lengths
+    expect(await runJobOnce(prisma, long, new Date(), fast)).toBe("skipped-locked");
+    const [{ n }] = await prisma.$queryRawUnsafe<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+    );
+    expect(n).toBe(0);
+    release();
+    expect(await first).toBe("ran");
+    expect(await prisma.jobLease.count({ where: { name: "test.long" } })).toBe(0);
+  });
+
+  it("takes over the job of an instance that died holding its lease, once the lease lapsed", async () => {
+    const job: PeriodicJob = { name: "test.orphan", everyMs: 1000, run: async () => {} };
+    await prisma.jobLease.create({ data: { name: "test.orphan", holder: "a-dead-instance", expiresAt: new Date(Date.now() + 60_000) } });
+    expect(await runJobOnce(prisma, job, new Date())).toBe("skipped-locked");
+    await prisma.jobLease.update({ where: { name: "test.orphan" }, data: { expiresAt: new Date(Date.now() - 1) } });
+    expect(await runJobOnce(prisma, job, new Date())).toBe("ran");
+  });
 });
