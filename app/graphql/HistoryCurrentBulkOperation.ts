@@ -1,10 +1,12 @@
-// The app's running bulk query, asked when Shopify refuses to start another one.
+// The app's latest bulk query (currentBulkOperation is deprecated), asked when Shopify refuses to start another one.
 export const HISTORY_CURRENT_BULK_OPERATION_QUERY = `#graphql
   query HistoryCurrentBulkOperation {
-    currentBulkOperation(type: QUERY) {
-      id
-      status
-      query
+    bulkOperations(first: 1, query: "operation_type:QUERY", sortKey: CREATED_AT, reverse: true) {
+      nodes {
+        id
+        status
+        query
+      }
     }
   }
 ` as const;

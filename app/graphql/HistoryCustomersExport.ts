@@ -5,7 +5,9 @@ export const HISTORY_CUSTOMERS_EXPORT_QUERY = `#graphql
       edges {
         node {
           id
-          email
+          defaultEmailAddress {
+            emailAddress
+          }
           createdAt
           updatedAt
         }

@@ -2,7 +2,7 @@
 // API version, and each file holds exactly one operation.
 import fs from "node:fs";
 import path from "node:path";
-import { buildClientSchema, parse, validate, type IntrospectionQuery } from "graphql";
+import { buildClientSchema, NoDeprecatedCustomRule, parse, specifiedRules, validate, type IntrospectionQuery } from "graphql";
 import { describe, expect, it } from "vitest";
 import { adminSchemaIntrospection, ADMIN_API_VERSION } from "../../scripts/admin-schema";
 
@@ -19,15 +19,18 @@ describe(`Admin API operations (${ADMIN_API_VERSION})`, () => {
     expect(files.length).toBeGreaterThan(0);
   });
 
-  it.each(files)("%s holds one operation that Shopify's schema accepts", (file) => {
+  it.each(files)("%s holds one operation that Shopify's schema accepts, using no deprecated field", (file) => {
     const docs = documentsIn(fs.readFileSync(path.join(dir, file), "utf8"));
     expect(docs).toHaveLength(1);
     const ast = parse(docs[0]);
     expect(ast.definitions.filter((d) => d.kind === "OperationDefinition")).toHaveLength(1);
-    expect(validate(schema, ast).map((e) => e.message)).toEqual([]);
+    expect(validate(schema, ast, [...specifiedRules, NoDeprecatedCustomRule]).map((e) => e.message)).toEqual([]);
   });
 
-  it("would catch a misspelled field", () => {
+  it("would catch a misspelled field and a deprecated one", () => {
     expect(validate(schema, parse("query { shop { nme } }")).length).toBe(1);
+    expect(validate(schema, parse("query { currentBulkOperation { id } }"), [NoDeprecatedCustomRule]).map((e) => e.message)).toEqual([
+      expect.stringMatching(/currentBulkOperation is deprecated/),
+    ]);
   });
 });

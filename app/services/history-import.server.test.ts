@@ -39,7 +39,7 @@ describe("runHistoryImport", () => {
     const graphql = scripted((name) =>
       name === "HistoryBulkRun"
         ? { bulkOperationRunQuery: { bulkOperation: null, userErrors: [{ field: null, message: "A bulk query operation for this app and shop is already in progress", code: "OPERATION_IN_PROGRESS" }] } }
-        : { currentBulkOperation: { id: "gid://shopify/BulkOperation/9", status: "RUNNING", query: "{ products { edges { node { id } } } }" } },
+        : { bulkOperations: { nodes: [{ id: "gid://shopify/BulkOperation/9", status: "RUNNING", query: "{ products { edges { node { id } } } }" }] } },
     );
     const done = await runHistoryImport(db.prisma, graphql, "busy.myshopify.com", row.id, {}, noWait);
     expect(done.status).toBe("failed");

@@ -196,7 +196,7 @@ async function startExport(prisma: PrismaClient, graphql: AdminGraphql, importId
       throw new HistoryImportError(`Shopify refused the ${phase} export: ${errors.map((e) => e.message).join("; ")}`);
     }
     // Ours if it is the same export (an import whose runner died after starting it): adopt it.
-    const { currentBulkOperation: running } = await runAdminOperation<HistoryCurrentBulkOperationQuery>(graphql, HISTORY_CURRENT_BULK_OPERATION_QUERY);
+    const running = (await runAdminOperation<HistoryCurrentBulkOperationQuery>(graphql, HISTORY_CURRENT_BULK_OPERATION_QUERY)).bulkOperations.nodes[0];
     if (running && normalise(running.query) === normalise(query) && ["CREATED", "RUNNING", "COMPLETED"].includes(running.status)) {
       id = running.id;
     } else {

@@ -159,6 +159,12 @@ function gqlShopMoney(set: unknown, what: string): { amountMinor: number; curren
   return { amountMinor: minor(money.amount, currency, what), currency };
 }
 
+/** `defaultEmailAddress.emailAddress` (Customer.email is deprecated); `email` from exports made before the change. */
+function emailOf(line: Json): string | null {
+  const address = isObject(line.defaultEmailAddress) ? line.defaultEmailAddress.emailAddress : line.email;
+  return typeof address === "string" && address ? address : null;
+}
+
 export function customerFromBulk(line: Json): HistoryCustomerRow {
   const id = numericId(line.id, "customer");
   const createdAt = instant(line.createdAt, `customer ${id} createdAt`);
@@ -166,7 +172,7 @@ export function customerFromBulk(line: Json): HistoryCustomerRow {
     id,
     createdAt,
     updatedAt: optionalInstant(line.updatedAt, `customer ${id} updatedAt`) ?? createdAt,
-    email: typeof line.email === "string" && line.email ? line.email : null,
+    email: emailOf(line),
   };
 }
 

@@ -32,12 +32,15 @@ export type HistoryBulkRunMutation = { bulkOperationRunQuery?: AdminTypes.Maybe<
 export type HistoryCurrentBulkOperationQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
 
-export type HistoryCurrentBulkOperationQuery = { currentBulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status' | 'query'>> };
+export type HistoryCurrentBulkOperationQuery = { bulkOperations: { nodes: Array<Pick<AdminTypes.BulkOperation, 'id' | 'status' | 'query'>> } };
 
 export type HistoryCustomersExportQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
 
-export type HistoryCustomersExportQuery = { customers: { edges: Array<{ node: Pick<AdminTypes.Customer, 'id' | 'email' | 'createdAt' | 'updatedAt'> }> } };
+export type HistoryCustomersExportQuery = { customers: { edges: Array<{ node: (
+        Pick<AdminTypes.Customer, 'id' | 'createdAt' | 'updatedAt'>
+        & { defaultEmailAddress?: AdminTypes.Maybe<Pick<AdminTypes.CustomerEmailAddress, 'emailAddress'>> }
+      ) }> } };
 
 export type HistoryOrdersExportQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
@@ -257,8 +260,8 @@ interface GeneratedQueryTypes {
   "#graphql\n  query CurrentAppInstallation {\n    currentAppInstallation {\n      id\n    }\n  }\n": {return: CurrentAppInstallationQuery, variables: CurrentAppInstallationQueryVariables},
   "#graphql\n  query DiscountByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: DiscountByCodeQuery, variables: DiscountByCodeQueryVariables},
   "#graphql\n  query HistoryBulkOperation($id: ID!) {\n    node(id: $id) {\n      ... on BulkOperation {\n        id\n        status\n        errorCode\n        objectCount\n        url\n        partialDataUrl\n      }\n    }\n  }\n": {return: HistoryBulkOperationQuery, variables: HistoryBulkOperationQueryVariables},
-  "#graphql\n  query HistoryCurrentBulkOperation {\n    currentBulkOperation(type: QUERY) {\n      id\n      status\n      query\n    }\n  }\n": {return: HistoryCurrentBulkOperationQuery, variables: HistoryCurrentBulkOperationQueryVariables},
-  "#graphql\n  query HistoryCustomersExport {\n    customers {\n      edges {\n        node {\n          id\n          email\n          createdAt\n          updatedAt\n        }\n      }\n    }\n  }\n": {return: HistoryCustomersExportQuery, variables: HistoryCustomersExportQueryVariables},
+  "#graphql\n  query HistoryCurrentBulkOperation {\n    bulkOperations(first: 1, query: \"operation_type:QUERY\", sortKey: CREATED_AT, reverse: true) {\n      nodes {\n        id\n        status\n        query\n      }\n    }\n  }\n": {return: HistoryCurrentBulkOperationQuery, variables: HistoryCurrentBulkOperationQueryVariables},
+  "#graphql\n  query HistoryCustomersExport {\n    customers {\n      edges {\n        node {\n          id\n          defaultEmailAddress {\n            emailAddress\n          }\n          createdAt\n          updatedAt\n        }\n      }\n    }\n  }\n": {return: HistoryCustomersExportQuery, variables: HistoryCustomersExportQueryVariables},
   "#graphql\n  query HistoryOrdersExport {\n    orders {\n      edges {\n        node {\n          id\n          createdAt\n          updatedAt\n          cancelledAt\n          customer {\n            id\n            createdAt\n            updatedAt\n          }\n          subtotalPriceSet {\n            shopMoney {\n              amount\n              currencyCode\n            }\n          }\n          refunds {\n            id\n            createdAt\n            refundLineItems {\n              edges {\n                node {\n                  subtotalSet {\n                    shopMoney {\n                      amount\n                      currencyCode\n                    }\n                  }\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: HistoryOrdersExportQuery, variables: HistoryOrdersExportQueryVariables},
   "#graphql\n  query RedemptionCodeUsage($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n      codeDiscount {\n        __typename\n        ... on DiscountCodeBasic {\n          asyncUsageCount\n        }\n        ... on DiscountCodeFreeShipping {\n          asyncUsageCount\n        }\n      }\n    }\n  }\n": {return: RedemptionCodeUsageQuery, variables: RedemptionCodeUsageQueryVariables},
   "#graphql\n  query RedemptionVariantPrice($id: ID!) {\n    productVariant(id: $id) {\n      id\n      price\n    }\n  }\n": {return: RedemptionVariantPriceQuery, variables: RedemptionVariantPriceQueryVariables},
