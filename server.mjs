@@ -4,6 +4,7 @@
 //
 //   node server.mjs [build/server/index.js]      PORT and HOST as for remix-serve
 // @ts-check
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import url from "node:url";
@@ -103,7 +104,7 @@ function receiveDelivery(req, res, route) {
       }
     }
     const body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
-    if (response.status >= 300) console.log(`POST ${req.url} ${response.status}`);
+    if (response.status >= 300) log({ requestId: requestIdOf(req), method: "POST", path: pathOf(req), status: response.status }, `POST ${pathOf(req)} ${response.status}`);
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(body);
   });
@@ -134,6 +135,26 @@ function tooLarge(req, res, max) {
   res.end(`Request body larger than ${max} bytes.\n`);
 }
 
+// Production logs one JSON object per line (LOG_FORMAT=json, the default unless the demo runs the app), each
+// with the request's id: the X-Request-Id a load balancer sent, else a new one, echoed in the answer.
+const JSON_LOGS = (process.env.LOG_FORMAT ?? (process.env.TREUE_DEMO === "1" ? "text" : "json")) === "json";
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const requestIds = new WeakMap();
+/** @param {http.IncomingMessage} req */
+function requestIdOf(req) {
+  return requestIds.get(req) ?? "";
+}
+/** @param {http.IncomingMessage} req */
+function pathOf(req) {
+  const url = req.originalUrl ?? req.url ?? "";
+  const query = url.indexOf("?");
+  return query < 0 ? url : url.slice(0, query);
+}
+/** @param {Record<string, unknown>} fields @param {string} text */
+function log(fields, text) {
+  console.log(JSON_LOGS ? JSON.stringify({ time: new Date().toISOString(), level: "info", ...fields }) : text);
+}
+
 /** @param {http.IncomingMessage} req */
 function origin(req) {
   return `http://${req.headers.host ?? "localhost"}`;
@@ -144,10 +165,27 @@ app.disable("x-powered-by");
 app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
-app.use(morgan("tiny"));
+// One line per request, without the query string (it carries session tokens: id_token=…).
+app.use(
+  morgan((tokens, req, res) => {
+    const fields = {
+      requestId: requestIdOf(req),
+      method: req.method,
+      path: pathOf(req),
+      status: Number(tokens.status(req, res) ?? 0),
+      ms: Number(tokens["response-time"](req, res) ?? 0),
+      bytes: Number(tokens.res(req, res, "content-length") ?? 0),
+    };
+    return JSON_LOGS ? JSON.stringify({ time: new Date().toISOString(), level: "info", ...fields }) : `${fields.method} ${fields.path} ${fields.status} ${fields.bytes} - ${fields.ms} ms`;
+  }),
+);
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const server = http.createServer((req, res) => {
+  const incoming = req.headers["x-request-id"];
+  const requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  requestIds.set(req, requestId);
+  res.setHeader("X-Request-Id", requestId);
   const declared = Number(req.headers["content-length"] ?? 0);
   if (req.method === "POST") {
     const query = req.url?.indexOf("?") ?? -1;

@@ -78,6 +78,21 @@ describe("the production server", () => {
     }
   });
 
+  it("logs one JSON line per request with its id, never the query string's session token, and echoes the id", async () => {
+    await t.restartApp({ env: { LOG_FORMAT: "json" } });
+    const res = await browserFetch(`${t.app.url}/healthz?id_token=secret-token-value`, { headers: { "X-Request-Id": "lb-1234" } });
+    expect(res.headers.get("x-request-id")).toBe("lb-1234");
+    const own = await browserFetch(`${t.app.url}/healthz`);
+    expect(own.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    await expect.poll(() => t.app.output().includes('"requestId":"lb-1234"'), { timeout: 5_000 }).toBe(true);
+    const line = t.app.output().split("\n").find((l) => l.includes('"requestId":"lb-1234"'))!;
+    expect(JSON.parse(line)).toMatchObject({ level: "info", requestId: "lb-1234", method: "GET", path: "/healthz", status: 200 });
+    expect(t.app.output()).not.toContain("secret-token-value");
+    // A request id that is not a plain token is replaced, not logged.
+    const odd = await browserFetch(`${t.app.url}/healthz`, { headers: { "X-Request-Id": "a\"b" } });
+    expect(odd.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("refuses to start in production without DATABASE_URL, naming it", async () => {
     const { code, output } = await runServer(production);
     expect(code).not.toBe(0);
