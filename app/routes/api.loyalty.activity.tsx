@@ -6,18 +6,17 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { z } from "zod";
 import prisma from "~/db.server";
 import { ACTIVITY_MAX_PAGE_SIZE, memberActivity } from "~/points/member-activity.server";
-import { shopFromDest } from "~/services/loyalty-state.server";
+import { customerIdOf, shopFromDest } from "~/services/loyalty-state.server";
 import { authenticate } from "~/shopify.server";
 
 const query = z.object({ before: z.string().regex(/^[1-9]\d{0,17}$/).optional(), limit: z.coerce.number().int().min(1).max(ACTIVITY_MAX_PAGE_SIZE).optional() });
-const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/(\d+)$/;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   // Answers OPTIONS preflights itself, and throws 401 for a missing, expired or badly signed token.
   const { sessionToken, cors } = await authenticate.public.checkout(request);
   const params = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!params.success) return cors(json({ error: { code: "BAD_REQUEST", message: `before must be an entry id from nextBefore, limit a whole number from 1 to ${ACTIVITY_MAX_PAGE_SIZE}` } }, { status: 400 }));
-  const customerId = CUSTOMER_GID.exec(String(sessionToken.sub ?? ""))?.[1];
+  const customerId = customerIdOf(sessionToken.sub);
   if (!customerId) return cors(json({ error: { code: "LOGIN_REQUIRED", message: "Log in to see your points history." } }, { status: 401 }));
   const shop = shopFromDest(String(sessionToken.dest ?? ""));
   const shopRow = shop ? await prisma.shop.findUnique({ where: { domain: shop }, select: { currency: true, uninstalledAt: true } }) : null;

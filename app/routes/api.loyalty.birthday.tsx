@@ -5,18 +5,17 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { z } from "zod";
 import prisma from "~/db.server";
 import { setCustomerBirthday } from "~/services/member-birthday.server";
-import { shopFromDest } from "~/services/loyalty-state.server";
+import { customerIdOf, shopFromDest } from "~/services/loyalty-state.server";
 import { authenticate } from "~/shopify.server";
 
 const body = z.object({ birthday: z.string().max(20) });
-const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/(\d+)$/;
 const badRequest = (message: string) => json({ error: { code: "BAD_REQUEST", message } }, { status: 400 });
 
 export async function action({ request }: ActionFunctionArgs) {
   // Answers OPTIONS preflights itself, and throws 401 for a missing, expired or badly signed token.
   const { sessionToken, cors } = await authenticate.public.checkout(request);
   if (request.method !== "POST") return cors(new Response(null, { status: 405, headers: { Allow: "POST, OPTIONS" } }));
-  const customerId = CUSTOMER_GID.exec(String(sessionToken.sub ?? ""))?.[1];
+  const customerId = customerIdOf(sessionToken.sub);
   if (!customerId) return cors(json({ error: { code: "LOGIN_REQUIRED", message: "Log in to save your birthday." } }, { status: 401 }));
   let raw: unknown;
   try {

@@ -39,6 +39,11 @@ export function shopFromDest(dest: string): string | null {
 }
 
 const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/(\d+)$/;
+
+/** The numeric customer id of a session token's `sub` (a Customer GID), or null for a guest. */
+export function customerIdOf(sub: unknown): string | null {
+  return CUSTOMER_GID.exec(String(sub ?? ""))?.[1] ?? null;
+}
 const ORDER_GID = /^gid:\/\/shopify\/Order\/(\d+)$/;
 
 /**

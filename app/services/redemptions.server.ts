@@ -67,7 +67,8 @@ export interface RedemptionOptions {
 
 const error = (status: 404 | 409 | 503, code: string, message: string): RedemptionResult => ({ status, body: { error: { code, message } } });
 
-const UNAVAILABLE = "reward unavailable";
+/** Thrown while creating a code for a reward that can't be given now; nothing was sent to Shopify. */
+class RewardUnavailableError extends Error {}
 const UNAVAILABLE_MESSAGE = "This reward is not available at the moment. Your points were not spent; please choose another reward.";
 const NOT_ISSUED_MESSAGE = "The discount code could not be created right now. Your points were returned; please try again later.";
 
@@ -258,8 +259,7 @@ async function issueCode(shop: string, customerGid: string, reward: Reward, code
             // One unit free: its price today. A variant deleted or free since the reward was set up can't be given.
             const variant = (await call<RedemptionVariantPriceQuery>(REDEMPTION_VARIANT_PRICE_QUERY, { id: reward.productVariantId })).productVariant;
             if (!variant || !/[1-9]/.test(variant.price)) {
-              const message = `${UNAVAILABLE}: product variant ${reward.productVariantId} ${variant ? "costs nothing" : "does not exist"}`;
-              return { codeDiscountNode: null, userErrors: [{ message, code: "FREE_PRODUCT_UNAVAILABLE" }] };
+              throw new RewardUnavailableError(`product variant ${reward.productVariantId} ${variant ? "costs nothing" : "does not exist"}`);
             }
             unitPrice = variant.price;
           }
@@ -273,8 +273,12 @@ async function issueCode(shop: string, customerGid: string, reward: Reward, code
       if (issue.status !== "refused") return "issued";
       // Shopify refused the input: retrying the same input cannot help.
       console.error(`redemption ${code} for ${shop}: discount refused: ${issue.message}`);
-      return issue.message.startsWith(UNAVAILABLE) ? "unavailable" : "refused";
+      return "refused";
     } catch (err) {
+      if (err instanceof RewardUnavailableError) {
+        console.error(`redemption ${code} for ${shop}: reward unavailable: ${err.message}`);
+        return "unavailable";
+      }
       console.warn(`redemption ${code} for ${shop}: attempt ${attempt + 1} failed: ${(err as Error).message ?? String(err)}`);
       // Still throttled at the deadline: another attempt would be throttled too, or keep the buyer waiting.
       if (err instanceof AdminApiError && err.throttled) break;
