@@ -22,8 +22,13 @@ const schema = z.object({
   WEBHOOK_VERIFY: z.enum(["quick", "library"]).default("quick"),
   // Set to "0" in tests that run the periodic jobs (tiers, birthdays, expiry) themselves.
   PERIODIC_JOBS: z.enum(["0", "1"]).default("1"),
-  // How long after start the periodic jobs first run (ms); the server answers requests first.
+  // How long after start each periodic job first runs (ms), besides its schedule: a run queued by one instance
+  // serves the cluster (the queue keeps one waiting run). The server answers requests first.
   PERIODIC_JOBS_FIRST_RUN_MS: z.coerce.number().int().min(0).default(15_000),
+  // The job engine (pg-boss): seconds between polls of an idle queue (a job this instance sends is picked up at
+  // once) and between supervision passes (jobs of a crashed instance are handed on after their heartbeat lapses).
+  JOB_POLL_SECONDS: z.coerce.number().min(0.5).default(2),
+  JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(5),
 });
 
 export type Env = z.infer<typeof schema>;

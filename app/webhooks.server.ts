@@ -7,8 +7,8 @@ import { WebhookInbox, type VerifiedWebhook } from "./services/webhook-inbox.ser
 import { acceptDelivery, EVENTS_REQUIRED_HEADERS, REQUIRED_HEADERS, type Delivery } from "./webhook-verification.server";
 import { WebhookWorker } from "./services/webhook-worker.server";
 import { webhookHandlers } from "./services/webhook-handlers.server";
-import { startPeriodicJobs, type PeriodicJobsHandle } from "./services/periodic-jobs.server";
 import { periodicJobs } from "./services/periodic-jobs.registry.server";
+import { JobEngine } from "./jobs/engine.server";
 import { admission } from "./webhooks/admission";
 import { Installations } from "./webhooks/installations.server";
 
@@ -18,53 +18,49 @@ declare global {
   // eslint-disable-next-line no-var
   var treueWebhookInbox: WebhookInbox | undefined;
   // eslint-disable-next-line no-var
-  var treuePeriodicJobs: PeriodicJobsHandle | undefined;
-  // eslint-disable-next-line no-var
-  var treueWorkerTimer: NodeJS.Timeout | undefined;
+  var treueJobEngine: Promise<JobEngine> | undefined;
   // eslint-disable-next-line no-var
   var treueInstallations: Installations | undefined;
 }
 
 export function webhookWorker(): WebhookWorker {
-  if (!globalThis.treueWebhookWorker) {
-    globalThis.treueWebhookWorker = new WebhookWorker(prisma, webhookHandlers, undefined, env().WEBHOOK_APPLY);
-    if (env().WEBHOOK_WORKER === "1") {
-      // Whatever was acknowledged before a crash or restart is applied now, then on a slow timer
-      // for retries whose backoff has passed.
-      void globalThis.treueWebhookWorker.kick().catch(logWorkerError);
-      globalThis.treueWorkerTimer = setInterval(() => void globalThis.treueWebhookWorker?.kick().catch(logWorkerError), 5_000);
-      globalThis.treueWorkerTimer.unref();
-    }
-  }
+  globalThis.treueWebhookWorker ??= new WebhookWorker(prisma, webhookHandlers, undefined, env().WEBHOOK_APPLY);
   return globalThis.treueWebhookWorker;
 }
 
-// Started with the server rather than on the first webhook, so that events acknowledged before a crash
-// are applied at start even if no new webhook arrives.
-if (env().WEBHOOK_WORKER === "1") webhookWorker();
-
-// The periodic jobs (tier review, birthday bonuses, expiry, ledger check) start with the server as well.
-// On a PostgreSQL server an advisory lock per job keeps instances from running one job at the same time.
-if (env().PERIODIC_JOBS === "1" && !globalThis.treuePeriodicJobs) {
-  const target = (await database()).target;
-  globalThis.treuePeriodicJobs = startPeriodicJobs(prisma, periodicJobs, {
-    advisoryLock: target.kind === "postgres",
-    firstRunDelayMs: env().PERIODIC_JOBS_FIRST_RUN_MS,
-  });
+/**
+ * The job engine (pg-boss, docs/decisions/020), started with the server rather than on the first webhook, so
+ * that events acknowledged before a crash are applied at start even if no new webhook arrives, and the periodic
+ * jobs are scheduled. WEBHOOK_WORKER=0 and PERIODIC_JOBS=0 (tests that drive them themselves) leave them out.
+ */
+export function jobEngine(): Promise<JobEngine> {
+  globalThis.treueJobEngine ??= (async () => {
+    const engine = new JobEngine({
+      url: (await database()).target.url,
+      prisma,
+      webhooks: env().WEBHOOK_WORKER === "1" ? webhookWorker() : null,
+      periodicJobs: env().PERIODIC_JOBS === "1" ? periodicJobs : [],
+      firstRunDelayMs: env().PERIODIC_JOBS_FIRST_RUN_MS,
+      pollSeconds: env().JOB_POLL_SECONDS,
+      superviseSeconds: env().JOB_SUPERVISE_SECONDS,
+    });
+    await engine.start();
+    return engine;
+  })();
+  return globalThis.treueJobEngine;
 }
+
+await jobEngine();
 
 /**
- * Graceful stop (SIGTERM, server.mjs): no new batch or periodic run starts; the batch and the job run in hand
- * finish (their transactions commit or roll back); events not yet applied stay in the inbox for the next start
- * or another instance. Deliveries still arriving are recorded and answered as before.
+ * Graceful stop (SIGTERM, server.mjs): no new batch or job starts; the batch and the jobs in hand finish (their
+ * transactions commit or roll back); events not yet applied stay in the inbox with a job for the next start or
+ * another instance. Deliveries still arriving are recorded and answered as before.
  */
 export async function stopBackgroundWork(): Promise<void> {
-  clearInterval(globalThis.treueWorkerTimer);
-  await Promise.all([globalThis.treueWebhookWorker?.stop(), globalThis.treuePeriodicJobs?.stop()]);
-}
-
-function logWorkerError(error: unknown) {
-  console.error("[treue] webhook worker:", error);
+  const stopping = globalThis.treueWebhookWorker?.stop();
+  await (await globalThis.treueJobEngine?.catch(() => undefined))?.stop();
+  await stopping;
 }
 
 /**
@@ -161,7 +157,7 @@ export async function receiveWebhook(args: WebhookArgs): Promise<Response> {
   }
   globalThis.treueWebhookInbox ??= new WebhookInbox((await database()).sql);
   await globalThis.treueWebhookInbox.record(webhook);
-  const worker = webhookWorker();
-  if (env().WEBHOOK_WORKER === "1") setImmediate(() => void worker.kick().catch(logWorkerError));
+  // Recorded: the answer is 200 whether or not the apply job is sent yet (the engine's sweep finds the event).
+  (await jobEngine()).requestApply(webhook.shop);
   return new Response(null, { status: 200 });
 }

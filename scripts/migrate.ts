@@ -21,6 +21,7 @@ try {
       ? `Applied ${result.applied.length} migration(s) to ${where}: ${result.applied.join(", ")}`
       : `${where} is up to date (${result.alreadyApplied} migration(s)).`,
   );
+  if (result.jobEngine !== "current") console.log(`Job engine tables (schema pgboss): ${result.jobEngine}.`);
 } catch (error) {
   console.error((error as Error).message);
   process.exitCode = 1;

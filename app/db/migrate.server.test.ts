@@ -20,8 +20,8 @@ describe("migrate", () => {
     const { sql, prisma } = db;
     const all = readMigrations();
     expect(all.length).toBeGreaterThan(0);
-    expect(await db.session((s) => migrate(s))).toEqual({ applied: all.map((m) => m.name), alreadyApplied: 0 });
-    expect(await db.session((s) => migrate(s))).toEqual({ applied: [], alreadyApplied: all.length });
+    expect(await db.session((s) => migrate(s))).toEqual({ applied: all.map((m) => m.name), alreadyApplied: 0, jobEngine: "installed" });
+    expect(await db.session((s) => migrate(s))).toEqual({ applied: [], alreadyApplied: all.length, jobEngine: "current" });
     const rows = await sql.query<{ migration_name: string; checksum: string }>(
       `SELECT migration_name, checksum FROM "_prisma_migrations" ORDER BY migration_name`,
     );

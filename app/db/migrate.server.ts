@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
 import type { SqlRunner } from "./connection.server";
+import { installJobEngine, type JobEngineInstall } from "../jobs/engine-schema.server";
 
 export interface Migration {
   name: string;
@@ -44,6 +45,8 @@ const ADVISORY_LOCK_KEY = 72_616_263;
 export interface MigrationResult {
   applied: string[];
   alreadyApplied: number;
+  /** What became of the job engine's own tables (docs/decisions/020). */
+  jobEngine: JobEngineInstall;
 }
 
 export async function migrate(sql: SqlRunner, migrations = readMigrations()): Promise<MigrationResult> {
@@ -80,7 +83,9 @@ export async function migrate(sql: SqlRunner, migrations = readMigrations()): Pr
       });
       applied.push(m.name);
     }
-    return { applied, alreadyApplied: migrations.length - applied.length };
+    // The job engine's tables come after the app's: nothing of the app's refers to them.
+    const jobEngine = await installJobEngine(sql);
+    return { applied, alreadyApplied: migrations.length - applied.length, jobEngine };
   } finally {
     await sql.exec(`SELECT pg_advisory_unlock(${ADVISORY_LOCK_KEY})`);
   }

@@ -25,6 +25,19 @@ describe("readiness", () => {
     expect(await readiness(migrated.db.sql)).toMatchObject({ ready: false, reason: "migrations-pending", detail: expect.stringMatching(/^1 migration\(s\) not applied/) });
   });
 
+  it("waits for the job engine's tables, as npm run db:migrate installs them", async () => {
+    const [fresh] = await Promise.all([openTestDatabase()]);
+    try {
+      expect(await readiness(fresh.db.sql)).toEqual({ ready: true });
+      await fresh.db.sql.exec(`UPDATE pgboss.version SET version = version - 1`);
+      expect(await readiness(fresh.db.sql)).toMatchObject({ ready: false, reason: "migrations-pending", detail: expect.stringMatching(/job engine's tables are at version \d+, this release needs \d+/) });
+      await fresh.db.sql.exec(`DROP SCHEMA pgboss CASCADE`);
+      expect(await readiness(fresh.db.sql)).toMatchObject({ ready: false, detail: expect.stringMatching(/at version none/) });
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("is not ready when the database does not answer in time", async () => {
     const stuck = { query: () => new Promise<never>(() => {}) };
     expect(await readiness(stuck, 50)).toMatchObject({ ready: false, reason: "database-unreachable", detail: "no answer within 50 ms" });

@@ -1,8 +1,9 @@
 // What a load balancer asks before sending an instance traffic (GET /readyz): the database answers, and every
 // migration in prisma/migrations has been applied to it (an instance of a newer release waits for
-// `npm run db:migrate` instead of failing on a missing column). GET /healthz only says the process is up.
+// `npm run db:migrate` instead of failing on a missing column), the job engine's tables included. GET /healthz only says the process is up.
 import { readMigrations } from "~/db/migrate.server";
 import type { SqlStatements } from "~/db/connection.server";
+import { installedJobEngineVersion, JOB_ENGINE_SCHEMA_VERSION } from "~/jobs/engine-schema.server";
 
 export type Readiness = { ready: true } | { ready: false; reason: "database-unreachable" | "migrations-pending"; detail: string };
 
@@ -24,6 +25,16 @@ export async function readiness(sql: Pick<SqlStatements, "query">, timeoutMs = 2
   }
   const pending = expected.filter((name) => !applied.has(name));
   if (pending.length) return { ready: false, reason: "migrations-pending", detail: `${pending.length} migration(s) not applied: ${pending.join(", ")}` };
+  // The job engine's tables are migrated by the same runner (npm run db:migrate).
+  let engine: number | null;
+  try {
+    engine = await withTimeout(installedJobEngineVersion(sql), timeoutMs);
+  } catch (error) {
+    return { ready: false, reason: "database-unreachable", detail: (error as Error).message };
+  }
+  if (engine !== JOB_ENGINE_SCHEMA_VERSION) {
+    return { ready: false, reason: "migrations-pending", detail: `the job engine's tables are at version ${engine ?? "none"}, this release needs ${JOB_ENGINE_SCHEMA_VERSION}` };
+  }
   return { ready: true };
 }
 

@@ -8,7 +8,7 @@ import prisma from "~/db.server";
 import { localeFrom, translator } from "~/i18n/translate";
 import { listParkedEvents, retryParkedEvent } from "~/services/loyalty-parked-events.server";
 import { authenticate } from "~/shopify.server";
-import { webhookWorker } from "~/webhooks.server";
+import { jobEngine } from "~/webhooks.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -22,7 +22,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const form = body.safeParse(Object.fromEntries(await request.formData()));
   if (!form.success) return json({ ok: false }, { status: 400 });
   if (!(await retryParkedEvent(prisma, session.shop, form.data.id))) return json({ ok: false }, { status: 404 });
-  void webhookWorker().kick().catch((e) => console.error("[treue] webhook worker:", e));
+  await (await jobEngine()).applySoon(session.shop).catch((e) => console.error("[treue] job engine, webhook apply job not sent:", e));
   return json({ ok: true });
 };
 

@@ -1,7 +1,8 @@
-// A small runner for the app's periodic jobs (tier review, birthday bonuses, points expiry, …). Jobs are
-// idempotent, so a missed or repeated run is harmless; a lease per job (the JobLease table) keeps two app
-// instances from running the same job at the same time. A failing job is logged and tried again at its
-// next tick; it never takes the server down.
+// How one periodic job (tier review, birthday bonuses, points expiry, …) runs once. The job engine schedules
+// them (app/jobs/engine.server.ts: a cron schedule per job, once per cluster); the ledger CLI and tests run them
+// on demand. Jobs are idempotent, so a missed or repeated run is harmless; a lease per job (the JobLease table)
+// keeps a run on demand and a scheduled one from running the same job at the same time. A failing job is
+// logged and reported, never thrown into the server.
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import { sqlOf } from "~/db/connection.server";
@@ -23,10 +24,7 @@ export interface PeriodicJobOptions {
   leaseMs?: number;
   /** How often a running job's lease is renewed. */
   renewMs?: number;
-  /** Delay before each job's first run, so the server answers requests first. */
-  firstRunDelayMs?: number;
   log?: (message: string, error?: unknown) => void;
-  clock?: () => Date;
 }
 
 export type JobRunOutcome = "ran" | "skipped-locked" | "failed";
@@ -87,51 +85,4 @@ export async function runAllJobsOnce(db: PrismaClient, jobs: readonly PeriodicJo
   const out: Record<string, JobRunOutcome> = {};
   for (const job of jobs) out[job.name] = await runJobOnce(db, job, now, opts);
   return out;
-}
-
-export interface PeriodicJobsHandle {
-  stop(): Promise<void>;
-}
-
-/**
- * Starts each job on its own timer (unref'd, so the timers never keep a process alive). Runs queue up one
- * after another; a job whose previous run is queued or has not finished skips the tick. `stop` clears the timers and waits for runs in progress.
- */
-export function startPeriodicJobs(db: PrismaClient, jobs: readonly PeriodicJob[], opts: PeriodicJobOptions = {}): PeriodicJobsHandle {
-  const names = new Set<string>();
-  for (const job of jobs) {
-    if (names.has(job.name)) throw new Error(`two periodic jobs are named ${job.name}`);
-    if (!(job.everyMs > 0)) throw new Error(`periodic job ${job.name} needs everyMs > 0`);
-    names.add(job.name);
-  }
-  const clock = opts.clock ?? (() => new Date());
-  const timers: NodeJS.Timeout[] = [];
-  const running = new Map<string, Promise<unknown>>();
-  // One job at a time in this process: each run holds a connection for its lock and uses others for its
-  // work, and the webhook worker must keep most of the pool.
-  let queue: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const tick = (job: PeriodicJob) => {
-    if (stopped || running.has(job.name)) return;
-    const run = queue.then(() => (stopped ? undefined : runJobOnce(db, job, clock(), opts))).finally(() => running.delete(job.name));
-    queue = run;
-    running.set(job.name, run);
-  };
-  for (const job of jobs) {
-    const first = setTimeout(() => {
-      tick(job);
-      const every = setInterval(() => tick(job), job.everyMs);
-      every.unref();
-      timers.push(every);
-    }, opts.firstRunDelayMs ?? 15_000);
-    first.unref();
-    timers.push(first);
-  }
-  return {
-    async stop() {
-      stopped = true;
-      for (const t of timers) clearTimeout(t);
-      await Promise.allSettled([...running.values()]);
-    },
-  };
 }

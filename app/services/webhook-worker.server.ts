@@ -92,14 +92,40 @@ export class WebhookWorker {
     return this.running;
   }
 
+  /**
+   * When the shop's inbox next has an event to apply: now or earlier if one is due, the earliest retry time if
+   * only failed events wait, null if nothing of it waits.
+   */
+  async nextDue(shop: string): Promise<Date | null> {
+    const [row] = await this.database.sql.query<{ at: string | null }>(
+      `SELECT to_char(min("nextAttemptAt"), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at FROM "WebhookEvent"
+        WHERE "status" = 'received' AND "shop" = $1 AND "topic" = ANY($2::text[])`,
+      [shop, Object.keys(this.handlers)],
+    );
+    return row?.at ? new Date(row.at) : null;
+  }
+
+  /** The shops with an event due now (the engine's sweep sends each an apply job). */
+  async shopsWithDueEvents(now = new Date()): Promise<string[]> {
+    const rows = await this.database.sql.query<{ shop: string }>(
+      `SELECT DISTINCT "shop" FROM "WebhookEvent" WHERE "status" = 'received' AND "nextAttemptAt" <= $1::timestamp(3) AND "topic" = ANY($2::text[])`,
+      [now.toISOString(), Object.keys(this.handlers)],
+    );
+    return rows.map((r) => r.shop);
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
   /** Takes no new batch; resolves once the batch in hand (if any) is committed or rolled back. */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.running?.catch(() => 0);
   }
 
-  /** Applies every due event for topics with a handler; returns how many were applied. */
-  async drain(now = () => new Date()): Promise<number> {
+  /** Applies every due event for topics with a handler (of one shop, if given); returns how many were applied. */
+  async drain(now = () => new Date(), shop?: string): Promise<number> {
     const topics = Object.keys(this.handlers);
     let applied = 0;
     for (;;) {
@@ -108,8 +134,9 @@ export class WebhookWorker {
       const rows = await this.database.sql.query<EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM "WebhookEvent"
           WHERE "status" = 'received' AND "topic" = ANY($1::text[]) AND "nextAttemptAt" <= $2::timestamp(3)
+            AND ($4::text IS NULL OR "shop" = $4::text)
           ORDER BY "triggeredAt" ASC, "id" ASC LIMIT $3`, // events about the same resource apply in the order Shopify triggered them
-        [topics, now().toISOString(), this.batchSize],
+        [topics, now().toISOString(), this.batchSize, shop ?? null],
       );
       const due = rows.map(eventFromRow);
       if (due.length === 0) return applied;

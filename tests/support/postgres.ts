@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { migrate, readMigrations } from "../../app/db/migrate.server";
+import { JOB_ENGINE_SCHEMA_VERSION } from "../../app/jobs/engine-schema.server";
 import { databaseTarget, openDatabase, type Database } from "../../app/db/connection.server";
 import { startEmbeddedPostgres } from "../../scripts/lib/embedded-postgres";
 
@@ -85,10 +86,11 @@ export async function withAdminClient<T>(fn: (client: pg.Client) => Promise<T>):
   }
 }
 
-/** The template's name changes whenever a migration does, so a stale template is never reused. */
+/** The template's name changes whenever a migration (or the job engine's schema version) does, so a stale template is never reused. */
 export function templateDatabaseName(): string {
   const hash = crypto.createHash("sha256");
   for (const m of readMigrations()) hash.update(m.name).update(m.checksum);
+  hash.update(`job engine ${JOB_ENGINE_SCHEMA_VERSION}`);
   return `treue_template_${hash.digest("hex").slice(0, 12)}`;
 }
 

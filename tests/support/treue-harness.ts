@@ -18,6 +18,11 @@ export interface TreueHarness {
   app: AppProcess;
   database: TestDatabase;
   db: Database;
+  /**
+   * Another app instance on the same database (as a second server behind a load balancer), with `env` over the
+   * start's environment. The stand-in keeps sending to the first; the caller stops it.
+   */
+  startInstance(env?: Record<string, string>): Promise<AppProcess>;
   /** Stops (or kills) the app and starts it again, with `env` over the start's environment. */
   restartApp(opts?: { kill?: boolean; env?: Record<string, string> }): Promise<AppProcess>;
   adminUrl(path?: string, params?: Record<string, string>): string;
@@ -55,7 +60,7 @@ export async function startTreue(opts: {
       currency: standin.state.shops[TEST_SHOP]?.info?.currency ?? "EUR",
     });
   }
-  const launch = async (extraEnv: Record<string, string> = {}) => {
+  const launch = async (extraEnv: Record<string, string> = {}, { primary = true } = {}) => {
     const app = await startAppProcess({
       env: {
         SHOPIFY_API_KEY: TEST_API_KEY,
@@ -70,7 +75,7 @@ export async function startTreue(opts: {
         ...extraEnv,
       },
     });
-    standin.setAppUrl(app.url);
+    if (primary) standin.setAppUrl(app.url);
     return app;
   };
   let app = await launch();
@@ -82,6 +87,7 @@ export async function startTreue(opts: {
     },
     database,
     db,
+    startInstance: (env = {}) => launch(env, { primary: false }),
     async restartApp({ kill = false, env = {} } = {}) {
       if (kill) await app.kill();
       else await app.stop();

@@ -1,0 +1,90 @@
+// Three app instances on one database, as behind a load balancer: a burst of signed webhooks is spread over them,
+// some deliveries repeated to another instance (Shopify retries land anywhere), and one instance is SIGKILLed in
+// the middle of it and started again. Every acknowledged event is applied exactly once, and once Shopify's
+// retries of the rest arrive, every order has earned once.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppProcess } from "../../scripts/demo/app-process";
+import { earningContextFor, pointsWorthForOrder } from "../../app/domain/points/earning";
+import { parseOrderWebhook } from "../../app/domain/points/order-snapshot";
+import { DEFAULT_PROGRAM } from "../../app/domain/points/program";
+import { sendPrepared, type PreparedWebhook } from "../shopify-standin/webhooks";
+import { startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+
+let t: TreueHarness;
+const others: AppProcess[] = [];
+
+// One event at a time (the slow path) during the burst, so that acknowledged events are still waiting when the
+// instance dies; supervision every second, so the killed instance's job is handed on quickly.
+const ENV = { WEBHOOK_WORKER: "1", WEBHOOK_APPLY: "each", JOB_SUPERVISE_SECONDS: "1", JOB_POLL_SECONDS: "0.5" };
+
+beforeAll(async () => {
+  t = await startTreue({ appEnv: ENV });
+  others.push(await t.startInstance(), await t.startInstance());
+});
+afterAll(async () => {
+  await Promise.all(others.map((a) => a.stop().catch(() => {})));
+  await t?.close();
+});
+
+describe("three instances on one database", () => {
+  it("apply every acknowledged webhook exactly once while one of them is killed and restarted", { timeout: 180_000 }, async () => {
+    // GIVEN 20 customers and 360 orders whose webhooks are held back
+    const customers = [];
+    for (let i = 0; i < 20; i++) customers.push(await t.standin.createCustomer({ email: `lb${i}@example.com` }, { webhooks: "none" }));
+    for (let i = 0; i < 360; i++) {
+      await t.standin.createOrder({ customerId: customers[i % customers.length].id, lines: [{ sku: "A", quantity: 1 + (i % 3), unitPriceMinor: 900 + i }] }, { webhooks: "hold" });
+    }
+    const held = t.standin.takeHeldWebhooks();
+    const instances: AppProcess[] = [t.app, others[0], others[1]];
+
+    // WHEN they arrive on six connections spread over the three instances, every fourth one also at the next
+    // instance, and the second instance is SIGKILLed once a fifth of them is in the inbox
+    const deliveries: { eventId: string; status: number | null }[] = [];
+    const send = async (w: PreparedWebhook, to: number) => deliveries.push(await sendPrepared(instances[to % 3].url, w, 1));
+    const streams = Array.from({ length: 6 }, (_, k) => held.map((w, i) => ({ w, i })).filter(({ i }) => i % 6 === k));
+    const burst = Promise.all(
+      streams.map(async (list) => {
+        for (const { w, i } of list) {
+          await send(w, i);
+          if (i % 4 === 0) await send(w, i + 1);
+        }
+      }),
+    );
+    const recorded = () => t.db.prisma.webhookEvent.count({ where: { shop: TEST_SHOP } });
+    while ((await recorded()) < held.length / 5) await new Promise((r) => setTimeout(r, 2));
+    const killed = others[0];
+    await killed.kill();
+    await burst;
+    const acked = new Set(deliveries.filter((d) => d.status === 200).map((d) => d.eventId));
+    expect(deliveries.some((d) => d.status !== 200)).toBe(true); // the kill cost some deliveries
+    const waitingAtKill = await t.db.prisma.webhookEvent.count({ where: { shop: TEST_SHOP, status: "received" } });
+    expect(waitingAtKill).toBeGreaterThan(0);
+    others[0] = await t.startInstance();
+
+    // THEN every acknowledged event is applied without a new delivery
+    await expect
+      .poll(() => t.db.prisma.webhookEvent.count({ where: { shop: TEST_SHOP, eventId: { in: [...acked] }, status: "processed" } }), { timeout: 60_000, interval: 250 })
+      .toBe(acked.size);
+
+    // AND once Shopify retries what was not acknowledged (and repeats some that were) at any instance, every order
+    // has earned exactly once
+    const again = held.filter((w, i) => !acked.has(w.eventId) || i % 7 === 0);
+    const retried = await Promise.all(again.map((w, i) => sendPrepared([t.app, others[0], others[1]][i % 3].url, w, 2)));
+    expect(retried.filter((d) => d.status !== 200)).toEqual([]);
+    await expect.poll(() => t.db.prisma.webhookEvent.count({ where: { shop: TEST_SHOP, status: { not: "processed" } } }), { timeout: 60_000, interval: 250 }).toBe(0);
+    expect(await t.db.prisma.webhookEvent.count({ where: { shop: TEST_SHOP } })).toBe(held.length);
+
+    const orders = t.standin.state.shops[TEST_SHOP].orders;
+    expect(await t.db.prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, kind: "earn" } })).toBe(orders.length);
+    const expected = new Map<string, number>();
+    for (const order of orders) {
+      const parsed = parseOrderWebhook(t.standin.orderPayload(order.id));
+      if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+      const s = parsed.snapshot;
+      expected.set(s.customerId!, (expected.get(s.customerId!) ?? 0) + pointsWorthForOrder(s, DEFAULT_PROGRAM, earningContextFor(DEFAULT_PROGRAM, s.createdAt)).points);
+    }
+    const members = await t.db.prisma.member.findMany({ where: { shop: TEST_SHOP } });
+    expect(Object.fromEntries(members.map((m) => [m.customerId, m.points]))).toEqual(Object.fromEntries(expected));
+    console.log(`[instances] ${held.length} webhooks, ${deliveries.length} deliveries, ${acked.size} events acknowledged, ${waitingAtKill} waiting at the kill`);
+  });
+});
