@@ -125,6 +125,16 @@ log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Shopify stand-in:
 console.log(`\nOpen the Treue admin for ${config.shop} (valid for 24 hours):\n\n  ${adminUrl("en")}\n`);
 console.log(`Auf Deutsch:\n\n  ${adminUrl("de")}\n`);
 if (postgres) console.log(`The demo's database (for npm run ledger:check and the like): DATABASE_URL='${databaseUrl}'\n`);
+// A second instance on the same database takes a share of the background work (job engine, decision 020).
+console.log(
+  `A second app instance sharing the work (in another terminal):\n\n  ` +
+    [
+      "NODE_ENV=production TREUE_DEMO=1 LOG_FORMAT=text PORT=3001 SHOPIFY_APP_URL=http://localhost:3001",
+      `DATABASE_URL='${databaseUrl}' SHOPIFY_API_KEY=${config.apiKey} SHOPIFY_API_SECRET=${config.apiSecret}`,
+      `SHOPIFY_SHOP_ORIGIN=${standin.url} npm start`,
+    ].join(" ") +
+    "\n",
+);
 console.log("Press Ctrl+C to stop; the demo shop and the database are kept in", config.dataDir);
 
 let stopping = false;

@@ -5,6 +5,7 @@ export const SHOP_IDENTITY_QUERY = `#graphql
       name
       myshopifyDomain
       currencyCode
+      ianaTimezone
     }
   }
 ` as const;

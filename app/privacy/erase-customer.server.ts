@@ -4,7 +4,7 @@
 // the redact request's own, which names them. The rows stay as the audit trail of what was received and done.
 import { sqlOf } from "~/db/connection.server";
 import type { Db } from "~/services/points-ledger.server";
-import { UnusablePayloadError, type WebhookStep } from "~/services/webhook-worker.server";
+import { topicHandler, UnusablePayloadError, type WebhookStep } from "~/services/webhook-worker.server";
 
 export const REDACTED_PAYLOAD = { redacted: true } as const;
 
@@ -27,3 +27,20 @@ export async function scrubCustomerPayloads(tx: Db, event: { shop: string; paylo
 export const privacySteps: Record<string, WebhookStep[]> = {
   CUSTOMERS_REDACT: [(tx, event) => scrubCustomerPayloads(tx, event).then(() => undefined)],
 };
+
+/**
+ * customers/delete: the merchant deleted the customer in Shopify. Nothing of ours needs their personal data any
+ * more, so it goes exactly as on customers/redact (member, history, referral contacts, recorded payloads; the
+ * ledger, which holds none, stays for the totals). The delete payload names the id only; the redaction steps
+ * also look for payloads carrying the customer's e-mail, which is the member's, read before it is erased.
+ */
+export function customerDeletionAs(redactionSteps: readonly WebhookStep[]): WebhookStep {
+  const redact = topicHandler(redactionSteps);
+  return async (tx, event) => {
+    const raw = (event.payload as { id?: unknown }).id;
+    const id = typeof raw === "number" && Number.isSafeInteger(raw) ? String(raw) : typeof raw === "string" && /^\d+$/.test(raw) ? raw : null;
+    if (!id) throw new UnusablePayloadError("customers/delete without a customer id");
+    const [member] = await sqlOf(tx).query<{ email: string | null }>(`SELECT "email" FROM "Member" WHERE "shop" = $1 AND "customerId" = $2`, [event.shop, id]);
+    await redact(tx, { ...event, payload: { customer: { id: Number(id), email: member?.email ?? null }, orders_to_redact: [] } });
+  };
+}

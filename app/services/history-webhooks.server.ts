@@ -115,6 +115,7 @@ export const historySteps: Record<string, WebhookStep[]> = {
   ORDERS_CANCELLED: [orderHistoryStep],
   REFUNDS_CREATE: [tolerant(recordRefund)],
   CUSTOMERS_CREATE: [tolerant(recordCustomer)],
+  CUSTOMERS_UPDATE: [tolerant(recordCustomer)], // newest wins by updated_at (upsertHistoryCustomers)
   BULK_OPERATIONS_FINISH: [
     async (_tx, event) => {
       // The import polls anyway; this only ends its current wait early (after this transaction).

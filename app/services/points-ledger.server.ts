@@ -4,6 +4,7 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { sqlOf } from "~/db/connection.server";
 import { EMPTY_BALANCE, entryProblem, foldBalance, sameEntry, type Balance, type CachedBalance, type LedgerEntry, type LedgerEntryKind } from "~/domain/points/ledger";
+import { mergeContact, type Contact, type EmailMarketing } from "~/members/contact";
 
 export type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -12,6 +13,9 @@ export interface MemberFacts {
   email?: string | null;
   firstName?: string | null;
   lastName?: string | null;
+  emailMarketing?: EmailMarketing | null;
+  /** The customer's updated_at the contact details describe; null or absent: they only fill blanks. */
+  contactAt?: Date | null;
   /** The earliest moment we know the customer existed (their creation or first order). */
   seenAt: Date;
   lastOrderAt?: Date | null;
@@ -120,13 +124,20 @@ async function lockMembers(tx: Db, touches: readonly MemberTouch[], balances?: R
     const key = memberKey(shop, customerId);
     const seen = folded.get(key)?.facts;
     const lastOrderAt = facts.lastOrderAt ?? null;
+    const incoming: Contact = {
+      email: facts.email ?? null,
+      firstName: facts.firstName ?? null,
+      lastName: facts.lastName ?? null,
+      emailMarketing: facts.emailMarketing ?? null,
+      contactAt: facts.contactAt ?? null,
+    };
+    // Several touches of one member in a batch: the newest description wins, as it does against the row below.
+    const contact = seen ? mergeContact(seen, incoming) : incoming;
     folded.set(key, {
       shop,
       customerId,
       facts: {
-        email: facts.email ?? seen?.email ?? null,
-        firstName: facts.firstName ?? seen?.firstName ?? null,
-        lastName: facts.lastName ?? seen?.lastName ?? null,
+        ...contact,
         seenAt: seen && seen.seenAt < facts.seenAt ? seen.seenAt : facts.seenAt,
         lastOrderAt: seen?.lastOrderAt && (!lastOrderAt || seen.lastOrderAt > lastOrderAt) ? seen.lastOrderAt : lastOrderAt,
       },
@@ -136,19 +147,22 @@ async function lockMembers(tx: Db, touches: readonly MemberTouch[], balances?: R
   const ids = new Map<string, bigint>();
   if (list.length === 0) return ids;
   const rows = await sqlOf(tx).query<{ shop: string; customerId: string; id: string }>(
-    `INSERT INTO "Member" ("shop", "customerId", "email", "firstName", "lastName", "joinedAt", "lastOrderAt",
+    `INSERT INTO "Member" ("shop", "customerId", "email", "firstName", "lastName", "emailMarketing", "contactAt", "joinedAt", "lastOrderAt",
                            "points", "lifetimeEarned", "lifetimeRedeemed", "expired", "entryCount")
-     SELECT u.shop, u.customer_id, u.email, u.first_name, u.last_name, u.joined_at, u.last_order_at,
+     SELECT u.shop, u.customer_id, u.email, u.first_name, u.last_name, u.email_marketing, u.contact_at, u.joined_at, u.last_order_at,
             COALESCE(u.points, 0), COALESCE(u.earned, 0), COALESCE(u.redeemed, 0), COALESCE(u.expired, 0), COALESCE(u.entries, 0)
        FROM ROWS FROM (json_to_recordset($1::json)
-         AS (shop text, customer_id text, email text, first_name text, last_name text, joined_at timestamp(3), last_order_at timestamp(3),
-             points int, earned int, redeemed int, expired int, entries int))
-         WITH ORDINALITY AS u(shop, customer_id, email, first_name, last_name, joined_at, last_order_at, points, earned, redeemed, expired, entries, n)
+         AS (shop text, customer_id text, email text, first_name text, last_name text, email_marketing text, contact_at timestamp(3),
+             joined_at timestamp(3), last_order_at timestamp(3), points int, earned int, redeemed int, expired int, entries int))
+         WITH ORDINALITY AS u(shop, customer_id, email, first_name, last_name, email_marketing, contact_at, joined_at, last_order_at,
+                              points, earned, redeemed, expired, entries, n)
       ORDER BY u.n
      ON CONFLICT ("shop", "customerId") DO UPDATE SET
-       "email" = CASE WHEN "Member"."redactedAt" IS NULL THEN COALESCE(EXCLUDED."email", "Member"."email") END,
-       "firstName" = CASE WHEN "Member"."redactedAt" IS NULL THEN COALESCE(EXCLUDED."firstName", "Member"."firstName") END,
-       "lastName" = CASE WHEN "Member"."redactedAt" IS NULL THEN COALESCE(EXCLUDED."lastName", "Member"."lastName") END,
+       ${contactColumn("email")},
+       ${contactColumn("firstName")},
+       ${contactColumn("lastName")},
+       ${contactColumn("emailMarketing")},
+       "contactAt" = CASE WHEN "Member"."redactedAt" IS NULL THEN GREATEST("Member"."contactAt", EXCLUDED."contactAt") END,
        "joinedAt" = LEAST("Member"."joinedAt", EXCLUDED."joinedAt"),
        "lastOrderAt" = GREATEST("Member"."lastOrderAt", EXCLUDED."lastOrderAt"),
        "points" = "Member"."points" + EXCLUDED."points",
@@ -167,6 +181,8 @@ async function lockMembers(tx: Db, touches: readonly MemberTouch[], balances?: R
             email: m.facts.email,
             first_name: m.facts.firstName,
             last_name: m.facts.lastName,
+            email_marketing: m.facts.emailMarketing,
+            contact_at: utcText(m.facts.contactAt),
             joined_at: utcText(m.facts.seenAt),
             last_order_at: utcText(m.facts.lastOrderAt),
             ...(b ? { points: b.points, earned: b.lifetimeEarned, redeemed: b.lifetimeRedeemed, expired: b.expired, entries: b.entryCount } : {}),
@@ -177,6 +193,17 @@ async function lockMembers(tx: Db, touches: readonly MemberTouch[], balances?: R
   );
   for (const row of rows) ids.set(memberKey(row.shop, row.customerId), BigInt(row.id));
   return ids;
+}
+
+/**
+ * One contact column of the member upsert, as mergeContact (app/members/contact.ts) decides: an erased member keeps
+ * none; details at least as new as the row's win, falling back to the row's; details without a time fill blanks.
+ */
+function contactColumn(column: "email" | "firstName" | "lastName" | "emailMarketing"): string {
+  const c = `"${column}"`;
+  return `${c} = CASE WHEN "Member"."redactedAt" IS NOT NULL THEN NULL
+      WHEN EXCLUDED."contactAt" IS NOT NULL AND ("Member"."contactAt" IS NULL OR EXCLUDED."contactAt" >= "Member"."contactAt") THEN COALESCE(EXCLUDED.${c}, "Member".${c})
+      ELSE COALESCE("Member".${c}, EXCLUDED.${c}) END`;
 }
 
 interface EntryToAppend {

@@ -14,6 +14,7 @@ import type { Campaign, LoyaltyProgram } from "~/domain/points/program";
 import { reconcileOrder, type EarningTerms, type OrderPointsState } from "~/domain/points/reconcile";
 import { tierMultiplierPercent } from "~/domain/points/tiers";
 import { parseInstant } from "~/domain/points/time";
+import { contactOfCustomer, type Contact } from "~/members/contact";
 import { earningRulesOf, loadLoyaltyProgram } from "./loyalty-program.server";
 import { appendLedgerEntry, lockMember, lockMembersAndAppend, type Db, type MemberTouch } from "./points-ledger.server";
 import { UnusablePayloadError, type BatchWebhookStep, type WebhookStep } from "./webhook-worker.server";
@@ -95,13 +96,27 @@ export async function welcomeMember(tx: Db, event: Pick<WebhookEvent, "shop" | "
   }
 }
 
+/**
+ * customers/update: the member's e-mail, name and marketing consent as the customer now has them. Newest wins
+ * (lockMember compares the customer's updated_at), so a late order webhook or a replayed update changes nothing.
+ * A customer who has no member row yet (created before the app was installed) becomes a member, without the
+ * sign-up bonus, which is for customers who sign up.
+ */
+export async function updateMemberContact(tx: Db, event: Pick<WebhookEvent, "shop" | "payload">): Promise<void> {
+  const p = event.payload as { id?: unknown; created_at?: unknown };
+  const id = typeof p.id === "number" && Number.isSafeInteger(p.id) ? String(p.id) : typeof p.id === "string" && /^\d+$/.test(p.id) ? p.id : null;
+  const createdAt = typeof p.created_at === "string" ? parseInstant(p.created_at) : null;
+  if (!id || !createdAt) throw new UnusablePayloadError(`the payload is not a customer: ${!id ? "id missing or not a safe whole number" : "created_at missing or without time zone"}`);
+  await lockMember(tx, event.shop, id, { ...customerFacts({ customer: event.payload }), seenAt: createdAt });
+}
+
 /** customers/redact: the member's personal data goes; the ledger (no personal data) stays for the totals. */
 export async function eraseMemberData(tx: Db, event: Pick<WebhookEvent, "shop" | "payload">): Promise<void> {
   const id = (event.payload as { customer?: { id?: unknown } }).customer?.id;
   if (typeof id !== "number" && typeof id !== "string") throw new UnusablePayloadError("customers/redact without customer.id");
   await tx.member.updateMany({
     where: { shop: event.shop, customerId: String(id) },
-    data: { email: null, firstName: null, lastName: null, birthday: null, redactedAt: new Date() },
+    data: { email: null, firstName: null, lastName: null, emailMarketing: null, birthday: null, redactedAt: new Date() },
   });
 }
 
@@ -109,7 +124,7 @@ export async function eraseMemberData(tx: Db, event: Pick<WebhookEvent, "shop" |
 export async function eraseShopMemberData(tx: Db, event: Pick<WebhookEvent, "shop">): Promise<void> {
   await tx.member.updateMany({
     where: { shop: event.shop },
-    data: { email: null, firstName: null, lastName: null, birthday: null, redactedAt: new Date() },
+    data: { email: null, firstName: null, lastName: null, emailMarketing: null, birthday: null, redactedAt: new Date() },
   });
 }
 
@@ -301,6 +316,7 @@ export const pointsSteps: Record<string, WebhookStep[]> = {
   ORDERS_UPDATED: [orderPointsStep],
   ORDERS_CANCELLED: [orderPointsStep],
   CUSTOMERS_CREATE: [welcomeMember],
+  CUSTOMERS_UPDATE: [updateMemberContact],
   CUSTOMERS_REDACT: [eraseMemberData],
   SHOP_REDACT: [eraseShopMemberData],
 };
@@ -326,10 +342,9 @@ function json(value: unknown) {
   return Prisma.sql`${JSON.stringify(value)}::jsonb`;
 }
 
-function customerFacts(payload: unknown): { email: string | null; firstName: string | null; lastName: string | null } {
-  const c = (payload as { customer?: { email?: unknown; first_name?: unknown; last_name?: unknown } } | null)?.customer;
-  const text = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim().slice(0, 320) : null);
-  return { email: text(c?.email), firstName: text(c?.first_name), lastName: text(c?.last_name) };
+/** The contact details of the customer an order (or a customers/* payload wrapped as { customer }) names. */
+function customerFacts(payload: unknown): Contact {
+  return contactOfCustomer((payload as { customer?: unknown } | null)?.customer);
 }
 
 /** An OrderPoints row (its JSON columns) as the engine's state of that order. */

@@ -9,8 +9,8 @@ export async function recordInstallation(prisma: PrismaClient, graphql: AdminGra
   const { shop } = await runAdminOperation<ShopIdentityQuery>(graphql, SHOP_IDENTITY_QUERY);
   await prisma.shop.upsert({
     where: { domain: shopDomain },
-    create: { domain: shopDomain, name: shop.name, currency: shop.currencyCode },
-    update: { name: shop.name, currency: shop.currencyCode, uninstalledAt: null },
+    create: { domain: shopDomain, name: shop.name, currency: shop.currencyCode, timezone: shop.ianaTimezone },
+    update: { name: shop.name, currency: shop.currencyCode, timezone: shop.ianaTimezone, uninstalledAt: null },
   });
 }
 

@@ -12,7 +12,8 @@ import { redemptionSteps } from "./redemption-lifecycle.server";
 import { referralSteps } from "./referrals.server";
 import { segmentSyncSteps } from "./segment-sync.server";
 import { memberCardSteps } from "./member-cards.server";
-import { privacySteps } from "~/privacy/erase-customer.server";
+import { customerDeletionAs, privacySteps } from "~/privacy/erase-customer.server";
+import { shopSettingsSteps } from "~/shops/settings.server";
 import { shopErasureSteps } from "~/privacy/erase-shop.server";
 
 type Steps = Record<string, WebhookStep[]>;
@@ -54,12 +55,15 @@ featureSteps.push(segmentSyncSteps); // bulk_operations/finish of a bulk mutatio
 featureSteps.push(memberCardSteps); // discounts/delete: a member code deleted in Shopify is replaced
 featureSteps.push(privacySteps); // last: customers/redact empties the inbox payloads about the customer
 featureSteps.push(shopErasureSteps); // last: shop/redact deletes the shop's rows from every table
+featureSteps.push(shopSettingsSteps); // shop/update: name, currency, time zone
 
 export function composeWebhookHandlers(...sources: Steps[]): Record<string, TopicHandler> {
   const merged: Record<string, WebhookStep[]> = {};
   for (const source of sources) {
     for (const [topic, steps] of Object.entries(source)) (merged[topic] ??= []).push(...steps);
   }
+  // A customer deleted in Shopify is erased as a redacted one is (every feature's redaction step, in order).
+  if (merged.CUSTOMERS_REDACT?.length) merged.CUSTOMERS_DELETE = [customerDeletionAs(merged.CUSTOMERS_REDACT)];
   const handlers: Record<string, TopicHandler> = {};
   for (const [topic, steps] of Object.entries(merged)) {
     // Compliance topics with no data to touch are still "applied" (answered); other topics wait for a step.

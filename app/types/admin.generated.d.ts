@@ -216,7 +216,7 @@ export type SegmentTagsSetMutation = { add0?: AdminTypes.Maybe<{ userErrors: Arr
 export type ShopIdentityQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
 
-export type ShopIdentityQuery = { shop: Pick<AdminTypes.Shop, 'name' | 'myshopifyDomain' | 'currencyCode'> };
+export type ShopIdentityQuery = { shop: Pick<AdminTypes.Shop, 'name' | 'myshopifyDomain' | 'currencyCode' | 'ianaTimezone'> };
 
 export type ShopOverviewQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
@@ -267,7 +267,7 @@ interface GeneratedQueryTypes {
   "#graphql\n  query RedemptionVariantPrice($id: ID!) {\n    productVariant(id: $id) {\n      id\n      price\n    }\n  }\n": {return: RedemptionVariantPriceQuery, variables: RedemptionVariantPriceQueryVariables},
   "#graphql\n  query RewardSurfaces {\n    shop {\n      plan {\n        shopifyPlus\n      }\n      customerAccountsV2 {\n        customerAccountsVersion\n      }\n    }\n  }\n": {return: RewardSurfacesQuery, variables: RewardSurfacesQueryVariables},
   "#graphql\n  query SegmentBulkOperation($id: ID!) {\n    node(id: $id) {\n      ... on BulkOperation {\n        id\n        status\n        errorCode\n        objectCount\n        url\n        partialDataUrl\n      }\n    }\n  }\n": {return: SegmentBulkOperationQuery, variables: SegmentBulkOperationQueryVariables},
-  "#graphql\n  query ShopIdentity {\n    shop {\n      name\n      myshopifyDomain\n      currencyCode\n    }\n  }\n": {return: ShopIdentityQuery, variables: ShopIdentityQueryVariables},
+  "#graphql\n  query ShopIdentity {\n    shop {\n      name\n      myshopifyDomain\n      currencyCode\n      ianaTimezone\n    }\n  }\n": {return: ShopIdentityQuery, variables: ShopIdentityQueryVariables},
   "#graphql\n  query ShopOverview {\n    shop {\n      name\n      myshopifyDomain\n      currencyCode\n      ianaTimezone\n    }\n    customersCount(limit: null) {\n      count\n      precision\n    }\n    ordersCount(limit: null) {\n      count\n      precision\n    }\n  }\n": {return: ShopOverviewQuery, variables: ShopOverviewQueryVariables},
   "#graphql\n  query StoreCreditRecentCredits($customerId: ID!, $accountQuery: String!) {\n    customer(id: $customerId) {\n      storeCreditAccounts(first: 1, query: $accountQuery) {\n        nodes {\n          id\n          transactions(first: 50, reverse: true, sortKey: CREATED_AT) {\n            nodes {\n              __typename\n              ... on StoreCreditAccountCreditTransaction {\n                id\n                amount {\n                  amount\n                  currencyCode\n                }\n                createdAt\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: StoreCreditRecentCreditsQuery, variables: StoreCreditRecentCreditsQueryVariables},
 }

@@ -68,6 +68,31 @@ describe("customers/redact", () => {
   });
 });
 
+describe("customers/delete", () => {
+  it("erases a customer the merchant deleted as a redacted one, from every table, and keeps the ledger's totals", async () => {
+    const email = "yorick.deleted@example.com";
+    const customer = await t.standin.createCustomer({ email, firstName: "Yorick", lastName: "Vanished" });
+    await t.standin.createOrder({ customerId: customer.id, lines: [{ sku: "LAMP", quantity: 1, unitPriceMinor: 3_000 }] });
+    await expect.poll(() => pointsOf(customer.id), { timeout: 10_000 }).toBe(30);
+    expect((await whereIs([email, "Vanished"])).length).toBeGreaterThan(0);
+
+    // Shopify's customers/delete payload is the id only.
+    await t.standin.deleteCustomer(customer.id);
+    await expect.poll(() => t.db.prisma.webhookEvent.count({ where: { shop: TEST_SHOP, topic: "CUSTOMERS_DELETE", status: "processed" } }), { timeout: 10_000 }).toBe(1);
+
+    expect(await whereIs([email, "Vanished", "Yorick"])).toEqual([]);
+    expect(await t.db.prisma.member.findUnique({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(customer.id) } } })).toMatchObject({
+      email: null,
+      firstName: null,
+      redactedAt: expect.any(Date),
+      points: 30,
+    });
+    // A replay of the delivery changes nothing and is answered.
+    const [replay] = await t.standin.deliverWebhook("customers/delete", { id: customer.id });
+    expect(replay.status).toBe(200);
+  });
+});
+
 describe("shop/redact", () => {
   it("leaves nothing of the shop in any table but the record of the request", async () => {
     // GIVEN a shop with members, a ledger, orders, a referral code, a birthday, redemptions and the inbox's rows

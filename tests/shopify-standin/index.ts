@@ -89,6 +89,16 @@ export interface ShopifyStandin {
   markOrderPaid(orderId: number | string, input?: MarkPaidInput, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<StandinOrder>;
   createCustomer(input: { email?: string; firstName?: string; lastName?: string; phone?: string; tags?: string[]; countryCode?: string; createdAt?: string; note?: string }, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<StandinCustomer>;
   /** merchant uninstalls: tokens stop working, app/uninstalled is sent */
+  /** Changes a customer as the admin would (customers/update). */
+  updateCustomer(
+    customerId: number | string,
+    changes: { email?: string | null; firstName?: string | null; lastName?: string | null; emailMarketing?: StandinCustomer["emailMarketing"] },
+    opts?: { shop?: string; webhooks?: WebhookMode },
+  ): Promise<StandinCustomer>;
+  /** Deletes a customer as the admin would (customers/delete, whose payload is the id only). */
+  deleteCustomer(customerId: number | string, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<void>;
+  /** Changes the shop's settings (shop/update). */
+  updateShop(changes: { name?: string; currency?: string; timezone?: string }, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<void>;
   uninstallApp(opts?: { shop?: string; webhooks?: WebhookMode }): Promise<void>;
   requestCustomerRedact(customerId: number | string, opts?: { shop?: string }): Promise<WebhookDelivery[]>;
   requestCustomerData(customerId: number | string, opts?: { shop?: string }): Promise<WebhookDelivery[]>;
@@ -315,6 +325,38 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
     return c;
   };
 
+  const updateCustomer: ShopifyStandin["updateCustomer"] = async (id, changes, o = {}) => {
+    const shop = shopOf(o.shop);
+    const c = customerOf(shop, id);
+    if (changes.email !== undefined) c.email = changes.email?.trim() || null;
+    if (changes.firstName !== undefined) c.firstName = changes.firstName;
+    if (changes.lastName !== undefined) c.lastName = changes.lastName;
+    if (changes.emailMarketing !== undefined) c.emailMarketing = changes.emailMarketing;
+    // Strictly later than the last change, as Shopify's updated_at is (the payload has whole seconds).
+    c.updatedAt = new Date(Math.max(Date.now(), Date.parse(c.updatedAt) + 1000)).toISOString().replace(/\.\d{3}Z$/, "Z");
+    touch(shop);
+    await emit(shop, o.webhooks ?? "send", "customers/update", customerJson(shop, c));
+    return c;
+  };
+
+  const deleteCustomer: ShopifyStandin["deleteCustomer"] = async (id, o = {}) => {
+    const shop = shopOf(o.shop);
+    const c = customerOf(shop, id);
+    shop.customers.splice(shop.customers.indexOf(c), 1);
+    touch(shop);
+    await emit(shop, o.webhooks ?? "send", "customers/delete", { id: c.id });
+  };
+
+  const updateShop: ShopifyStandin["updateShop"] = async (changes, o = {}) => {
+    const shop = shopOf(o.shop);
+    if (changes.name !== undefined) shop.info.name = changes.name;
+    if (changes.currency !== undefined) shop.info.currency = changes.currency;
+    if (changes.timezone !== undefined) shop.info.timezone = changes.timezone;
+    shop.info.updatedAt = new Date().toISOString();
+    touch(shop);
+    await emit(shop, o.webhooks ?? "send", "shop/update", shopJson(shop));
+  };
+
   const deliverWebhook: ShopifyStandin["deliverWebhook"] = async (topic, payload, o = {}) => {
     const prepared = prepareWebhooks(subscriptions, o.shop ?? opts.shop, topic, payload, opts.apiSecret, apiVersion, o);
     if (!prepared.length) throw new StandinInputError(`no subscription for ${topic} in ${tomlPath ?? "shopify.app.toml"}`);
@@ -343,6 +385,9 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
     webhookLog,
     createOrder,
     refundOrder,
+    updateCustomer,
+    deleteCustomer,
+    updateShop,
     cancelOrder,
     markOrderPaid,
     appProxyUrl: (path, o = {}) => {

@@ -65,6 +65,8 @@ export interface StandinCustomer {
   note: string | null;
   verifiedEmail: boolean;
   address: StandinAddress | null;
+  /** E-mail marketing consent as Shopify's REST payloads spell it; "not_subscribed" when absent. */
+  emailMarketing?: "subscribed" | "not_subscribed" | "unsubscribed" | "pending";
   /** the data set's own customer number, kept for traceability */
   legacyCustomerId?: string;
 }
@@ -144,6 +146,8 @@ export interface ShopInfo {
   countryCode: string;
   planDisplayName: string;
   createdAt: string;
+  /** When the shop's settings last changed (shop/update); createdAt when absent. */
+  updatedAt?: string;
   /** Shopify Plus (checkout UI extensions beyond the thank-you and order status pages); false when absent. */
   shopifyPlus?: boolean;
   /** Shopify's customerAccountsVersion; NEW_CUSTOMER_ACCOUNTS when absent (new shops' default). */
