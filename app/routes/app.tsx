@@ -40,6 +40,7 @@ export default function App() {
         <Link to="/app/events">{t("nav.events")}</Link>
         <Link to="/app/rewards">{t("nav.rewards")}</Link>
         <Link to="/app/referrals">{t("nav.referrals")}</Link>
+        <Link to="/app/data-requests">{t("nav.dataRequests")}</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

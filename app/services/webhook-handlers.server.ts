@@ -13,6 +13,7 @@ import { referralSteps } from "./referrals.server";
 import { segmentSyncSteps } from "./segment-sync.server";
 import { memberCardSteps } from "./member-cards.server";
 import { customerDeletionAs, privacySteps } from "~/privacy/erase-customer.server";
+import { dataRequestSteps } from "~/privacy/customer-data.server";
 import { shopSettingsSteps } from "~/shops/settings.server";
 import { shopErasureSteps } from "~/privacy/erase-shop.server";
 
@@ -34,7 +35,7 @@ const lifecycleSteps: Steps = {
     },
   ],
   // Compliance topics: the inbox row is the audit trail Shopify asks for; features that store
-  // personal data add their erasure step here.
+  // personal data add their erasure step (and the data request its record) with their feature steps.
   CUSTOMERS_DATA_REQUEST: [],
   CUSTOMERS_REDACT: [],
   SHOP_REDACT: [
@@ -56,6 +57,7 @@ featureSteps.push(memberCardSteps); // discounts/delete: a member code deleted i
 featureSteps.push(privacySteps); // last: customers/redact empties the inbox payloads about the customer
 featureSteps.push(shopErasureSteps); // last: shop/redact deletes the shop's rows from every table
 featureSteps.push(shopSettingsSteps); // shop/update: name, currency, time zone
+featureSteps.push(dataRequestSteps); // customers/data_request: logged, its file downloaded in the admin
 
 export function composeWebhookHandlers(...sources: Steps[]): Record<string, TopicHandler> {
   const merged: Record<string, WebhookStep[]> = {};
