@@ -2,13 +2,18 @@
 // record durably, answer 200, then apply in the background.
 import prisma, { database } from "./db.server";
 import { env } from "./env.server";
-import { authenticate } from "./shopify.server";
+import { authenticate, unauthenticated } from "./shopify.server";
 import { WebhookInbox, type VerifiedWebhook } from "./services/webhook-inbox.server";
 import { acceptDelivery, EVENTS_REQUIRED_HEADERS, REQUIRED_HEADERS, type Delivery } from "./webhook-verification.server";
 import { WebhookWorker } from "./services/webhook-worker.server";
 import { webhookHandlers } from "./services/webhook-handlers.server";
 import { periodicJobs } from "./services/periodic-jobs.registry.server";
 import { JobEngine } from "./jobs/engine.server";
+import { SHOP_JOBS, type ShopJobHandler } from "./jobs/shop-jobs";
+import { runActiveHistoryImport } from "./services/history-import.server";
+import { syncSegments, type SegmentSyncTrigger } from "./services/segment-sync.server";
+import { computeAndStoreClv } from "./services/analytics-clv.server";
+import type { AdminGraphql } from "./services/admin-graphql.server";
 import { admission } from "./webhooks/admission";
 import { Installations } from "./webhooks/installations.server";
 
@@ -28,6 +33,27 @@ export function webhookWorker(): WebhookWorker {
   return globalThis.treueWebhookWorker;
 }
 
+/** An Admin API client for a shop from its offline session (jobs have no request to authenticate). */
+async function offlineGraphql(shop: string): Promise<AdminGraphql> {
+  const { admin } = await unauthenticated.admin(shop);
+  return admin.graphql;
+}
+
+const SEGMENT_SYNC_TRIGGERS: readonly SegmentSyncTrigger[] = ["import", "schedule", "admin", "resume"];
+
+/** The runs of one shop, worked by every instance (one per shop and kind at a time in the cluster). */
+const shopJobs: Record<(typeof SHOP_JOBS)[keyof typeof SHOP_JOBS], ShopJobHandler> = {
+  [SHOP_JOBS.historyImport]: async (shop) => void (await runActiveHistoryImport(prisma, await offlineGraphql(shop), shop)),
+  [SHOP_JOBS.segmentSync]: async (shop, data) => {
+    const trigger = SEGMENT_SYNC_TRIGGERS.find((t) => t === data.trigger) ?? "schedule";
+    await syncSegments(prisma, await offlineGraphql(shop), shop, { trigger });
+  },
+  [SHOP_JOBS.clvForecast]: async (shop, data) => {
+    if (typeof data.day !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(data.day)) throw new Error(`CLV forecast job for ${shop} without a day`);
+    await computeAndStoreClv(prisma, shop, data.day);
+  },
+};
+
 /**
  * The job engine (pg-boss, docs/decisions/020), started with the server rather than on the first webhook, so
  * that events acknowledged before a crash are applied at start even if no new webhook arrives, and the periodic
@@ -40,6 +66,7 @@ export function jobEngine(): Promise<JobEngine> {
       prisma,
       webhooks: env().WEBHOOK_WORKER === "1" ? webhookWorker() : null,
       periodicJobs: env().PERIODIC_JOBS === "1" ? periodicJobs : [],
+      shopJobs,
       firstRunDelayMs: env().PERIODIC_JOBS_FIRST_RUN_MS,
       pollSeconds: env().JOB_POLL_SECONDS,
       superviseSeconds: env().JOB_SUPERVISE_SECONDS,

@@ -15,6 +15,7 @@ import { PgBoss, type Job, type QueueOptions } from "pg-boss";
 import { JOB_ENGINE_SCHEMA } from "./engine-schema.server";
 import type { WebhookWorker } from "~/services/webhook-worker.server";
 import { runJobOnce, type PeriodicJob } from "~/services/periodic-jobs.server";
+import { connectShopJobs, SHOP_JOBS, type ShopJob, type ShopJobData, type ShopJobHandler } from "./shop-jobs";
 
 export const QUEUES = {
   applyWebhooks: "webhooks.apply",
@@ -33,6 +34,8 @@ export interface JobEngineOptions {
   webhooks: WebhookWorker | null;
   /** Scheduled and worked here; empty when PERIODIC_JOBS=0. */
   periodicJobs: readonly PeriodicJob[];
+  /** The runs of one shop this instance works (history import, segment sync, CLV forecast); it sends all kinds. */
+  shopJobs?: Partial<Record<ShopJob, ShopJobHandler>>;
   /** Seconds between supervision passes (expired and silent jobs are retried); pg-boss's minimum is 1. */
   superviseSeconds?: number;
   /** Each periodic job also runs this long after start (one waiting run per job in the cluster); null: never. */
@@ -117,6 +120,18 @@ export class JobEngine {
       // Whatever was acknowledged before this instance (or another) stopped is applied now.
       await this.sweep();
     }
+    for (const queue of Object.values(SHOP_JOBS)) {
+      await this.ensureQueue(queue, { policy: "stately", heartbeatSeconds: HEARTBEAT_SECONDS, deadLetter: QUEUES.failed, deleteAfterSeconds: 24 * 3600, ...(this.options.retries ?? RETRIES) });
+      const handler = this.options.shopJobs?.[queue];
+      if (handler) {
+        const worker = await this.boss.work<{ shop: string } & ShopJobData>(queue, { pollingIntervalSeconds: poll, localConcurrency: 2 }, async ([job]) => {
+          const { shop, ...data } = job.data;
+          await handler(shop, data);
+        });
+        this.shopWorkers.set(queue, worker);
+      }
+    }
+    connectShopJobs((queue, shop, data) => this.sendShopJob(queue, shop, data));
     for (const job of periodicJobs) {
       const queue = periodicQueue(job);
       await this.ensureQueue(queue, { policy: "stately", heartbeatSeconds: HEARTBEAT_SECONDS, deadLetter: QUEUES.failed, ...(this.options.retries ?? RETRIES) });
@@ -173,6 +188,16 @@ export class JobEngine {
     })();
   }
 
+  private readonly shopWorkers = new Map<string, string>();
+
+  /** Queues a run of one shop (stately by shop: a no-op while one of the shop's waits). */
+  async sendShopJob(queue: ShopJob, shop: string, data: ShopJobData = {}): Promise<void> {
+    if (!this.started || this.stopping) throw new Error(`the job engine is stopping; ${queue} for ${shop} was not queued`);
+    await this.boss.send(queue, { ...data, shop }, { singletonKey: shop });
+    const worker = this.shopWorkers.get(queue);
+    if (worker) this.boss.notifyWorker(worker);
+  }
+
   /** Sends an apply job for every shop with due events; returns those shops. */
   async sweep(): Promise<string[]> {
     const webhooks = this.options.webhooks;
@@ -212,6 +237,7 @@ export class JobEngine {
   async stop(timeoutMs = 10_000): Promise<void> {
     if (!this.started || this.stopping) return;
     this.stopping = true;
+    connectShopJobs(null);
     await this.boss.stop({ graceful: true, timeout: timeoutMs, close: true });
   }
 

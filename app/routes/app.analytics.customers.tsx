@@ -28,7 +28,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
   const form = await request.formData();
   if (form.get("intent") !== "sync-segments") return json({ ok: false, message: "unknown action" }, { status: 400 });
-  startSegmentSync(prisma, admin.graphql, session.shop, "admin");
+  await startSegmentSync(prisma, admin.graphql, session.shop, "admin");
   return json({ ok: true, message: null });
 };
 

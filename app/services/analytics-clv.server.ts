@@ -9,6 +9,7 @@ import { endOfDayExclusive } from "~/domain/analytics/retention-metrics";
 import { cachedShopHistory, type ShopHistory } from "./analytics-history.server";
 import { historyVersion } from "./history-store.server";
 import { customerEmails } from "./analytics-dashboard.server";
+import { SHOP_JOBS, sendShopJob } from "~/jobs/shop-jobs";
 
 export const HORIZON_WEEKS = 52;
 /** Below these the fitted parameters say more about noise than about the shop. */
@@ -104,31 +105,19 @@ export function forecastClv(h: ShopHistory, day: string, top = 20): Omit<Extract
   };
 }
 
-declare global {
-  // eslint-disable-next-line no-var
-  var treueClvRuns: Map<string, Promise<void>> | undefined;
-}
-
 /**
- * The newest stored forecast (today's, or an older one while today's is computed in the background).
- * null when none exists yet.
+ * The newest stored forecast (today's, or an older one while today's is computed by the shop's CLV job in the
+ * job engine, never in the request). null when none exists yet.
  */
 export async function clvForecast(prisma: PrismaClient, shop: string, day: string): Promise<{ forecast: ClvForecast | null; computing: boolean }> {
   const latest = await prisma.historyClvForecast.findFirst({ where: { shop }, orderBy: { day: "desc" } });
-  const runs = (globalThis.treueClvRuns ??= new Map());
-  const key = `${shop}:${day}`;
   const stored = latest?.result as ClvForecast | undefined;
   // "Too little data" is re-checked as soon as the history grew (e.g. the first import finished).
   const outgrown = stored?.status === "insufficient" && stored.version !== (await historyVersion(prisma, shop));
   if (!latest || latest.day !== day || outgrown) {
-    if (!runs.has(key)) {
-      const run = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => computeAndStoreClv(prisma, shop, day))
-        .catch((error) => console.error(`[treue] CLV forecast for ${shop}:`, error))
-        .finally(() => runs.delete(key));
-      runs.set(key, run);
-    }
-    return { forecast: (latest?.result as ClvForecast | undefined) ?? null, computing: true };
+    // One job per shop waits at most: asking on every dashboard view costs an insert that does nothing.
+    await sendShopJob(SHOP_JOBS.clvForecast, shop, { day });
+    return { forecast: stored ?? null, computing: true };
   }
   return { forecast: latest.result as ClvForecast, computing: false };
 }

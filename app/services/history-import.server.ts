@@ -28,6 +28,7 @@ import {
 } from "./history-store.server";
 import { afterHistoryImport } from "./segment-sync.server";
 import { linesOf } from "./jsonl-lines.server";
+import { SHOP_JOBS, sendShopJob } from "~/jobs/shop-jobs";
 
 export type ImportTrigger = "install" | "admin" | "first-visit";
 export type ImportPhase = "customers" | "orders";
@@ -64,88 +65,97 @@ export async function latestHistoryImport(prisma: PrismaClient, shop: string): P
   return prisma.historyImport.findFirst({ where: { shop }, orderBy: { id: "desc" } });
 }
 
-// ---- in-process runners: one per shop, woken early by the finish webhook ----
-
-interface Runner {
-  done: Promise<void>;
-  wake: () => void;
-}
+// ---- runs: a job of the engine per shop (app/jobs/shop-jobs.ts), woken early by the finish webhook ----
 
 declare global {
   // eslint-disable-next-line no-var
-  var treueHistoryImportRunners: Map<string, Runner> | undefined;
+  var treueHistoryImportWakers: Map<string, () => void> | undefined;
 }
 
-function runners(): Map<string, Runner> {
-  globalThis.treueHistoryImportRunners ??= new Map();
-  return globalThis.treueHistoryImportRunners;
+function wakers(): Map<string, () => void> {
+  globalThis.treueHistoryImportWakers ??= new Map();
+  return globalThis.treueHistoryImportWakers;
 }
 
-/** Called when Shopify says a bulk operation finished: the shop's runner stops waiting. */
+/** Called when Shopify says a bulk operation finished: the shop's run, if this instance has it, stops waiting. */
 export function nudgeHistoryImport(shop: string): void {
-  runners().get(shop)?.wake();
+  wakers().get(shop)?.();
 }
 
-export function historyImportRunning(shop: string): Promise<void> | null {
-  return runners().get(shop)?.done ?? null;
+/** A row for a new import, unless the shop has one running (one active import per shop: a unique index). */
+async function createImport(prisma: PrismaClient, shop: string, trigger: ImportTrigger): Promise<{ historyImport: HistoryImport; created: boolean }> {
+  try {
+    return { historyImport: await prisma.historyImport.create({ data: { shop, trigger, status: "customers" } }), created: true };
+  } catch (error) {
+    // Another request or instance created one at the same moment: that one is the shop's import.
+    if ((error as { code?: string }).code !== "P2002") throw error;
+    const latest = await latestHistoryImport(prisma, shop);
+    if (!latest || !ACTIVE.includes(latest.status)) throw error;
+    return { historyImport: latest, created: false };
+  }
 }
 
 /**
- * Starts an import unless one is running for the shop; resumes an unfinished one whose runner was
- * lost (app restart). Returns the import row and whether this call started or resumed work.
+ * Starts an import unless one is active for the shop; an active one gets its job queued again (a no-op when its
+ * job waits or runs; a run lost with its instance is taken over). Returns the import row and whether this call
+ * started a new import.
  */
 export async function startHistoryImport(
   prisma: PrismaClient,
-  graphql: AdminGraphql,
+  _graphql: AdminGraphql,
   shop: string,
   trigger: ImportTrigger,
-  options: ImportOptions = {},
 ): Promise<{ historyImport: HistoryImport; started: boolean }> {
   const latest = await latestHistoryImport(prisma, shop);
   if (latest && ACTIVE.includes(latest.status)) {
-    if (runners().has(shop)) return { historyImport: latest, started: false };
-    launch(prisma, graphql, shop, latest.id, options);
-    return { historyImport: latest, started: true };
+    await sendShopJob(SHOP_JOBS.historyImport, shop);
+    return { historyImport: latest, started: false };
   }
-  const historyImport = await prisma.historyImport.create({ data: { shop, trigger, status: "customers" } });
-  launch(prisma, graphql, shop, historyImport.id, options);
-  return { historyImport, started: true };
+  const { historyImport, created } = await createImport(prisma, shop, trigger);
+  await sendShopJob(SHOP_JOBS.historyImport, shop);
+  return { historyImport, started: created };
 }
 
 /** On install (afterAuth runs on every token exchange): only when the shop has never been imported. */
 export async function startHistoryImportOnInstall(prisma: PrismaClient, graphql: AdminGraphql, shop: string) {
   const latest = await latestHistoryImport(prisma, shop);
   if (latest && latest.status !== "failed") {
-    if (ACTIVE.includes(latest.status) && !runners().has(shop)) return startHistoryImport(prisma, graphql, shop, "install");
+    if (ACTIVE.includes(latest.status)) return startHistoryImport(prisma, graphql, shop, "install");
     return null;
   }
   if (latest) return null; // a failed import waits for the merchant's "re-import"
   return startHistoryImport(prisma, graphql, shop, "install");
 }
 
-/** Resumes an unfinished import after a restart; does nothing otherwise. */
-export async function resumeHistoryImport(prisma: PrismaClient, graphql: AdminGraphql, shop: string, options: ImportOptions = {}) {
+/** Makes sure an unfinished import has its job (after a restart, say); does nothing otherwise. */
+export async function resumeHistoryImport(prisma: PrismaClient, _graphql: AdminGraphql, shop: string) {
   const latest = await latestHistoryImport(prisma, shop);
-  if (latest && ACTIVE.includes(latest.status) && !runners().has(shop)) launch(prisma, graphql, shop, latest.id, options);
+  if (latest && ACTIVE.includes(latest.status)) await sendShopJob(SHOP_JOBS.historyImport, shop);
 }
 
-function launch(prisma: PrismaClient, graphql: AdminGraphql, shop: string, importId: bigint, options: ImportOptions) {
+/**
+ * The job: drives the shop's active import (if any) to completed or failed, waking early when this instance
+ * receives the bulk operation's finish webhook. Resumable: a run that died continues from the row's phase and
+ * adopts its running export.
+ */
+export async function runActiveHistoryImport(prisma: PrismaClient, graphql: AdminGraphql, shop: string, options: ImportOptions = {}): Promise<HistoryImport | null> {
+  const latest = await latestHistoryImport(prisma, shop);
+  if (!latest || !ACTIVE.includes(latest.status)) return latest;
   let wake: () => void = () => {};
-  const sleeper = {
-    sleep: (ms: number) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      }),
-  };
-  const done = runHistoryImport(prisma, graphql, shop, importId, options, sleeper.sleep)
-    .then(() => undefined)
-    .catch((error) => console.error(`[treue] history import ${shop}:`, error))
-    .finally(() => runners().delete(shop));
-  runners().set(shop, { done, wake: () => wake() });
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  wakers().set(shop, () => wake());
+  try {
+    return await runHistoryImport(prisma, graphql, shop, latest.id, options, sleep);
+  } finally {
+    wakers().delete(shop);
+  }
 }
 
 /** Drives one import row to completed or failed. Exported for tests and scripts that await it. */

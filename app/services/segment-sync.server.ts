@@ -26,6 +26,7 @@ import { dashboardHistory, segmentReport, todayUtc } from "./analytics-dashboard
 import { refreshRollups } from "./history-rollups.server";
 import type { WebhookStep } from "./webhook-worker.server";
 import { linesOf } from "./jsonl-lines.server";
+import { SHOP_JOBS, sendShopJob } from "~/jobs/shop-jobs";
 
 export const SEGMENT_TAGS: Record<LifecycleSegment, string> = {
   new: "treue:new",
@@ -498,9 +499,12 @@ export async function lastSegmentSync(prisma: PrismaClient, shop: string) {
   };
 }
 
-/** Starts a sync without waiting for it (admin "Sync now", after an import); failures are recorded on the run. */
-export function startSegmentSync(prisma: PrismaClient, graphql: AdminGraphql, shop: string, trigger: SegmentSyncTrigger) {
-  syncSegments(prisma, graphql, shop, { trigger }).catch((error) => console.error(`[treue] segment sync ${shop}:`, error));
+/**
+ * Queues a sync of the shop in the job engine (admin "Sync now", after an import, a finished bulk mutation whose
+ * run is gone): one sync per shop runs in the cluster; failures are recorded on the run.
+ */
+export async function startSegmentSync(_prisma: PrismaClient, _graphql: AdminGraphql | null, shop: string, trigger: SegmentSyncTrigger): Promise<void> {
+  await sendShopJob(SHOP_JOBS.segmentSync, shop, { trigger });
 }
 
 /** The import's last step: build the rollups of everything it wrote, then tag the segments. */
@@ -508,7 +512,7 @@ export async function afterHistoryImport(prisma: PrismaClient, graphql: AdminGra
   await refreshRollups(prisma, shop);
   // Loads the dashboard's history into memory now, so the merchant's next view is a cached one.
   await dashboardHistory(prisma, shop);
-  startSegmentSync(prisma, graphql, shop, "import");
+  await startSegmentSync(prisma, graphql, shop, "import");
 }
 
 // ---- periodic job (the runner is built elsewhere; the lead registers this) ----
@@ -519,15 +523,11 @@ interface PeriodicJob {
   run(db: PrismaClient, now: Date): Promise<void>;
 }
 
-/** An Admin API client for a shop from its offline session (no request to authenticate). */
-async function offlineGraphql(shop: string): Promise<AdminGraphql> {
-  const { unauthenticated } = await import("~/shopify.server");
-  const { admin } = await unauthenticated.admin(shop);
-  return admin.graphql;
-}
-
-/** Segments move with time (recency), so every installed shop with history is synced hourly. */
-export function segmentSyncJobWith(graphqlFor: (shop: string) => Promise<AdminGraphql>): PeriodicJob {
+/**
+ * Segments move with time (recency), so every installed shop with history is synced hourly: in a job per shop, or
+ * (tests) right here with `graphqlFor`.
+ */
+export function segmentSyncJobWith(graphqlFor: ((shop: string) => Promise<AdminGraphql>) | null): PeriodicJob {
   return {
     name: "segment-sync",
     everyMs: 60 * 60 * 1000,
@@ -537,7 +537,9 @@ export function segmentSyncJobWith(graphqlFor: (shop: string) => Promise<AdminGr
       );
       for (const { shop } of shops) {
         try {
-          await syncSegments(db, await graphqlFor(shop), shop, { trigger: "schedule", now });
+          if (graphqlFor) await syncSegments(db, await graphqlFor(shop), shop, { trigger: "schedule", now });
+          // Each shop's sync is a job of its own, so the shops spread over the instances.
+          else await startSegmentSync(db, null, shop, "schedule");
         } catch (error) {
           console.error(`[treue] scheduled segment sync ${shop}:`, error);
         }
@@ -546,7 +548,7 @@ export function segmentSyncJobWith(graphqlFor: (shop: string) => Promise<AdminGr
   };
 }
 
-export const segmentSyncJob: PeriodicJob = segmentSyncJobWith(offlineGraphql);
+export const segmentSyncJob: PeriodicJob = segmentSyncJobWith(null);
 
 
 
@@ -563,8 +565,7 @@ export function segmentBulkFinished(shop: string, resume: () => void): void {
 }
 
 async function resumeWithOfflineSession(shop: string) {
-  const { default: prisma } = await import("~/db.server");
-  startSegmentSync(prisma, await offlineGraphql(shop), shop, "resume");
+  await sendShopJob(SHOP_JOBS.segmentSync, shop, { trigger: "resume" });
 }
 
 /**

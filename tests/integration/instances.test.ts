@@ -8,7 +8,7 @@ import { earningContextFor, pointsWorthForOrder } from "../../app/domain/points/
 import { parseOrderWebhook } from "../../app/domain/points/order-snapshot";
 import { DEFAULT_PROGRAM } from "../../app/domain/points/program";
 import { sendPrepared, type PreparedWebhook } from "../shopify-standin/webhooks";
-import { startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 
 let t: TreueHarness;
 const others: AppProcess[] = [];
@@ -86,5 +86,24 @@ describe("three instances on one database", () => {
     const members = await t.db.prisma.member.findMany({ where: { shop: TEST_SHOP } });
     expect(Object.fromEntries(members.map((m) => [m.customerId, m.points]))).toEqual(Object.fromEntries(expected));
     console.log(`[instances] ${held.length} webhooks, ${deliveries.length} deliveries, ${acked.size} events acknowledged, ${waitingAtKill} waiting at the kill`);
+  });
+
+  it("import a shop's history once when the merchant opens the admin on all three at the same moment", { timeout: 120_000 }, async () => {
+    // The first admin visit starts the import where none ran (this test file's shop has none yet).
+    expect(await t.db.prisma.historyImport.count({ where: { shop: TEST_SHOP } })).toBe(0);
+    const url = new URL(t.adminUrl());
+    const at = (origin: string) => `${origin}${url.pathname}${url.search}`;
+    const pages = await Promise.all([t.app.url, others[0].url, others[1].url].map((origin) => browserFetch(at(origin))));
+    expect(pages.map((p) => p.status)).toEqual([200, 200, 200]);
+    await expect
+      .poll(async () => (await t.db.prisma.historyImport.findFirst({ where: { shop: TEST_SHOP }, orderBy: { id: "desc" } }))?.status, { timeout: 60_000, interval: 250 })
+      .toBe("completed");
+    // One import row, one customers export and one orders export in Shopify.
+    expect(await t.db.prisma.historyImport.count({ where: { shop: TEST_SHOP } })).toBe(1);
+    const exports = t.standin.state.shops[TEST_SHOP].bulkOperations.filter((b) => b.type === "QUERY");
+    expect(exports.map((b) => b.status)).toEqual(["COMPLETED", "COMPLETED"]);
+    // Asking again while nothing runs starts nothing new.
+    await Promise.all([t.app.url, others[0].url].map((origin) => browserFetch(at(origin))));
+    expect(await t.db.prisma.historyImport.count({ where: { shop: TEST_SHOP } })).toBe(1);
   });
 });

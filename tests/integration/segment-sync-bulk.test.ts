@@ -157,8 +157,8 @@ describe("segment sync by bulk mutation", () => {
 
   it("leaves the history import's wait alone when a bulk mutation finishes", async () => {
     const wakes: string[] = [];
-    const runners = (globalThis.treueHistoryImportRunners ??= new Map());
-    runners.set(SHOP, { done: Promise.resolve(), wake: () => wakes.push("woken") });
+    const wakers = (globalThis.treueHistoryImportWakers ??= new Map());
+    wakers.set(SHOP, () => wakes.push("woken"));
     try {
       const step = historySteps.BULK_OPERATIONS_FINISH[0] as (tx: unknown, e: unknown) => Promise<void>;
       await step(db.prisma, { shop: SHOP, payload: { admin_graphql_api_id: "gid://shopify/BulkOperation/5", type: "mutation" } });
@@ -168,7 +168,7 @@ describe("segment sync by bulk mutation", () => {
       await new Promise((r) => setImmediate(r));
       expect(wakes).toEqual(["woken"]);
     } finally {
-      runners.delete(SHOP);
+      wakers.delete(SHOP);
     }
   });
 });
