@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import url from "node:url";
+import util from "node:util";
 import { createRequestHandler } from "@remix-run/express";
 import { installGlobals } from "@remix-run/node";
 import compression from "compression";
@@ -22,6 +23,22 @@ if (Number(process.versions.node.split(".")[0]) < 22) {
 }
 process.env.NODE_ENV = process.env.NODE_ENV ?? "production";
 sourceMapSupport.install();
+
+// Production logs one JSON object per line (LOG_FORMAT=json, the default unless the demo runs the app): the
+// request lines below and everything the app writes with console.* (jobs, webhooks, errors with their stack),
+// so a log collector never has to guess where a multi-line stack trace ends.
+const JSON_LOGS = (process.env.LOG_FORMAT ?? (process.env.TREUE_DEMO === "1" ? "text" : "json")) === "json";
+if (JSON_LOGS) {
+  /** @param {"info" | "warn" | "error" | "debug"} level @param {NodeJS.WriteStream} stream */
+  const jsonConsole = (level, stream) => (/** @type {unknown[]} */ ...args) => {
+    stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: util.format(...args) })}\n`);
+  };
+  console.log = jsonConsole("info", process.stdout);
+  console.info = jsonConsole("info", process.stdout);
+  console.debug = jsonConsole("debug", process.stdout);
+  console.warn = jsonConsole("warn", process.stderr);
+  console.error = jsonConsole("error", process.stderr);
+}
 // Node's own fetch, Request and Response (what the dev server uses too), not Remix's polyfills.
 installGlobals({ nativeFetch: true });
 
@@ -135,9 +152,7 @@ function tooLarge(req, res, max) {
   res.end(`Request body larger than ${max} bytes.\n`);
 }
 
-// Production logs one JSON object per line (LOG_FORMAT=json, the default unless the demo runs the app), each
-// with the request's id: the X-Request-Id a load balancer sent, else a new one, echoed in the answer.
-const JSON_LOGS = (process.env.LOG_FORMAT ?? (process.env.TREUE_DEMO === "1" ? "text" : "json")) === "json";
+// Each request's line carries its id: the X-Request-Id a load balancer sent, else a new one, echoed in the answer.
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const requestIds = new WeakMap();
 /** @param {http.IncomingMessage} req */
@@ -152,7 +167,8 @@ function pathOf(req) {
 }
 /** @param {Record<string, unknown>} fields @param {string} text */
 function log(fields, text) {
-  console.log(JSON_LOGS ? JSON.stringify({ time: new Date().toISOString(), level: "info", ...fields }) : text);
+  if (JSON_LOGS) process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: "info", ...fields })}\n`);
+  else console.log(text);
 }
 
 /** @param {http.IncomingMessage} req */

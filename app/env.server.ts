@@ -13,6 +13,11 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgresql://user:password@host:5432/database URL"),
   // Demo and tests only: the origin that stands in for https://<shop>.myshopify.com.
   SHOPIFY_SHOP_ORIGIN: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  // What this instance does: "web" answers requests and sends background work to the job engine without working
+  // any, "worker" works the jobs (webhook apply, periodic jobs, imports, CLV fits), "all" both (one instance).
+  // Run web instances behind the load balancer and worker instances beside them so heavy jobs never share the
+  // event loop that answers requests.
+  TREUE_ROLE: z.enum(["all", "web", "worker"]).default("all"),
   // Set to "0" in tests that drive the webhook inbox worker themselves.
   WEBHOOK_WORKER: z.enum(["0", "1"]).default("1"),
   // Benchmarks only: "each" applies webhook batches with a savepoint per event (the old path) for comparison.

@@ -57,16 +57,19 @@ const shopJobs: Record<(typeof SHOP_JOBS)[keyof typeof SHOP_JOBS], ShopJobHandle
 /**
  * The job engine (pg-boss, docs/decisions/020), started with the server rather than on the first webhook, so
  * that events acknowledged before a crash are applied at start even if no new webhook arrives, and the periodic
- * jobs are scheduled. WEBHOOK_WORKER=0 and PERIODIC_JOBS=0 (tests that drive them themselves) leave them out.
+ * jobs are scheduled. WEBHOOK_WORKER=0 and PERIODIC_JOBS=0 (tests that drive them themselves) leave them out, and
+ * TREUE_ROLE=web leaves out all work.
  */
 export function jobEngine(): Promise<JobEngine> {
   globalThis.treueJobEngine ??= (async () => {
+    // A web instance sends jobs and works none (TREUE_ROLE, docs/decisions/020).
+    const works = env().TREUE_ROLE !== "web";
     const engine = new JobEngine({
       url: (await database()).target.url,
       prisma,
-      webhooks: env().WEBHOOK_WORKER === "1" ? webhookWorker() : null,
-      periodicJobs: env().PERIODIC_JOBS === "1" ? periodicJobs : [],
-      shopJobs,
+      webhooks: works && env().WEBHOOK_WORKER === "1" ? webhookWorker() : null,
+      periodicJobs: works && env().PERIODIC_JOBS === "1" ? periodicJobs : [],
+      shopJobs: works ? shopJobs : {},
       firstRunDelayMs: env().PERIODIC_JOBS_FIRST_RUN_MS,
       pollSeconds: env().JOB_POLL_SECONDS,
       superviseSeconds: env().JOB_SUPERVISE_SECONDS,

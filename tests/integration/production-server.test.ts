@@ -91,6 +91,20 @@ describe("the production server", () => {
     // A request id that is not a plain token is replaced, not logged.
     const odd = await browserFetch(`${t.app.url}/healthz`, { headers: { "X-Request-Id": "a\"b" } });
     expect(odd.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    // Everything else the app writes is a JSON line too: the start, and a webhook it refuses with its reason.
+    const [dropped] = await t.standin.deliverWebhook("orders/create", { id: 1 }, { shop: "never-installed.myshopify.com" });
+    expect(dropped.status).toBe(200);
+    await expect.poll(() => t.app.output().includes("never-installed.myshopify.com"), { timeout: 5_000 }).toBe(true);
+    const lines = t.app.output().split("\n").filter((l) => l.trim());
+    const parsed = lines.map((l) => {
+      try {
+        return JSON.parse(l) as { level: string; msg?: string };
+      } catch {
+        throw new Error(`not a JSON log line: ${l}`);
+      }
+    });
+    expect(parsed.find((l) => l.msg?.startsWith("[treue] http://"))).toMatchObject({ level: "info" });
+    expect(parsed.find((l) => l.msg?.includes("never-installed.myshopify.com"))).toMatchObject({ level: "warn", msg: expect.stringMatching(/dropped: shop-unknown/) });
   });
 
   it("refuses to start in production without DATABASE_URL, naming it", async () => {
