@@ -95,6 +95,7 @@ const { applied } = await installDemoShop({
   scope: config.scopes,
   shopName: shopState?.info?.name ?? "Treue Demo",
   currency: shopState?.info?.currency ?? "GBP",
+  timezone: shopState?.info?.timezone,
 });
 log(applied.length ? `Database migrated (${applied.join(", ")}).` : "Database is up to date.");
 

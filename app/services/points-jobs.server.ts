@@ -157,8 +157,10 @@ export interface BirthdayReport {
 /** Posts the birthday bonus to members whose birthday was today or in the grace days; once a year each. */
 export async function grantBirthdayBonuses(db: PrismaClient, now: Date): Promise<BirthdayReport> {
   const report: BirthdayReport = { granted: 0, alreadyGranted: 0 };
-  const candidates = birthdaysPossiblyDue(now);
   for (const { shop, program } of await programsOfInstalledShops(db, (p) => p.birthdayBonus > 0)) {
+    // Birthdays are the shop's calendar days (shop/update and the install keep its time zone; UTC until known).
+    const timeZone = (await db.shop.findUnique({ where: { domain: shop }, select: { timezone: true } }))?.timezone ?? "UTC";
+    const candidates = birthdaysPossiblyDue(now, timeZone);
     const members = await db.member.findMany({
       where: { shop, birthday: { in: candidates }, redactedAt: null },
       select: { id: true, customerId: true, birthday: true },
@@ -166,7 +168,7 @@ export async function grantBirthdayBonuses(db: PrismaClient, now: Date): Promise
     });
     const due = members.flatMap((m) => {
       const birthday = m.birthday ? parseBirthday(m.birthday) : null;
-      const entry = birthday ? birthdayBonusEntry(program, m.customerId, birthday, now) : null;
+      const entry = birthday ? birthdayBonusEntry(program, m.customerId, birthday, now, timeZone) : null;
       return entry ? [{ memberId: m.id, entry }] : [];
     });
     if (due.length === 0) continue;

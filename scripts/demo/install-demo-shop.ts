@@ -11,6 +11,8 @@ export async function installDemoShop(opts: {
   scope: string;
   shopName: string;
   currency: string;
+  /** The shop's IANA time zone (its calendar days); UTC when not given. */
+  timezone?: string;
 }): Promise<{ applied: string[] }> {
   const db = await openDatabase(databaseTarget(opts.databaseUrl));
   try {
@@ -23,8 +25,8 @@ export async function installDemoShop(opts: {
     });
     await db.prisma.shop.upsert({
       where: { domain: opts.shop },
-      create: { domain: opts.shop, name: opts.shopName, currency: opts.currency },
-      update: { name: opts.shopName, currency: opts.currency, uninstalledAt: null },
+      create: { domain: opts.shop, name: opts.shopName, currency: opts.currency, timezone: opts.timezone ?? null },
+      update: { name: opts.shopName, currency: opts.currency, timezone: opts.timezone ?? null, uninstalledAt: null },
     });
     return { applied };
   } finally {

@@ -114,6 +114,19 @@ describe("birthday bonus job", () => {
     expect((await entriesOf("200")).map((e) => e.idempotencyKey)).toEqual(["birthday:200:2025", "birthday:200:2026"]);
     expect(await member("200")).toMatchObject({ points: 100, lifetimeEarned: 100 });
   });
+
+  it("follows the shop's calendar: a shop in Auckland grants a birthday when it begins there", async () => {
+    await prisma.shop.update({ where: { domain: SHOP }, data: { timezone: "Pacific/Auckland" } });
+    try {
+      await credit("202", "unused", 0, new Date("2024-01-01T00:00:00Z"), "09-15");
+      // 12:30 UTC on 14 September is 00:30 on 15 September in Auckland (UTC+12).
+      expect(await grantBirthdayBonuses(prisma, new Date("2025-09-14T11:30:00Z"))).toMatchObject({ granted: 0 });
+      expect(await grantBirthdayBonuses(prisma, new Date("2025-09-14T12:30:00Z"))).toMatchObject({ granted: 1 });
+      expect((await entriesOf("202")).map((e) => [e.idempotencyKey, e.at.toISOString()])).toEqual([["birthday:202:2025", "2025-09-14T12:00:00.000Z"]]);
+    } finally {
+      await prisma.shop.update({ where: { domain: SHOP }, data: { timezone: null } });
+    }
+  });
 });
 
 describe("VIP tiers", () => {

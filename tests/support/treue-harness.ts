@@ -58,6 +58,7 @@ export async function startTreue(opts: {
       scope: TEST_SCOPES,
       shopName: standin.state.shops[TEST_SHOP]?.info?.name ?? "Treue Test",
       currency: standin.state.shops[TEST_SHOP]?.info?.currency ?? "EUR",
+      timezone: standin.state.shops[TEST_SHOP]?.info?.timezone,
     });
   }
   const launch = async (extraEnv: Record<string, string> = {}, { primary = true } = {}) => {

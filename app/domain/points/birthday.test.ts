@@ -61,4 +61,36 @@ describe("birthdaysPossiblyDue", () => {
     expect(birthdayBonusEntry({ birthdayBonus: 10 }, "c", feb29, new Date("2024-02-29T00:00:00Z"))?.key).toBe("birthday:c:2024");
     expect(birthdaysPossiblyDue(new Date("2025-02-28T00:00:00Z"))).toContain("02-29");
   });
+
+  it("counts the birthday in the shop's time zone: it begins at the shop's midnight", () => {
+    const birthday = { month: 7, day: 14 };
+    // 22:30 UTC on 13 July is already 14 July in Berlin (UTC+2 in summer), not yet in London or UTC.
+    const evening = new Date("2026-07-13T22:30:00Z");
+    expect(birthdayBonusEntry({ birthdayBonus: 10 }, "c", birthday, evening, "Europe/Berlin")).toMatchObject({ key: "birthday:c:2026", at: new Date("2026-07-13T22:00:00Z") });
+    expect(birthdayBonusEntry({ birthdayBonus: 10 }, "c", birthday, evening, "UTC")).toBeNull();
+    expect(birthdaysPossiblyDue(evening, "Europe/Berlin")).toContain("07-14");
+    expect(birthdaysPossiblyDue(evening, "UTC")).not.toContain("07-14");
+    // The grace ends at the shop's midnight seven days later, too.
+    expect(birthdayBonusEntry({ birthdayBonus: 10 }, "c", birthday, new Date("2026-07-20T21:59:59Z"), "Europe/Berlin")).not.toBeNull();
+    expect(birthdayBonusEntry({ birthdayBonus: 10 }, "c", birthday, new Date("2026-07-20T22:00:00Z"), "Europe/Berlin")).toBeNull();
+    // New Year in Auckland comes first: a 1 January birthday there belongs to the new year's key.
+    expect(birthdayBonusEntry({ birthdayBonus: 10 }, "c", { month: 1, day: 1 }, new Date("2026-12-31T12:00:00Z"), "Pacific/Auckland")?.key).toBe("birthday:c:2027");
+  });
+
+  it("includes every birthday whose bonus is due, in any time zone (property)", () => {
+    const zones = ["UTC", "Europe/Berlin", "America/Los_Angeles", "Pacific/Auckland", "Asia/Kolkata", "America/Santiago", "Pacific/Kiritimati"];
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date("2020-01-01T00:00:00Z"), max: new Date("2030-12-31T23:59:59Z"), noInvalidDate: true }),
+        fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2000-12-31T00:00:00Z"), noInvalidDate: true }),
+        fc.constantFrom(...zones),
+        (now, bd, zone) => {
+          const birthday = { month: bd.getUTCMonth() + 1, day: bd.getUTCDate() };
+          const due = birthdayBonusEntry({ birthdayBonus: 10 }, "c", birthday, now, zone) !== null;
+          if (due) expect(birthdaysPossiblyDue(now, zone)).toContain(formatBirthday(birthday));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
 });

@@ -4,7 +4,7 @@
  * year dropped after checking that the date exists.
  */
 import { BIRTHDAY_GRACE_DAYS } from "./ledger";
-import { addDays } from "./time";
+import { addCalendarDays, calendarDayOf } from "../calendar/zoned";
 
 export interface Birthday {
   /** 1–12 */
@@ -35,17 +35,18 @@ export function formatBirthday(b: Birthday): string {
 }
 
 /**
- * The stored birthdays ("MM-DD") whose bonus may be due at `now`: the day itself and the grace days before
- * it, plus 29 February when 28 February is among them in a year without one. A superset the job narrows
- * with `birthdayBonusEntry`, so the database can be asked for few members.
+ * The stored birthdays ("MM-DD") whose bonus may be due at `now` in the shop's time zone: its calendar day and
+ * the grace days before it, plus 29 February when 28 February is among them in a year without one. A superset
+ * the job narrows with `birthdayBonusEntry`, so the database can be asked for few members.
  */
-export function birthdaysPossiblyDue(now: Date): string[] {
+export function birthdaysPossiblyDue(now: Date, timeZone = "UTC"): string[] {
   const out = new Set<string>();
+  const today = calendarDayOf(now, timeZone);
   for (let back = 0; back < BIRTHDAY_GRACE_DAYS; back++) {
-    const d = addDays(now, -back);
-    const b = { month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+    const d = addCalendarDays(today, -back);
+    const b = { month: d.month, day: d.day };
     out.add(formatBirthday(b));
-    if (b.month === 2 && b.day === 28 && daysInMonth(d.getUTCFullYear(), 2) === 28) out.add("02-29");
+    if (b.month === 2 && b.day === 28 && daysInMonth(d.year, 2) === 28) out.add("02-29");
   }
   return [...out].sort();
 }

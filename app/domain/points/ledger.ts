@@ -3,6 +3,7 @@
  * from the entries, never stored as the truth. Every entry carries an idempotency key naming the business
  * event that caused it, so a replayed webhook or a retried job produces the same key and is refused.
  */
+import { addCalendarDays, calendarDayOf, startOfDay } from "../calendar/zoned";
 import type { ExpiryPolicy, LoyaltyProgram } from "./program";
 import { addDays, addMonths } from "./time";
 
@@ -565,21 +566,24 @@ export function referralBonusEntry(
 export const BIRTHDAY_GRACE_DAYS = 7;
 
 /**
- * The birthday bonus due at `now`, if the customer's birthday (UTC calendar day) was within the last
- * `BIRTHDAY_GRACE_DAYS` days. Keyed by year, so it is granted once a year however often the job runs;
- * 29 February counts as 28 February in other years.
+ * The birthday bonus due at `now`, if the customer's birthday (a calendar day in the shop's time zone: it begins
+ * at the shop's local midnight) began within the last `BIRTHDAY_GRACE_DAYS` days. Keyed by year, so it is granted
+ * once a year however often the job runs; 29 February counts as 28 February in other years.
  */
 export function birthdayBonusEntry(
   program: Pick<LoyaltyProgram, "birthdayBonus">,
   customerId: string,
   birthday: { month: number; day: number },
   now: Date,
+  timeZone = "UTC",
 ): LedgerEntry | null {
-  const year = now.getUTCFullYear();
+  const year = calendarDayOf(now, timeZone).year;
   for (const y of [year, year - 1]) {
     const lastDay = new Date(Date.UTC(y, birthday.month, 0)).getUTCDate();
-    const on = new Date(Date.UTC(y, birthday.month - 1, Math.min(birthday.day, lastDay)));
-    if (on.getTime() <= now.getTime() && now.getTime() < addDays(on, BIRTHDAY_GRACE_DAYS).getTime()) {
+    const day = { year: y, month: birthday.month, day: Math.min(birthday.day, lastDay) };
+    const on = startOfDay(day, timeZone);
+    const graceEnds = startOfDay(addCalendarDays(day, BIRTHDAY_GRACE_DAYS), timeZone);
+    if (on.getTime() <= now.getTime() && now.getTime() < graceEnds.getTime()) {
       return bonus("birthday-bonus", ledgerKeys.birthday(customerId, y), customerId, program.birthdayBonus, on);
     }
   }

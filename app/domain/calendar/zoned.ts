@@ -1,0 +1,69 @@
+/**
+ * Calendar days in a shop's time zone (an IANA name such as "Europe/Berlin"): a birthday starts at the shop's
+ * local midnight, not at UTC midnight. Instants stay UTC everywhere else; only the calendar is the shop's.
+ */
+
+export interface CalendarDay {
+  year: number;
+  /** 1–12 */
+  month: number;
+  /** 1–31 */
+  day: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The zone's wall-clock reading of `at`, as if it were UTC (milliseconds since the epoch). */
+function wallClock(at: Date, timeZone: string): number {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(at)) if (p.type !== "literal") parts[p.type] = Number(p.value);
+  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+}
+
+/** How far the zone's clocks are ahead of UTC at `at`, in milliseconds (negative west of Greenwich). */
+export function offsetAt(at: Date, timeZone: string): number {
+  return wallClock(new Date(Math.floor(at.getTime() / 1000) * 1000), timeZone) - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/** The calendar day `at` falls on in the zone. */
+export function calendarDayOf(at: Date, timeZone: string): CalendarDay {
+  const wall = new Date(wallClock(at, timeZone));
+  return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate() };
+}
+
+/**
+ * The instant the day begins in the zone (its local midnight; where a clock change skips midnight, the first
+ * instant of the day). Day numbers past the month's end roll over as Date.UTC's do.
+ */
+export function startOfDay(day: CalendarDay, timeZone: string): Date {
+  const wallMidnight = Date.UTC(day.year, day.month - 1, day.day);
+  // Two passes: the offset at a first guess, then at the instant it gives (they differ around a clock change).
+  let guess = wallMidnight - offsetAt(new Date(wallMidnight), timeZone);
+  guess = wallMidnight - offsetAt(new Date(guess), timeZone);
+  // Midnight skipped by a clock change (it does not exist locally): the day begins when the clocks jump.
+  const shown = calendarDayOf(new Date(guess), timeZone);
+  if (shown.day !== new Date(wallMidnight).getUTCDate()) {
+    while (calendarDayOf(new Date(guess), timeZone).day !== new Date(wallMidnight).getUTCDate()) guess += 15 * 60_000;
+  }
+  return new Date(guess);
+}
+
+/** The calendar day `days` days after `day` (negative: before). */
+export function addCalendarDays(day: CalendarDay, days: number): CalendarDay {
+  const d = new Date(Date.UTC(day.year, day.month - 1, day.day + days));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/** "YYYY-MM-DD". */
+export function formatDay(day: CalendarDay): string {
+  return `${String(day.year).padStart(4, "0")}-${String(day.month).padStart(2, "0")}-${String(day.day).padStart(2, "0")}`;
+}
