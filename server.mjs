@@ -139,6 +139,14 @@ const REQUEST_MAX_BYTES = Number(process.env.REQUEST_MAX_BYTES || 1024 * 1024);
  * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {number} max
  */
 function tooLarge(req, res, max) {
+  refuseBody(req, res, 413, `Request body larger than ${max} bytes.\n`);
+}
+
+/**
+ * Answers without reading the body: the rest of it is read and dropped (see tooLarge).
+ * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {number} status @param {string} text
+ */
+function refuseBody(req, res, status, text) {
   if (res.headersSent) return void req.socket.destroy();
   req.removeAllListeners("data");
   req.resume();
@@ -148,8 +156,8 @@ function tooLarge(req, res, max) {
     cut.unref();
     req.once("end", () => clearTimeout(cut));
   });
-  res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8" });
-  res.end(`Request body larger than ${max} bytes.\n`);
+  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" });
+  res.end(text);
 }
 
 // Each request's line carries its id: the X-Request-Id a load balancer sent, else a new one, echoed in the answer.
@@ -211,9 +219,12 @@ const server = http.createServer((req, res) => {
       return receiveDelivery(req, res, route);
     }
   }
-  // Remix reads other bodies whole: refuse a large one before it is read. (A chunked body has no length to
-  // check; the request timeout below bounds how long one can be sent for.)
+  // Remix reads other bodies whole: refuse a large one before it is read, and one without a length (chunked:
+  // it could not be bounded before Remix holds it; browsers, App Bridge and Shopify's proxies send lengths).
   if (declared > REQUEST_MAX_BYTES) return tooLarge(req, res, REQUEST_MAX_BYTES);
+  if (req.headers["transfer-encoding"] !== undefined && req.headers["content-length"] === undefined) {
+    return refuseBody(req, res, 411, "A request body needs a Content-Length here.\n");
+  }
   app(req, res);
 });
 // A client that sends its headers or body slowly is cut off (defaults: 60 s headers, 300 s request).

@@ -106,6 +106,30 @@ function byId<T extends { id: string }>(rows: T[]): T[] {
   return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/**
+ * orders/delete: the order history keeps a deleted order as a cancelled one at the deletion (what it earned the
+ * shop is taken back then, as for a cancellation), through the same newest-wins upsert as every order event.
+ */
+async function recordOrderDeletion(tx: Tx, event: WebhookEvent) {
+  const raw = (event.payload as { id?: unknown }).id;
+  if ((typeof raw !== "number" && typeof raw !== "string") || !/^\d+$/.test(String(raw))) return;
+  const order = await tx.historyOrder.findUnique({ where: { shop_id: { shop: event.shop, id: BigInt(String(raw)) } } });
+  if (!order) return;
+  const at = event.triggeredAt ?? event.receivedAt;
+  await upsertHistoryOrders(tx, event.shop, "webhook", [
+    {
+      id: String(order.id),
+      customerId: order.customerId === null ? null : String(order.customerId),
+      createdAt: order.createdAt,
+      updatedAt: at > order.updatedAt ? at : new Date(order.updatedAt.getTime() + 1),
+      amountMinor: Number(order.amountMinor),
+      currency: order.currency,
+      cancelledAt: order.cancelledAt ?? at,
+    },
+  ]);
+  await bumpHistoryVersion(tx, event.shop);
+}
+
 /** The order topics' history step: one event at a time, or a run of them set-based. */
 export const orderHistoryStep: BatchWebhookStep = { one: tolerant(recordOrder), many: recordOrders };
 
@@ -113,6 +137,7 @@ export const historySteps: Record<string, WebhookStep[]> = {
   ORDERS_CREATE: [orderHistoryStep],
   ORDERS_UPDATED: [orderHistoryStep],
   ORDERS_CANCELLED: [orderHistoryStep],
+  ORDERS_DELETE: [recordOrderDeletion],
   REFUNDS_CREATE: [tolerant(recordRefund)],
   CUSTOMERS_CREATE: [tolerant(recordCustomer)],
   CUSTOMERS_UPDATE: [tolerant(recordCustomer)], // newest wins by updated_at (upsertHistoryCustomers)

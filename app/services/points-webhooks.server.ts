@@ -9,12 +9,12 @@ import { Prisma, type WebhookEvent } from "@prisma/client";
 import { sqlOf } from "~/db/connection.server";
 import { earningContextFor, type EarningContext, type PointsWorth } from "~/domain/points/earning";
 import { ledgerKeys, type LedgerEntry } from "~/domain/points/ledger";
-import { parseOrderWebhook, type OrderSnapshot } from "~/domain/points/order-snapshot";
+import { deletedSnapshot, parseOrderWebhook, type OrderSnapshot } from "~/domain/points/order-snapshot";
 import type { Campaign, LoyaltyProgram } from "~/domain/points/program";
 import { reconcileOrder, type EarningTerms, type OrderPointsState } from "~/domain/points/reconcile";
 import { tierMultiplierPercent } from "~/domain/points/tiers";
 import { parseInstant } from "~/domain/points/time";
-import { contactOfCustomer, type Contact } from "~/members/contact";
+import { contactOfCustomer, NO_CONTACT, type Contact } from "~/members/contact";
 import { earningRulesOf, loadLoyaltyProgram } from "./loyalty-program.server";
 import { appendLedgerEntry, lockMember, lockMembersAndAppend, type Db, type MemberTouch } from "./points-ledger.server";
 import { UnusablePayloadError, type BatchWebhookStep, type WebhookStep } from "./webhook-worker.server";
@@ -40,8 +40,27 @@ export const pointsClock = { now: () => new Date() };
 
 /** Reconciles one order webhook with the stored state of its order and posts the difference. */
 export async function earnPointsForOrder(tx: Db, event: Pick<WebhookEvent, "shop" | "topic" | "payload">): Promise<void> {
-  const snapshot = orderSnapshotOf(event.payload);
-  const shop = event.shop;
+  await applyOrderSnapshot(tx, event.shop, orderSnapshotOf(event.payload), customerFacts(event.payload));
+}
+
+/**
+ * orders/delete (the payload is the order id only): the order is gone from Shopify, so it keeps nothing, as a
+ * cancelled order does: the points it earned are taken back (reconciled like any newer snapshot, so a replay or
+ * an older orders/updated arriving later changes nothing). An order the engine never saw has nothing to undo.
+ */
+export async function deleteOrderPoints(tx: Db, event: Pick<WebhookEvent, "shop" | "payload" | "triggeredAt" | "receivedAt">): Promise<void> {
+  const raw = (event.payload as { id?: unknown }).id;
+  const orderId = typeof raw === "number" && Number.isSafeInteger(raw) ? String(raw) : typeof raw === "string" && /^\d+$/.test(raw) ? raw : null;
+  if (!orderId) throw new UnusablePayloadError("orders/delete without an order id");
+  const [row] = await tx.$queryRaw<OrderPointsRow[]>`
+    SELECT "customerId", "newest", "worth", "terms", "awarded", "postings" FROM "OrderPoints"
+     WHERE "shop" = ${event.shop} AND "orderId" = ${orderId} FOR UPDATE`;
+  if (!row || row.newest === null) return;
+  const state = stateFromRow(orderId, row);
+  await applyOrderSnapshot(tx, event.shop, deletedSnapshot(state.newest, event.triggeredAt ?? event.receivedAt), NO_CONTACT);
+}
+
+async function applyOrderSnapshot(tx: Db, shop: string, snapshot: OrderSnapshot, customer: Contact): Promise<void> {
 
   // Creating-or-locking the order's row in one statement: every event for this order waits here, so
   // they apply one after another whatever order they arrive in.
@@ -63,7 +82,6 @@ export async function earnPointsForOrder(tx: Db, event: Pick<WebhookEvent, "shop
   const { state: next, entry } = reconcileOrder(state, snapshot, earningRulesOf(program), context);
 
   if (next.customerId !== null) {
-    const customer = customerFacts(event.payload);
     const memberId = await lockMember(tx, shop, next.customerId, { ...customer, seenAt: snapshot.createdAt, lastOrderAt: snapshot.createdAt });
     if (entry) await appendLedgerEntry(tx, shop, memberId, entry);
   }
@@ -315,6 +333,7 @@ export const pointsSteps: Record<string, WebhookStep[]> = {
   ORDERS_CREATE: [orderPointsStep],
   ORDERS_UPDATED: [orderPointsStep],
   ORDERS_CANCELLED: [orderPointsStep],
+  ORDERS_DELETE: [deleteOrderPoints],
   CUSTOMERS_CREATE: [welcomeMember],
   CUSTOMERS_UPDATE: [updateMemberContact],
   CUSTOMERS_REDACT: [eraseMemberData],

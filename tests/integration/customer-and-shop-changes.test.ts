@@ -1,6 +1,7 @@
-// customers/update and shop/update as Shopify sends them: the member's contact details and marketing consent follow
-// the customer, the newest description winning whichever webhook arrives first; the shop's name, currency and
-// time zone follow shop/update, a late or replayed delivery changing nothing.
+// customers/update, orders/delete and shop/update as Shopify sends them: the member's contact details and marketing
+// consent follow the customer, the newest description winning whichever webhook arrives first; a deleted order
+// keeps no points; the shop's name, currency and time zone follow shop/update, a late or replayed delivery
+// changing nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 
@@ -52,6 +53,41 @@ describe("customers/update", () => {
     await expect
       .poll(async () => (await t.db.prisma.webhookEvent.findFirst({ where: { shop: TEST_SHOP, topic: "CUSTOMERS_UPDATE", status: "parked" } }))?.lastError, { timeout: 10_000 })
       .toMatch(/the payload is not a customer: id missing or not a safe whole number/);
+  });
+});
+
+describe("orders/delete", () => {
+  it("takes back what a deleted order earned, once, and a late update of the order does not earn it again", async () => {
+    await t.db.prisma.loyaltyProgram.upsert({ where: { shop: TEST_SHOP }, create: { shop: TEST_SHOP, settings: {} }, update: { settings: {} } });
+    const customer = await t.standin.createCustomer({ email: "deleted-order@example.com" });
+    const kept = await t.standin.createOrder({ customerId: customer.id, lines: [{ sku: "TEA", quantity: 1, unitPriceMinor: 2_000 }] });
+    const gone = await t.standin.createOrder({ customerId: customer.id, lines: [{ sku: "POT", quantity: 2, unitPriceMinor: 1_500 }] });
+    await expect.poll(async () => (await memberOf(customer.id))?.points, { timeout: 10_000 }).toBe(50);
+    // An update of the order from before the deletion, held back and delivered after it.
+    const [stale] = t.standin.prepareWebhook("orders/updated", t.standin.orderPayload(gone.id));
+
+    await t.standin.deleteOrder(gone.id);
+    await expect.poll(async () => (await memberOf(customer.id))?.points, { timeout: 10_000 }).toBe(20);
+    expect((await t.standin.deliverWebhooks([stale])).map((d) => d.status)).toEqual([200]);
+    const [replay] = await t.standin.deliverWebhook("orders/delete", { id: gone.id });
+    expect(replay.status).toBe(200);
+    await settled();
+    expect(await memberOf(customer.id)).toMatchObject({ points: 20, lifetimeEarned: 20 }); // a reversal takes back earned points
+    expect((await t.db.prisma.ledgerEntry.findMany({ where: { shop: TEST_SHOP, customerId: String(customer.id) }, orderBy: { id: "asc" } })).map((e) => [e.kind, e.points])).toEqual([
+      ["earn", 20],
+      ["earn", 30],
+      ["adjust-order", -30],
+    ]);
+    // The order history keeps it as cancelled at the deletion; the other order is untouched.
+    const history = await t.db.prisma.historyOrder.findMany({ where: { shop: TEST_SHOP, id: { in: [BigInt(kept.id), BigInt(gone.id)] } }, orderBy: { id: "asc" } });
+    expect(history.map((o) => o.cancelledAt === null)).toEqual([true, false]);
+  });
+
+  it("answers a deletion of an order it never saw and keeps nothing of it", async () => {
+    const [delivery] = await t.standin.deliverWebhook("orders/delete", { id: 987654321 });
+    expect(delivery.status).toBe(200);
+    await settled();
+    expect(await t.db.prisma.orderPoints.count({ where: { shop: TEST_SHOP, orderId: "987654321" } })).toBe(0);
   });
 });
 

@@ -193,6 +193,19 @@ describe("what the inbox refuses", () => {
     const api = await fetch(`${t.app.url}/api/loyalty/redemptions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: Buffer.alloc(2 * 1024 * 1024, 0x20) });
     expect([declared.status, streamed.status, api.status]).toEqual([413, 413, 413]);
     expect(await declared.text()).toBe("Request body larger than 5242880 bytes.\n");
+    // Elsewhere a body without a length (chunked) is refused before Remix would hold it whole.
+    const chunked = await fetch(`${t.app.url}/api/loyalty/redemptions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 8; i++) controller.enqueue(new Uint8Array(512 * 1024));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect([chunked.status, await chunked.text()]).toEqual([411, "A request body needs a Content-Length here.\n"]);
     expect((await fetch(`${t.app.url}/healthz`)).status).toBe(200);
   });
 });

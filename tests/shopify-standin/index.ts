@@ -95,6 +95,8 @@ export interface ShopifyStandin {
     changes: { email?: string | null; firstName?: string | null; lastName?: string | null; emailMarketing?: StandinCustomer["emailMarketing"] },
     opts?: { shop?: string; webhooks?: WebhookMode },
   ): Promise<StandinCustomer>;
+  /** Deletes an order as the admin would (orders/delete, whose payload is the id only). */
+  deleteOrder(orderId: number | string, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<void>;
   /** Deletes a customer as the admin would (customers/delete, whose payload is the id only). */
   deleteCustomer(customerId: number | string, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<void>;
   /** Changes the shop's settings (shop/update). */
@@ -339,6 +341,15 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
     return c;
   };
 
+  const deleteOrder: ShopifyStandin["deleteOrder"] = async (id, o = {}) => {
+    const shop = shopOf(o.shop);
+    const order = findOrder(shop, orderIdOf(id));
+    if (!order) throw new StandinInputError(`order ${id} does not exist`);
+    shop.orders.splice(shop.orders.indexOf(order), 1);
+    touch(shop);
+    await emit(shop, o.webhooks ?? "send", "orders/delete", { id: order.id });
+  };
+
   const deleteCustomer: ShopifyStandin["deleteCustomer"] = async (id, o = {}) => {
     const shop = shopOf(o.shop);
     const c = customerOf(shop, id);
@@ -387,6 +398,7 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
     refundOrder,
     updateCustomer,
     deleteCustomer,
+    deleteOrder,
     updateShop,
     cancelOrder,
     markOrderPaid,

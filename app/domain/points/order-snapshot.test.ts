@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { orderSnapshot } from "./builders";
 import {
   compareSnapshots,
+  deletedSnapshot,
   newerSnapshot,
   orderWebhookSchema,
   paidShareOf,
@@ -190,6 +191,19 @@ describe("readOrderWebhook (the schema's reading without zod)", () => {
     expect(readOrderWebhook(shopifyOrder({ id: 820982911946154508 }))).toBeNull();
     expect(readOrderWebhook(shopifyOrder({ created_at: "2024-07-01T10:30:00" }))).toBeNull();
     expect(readOrderWebhook(shopifyOrder())).not.toBeNull();
+  });
+});
+
+describe("deletedSnapshot", () => {
+  it("keeps nothing of the order and is newer than its last snapshot, even with a deletion time before it", () => {
+    const last = orderSnapshot({ updatedAt: new Date("2026-12-06T10:00:00Z") });
+    for (const at of [new Date("2026-12-06T11:00:00Z"), new Date("2026-12-06T09:00:00Z")]) {
+      const gone = deletedSnapshot(last, at);
+      expect(gone).toMatchObject({ cancelled: true, currentSubtotalMinor: 0, orderId: last.orderId, customerId: last.customerId });
+      expect(gone.lines.every((l) => l.currentQuantity === 0)).toBe(true);
+      expect(compareSnapshots(gone, last)).toBeGreaterThan(0);
+      expect(newerSnapshot(last, gone)).toBe(gone);
+    }
   });
 });
 

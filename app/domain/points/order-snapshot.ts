@@ -346,6 +346,20 @@ export function compareSnapshots(a: OrderSnapshot, b: OrderSnapshot): number {
   );
 }
 
+/**
+ * The order as it stands once deleted in Shopify (orders/delete names only its id): the last snapshot, cancelled,
+ * keeping no merchandise, at the deletion's time (never before the last snapshot, so it is the newer one).
+ */
+export function deletedSnapshot(last: OrderSnapshot, deletedAt: Date): OrderSnapshot {
+  return {
+    ...last,
+    updatedAt: deletedAt.getTime() > last.updatedAt.getTime() ? deletedAt : last.updatedAt,
+    cancelled: true,
+    currentSubtotalMinor: 0,
+    lines: last.lines.map((l) => ({ ...l, currentQuantity: 0 })),
+  };
+}
+
 export function newerSnapshot(a: OrderSnapshot, b: OrderSnapshot): OrderSnapshot {
   return compareSnapshots(b, a) > 0 ? b : a;
 }
