@@ -34,6 +34,8 @@ const schema = z.object({
   // once) and between supervision passes (jobs of a crashed instance are handed on after their heartbeat lapses).
   JOB_POLL_SECONDS: z.coerce.number().min(0.5).default(2),
   JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(5),
+  // How often a failed job is tried again (with backoff from 2 s to 10 minutes) before it is dead-lettered.
+  JOB_RETRIES: z.coerce.number().int().min(0).max(20).default(6),
 });
 
 export type Env = z.infer<typeof schema>;

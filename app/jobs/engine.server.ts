@@ -16,6 +16,8 @@ import { JOB_ENGINE_SCHEMA } from "./engine-schema.server";
 import type { WebhookWorker } from "~/services/webhook-worker.server";
 import { runJobOnce, type PeriodicJob } from "~/services/periodic-jobs.server";
 import { connectShopJobs, SHOP_JOBS, type ShopJob, type ShopJobData, type ShopJobHandler } from "./shop-jobs";
+import { failedShopJobQueue } from "./failed-jobs.server";
+import { sqlOf } from "~/db/connection.server";
 
 export const QUEUES = {
   applyWebhooks: "webhooks.apply",
@@ -189,6 +191,24 @@ export class JobEngine {
   }
 
   private readonly shopWorkers = new Map<string, string>();
+
+  /**
+   * Tries a shop's dead-lettered run again (the merchant's "Retry"). False when the job is not a failed run of
+   * this shop; true also when another run of the shop waits already (it does the same work).
+   */
+  async retryFailedShopJob(shop: string, id: string): Promise<boolean> {
+    const queue = await failedShopJobQueue(sqlOf(this.options.prisma), shop, id);
+    if (!queue) return false;
+    try {
+      await this.boss.retry(queue, id);
+    } catch (error) {
+      // A waiting run of the shop holds the queue's one place: that run is the retry.
+      console.warn(`[treue] job engine: ${queue} ${id} for ${shop} not retried, another run waits:`, (error as Error).message);
+    }
+    const worker = this.shopWorkers.get(queue);
+    if (worker) this.boss.notifyWorker(worker);
+    return true;
+  }
 
   /** Queues a run of one shop (stately by shop: a no-op while one of the shop's waits). */
   async sendShopJob(queue: ShopJob, shop: string, data: ShopJobData = {}): Promise<void> {

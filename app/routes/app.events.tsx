@@ -6,28 +6,50 @@ import { Banner, BlockStack, Button, Card, DataTable, Page, Text } from "@shopif
 import { z } from "zod";
 import prisma from "~/db.server";
 import { localeFrom, translator } from "~/i18n/translate";
+import type { MessageKey } from "~/i18n/messages";
 import { listParkedEvents, retryParkedEvent } from "~/services/loyalty-parked-events.server";
+import { listFailedShopJobs } from "~/jobs/failed-jobs.server";
+import { sqlOf } from "~/db/connection.server";
 import { authenticate } from "~/shopify.server";
 import { jobEngine } from "~/webhooks.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), events: await listParkedEvents(prisma, session.shop) });
+  return json({
+    locale: localeFrom(new URL(request.url).searchParams.get("locale")),
+    events: await listParkedEvents(prisma, session.shop),
+    jobs: await listFailedShopJobs(sqlOf(prisma), session.shop),
+  });
 };
 
-const body = z.object({ id: z.string().regex(/^\d{1,18}$/).transform(BigInt) });
+const body = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("retry-event"), id: z.string().regex(/^\d{1,18}$/).transform(BigInt) }),
+  z.object({ intent: z.literal("retry-job"), id: z.string().uuid() }),
+]);
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const form = body.safeParse(Object.fromEntries(await request.formData()));
+  const fields = Object.fromEntries(await request.formData());
+  // A form from before the job list names no intent: it retries an event.
+  const form = body.safeParse({ intent: "retry-event", ...fields });
   if (!form.success) return json({ ok: false }, { status: 400 });
+  if (form.data.intent === "retry-job") {
+    if (!(await (await jobEngine()).retryFailedShopJob(session.shop, form.data.id))) return json({ ok: false }, { status: 404 });
+    return json({ ok: true });
+  }
   if (!(await retryParkedEvent(prisma, session.shop, form.data.id))) return json({ ok: false }, { status: 404 });
   await (await jobEngine()).applySoon(session.shop).catch((e) => console.error("[treue] job engine, webhook apply job not sent:", e));
   return json({ ok: true });
 };
 
+const JOB_KIND: Record<string, MessageKey> = {
+  "shop.history-import": "events.jobs.kind.historyImport",
+  "shop.segment-sync": "events.jobs.kind.segmentSync",
+  "shop.clv-forecast": "events.jobs.kind.clvForecast",
+};
+
 export default function ParkedEvents() {
-  const { locale, events } = useLoaderData<typeof loader>();
+  const { locale, events, jobs } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = translator(locale);
   const date = (iso: string) => new Intl.DateTimeFormat(locale === "de" ? "de-DE" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
@@ -49,7 +71,33 @@ export default function ParkedEvents() {
                 e.attempts,
                 <code key="error">{e.lastError}</code>,
                 <Form key="retry" method="post">
+                  <input type="hidden" name="intent" value="retry-event" />
                   <input type="hidden" name="id" value={e.id} />
+                  <Button submit>{t("events.retry")}</Button>
+                </Form>,
+              ])}
+            />
+          )}
+        </Card>
+        <Text as="h2" variant="headingMd">
+          {t("events.jobs.heading")}
+        </Text>
+        <Text as="p">{t("events.jobs.help")}</Text>
+        <Card>
+          {jobs.length === 0 ? (
+            <Text as="p">{t("events.jobs.none")}</Text>
+          ) : (
+            <DataTable
+              columnContentTypes={["text", "text", "numeric", "text", "text"]}
+              headings={[t("events.jobs.kind"), t("events.jobs.failedAt"), t("events.attempts"), t("events.error"), ""]}
+              rows={jobs.map((j) => [
+                t(JOB_KIND[j.queue] ?? "events.jobs.kind.other"),
+                date(j.failedAt),
+                j.tries,
+                <code key="error">{j.error}</code>,
+                <Form key="retry" method="post">
+                  <input type="hidden" name="intent" value="retry-job" />
+                  <input type="hidden" name="id" value={j.id} />
                   <Button submit>{t("events.retry")}</Button>
                 </Form>,
               ])}

@@ -2,12 +2,14 @@
 // settings with the domain's validation, the members list, a member's ledger and adjustments, parked events.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PgBoss } from "pg-boss";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 
 let t: TreueHarness;
 
 beforeAll(async () => {
-  t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1" } });
+  // One retry of a failed job (2 s later), so a run that cannot succeed reaches the dead-letter list quickly.
+  t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1", JOB_RETRIES: "1" } });
 });
 afterAll(async () => {
   await t?.close();
@@ -115,5 +117,39 @@ describe("parked events", () => {
     expect(res.status).toBe(200);
     // Still malformed: applied again, parked again, one attempt counted.
     await expect.poll(async () => (await t.db.prisma.webhookEvent.findFirst({ where: { eventId: "evt-parked" } }))?.attempts, { timeout: 10_000 }).toBe(1);
+  });
+});
+
+describe("background work that failed", () => {
+  it("lists the shop's dead-lettered run with its error, and retries it from there; another shop's cannot be retried", { timeout: 60_000 }, async () => {
+    // A CLV forecast run that cannot succeed (no day), queued as the app queues them; and one of another shop.
+    const boss = new PgBoss({ connectionString: t.database.url, migrate: false, supervise: false, schedule: false });
+    await boss.start();
+    let id: string | null;
+    let foreign: string | null;
+    try {
+      id = await boss.send("shop.clv-forecast", { shop: TEST_SHOP, day: "someday" }, { singletonKey: TEST_SHOP });
+      foreign = await boss.send("shop.clv-forecast", { shop: "other.myshopify.com", day: "someday" }, { singletonKey: "other.myshopify.com" });
+    } finally {
+      await boss.stop({ graceful: false });
+    }
+    const stateOf = async (jobId: string) => (await t.db.sql.query<{ state: string; retry_count: number }>(`SELECT state::text AS state, retry_count FROM pgboss.job WHERE id = $1`, [jobId]))[0];
+    await expect.poll(async () => (await stateOf(id!))?.state, { timeout: 30_000, interval: 250 }).toBe("failed");
+    await expect.poll(async () => (await stateOf(foreign!))?.state, { timeout: 30_000, interval: 250 }).toBe("failed");
+
+    const html = await (await browserFetch(t.adminUrl("/app/events"))).text();
+    expect(html).toContain("Background work that failed");
+    expect(html).toContain("Customer lifetime value forecast");
+    expect(html).toContain(`CLV forecast job for ${TEST_SHOP} without a day`);
+    expect(html).not.toContain("other.myshopify.com");
+    const german = await (await browserFetch(t.adminUrl("/app/events", { locale: "de" }))).text();
+    expect(german).toContain("Fehlgeschlagene Hintergrundarbeiten");
+
+    expect((await post("/app/events", { intent: "retry-job", id: foreign! })).status).toBe(404);
+    expect((await post("/app/events", { intent: "retry-job", id: "not-a-uuid" })).status).toBe(400);
+    expect((await post("/app/events", { intent: "retry-job", id: id! })).status).toBe(200);
+    // Tried again (and failing again, the same way): its tries went up.
+    await expect.poll(async () => (await stateOf(id!))?.retry_count, { timeout: 30_000, interval: 250 }).toBeGreaterThan(1);
+    expect((await stateOf(foreign!))?.state).toBe("failed");
   });
 });
