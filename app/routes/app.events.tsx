@@ -48,6 +48,16 @@ const JOB_KIND: Record<string, MessageKey> = {
   "shop.clv-forecast": "events.jobs.kind.clvForecast",
 };
 
+function RetryForm({ intent, id, label }: { intent: "retry-event" | "retry-job"; id: string; label: string }) {
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="id" value={id} />
+      <Button submit>{label}</Button>
+    </Form>
+  );
+}
+
 export default function ParkedEvents() {
   const { locale, events, jobs } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -70,11 +80,7 @@ export default function ParkedEvents() {
                 date(e.receivedAt),
                 e.attempts,
                 <code key="error">{e.lastError}</code>,
-                <Form key="retry" method="post">
-                  <input type="hidden" name="intent" value="retry-event" />
-                  <input type="hidden" name="id" value={e.id} />
-                  <Button submit>{t("events.retry")}</Button>
-                </Form>,
+                <RetryForm key="retry" intent="retry-event" id={e.id} label={t("events.retry")} />,
               ])}
             />
           )}
@@ -95,11 +101,7 @@ export default function ParkedEvents() {
                 date(j.failedAt),
                 j.tries,
                 <code key="error">{j.error}</code>,
-                <Form key="retry" method="post">
-                  <input type="hidden" name="intent" value="retry-job" />
-                  <input type="hidden" name="id" value={j.id} />
-                  <Button submit>{t("events.retry")}</Button>
-                </Form>,
+                <RetryForm key="retry" intent="retry-job" id={j.id} label={t("events.retry")} />,
               ])}
             />
           )}

@@ -4,11 +4,9 @@
 // retries of the rest arrive, every order has earned once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppProcess } from "../../scripts/demo/app-process";
-import { earningContextFor, pointsWorthForOrder } from "../../app/domain/points/earning";
-import { parseOrderWebhook } from "../../app/domain/points/order-snapshot";
-import { DEFAULT_PROGRAM } from "../../app/domain/points/program";
 import { sendPrepared, type PreparedWebhook } from "../shopify-standin/webhooks";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { expectedPointsOfEveryOrder, heldOrderBurst } from "../support/held-orders";
 
 let t: TreueHarness;
 const others: AppProcess[] = [];
@@ -29,12 +27,7 @@ afterAll(async () => {
 describe("three instances on one database", () => {
   it("apply every acknowledged webhook exactly once while one of them is killed and restarted", { timeout: 180_000 }, async () => {
     // GIVEN 20 customers and 360 orders whose webhooks are held back
-    const customers = [];
-    for (let i = 0; i < 20; i++) customers.push(await t.standin.createCustomer({ email: `lb${i}@example.com` }, { webhooks: "none" }));
-    for (let i = 0; i < 360; i++) {
-      await t.standin.createOrder({ customerId: customers[i % customers.length].id, lines: [{ sku: "A", quantity: 1 + (i % 3), unitPriceMinor: 900 + i }] }, { webhooks: "hold" });
-    }
-    const held = t.standin.takeHeldWebhooks();
+    const held = await heldOrderBurst(t, { customers: 20, orders: 360, emailPrefix: "lb", priceBaseMinor: 900 });
     const instances: AppProcess[] = [t.app, others[0], others[1]];
 
     // WHEN they arrive on six connections spread over the three instances, every fourth one also at the next
@@ -76,15 +69,8 @@ describe("three instances on one database", () => {
 
     const orders = t.standin.state.shops[TEST_SHOP].orders;
     expect(await t.db.prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, kind: "earn" } })).toBe(orders.length);
-    const expected = new Map<string, number>();
-    for (const order of orders) {
-      const parsed = parseOrderWebhook(t.standin.orderPayload(order.id));
-      if (!parsed.ok) throw new Error(parsed.problems.join("; "));
-      const s = parsed.snapshot;
-      expected.set(s.customerId!, (expected.get(s.customerId!) ?? 0) + pointsWorthForOrder(s, DEFAULT_PROGRAM, earningContextFor(DEFAULT_PROGRAM, s.createdAt)).points);
-    }
     const members = await t.db.prisma.member.findMany({ where: { shop: TEST_SHOP } });
-    expect(Object.fromEntries(members.map((m) => [m.customerId, m.points]))).toEqual(Object.fromEntries(expected));
+    expect(Object.fromEntries(members.map((m) => [m.customerId, m.points]))).toEqual(expectedPointsOfEveryOrder(t));
     console.log(`[instances] ${held.length} webhooks, ${deliveries.length} deliveries, ${acked.size} events acknowledged, ${waitingAtKill} waiting at the kill`);
   });
 

@@ -2,10 +2,8 @@
 // Every event that got a 200 must be applied exactly once; whatever did not get one is retried (as
 // Shopify retries), and the balances end where the orders say they should.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { earningContextFor, pointsWorthForOrder } from "../../app/domain/points/earning";
-import { parseOrderWebhook } from "../../app/domain/points/order-snapshot";
-import { DEFAULT_PROGRAM } from "../../app/domain/points/program";
 import { startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { expectedPointsOfEveryOrder, heldOrderBurst } from "../support/held-orders";
 
 let t: TreueHarness;
 
@@ -21,12 +19,7 @@ afterAll(async () => {
 describe("a crash during a webhook burst", () => {
   it("applies every acknowledged event exactly once after a restart", { timeout: 120_000 }, async () => {
     // GIVEN customers and 400 orders whose webhooks are held back
-    const customers = [];
-    for (let i = 0; i < 20; i++) customers.push(await t.standin.createCustomer({ email: `crash${i}@example.com` }, { webhooks: "none" }));
-    for (let i = 0; i < 400; i++) {
-      await t.standin.createOrder({ customerId: customers[i % customers.length].id, lines: [{ sku: "A", quantity: 1 + (i % 3), unitPriceMinor: 1000 + i }] }, { webhooks: "hold" });
-    }
-    const held = t.standin.takeHeldWebhooks();
+    const held = await heldOrderBurst(t, { customers: 20, orders: 400, emailPrefix: "crash", priceBaseMinor: 1000 });
 
     // WHEN the app is killed while they arrive on six connections at once, then started again
     const streams = Array.from({ length: 6 }, (_, k) => held.filter((_, i) => i % 6 === k));
@@ -58,15 +51,8 @@ describe("a crash during a webhook burst", () => {
 
     const orders = t.standin.state.shops[TEST_SHOP].orders;
     expect(await t.db.prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, kind: "earn" } })).toBe(orders.length);
-    const expected = new Map<string, number>();
-    for (const order of orders) {
-      const parsed = parseOrderWebhook(t.standin.orderPayload(order.id));
-      if (!parsed.ok) throw new Error(parsed.problems.join("; "));
-      const s = parsed.snapshot;
-      expected.set(s.customerId!, (expected.get(s.customerId!) ?? 0) + pointsWorthForOrder(s, DEFAULT_PROGRAM, earningContextFor(DEFAULT_PROGRAM, s.createdAt)).points);
-    }
     const members = await t.db.prisma.member.findMany({ where: { shop: TEST_SHOP } });
-    expect(Object.fromEntries(members.map((m) => [m.customerId, m.points]))).toEqual(Object.fromEntries(expected));
+    expect(Object.fromEntries(members.map((m) => [m.customerId, m.points]))).toEqual(expectedPointsOfEveryOrder(t));
     console.log(`[points-crash] ${held.length} webhooks, ${acked.size} acknowledged before the kill, ${unappliedAtCrash} of them not yet applied`);
   });
 });
