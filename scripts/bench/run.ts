@@ -5,6 +5,7 @@ import { benchExtensionSize } from "./extension-size";
 import { benchPointsApply } from "./points-bench";
 import { benchRedemption } from "./redemption-bench";
 import { benchSegmentSync } from "./segment-sync-bench";
+import { benchIsolation } from "./isolation-bench";
 import { ensureAppBuild } from "../demo/build";
 import { startTestPostgres } from "../../tests/support/postgres";
 import { spawnSync } from "node:child_process";
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   "extension-size": () => benchExtensionSize(),
   redemption: () => benchRedemption(),
   "segment-sync": () => benchSegmentSync(),
+  isolation: () => benchIsolation(),
   // Its own process: it measures the process's peak memory while backfilling.
   analytics: async () => {
     console.log("\nRetention analytics on a big shop (1 M orders, 250 k customers)");
