@@ -27,7 +27,16 @@ export interface OrderPointsRow {
   terms: unknown;
   awarded: number;
   postings: number;
+  /** Set by orders/delete (a Date from Prisma, ISO text from plain SQL). */
+  deletedAt?: Date | string | null;
 }
+
+/** The snapshot as the engine takes it: an order Shopify deleted keeps nothing, whatever an event says. */
+function asStored(snapshot: OrderSnapshot, deletedAt: Date | string | null | undefined): OrderSnapshot {
+  return deletedAt ? deletedSnapshot(snapshot, new Date(deletedAt)) : snapshot;
+}
+
+const DELETED_AT_TEXT = `to_char("deletedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "deletedAt"`;
 
 function orderSnapshotOf(payload: unknown): OrderSnapshot {
   const parsed = parseOrderWebhook(payload);
@@ -52,23 +61,26 @@ export async function deleteOrderPoints(tx: Db, event: Pick<WebhookEvent, "shop"
   const raw = (event.payload as { id?: unknown }).id;
   const orderId = typeof raw === "number" && Number.isSafeInteger(raw) ? String(raw) : typeof raw === "string" && /^\d+$/.test(raw) ? raw : null;
   if (!orderId) throw new UnusablePayloadError("orders/delete without an order id");
+  const at = event.triggeredAt ?? event.receivedAt;
+  // Remembered on the order's row (made if the engine never saw the order): later events of it earn nothing.
   const [row] = await tx.$queryRaw<OrderPointsRow[]>`
-    SELECT "customerId", "newest", "worth", "terms", "awarded", "postings" FROM "OrderPoints"
-     WHERE "shop" = ${event.shop} AND "orderId" = ${orderId} FOR UPDATE`;
-  if (!row || row.newest === null) return;
+    INSERT INTO "OrderPoints" ("shop", "orderId", "deletedAt") VALUES (${event.shop}, ${orderId}, ${at.toISOString()}::timestamp(3))
+    ON CONFLICT ("shop", "orderId") DO UPDATE SET "deletedAt" = COALESCE("OrderPoints"."deletedAt", EXCLUDED."deletedAt")
+    RETURNING "customerId", "newest", "worth", "terms", "awarded", "postings", "deletedAt"`;
+  if (row.newest === null) return;
   const state = stateFromRow(orderId, row);
-  await applyOrderSnapshot(tx, event.shop, deletedSnapshot(state.newest, event.triggeredAt ?? event.receivedAt), NO_CONTACT);
+  await applyOrderSnapshot(tx, event.shop, deletedSnapshot(state.newest, at), NO_CONTACT);
 }
 
-async function applyOrderSnapshot(tx: Db, shop: string, snapshot: OrderSnapshot, customer: Contact): Promise<void> {
-
+async function applyOrderSnapshot(tx: Db, shop: string, incoming: OrderSnapshot, customer: Contact): Promise<void> {
   // Creating-or-locking the order's row in one statement: every event for this order waits here, so
   // they apply one after another whatever order they arrive in.
   const [row] = await tx.$queryRaw<OrderPointsRow[]>`
-    INSERT INTO "OrderPoints" ("shop", "orderId") VALUES (${shop}, ${snapshot.orderId})
+    INSERT INTO "OrderPoints" ("shop", "orderId") VALUES (${shop}, ${incoming.orderId})
     ON CONFLICT ("shop", "orderId") DO UPDATE SET "shop" = EXCLUDED."shop"
-    RETURNING "customerId", "newest", "worth", "terms", "awarded", "postings"`;
-  const state = row.newest === null ? null : stateFromRow(snapshot.orderId, row);
+    RETURNING "customerId", "newest", "worth", "terms", "awarded", "postings", "deletedAt"`;
+  const state = row.newest === null ? null : stateFromRow(incoming.orderId, row);
+  const snapshot = asStored(incoming, row.deletedAt);
 
   const program = await programFor(tx, shop);
   let context: EarningContext = earningContextFor(program, snapshot.createdAt);
@@ -179,8 +191,8 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
   const sql = sqlOf(tx);
 
   const outcomes: ReplayOutcome[] = new Array(items.length);
-  const replayAll = (of: ReadonlySet<string>, startsFrom: (key: string) => OrderPointsState | null) =>
-    replayOrders(items, of, startsFrom, programs, outcomes);
+  const replayAll = (of: ReadonlySet<string>, startsFrom: (key: string) => OrderPointsState | null, deletedAtOf: (key: string) => Date | string | null = () => null) =>
+    replayOrders(items, of, startsFrom, programs, outcomes, deletedAtOf);
 
   // Orders seen first as created are most likely new to the engine: reconciled from nothing and inserted
   // whole, one write per new order. One that is stored after all (a late or repeated orders/create) is left
@@ -210,11 +222,12 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
       `INSERT INTO "OrderPoints" ("shop", "orderId")
        SELECT u.shop, u.order_id FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(shop, order_id, n) ORDER BY u.n
        ON CONFLICT ("shop", "orderId") DO UPDATE SET "shop" = EXCLUDED."shop"
-       RETURNING "shop", "orderId", "customerId", "newest", "worth", "terms", "awarded", "postings"`,
+       RETURNING "shop", "orderId", "customerId", "newest", "worth", "terms", "awarded", "postings", ${DELETED_AT_TEXT}`,
       [stored.map((k) => k.shop), stored.map((k) => k.orderId)],
     );
     const states = new Map(rows.map((row) => [orderKey(row.shop, row.orderId), row.newest === null ? null : stateFromRow(row.orderId, row)]));
-    changed = replayAll(new Set(stored.map((k) => orderKey(k.shop, k.orderId))), (key) => states.get(key) ?? null);
+    const deleted = new Map(rows.filter((row) => row.deletedAt).map((row) => [orderKey(row.shop, row.orderId), row.deletedAt!]));
+    changed = replayAll(new Set(stored.map((k) => orderKey(k.shop, k.orderId))), (key) => states.get(key) ?? null, (key) => deleted.get(key) ?? null);
   }
 
   // Members and ledger entries in the order of the events, as the one-by-one path meets them.
@@ -260,11 +273,13 @@ function replayOrders(
   startsFrom: (key: string) => OrderPointsState | null,
   programs: ReadonlyMap<string, LoyaltyProgram>,
   outcomes: ReplayOutcome[],
+  deletedAtOf: (key: string) => Date | string | null,
 ): Map<string, WrittenState | null> {
   const written = new Map<string, WrittenState | null>();
-  items.forEach(({ shop, payload, snapshot }, i) => {
-    const key = orderKey(shop, snapshot.orderId);
+  items.forEach(({ shop, payload, snapshot: incoming }, i) => {
+    const key = orderKey(shop, incoming.orderId);
     if (!of.has(key)) return;
+    const snapshot = asStored(incoming, deletedAtOf(key));
     // What the one-by-one path would read back: the state as the previous event of this order stored it.
     const last = written.get(key);
     const state = last ? stateFromRow(snapshot.orderId, readBack(last)) : startsFrom(key);

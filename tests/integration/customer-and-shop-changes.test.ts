@@ -83,11 +83,20 @@ describe("orders/delete", () => {
     expect(history.map((o) => o.cancelledAt === null)).toEqual([true, false]);
   });
 
-  it("answers a deletion of an order it never saw and keeps nothing of it", async () => {
-    const [delivery] = await t.standin.deliverWebhook("orders/delete", { id: 987654321 });
-    expect(delivery.status).toBe(200);
+  it("remembers the deletion of an order it never saw: its orders/create, arriving later, earns nothing", async () => {
+    const customer = await t.standin.createCustomer({ email: "deleted-unseen@example.com" });
+    const order = await t.standin.createOrder({ customerId: customer.id, lines: [{ sku: "TEA", quantity: 1, unitPriceMinor: 4_000 }] }, { webhooks: "hold" });
+    const created = t.standin.takeHeldWebhooks();
+    await t.standin.deleteOrder(order.id);
     await settled();
-    expect(await t.db.prisma.orderPoints.count({ where: { shop: TEST_SHOP, orderId: "987654321" } })).toBe(0);
+    expect((await t.standin.deliverWebhooks(created)).map((d) => d.status)).toEqual(created.map(() => 200));
+    await settled();
+    expect((await memberOf(customer.id))?.points ?? 0).toBe(0);
+    expect(await t.db.prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, customerId: String(customer.id) } })).toBe(0);
+    expect(await t.db.prisma.orderPoints.findUnique({ where: { shop_orderId: { shop: TEST_SHOP, orderId: String(order.id) } } })).toMatchObject({
+      deletedAt: expect.any(Date),
+      awarded: 0,
+    });
   });
 });
 
