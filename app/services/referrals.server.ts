@@ -184,6 +184,19 @@ export async function attributeReferral(tx: Db, event: Pick<WebhookEvent, "shop"
   await addOrderFacts(tx, shop, facts);
 }
 
+/**
+ * orders/delete (the payload is the order id only): a friend's order deleted in Shopify counts as cancelled at
+ * the deletion, so the advocate's reward for it is handled as for a cancellation (a pending one is voided).
+ */
+export async function cancelReferralOfDeletedOrder(tx: Db, event: Pick<WebhookEvent, "shop" | "payload" | "triggeredAt" | "receivedAt">): Promise<void> {
+  const raw = (event.payload as { id?: unknown }).id;
+  if ((typeof raw !== "number" && typeof raw !== "string") || !/^\d+$/.test(String(raw))) throw new UnusablePayloadError("orders/delete without an order id");
+  const at = (event.triggeredAt ?? event.receivedAt).toISOString();
+  await tx.$executeRaw`
+    UPDATE "Referral" SET "cancelledAt" = COALESCE("cancelledAt", ${at}::timestamp(3)), "orderUpdatedAt" = GREATEST("orderUpdatedAt", ${at}::timestamp(3))
+     WHERE "shop" = ${event.shop} AND "orderId" = ${String(raw)}`;
+}
+
 async function addOrderFacts(tx: Db, shop: string, facts: FriendOrderFacts): Promise<void> {
   const row = await tx.referral.findUniqueOrThrow({ where: { shop_orderId: { shop, orderId: facts.orderId } } });
   const paidAt = row.paidAt ?? facts.paidAt;
@@ -304,6 +317,7 @@ export const referralSteps: Record<string, WebhookStep[]> = {
   ORDERS_CREATE: [existingCustomerRecheck, attributeReferral],
   ORDERS_UPDATED: [existingCustomerRecheck, attributeReferral],
   ORDERS_CANCELLED: [existingCustomerRecheck, attributeReferral],
+  ORDERS_DELETE: [cancelReferralOfDeletedOrder],
   CUSTOMERS_CREATE: [createReferralCodeForNewMember],
   CUSTOMERS_REDACT: [eraseReferralContactData],
   SHOP_REDACT: [eraseShopReferrals],

@@ -160,6 +160,20 @@ describe("attribution and the advocate's reward", () => {
     expect(await bonusesOf(a.id)).toEqual([]);
   });
 
+  it("voids the reward when the friend's order is deleted in Shopify within the window", async () => {
+    const a = await advocate();
+    const order = await t.standin.createOrder({ customer: { email: `deleted-${unique()}@example.com` }, discountCodes: [a.code], lines: mug });
+    await expect.poll(() => referralOf(order.id), { timeout: 15_000 }).toMatchObject({ status: "pending", cancelledAt: null });
+    await t.standin.deleteOrder(order.id);
+    await inboxSettled();
+    const referral = await referralOf(order.id);
+    expect(referral!.cancelledAt).toBeInstanceOf(Date);
+
+    await creditReferralAdvocates(t.db.prisma, new Date(referral!.orderPlacedAt.getTime() + 30 * DAY_MS));
+    expect(await referralOf(order.id)).toMatchObject({ status: "void", voidReason: "cancelled" });
+    expect(await bonusesOf(a.id)).toEqual([]);
+  });
+
   it("records self-referrals as blocked with the reason: same customer, and the same e-mail in another spelling", async () => {
     const local = `anna.muster.${unique().replace(/-/g, "")}`;
     const a = await advocate(`${local}@gmail.com`);
