@@ -44,7 +44,7 @@ const shopify = shopifyApp({
       void loadLoyaltyProgram(prisma, session.shop)
         .then(async (program) => publishStorefrontEarning(admin.graphql, program, await shopCurrencyOrDefault(prisma, session.shop)))
         .catch((e) => console.error("[treue] storefront earning rules:", e));
-      void startHistoryImportOnInstall(prisma, admin.graphql, session.shop).catch((e) => console.error("[treue] history import:", e));
+      void startHistoryImportOnInstall(prisma, session.shop).catch((e) => console.error("[treue] history import:", e));
     },
   },
   ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),

@@ -73,7 +73,7 @@ export function jobEngine(): Promise<JobEngine> {
       firstRunDelayMs: env().PERIODIC_JOBS_FIRST_RUN_MS,
       pollSeconds: env().JOB_POLL_SECONDS,
       superviseSeconds: env().JOB_SUPERVISE_SECONDS,
-      retries: { retryLimit: env().JOB_RETRIES, retryDelay: 2, retryBackoff: true, retryDelayMax: 600 },
+      retries: { retryLimit: env().JOB_RETRIES },
     });
     await engine.start();
     return engine;

@@ -44,7 +44,7 @@ export interface JobEngineOptions {
   firstRunDelayMs?: number | null;
   /** Seconds between polls of an idle queue; a job sent by this instance wakes its worker at once. */
   pollSeconds?: number;
-  /** Retries of a failed job (tests shorten them). */
+  /** Retries of a failed job, over the defaults (JOB_RETRIES sets the limit; tests shorten the delays). */
   retries?: Pick<QueueOptions, "retryLimit" | "retryDelay" | "retryBackoff" | "retryDelayMax">;
   log?: (message: string, error?: unknown) => void;
 }
@@ -97,6 +97,9 @@ export class JobEngine {
 
   async start(): Promise<void> {
     const { webhooks, periodicJobs } = this.options;
+    const { retryDelayMax, ...retries } = { ...RETRIES, ...this.options.retries };
+    // A maximum delay only bounds a backoff (pg-boss refuses it without one).
+    if (retries.retryBackoff) Object.assign(retries, { retryDelayMax });
     await this.boss.start();
     this.started = true;
     await this.ensureQueue(QUEUES.failed, { retentionSeconds: 14 * 24 * 3600 });
@@ -107,7 +110,7 @@ export class JobEngine {
       heartbeatSeconds: HEARTBEAT_SECONDS,
       deadLetter: QUEUES.failed,
       deleteAfterSeconds: 3600,
-      ...(this.options.retries ?? RETRIES),
+      ...retries,
     });
     await this.ensureQueue(QUEUES.sweepWebhooks, { policy: "stately", deadLetter: QUEUES.failed, deleteAfterSeconds: 3600 });
     const poll = this.options.pollSeconds ?? 2;
@@ -123,7 +126,7 @@ export class JobEngine {
       await this.sweep();
     }
     for (const queue of Object.values(SHOP_JOBS)) {
-      await this.ensureQueue(queue, { policy: "stately", heartbeatSeconds: HEARTBEAT_SECONDS, deadLetter: QUEUES.failed, deleteAfterSeconds: 24 * 3600, ...(this.options.retries ?? RETRIES) });
+      await this.ensureQueue(queue, { policy: "stately", heartbeatSeconds: HEARTBEAT_SECONDS, deadLetter: QUEUES.failed, deleteAfterSeconds: 24 * 3600, ...retries });
       const handler = this.options.shopJobs?.[queue];
       if (handler) {
         const worker = await this.boss.work<{ shop: string } & ShopJobData>(queue, { pollingIntervalSeconds: poll, localConcurrency: 2 }, async ([job]) => {
@@ -136,7 +139,7 @@ export class JobEngine {
     connectShopJobs((queue, shop, data) => this.sendShopJob(queue, shop, data));
     for (const job of periodicJobs) {
       const queue = periodicQueue(job);
-      await this.ensureQueue(queue, { policy: "stately", heartbeatSeconds: HEARTBEAT_SECONDS, deadLetter: QUEUES.failed, ...(this.options.retries ?? RETRIES) });
+      await this.ensureQueue(queue, { policy: "stately", heartbeatSeconds: HEARTBEAT_SECONDS, deadLetter: QUEUES.failed, ...retries });
       await this.boss.work(queue, { pollingIntervalSeconds: poll }, async ([run]) => this.runPeriodic(job, run));
       await this.boss.schedule(queue, cronFor(job), null, { tz: "UTC" });
       const first = this.options.firstRunDelayMs;
@@ -158,11 +161,19 @@ export class JobEngine {
    * Asks for the shop's inbox to be applied soon: a job is sent unless one of the shop's is already waiting
    * (it will see the new event), and this instance's worker looks at once instead of at its next poll.
    */
-  async applySoon(shop: string, after?: Date): Promise<void> {
+  async applySoon(shop: string): Promise<void> {
     if (!this.started || this.stopping) return;
-    const options = { singletonKey: shop, ...(after ? { startAfter: after } : {}) };
-    await this.boss.send(QUEUES.applyWebhooks, { shop }, options);
-    if (this.applyWorker && !after) this.boss.notifyWorker(this.applyWorker);
+    await this.sendApply(shop);
+  }
+
+  /**
+   * Sends the shop's apply job, to start `after` a time if given; stately lets one job of the shop wait while
+   * another runs, so this works from inside the running job too (and while stopping: the job is for another
+   * instance). Only a job due now wakes this instance's worker.
+   */
+  private async sendApply(shop: string, after?: Date): Promise<void> {
+    await this.boss.send(QUEUES.applyWebhooks, { shop }, { singletonKey: shop, ...(after ? { startAfter: after } : {}) });
+    if (this.applyWorker && !after && !this.stopping) this.boss.notifyWorker(this.applyWorker);
   }
 
   private readonly dirty = new Set<string>();
@@ -234,13 +245,7 @@ export class JobEngine {
     await webhooks.drain(undefined, shop);
     // Events that failed wait for their retry time; a stop left the rest for the next job (any instance).
     const next = await webhooks.nextDue(shop);
-    if (next) await this.applySoonOrLater(shop, next);
-  }
-
-  private async applySoonOrLater(shop: string, at: Date): Promise<void> {
-    const later = at.getTime() > Date.now() ? at : undefined;
-    // Sent from inside the running job: stately lets one job of the shop wait while this one finishes.
-    await this.boss.send(QUEUES.applyWebhooks, { shop }, { singletonKey: shop, ...(later ? { startAfter: later } : {}) });
+    if (next) await this.sendApply(shop, next.getTime() > Date.now() ? next : undefined);
   }
 
   private async runPeriodic(job: PeriodicJob, run: Job<unknown>): Promise<void> {
@@ -259,11 +264,5 @@ export class JobEngine {
     this.stopping = true;
     connectShopJobs(null);
     await this.boss.stop({ graceful: true, timeout: timeoutMs, close: true });
-  }
-
-  /** For tests and the operations page: the jobs of a queue by state. */
-  async counts(queue: string): Promise<{ queued: number; active: number; failed: number }> {
-    const q = await this.boss.getQueue(queue);
-    return { queued: q?.queuedCount ?? 0, active: q?.activeCount ?? 0, failed: q?.failedCount ?? 0 };
   }
 }

@@ -5,6 +5,7 @@
 // who referred them) and the requested orders as the order history has them.
 import type { PrismaClient } from "@prisma/client";
 import { sqlOf } from "~/db/connection.server";
+import { restIdOf } from "~/domain/shopify/rest-id";
 import type { Db } from "~/services/points-ledger.server";
 import { UnusablePayloadError, type WebhookStep } from "~/services/webhook-worker.server";
 
@@ -18,8 +19,11 @@ export interface DataRequestRow {
   lastDownloadAt: string | null;
 }
 
-const wholeNumber = (v: unknown): string | null =>
-  typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? String(v) : typeof v === "string" && /^\d{1,20}$/.test(v) ? v : null;
+/** A REST id of at most 20 digits (a bigint's). */
+const wholeNumber = (v: unknown): string | null => {
+  const id = restIdOf(v);
+  return id !== null && id.length <= 20 ? id : null;
+};
 
 /** Records the request once per Shopify data request id (a redelivery or replay is the same request). */
 export async function recordDataRequest(tx: Db, event: { shop: string; eventId: string; triggeredAt: Date | null; payload: unknown }): Promise<void> {

@@ -3,6 +3,7 @@
 // the customer (their customers/* events, the orders they placed, anything carrying their e-mail), including
 // the redact request's own, which names them. The rows stay as the audit trail of what was received and done.
 import { sqlOf } from "~/db/connection.server";
+import { restIdOf } from "~/domain/shopify/rest-id";
 import type { Db } from "~/services/points-ledger.server";
 import { topicHandler, UnusablePayloadError, type WebhookStep } from "~/services/webhook-worker.server";
 
@@ -38,7 +39,7 @@ export function customerDeletionAs(redactionSteps: readonly WebhookStep[]): Webh
   const redact = topicHandler(redactionSteps);
   return async (tx, event) => {
     const raw = (event.payload as { id?: unknown }).id;
-    const id = typeof raw === "number" && Number.isSafeInteger(raw) ? String(raw) : typeof raw === "string" && /^\d+$/.test(raw) ? raw : null;
+    const id = restIdOf(raw);
     if (!id) throw new UnusablePayloadError("customers/delete without a customer id");
     const [member] = await sqlOf(tx).query<{ email: string | null }>(`SELECT "email" FROM "Member" WHERE "shop" = $1 AND "customerId" = $2`, [event.shop, id]);
     await redact(tx, { ...event, payload: { customer: { id: Number(id), email: member?.email ?? null }, orders_to_redact: [] } });

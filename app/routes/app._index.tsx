@@ -34,8 +34,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = session.shop;
   // The first visit imports the history when the install hook did not (e.g. installed before Treue had it).
   let historyImport = await latestHistoryImport(prisma, shop);
-  if (!historyImport) historyImport = (await startHistoryImport(prisma, admin.graphql, shop, "first-visit")).historyImport;
-  else await resumeHistoryImport(prisma, admin.graphql, shop);
+  if (!historyImport) historyImport = (await startHistoryImport(prisma, shop, "first-visit")).historyImport;
+  else await resumeHistoryImport(prisma, shop);
   const [overview, dashboard, clv] = await Promise.all([
     fetchShopOverview(admin.graphql),
     shopDashboard(prisma, shop, days),
@@ -59,10 +59,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { admin, session } = await authenticate.admin(request);
+  const { session } = await authenticate.admin(request);
   const form = await request.formData();
   if (form.get("intent") !== "reimport") return json({ ok: false, message: "unknown action" }, { status: 400 });
-  const { historyImport, started } = await startHistoryImport(prisma, admin.graphql, session.shop, "admin");
+  const { historyImport, started } = await startHistoryImport(prisma, session.shop, "admin");
   return json({ ok: true, started, status: historyImport.status });
 };
 

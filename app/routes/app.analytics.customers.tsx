@@ -25,10 +25,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 // "Sync now": tags the segments in Shopify in the background; the page shows the run's status.
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { admin, session } = await authenticate.admin(request);
+  const { session } = await authenticate.admin(request);
   const form = await request.formData();
   if (form.get("intent") !== "sync-segments") return json({ ok: false, message: "unknown action" }, { status: 400 });
-  await startSegmentSync(prisma, admin.graphql, session.shop, "admin");
+  await startSegmentSync(session.shop, "admin");
   return json({ ok: true, message: null });
 };
 

@@ -102,7 +102,6 @@ async function createImport(prisma: PrismaClient, shop: string, trigger: ImportT
  */
 export async function startHistoryImport(
   prisma: PrismaClient,
-  _graphql: AdminGraphql,
   shop: string,
   trigger: ImportTrigger,
 ): Promise<{ historyImport: HistoryImport; started: boolean }> {
@@ -117,18 +116,18 @@ export async function startHistoryImport(
 }
 
 /** On install (afterAuth runs on every token exchange): only when the shop has never been imported. */
-export async function startHistoryImportOnInstall(prisma: PrismaClient, graphql: AdminGraphql, shop: string) {
+export async function startHistoryImportOnInstall(prisma: PrismaClient, shop: string) {
   const latest = await latestHistoryImport(prisma, shop);
   if (latest && latest.status !== "failed") {
-    if (ACTIVE.includes(latest.status)) return startHistoryImport(prisma, graphql, shop, "install");
+    if (ACTIVE.includes(latest.status)) return startHistoryImport(prisma, shop, "install");
     return null;
   }
   if (latest) return null; // a failed import waits for the merchant's "re-import"
-  return startHistoryImport(prisma, graphql, shop, "install");
+  return startHistoryImport(prisma, shop, "install");
 }
 
 /** Makes sure an unfinished import has its job (after a restart, say); does nothing otherwise. */
-export async function resumeHistoryImport(prisma: PrismaClient, _graphql: AdminGraphql, shop: string) {
+export async function resumeHistoryImport(prisma: PrismaClient, shop: string) {
   const latest = await latestHistoryImport(prisma, shop);
   if (latest && ACTIVE.includes(latest.status)) await sendShopJob(SHOP_JOBS.historyImport, shop);
 }
@@ -184,7 +183,7 @@ export async function runHistoryImport(
       });
       await bumpHistoryVersion(prisma, shop);
       // Rollups and segment tags are derived: their failure must not fail the import (the next read retries).
-      if (phase === "orders") await afterHistoryImport(prisma, graphql, shop).catch((error) => console.error(`[treue] after import ${shop}:`, error));
+      if (phase === "orders") await afterHistoryImport(prisma, shop).catch((error) => console.error(`[treue] after import ${shop}:`, error));
     }
   } catch (error) {
     const message = error instanceof HistoryImportError || error instanceof HistoryRecordError ? error.message : `Unexpected error: ${(error as Error)?.message ?? String(error)}`;

@@ -2,6 +2,7 @@
 // REST payload inside the inbox worker's transaction; the store's rules (newer updatedAt wins,
 // cancellations stick, refunds are immutable) make duplicates and any arrival order harmless.
 import type { WebhookEvent } from "@prisma/client";
+import { restIdOf } from "~/domain/shopify/rest-id";
 import type { BatchWebhookStep, WebhookHandler, WebhookStep } from "./webhook-worker.server";
 import { customerFromRest, HistoryRecordError, orderFromRest, refundFromRest, numericId } from "./history-records.server";
 import { nudgeHistoryImport } from "./history-import.server";
@@ -111,9 +112,9 @@ function byId<T extends { id: string }>(rows: T[]): T[] {
  * shop is taken back then, as for a cancellation), through the same newest-wins upsert as every order event.
  */
 async function recordOrderDeletion(tx: Tx, event: WebhookEvent) {
-  const raw = (event.payload as { id?: unknown }).id;
-  if ((typeof raw !== "number" && typeof raw !== "string") || !/^\d+$/.test(String(raw))) return;
-  const order = await tx.historyOrder.findUnique({ where: { shop_id: { shop: event.shop, id: BigInt(String(raw)) } } });
+  const id = restIdOf((event.payload as { id?: unknown }).id);
+  if (!id) return; // the points step parks it
+  const order = await tx.historyOrder.findUnique({ where: { shop_id: { shop: event.shop, id: BigInt(id) } } });
   if (!order) return;
   const at = event.triggeredAt ?? event.receivedAt;
   await upsertHistoryOrders(tx, event.shop, "webhook", [

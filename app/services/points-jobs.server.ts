@@ -14,13 +14,13 @@ import type { PeriodicJob } from "./periodic-jobs.server";
 
 const ts = (at: Date) => Prisma.sql`${at.toISOString()}::timestamp(3)`;
 
-/** Installed shops whose program matches `wanted`, with their programs. */
-async function programsOfInstalledShops(db: PrismaClient, wanted: (p: LoyaltyProgram) => boolean): Promise<{ shop: string; program: LoyaltyProgram }[]> {
-  const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true }, orderBy: { domain: "asc" } });
-  const out: { shop: string; program: LoyaltyProgram }[] = [];
-  for (const { domain } of shops) {
+/** Installed shops whose program matches `wanted`, with their programs and time zones (UTC until known). */
+async function programsOfInstalledShops(db: PrismaClient, wanted: (p: LoyaltyProgram) => boolean): Promise<{ shop: string; program: LoyaltyProgram; timeZone: string }[]> {
+  const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true, timezone: true }, orderBy: { domain: "asc" } });
+  const out: { shop: string; program: LoyaltyProgram; timeZone: string }[] = [];
+  for (const { domain, timezone } of shops) {
     const program = await loadLoyaltyProgram(db, domain);
-    if (wanted(program)) out.push({ shop: domain, program });
+    if (wanted(program)) out.push({ shop: domain, program, timeZone: timezone ?? "UTC" });
   }
   return out;
 }
@@ -157,9 +157,8 @@ export interface BirthdayReport {
 /** Posts the birthday bonus to members whose birthday was today or in the grace days; once a year each. */
 export async function grantBirthdayBonuses(db: PrismaClient, now: Date): Promise<BirthdayReport> {
   const report: BirthdayReport = { granted: 0, alreadyGranted: 0 };
-  for (const { shop, program } of await programsOfInstalledShops(db, (p) => p.birthdayBonus > 0)) {
-    // Birthdays are the shop's calendar days (shop/update and the install keep its time zone; UTC until known).
-    const timeZone = (await db.shop.findUnique({ where: { domain: shop }, select: { timezone: true } }))?.timezone ?? "UTC";
+  // Birthdays are the shop's calendar days (shop/update and the install keep its time zone).
+  for (const { shop, program, timeZone } of await programsOfInstalledShops(db, (p) => p.birthdayBonus > 0)) {
     const candidates = birthdaysPossiblyDue(now, timeZone);
     const members = await db.member.findMany({
       where: { shop, birthday: { in: candidates }, redactedAt: null },

@@ -14,6 +14,7 @@ import type { Campaign, LoyaltyProgram } from "~/domain/points/program";
 import { reconcileOrder, type EarningTerms, type OrderPointsState } from "~/domain/points/reconcile";
 import { tierMultiplierPercent } from "~/domain/points/tiers";
 import { parseInstant } from "~/domain/points/time";
+import { restIdOf } from "~/domain/shopify/rest-id";
 import { contactOfCustomer, NO_CONTACT, type Contact } from "~/members/contact";
 import { earningRulesOf, loadLoyaltyProgram } from "./loyalty-program.server";
 import { appendLedgerEntry, lockMember, lockMembersAndAppend, type Db, type MemberTouch } from "./points-ledger.server";
@@ -59,7 +60,7 @@ export async function earnPointsForOrder(tx: Db, event: Pick<WebhookEvent, "shop
  */
 export async function deleteOrderPoints(tx: Db, event: Pick<WebhookEvent, "shop" | "payload" | "triggeredAt" | "receivedAt">): Promise<void> {
   const raw = (event.payload as { id?: unknown }).id;
-  const orderId = typeof raw === "number" && Number.isSafeInteger(raw) ? String(raw) : typeof raw === "string" && /^\d+$/.test(raw) ? raw : null;
+  const orderId = restIdOf(raw);
   if (!orderId) throw new UnusablePayloadError("orders/delete without an order id");
   const at = event.triggeredAt ?? event.receivedAt;
   // Remembered on the order's row (made if the engine never saw the order): later events of it earn nothing.
@@ -109,7 +110,7 @@ async function applyOrderSnapshot(tx: Db, shop: string, incoming: OrderSnapshot,
 /** customers/create: the customer becomes a member and gets the sign-up bonus once. */
 export async function welcomeMember(tx: Db, event: Pick<WebhookEvent, "shop" | "payload">): Promise<void> {
   const p = event.payload as { id?: unknown; created_at?: unknown };
-  const id = typeof p.id === "number" && Number.isSafeInteger(p.id) ? String(p.id) : typeof p.id === "string" && /^\d+$/.test(p.id) ? p.id : null;
+  const id = restIdOf(p.id);
   const createdAt = typeof p.created_at === "string" ? parseInstant(p.created_at) : null;
   if (!id || !createdAt) throw new UnusablePayloadError(`the payload is not a customer: ${!id ? "id missing or not a safe whole number" : "created_at missing or without time zone"}`);
   const memberId = await lockMember(tx, event.shop, id, { ...customerFacts({ customer: event.payload }), seenAt: createdAt });
@@ -134,7 +135,7 @@ export async function welcomeMember(tx: Db, event: Pick<WebhookEvent, "shop" | "
  */
 export async function updateMemberContact(tx: Db, event: Pick<WebhookEvent, "shop" | "payload">): Promise<void> {
   const p = event.payload as { id?: unknown; created_at?: unknown };
-  const id = typeof p.id === "number" && Number.isSafeInteger(p.id) ? String(p.id) : typeof p.id === "string" && /^\d+$/.test(p.id) ? p.id : null;
+  const id = restIdOf(p.id);
   const createdAt = typeof p.created_at === "string" ? parseInstant(p.created_at) : null;
   if (!id || !createdAt) throw new UnusablePayloadError(`the payload is not a customer: ${!id ? "id missing or not a safe whole number" : "created_at missing or without time zone"}`);
   await lockMember(tx, event.shop, id, { ...customerFacts({ customer: event.payload }), seenAt: createdAt });

@@ -7,6 +7,7 @@
 // member gets no link (the next GET /api/loyalty tries again).
 import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient, type WebhookEvent } from "@prisma/client";
+import { restIdOf } from "~/domain/shopify/rest-id";
 import { sqlOf } from "~/db/connection.server";
 import { addressFrom, customerOrderOf, friendOrderFacts, referralCodesInOrder, utcMonth, friendDiscountInput, type FriendOrderFacts } from "~/domain/referrals/attribution";
 import { DEFAULT_REFERRAL_WINDOW_DAYS } from "~/domain/referrals/advocate-reward";
@@ -189,12 +190,12 @@ export async function attributeReferral(tx: Db, event: Pick<WebhookEvent, "shop"
  * the deletion, so the advocate's reward for it is handled as for a cancellation (a pending one is voided).
  */
 export async function cancelReferralOfDeletedOrder(tx: Db, event: Pick<WebhookEvent, "shop" | "payload" | "triggeredAt" | "receivedAt">): Promise<void> {
-  const raw = (event.payload as { id?: unknown }).id;
-  if ((typeof raw !== "number" && typeof raw !== "string") || !/^\d+$/.test(String(raw))) throw new UnusablePayloadError("orders/delete without an order id");
+  const orderId = restIdOf((event.payload as { id?: unknown }).id);
+  if (!orderId) throw new UnusablePayloadError("orders/delete without an order id");
   const at = (event.triggeredAt ?? event.receivedAt).toISOString();
   await tx.$executeRaw`
     UPDATE "Referral" SET "cancelledAt" = COALESCE("cancelledAt", ${at}::timestamp(3)), "orderUpdatedAt" = GREATEST("orderUpdatedAt", ${at}::timestamp(3))
-     WHERE "shop" = ${event.shop} AND "orderId" = ${String(raw)}`;
+     WHERE "shop" = ${event.shop} AND "orderId" = ${orderId}`;
 }
 
 async function addOrderFacts(tx: Db, shop: string, facts: FriendOrderFacts): Promise<void> {
@@ -269,7 +270,7 @@ export const existingCustomerRecheck: BatchWebhookStep = {
 /** customers/create: the new member gets their code at once, with the contact details the fraud rules compare. */
 export async function createReferralCodeForNewMember(tx: Db, event: Pick<WebhookEvent, "shop" | "payload">): Promise<void> {
   const p = event.payload as { id?: unknown; first_name?: unknown; email?: unknown; phone?: unknown; default_address?: unknown };
-  const id = typeof p.id === "number" && Number.isSafeInteger(p.id) ? String(p.id) : typeof p.id === "string" && /^\d+$/.test(p.id) ? p.id : null;
+  const id = restIdOf(p.id);
   if (!id) return; // the points step parks a customer without id
   const text = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
   const facts = { firstName: text(p.first_name), email: text(p.email), phone: text(p.phone), address: addressFrom(p.default_address) };

@@ -503,16 +503,16 @@ export async function lastSegmentSync(prisma: PrismaClient, shop: string) {
  * Queues a sync of the shop in the job engine (admin "Sync now", after an import, a finished bulk mutation whose
  * run is gone): one sync per shop runs in the cluster; failures are recorded on the run.
  */
-export async function startSegmentSync(_prisma: PrismaClient, _graphql: AdminGraphql | null, shop: string, trigger: SegmentSyncTrigger): Promise<void> {
+export async function startSegmentSync(shop: string, trigger: SegmentSyncTrigger): Promise<void> {
   await sendShopJob(SHOP_JOBS.segmentSync, shop, { trigger });
 }
 
 /** The import's last step: build the rollups of everything it wrote, then tag the segments. */
-export async function afterHistoryImport(prisma: PrismaClient, graphql: AdminGraphql, shop: string) {
+export async function afterHistoryImport(prisma: PrismaClient, shop: string) {
   await refreshRollups(prisma, shop);
   // Loads the dashboard's history into memory now, so the merchant's next view is a cached one.
   await dashboardHistory(prisma, shop);
-  await startSegmentSync(prisma, graphql, shop, "import");
+  await startSegmentSync(shop, "import");
 }
 
 // ---- periodic job (the runner is built elsewhere; the lead registers this) ----
@@ -539,7 +539,7 @@ export function segmentSyncJobWith(graphqlFor: ((shop: string) => Promise<AdminG
         try {
           if (graphqlFor) await syncSegments(db, await graphqlFor(shop), shop, { trigger: "schedule", now });
           // Each shop's sync is a job of its own, so the shops spread over the instances.
-          else await startSegmentSync(db, null, shop, "schedule");
+          else await startSegmentSync(shop, "schedule");
         } catch (error) {
           console.error(`[treue] scheduled segment sync ${shop}:`, error);
         }
@@ -564,10 +564,6 @@ export function segmentBulkFinished(shop: string, resume: () => void): void {
   if (!globalThis.treueSegmentSyncs?.has(shop)) resume();
 }
 
-async function resumeWithOfflineSession(shop: string) {
-  await sendShopJob(SHOP_JOBS.segmentSync, shop, { trigger: "resume" });
-}
-
 /**
  * Registered for BULK_OPERATIONS_FINISH; only our segment rounds' mutations concern it. Duplicates and
  * replays only wake a run or start one that finds the round already done.
@@ -588,5 +584,5 @@ export function segmentSyncStepsWith(resume: (shop: string) => void): Record<str
 }
 
 export const segmentSyncSteps = segmentSyncStepsWith((shop) => {
-  resumeWithOfflineSession(shop).catch((error) => console.error(`[treue] segment sync ${shop}:`, error));
+  startSegmentSync(shop, "resume").catch((error) => console.error(`[treue] segment sync ${shop}:`, error));
 });

@@ -57,8 +57,6 @@ export function retryDelayMs(attempts: number): number {
 const TRANSACTION = { maxWait: 30_000, timeout: 120_000 };
 
 export class WebhookWorker {
-  private running: Promise<number> | null = null;
-  private again = false;
   private stopped = false;
   private readonly database: Database;
 
@@ -70,26 +68,6 @@ export class WebhookWorker {
     private readonly mode: "set" | "each" = "set",
   ) {
     this.database = databaseOf(prisma);
-  }
-
-  /** Starts a drain unless one is running; a request during a drain schedules one more pass. */
-  kick(): Promise<number> {
-    if (this.stopped) return Promise.resolve(0);
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      let total = 0;
-      do {
-        this.again = false;
-        total += await this.drain();
-      } while (this.again && !this.stopped);
-      return total;
-    })().finally(() => {
-      this.running = null;
-    });
-    return this.running;
   }
 
   /**
@@ -114,14 +92,12 @@ export class WebhookWorker {
     return rows.map((r) => r.shop);
   }
 
-  get isStopped(): boolean {
-    return this.stopped;
-  }
-
-  /** Takes no new batch; resolves once the batch in hand (if any) is committed or rolled back. */
+  /**
+   * Takes no new batch: a drain in progress ends after the batch in hand, which the job engine's graceful stop
+   * waits for (drains run inside its apply jobs).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.running?.catch(() => 0);
   }
 
   /** Applies every due event for topics with a handler (of one shop, if given); returns how many were applied. */

@@ -4,6 +4,7 @@
  * friend's order facts the fraud rules and the reward timing need. Also the friend's discount code input.
  */
 import { parseInstant } from "../points/time";
+import { restIdOf } from "../shopify/rest-id";
 import type { FriendOrder } from "./advocate-reward";
 import type { PostalAddress, ReferralParty } from "./fraud";
 import { normaliseReferralCode } from "./codes";
@@ -39,8 +40,6 @@ export interface FriendOrderFacts extends FriendOrder {
 
 type Raw = Record<string, unknown>;
 const text = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
-const idOf = (v: unknown) =>
-  typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? String(v) : typeof v === "string" && /^\d+$/.test(v) ? v : null;
 const instant = (v: unknown) => (typeof v === "string" ? parseInstant(v) : null);
 
 export function addressFrom(raw: unknown): PostalAddress | null {
@@ -67,7 +66,7 @@ const PAID = new Set(["paid", "partially_refunded", "refunded"]);
 export function friendOrderFacts(payload: unknown): FriendOrderFacts | null {
   if (!payload || typeof payload !== "object") return null;
   const o = payload as Raw;
-  const orderId = idOf(o.id);
+  const orderId = restIdOf(o.id);
   const placedAt = instant(o.created_at);
   const updatedAt = instant(o.updated_at);
   if (!orderId || !placedAt || !updatedAt) return null;
@@ -90,7 +89,7 @@ export function friendOrderFacts(payload: unknown): FriendOrderFacts | null {
     cancelledAt: instant(o.cancelled_at),
     fullyRefundedAt,
     friend: {
-      customerId: idOf(customer.id),
+      customerId: restIdOf(customer.id),
       email: text(customer.email) ?? text(o.email) ?? text(o.contact_email),
       phone: text(customer.phone) ?? text(o.phone),
       shippingAddress: addressFrom(o.shipping_address) ?? addressFrom(customer.default_address),
