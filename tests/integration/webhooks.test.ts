@@ -174,6 +174,15 @@ describe("what the inbox refuses", () => {
     expect((await eventsFor("evt-2003")).map((e) => e.topic).sort()).toEqual(["ORDERS_CREATE", "ORDERS_UPDATED"]);
   });
 
+  /** A body sent chunked, with no Content-Length: `halfMegabytes` pieces of 512 KiB. */
+  const chunkedBody = (halfMegabytes: number) =>
+    new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < halfMegabytes; i++) controller.enqueue(new Uint8Array(512 * 1024));
+        controller.close();
+      },
+    });
+
   it("answers 413 to a body over 5 MB, declared or streamed, and keeps serving", async () => {
     const big = Buffer.alloc(6 * 1024 * 1024, 0x20);
     const declared = await fetch(`${t.app.url}/webhooks/orders/create`, { method: "POST", headers: { "Content-Type": "application/json" }, body: big });
@@ -181,12 +190,7 @@ describe("what the inbox refuses", () => {
     const streamed = await fetch(`${t.app.url}/webhooks/orders/create`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: new ReadableStream({
-        start(controller) {
-          for (let i = 0; i < 12; i++) controller.enqueue(new Uint8Array(512 * 1024));
-          controller.close();
-        },
-      }),
+      body: chunkedBody(12),
       duplex: "half",
     } as RequestInit);
     // The app's other routes take 1 MB at most.
@@ -197,12 +201,7 @@ describe("what the inbox refuses", () => {
     const chunked = await fetch(`${t.app.url}/api/loyalty/redemptions`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: new ReadableStream({
-        start(controller) {
-          for (let i = 0; i < 8; i++) controller.enqueue(new Uint8Array(512 * 1024));
-          controller.close();
-        },
-      }),
+      body: chunkedBody(8),
       duplex: "half",
     } as RequestInit);
     expect([chunked.status, await chunked.text()]).toEqual([411, "A request body needs a Content-Length here.\n"]);
