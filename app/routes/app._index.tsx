@@ -12,7 +12,8 @@ import { z } from "zod";
 import { authenticate } from "~/shopify.server";
 import prisma from "~/db.server";
 import { fetchShopOverview } from "~/services/shop-overview.server";
-import { shopDashboard, todayUtc } from "~/services/analytics-dashboard.server";
+import { shopDashboard } from "~/services/analytics-dashboard.server";
+import { shopToday } from "~/shops/time-zone.server";
 import type { DashboardFigure, PeriodDays } from "~/services/analytics-dashboard.server";
 import { clvForecast } from "~/services/analytics-clv.server";
 import { latestHistoryImport, resumeHistoryImport, startHistoryImport } from "~/services/history-import.server";
@@ -39,7 +40,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const [overview, dashboard, clv] = await Promise.all([
     fetchShopOverview(admin.graphql),
     shopDashboard(prisma, shop, days),
-    clvForecast(prisma, shop, todayUtc()),
+    shopToday(prisma, shop).then((today) => clvForecast(prisma, shop, today)),
   ]);
   return json({
     overview,

@@ -17,6 +17,8 @@ import { monthlyTrend as monthlyTrendOf } from "~/domain/analytics/monthly-trend
 import { DEFAULT_SEGMENT_THRESHOLDS, lifecycleSegments, type LifecycleSegment, type SegmentThresholds } from "~/domain/analytics/lifecycle-segments";
 import { segmentThresholdsKey } from "~/domain/analytics/segment-form";
 import { dayNumberToIsoDate, MS_PER_DAY } from "~/domain/analytics/time";
+import { addCalendarDays, calendarDayOf, formatDay, startOfDay } from "~/domain/calendar/zoned";
+import { shopTimeZone, shopToday } from "~/shops/time-zone.server";
 import { cachedShopHistory, type CachedHistory, type ShopHistory } from "./analytics-history.server";
 import type { SqlClient } from "./history-store.server";
 import { loadRollupHistory, refreshRollupsAt } from "./history-rollups.server";
@@ -48,7 +50,7 @@ export function dashboardHistory(db: SqlClient, shop: string) {
  */
 async function loadRollupHistoryAndSummary(db: SqlClient, shop: string, version: number): Promise<ShopHistory> {
   const h = await loadRollupHistory(db, shop, version);
-  await ensureSummaryFrom(db, shop, h.history, h.rollupGeneration ?? 0, todayUtc());
+  await ensureSummaryFrom(db, shop, h.history, h.rollupGeneration ?? 0, await shopToday(db, shop));
   return h;
 }
 
@@ -234,9 +236,6 @@ export const loadMemberIds = (db: SqlClient, shop: string) => idsFromOptionalTab
 export const loadReferredIds = (db: SqlClient, shop: string) =>
   idsFromOptionalTable(db, shop, "Referral", /^(referred|referee|invitee)CustomerId$/i);
 
-export function todayUtc(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}
 
 export interface DashboardOptions {
   today: string;
@@ -336,20 +335,20 @@ declare global {
 
 /**
  * Keeps every shop's summary ready so no view computes one: today's (after an import, after a restart
- * with an older stored day) and, in the last hour of the UTC day, tomorrow's — computed from today's
- * rollups and moved by every refresh until midnight, so the first view of a day finds it.
+ * with an older stored day) and, in the last hour of the shop's day, tomorrow's — computed from today's
+ * rollups and moved by every refresh until the shop's midnight, so the first view of a day finds it.
  */
 export const dashboardSummaryJob: PeriodicJob = {
   name: "dashboard-summaries",
   everyMs: 10 * 60_000,
   async run(db, now) {
     const shops = await db.$queryRawUnsafe<{ shop: string }[]>(`SELECT "shop" FROM "HistoryRollupState" ORDER BY "shop"`);
-    const today = todayUtc(now);
-    const day = Date.parse(`${today}T00:00:00Z`) / MS_PER_DAY;
-    const lateInDay = now.getTime() >= (day + 1) * MS_PER_DAY - 60 * 60_000;
     for (const { shop } of shops) {
-      await currentSummary(db, shop, today);
-      if (lateInDay) await currentSummary(db, shop, dayNumberToIsoDate(day + 1));
+      const zone = await shopTimeZone(db, shop);
+      const today = calendarDayOf(now, zone);
+      const tomorrow = addCalendarDays(today, 1);
+      await currentSummary(db, shop, formatDay(today));
+      if (now.getTime() >= startOfDay(tomorrow, zone).getTime() - 60 * 60_000) await currentSummary(db, shop, formatDay(tomorrow));
     }
   },
 };
@@ -389,7 +388,7 @@ export async function shopDashboard(
   days: PeriodDays,
   now = new Date(),
 ): Promise<Dashboard> {
-  const today = todayUtc(now);
+  const today = await shopToday(prisma, shop, now);
   const [memberIds, referredIds, thresholds] = await Promise.all([loadMemberIds(prisma, shop), loadReferredIds(prisma, shop), loadSegmentThresholds(prisma, shop)]);
   const { source: _source, ...dashboard } = await dashboardFor(prisma, shop, { today, days, memberIds, referredIds, thresholds });
   return dashboard;
@@ -404,7 +403,7 @@ export async function segmentReport(prisma: PrismaClient, shop: string, today: s
 
 /** Customers of one lifecycle segment, biggest spenders first, with their emails. */
 export async function segmentCustomers(prisma: PrismaClient, shop: string, segment: LifecycleSegment, limit = 200, now = new Date()) {
-  const { cached, report } = await segmentReport(prisma, shop, todayUtc(now));
+  const { cached, report } = await segmentReport(prisma, shop, await shopToday(prisma, shop, now));
   const list = report.customers
     .filter((c) => c.segment === segment)
     .sort((a, b) => b.monetaryMinor - a.monetaryMinor);

@@ -22,7 +22,8 @@ import {
   type HistoryOrderRow,
   type HistoryRefundRow,
 } from "./history-store.server";
-import { customerEmails, loadMemberIds, segmentReport, todayUtc, type Dashboard } from "./analytics-dashboard.server";
+import { customerEmails, loadMemberIds, segmentReport, type Dashboard } from "./analytics-dashboard.server";
+import { shopToday } from "~/shops/time-zone.server";
 
 export class CsvImportError extends Error {
   constructor(
@@ -146,7 +147,7 @@ export function minorToDecimal(minor: number, digits: number): string {
 }
 
 export async function customersCsv(prisma: PrismaClient, shop: string, now = new Date()): Promise<string> {
-  const today = todayUtc(now);
+  const today = await shopToday(prisma, shop, now);
   const { cached, report } = await segmentReport(prisma, shop, today);
   const currency = cached.value.currency ?? "";
   const digits = currencyMinorDigits(currency || "USD");

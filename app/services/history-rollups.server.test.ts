@@ -19,6 +19,8 @@ import { forgetShopHistory, loadShopHistory, type ShopHistory } from "./analytic
 import { dirtyRollupCount, loadRollupHistory, refreshRollups, scanRollupText } from "./history-rollups.server";
 import { computeDashboard, dashboardFor, dashboardHistory, dashboardSummaryJob, PERIOD_DAYS } from "./analytics-dashboard.server";
 import { forgetDashboardSummaries } from "./dashboard-summary.server";
+import { offsetAt } from "~/domain/calendar/zoned";
+import { updateShopSettings } from "~/shops/settings.server";
 
 const SHOP = "rollups.myshopify.com";
 const TODAY = "2026-06-30";
@@ -240,6 +242,68 @@ describe("dashboard rollups", () => {
     const { figures: summary, sources } = await summaryFigures();
     expect(sources[0]).toBe("computed");
     expect(summary).toEqual(figures(await loadShopHistory(db.prisma, SHOP)));
+  });
+});
+
+describe("dashboard rollups in the shop's time zone", () => {
+  const ZONED = "zoned.myshopify.com";
+
+  /** The exact-time history with every instant read on the zone's wall clock: what the shop's days count. */
+  function onWallClock(h: ShopHistory, zone: string): ShopHistory {
+    const shift = (times: Float64Array) => times.map((t) => (Number.isNaN(t) ? t : t + offsetAt(new Date(t), zone)));
+    return { ...h, history: { ...h.history, orderPlacedAt: shift(h.history.orderPlacedAt), eventAt: shift(h.history.eventAt) } };
+  }
+
+  async function rolledFigures() {
+    forgetShopHistory();
+    forgetDashboardSummaries();
+    return figures(await loadRollupHistory(db.prisma, ZONED));
+  }
+
+  it("count an order on the shop's calendar day, and move every figure when the shop changes its zone", async () => {
+    await db.prisma.shop.create({ data: { domain: ZONED, timezone: "Pacific/Auckland", settingsAt: new Date("2026-01-01T00:00:00Z") } });
+    const { orders, refunds } = generate(12);
+    // Orders and refunds near midnight UTC, the hours whose Auckland day is the next one.
+    for (const o of orders) o.createdAt = new Date(Math.floor(o.createdAt.getTime() / 86_400_000) * 86_400_000 + 14 * 3_600_000);
+    for (const r of refunds) r.createdAt = new Date(Math.floor(r.createdAt.getTime() / 86_400_000) * 86_400_000 + 13 * 3_600_000);
+    for (let i = 0; i < orders.length; i += 500) await upsertHistoryOrders(db.prisma, ZONED, "import", orders.slice(i, i + 500));
+    await upsertHistoryRefunds(db.prisma, ZONED, "import", refunds);
+    await bumpHistoryVersion(db.prisma, ZONED);
+    const full = await loadShopHistory(db.prisma, ZONED);
+    const auckland = await rolledFigures();
+    expect(auckland).toEqual(figures(onWallClock(full, "Pacific/Auckland")));
+    // The zone moved something: the same history counted in UTC gives other figures.
+    expect(auckland).not.toEqual(figures(full));
+
+    // shop/update with another zone: every customer is rebuilt on the new calendar.
+    const customers = (await db.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "HistoryCustomerRollup" WHERE "shop" = $1`, ZONED))[0].n;
+    await updateShopSettings(db.prisma, { shop: ZONED, payload: { updated_at: "2026-07-01T10:00:00+02:00", iana_timezone: "America/Los_Angeles" } });
+    expect(await dirtyRollupCount(db.prisma, ZONED)).toBe(customers);
+    const angeles = await rolledFigures();
+    expect(angeles).toEqual(figures(onWallClock(full, "America/Los_Angeles")));
+    expect(angeles).not.toEqual(auckland);
+    // The same zone again (a replay, or a change of name only) rebuilds nothing.
+    await updateShopSettings(db.prisma, { shop: ZONED, payload: { updated_at: "2026-07-01T11:00:00+02:00", name: "Zoned" } });
+    expect(await dirtyRollupCount(db.prisma, ZONED)).toBe(0);
+  });
+
+  it("prepare today's summary on the shop's day and tomorrow's in its last hour", async () => {
+    await updateShopSettings(db.prisma, { shop: ZONED, payload: { updated_at: "2026-07-02T10:00:00+02:00", iana_timezone: "Pacific/Auckland" } });
+    await refreshRollups(db.prisma, ZONED);
+    await db.prisma.$executeRawUnsafe(`DELETE FROM "DashboardSummary"`);
+    forgetDashboardSummaries();
+    const days = async () =>
+      (await db.prisma.$queryRawUnsafe<{ asOf: string }[]>(`SELECT "asOf" FROM "DashboardSummary" WHERE "shop" = $1 ORDER BY "asOf"`, ZONED)).map((r) => r.asOf);
+    // 10:00 UTC on 30 June is 22:00 in Auckland (NZST, +12): the shop's 30 June, not yet its last hour.
+    await dashboardSummaryJob.run(db.prisma, new Date("2026-06-30T10:00:00Z"));
+    expect(await days()).toEqual(["2026-06-30"]);
+    await dashboardSummaryJob.run(db.prisma, new Date("2026-06-30T11:30:00Z"));
+    expect(await days()).toEqual(["2026-06-30", "2026-07-01"]);
+    // 12:30 UTC is already 1 July in Auckland, though still 30 June in UTC.
+    await db.prisma.$executeRawUnsafe(`DELETE FROM "DashboardSummary"`);
+    forgetDashboardSummaries();
+    await dashboardSummaryJob.run(db.prisma, new Date("2026-06-30T12:30:00Z"));
+    expect(await days()).toEqual(["2026-07-01"]);
   });
 });
 

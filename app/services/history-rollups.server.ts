@@ -3,23 +3,29 @@
 // triggers on HistoryOrder/HistoryRefund mark the customers a write touched (HistoryRollupDirty), so
 // no writer has to know about rollups; `refreshRollups` rebuilds just those customers' rows.
 //
-// Why day resolution is exact: every dashboard figure compares event times with UTC day (or month)
+// Why day resolution is exact: every dashboard figure compares event times with day (or month)
 // boundaries only — periods, "as of" ends, recency and tenure in whole days, cohort and trend months —
 // so replacing each time by the start of its day changes no comparison. (The CLV fit uses exact times
 // and keeps reading the full history; it runs in the background once a day.)
+//
+// The days are the shop's: day n is the n-th calendar day after 1970-01-01 in the shop's IANA time zone
+// (an order at 00:30 in Berlin belongs to that Berlin day, though it is the day before in UTC). The
+// analytics domain then reads day numbers as plain calendar dates. A shop that changes its time zone has
+// every rollup rebuilt (markAllRollupsDirty, from shop/update).
 //
 // Why one text per customer: a cold dashboard then costs PostgreSQL a string_agg over ~250 k stored
 // texts (~0.1 s at 1 M orders) instead of formatting a million orders and eighty thousand refunds.
 import type { PrismaClient } from "@prisma/client";
 import { rollupTextHistory } from "./rollup-text.server";
 import { dropSummaries, forgetDashboardSummaries, moveSummaries, SUMMARY_DELTA_LIMIT } from "./dashboard-summary.server";
-import { historyVersion, type SqlClient } from "./history-store.server";
+import { bumpHistoryVersion, historyVersion, type SqlClient } from "./history-store.server";
+import { shopTimeZone } from "~/shops/time-zone.server";
 import type { ShopHistory } from "./analytics-history.server";
 
 export { scanRollupText, type RollupColumns } from "./rollup-text.server";
 
-const DAY = `floor(extract(epoch FROM %s) / 86400)::bigint`;
-const day = (column: string) => DAY.replace("%s", column);
+/** The shop-local day number of a UTC `timestamp` column; `$4` is the shop's time zone. */
+const day = (column: string) => `((${column} AT TIME ZONE 'UTC') AT TIME ZONE $4::text)::date - DATE '1970-01-01'`;
 
 /**
  * Rebuilds the rollup rows of the shop's dirty customers (all of them after an import, a few after
@@ -68,6 +74,7 @@ async function refreshLocked(tx: SqlClient, shop: string): Promise<{ refreshed: 
     shop,
   );
   if (dirty.length === 0) return { refreshed: 0, generation: Number(seen.generation ?? 0), commit: () => {} };
+  const zone = await shopTimeZone(tx, shop);
   // Summaries are moved customer by customer after webhooks; after an import they are rebuilt.
   const withChanges = seen.summaries > 0 && dirty.length <= SUMMARY_DELTA_LIMIT;
   const rows = await tx.$queryRawUnsafe<{ customerId: string | null; before: string | null; after: string | null; generation: string | null }[]>(
@@ -118,6 +125,7 @@ async function refreshLocked(tx: SqlClient, shop: string): Promise<{ refreshed: 
     shop,
     dirty,
     withChanges,
+    zone,
   );
   // Fold the count deltas the triggers appended into one row (each delta is deleted exactly once, so
   // concurrent folds keep the sum).
@@ -133,6 +141,18 @@ async function refreshLocked(tx: SqlClient, shop: string): Promise<{ refreshed: 
   const changes = rows.filter((r) => r.customerId !== null).map((r) => ({ customerId: r.customerId!, before: r.before, after: r.after }));
   const commit = withChanges ? await moveSummaries(tx, shop, changes, generation) : await dropSummaries(tx, shop);
   return { refreshed, generation, commit };
+}
+
+/**
+ * Marks every customer of the shop for a refresh and moves the history version on, so the next view
+ * rebuilds the rollups and drops what it held: after the shop's time zone changed, every day number moves.
+ */
+export async function markAllRollupsDirty(db: SqlClient, shop: string): Promise<void> {
+  await db.$executeRawUnsafe(
+    `INSERT INTO "HistoryRollupDirty" ("shop", "customerId") SELECT "shop", "customerId" FROM "HistoryCustomerRollup" WHERE "shop" = $1`,
+    shop,
+  );
+  await bumpHistoryVersion(db, shop);
 }
 
 /** How many customers are marked for a refresh. */

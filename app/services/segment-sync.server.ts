@@ -22,7 +22,8 @@ import type {
   SegmentTagsSetMutation,
 } from "~/types/admin.generated";
 import { AdminApiError, retryWhenThrottled, runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
-import { dashboardHistory, segmentReport, todayUtc } from "./analytics-dashboard.server";
+import { dashboardHistory, segmentReport } from "./analytics-dashboard.server";
+import { shopToday } from "~/shops/time-zone.server";
 import { refreshRollups } from "./history-rollups.server";
 import type { WebhookStep } from "./webhook-worker.server";
 import { linesOf } from "./jsonl-lines.server";
@@ -203,7 +204,7 @@ async function runSegmentSync(prisma: PrismaClient, graphql: AdminGraphql, shop:
 
 /** Who needs new tags now: today's segments against what each customer was last given. */
 async function currentChanges(prisma: PrismaClient, shop: string, now: Date): Promise<SegmentTagChange[]> {
-  const { report } = await segmentReport(prisma, shop, todayUtc(now));
+  const { report } = await segmentReport(prisma, shop, await shopToday(prisma, shop, now));
   // Customers only known from a CSV (negative ids) are not Shopify customers: nothing to tag.
   const current = new Map<string, LifecycleSegment>();
   for (const c of report.customers) if (!c.customerId.startsWith("-")) current.set(c.customerId, c.segment);

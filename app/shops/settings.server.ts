@@ -1,7 +1,9 @@
 // shop/update: the shop's name, currency and time zone as Shopify now has them (the time zone decides the shop's
 // calendar days). Newest wins by the payload's updated_at, so a late or replayed delivery changes nothing.
 import { sqlOf } from "~/db/connection.server";
+import { isTimeZone } from "~/domain/calendar/zoned";
 import { parseInstant } from "~/domain/points/time";
+import { markAllRollupsDirty } from "~/services/history-rollups.server";
 import type { Db } from "~/services/points-ledger.server";
 import { UnusablePayloadError, type WebhookStep } from "~/services/webhook-worker.server";
 
@@ -12,15 +14,7 @@ export interface ShopSettings {
   settingsAt: Date;
 }
 
-/** True for an IANA zone name this runtime knows ("Europe/Berlin"), false for anything else. */
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return /\//.test(zone) || zone === "UTC";
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone };
 
 /** The settings a shop/update payload (REST shop JSON) carries; a field it lacks or spells wrongly is null. */
 export function shopSettingsOf(payload: unknown): ShopSettings {
@@ -35,12 +29,16 @@ export function shopSettingsOf(payload: unknown): ShopSettings {
 
 export async function updateShopSettings(tx: Db, event: { shop: string; payload: unknown }): Promise<void> {
   const s = shopSettingsOf(event.payload);
-  await sqlOf(tx).execute(
-    `UPDATE "Shop" SET "name" = COALESCE($2, "name"), "currency" = COALESCE($3, "currency"), "timezone" = COALESCE($4, "timezone"),
+  const [row] = await sqlOf(tx).query<{ before: string | null; after: string | null }>(
+    `UPDATE "Shop" AS s SET "name" = COALESCE($2, s."name"), "currency" = COALESCE($3, s."currency"), "timezone" = COALESCE($4, s."timezone"),
             "settingsAt" = $5::timestamp(3), "updatedAt" = (now() AT TIME ZONE 'UTC')
-      WHERE "domain" = $1 AND ("settingsAt" IS NULL OR "settingsAt" <= $5::timestamp(3))`,
+       FROM (SELECT "domain", "timezone" FROM "Shop" WHERE "domain" = $1 FOR UPDATE) AS old
+      WHERE s."domain" = old."domain" AND (s."settingsAt" IS NULL OR s."settingsAt" <= $5::timestamp(3))
+     RETURNING old."timezone" AS before, s."timezone" AS after`,
     [event.shop, s.name, s.currency, s.timezone, s.settingsAt.toISOString().slice(0, 23)],
   );
+  // Another zone moves every order to another day number: the figures are rebuilt on the new calendar.
+  if (row && row.before !== row.after) await markAllRollupsDirty(tx, event.shop);
 }
 
 export const shopSettingsSteps: Record<string, WebhookStep[]> = {

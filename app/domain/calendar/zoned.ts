@@ -67,3 +67,18 @@ export function addCalendarDays(day: CalendarDay, days: number): CalendarDay {
 export function formatDay(day: CalendarDay): string {
   return `${String(day.year).padStart(4, "0")}-${String(day.month).padStart(2, "0")}-${String(day.day).padStart(2, "0")}`;
 }
+
+/** "YYYY-MM-DD" of the day `at` falls on in the zone: the shop's "today". */
+export function dayIn(at: Date, timeZone: string): string {
+  return formatDay(calendarDayOf(at, timeZone));
+}
+
+/** True for an IANA zone name this runtime knows ("Europe/Berlin", "UTC"), false for anything else. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return /\//.test(zone) || zone === "UTC";
+  } catch {
+    return false;
+  }
+}
