@@ -215,7 +215,7 @@ export interface ExpiryReport {
  */
 export async function expirePoints(db: PrismaClient, now: Date): Promise<ExpiryReport> {
   const report: ExpiryReport = { membersChecked: 0, entriesPosted: 0, pointsExpired: 0, remindersRecorded: 0 };
-  for (const { shop, program } of await programsOfInstalledShops(db, (p) => p.expiry.mode !== "off")) {
+  for (const { shop, program, timeZone } of await programsOfInstalledShops(db, (p) => p.expiry.mode !== "off")) {
     const policy = program.expiry;
     if (policy.mode === "off") continue;
     // Nothing can expire (or be reminded of) before an entry's time + months; a few days' margin covers
@@ -235,7 +235,7 @@ export async function expirePoints(db: PrismaClient, now: Date): Promise<ExpiryR
         const entries = await ledgerOf(tx, shop, id);
         let posted = 0;
         let expired = 0;
-        for (const entry of expiryEntries(entries, now, policy)) {
+        for (const entry of expiryEntries(entries, now, policy, timeZone)) {
           if ((await appendLedgerEntry(tx, shop, id, entry)).outcome === "posted") {
             posted++;
             if (entry.kind === "expire") expired -= entry.points;
@@ -243,7 +243,7 @@ export async function expirePoints(db: PrismaClient, now: Date): Promise<ExpiryR
           entries.push(entry);
         }
         const earlier = await tx.pointsReminder.findMany({ where: { shop, memberId: id }, orderBy: { id: "asc" } });
-        const reminder = reminderDue(entries, now, policy, earlier.map(reminderFromRow));
+        const reminder = reminderDue(entries, now, policy, earlier.map(reminderFromRow), timeZone);
         let reminded = 0;
         if (reminder) {
           reminded = await tx.$executeRaw`

@@ -94,6 +94,22 @@ describe("points expiry job", () => {
     expect(expiries.map((e) => [e.idempotencyKey, e.points])).toEqual([["expire:signup:101:1", -30]]);
     expect(await member("101")).toMatchObject({ points: 40, expired: 30 });
   });
+
+  it("counts the months on the shop's calendar: points from 29 February in Auckland expire on its 28 February a year on", async () => {
+    await prisma.shop.update({ where: { domain: SHOP }, data: { timezone: "Pacific/Auckland" } });
+    try {
+      // 11:30 UTC on 28 February 2024 is 00:30 on 29 February in Auckland (UTC+13); 12 months on there is
+      // 00:30 on 28 February 2025 (the month has no 29th) = 11:30 UTC on 27 February. UTC months would say 28 February.
+      await credit("102", "signup:102", 60, new Date("2024-02-28T11:30:00Z"));
+      await expirePoints(prisma, new Date("2025-02-27T11:00:00Z"));
+      expect((await entriesOf("102")).filter((e) => e.kind === "expire")).toEqual([]);
+      await expirePoints(prisma, new Date("2025-02-27T12:00:00Z"));
+      const expiries = (await entriesOf("102")).filter((e) => e.kind === "expire");
+      expect(expiries.map((e) => [e.points, e.at.toISOString()])).toEqual([[-60, "2025-02-27T11:30:00.000Z"]]);
+    } finally {
+      await prisma.shop.update({ where: { domain: SHOP }, data: { timezone: null } });
+    }
+  });
 });
 
 describe("birthday bonus job", () => {

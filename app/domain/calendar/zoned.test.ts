@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addCalendarDays, calendarDayOf, formatDay, offsetAt, startOfDay } from "./zoned";
+import fc from "fast-check";
+import { addCalendarDays, addMonthsIn, calendarDayOf, dayIn, formatDay, offsetAt, startOfDay } from "./zoned";
 
 describe("calendar days in a time zone", () => {
   it("puts an instant on the zone's day, not UTC's", () => {
@@ -28,5 +29,45 @@ describe("calendar days in a time zone", () => {
     expect(formatDay(addCalendarDays({ year: 2024, month: 2, day: 28 }, 1))).toBe("2024-02-29");
     expect(offsetAt(new Date("2026-07-01T00:00:00Z"), "Europe/Berlin")).toBe(2 * 3_600_000);
     expect(offsetAt(new Date("2026-07-01T00:00:00Z"), "America/New_York")).toBe(-4 * 3_600_000);
+  });
+});
+
+describe("months on a zone's clocks", () => {
+  it("keeps the local time of day across a change of offset, and clamps to the month's last day", () => {
+    // 00:30 on 31 March in Berlin (CEST, +2) is 30 March 22:30 UTC; a month later is 00:30 on 30 April in Berlin.
+    expect(addMonthsIn(new Date("2026-03-30T22:30:00Z"), 1, "Europe/Berlin").toISOString()).toBe("2026-04-29T22:30:00.000Z");
+    // Counted in UTC months, the same instant would expire at 00:30 on 1 May in Berlin.
+    expect(addMonthsIn(new Date("2026-03-30T22:30:00Z"), 1, "UTC").toISOString()).toBe("2026-04-30T22:30:00.000Z");
+    // Winter time to summer time: 10:00 local stays 10:00 local.
+    expect(addMonthsIn(new Date("2026-01-15T09:00:00Z"), 6, "Europe/Berlin").toISOString()).toBe("2026-07-15T08:00:00.000Z");
+    // 31 January + 1 month = 28 February (2026 is no leap year); 29 February 2028 + 12 months = 28 February 2029.
+    expect(dayIn(addMonthsIn(new Date("2026-01-31T12:00:00Z"), 1, "Asia/Tokyo"), "Asia/Tokyo")).toBe("2026-02-28");
+    expect(dayIn(addMonthsIn(new Date("2028-02-29T03:00:00Z"), 12, "Asia/Tokyo"), "Asia/Tokyo")).toBe("2029-02-28");
+    // Backwards, as the expiry job's horizon counts.
+    expect(addMonthsIn(new Date("2026-07-15T08:00:00Z"), -6, "Europe/Berlin").toISOString()).toBe("2026-01-15T09:00:00.000Z");
+  });
+
+  it("moves a local time the clocks skip one hour on", () => {
+    // 02:30 on 29 January in Berlin + 2 months = 02:30 on 29 March, which the clocks skip (02:00 → 03:00).
+    const at = addMonthsIn(new Date("2026-01-29T01:30:00Z"), 2, "Europe/Berlin");
+    expect(at.toISOString()).toBe("2026-03-29T01:30:00.000Z"); // 03:30 CEST
+  });
+
+  it("lands on the same local day of the target month, in any zone, for any instant", () => {
+    const zones = ["Europe/Berlin", "America/Los_Angeles", "Pacific/Auckland", "Asia/Kolkata", "America/Santiago", "UTC"];
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }), fc.integer({ min: -24, max: 24 }), fc.constantFrom(...zones), (t, months, zone) => {
+        const from = calendarDayOf(new Date(t), zone);
+        const to = calendarDayOf(addMonthsIn(new Date(t), months, zone), zone);
+        const m = from.month - 1 + months;
+        const year = from.year + Math.floor(m / 12);
+        const month = (((m % 12) + 12) % 12) + 1;
+        const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+        // A day whose local time the clocks skip may come out an hour on, still the same day but for times near midnight.
+        expect({ year: to.year, month: to.month }).toEqual({ year, month });
+        expect(to.day === Math.min(from.day, last) || to.day === Math.min(from.day, last) + 1).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -82,3 +82,27 @@ export function isTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+/** Month arithmetic on a wall clock read as UTC: the same time of day, the day clamped to the month's last. */
+function addMonthsToWallClock(wall: number, months: number): number {
+  const at = new Date(wall);
+  const m = at.getUTCMonth() + months;
+  const year = at.getUTCFullYear() + Math.floor(m / 12);
+  const month = ((m % 12) + 12) % 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return Date.UTC(year, month, Math.min(at.getUTCDate(), lastDay), at.getUTCHours(), at.getUTCMinutes(), at.getUTCSeconds(), at.getUTCMilliseconds());
+}
+
+/**
+ * `months` calendar months after `at` on the zone's clocks: the same local time of day, a day the target month
+ * lacks clamped to its last (31 January + 1 month = 28 or 29 February). Points earned at 00:30 on 31 March in
+ * Berlin expire at 00:30 on 30 April in Berlin, whatever the offset then. A local time the clocks skip (a
+ * spring-forward hour) comes out one hour later.
+ */
+export function addMonthsIn(at: Date, months: number, timeZone: string): Date {
+  if (timeZone === "UTC") return new Date(addMonthsToWallClock(at.getTime(), months));
+  const wall = addMonthsToWallClock(at.getTime() + offsetAt(at, timeZone), months);
+  let guess = wall - offsetAt(new Date(wall), timeZone);
+  guess = wall - offsetAt(new Date(guess), timeZone);
+  return new Date(guess);
+}

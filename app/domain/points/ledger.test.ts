@@ -162,6 +162,21 @@ describe("lots and expiry", () => {
     expect(expiryEntries(ledger, day(215), lots)).toEqual([]);
   });
 
+  it("counts the months on the shop's calendar: points earned at 00:30 on 31 March in Berlin expire at 00:30 on 30 April there", () => {
+    const placed = new Date("2026-03-30T22:30:00Z"); // 31 March, 00:30 in Berlin
+    const ledger = post([], { key: "order:o1:v1", kind: "earn", customerId: "c1", points: 50, at: placed, availableAt: placed, orderId: "o1", orderCreatedAt: placed });
+    const monthly: ExpiryPolicy = { mode: "lots", months: 1, reminderDays: 3 };
+    const berlinExpiry = new Date("2026-04-29T22:30:00Z");
+    expect(expiringLots(ledger, new Date("2026-12-31T00:00:00Z"), monthly, "Europe/Berlin")[0].expiresAt).toEqual(berlinExpiry);
+    // UTC months would keep them a day longer, to 1 May in Berlin.
+    expect(expiringLots(ledger, new Date("2026-12-31T00:00:00Z"), monthly)[0].expiresAt).toEqual(new Date("2026-04-30T22:30:00Z"));
+    const now = new Date("2026-04-30T06:00:00Z");
+    expect(expiryEntries(ledger, now, monthly, "Europe/Berlin")).toMatchObject([{ kind: "expire", points: -50, at: berlinExpiry }]);
+    expect(expiryEntries(ledger, now, monthly)).toEqual([]);
+    // The reminder names the shop's expiry too.
+    expect(reminderDue(ledger, new Date("2026-04-27T12:00:00Z"), monthly, [], "Europe/Berlin")).toMatchObject({ points: 50, expiresAt: berlinExpiry });
+  });
+
   it("lets a refund shrink the lot of its own order, not the oldest one", () => {
     const ledger = post([], orderPosting("o1", 1, 50, 0), orderPosting("o2", 1, 80, 10), orderPosting("o2", 2, -80, 10, 12));
     expect(openLots(ledger).map((l) => [l.lotKey, l.points])).toEqual([["order:o1", 50]]);

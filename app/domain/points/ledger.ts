@@ -5,7 +5,8 @@
  */
 import { addCalendarDays, calendarDayOf, startOfDay } from "../calendar/zoned";
 import type { ExpiryPolicy, LoyaltyProgram } from "./program";
-import { addDays, addMonths } from "./time";
+import { addMonthsIn } from "~/domain/calendar/zoned";
+import { addDays } from "./time";
 
 export const LEDGER_ENTRY_KINDS = [
   "earn",
@@ -418,30 +419,30 @@ export interface ExpiringLot {
 }
 
 /**
- * When a lot expires. Lot expiry: `months` after it became spendable. Inactivity expiry: `months` after the
+ * When a lot expires, months counted on the shop's calendar (`timeZone`). Lot expiry: `months` after it became spendable. Inactivity expiry: `months` after the
  * customer's last activity, so the whole balance goes at once, except that points credited later (a birthday
  * bonus to a customer who has gone quiet) get their own `months` rather than expiring on arrival.
  */
-function expiresAt(lot: LotState, policy: Exclude<ExpiryPolicy, { mode: "off" }>, lastActivity: number): Date {
-  if (policy.mode === "lots") return addMonths(new Date(lot.availableAt), policy.months);
-  return addMonths(new Date(Math.max(lastActivity, lot.earnedAt)), policy.months);
+function expiresAt(lot: LotState, policy: Exclude<ExpiryPolicy, { mode: "off" }>, lastActivity: number, timeZone: string): Date {
+  if (policy.mode === "lots") return addMonthsIn(new Date(lot.availableAt), policy.months, timeZone);
+  return addMonthsIn(new Date(Math.max(lastActivity, lot.earnedAt)), policy.months, timeZone);
 }
 
 /**
  * When the next points expire if nothing else happens, or null: lets the expiry job skip customers until
  * then. Any new entry (a refund can also call for giving expired points back) invalidates it.
  */
-export function nextExpiryAt(entries: readonly LedgerEntry[], policy: ExpiryPolicy): Date | null {
-  const soonest = expiringFromBook(bookOf(entries), new Date(8.64e15), policy)[0];
+export function nextExpiryAt(entries: readonly LedgerEntry[], policy: ExpiryPolicy, timeZone = "UTC"): Date | null {
+  const soonest = expiringFromBook(bookOf(entries), new Date(8.64e15), policy, timeZone)[0];
   return soonest ? soonest.expiresAt : null;
 }
 
 /** Lots with points left that expire at or before `until`, soonest first. */
-export function expiringLots(entries: readonly LedgerEntry[], until: Date, policy: ExpiryPolicy): ExpiringLot[] {
-  return expiringFromBook(bookOf(entries), until, policy);
+export function expiringLots(entries: readonly LedgerEntry[], until: Date, policy: ExpiryPolicy, timeZone = "UTC"): ExpiringLot[] {
+  return expiringFromBook(bookOf(entries), until, policy, timeZone);
 }
 
-function expiringFromBook(book: LotBook, until: Date, policy: ExpiryPolicy): ExpiringLot[] {
+function expiringFromBook(book: LotBook, until: Date, policy: ExpiryPolicy, timeZone: string): ExpiringLot[] {
   if (policy.mode === "off") return [];
   const remaining = remainingByLot(book);
   const last = lastActivityAt(book) ?? 0;
@@ -449,7 +450,7 @@ function expiringFromBook(book: LotBook, until: Date, policy: ExpiryPolicy): Exp
   for (const lot of book.lots) {
     const points = remaining.get(lot.key) ?? 0;
     if (points <= 0) continue;
-    const at = expiresAt(lot, policy, last);
+    const at = expiresAt(lot, policy, last, timeZone);
     if (at.getTime() <= until.getTime()) out.push({ lotKey: lot.key, points, expiresAt: at });
   }
   return out.sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || (a.lotKey < b.lotKey ? -1 : 1));
@@ -462,7 +463,7 @@ function expiringFromBook(book: LotBook, until: Date, policy: ExpiryPolicy): Exp
  * the order was refunded: the customer must not lose them twice), then expires what is due. Expiry entries
  * are dated when the points expired, not when the job ran, so a late run writes the same history.
  */
-export function expiryEntries(entries: readonly LedgerEntry[], now: Date, policy: ExpiryPolicy): LedgerEntry[] {
+export function expiryEntries(entries: readonly LedgerEntry[], now: Date, policy: ExpiryPolicy, timeZone = "UTC"): LedgerEntry[] {
   const book = bookOf(entries);
   const customerId = book.customerId;
   if (customerId === null) return [];
@@ -484,7 +485,7 @@ export function expiryEntries(entries: readonly LedgerEntry[], now: Date, policy
       applyToBook(book, entry);
     }
   }
-  for (const due of expiringFromBook(book, now, policy)) {
+  for (const due of expiringFromBook(book, now, policy, timeZone)) {
     const lot = book.byKey.get(due.lotKey)!;
     out.push({
       key: ledgerKeys.expireLot(lot.key, lot.expiries + 1),
@@ -520,12 +521,13 @@ export function reminderDue(
   now: Date,
   policy: ExpiryPolicy,
   earlierReminders: readonly ExpiryReminder[] = [],
+  timeZone = "UTC",
 ): ExpiryReminder | null {
   if (policy.mode === "off" || policy.reminderDays <= 0) return null;
   const book = bookOf(entries);
   if (book.customerId === null) return null;
   const covered = new Set(earlierReminders.flatMap((r) => r.covers));
-  const due = expiringFromBook(book, addDays(now, policy.reminderDays), policy)
+  const due = expiringFromBook(book, addDays(now, policy.reminderDays), policy, timeZone)
     .filter((lot) => lot.expiresAt.getTime() > now.getTime())
     // A lot whose expiry moved (new activity) is a new thing to remind of.
     .map((lot) => ({ ...lot, cover: `${lot.lotKey}@${lot.expiresAt.toISOString()}` }))

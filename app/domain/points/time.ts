@@ -1,4 +1,5 @@
 /** Calendar arithmetic in UTC: a customer's expiry date must not depend on the server's time zone. */
+import { addMonthsIn } from "~/domain/calendar/zoned";
 
 export const MS_PER_DAY = 86_400_000;
 
@@ -9,16 +10,10 @@ export function addDays(at: Date, days: number): Date {
 /**
  * The same UTC wall-clock time `months` calendar months later; a day that does not exist in the target
  * month falls back to its last day (31 January + 1 month = 28 or 29 February), as merchants expect.
+ * In a shop's time zone: `addMonthsIn` (domain/calendar/zoned.ts).
  */
 export function addMonths(at: Date, months: number): Date {
-  const y = at.getUTCFullYear();
-  const m = at.getUTCMonth() + months;
-  const targetYear = y + Math.floor(m / 12);
-  const targetMonth = ((m % 12) + 12) % 12;
-  const lastDay = new Date(Date.UTC(targetYear, targetMonth + 1, 0)).getUTCDate();
-  return new Date(
-    Date.UTC(targetYear, targetMonth, Math.min(at.getUTCDate(), lastDay), at.getUTCHours(), at.getUTCMinutes(), at.getUTCSeconds(), at.getUTCMilliseconds()),
-  );
+  return addMonthsIn(at, months, "UTC");
 }
 
 const ZONED_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
