@@ -9,7 +9,9 @@ import { authenticate } from "~/shopify.server";
 import prisma from "~/db.server";
 import { segmentCustomers } from "~/services/analytics-dashboard.server";
 import { lastSegmentSync, startSegmentSync } from "~/services/segment-sync.server";
-import { formatCount, localeFrom, translator } from "~/i18n/translate";
+import { formatCount, instantFormatter, localeFrom, translator } from "~/i18n/translate";
+import { shopTimeZone } from "~/shops/time-zone.server";
+
 import type { MessageKey } from "~/i18n/messages";
 
 const query = z.object({ segment: z.enum(["new", "active", "atRisk", "lost", "vip"]) });
@@ -20,7 +22,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const parsed = query.safeParse({ segment: url.searchParams.get("segment") ?? "atRisk" });
   if (!parsed.success) throw json({ error: "segment must be one of new, active, atRisk, lost, vip" }, { status: 400 });
   const [result, sync] = await Promise.all([segmentCustomers(prisma, session.shop, parsed.data.segment), lastSegmentSync(prisma, session.shop)]);
-  return json({ locale: localeFrom(url.searchParams.get("locale")), segment: parsed.data.segment, sync, ...result });
+  return json({ locale: localeFrom(url.searchParams.get("locale")), timeZone: await shopTimeZone(prisma, session.shop), segment: parsed.data.segment, sync, ...result });
 };
 
 // "Sync now": tags the segments in Shopify in the background; the page shows the run's status.
@@ -33,7 +35,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function SegmentCustomers() {
-  const { locale, segment, total, currency, customers, sync } = useLoaderData<typeof loader>();
+  const { locale, timeZone, segment, total, currency, customers, sync } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = translator(locale);
@@ -67,7 +69,7 @@ export default function SegmentCustomers() {
             <Text as="p" id="segment-sync-status">
               {sync
                 ? t(`sync.status.${sync.status}` as MessageKey, {
-                    at: new Date(sync.finishedAt ?? sync.startedAt).toLocaleString(tag, { timeZone: "UTC" }),
+                    at: instantFormatter(locale, timeZone, "dateTime")(sync.finishedAt ?? sync.startedAt),
                     changed: formatCount(locale, sync.changed),
                     pending: formatCount(locale, sync.pending),
                   })

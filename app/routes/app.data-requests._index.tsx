@@ -5,20 +5,22 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, DataTable, Page, Text } from "@shopify/polaris";
 import prisma from "~/db.server";
-import { localeFrom, translator } from "~/i18n/translate";
+import { instantFormatter, localeFrom, translator } from "~/i18n/translate";
+import { shopTimeZone } from "~/shops/time-zone.server";
+
 import { listDataRequests } from "~/privacy/customer-data.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const url = new URL(request.url);
-  return json({ locale: localeFrom(url.searchParams.get("locale")), search: url.search, requests: await listDataRequests(prisma, session.shop) });
+  return json({ locale: localeFrom(url.searchParams.get("locale")), timeZone: await shopTimeZone(prisma, session.shop), search: url.search, requests: await listDataRequests(prisma, session.shop) });
 };
 
 export default function DataRequests() {
-  const { locale, search, requests } = useLoaderData<typeof loader>();
+  const { locale, timeZone, search, requests } = useLoaderData<typeof loader>();
   const t = translator(locale);
-  const date = (iso: string) => new Intl.DateTimeFormat(locale === "de" ? "de-DE" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
+  const date = instantFormatter(locale, timeZone, "dateTime");
   return (
     <Page title={t("dataRequests.heading")}>
       <BlockStack gap="400">

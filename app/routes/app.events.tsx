@@ -5,7 +5,9 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, DataTable, Page, Text } from "@shopify/polaris";
 import { z } from "zod";
 import prisma from "~/db.server";
-import { localeFrom, translator } from "~/i18n/translate";
+import { instantFormatter, localeFrom, translator } from "~/i18n/translate";
+import { shopTimeZone } from "~/shops/time-zone.server";
+
 import type { MessageKey } from "~/i18n/messages";
 import { listParkedEvents, retryParkedEvent } from "~/services/loyalty-parked-events.server";
 import { listFailedShopJobs } from "~/jobs/failed-jobs.server";
@@ -17,6 +19,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   return json({
     locale: localeFrom(new URL(request.url).searchParams.get("locale")),
+    timeZone: await shopTimeZone(prisma, session.shop),
     events: await listParkedEvents(prisma, session.shop),
     jobs: await listFailedShopJobs(sqlOf(prisma), session.shop),
   });
@@ -59,10 +62,10 @@ function RetryForm({ intent, id, label }: { intent: "retry-event" | "retry-job";
 }
 
 export default function ParkedEvents() {
-  const { locale, events, jobs } = useLoaderData<typeof loader>();
+  const { locale, timeZone, events, jobs } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = translator(locale);
-  const date = (iso: string) => new Intl.DateTimeFormat(locale === "de" ? "de-DE" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
+  const date = instantFormatter(locale, timeZone, "dateTime");
   return (
     <Page title={t("events.heading")}>
       <BlockStack gap="400">

@@ -7,7 +7,9 @@ import { useState } from "react";
 import { z } from "zod";
 import prisma from "~/db.server";
 import type { MessageKey } from "~/i18n/messages";
-import { localeFrom, translator } from "~/i18n/translate";
+import { instantFormatter, localeFrom, translator } from "~/i18n/translate";
+import { shopTimeZone } from "~/shops/time-zone.server";
+
 import { adjustMemberPoints, memberWithLedger } from "~/services/members-directory.server";
 import { loadLoyaltyProgram } from "~/services/loyalty-program.server";
 import { setMemberBirthday } from "~/services/member-birthday.server";
@@ -29,7 +31,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const standing = card ? await stampStandingFor(prisma, session.shop, detail.member.customerId, card) : null;
   const stamps = standing ? { stamps: standing.stampsOnCurrentCard, required: standing.stampsRequired, rewards: standing.rewardsEarned } : null;
   const discount = await memberDiscountFor(prisma, session.shop, detail.member.customerId);
-  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), requestId: crypto.randomUUID(), tierName, stamps, discount, ...detail });
+  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), timeZone: await shopTimeZone(prisma, session.shop), requestId: crypto.randomUUID(), tierName, stamps, discount, ...detail });
 };
 
 const adjustment = z.object({
@@ -60,7 +62,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function MemberPage() {
-  const { locale, member, balance, entries, requestId, tierName, stamps, discount } = useLoaderData<typeof loader>();
+  const { locale, timeZone, member, balance, entries, requestId, tierName, stamps, discount } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -70,8 +72,7 @@ export default function MemberPage() {
   const birthdayResult = result && "birthday" in result ? result : result && !result.ok && (result.code === "invalidBirthday" || result.code === "redacted") ? result : null;
   const adjustResult = birthdayResult ? null : result;
   const t = translator(locale);
-  const tag = locale === "de" ? "de-DE" : "en-GB";
-  const date = (iso: string) => new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
+  const date = instantFormatter(locale, timeZone, "dateTime");
   const back = new URLSearchParams(params);
   const name = member.email ?? member.name ?? (member.redacted ? t("members.redacted") : member.customerId);
   return (

@@ -6,7 +6,9 @@ import { BlockStack, Button, Card, DataTable, InlineStack, Page, Text, TextField
 import { useState } from "react";
 import { z } from "zod";
 import prisma from "~/db.server";
-import { localeFrom, translator } from "~/i18n/translate";
+import { instantFormatter, localeFrom, translator } from "~/i18n/translate";
+import { shopTimeZone } from "~/shops/time-zone.server";
+
 import { loadLoyaltyProgram } from "~/services/loyalty-program.server";
 import { listMembers } from "~/services/members-directory.server";
 import { authenticate } from "~/shopify.server";
@@ -20,15 +22,16 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (!parsed.success) throw json({ error: "q must be at most 200 characters and page a whole number from 1" }, { status: 400 });
   const [result, program] = await Promise.all([listMembers(prisma, session.shop, { query: parsed.data.q, page: parsed.data.page }), loadLoyaltyProgram(prisma, session.shop)]);
   const tierNames = Object.fromEntries(program.vip.tiers.map((t) => [t.id, t.name]));
-  return json({ locale: localeFrom(url.searchParams.get("locale")), q: parsed.data.q ?? "", ...result, tierNames });
+  return json({ locale: localeFrom(url.searchParams.get("locale")), timeZone: await shopTimeZone(prisma, session.shop), q: parsed.data.q ?? "", ...result, tierNames });
 };
 
 export default function Members() {
-  const { locale, q, page, hasNext, members, tierNames } = useLoaderData<typeof loader>();
+  const { locale, timeZone, q, page, hasNext, members, tierNames } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const [search, setSearch] = useState(q);
   const t = translator(locale);
-  const date = (iso: string | null) => (iso ? new Intl.DateTimeFormat(locale === "de" ? "de-DE" : "en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso)) : "—");
+  const formatDate = instantFormatter(locale, timeZone);
+  const date = (iso: string | null) => (iso ? formatDate(iso) : "—");
   const withParams = (extra: Record<string, string>) => {
     const next = new URLSearchParams(params);
     for (const [k, val] of Object.entries(extra)) next.set(k, val);

@@ -8,14 +8,16 @@ import { useState } from "react";
 import { z } from "zod";
 import prisma from "~/db.server";
 import type { MessageKey } from "~/i18n/messages";
-import { formatCount, localeFrom, translator } from "~/i18n/translate";
+import { formatCount, instantFormatter, localeFrom, translator } from "~/i18n/translate";
+import { shopTimeZone } from "~/shops/time-zone.server";
+
 import { loadReferralTerms, referralOverview, referralTermsProblems, saveReferralTerms, type ReferralTerms } from "~/services/referrals.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const [overview, terms] = await Promise.all([referralOverview(prisma, session.shop), loadReferralTerms(prisma, session.shop)]);
-  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), overview, terms });
+  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), timeZone: await shopTimeZone(prisma, session.shop), overview, terms });
 };
 
 const whole = z.string().trim().regex(/^\d{1,9}$/, "whole number").transform(Number);
@@ -43,12 +45,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const STATUS_TONE = { pending: "attention", credited: "success", blocked: "critical", void: undefined } as const;
 
 export default function Referrals() {
-  const { locale, overview, terms } = useLoaderData<typeof loader>();
+  const { locale, timeZone, overview, terms } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const saving = useNavigation().state === "submitting";
   const t = translator(locale);
   const count = (n: number) => formatCount(locale, n);
-  const date = (iso: string) => new Intl.DateTimeFormat(locale === "de" ? "de-DE" : "en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
+  const date = instantFormatter(locale, timeZone);
   const [v, setV] = useState({
     advocatePoints: String(terms.advocatePoints),
     friendPercentOff: String(terms.friendPercentOff),

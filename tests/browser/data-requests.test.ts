@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { BROWSER_USER_AGENT, startTreue, type TreueHarness } from "../support/treue-harness";
+import { BROWSER_USER_AGENT, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { launchChromium } from "../support/chromium";
 
 let t: TreueHarness;
@@ -44,6 +44,26 @@ describe("customer data requests page in Chromium", () => {
     await expect.poll(() => page.locator("tr", { hasText: String(customerId) }).innerText()).toMatch(/1×, last on/);
     expect(failures.filter((m) => !/shopify|app-bridge/i.test(m))).toEqual([]);
     await page.close();
+  });
+
+  it("shows when on the shop's clock, its zone named", async () => {
+    await t.db.prisma.shop.update({ where: { domain: TEST_SHOP }, data: { timezone: "Asia/Tokyo" } });
+    try {
+      const { requestedAt } = await t.db.prisma.dataRequest.findFirstOrThrow({ where: { customerId: String(customerId) } });
+      // Tokyo is UTC+9 all year: the hour shown is the UTC hour + 9, on Tokyo's day.
+      const tokyo = new Date(requestedAt.getTime() + 9 * 3_600_000);
+      const hourMinute = `${String(tokyo.getUTCHours()).padStart(2, "0")}:${String(tokyo.getUTCMinutes()).padStart(2, "0")}`;
+      const page = await browser.newPage({ userAgent: BROWSER_USER_AGENT });
+      await page.goto(t.adminUrl("/app/data-requests"), { waitUntil: "domcontentloaded" });
+      const row = page.locator("tr", { hasText: String(customerId) });
+      await expect.poll(() => row.innerText()).toContain(`${tokyo.getUTCDate()} `);
+      const text = await row.innerText();
+      expect(text).toContain(hourMinute);
+      expect(text).toContain("GMT+9");
+      await page.close();
+    } finally {
+      await t.db.prisma.shop.update({ where: { domain: TEST_SHOP }, data: { timezone: "Europe/London" } });
+    }
   });
 
   it("speaks German", async () => {
