@@ -14,7 +14,6 @@ import { isoUtc } from "../time";
 import type { GqlContext, StandinCore } from "./context";
 import { checkVariables, validateDocument } from "./errors";
 import { run } from "./exec";
-import { mutationRoot } from "./mutations";
 import { stagedFilePath, stagedPrefix } from "./staged-uploads";
 import { BulkOperationView } from "./views";
 
@@ -29,7 +28,8 @@ const running = (b: StandinBulkOperation) => b.status === "CREATED" || b.status 
 type BulkMutationErrorCode = "INVALID_MUTATION" | "INVALID_STAGED_UPLOAD_FILE" | "NO_SUCH_FILE" | "OPERATION_IN_PROGRESS" | "LIMIT_REACHED";
 const refuse = (code: BulkMutationErrorCode, message: string, field: string[] | null = null) => ({ bulkOperation: null, userErrors: [{ field, message, code }] });
 
-export async function runBulkMutation(ctx: GqlContext, args: Record<string, any>) {
+/** `mutationRoot`: the resolvers each line runs against (passed in by mutations.ts, which holds them). */
+export async function runBulkMutation(ctx: GqlContext, args: Record<string, any>, mutationRoot: unknown) {
   const version = ctx.version ?? ctx.core.apiVersion;
   const busy = ctx.shop.bulkOperations.filter((b) => b.type === "MUTATION" && running(b));
   const limit = bulkMutationLimit(version);
@@ -82,11 +82,11 @@ export async function runBulkMutation(ctx: GqlContext, args: Record<string, any>
     objectCount: 0, rootObjectCount: 0, fileSize: null, file: null,
   };
   ctx.shop.bulkOperations.push(b);
-  void execute(ctx, ctx.shop, b, doc, ops[0], path);
+  void execute(ctx, ctx.shop, b, doc, ops[0], path, mutationRoot);
   return { bulkOperation: new BulkOperationView(b), userErrors: [] };
 }
 
-async function execute(base: GqlContext, shop: ShopState, b: StandinBulkOperation, doc: DocumentNode, op: OperationDefinitionNode, input: string): Promise<void> {
+async function execute(base: GqlContext, shop: ShopState, b: StandinBulkOperation, doc: DocumentNode, op: OperationDefinitionNode, input: string, mutationRoot: unknown): Promise<void> {
   const core: StandinCore = base.core;
   const finish = async () => {
     b.completedAt = isoUtc();

@@ -413,7 +413,7 @@ const rawMutationRoot: Record<string, Resolver> = {
   customerCreate,
   bulkOperationRunQuery: (args, ctx) => runBulkQuery(ctx, args.query, !!args.groupObjects),
   bulkOperationCancel: (args, ctx) => cancelBulk(ctx, args.id),
-  bulkOperationRunMutation: (args, ctx) => runBulkMutation(ctx, args),
+  bulkOperationRunMutation: (args, ctx) => runBulkMutation(ctx, args, mutationRoot),
   stagedUploadsCreate,
 };
 
