@@ -11,7 +11,7 @@ import type { MessageKey } from "~/i18n/messages";
 import { formatCount, instantFormatter, localeFrom, translator } from "~/i18n/translate";
 import { shopTimeZone } from "~/shops/time-zone.server";
 
-import { loadReferralTerms, referralOverview, referralTermsProblems, saveReferralTerms, type ReferralTerms } from "~/services/referrals.server";
+import { loadReferralTerms, referralOverview, referralTermsProblems, saveReferralTerms, type ReferralTerms } from "~/referrals/referrals.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

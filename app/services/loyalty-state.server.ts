@@ -5,7 +5,7 @@ import { loadLoyaltyProgram } from "./loyalty-program.server";
 import { memberBalance } from "./points-ledger.server";
 import { rewardsForBuyer, type BuyerReward } from "~/domain/rewards/catalog";
 import { enabledRewards } from "./rewards-catalog.server";
-import { referralLinkFor, type ReferralLinkOptions } from "./referrals.server";
+import { referralLinkFor, type ReferralLinkOptions } from "~/referrals/referrals.server";
 import { memberCardsForBuyer, type BuyerCards } from "./member-cards.server";
 import { pointsWorthForOrder, type PointsWorth } from "~/domain/points/earning";
 import { stateFromRow } from "./points-webhooks.server";

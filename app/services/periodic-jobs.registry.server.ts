@@ -4,7 +4,7 @@ import type { PeriodicJob } from "./periodic-jobs.server";
 import { memberDiscountCodesJob, stampCardRewardsJob } from "./member-cards.server";
 import { birthdayBonusJob, ledgerCheckJob, pointsExpiryJob, tierReviewJob } from "./points-jobs.server";
 import { redemptionCodesJob } from "./redemption-lifecycle.server";
-import { referralAdvocateRewardsJob } from "./referral-rewards-job.server";
+import { referralAdvocateRewardsJob } from "~/referrals/referral-rewards-job.server";
 import { segmentSyncJob } from "./segment-sync.server";
 import { dashboardSummaryJob } from "./analytics-dashboard.server";
 import { payloadRetentionJob } from "~/privacy/payload-retention.server";

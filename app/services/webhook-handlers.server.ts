@@ -9,7 +9,7 @@ import { historySteps } from "./history-webhooks.server";
 import { pointsSteps } from "./points-webhooks.server";
 import { removeShopSessions } from "./session-cache.server";
 import { redemptionSteps } from "./redemption-lifecycle.server";
-import { referralSteps } from "./referrals.server";
+import { referralSteps } from "~/referrals/referrals.server";
 import { segmentSyncSteps } from "./segment-sync.server";
 import { memberCardSteps } from "./member-cards.server";
 import { customerDeletionAs, privacySteps } from "~/privacy/erase-customer.server";

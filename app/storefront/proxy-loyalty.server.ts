@@ -4,7 +4,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { rewardsForBuyer, type BuyerReward } from "~/domain/rewards/catalog";
 import { loyaltyStateFor, type LoyaltyState } from "~/services/loyalty-state.server";
-import type { ReferralLinkOptions } from "~/services/referrals.server";
+import type { ReferralLinkOptions } from "~/referrals/referrals.server";
 import { enabledRewards } from "~/services/rewards-catalog.server";
 
 export type StorefrontLoyalty = Pick<LoyaltyState, "customerId" | "balance" | "pending" | "tier" | "referral" | "earnRate"> & {

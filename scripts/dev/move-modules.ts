@@ -86,13 +86,23 @@ const prose = [
   "README.md",
   ...(fs.existsSync(path.join(root, "docs")) ? fs.readdirSync(path.join(root, "docs"), { recursive: true }).map((f) => `docs/${String(f)}`).filter((f) => f.endsWith(".md")) : []),
 ];
+// A folder whose every file moves to one new folder is renamed in prose too ("app/domain/referrals/").
+const folderMoves = new Map<string, string>();
+for (const [from, to] of plan) {
+  const dir = path.posix.dirname(from);
+  const files = fs.readdirSync(path.join(root, dir)).filter((f) => fs.statSync(path.join(root, dir, f)).isFile());
+  const targets = new Set(files.map((f) => plan.get(`${dir}/${f}`) && path.posix.dirname(plan.get(`${dir}/${f}`)!)));
+  if (targets.size === 1 && !targets.has(undefined)) folderMoves.set(`${dir}/`, `${path.posix.dirname(to)}/`);
+}
+const proseMoves = [...plan, ...folderMoves];
 let mentioned = 0;
 for (const file of new Set(prose)) {
+  if (file === "scripts/dev/move-modules.ts") continue;
   const full = path.join(root, file);
   if (!fs.existsSync(full)) continue;
   const text = fs.readFileSync(full, "utf8");
   let out = text;
-  for (const [from, to] of plan) out = out.split(from).join(to);
+  for (const [from, to] of proseMoves) out = out.split(from).join(to);
   if (out !== text) {
     mentioned++;
     if (!dryRun) fs.writeFileSync(full, out);

@@ -3,7 +3,7 @@
 // advocate job credits the ledger after the window, or voids the referral when the order was refunded.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertHistoryOrders } from "~/services/history-store.server";
-import { creditReferralAdvocates, referralAdvocateRewardsJob } from "~/services/referral-rewards-job.server";
+import { creditReferralAdvocates, referralAdvocateRewardsJob } from "~/referrals/referral-rewards-job.server";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { standinAdminGraphql } from "../support/standin-admin";
 import { runAdminOperation } from "~/services/admin-graphql.server";

@@ -9,16 +9,16 @@ import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient, type WebhookEvent } from "@prisma/client";
 import { restIdOf } from "~/domain/shopify/rest-id";
 import { sqlOf } from "~/db/connection.server";
-import { addressFrom, customerOrderOf, friendOrderFacts, referralCodesInOrder, utcMonth, friendDiscountInput, type FriendOrderFacts } from "~/domain/referrals/attribution";
-import { DEFAULT_REFERRAL_WINDOW_DAYS } from "~/domain/referrals/advocate-reward";
-import { referralCodeCandidates, referralLink } from "~/domain/referrals/codes";
-import { assessReferral, type PostalAddress, type ReferralParty } from "~/domain/referrals/fraud";
-import { deletedDiscountId, findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
-import { REFERRAL_DISCOUNT_CREATE_MUTATION } from "~/graphql/ReferralDiscountCreate";
+import { addressFrom, customerOrderOf, friendOrderFacts, referralCodesInOrder, utcMonth, friendDiscountInput, type FriendOrderFacts } from "~/referrals/domain/attribution";
+import { DEFAULT_REFERRAL_WINDOW_DAYS } from "~/referrals/domain/advocate-reward";
+import { referralCodeCandidates, referralLink } from "~/referrals/domain/codes";
+import { assessReferral, type PostalAddress, type ReferralParty } from "~/referrals/domain/fraud";
+import { deletedDiscountId, findOrCreateDiscountCode, type AdminCall } from "~/services/discount-codes.server";
+import { REFERRAL_DISCOUNT_CREATE_MUTATION } from "~/referrals/graphql/ReferralDiscountCreate";
 import type { ReferralDiscountCreateMutation } from "~/types/admin.generated";
-import { runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
-import type { Db } from "./points-ledger.server";
-import { UnusablePayloadError, type BatchWebhookStep, type WebhookHandler, type WebhookStep } from "./webhook-worker.server";
+import { runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
+import type { Db } from "~/services/points-ledger.server";
+import { UnusablePayloadError, type BatchWebhookStep, type WebhookHandler, type WebhookStep } from "~/services/webhook-worker.server";
 
 // --- settings ------------------------------------------------------------------------------------------
 

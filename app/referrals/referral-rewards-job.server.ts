@@ -4,8 +4,8 @@
 // A refund or cancellation inside the window voids the referral instead.
 import type { PrismaClient } from "@prisma/client";
 import { ledgerKeys, type LedgerEntry } from "~/domain/points/ledger";
-import { advocateRewardStatus } from "~/domain/referrals/advocate-reward";
-import { appendLedgerEntry, lockMember } from "./points-ledger.server";
+import { advocateRewardStatus } from "~/referrals/domain/advocate-reward";
+import { appendLedgerEntry, lockMember } from "~/services/points-ledger.server";
 import { hasEarlierOrder, loadReferralTerms, type ReferralTerms } from "./referrals.server";
 
 /** The shape the periodic-job runner registers (declared here so this file does not depend on it). */
