@@ -10,8 +10,7 @@ const MAX_MODULES = 16;
 
 /** Folders over the limit until their move lands, with their size when this list was written. */
 const CROWDED_UNTIL_MOVED: Record<string, number> = {
-  "app/services": 38,
-  "app/graphql": 27,
+  "app/services": 31,
 };
 
 describe("the module graph reader", () => {

@@ -13,7 +13,7 @@ import { addressFrom, customerOrderOf, friendOrderFacts, referralCodesInOrder, u
 import { DEFAULT_REFERRAL_WINDOW_DAYS } from "~/referrals/domain/advocate-reward";
 import { referralCodeCandidates, referralLink } from "~/referrals/domain/codes";
 import { assessReferral, type PostalAddress, type ReferralParty } from "~/referrals/domain/fraud";
-import { deletedDiscountId, findOrCreateDiscountCode, type AdminCall } from "~/services/discount-codes.server";
+import { deletedDiscountId, findOrCreateDiscountCode, type AdminCall } from "~/rewards/discount-codes.server";
 import { REFERRAL_DISCOUNT_CREATE_MUTATION } from "~/referrals/graphql/ReferralDiscountCreate";
 import type { ReferralDiscountCreateMutation } from "~/types/admin.generated";
 import { runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";

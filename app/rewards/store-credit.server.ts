@@ -17,9 +17,9 @@
 // then get one credit instead of two. The ledger and the Redemption row name which transaction was claimed.
 import { Prisma, type PrismaClient, type Redemption } from "@prisma/client";
 import { formatMinor, parseMinor } from "~/domain/points/money";
-import type { Reward } from "~/domain/rewards/catalog";
-import { STORE_CREDIT_RECENT_CREDITS_QUERY } from "~/graphql/StoreCreditRecentCredits";
-import { STORE_CREDIT_REDEMPTION_CREDIT_MUTATION } from "~/graphql/StoreCreditRedemptionCredit";
+import type { Reward } from "~/rewards/domain/catalog";
+import { STORE_CREDIT_RECENT_CREDITS_QUERY } from "~/rewards/graphql/StoreCreditRecentCredits";
+import { STORE_CREDIT_REDEMPTION_CREDIT_MUTATION } from "~/rewards/graphql/StoreCreditRedemptionCredit";
 import type { StoreCreditRecentCreditsQuery, StoreCreditRedemptionCreditMutation } from "~/types/admin.generated";
 import { AdminApiError, buyerWaitingCalls, type AdminGraphql } from "~/services/admin-graphql.server";
 

@@ -6,7 +6,7 @@ import { z } from "zod";
 import prisma from "~/db.server";
 import { authenticate, unauthenticated } from "~/shopify.server";
 import { shopFromDest } from "~/services/loyalty-state.server";
-import { redeemReward } from "~/services/redemptions.server";
+import { redeemReward } from "~/rewards/redemptions.server";
 
 // Tests shorten it to provoke timeouts against the stand-in's delayed answers.
 const ADMIN_CALL_TIMEOUT_MS = Number(process.env.REDEMPTION_ADMIN_TIMEOUT_MS) || 8000;

@@ -13,8 +13,8 @@ import { shopTimeZone } from "~/shops/time-zone.server";
 import { adjustMemberPoints, memberWithLedger } from "~/services/members-directory.server";
 import { loadLoyaltyProgram } from "~/services/loyalty-program.server";
 import { setMemberBirthday } from "~/services/member-birthday.server";
-import { activeStampCard } from "~/domain/rewards/member-cards-form";
-import { loadMemberCards, memberDiscountFor, stampStandingFor } from "~/services/member-cards.server";
+import { activeStampCard } from "~/rewards/domain/member-cards-form";
+import { loadMemberCards, memberDiscountFor, stampStandingFor } from "~/rewards/member-cards.server";
 import { authenticate } from "~/shopify.server";
 
 const memberIdParam = z.string().regex(/^\d{1,18}$/).transform(BigInt);

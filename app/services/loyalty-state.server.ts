@@ -3,10 +3,10 @@ import type { PrismaClient } from "@prisma/client";
 import { currencyMinorDigits } from "~/domain/points/money";
 import { loadLoyaltyProgram } from "./loyalty-program.server";
 import { memberBalance } from "./points-ledger.server";
-import { rewardsForBuyer, type BuyerReward } from "~/domain/rewards/catalog";
-import { enabledRewards } from "./rewards-catalog.server";
+import { rewardsForBuyer, type BuyerReward } from "~/rewards/domain/catalog";
+import { enabledRewards } from "~/rewards/rewards-catalog.server";
 import { referralLinkFor, type ReferralLinkOptions } from "~/referrals/referrals.server";
-import { memberCardsForBuyer, type BuyerCards } from "./member-cards.server";
+import { memberCardsForBuyer, type BuyerCards } from "~/rewards/member-cards.server";
 import { pointsWorthForOrder, type PointsWorth } from "~/domain/points/earning";
 import { stateFromRow } from "./points-webhooks.server";
 

@@ -1,9 +1,9 @@
 // Every periodic job the app runs, in one list. Features export jobs in the PeriodicJob shape from their own
 // files; add one line here to run it.
 import type { PeriodicJob } from "./periodic-jobs.server";
-import { memberDiscountCodesJob, stampCardRewardsJob } from "./member-cards.server";
+import { memberDiscountCodesJob, stampCardRewardsJob } from "~/rewards/member-cards.server";
 import { birthdayBonusJob, ledgerCheckJob, pointsExpiryJob, tierReviewJob } from "./points-jobs.server";
-import { redemptionCodesJob } from "./redemption-lifecycle.server";
+import { redemptionCodesJob } from "~/rewards/redemption-lifecycle.server";
 import { referralAdvocateRewardsJob } from "~/referrals/referral-rewards-job.server";
 import { segmentSyncJob } from "./segment-sync.server";
 import { dashboardSummaryJob } from "./analytics-dashboard.server";

@@ -8,10 +8,10 @@ import { topicHandler, type TopicHandler, type WebhookStep } from "./webhook-wor
 import { historySteps } from "./history-webhooks.server";
 import { pointsSteps } from "./points-webhooks.server";
 import { removeShopSessions } from "./session-cache.server";
-import { redemptionSteps } from "./redemption-lifecycle.server";
+import { redemptionSteps } from "~/rewards/redemption-lifecycle.server";
 import { referralSteps } from "~/referrals/referrals.server";
 import { segmentSyncSteps } from "./segment-sync.server";
-import { memberCardSteps } from "./member-cards.server";
+import { memberCardSteps } from "~/rewards/member-cards.server";
 import { customerDeletionAs, privacySteps } from "~/privacy/erase-customer.server";
 import { dataRequestSteps } from "~/privacy/customer-data.server";
 import { shopSettingsSteps } from "~/shops/settings.server";

@@ -2,10 +2,10 @@
 // pending points, tier, what their points buy and their referral link; for a guest how the program works (the
 // earn rate and the rewards a member could redeem). Only the shop's own, signed proxy requests get here.
 import type { PrismaClient } from "@prisma/client";
-import { rewardsForBuyer, type BuyerReward } from "~/domain/rewards/catalog";
+import { rewardsForBuyer, type BuyerReward } from "~/rewards/domain/catalog";
 import { loyaltyStateFor, type LoyaltyState } from "~/services/loyalty-state.server";
 import type { ReferralLinkOptions } from "~/referrals/referrals.server";
-import { enabledRewards } from "~/services/rewards-catalog.server";
+import { enabledRewards } from "~/rewards/rewards-catalog.server";
 
 export type StorefrontLoyalty = Pick<LoyaltyState, "customerId" | "balance" | "pending" | "tier" | "referral" | "earnRate"> & {
   /** A member: the catalog with `affordable`; a guest: the catalog (nothing affordable), to show what points buy. */

@@ -6,13 +6,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { addDays } from "../../app/domain/points/time";
 import type { AdminGraphql } from "../../app/services/admin-graphql.server";
 import { saveLoyaltyProgram } from "../../app/services/loyalty-program.server";
-import { issueStampCardRewards, reconcileMemberDiscountCodes, saveMemberCards } from "../../app/services/member-cards.server";
+import { issueStampCardRewards, reconcileMemberDiscountCodes, saveMemberCards } from "../../app/rewards/member-cards.server";
 import { reviewTiers } from "../../app/services/points-jobs.server";
-import { repairStuckRedemptions, returnExpiredRedemptions, STUCK_AFTER_MS } from "../../app/services/redemption-lifecycle.server";
-import { memberDiscountInput } from "../../app/domain/rewards/member-perks";
+import { repairStuckRedemptions, returnExpiredRedemptions, STUCK_AFTER_MS } from "../../app/rewards/redemption-lifecycle.server";
+import { memberDiscountInput } from "../../app/rewards/domain/member-perks";
 import { runAdminOperation } from "../../app/services/admin-graphql.server";
-import { MEMBER_DISCOUNT_CODE_CREATE_MUTATION } from "../../app/graphql/MemberDiscountCodeCreate";
-import { MEMBER_DISCOUNT_CODE_DELETE_MUTATION } from "../../app/graphql/MemberDiscountCodeDelete";
+import { MEMBER_DISCOUNT_CODE_CREATE_MUTATION } from "../../app/rewards/graphql/MemberDiscountCodeCreate";
+import { MEMBER_DISCOUNT_CODE_DELETE_MUTATION } from "../../app/rewards/graphql/MemberDiscountCodeDelete";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { standinAdminGraphql } from "../support/standin-admin";
 

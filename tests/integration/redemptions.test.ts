@@ -1,8 +1,8 @@
 // Redemptions end to end: session token → POST /api/loyalty/redemptions → ledger debit → discount code in the
 // stand-in, with throttling, outages and concurrent taps.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_COMBINES_WITH } from "../../app/domain/rewards/catalog";
-import { saveReward } from "../../app/services/rewards-catalog.server";
+import { DEFAULT_COMBINES_WITH } from "../../app/rewards/domain/catalog";
+import { saveReward } from "../../app/rewards/rewards-catalog.server";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 
 let t: TreueHarness;

@@ -7,7 +7,7 @@ import { creditReferralAdvocates, referralAdvocateRewardsJob } from "~/referrals
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { standinAdminGraphql } from "../support/standin-admin";
 import { runAdminOperation } from "~/services/admin-graphql.server";
-import { MEMBER_DISCOUNT_CODE_DELETE_MUTATION } from "~/graphql/MemberDiscountCodeDelete";
+import { MEMBER_DISCOUNT_CODE_DELETE_MUTATION } from "~/rewards/graphql/MemberDiscountCodeDelete";
 
 let t: TreueHarness;
 

@@ -3,7 +3,7 @@
 // webhooks, expired codes giving their points back, and the repair of a redemption cut off by a crash.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AdminGraphql } from "../../app/services/admin-graphql.server";
-import { redemptionLifecycleJob, repairStuckRedemptions, returnExpiredRedemptions, STUCK_AFTER_MS } from "../../app/services/redemption-lifecycle.server";
+import { redemptionLifecycleJob, repairStuckRedemptions, returnExpiredRedemptions, STUCK_AFTER_MS } from "../../app/rewards/redemption-lifecycle.server";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { standinAdminGraphql } from "../support/standin-admin";
 

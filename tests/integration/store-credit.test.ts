@@ -3,8 +3,8 @@
 // refusal, every redemption ends with exactly one credit or with its points back.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AdminGraphql } from "../../app/services/admin-graphql.server";
-import { repairStuckRedemptions, STUCK_AFTER_MS } from "../../app/services/redemption-lifecycle.server";
-import { saveReward } from "../../app/services/rewards-catalog.server";
+import { repairStuckRedemptions, STUCK_AFTER_MS } from "../../app/rewards/redemption-lifecycle.server";
+import { saveReward } from "../../app/rewards/rewards-catalog.server";
 import { SEND_SETTLED_MS } from "../../app/rewards/store-credit.server";
 import { accountsOfCustomer, balanceMinor } from "../shopify-standin/store-credit";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";

@@ -1,10 +1,10 @@
 // The member discount card's Admin operations, as the app sends them, answered by the stand-in with state:
 // a customer-only percentage code with no end and no usage limit, found by code, deleted, and gone.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { memberDiscountInput } from "../../app/domain/rewards/member-perks";
-import { MEMBER_DISCOUNT_CODE_CREATE_MUTATION } from "../../app/graphql/MemberDiscountCodeCreate";
-import { MEMBER_DISCOUNT_CODE_DELETE_MUTATION } from "../../app/graphql/MemberDiscountCodeDelete";
-import { DISCOUNT_BY_CODE_QUERY } from "../../app/graphql/DiscountByCode";
+import { memberDiscountInput } from "../../app/rewards/domain/member-perks";
+import { MEMBER_DISCOUNT_CODE_CREATE_MUTATION } from "../../app/rewards/graphql/MemberDiscountCodeCreate";
+import { MEMBER_DISCOUNT_CODE_DELETE_MUTATION } from "../../app/rewards/graphql/MemberDiscountCodeDelete";
+import { DISCOUNT_BY_CODE_QUERY } from "../../app/rewards/graphql/DiscountByCode";
 import { startShopifyStandin, type ShopifyStandin } from "./index";
 import { adminGraphql } from "./testing";
 

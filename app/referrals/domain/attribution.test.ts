@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { buildClientSchema, coerceInputValue, type GraphQLInputType, type IntrospectionQuery } from "graphql";
 import { describe, expect, it } from "vitest";
 import { adminSchemaIntrospection, ADMIN_API_VERSION } from "../../../scripts/admin-schema";
-import { redemptionCode } from "~/domain/rewards/codes";
+import { redemptionCode } from "~/rewards/domain/codes";
 import { customerOrderOf, friendDiscountInput, friendOrderFacts, looksLikeReferralCode, placedBefore, referralCodesInOrder, utcMonth } from "./attribution";
 import { referralCodeCandidates } from "./codes";
 

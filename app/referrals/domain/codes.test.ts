@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isUnambiguous } from "~/domain/rewards/codes";
+import { isUnambiguous } from "~/rewards/domain/codes";
 import { namePart, normaliseReferralCode, referralCodeCandidates, referralLink } from "./codes";
 
 const seeded = (seed: number) => {

@@ -1,5 +1,5 @@
 /** Referral codes and the links members share. */
-import { randomCode, type RandomBytes } from "~/domain/rewards/codes";
+import { randomCode, type RandomBytes } from "~/rewards/domain/codes";
 
 /**
  * Up to six ASCII capitals from the member's first name, so a friend sees whose code it is ("ANNA-7K3Q").

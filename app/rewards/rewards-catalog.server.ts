@@ -1,8 +1,8 @@
 // The shop's stored rewards catalog. A shop starts with the domain's default catalog, written on first use
 // (install or the first request that needs it), so "5.00 off" is in the shop currency the shop had then.
 import type { PrismaClient } from "@prisma/client";
-import { defaultRewardCatalog, rewardProblems, type Reward, type RewardProblem } from "~/domain/rewards/catalog";
-import type { Db } from "./points-ledger.server";
+import { defaultRewardCatalog, rewardProblems, type Reward, type RewardProblem } from "~/rewards/domain/catalog";
+import type { Db } from "~/services/points-ledger.server";
 
 export interface StoredReward {
   reward: Reward;

@@ -17,20 +17,20 @@
 import { randomBytes } from "node:crypto";
 import type { PrismaClient, Redemption } from "@prisma/client";
 import { ledgerKeys, redemptionEntry, redemptionReversalEntry, type LedgerEntry } from "~/domain/points/ledger";
-import type { Reward } from "~/domain/rewards/catalog";
-import { redemptionCode } from "~/domain/rewards/codes";
-import { redemptionDiscountInput } from "~/domain/rewards/discount-input";
-import { REDEMPTION_DISCOUNT_CREATE_MUTATION } from "~/graphql/RedemptionDiscountCreate";
-import { REDEMPTION_FREE_SHIPPING_CREATE_MUTATION } from "~/graphql/RedemptionFreeShippingCreate";
-import { REDEMPTION_VARIANT_PRICE_QUERY } from "~/graphql/RedemptionVariantPrice";
+import type { Reward } from "~/rewards/domain/catalog";
+import { redemptionCode } from "~/rewards/domain/codes";
+import { redemptionDiscountInput } from "~/rewards/domain/discount-input";
+import { REDEMPTION_DISCOUNT_CREATE_MUTATION } from "~/rewards/graphql/RedemptionDiscountCreate";
+import { REDEMPTION_FREE_SHIPPING_CREATE_MUTATION } from "~/rewards/graphql/RedemptionFreeShippingCreate";
+import { REDEMPTION_VARIANT_PRICE_QUERY } from "~/rewards/graphql/RedemptionVariantPrice";
 import type {
   RedemptionDiscountCreateMutation,
   RedemptionFreeShippingCreateMutation,
   RedemptionVariantPriceQuery,
 } from "~/types/admin.generated";
 import { discountIdByCode, findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
-import { AdminApiError, buyerWaitingCalls, type AdminGraphql } from "./admin-graphql.server";
-import { appendLedgerEntry, ledgerEntryFromRow, lockMember, memberBalance, type Db } from "./points-ledger.server";
+import { AdminApiError, buyerWaitingCalls, type AdminGraphql } from "~/services/admin-graphql.server";
+import { appendLedgerEntry, ledgerEntryFromRow, lockMember, memberBalance, type Db } from "~/services/points-ledger.server";
 import { findReward } from "./rewards-catalog.server";
 import { deliverStoreCredit, storeCreditInput } from "~/rewards/store-credit.server";
 

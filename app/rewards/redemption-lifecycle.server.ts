@@ -10,14 +10,14 @@
 // Every transition is a conditional status change plus, for give-backs, a unique ledger key: exactly once
 // however often the job runs or a webhook is delivered.
 import type { PrismaClient, WebhookEvent } from "@prisma/client";
-import { redemptionCodesIn } from "~/domain/rewards/codes";
-import { REDEMPTION_CODE_DEACTIVATE_MUTATION } from "~/graphql/RedemptionCodeDeactivate";
-import { REDEMPTION_CODE_USAGE_QUERY } from "~/graphql/RedemptionCodeUsage";
+import { redemptionCodesIn } from "~/rewards/domain/codes";
+import { REDEMPTION_CODE_DEACTIVATE_MUTATION } from "~/rewards/graphql/RedemptionCodeDeactivate";
+import { REDEMPTION_CODE_USAGE_QUERY } from "~/rewards/graphql/RedemptionCodeUsage";
 import type { RedemptionCodeDeactivateMutation, RedemptionCodeUsageQuery } from "~/types/admin.generated";
-import { retryWhenThrottled, runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
-import type { Db } from "./points-ledger.server";
+import { retryWhenThrottled, runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
+import type { Db } from "~/services/points-ledger.server";
 import { finishRedemption, giveBackRedemption, type RedemptionOptions } from "./redemptions.server";
-import type { WebhookHandler } from "./webhook-worker.server";
+import type { WebhookHandler } from "~/services/webhook-worker.server";
 
 /** The runner's job shape (declared here so this file needs nothing from the runner). */
 export interface PeriodicJob {

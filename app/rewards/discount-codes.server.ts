@@ -2,7 +2,7 @@
 // create it, and on a refusal look again (a concurrent request for the same code may have made it). Used by
 // redemptions, referral codes and member discount codes, each with its own policy for one Admin call
 // (throttle waits and timeouts at the checkout, a call budget in the jobs).
-import { DISCOUNT_BY_CODE_QUERY } from "~/graphql/DiscountByCode";
+import { DISCOUNT_BY_CODE_QUERY } from "~/rewards/graphql/DiscountByCode";
 import type { DiscountByCodeQuery } from "~/types/admin.generated";
 
 /** Runs one Admin operation under the caller's policy; throws when it can't be answered. */

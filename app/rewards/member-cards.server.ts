@@ -12,18 +12,18 @@
 import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient, type Redemption, type WebhookEvent } from "@prisma/client";
 import type { OrderSnapshot } from "~/domain/points/order-snapshot";
-import { activeStampCard, memberCardsFromJson, NO_MEMBER_CARDS, type MemberCardsSettings } from "~/domain/rewards/member-cards-form";
-import { memberDiscountChanges, memberDiscountInput, memberDiscountPercent, orderEarnsStamp, stampCardOrderOf, stampCardStanding, type MemberDiscountCodeState, type MemberDiscountTerms, type StampCard, type StampCardOrder, type StampCardStanding } from "~/domain/rewards/member-perks";
-import { redemptionCode } from "~/domain/rewards/codes";
-import { MEMBER_DISCOUNT_CODE_CREATE_MUTATION } from "~/graphql/MemberDiscountCodeCreate";
-import { MEMBER_DISCOUNT_CODE_DELETE_MUTATION } from "~/graphql/MemberDiscountCodeDelete";
+import { activeStampCard, memberCardsFromJson, NO_MEMBER_CARDS, type MemberCardsSettings } from "~/rewards/domain/member-cards-form";
+import { memberDiscountChanges, memberDiscountInput, memberDiscountPercent, orderEarnsStamp, stampCardOrderOf, stampCardStanding, type MemberDiscountCodeState, type MemberDiscountTerms, type StampCard, type StampCardOrder, type StampCardStanding } from "~/rewards/domain/member-perks";
+import { redemptionCode } from "~/rewards/domain/codes";
+import { MEMBER_DISCOUNT_CODE_CREATE_MUTATION } from "~/rewards/graphql/MemberDiscountCodeCreate";
+import { MEMBER_DISCOUNT_CODE_DELETE_MUTATION } from "~/rewards/graphql/MemberDiscountCodeDelete";
 import { deletedDiscountId, discountIdByCode, findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
 import type { MemberDiscountCodeCreateMutation, MemberDiscountCodeDeleteMutation } from "~/types/admin.generated";
-import { runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
-import { loadLoyaltyProgram } from "./loyalty-program.server";
-import type { Db } from "./points-ledger.server";
-import type { PeriodicJob } from "./periodic-jobs.server";
-import type { WebhookStep } from "./webhook-worker.server";
+import { runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
+import { loadLoyaltyProgram } from "~/services/loyalty-program.server";
+import type { Db } from "~/services/points-ledger.server";
+import type { PeriodicJob } from "~/services/periodic-jobs.server";
+import type { WebhookStep } from "~/services/webhook-worker.server";
 import { finishRedemption, REDEMPTION_CODE_DAYS, type RedemptionOptions } from "./redemptions.server";
 import { findReward } from "./rewards-catalog.server";
 
