@@ -9,7 +9,7 @@ import prisma from "./db.server";
 import { env } from "./env.server";
 import { sendShopRequestsTo } from "./shop-origin.server";
 import { recordInstallation, shopCurrencyOrDefault } from "./services/shops.server";
-import { loadLoyaltyProgram } from "./services/loyalty-program.server";
+import { loadLoyaltyProgram } from "./points/loyalty-program.server";
 import { publishStorefrontEarning } from "./storefront/earning-metafield.server";
 import { startHistoryImportOnInstall } from "./services/history-import.server";
 import { CachedSessionStorage } from "./services/session-cache.server";

@@ -8,7 +8,7 @@
  * drift was found and not fixed, 2 on bad arguments.
  */
 import { databaseTarget, openDatabase } from "../app/db/connection.server";
-import { checkLedger } from "../app/services/points-jobs.server";
+import { checkLedger } from "../app/points/points-jobs.server";
 
 const USAGE = "usage: npm run ledger:check -- [--fix] [--shop SHOP]";
 const args = process.argv.slice(2);

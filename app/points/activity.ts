@@ -1,7 +1,7 @@
 // What a member sees of their own points: the ledger as a history with shopper words (no staff notes, no
 // internal keys), and where they stand on the way to the next VIP tier. Pure: the service reads the rows.
-import type { LedgerEntryKind } from "~/domain/points/ledger";
-import type { VipSettings } from "~/domain/points/program";
+import type { LedgerEntryKind } from "~/points/domain/ledger";
+import type { VipSettings } from "~/points/domain/program";
 
 export interface ActivityRow {
   id: bigint;

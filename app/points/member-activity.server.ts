@@ -1,10 +1,10 @@
 // GET /api/loyalty/activity: a member's own points history, a page at a time, and their progress to the next
 // VIP tier (the customer-account rewards page; the checkout never asks, so it stays one query lighter).
 import type { PrismaClient } from "@prisma/client";
-import { addDays } from "~/domain/points/time";
-import { spendInWindow } from "~/domain/points/tiers";
-import { loadLoyaltyProgram } from "~/services/loyalty-program.server";
-import { spendEventsOf } from "~/services/points-jobs.server";
+import { addDays } from "~/points/domain/time";
+import { spendInWindow } from "~/points/domain/tiers";
+import { loadLoyaltyProgram } from "~/points/loyalty-program.server";
+import { spendEventsOf } from "~/points/points-jobs.server";
 import { shopperActivity, tierProgress, type ActivityEntry, type TierProgress } from "./activity";
 
 export const ACTIVITY_PAGE_SIZE = 20;

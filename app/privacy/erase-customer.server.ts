@@ -4,7 +4,7 @@
 // the redact request's own, which names them. The rows stay as the audit trail of what was received and done.
 import { sqlOf } from "~/db/connection.server";
 import { restIdOf } from "~/domain/shopify/rest-id";
-import type { Db } from "~/services/points-ledger.server";
+import type { Db } from "~/points/points-ledger.server";
 import { topicHandler, UnusablePayloadError, type WebhookStep } from "~/services/webhook-worker.server";
 
 export const REDACTED_PAYLOAD = { redacted: true } as const;

@@ -3,7 +3,7 @@
 // is erased too. What stays is the shop/redact event itself (status, times, and a payload of shop ids only),
 // the record that the request was received and carried out.
 import { sqlOf } from "~/db/connection.server";
-import type { Db } from "~/services/points-ledger.server";
+import type { Db } from "~/points/points-ledger.server";
 import type { WebhookStep } from "~/services/webhook-worker.server";
 
 export async function eraseShopEverywhere(tx: Db, event: { id: bigint | number | string; shop: string }): Promise<Record<string, number>> {

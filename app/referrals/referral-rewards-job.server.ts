@@ -3,9 +3,9 @@
 // `referral:<friend>`, so a rerun, a second worker or a second referral of the same friend posts nothing).
 // A refund or cancellation inside the window voids the referral instead.
 import type { PrismaClient } from "@prisma/client";
-import { ledgerKeys, type LedgerEntry } from "~/domain/points/ledger";
+import { ledgerKeys, type LedgerEntry } from "~/points/domain/ledger";
 import { advocateRewardStatus } from "~/referrals/domain/advocate-reward";
-import { appendLedgerEntry, lockMember } from "~/services/points-ledger.server";
+import { appendLedgerEntry, lockMember } from "~/points/points-ledger.server";
 import { hasEarlierOrder, loadReferralTerms, type ReferralTerms } from "./referrals.server";
 
 /** The shape the periodic-job runner registers (declared here so this file does not depend on it). */

@@ -3,7 +3,7 @@
 import type { Prisma } from "@prisma/client";
 import { describe, expect, it } from "vitest";
 import { attributeReferral } from "./referrals.server";
-import type { Db } from "~/services/points-ledger.server";
+import type { Db } from "~/points/points-ledger.server";
 
 const noDatabase = new Proxy({}, { get: (_t, name) => { throw new Error(`database touched: ${String(name)}`); } }) as Db;
 const order = (discount_codes: Prisma.JsonValue | undefined): Prisma.JsonValue => ({ id: 1, created_at: "2026-11-01T10:00:00Z", updated_at: "2026-11-01T10:00:00Z", discount_codes });

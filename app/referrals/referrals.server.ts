@@ -17,7 +17,7 @@ import { deletedDiscountId, findOrCreateDiscountCode, type AdminCall } from "~/r
 import { REFERRAL_DISCOUNT_CREATE_MUTATION } from "~/referrals/graphql/ReferralDiscountCreate";
 import type { ReferralDiscountCreateMutation } from "~/types/admin.generated";
 import { runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
-import type { Db } from "~/services/points-ledger.server";
+import type { Db } from "~/points/points-ledger.server";
 import { UnusablePayloadError, type BatchWebhookStep, type WebhookHandler, type WebhookStep } from "~/services/webhook-worker.server";
 
 // --- settings ------------------------------------------------------------------------------------------

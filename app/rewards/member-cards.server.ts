@@ -11,7 +11,7 @@
 //    gets its row before Shopify is asked, so a crash, a throttle or an outage leaves rows the next run finishes.
 import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient, type Redemption, type WebhookEvent } from "@prisma/client";
-import type { OrderSnapshot } from "~/domain/points/order-snapshot";
+import type { OrderSnapshot } from "~/points/domain/order-snapshot";
 import { activeStampCard, memberCardsFromJson, NO_MEMBER_CARDS, type MemberCardsSettings } from "~/rewards/domain/member-cards-form";
 import { memberDiscountChanges, memberDiscountInput, memberDiscountPercent, orderEarnsStamp, stampCardOrderOf, stampCardStanding, type MemberDiscountCodeState, type MemberDiscountTerms, type StampCard, type StampCardOrder, type StampCardStanding } from "~/rewards/domain/member-perks";
 import { redemptionCode } from "~/rewards/domain/codes";
@@ -20,8 +20,8 @@ import { MEMBER_DISCOUNT_CODE_DELETE_MUTATION } from "~/rewards/graphql/MemberDi
 import { deletedDiscountId, discountIdByCode, findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
 import type { MemberDiscountCodeCreateMutation, MemberDiscountCodeDeleteMutation } from "~/types/admin.generated";
 import { runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
-import { loadLoyaltyProgram } from "~/services/loyalty-program.server";
-import type { Db } from "~/services/points-ledger.server";
+import { loadLoyaltyProgram } from "~/points/loyalty-program.server";
+import type { Db } from "~/points/points-ledger.server";
 import type { PeriodicJob } from "~/services/periodic-jobs.server";
 import type { WebhookStep } from "~/services/webhook-worker.server";
 import { finishRedemption, REDEMPTION_CODE_DAYS, type RedemptionOptions } from "./redemptions.server";

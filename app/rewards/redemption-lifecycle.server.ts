@@ -15,7 +15,7 @@ import { REDEMPTION_CODE_DEACTIVATE_MUTATION } from "~/rewards/graphql/Redemptio
 import { REDEMPTION_CODE_USAGE_QUERY } from "~/rewards/graphql/RedemptionCodeUsage";
 import type { RedemptionCodeDeactivateMutation, RedemptionCodeUsageQuery } from "~/types/admin.generated";
 import { retryWhenThrottled, runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
-import type { Db } from "~/services/points-ledger.server";
+import type { Db } from "~/points/points-ledger.server";
 import { finishRedemption, giveBackRedemption, type RedemptionOptions } from "./redemptions.server";
 import type { WebhookHandler } from "~/services/webhook-worker.server";
 

@@ -16,7 +16,7 @@
 // the periodic sweep in redemption-lifecycle.server.ts does so for keys nobody replays.
 import { randomBytes } from "node:crypto";
 import type { PrismaClient, Redemption } from "@prisma/client";
-import { ledgerKeys, redemptionEntry, redemptionReversalEntry, type LedgerEntry } from "~/domain/points/ledger";
+import { ledgerKeys, redemptionEntry, redemptionReversalEntry, type LedgerEntry } from "~/points/domain/ledger";
 import type { Reward } from "~/rewards/domain/catalog";
 import { redemptionCode } from "~/rewards/domain/codes";
 import { redemptionDiscountInput } from "~/rewards/domain/discount-input";
@@ -30,7 +30,7 @@ import type {
 } from "~/types/admin.generated";
 import { discountIdByCode, findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
 import { AdminApiError, buyerWaitingCalls, type AdminGraphql } from "~/services/admin-graphql.server";
-import { appendLedgerEntry, ledgerEntryFromRow, lockMember, memberBalance, type Db } from "~/services/points-ledger.server";
+import { appendLedgerEntry, ledgerEntryFromRow, lockMember, memberBalance, type Db } from "~/points/points-ledger.server";
 import { findReward } from "./rewards-catalog.server";
 import { deliverStoreCredit, storeCreditInput } from "~/rewards/store-credit.server";
 

@@ -2,7 +2,7 @@
 // (install or the first request that needs it), so "5.00 off" is in the shop currency the shop had then.
 import type { PrismaClient } from "@prisma/client";
 import { defaultRewardCatalog, rewardProblems, type Reward, type RewardProblem } from "~/rewards/domain/catalog";
-import type { Db } from "~/services/points-ledger.server";
+import type { Db } from "~/points/points-ledger.server";
 
 export interface StoredReward {
   reward: Reward;

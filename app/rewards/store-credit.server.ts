@@ -16,7 +16,7 @@
 // A merchant's own credit of the same amount in the same minutes could be taken for ours; that shopper would
 // then get one credit instead of two. The ledger and the Redemption row name which transaction was claimed.
 import { Prisma, type PrismaClient, type Redemption } from "@prisma/client";
-import { formatMinor, parseMinor } from "~/domain/points/money";
+import { formatMinor, parseMinor } from "~/points/domain/money";
 import type { Reward } from "~/rewards/domain/catalog";
 import { STORE_CREDIT_RECENT_CREDITS_QUERY } from "~/rewards/graphql/StoreCreditRecentCredits";
 import { STORE_CREDIT_REDEMPTION_CREDIT_MUTATION } from "~/rewards/graphql/StoreCreditRedemptionCredit";

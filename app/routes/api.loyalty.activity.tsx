@@ -6,7 +6,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { z } from "zod";
 import prisma from "~/db.server";
 import { ACTIVITY_MAX_PAGE_SIZE, memberActivity } from "~/points/member-activity.server";
-import { customerIdOf, shopFromDest } from "~/services/loyalty-state.server";
+import { customerIdOf, shopFromDest } from "~/points/loyalty-state.server";
 import { authenticate } from "~/shopify.server";
 
 const query = z.object({ before: z.string().regex(/^[1-9]\d{0,17}$/).optional(), limit: z.coerce.number().int().min(1).max(ACTIVITY_MAX_PAGE_SIZE).optional() });

@@ -5,7 +5,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { z } from "zod";
 import prisma from "~/db.server";
 import { setCustomerBirthday } from "~/services/member-birthday.server";
-import { customerIdOf, shopFromDest } from "~/services/loyalty-state.server";
+import { customerIdOf, shopFromDest } from "~/points/loyalty-state.server";
 import { authenticate } from "~/shopify.server";
 
 const body = z.object({ birthday: z.string().max(20) });

@@ -5,7 +5,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { z } from "zod";
 import prisma from "~/db.server";
 import { authenticate, unauthenticated } from "~/shopify.server";
-import { shopFromDest } from "~/services/loyalty-state.server";
+import { shopFromDest } from "~/points/loyalty-state.server";
 import { redeemReward } from "~/rewards/redemptions.server";
 
 // Tests shorten it to provoke timeouts against the stand-in's delayed answers.

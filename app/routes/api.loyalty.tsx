@@ -5,7 +5,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { z } from "zod";
 import prisma from "~/db.server";
 import { authenticate, unauthenticated } from "~/shopify.server";
-import { loyaltyStateFor, shopFromDest } from "~/services/loyalty-state.server";
+import { loyaltyStateFor, shopFromDest } from "~/points/loyalty-state.server";
 
 const query = z.object({ orderId: z.string().regex(/^gid:\/\/shopify\/Order\/\d+$/).optional() });
 

@@ -9,7 +9,7 @@ import prisma from "~/db.server";
 import { instantFormatter, localeFrom, translator } from "~/i18n/translate";
 import { shopTimeZone } from "~/shops/time-zone.server";
 
-import { loadLoyaltyProgram } from "~/services/loyalty-program.server";
+import { loadLoyaltyProgram } from "~/points/loyalty-program.server";
 import { listMembers } from "~/services/members-directory.server";
 import { authenticate } from "~/shopify.server";
 

@@ -7,11 +7,11 @@ import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page
 import { useMemo, useState } from "react";
 import { z } from "zod";
 import prisma from "~/db.server";
-import { formatMinor, parseMinor } from "~/domain/points/money";
-import { parseLoyaltyProgram, previewEarning, type LoyaltyProgram, type ProgramError } from "~/domain/points/program";
+import { formatMinor, parseMinor } from "~/points/domain/money";
+import { parseLoyaltyProgram, previewEarning, type LoyaltyProgram, type ProgramError } from "~/points/domain/program";
 import { localeFrom, translator } from "~/i18n/translate";
 import type { MessageKey } from "~/i18n/messages";
-import { loadLoyaltyProgram, saveLoyaltyProgram } from "~/services/loyalty-program.server";
+import { loadLoyaltyProgram, saveLoyaltyProgram } from "~/points/loyalty-program.server";
 import { authenticate } from "~/shopify.server";
 import { shopCurrencyOrDefault } from "~/services/shops.server";
 import { publishStorefrontEarning } from "~/storefront/earning-metafield.server";

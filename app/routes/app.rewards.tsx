@@ -13,7 +13,7 @@ import { localeFrom, translator } from "~/i18n/translate";
 import type { MessageKey } from "~/i18n/messages";
 import { listRewards, saveReward, setRewardEnabled } from "~/rewards/rewards-catalog.server";
 import { memberCardsFormValues, memberCardsFromForm, type MemberCardsFormValues, type MemberCardsProblem } from "~/rewards/domain/member-cards-form";
-import { loadLoyaltyProgram } from "~/services/loyalty-program.server";
+import { loadLoyaltyProgram } from "~/points/loyalty-program.server";
 import { loadMemberCards, saveMemberCards } from "~/rewards/member-cards.server";
 import { authenticate } from "~/shopify.server";
 import { shopCurrencyOrDefault } from "~/services/shops.server";

@@ -10,7 +10,7 @@
 import crypto from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import { CsvError, parseOrderEventsCsv } from "~/domain/analytics/csv";
-import { currencyMinorDigits } from "~/domain/points/money";
+import { currencyMinorDigits } from "~/points/domain/money";
 import { toEpochMs } from "~/domain/analytics/time";
 import type { LifecycleSegment } from "~/domain/analytics/lifecycle-segments";
 import {

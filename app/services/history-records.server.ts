@@ -5,7 +5,7 @@
 // and tax — `subtotal_price_set.shop_money` (REST) / `subtotalPriceSet.shopMoney` (GraphQL). A refund
 // counts its merchandise: Σ `refund_line_items[].subtotal_set.shop_money` / `refundLineItems.subtotalSet`.
 // Shop money throughout, so every amount of a shop is in one currency.
-import { parseMinor } from "~/domain/points/money";
+import { parseMinor } from "~/points/domain/money";
 import type { HistoryCustomerRow, HistoryOrderRow, HistoryRefundRow } from "./history-store.server";
 
 export class HistoryRecordError extends Error {

@@ -1,7 +1,7 @@
 // Members' birthdays, set by the customer (extension endpoint) or by staff (member page). Stored as "MM-DD".
 import type { PrismaClient } from "@prisma/client";
-import { formatBirthday, parseBirthday } from "~/domain/points/birthday";
-import { lockMember } from "./points-ledger.server";
+import { formatBirthday, parseBirthday } from "~/points/domain/birthday";
+import { lockMember } from "~/points/points-ledger.server";
 
 export type SetBirthdayResult = { ok: true; birthday: string } | { ok: false; code: "invalidBirthday" | "memberNotFound" | "redacted" };
 

@@ -1,7 +1,7 @@
 // The admin's view of members: the searchable list, one member's ledger, and staff adjustments.
 import { Prisma, type PrismaClient } from "@prisma/client";
-import { ledgerKeys } from "~/domain/points/ledger";
-import { appendLedgerEntry, memberBalance } from "./points-ledger.server";
+import { ledgerKeys } from "~/points/domain/ledger";
+import { appendLedgerEntry, memberBalance } from "~/points/points-ledger.server";
 
 export const MEMBERS_PAGE_SIZE = 25;
 

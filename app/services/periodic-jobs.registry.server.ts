@@ -2,7 +2,7 @@
 // files; add one line here to run it.
 import type { PeriodicJob } from "./periodic-jobs.server";
 import { memberDiscountCodesJob, stampCardRewardsJob } from "~/rewards/member-cards.server";
-import { birthdayBonusJob, ledgerCheckJob, pointsExpiryJob, tierReviewJob } from "./points-jobs.server";
+import { birthdayBonusJob, ledgerCheckJob, pointsExpiryJob, tierReviewJob } from "~/points/points-jobs.server";
 import { redemptionCodesJob } from "~/rewards/redemption-lifecycle.server";
 import { referralAdvocateRewardsJob } from "~/referrals/referral-rewards-job.server";
 import { segmentSyncJob } from "./segment-sync.server";

@@ -5,11 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "../db/connection.server";
 import { openTestDatabase, type OpenTestDatabase } from "../../tests/support/postgres";
-import { parseLoyaltyProgram } from "../domain/points/program";
-import { seededRandom } from "../domain/points/simulation";
+import { parseLoyaltyProgram } from "~/points/domain/program";
+import { seededRandom } from "~/points/domain/simulation";
 import { composeWebhookHandlers } from "./webhook-handlers.server";
 import { historySteps } from "./history-webhooks.server";
-import { orderPointsStep, pointsClock, pointsSteps } from "./points-webhooks.server";
+import { orderPointsStep, pointsClock, pointsSteps } from "~/points/points-webhooks.server";
 import { recordWebhook } from "./webhook-inbox.server";
 import { WebhookWorker } from "./webhook-worker.server";
 

@@ -6,7 +6,7 @@
 // runs each step over the run in turn; see docs/decisions/008).
 import { topicHandler, type TopicHandler, type WebhookStep } from "./webhook-worker.server";
 import { historySteps } from "./history-webhooks.server";
-import { pointsSteps } from "./points-webhooks.server";
+import { pointsSteps } from "~/points/points-webhooks.server";
 import { removeShopSessions } from "./session-cache.server";
 import { redemptionSteps } from "~/rewards/redemption-lifecycle.server";
 import { referralSteps } from "~/referrals/referrals.server";

@@ -2,9 +2,9 @@
 // calendar days). Newest wins by the payload's updated_at, so a late or replayed delivery changes nothing.
 import { sqlOf } from "~/db/connection.server";
 import { isTimeZone } from "~/domain/calendar/zoned";
-import { parseInstant } from "~/domain/points/time";
+import { parseInstant } from "~/points/domain/time";
 import { markAllRollupsDirty } from "~/services/history-rollups.server";
-import type { Db } from "~/services/points-ledger.server";
+import type { Db } from "~/points/points-ledger.server";
 import { UnusablePayloadError, type WebhookStep } from "~/services/webhook-worker.server";
 
 export interface ShopSettings {

@@ -3,7 +3,7 @@
 // the blocks then say what the previous rules said, or nothing before the first write.
 import { CURRENT_APP_INSTALLATION_QUERY } from "~/graphql/CurrentAppInstallation";
 import { STOREFRONT_EARNING_SET_MUTATION } from "~/graphql/StorefrontEarningSet";
-import type { LoyaltyProgram } from "~/domain/points/program";
+import type { LoyaltyProgram } from "~/points/domain/program";
 import { runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
 import type { CurrentAppInstallationQuery, StorefrontEarningSetMutation } from "~/types/admin.generated";
 import { STOREFRONT_EARNING_METAFIELD, storefrontEarning } from "./earning-metafield";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { spendPointsFor } from "~/domain/points/earning";
-import { DEFAULT_PROGRAM } from "~/domain/points/program";
+import { spendPointsFor } from "~/points/domain/earning";
+import { DEFAULT_PROGRAM } from "~/points/domain/program";
 import { storefrontEarning } from "./earning-metafield";
 
 describe("the earning rules the theme blocks read", () => {

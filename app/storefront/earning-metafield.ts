@@ -3,8 +3,8 @@
 // program is saved. Liquid does integer arithmetic on minor units, so the rate travels as points per
 // `per_minor` minor units: floor(price × points / per_minor) is the spend points earning.ts awards before tier
 // and campaign multipliers (the blocks show what every shopper earns at least).
-import { currencyMinorDigits } from "~/domain/points/money";
-import type { LoyaltyProgram } from "~/domain/points/program";
+import { currencyMinorDigits } from "~/points/domain/money";
+import type { LoyaltyProgram } from "~/points/domain/program";
 
 export const STOREFRONT_EARNING_METAFIELD = { namespace: "treue", key: "earning", type: "json" } as const;
 

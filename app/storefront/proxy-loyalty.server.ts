@@ -3,7 +3,7 @@
 // earn rate and the rewards a member could redeem). Only the shop's own, signed proxy requests get here.
 import type { PrismaClient } from "@prisma/client";
 import { rewardsForBuyer, type BuyerReward } from "~/rewards/domain/catalog";
-import { loyaltyStateFor, type LoyaltyState } from "~/services/loyalty-state.server";
+import { loyaltyStateFor, type LoyaltyState } from "~/points/loyalty-state.server";
 import type { ReferralLinkOptions } from "~/referrals/referrals.server";
 import { enabledRewards } from "~/rewards/rewards-catalog.server";
 

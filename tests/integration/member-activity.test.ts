@@ -1,7 +1,7 @@
 // GET /api/loyalty/activity: the customer-account rewards page's points history and tier progress, over real
 // HTTP with customer-account session tokens signed as Shopify signs them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { saveLoyaltyProgram } from "../../app/services/loyalty-program.server";
+import { saveLoyaltyProgram } from "../../app/points/loyalty-program.server";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 
 let t: TreueHarness;

@@ -3,11 +3,11 @@
 // job → one customer-only code per member, replaced when the percentage changes and removed after a
 // downgrade; GET /api/loyalty's `cards`; the admin page's form with field errors.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { addDays } from "../../app/domain/points/time";
+import { addDays } from "../../app/points/domain/time";
 import type { AdminGraphql } from "../../app/services/admin-graphql.server";
-import { saveLoyaltyProgram } from "../../app/services/loyalty-program.server";
+import { saveLoyaltyProgram } from "../../app/points/loyalty-program.server";
 import { issueStampCardRewards, reconcileMemberDiscountCodes, saveMemberCards } from "../../app/rewards/member-cards.server";
-import { reviewTiers } from "../../app/services/points-jobs.server";
+import { reviewTiers } from "../../app/points/points-jobs.server";
 import { repairStuckRedemptions, returnExpiredRedemptions, STUCK_AFTER_MS } from "../../app/rewards/redemption-lifecycle.server";
 import { memberDiscountInput } from "../../app/rewards/domain/member-perks";
 import { runAdminOperation } from "../../app/services/admin-graphql.server";

@@ -4,13 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@prisma/client";
 import { databaseTarget, openDatabase, type Database } from "../../app/db/connection.server";
-import type { LedgerEntry } from "../../app/domain/points/ledger";
-import { addDays } from "../../app/domain/points/time";
-import { saveLoyaltyProgram } from "../../app/services/loyalty-program.server";
+import type { LedgerEntry } from "../../app/points/domain/ledger";
+import { addDays } from "../../app/points/domain/time";
+import { saveLoyaltyProgram } from "../../app/points/loyalty-program.server";
 import { runJobOnce, type PeriodicJob } from "../../app/services/periodic-jobs.server";
-import { appendLedgerEntry, lockMember } from "../../app/services/points-ledger.server";
-import { checkLedger, expirePoints, grantBirthdayBonuses, reviewTiers, upgradeTierAfterOrder } from "../../app/services/points-jobs.server";
-import { loadLoyaltyProgram } from "../../app/services/loyalty-program.server";
+import { appendLedgerEntry, lockMember } from "../../app/points/points-ledger.server";
+import { checkLedger, expirePoints, grantBirthdayBonuses, reviewTiers, upgradeTierAfterOrder } from "../../app/points/points-jobs.server";
+import { loadLoyaltyProgram } from "../../app/points/loyalty-program.server";
 import { runScript } from "../../scripts/lib/run-cli";
 import { createTestDatabase, ensureTemplateDatabase, type TestDatabase } from "../support/postgres";
 

@@ -3,10 +3,10 @@
 // then delivered shuffled and partly duplicated over real HTTP. The balances the app ends with must equal
 // an oracle computed with the domain from the stand-in's final orders.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { earningContextFor, pointsWorthForOrder } from "../../app/domain/points/earning";
-import { parseOrderWebhook } from "../../app/domain/points/order-snapshot";
-import { parseLoyaltyProgram } from "../../app/domain/points/program";
-import { seededRandom } from "../../app/domain/points/simulation";
+import { earningContextFor, pointsWorthForOrder } from "../../app/points/domain/earning";
+import { parseOrderWebhook } from "../../app/points/domain/order-snapshot";
+import { parseLoyaltyProgram } from "../../app/points/domain/program";
+import { seededRandom } from "../../app/points/domain/simulation";
 import type { PreparedWebhook } from "../shopify-standin/index";
 import { startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 

@@ -1,8 +1,8 @@
 // Shared by the crash tests: a burst of orders whose webhooks are held back (to be delivered as the test likes),
 // and what every customer must hold once each order has earned exactly once under the default program.
-import { earningContextFor, pointsWorthForOrder } from "../../app/domain/points/earning";
-import { parseOrderWebhook } from "../../app/domain/points/order-snapshot";
-import { DEFAULT_PROGRAM } from "../../app/domain/points/program";
+import { earningContextFor, pointsWorthForOrder } from "../../app/points/domain/earning";
+import { parseOrderWebhook } from "../../app/points/domain/order-snapshot";
+import { DEFAULT_PROGRAM } from "../../app/points/domain/program";
 import type { PreparedWebhook } from "../shopify-standin/webhooks";
 import { TEST_SHOP, type TreueHarness } from "./treue-harness";
 

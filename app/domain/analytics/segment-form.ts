@@ -4,7 +4,7 @@
  * The VIP rule is either "the top N % of spenders" (the default, currency-free) or "spent at least X" in
  * the shop currency.
  */
-import { formatMinor, parseMinor } from "../points/money";
+import { formatMinor, parseMinor } from "~/points/domain/money";
 import { DEFAULT_SEGMENT_THRESHOLDS, type SegmentThresholds } from "./lifecycle-segments";
 
 export interface SegmentFormValues {

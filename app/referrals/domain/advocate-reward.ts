@@ -2,7 +2,7 @@
  * When the advocate's reward for a referral is due. The friend's order must be paid and not refunded within a
  * window (14 days by default, the usual return period), so a bought-and-returned order earns nothing.
  */
-import { addDays } from "~/domain/points/time";
+import { addDays } from "~/points/domain/time";
 
 export const DEFAULT_REFERRAL_WINDOW_DAYS = 14;
 

@@ -3,7 +3,7 @@
  * discount codes could be a referral code (so the webhook step can return before any query), and the
  * friend's order facts the fraud rules and the reward timing need. Also the friend's discount code input.
  */
-import { parseInstant } from "~/domain/points/time";
+import { parseInstant } from "~/points/domain/time";
 import { restIdOf } from "~/domain/shopify/rest-id";
 import type { FriendOrder } from "./advocate-reward";
 import type { PostalAddress, ReferralParty } from "./fraud";

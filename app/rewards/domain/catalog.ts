@@ -2,7 +2,7 @@
  * The merchant's reward catalog: what members can spend points on. Validation errors carry stable codes and
  * parameters so the admin can word them in English and German.
  */
-import { currencyMinorDigits, type Money } from "~/domain/points/money";
+import { currencyMinorDigits, type Money } from "~/points/domain/money";
 
 /** Which other discount classes a reward's code may be combined with (Shopify's `combinesWith`). */
 export interface CombinesWith {

@@ -4,7 +4,7 @@
  * The shape follows Admin API 2026-10 (`context` replaced the deprecated `customerSelection`); the test
  * coerces every output against the real schema.
  */
-import { formatMinor, type Money } from "~/domain/points/money";
+import { formatMinor, type Money } from "~/points/domain/money";
 import type { CombinesWith, Reward } from "./catalog";
 
 export interface RedemptionDiscount {

@@ -3,7 +3,7 @@
  * → settings, or every problem with a stable code, the field at fault and params, for the page to word in
  * English and German. No zod: the domain owns the rules, the route wraps them.
  */
-import { formatMinor, parseMinor, type Money } from "~/domain/points/money";
+import { formatMinor, parseMinor, type Money } from "~/points/domain/money";
 import type { StampCard } from "./member-perks";
 
 export interface MemberDiscountCardSettings {

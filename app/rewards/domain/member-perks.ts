@@ -2,7 +2,7 @@
  * Perks that are not bought with points: a member discount card (a permanent percentage per tier) and a
  * stamp card (a reward after N orders).
  */
-import type { Money } from "~/domain/points/money";
+import type { Money } from "~/points/domain/money";
 
 /** "Gold members get 10 % off every order." Whole percent per tier id; a tier not listed gets nothing. */
 export interface MemberDiscountCard {

@@ -2,7 +2,7 @@
  * The admin's reward form: fields as typed (text) → a Reward for rewardProblems, and back. Amounts are
  * decimals in the shop currency; a field that is not a number is reported by its own problem code.
  */
-import { formatMinor, parseMinor } from "~/domain/points/money";
+import { formatMinor, parseMinor } from "~/points/domain/money";
 import { DEFAULT_COMBINES_WITH, rewardProblems, type Reward, type RewardKind, type RewardProblem } from "./catalog";
 
 export const REWARD_KINDS: readonly RewardKind[] = ["fixed-amount-off", "percentage-off", "free-shipping", "free-product", "store-credit"];

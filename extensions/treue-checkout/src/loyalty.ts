@@ -268,7 +268,7 @@ export function newIdempotencyKey(): string {
   return crypto.randomUUID();
 }
 
-// ISO 4217 exponents other than 2 (same list as app/domain/points/money.ts; extensions can't import app/).
+// ISO 4217 exponents other than 2 (same list as app/points/domain/money.ts; extensions can't import app/).
 const ZERO_DIGIT = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF";
 const THREE_DIGIT = "BHD IQD JOD KWD LYD OMR TND";
 

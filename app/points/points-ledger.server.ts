@@ -3,7 +3,7 @@
 // entry is written, so a check against the balance and the write that depends on it see the same state.
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { sqlOf } from "~/db/connection.server";
-import { EMPTY_BALANCE, entryProblem, foldBalance, sameEntry, type Balance, type CachedBalance, type LedgerEntry, type LedgerEntryKind } from "~/domain/points/ledger";
+import { EMPTY_BALANCE, entryProblem, foldBalance, sameEntry, type Balance, type CachedBalance, type LedgerEntry, type LedgerEntryKind } from "~/points/domain/ledger";
 import { mergeContact, type Contact, type EmailMarketing } from "~/members/contact";
 
 export type Db = PrismaClient | Prisma.TransactionClient;

@@ -7,18 +7,18 @@
 // under reordered and duplicated deliveries (docs/decisions/004-points-rules.md).
 import { Prisma, type WebhookEvent } from "@prisma/client";
 import { sqlOf } from "~/db/connection.server";
-import { earningContextFor, type EarningContext, type PointsWorth } from "~/domain/points/earning";
-import { ledgerKeys, type LedgerEntry } from "~/domain/points/ledger";
-import { deletedSnapshot, parseOrderWebhook, type OrderSnapshot } from "~/domain/points/order-snapshot";
-import type { Campaign, LoyaltyProgram } from "~/domain/points/program";
-import { reconcileOrder, type EarningTerms, type OrderPointsState } from "~/domain/points/reconcile";
-import { tierMultiplierPercent } from "~/domain/points/tiers";
-import { parseInstant } from "~/domain/points/time";
+import { earningContextFor, type EarningContext, type PointsWorth } from "~/points/domain/earning";
+import { ledgerKeys, type LedgerEntry } from "~/points/domain/ledger";
+import { deletedSnapshot, parseOrderWebhook, type OrderSnapshot } from "~/points/domain/order-snapshot";
+import type { Campaign, LoyaltyProgram } from "~/points/domain/program";
+import { reconcileOrder, type EarningTerms, type OrderPointsState } from "~/points/domain/reconcile";
+import { tierMultiplierPercent } from "~/points/domain/tiers";
+import { parseInstant } from "~/points/domain/time";
 import { restIdOf } from "~/domain/shopify/rest-id";
 import { contactOfCustomer, NO_CONTACT, type Contact } from "~/members/contact";
 import { earningRulesOf, loadLoyaltyProgram } from "./loyalty-program.server";
 import { appendLedgerEntry, lockMember, lockMembersAndAppend, type Db, type MemberTouch } from "./points-ledger.server";
-import { UnusablePayloadError, type BatchWebhookStep, type WebhookStep } from "./webhook-worker.server";
+import { UnusablePayloadError, type BatchWebhookStep, type WebhookStep } from "~/services/webhook-worker.server";
 import { upgradeTierAfterOrder } from "./points-jobs.server";
 
 export interface OrderPointsRow {

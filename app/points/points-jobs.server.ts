@@ -3,14 +3,14 @@
 // ledger entry it writes has a key naming its business event, and each member is handled under its row
 // lock — so a re-run, or two app instances running at once, changes nothing.
 import { Prisma, type PrismaClient } from "@prisma/client";
-import { birthdaysPossiblyDue, parseBirthday } from "~/domain/points/birthday";
-import { balanceFromKindTotals, birthdayBonusEntry, expiryEntries, reminderDue, type CachedBalance, type ExpiryReminder, type LedgerEntry } from "~/domain/points/ledger";
-import type { LoyaltyProgram } from "~/domain/points/program";
-import { spendOfOrder, tierFor, upgradeOnOrder, type SpendEvent, type TierStanding } from "~/domain/points/tiers";
-import { addDays, addMonths } from "~/domain/points/time";
+import { birthdaysPossiblyDue, parseBirthday } from "~/points/domain/birthday";
+import { balanceFromKindTotals, birthdayBonusEntry, expiryEntries, reminderDue, type CachedBalance, type ExpiryReminder, type LedgerEntry } from "~/points/domain/ledger";
+import type { LoyaltyProgram } from "~/points/domain/program";
+import { spendOfOrder, tierFor, upgradeOnOrder, type SpendEvent, type TierStanding } from "~/points/domain/tiers";
+import { addDays, addMonths } from "~/points/domain/time";
 import { loadLoyaltyProgram } from "./loyalty-program.server";
 import { appendLedgerEntry, ledgerEntryFromRow, LedgerKeyConflictError, type Db } from "./points-ledger.server";
-import type { PeriodicJob } from "./periodic-jobs.server";
+import type { PeriodicJob } from "~/services/periodic-jobs.server";
 
 const ts = (at: Date) => Prisma.sql`${at.toISOString()}::timestamp(3)`;
 

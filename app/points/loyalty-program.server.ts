@@ -1,8 +1,8 @@
 // The shop's loyalty program: read (the default on first use, so an installed shop always has one) and
 // saved after the domain's validation.
 import type { Prisma, PrismaClient } from "@prisma/client";
-import { DEFAULT_PROGRAM, parseLoyaltyProgram, type LoyaltyProgram, type ProgramError } from "~/domain/points/program";
-import type { EarningRules } from "~/domain/points/earning";
+import { DEFAULT_PROGRAM, parseLoyaltyProgram, type LoyaltyProgram, type ProgramError } from "~/points/domain/program";
+import type { EarningRules } from "~/points/domain/earning";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 

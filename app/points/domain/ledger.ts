@@ -3,7 +3,7 @@
  * from the entries, never stored as the truth. Every entry carries an idempotency key naming the business
  * event that caused it, so a replayed webhook or a retried job produces the same key and is refused.
  */
-import { addCalendarDays, calendarDayOf, startOfDay } from "../calendar/zoned";
+import { addCalendarDays, calendarDayOf, startOfDay } from "~/domain/calendar/zoned";
 import type { ExpiryPolicy, LoyaltyProgram } from "./program";
 import { addMonthsIn } from "~/domain/calendar/zoned";
 import { addDays } from "./time";

@@ -1,13 +1,13 @@
 // What a checkout or customer-account extension learns about the buyer: GET /api/loyalty.
 import type { PrismaClient } from "@prisma/client";
-import { currencyMinorDigits } from "~/domain/points/money";
+import { currencyMinorDigits } from "~/points/domain/money";
 import { loadLoyaltyProgram } from "./loyalty-program.server";
 import { memberBalance } from "./points-ledger.server";
 import { rewardsForBuyer, type BuyerReward } from "~/rewards/domain/catalog";
 import { enabledRewards } from "~/rewards/rewards-catalog.server";
 import { referralLinkFor, type ReferralLinkOptions } from "~/referrals/referrals.server";
 import { memberCardsForBuyer, type BuyerCards } from "~/rewards/member-cards.server";
-import { pointsWorthForOrder, type PointsWorth } from "~/domain/points/earning";
+import { pointsWorthForOrder, type PointsWorth } from "~/points/domain/earning";
 import { stateFromRow } from "./points-webhooks.server";
 
 export interface LoyaltyState {
