@@ -8,7 +8,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import prisma from "./db.server";
 import { env } from "./env.server";
 import { sendShopRequestsTo } from "./shop-origin.server";
-import { recordInstallation, shopCurrencyOrDefault } from "./services/shops.server";
+import { recordInstallation, shopCurrencyOrDefault } from "./shops/shops.server";
 import { loadLoyaltyProgram } from "./points/loyalty-program.server";
 import { publishStorefrontEarning } from "./storefront/earning-metafield.server";
 import { startHistoryImportOnInstall } from "./services/history-import.server";

@@ -3,11 +3,11 @@
 import prisma, { database } from "./db.server";
 import { env } from "./env.server";
 import { authenticate, unauthenticated } from "./shopify.server";
-import { WebhookInbox, type VerifiedWebhook } from "./services/webhook-inbox.server";
-import { acceptDelivery, EVENTS_REQUIRED_HEADERS, REQUIRED_HEADERS, type Delivery } from "./webhook-verification.server";
-import { WebhookWorker } from "./services/webhook-worker.server";
-import { webhookHandlers } from "./services/webhook-handlers.server";
-import { periodicJobs } from "./services/periodic-jobs.registry.server";
+import { WebhookInbox, type VerifiedWebhook } from "./webhooks/webhook-inbox.server";
+import { acceptDelivery, EVENTS_REQUIRED_HEADERS, REQUIRED_HEADERS, type Delivery } from "./webhooks/webhook-verification.server";
+import { WebhookWorker } from "./webhooks/webhook-worker.server";
+import { webhookHandlers } from "./webhooks/webhook-handlers.server";
+import { periodicJobs } from "./jobs/periodic-jobs.registry.server";
 import { JobEngine } from "./jobs/engine.server";
 import { SHOP_JOBS, type ShopJobHandler } from "./jobs/shop-jobs";
 import { runActiveHistoryImport } from "./services/history-import.server";

@@ -2,9 +2,9 @@
 // two engines sharing one database as two app instances do, retries and the dead-letter queue, graceful stop.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type OpenTestDatabase } from "../../tests/support/postgres";
-import { recordWebhook } from "~/services/webhook-inbox.server";
-import { WebhookWorker, type WebhookHandler } from "~/services/webhook-worker.server";
-import type { PeriodicJob } from "~/services/periodic-jobs.server";
+import { recordWebhook } from "~/webhooks/webhook-inbox.server";
+import { WebhookWorker, type WebhookHandler } from "~/webhooks/webhook-worker.server";
+import type { PeriodicJob } from "~/jobs/periodic-jobs.server";
 import { cronFor, JobEngine, periodicQueue, QUEUES } from "./engine.server";
 import { JOB_ENGINE_SCHEMA } from "./engine-schema.server";
 

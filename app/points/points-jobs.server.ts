@@ -10,7 +10,7 @@ import { spendOfOrder, tierFor, upgradeOnOrder, type SpendEvent, type TierStandi
 import { addDays, addMonths } from "~/points/domain/time";
 import { loadLoyaltyProgram } from "./loyalty-program.server";
 import { appendLedgerEntry, ledgerEntryFromRow, LedgerKeyConflictError, type Db } from "./points-ledger.server";
-import type { PeriodicJob } from "~/services/periodic-jobs.server";
+import type { PeriodicJob } from "~/jobs/periodic-jobs.server";
 
 const ts = (at: Date) => Prisma.sql`${at.toISOString()}::timestamp(3)`;
 

@@ -18,7 +18,7 @@ import { restIdOf } from "~/domain/shopify/rest-id";
 import { contactOfCustomer, NO_CONTACT, type Contact } from "~/members/contact";
 import { earningRulesOf, loadLoyaltyProgram } from "./loyalty-program.server";
 import { appendLedgerEntry, lockMember, lockMembersAndAppend, type Db, type MemberTouch } from "./points-ledger.server";
-import { UnusablePayloadError, type BatchWebhookStep, type WebhookStep } from "~/services/webhook-worker.server";
+import { UnusablePayloadError, type BatchWebhookStep, type WebhookStep } from "~/webhooks/webhook-worker.server";
 import { upgradeTierAfterOrder } from "./points-jobs.server";
 
 export interface OrderPointsRow {

@@ -7,7 +7,7 @@ import type { PrismaClient } from "@prisma/client";
 import { sqlOf } from "~/db/connection.server";
 import { restIdOf } from "~/domain/shopify/rest-id";
 import type { Db } from "~/points/points-ledger.server";
-import { UnusablePayloadError, type WebhookStep } from "~/services/webhook-worker.server";
+import { UnusablePayloadError, type WebhookStep } from "~/webhooks/webhook-worker.server";
 
 export interface DataRequestRow {
   id: string;

@@ -5,7 +5,7 @@
 import { sqlOf } from "~/db/connection.server";
 import { restIdOf } from "~/domain/shopify/rest-id";
 import type { Db } from "~/points/points-ledger.server";
-import { topicHandler, UnusablePayloadError, type WebhookStep } from "~/services/webhook-worker.server";
+import { topicHandler, UnusablePayloadError, type WebhookStep } from "~/webhooks/webhook-worker.server";
 
 export const REDACTED_PAYLOAD = { redacted: true } as const;
 

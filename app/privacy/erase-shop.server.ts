@@ -4,7 +4,7 @@
 // the record that the request was received and carried out.
 import { sqlOf } from "~/db/connection.server";
 import type { Db } from "~/points/points-ledger.server";
-import type { WebhookStep } from "~/services/webhook-worker.server";
+import type { WebhookStep } from "~/webhooks/webhook-worker.server";
 
 export async function eraseShopEverywhere(tx: Db, event: { id: bigint | number | string; shop: string }): Promise<Record<string, number>> {
   const sql = sqlOf(tx);

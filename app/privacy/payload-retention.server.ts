@@ -4,7 +4,7 @@
 // same delivery from being applied twice). Parked and failed events keep theirs for the retry.
 import type { PrismaClient } from "@prisma/client";
 import { sqlOf } from "~/db/connection.server";
-import type { PeriodicJob } from "~/services/periodic-jobs.server";
+import type { PeriodicJob } from "~/jobs/periodic-jobs.server";
 
 export const PAYLOAD_RETENTION_DAYS = 7;
 export const PURGED_PAYLOAD = { purged: true } as const;

@@ -18,7 +18,7 @@ import { REFERRAL_DISCOUNT_CREATE_MUTATION } from "~/referrals/graphql/ReferralD
 import type { ReferralDiscountCreateMutation } from "~/types/admin.generated";
 import { runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
 import type { Db } from "~/points/points-ledger.server";
-import { UnusablePayloadError, type BatchWebhookStep, type WebhookHandler, type WebhookStep } from "~/services/webhook-worker.server";
+import { UnusablePayloadError, type BatchWebhookStep, type WebhookHandler, type WebhookStep } from "~/webhooks/webhook-worker.server";
 
 // --- settings ------------------------------------------------------------------------------------------
 

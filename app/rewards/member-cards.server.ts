@@ -22,8 +22,8 @@ import type { MemberDiscountCodeCreateMutation, MemberDiscountCodeDeleteMutation
 import { runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
 import { loadLoyaltyProgram } from "~/points/loyalty-program.server";
 import type { Db } from "~/points/points-ledger.server";
-import type { PeriodicJob } from "~/services/periodic-jobs.server";
-import type { WebhookStep } from "~/services/webhook-worker.server";
+import type { PeriodicJob } from "~/jobs/periodic-jobs.server";
+import type { WebhookStep } from "~/webhooks/webhook-worker.server";
 import { finishRedemption, REDEMPTION_CODE_DAYS, type RedemptionOptions } from "./redemptions.server";
 import { findReward } from "./rewards-catalog.server";
 

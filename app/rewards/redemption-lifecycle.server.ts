@@ -17,7 +17,7 @@ import type { RedemptionCodeDeactivateMutation, RedemptionCodeUsageQuery } from 
 import { retryWhenThrottled, runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
 import type { Db } from "~/points/points-ledger.server";
 import { finishRedemption, giveBackRedemption, type RedemptionOptions } from "./redemptions.server";
-import type { WebhookHandler } from "~/services/webhook-worker.server";
+import type { WebhookHandler } from "~/webhooks/webhook-worker.server";
 
 /** The runner's job shape (declared here so this file needs nothing from the runner). */
 export interface PeriodicJob {

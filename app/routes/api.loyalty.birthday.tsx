@@ -4,7 +4,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import prisma from "~/db.server";
-import { setCustomerBirthday } from "~/services/member-birthday.server";
+import { setCustomerBirthday } from "~/members/member-birthday.server";
 import { customerIdOf, shopFromDest } from "~/points/loyalty-state.server";
 import { authenticate } from "~/shopify.server";
 

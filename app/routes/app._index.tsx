@@ -11,7 +11,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { authenticate } from "~/shopify.server";
 import prisma from "~/db.server";
-import { fetchShopOverview } from "~/services/shop-overview.server";
+import { fetchShopOverview } from "~/shops/shop-overview.server";
 import { shopDashboard } from "~/services/analytics-dashboard.server";
 import { shopToday } from "~/shops/time-zone.server";
 import type { DashboardFigure, PeriodDays } from "~/services/analytics-dashboard.server";

@@ -17,7 +17,7 @@ import type { MessageKey } from "~/i18n/messages";
 import { localeFrom, translator } from "~/i18n/translate";
 import { loadSegmentThresholds, saveSegmentThresholds } from "~/services/segment-rules.server";
 import { authenticate } from "~/shopify.server";
-import { shopCurrencyOrDefault } from "~/services/shops.server";
+import { shopCurrencyOrDefault } from "~/shops/shops.server";
 
 const FIELDS: SegmentFormField[] = ["newWithinDays", "atRiskAfterDays", "lostAfterDays", "vipMinOrders", "vipSpendRule", "vipTopPercent", "vipMinSpend"];
 

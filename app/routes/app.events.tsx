@@ -9,7 +9,7 @@ import { instantFormatter, localeFrom, translator } from "~/i18n/translate";
 import { shopTimeZone } from "~/shops/time-zone.server";
 
 import type { MessageKey } from "~/i18n/messages";
-import { listParkedEvents, retryParkedEvent } from "~/services/loyalty-parked-events.server";
+import { listParkedEvents, retryParkedEvent } from "~/webhooks/parked-events.server";
 import { listFailedShopJobs } from "~/jobs/failed-jobs.server";
 import { sqlOf } from "~/db/connection.server";
 import { authenticate } from "~/shopify.server";

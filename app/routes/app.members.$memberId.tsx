@@ -10,9 +10,9 @@ import type { MessageKey } from "~/i18n/messages";
 import { instantFormatter, localeFrom, translator } from "~/i18n/translate";
 import { shopTimeZone } from "~/shops/time-zone.server";
 
-import { adjustMemberPoints, memberWithLedger } from "~/services/members-directory.server";
+import { adjustMemberPoints, memberWithLedger } from "~/members/members-directory.server";
 import { loadLoyaltyProgram } from "~/points/loyalty-program.server";
-import { setMemberBirthday } from "~/services/member-birthday.server";
+import { setMemberBirthday } from "~/members/member-birthday.server";
 import { activeStampCard } from "~/rewards/domain/member-cards-form";
 import { loadMemberCards, memberDiscountFor, stampStandingFor } from "~/rewards/member-cards.server";
 import { authenticate } from "~/shopify.server";

@@ -10,7 +10,7 @@ import { instantFormatter, localeFrom, translator } from "~/i18n/translate";
 import { shopTimeZone } from "~/shops/time-zone.server";
 
 import { loadLoyaltyProgram } from "~/points/loyalty-program.server";
-import { listMembers } from "~/services/members-directory.server";
+import { listMembers } from "~/members/members-directory.server";
 import { authenticate } from "~/shopify.server";
 
 const query = z.object({ q: z.string().max(200).optional(), page: z.coerce.number().int().min(1).max(100_000).optional() });

@@ -13,7 +13,7 @@ import { localeFrom, translator } from "~/i18n/translate";
 import type { MessageKey } from "~/i18n/messages";
 import { loadLoyaltyProgram, saveLoyaltyProgram } from "~/points/loyalty-program.server";
 import { authenticate } from "~/shopify.server";
-import { shopCurrencyOrDefault } from "~/services/shops.server";
+import { shopCurrencyOrDefault } from "~/shops/shops.server";
 import { publishStorefrontEarning } from "~/storefront/earning-metafield.server";
 
 const PREVIEW_MINOR = 5790;

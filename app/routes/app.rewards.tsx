@@ -16,7 +16,7 @@ import { memberCardsFormValues, memberCardsFromForm, type MemberCardsFormValues,
 import { loadLoyaltyProgram } from "~/points/loyalty-program.server";
 import { loadMemberCards, saveMemberCards } from "~/rewards/member-cards.server";
 import { authenticate } from "~/shopify.server";
-import { shopCurrencyOrDefault } from "~/services/shops.server";
+import { shopCurrencyOrDefault } from "~/shops/shops.server";
 import { REWARD_SURFACES_QUERY } from "~/rewards/graphql/RewardSurfaces";
 import type { RewardSurfacesQuery } from "~/types/admin.generated";
 import { runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";

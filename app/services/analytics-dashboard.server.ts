@@ -5,7 +5,7 @@
 // dashboard from a whole history with the domain's functions (the benchmark's baseline, the tests'
 // reference); the segment pages read that history (analytics-history.server.ts) for their lists.
 import type { PrismaClient } from "@prisma/client";
-import type { PeriodicJob } from "./periodic-jobs.server";
+import type { PeriodicJob } from "~/jobs/periodic-jobs.server";
 import {
   compareWithPreviousPeriod,
   splitByMembership,
@@ -17,7 +17,7 @@ import { monthlyTrend as monthlyTrendOf } from "~/domain/analytics/monthly-trend
 import { DEFAULT_SEGMENT_THRESHOLDS, lifecycleSegments, type LifecycleSegment, type SegmentThresholds } from "~/domain/analytics/lifecycle-segments";
 import { segmentThresholdsKey } from "~/domain/analytics/segment-form";
 import { dayNumberToIsoDate, MS_PER_DAY } from "~/domain/analytics/time";
-import { addCalendarDays, calendarDayOf, formatDay, startOfDay } from "~/domain/calendar/zoned";
+import { addCalendarDays, calendarDayOf, formatDay, startOfDay } from "~/shops/domain/zoned";
 import { shopTimeZone, shopToday } from "~/shops/time-zone.server";
 import { cachedShopHistory, type CachedHistory, type ShopHistory } from "./analytics-history.server";
 import type { SqlClient } from "./history-store.server";

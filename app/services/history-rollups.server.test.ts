@@ -19,7 +19,7 @@ import { forgetShopHistory, loadShopHistory, type ShopHistory } from "./analytic
 import { dirtyRollupCount, loadRollupHistory, refreshRollups, scanRollupText } from "./history-rollups.server";
 import { computeDashboard, dashboardFor, dashboardHistory, dashboardSummaryJob, PERIOD_DAYS } from "./analytics-dashboard.server";
 import { forgetDashboardSummaries } from "./dashboard-summary.server";
-import { offsetAt } from "~/domain/calendar/zoned";
+import { offsetAt } from "~/shops/domain/zoned";
 import { updateShopSettings } from "~/shops/settings.server";
 
 const SHOP = "rollups.myshopify.com";

@@ -3,7 +3,7 @@
 // cancellations stick, refunds are immutable) make duplicates and any arrival order harmless.
 import type { WebhookEvent } from "@prisma/client";
 import { restIdOf } from "~/domain/shopify/rest-id";
-import type { BatchWebhookStep, WebhookHandler, WebhookStep } from "./webhook-worker.server";
+import type { BatchWebhookStep, WebhookHandler, WebhookStep } from "~/webhooks/webhook-worker.server";
 import { customerFromRest, HistoryRecordError, orderFromRest, refundFromRest, numericId } from "./history-records.server";
 import { nudgeHistoryImport } from "./history-import.server";
 import {

@@ -25,7 +25,7 @@ import { AdminApiError, retryWhenThrottled, runAdminOperation, type AdminGraphql
 import { dashboardHistory, segmentReport } from "./analytics-dashboard.server";
 import { shopToday } from "~/shops/time-zone.server";
 import { refreshRollups } from "./history-rollups.server";
-import type { WebhookStep } from "./webhook-worker.server";
+import type { WebhookStep } from "~/webhooks/webhook-worker.server";
 import { linesOf } from "./jsonl-lines.server";
 import { SHOP_JOBS, sendShopJob } from "~/jobs/shop-jobs";
 

@@ -1,11 +1,11 @@
 // shop/update: the shop's name, currency and time zone as Shopify now has them (the time zone decides the shop's
 // calendar days). Newest wins by the payload's updated_at, so a late or replayed delivery changes nothing.
 import { sqlOf } from "~/db/connection.server";
-import { isTimeZone } from "~/domain/calendar/zoned";
+import { isTimeZone } from "~/shops/domain/zoned";
 import { parseInstant } from "~/points/domain/time";
 import { markAllRollupsDirty } from "~/services/history-rollups.server";
 import type { Db } from "~/points/points-ledger.server";
-import { UnusablePayloadError, type WebhookStep } from "~/services/webhook-worker.server";
+import { UnusablePayloadError, type WebhookStep } from "~/webhooks/webhook-worker.server";
 
 export interface ShopSettings {
   name: string | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UnusablePayloadError } from "~/services/webhook-worker.server";
+import { UnusablePayloadError } from "~/webhooks/webhook-worker.server";
 import { isTimeZone, shopSettingsOf } from "./settings.server";
 
 describe("shop/update payloads", () => {

@@ -1,6 +1,6 @@
 // The shop's calendar: its IANA time zone (from the install's shop query and shop/update) decides where its
 // days begin, so "today" on the dashboard, cohorts and periods are the merchant's days, not UTC's.
-import { dayIn, isTimeZone } from "~/domain/calendar/zoned";
+import { dayIn, isTimeZone } from "~/shops/domain/zoned";
 import type { SqlClient } from "~/services/history-store.server";
 
 /** The shop's time zone; UTC for a shop that has none recorded (or one this runtime does not know). */

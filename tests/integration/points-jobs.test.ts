@@ -7,7 +7,7 @@ import { databaseTarget, openDatabase, type Database } from "../../app/db/connec
 import type { LedgerEntry } from "../../app/points/domain/ledger";
 import { addDays } from "../../app/points/domain/time";
 import { saveLoyaltyProgram } from "../../app/points/loyalty-program.server";
-import { runJobOnce, type PeriodicJob } from "../../app/services/periodic-jobs.server";
+import { runJobOnce, type PeriodicJob } from "../../app/jobs/periodic-jobs.server";
 import { appendLedgerEntry, lockMember } from "../../app/points/points-ledger.server";
 import { checkLedger, expirePoints, grantBirthdayBonuses, reviewTiers, upgradeTierAfterOrder } from "../../app/points/points-jobs.server";
 import { loadLoyaltyProgram } from "../../app/points/loyalty-program.server";

@@ -4,7 +4,7 @@
  * year dropped after checking that the date exists.
  */
 import { BIRTHDAY_GRACE_DAYS } from "./ledger";
-import { addCalendarDays, calendarDayOf } from "~/domain/calendar/zoned";
+import { addCalendarDays, calendarDayOf } from "~/shops/domain/zoned";
 
 export interface Birthday {
   /** 1–12 */

@@ -3,9 +3,9 @@
  * from the entries, never stored as the truth. Every entry carries an idempotency key naming the business
  * event that caused it, so a replayed webhook or a retried job produces the same key and is refused.
  */
-import { addCalendarDays, calendarDayOf, startOfDay } from "~/domain/calendar/zoned";
+import { addCalendarDays, calendarDayOf, startOfDay } from "~/shops/domain/zoned";
 import type { ExpiryPolicy, LoyaltyProgram } from "./program";
-import { addMonthsIn } from "~/domain/calendar/zoned";
+import { addMonthsIn } from "~/shops/domain/zoned";
 import { addDays } from "./time";
 
 export const LEDGER_ENTRY_KINDS = [

@@ -1,5 +1,5 @@
 /** Calendar arithmetic in UTC: a customer's expiry date must not depend on the server's time zone. */
-import { addMonthsIn } from "~/domain/calendar/zoned";
+import { addMonthsIn } from "~/shops/domain/zoned";
 
 export const MS_PER_DAY = 86_400_000;
 

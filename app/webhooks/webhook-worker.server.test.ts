@@ -1,7 +1,7 @@
 // The inbox and worker on embedded PostgreSQL: duplicates are one event, failures retry with
 // backoff and are parked, never lost; a handler's writes and the status change commit together.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "../db/connection.server";
+import type { Database } from "~/db/connection.server";
 import { openTestDatabase, type OpenTestDatabase } from "../../tests/support/postgres";
 import { recordWebhook } from "./webhook-inbox.server";
 import { MAX_ATTEMPTS, UnusablePayloadError, WebhookWorker, retryDelayMs, topicHandler, type BatchWebhookStep } from "./webhook-worker.server";

@@ -3,12 +3,12 @@
 // applied to three shops — one event at a time, in batches of 17 and in one batch — and every table the
 // steps write is compared. Also: a poison or stale event inside a batch is isolated, the rest applied.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Database } from "../db/connection.server";
+import type { Database } from "~/db/connection.server";
 import { openTestDatabase, type OpenTestDatabase } from "../../tests/support/postgres";
 import { parseLoyaltyProgram } from "~/points/domain/program";
 import { seededRandom } from "~/points/domain/simulation";
 import { composeWebhookHandlers } from "./webhook-handlers.server";
-import { historySteps } from "./history-webhooks.server";
+import { historySteps } from "~/services/history-webhooks.server";
 import { orderPointsStep, pointsClock, pointsSteps } from "~/points/points-webhooks.server";
 import { recordWebhook } from "./webhook-inbox.server";
 import { WebhookWorker } from "./webhook-worker.server";

@@ -1,7 +1,7 @@
 // The durable webhook inbox. A delivery is verified, written once (keyed by shop + event id) and
 // acknowledged; processing happens afterwards, so Shopify gets its 200 in milliseconds and an
 // acknowledged event survives a crash (the worker picks up whatever is still pending at start).
-import type { SqlRunner } from "../db/connection.server";
+import type { SqlRunner } from "~/db/connection.server";
 
 export interface VerifiedWebhook {
   shop: string;

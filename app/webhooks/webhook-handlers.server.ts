@@ -5,12 +5,12 @@
 // A step is `(tx, event)`, or `{ one, many }` when it can apply a run of events set-based (the worker
 // runs each step over the run in turn; see docs/decisions/008).
 import { topicHandler, type TopicHandler, type WebhookStep } from "./webhook-worker.server";
-import { historySteps } from "./history-webhooks.server";
+import { historySteps } from "~/services/history-webhooks.server";
 import { pointsSteps } from "~/points/points-webhooks.server";
-import { removeShopSessions } from "./session-cache.server";
+import { removeShopSessions } from "~/services/session-cache.server";
 import { redemptionSteps } from "~/rewards/redemption-lifecycle.server";
 import { referralSteps } from "~/referrals/referrals.server";
-import { segmentSyncSteps } from "./segment-sync.server";
+import { segmentSyncSteps } from "~/services/segment-sync.server";
 import { memberCardSteps } from "~/rewards/member-cards.server";
 import { customerDeletionAs, privacySteps } from "~/privacy/erase-customer.server";
 import { dataRequestSteps } from "~/privacy/customer-data.server";
