@@ -11,7 +11,7 @@ import { sendShopRequestsTo } from "./shop-origin.server";
 import { recordInstallation, shopCurrencyOrDefault } from "./shops/shops.server";
 import { loadLoyaltyProgram } from "./points/loyalty-program.server";
 import { publishStorefrontEarning } from "./storefront/earning-metafield.server";
-import { startHistoryImportOnInstall } from "./services/history-import.server";
+import { startHistoryImportOnInstall } from "./history/history-import.server";
 import { CachedSessionStorage } from "./services/session-cache.server";
 
 const config = env();

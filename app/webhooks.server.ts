@@ -10,7 +10,7 @@ import { webhookHandlers } from "./webhooks/webhook-handlers.server";
 import { periodicJobs } from "./jobs/periodic-jobs.registry.server";
 import { JobEngine } from "./jobs/engine.server";
 import { SHOP_JOBS, type ShopJobHandler } from "./jobs/shop-jobs";
-import { runActiveHistoryImport } from "./services/history-import.server";
+import { runActiveHistoryImport } from "./history/history-import.server";
 import { syncSegments, type SegmentSyncTrigger } from "./services/segment-sync.server";
 import { computeAndStoreClv } from "./services/analytics-clv.server";
 import type { AdminGraphql } from "./services/admin-graphql.server";

@@ -16,7 +16,7 @@ import { shopDashboard } from "~/services/analytics-dashboard.server";
 import { shopToday } from "~/shops/time-zone.server";
 import type { DashboardFigure, PeriodDays } from "~/services/analytics-dashboard.server";
 import { clvForecast } from "~/services/analytics-clv.server";
-import { latestHistoryImport, resumeHistoryImport, startHistoryImport } from "~/services/history-import.server";
+import { latestHistoryImport, resumeHistoryImport, startHistoryImport } from "~/history/history-import.server";
 import { formatCount, localeFrom, translator } from "~/i18n/translate";
 import type { Locale, MessageKey } from "~/i18n/messages";
 

@@ -1,9 +1,9 @@
 // The dashboard's CLV forecast on a history: too little data says so; enough data ranks customers.
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "~/domain/analytics/testing/simulate";
-import { historyFromTables } from "./analytics-history.server";
+import { historyFromTables } from "~/history/analytics-history.server";
 import { forecastClv } from "./analytics-clv.server";
-import type { ShopHistory } from "./analytics-history.server";
+import type { ShopHistory } from "~/history/analytics-history.server";
 
 function shop(orders: { customer: number; day: number; amount: number }[]): ShopHistory {
   const sorted = orders.map((o, i) => ({ ...o, id: i + 1 }));

@@ -6,8 +6,8 @@ import { buildRfmSummary, type Purchase, type RfmCustomer } from "~/domain/analy
 import { conditionalExpectedPurchases, fitBgNbd, probabilityAlive } from "~/domain/analytics/bgnbd";
 import { conditionalExpectedAverageSpend, fitGammaGamma } from "~/domain/analytics/gamma-gamma";
 import { endOfDayExclusive } from "~/domain/analytics/retention-metrics";
-import { cachedShopHistory, type ShopHistory } from "./analytics-history.server";
-import { historyVersion } from "./history-store.server";
+import { cachedShopHistory, type ShopHistory } from "~/history/analytics-history.server";
+import { historyVersion } from "~/history/history-store.server";
 import { customerEmails } from "./analytics-dashboard.server";
 import { SHOP_JOBS, sendShopJob } from "~/jobs/shop-jobs";
 

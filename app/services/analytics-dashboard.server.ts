@@ -19,9 +19,9 @@ import { segmentThresholdsKey } from "~/domain/analytics/segment-form";
 import { dayNumberToIsoDate, MS_PER_DAY } from "~/domain/analytics/time";
 import { addCalendarDays, calendarDayOf, formatDay, startOfDay } from "~/shops/domain/zoned";
 import { shopTimeZone, shopToday } from "~/shops/time-zone.server";
-import { cachedShopHistory, type CachedHistory, type ShopHistory } from "./analytics-history.server";
-import type { SqlClient } from "./history-store.server";
-import { loadRollupHistory, refreshRollupsAt } from "./history-rollups.server";
+import { cachedShopHistory, type CachedHistory, type ShopHistory } from "~/history/analytics-history.server";
+import type { SqlClient } from "~/history/history-store.server";
+import { loadRollupHistory, refreshRollupsAt } from "~/history/history-rollups.server";
 import { loadSegmentThresholds } from "./segment-rules.server";
 import { DASHBOARD_PERIOD_DAYS, ensureSummaryFrom, groupRollupHistory, rollupState, summaryAt, type SummarySource } from "./dashboard-summary.server";
 import {

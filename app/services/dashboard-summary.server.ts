@@ -24,8 +24,8 @@ import {
 } from "~/domain/analytics/dashboard-summary";
 import { dayNumberToIsoDate, MS_PER_DAY, calendarDateToEpochMs } from "~/domain/analytics/time";
 import type { OrderHistory } from "~/domain/analytics/retention-metrics";
-import type { SqlClient } from "./history-store.server";
-import { rollupTextHistory } from "./rollup-text.server";
+import type { SqlClient } from "~/history/history-store.server";
+import { rollupTextHistory } from "~/history/rollup-text.server";
 import { loadSegmentThresholds } from "./segment-rules.server";
 
 /** The dashboard's period lengths (the summary holds each and the period before it). */

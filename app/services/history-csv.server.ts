@@ -21,7 +21,7 @@ import {
   type HistoryCustomerRow,
   type HistoryOrderRow,
   type HistoryRefundRow,
-} from "./history-store.server";
+} from "~/history/history-store.server";
 import { customerEmails, loadMemberIds, segmentReport, type Dashboard } from "./analytics-dashboard.server";
 import { shopToday } from "~/shops/time-zone.server";
 

@@ -1,7 +1,7 @@
 // The merchant's lifecycle segment rules: stored per shop, the defaults until the merchant saves their own.
 import type { SegmentThresholds } from "~/domain/analytics/lifecycle-segments";
 import { segmentThresholdsFromStored } from "~/domain/analytics/segment-form";
-import type { SqlClient } from "./history-store.server";
+import type { SqlClient } from "~/history/history-store.server";
 
 export async function loadSegmentThresholds(db: SqlClient, shop: string): Promise<SegmentThresholds> {
   const [row] = await db.$queryRawUnsafe<{ thresholds: unknown }[]>(`SELECT "thresholds" FROM "SegmentRules" WHERE "shop" = $1`, shop);

@@ -24,9 +24,9 @@ import type {
 import { AdminApiError, retryWhenThrottled, runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
 import { dashboardHistory, segmentReport } from "./analytics-dashboard.server";
 import { shopToday } from "~/shops/time-zone.server";
-import { refreshRollups } from "./history-rollups.server";
+import { refreshRollups } from "~/history/history-rollups.server";
 import type { WebhookStep } from "~/webhooks/webhook-worker.server";
-import { linesOf } from "./jsonl-lines.server";
+import { linesOf } from "~/history/jsonl-lines.server";
 import { SHOP_JOBS, sendShopJob } from "~/jobs/shop-jobs";
 
 export const SEGMENT_TAGS: Record<LifecycleSegment, string> = {

@@ -3,7 +3,7 @@
 import { sqlOf } from "~/db/connection.server";
 import { isTimeZone } from "~/shops/domain/zoned";
 import { parseInstant } from "~/points/domain/time";
-import { markAllRollupsDirty } from "~/services/history-rollups.server";
+import { markAllRollupsDirty } from "~/history/history-rollups.server";
 import type { Db } from "~/points/points-ledger.server";
 import { UnusablePayloadError, type WebhookStep } from "~/webhooks/webhook-worker.server";
 

@@ -1,7 +1,7 @@
 // The shop's calendar: its IANA time zone (from the install's shop query and shop/update) decides where its
 // days begin, so "today" on the dashboard, cohorts and periods are the merchant's days, not UTC's.
 import { dayIn, isTimeZone } from "~/shops/domain/zoned";
-import type { SqlClient } from "~/services/history-store.server";
+import type { SqlClient } from "~/history/history-store.server";
 
 /** The shop's time zone; UTC for a shop that has none recorded (or one this runtime does not know). */
 export async function shopTimeZone(db: SqlClient, shop: string): Promise<string> {

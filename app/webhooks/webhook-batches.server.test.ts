@@ -8,7 +8,7 @@ import { openTestDatabase, type OpenTestDatabase } from "../../tests/support/pos
 import { parseLoyaltyProgram } from "~/points/domain/program";
 import { seededRandom } from "~/points/domain/simulation";
 import { composeWebhookHandlers } from "./webhook-handlers.server";
-import { historySteps } from "~/services/history-webhooks.server";
+import { historySteps } from "~/history/history-webhooks.server";
 import { orderPointsStep, pointsClock, pointsSteps } from "~/points/points-webhooks.server";
 import { recordWebhook } from "./webhook-inbox.server";
 import { WebhookWorker } from "./webhook-worker.server";

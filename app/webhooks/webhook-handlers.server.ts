@@ -5,7 +5,7 @@
 // A step is `(tx, event)`, or `{ one, many }` when it can apply a run of events set-based (the worker
 // runs each step over the run in turn; see docs/decisions/008).
 import { topicHandler, type TopicHandler, type WebhookStep } from "./webhook-worker.server";
-import { historySteps } from "~/services/history-webhooks.server";
+import { historySteps } from "~/history/history-webhooks.server";
 import { pointsSteps } from "~/points/points-webhooks.server";
 import { removeShopSessions } from "~/services/session-cache.server";
 import { redemptionSteps } from "~/rewards/redemption-lifecycle.server";

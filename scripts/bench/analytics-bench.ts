@@ -13,13 +13,13 @@ import { Readable } from "node:stream";
 import { databaseTarget, openDatabase } from "../../app/db/connection.server";
 import { migrate } from "../../app/db/migrate.server";
 import { createTestDatabase, startTestPostgres } from "../../tests/support/postgres";
-import { loadExport } from "../../app/services/history-import.server";
-import { historyTotals } from "../../app/services/history-store.server";
-import { forgetShopHistory, loadShopHistory } from "../../app/services/analytics-history.server";
+import { loadExport } from "../../app/history/history-import.server";
+import { historyTotals } from "../../app/history/history-store.server";
+import { forgetShopHistory, loadShopHistory } from "../../app/history/analytics-history.server";
 import { shopDashboard, computeDashboard, forgetDashboards } from "../../app/services/analytics-dashboard.server";
-import { loadRollupHistory, markAllRollupsDirty, refreshRollups } from "../../app/services/history-rollups.server";
+import { loadRollupHistory, markAllRollupsDirty, refreshRollups } from "../../app/history/history-rollups.server";
 import { computeSummary, forgetDashboardSummaries } from "../../app/services/dashboard-summary.server";
-import { bumpHistoryVersion, upsertHistoryOrders } from "../../app/services/history-store.server";
+import { bumpHistoryVersion, upsertHistoryOrders } from "../../app/history/history-store.server";
 
 const TARGET_MS = 500;
 

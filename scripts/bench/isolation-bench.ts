@@ -5,7 +5,7 @@
 //
 // The requests are GET /api/loyalty for a member (session token, member and ledger reads, JSON), one at a time.
 import { PgBoss } from "pg-boss";
-import { bumpHistoryVersion } from "../../app/services/history-store.server";
+import { bumpHistoryVersion } from "../../app/history/history-store.server";
 import type { AppProcess } from "../demo/app-process";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../../tests/support/treue-harness";
 import { fmt, line, percentile } from "./stats";

@@ -6,7 +6,7 @@
 // figure is the app's side (planning, staging, reading results, recording) plus the stand-in; the number
 // of Admin API requests is the figure that carries over.
 import { databaseTarget, openDatabase } from "../../app/db/connection.server";
-import { bumpHistoryVersion, upsertHistoryOrders, type HistoryOrderRow } from "../../app/services/history-store.server";
+import { bumpHistoryVersion, upsertHistoryOrders, type HistoryOrderRow } from "../../app/history/history-store.server";
 import { syncSegments } from "../../app/services/segment-sync.server";
 import { startShopifyStandin } from "../../tests/shopify-standin/index";
 import { createTestDatabase, ensureTemplateDatabase } from "../../tests/support/postgres";

@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseTarget, openDatabase, type Database } from "~/db/connection.server";
 import { seededRandom } from "~/domain/analytics/testing/simulate";
-import { bumpHistoryVersion, upsertHistoryOrders, upsertHistoryRefunds, type HistoryOrderRow } from "~/services/history-store.server";
-import { loadShopHistory } from "~/services/analytics-history.server";
+import { bumpHistoryVersion, upsertHistoryOrders, upsertHistoryRefunds, type HistoryOrderRow } from "~/history/history-store.server";
+import { loadShopHistory } from "~/history/analytics-history.server";
 import { computeDashboard, dashboardFor, forgetDashboards, PERIOD_DAYS } from "~/services/analytics-dashboard.server";
-import { refreshRollups } from "~/services/history-rollups.server";
+import { refreshRollups } from "~/history/history-rollups.server";
 import { forgetDashboardSummaries } from "~/services/dashboard-summary.server";
 import { createTestDatabase, type TestDatabase } from "../support/postgres";
 

@@ -1,7 +1,7 @@
 // CSV import of past orders and CSV exports, over real HTTP with a real session token.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTreue, browserFetch, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
-import { historyTotals } from "../../app/services/history-store.server";
+import { historyTotals } from "../../app/history/history-store.server";
 
 let t: TreueHarness;
 

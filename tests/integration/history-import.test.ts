@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTreue, browserFetch, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { orderTotals } from "../shopify-standin/state";
-import { historyTotals } from "../../app/services/history-store.server";
+import { historyTotals } from "../../app/history/history-store.server";
 
 let t: TreueHarness;
 

@@ -2,7 +2,7 @@
 // friends' orders arrive as real signed webhooks and are attributed (or blocked, with the reason); the
 // advocate job credits the ledger after the window, or voids the referral when the order was refunded.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { upsertHistoryOrders } from "~/services/history-store.server";
+import { upsertHistoryOrders } from "~/history/history-store.server";
 import { creditReferralAdvocates, referralAdvocateRewardsJob } from "~/referrals/referral-rewards-job.server";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { standinAdminGraphql } from "../support/standin-admin";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/db/connection.server";
 import { openTestDatabase, type OpenTestDatabase } from "../support/postgres";
 import type { AdminGraphql } from "~/services/admin-graphql.server";
-import { bumpHistoryVersion, upsertHistoryOrders, upsertHistoryRefunds, type HistoryOrderRow } from "~/services/history-store.server";
+import { bumpHistoryVersion, upsertHistoryOrders, upsertHistoryRefunds, type HistoryOrderRow } from "~/history/history-store.server";
 import { lastSegmentSync, segmentSyncJobWith, syncSegments } from "~/services/segment-sync.server";
 import { startShopifyStandin, type ShopifyStandin } from "../shopify-standin/index";
 import { adminGraphql, startReceiver } from "../shopify-standin/testing";

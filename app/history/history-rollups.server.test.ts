@@ -17,8 +17,8 @@ import {
 } from "./history-store.server";
 import { forgetShopHistory, loadShopHistory, type ShopHistory } from "./analytics-history.server";
 import { dirtyRollupCount, loadRollupHistory, refreshRollups, scanRollupText } from "./history-rollups.server";
-import { computeDashboard, dashboardFor, dashboardHistory, dashboardSummaryJob, PERIOD_DAYS } from "./analytics-dashboard.server";
-import { forgetDashboardSummaries } from "./dashboard-summary.server";
+import { computeDashboard, dashboardFor, dashboardHistory, dashboardSummaryJob, PERIOD_DAYS } from "~/services/analytics-dashboard.server";
+import { forgetDashboardSummaries } from "~/services/dashboard-summary.server";
 import { offsetAt } from "~/shops/domain/zoned";
 import { updateShopSettings } from "~/shops/settings.server";
 

@@ -6,17 +6,17 @@
 // sequential. A bulk_operations/finish webhook only shortens the wait (see `nudgeHistoryImport`);
 // polling alone is enough, so a lost webhook cannot stall an import.
 import type { HistoryImport, PrismaClient } from "@prisma/client";
-import { HISTORY_BULK_RUN_MUTATION } from "~/graphql/HistoryBulkRun";
-import { HISTORY_BULK_OPERATION_QUERY } from "~/graphql/HistoryBulkOperation";
-import { HISTORY_CURRENT_BULK_OPERATION_QUERY } from "~/graphql/HistoryCurrentBulkOperation";
-import { HISTORY_CUSTOMERS_EXPORT_QUERY } from "~/graphql/HistoryCustomersExport";
-import { HISTORY_ORDERS_EXPORT_QUERY } from "~/graphql/HistoryOrdersExport";
+import { HISTORY_BULK_RUN_MUTATION } from "~/history/graphql/HistoryBulkRun";
+import { HISTORY_BULK_OPERATION_QUERY } from "~/history/graphql/HistoryBulkOperation";
+import { HISTORY_CURRENT_BULK_OPERATION_QUERY } from "~/history/graphql/HistoryCurrentBulkOperation";
+import { HISTORY_CUSTOMERS_EXPORT_QUERY } from "~/history/graphql/HistoryCustomersExport";
+import { HISTORY_ORDERS_EXPORT_QUERY } from "~/history/graphql/HistoryOrdersExport";
 import type {
   HistoryBulkOperationQuery,
   HistoryBulkRunMutation,
   HistoryCurrentBulkOperationQuery,
 } from "~/types/admin.generated";
-import { runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
+import { runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
 import { BulkOrderAssembler, customerFromBulk, HistoryRecordError, type OrderRecords } from "./history-records.server";
 import {
   bumpHistoryVersion,
@@ -26,7 +26,7 @@ import {
   upsertHistoryRefunds,
   type HistoryCustomerRow,
 } from "./history-store.server";
-import { afterHistoryImport } from "./segment-sync.server";
+import { afterHistoryImport } from "~/services/segment-sync.server";
 import { linesOf } from "./jsonl-lines.server";
 import { SHOP_JOBS, sendShopJob } from "~/jobs/shop-jobs";
 
