@@ -7,12 +7,12 @@ import {
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { env } from "./env.server";
-import { sendShopRequestsTo } from "./shop-origin.server";
+import { sendShopRequestsTo } from "./shopify/shop-origin.server";
 import { recordInstallation, shopCurrencyOrDefault } from "./shops/shops.server";
 import { loadLoyaltyProgram } from "./points/loyalty-program.server";
 import { publishStorefrontEarning } from "./storefront/earning-metafield.server";
 import { startHistoryImportOnInstall } from "./history/history-import.server";
-import { CachedSessionStorage } from "./services/session-cache.server";
+import { CachedSessionStorage } from "./shopify/session-cache.server";
 
 const config = env();
 sendShopRequestsTo(config.SHOPIFY_SHOP_ORIGIN);

@@ -11,9 +11,9 @@ import { periodicJobs } from "./jobs/periodic-jobs.registry.server";
 import { JobEngine } from "./jobs/engine.server";
 import { SHOP_JOBS, type ShopJobHandler } from "./jobs/shop-jobs";
 import { runActiveHistoryImport } from "./history/history-import.server";
-import { syncSegments, type SegmentSyncTrigger } from "./services/segment-sync.server";
-import { computeAndStoreClv } from "./services/analytics-clv.server";
-import type { AdminGraphql } from "./services/admin-graphql.server";
+import { syncSegments, type SegmentSyncTrigger } from "./analytics/segment-sync.server";
+import { computeAndStoreClv } from "./analytics/analytics-clv.server";
+import type { AdminGraphql } from "./shopify/admin-graphql.server";
 import { admission } from "./webhooks/admission";
 import { Installations } from "./webhooks/installations.server";
 

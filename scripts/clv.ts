@@ -8,10 +8,10 @@
  * object: {"customers", "bgnbd": {r, alpha, a, b, logLikelihood}, "gammaGamma": {p, q, gamma}},
  * with gamma in currency units. Bad input: message on stderr, exit code 2.
  */
-import { fitBgNbd } from "../app/domain/analytics/bgnbd";
-import { parsePurchasesCsv } from "../app/domain/analytics/csv";
-import { fitGammaGamma } from "../app/domain/analytics/gamma-gamma";
-import { buildRfmSummary } from "../app/domain/analytics/rfm";
+import { fitBgNbd } from "../app/analytics/domain/bgnbd";
+import { parsePurchasesCsv } from "../app/analytics/domain/csv";
+import { fitGammaGamma } from "../app/analytics/domain/gamma-gamma";
+import { buildRfmSummary } from "../app/analytics/domain/rfm";
 import {
   currencyDecimals,
   InputError,

@@ -10,13 +10,13 @@
  * figure that cannot be computed is null with its reason under "reasons".
  * Bad input: message on stderr naming the line, exit code 2.
  */
-import { parseOrderEventsCsv } from "../app/domain/analytics/csv";
+import { parseOrderEventsCsv } from "../app/analytics/domain/csv";
 import {
   buildOrderHistory,
   measureRetention,
   OrderHistoryError,
   type Figure,
-} from "../app/domain/analytics/retention-metrics";
+} from "../app/analytics/domain/retention-metrics";
 import {
   currencyDecimals,
   InputError,

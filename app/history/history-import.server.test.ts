@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/db/connection.server";
 import { openTestDatabase, type OpenTestDatabase } from "../../tests/support/postgres";
-import type { AdminGraphql } from "~/services/admin-graphql.server";
+import type { AdminGraphql } from "~/shopify/admin-graphql.server";
 import { runHistoryImport } from "./history-import.server";
 import { historyTotals } from "./history-store.server";
 import { loadShopHistory } from "./analytics-history.server";

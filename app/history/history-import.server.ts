@@ -16,7 +16,7 @@ import type {
   HistoryBulkRunMutation,
   HistoryCurrentBulkOperationQuery,
 } from "~/types/admin.generated";
-import { runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
+import { runAdminOperation, type AdminGraphql } from "~/shopify/admin-graphql.server";
 import { BulkOrderAssembler, customerFromBulk, HistoryRecordError, type OrderRecords } from "./history-records.server";
 import {
   bumpHistoryVersion,
@@ -26,7 +26,7 @@ import {
   upsertHistoryRefunds,
   type HistoryCustomerRow,
 } from "./history-store.server";
-import { afterHistoryImport } from "~/services/segment-sync.server";
+import { afterHistoryImport } from "~/analytics/segment-sync.server";
 import { linesOf } from "./jsonl-lines.server";
 import { SHOP_JOBS, sendShopJob } from "~/jobs/shop-jobs";
 

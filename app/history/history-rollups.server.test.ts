@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "~/db/connection.server";
 import { openTestDatabase, type OpenTestDatabase } from "../../tests/support/postgres";
-import { seededRandom } from "~/domain/analytics/testing/simulate";
-import { lifecycleSegments } from "~/domain/analytics/lifecycle-segments";
+import { seededRandom } from "~/analytics/domain/testing/simulate";
+import { lifecycleSegments } from "~/analytics/domain/lifecycle-segments";
 import {
   bumpHistoryVersion,
   eraseShopHistory,
@@ -17,8 +17,8 @@ import {
 } from "./history-store.server";
 import { forgetShopHistory, loadShopHistory, type ShopHistory } from "./analytics-history.server";
 import { dirtyRollupCount, loadRollupHistory, refreshRollups, scanRollupText } from "./history-rollups.server";
-import { computeDashboard, dashboardFor, dashboardHistory, dashboardSummaryJob, PERIOD_DAYS } from "~/services/analytics-dashboard.server";
-import { forgetDashboardSummaries } from "~/services/dashboard-summary.server";
+import { computeDashboard, dashboardFor, dashboardHistory, dashboardSummaryJob, PERIOD_DAYS } from "~/analytics/analytics-dashboard.server";
+import { forgetDashboardSummaries } from "~/analytics/dashboard-summary.server";
 import { offsetAt } from "~/shops/domain/zoned";
 import { updateShopSettings } from "~/shops/settings.server";
 

@@ -17,7 +17,7 @@
 // texts (~0.1 s at 1 M orders) instead of formatting a million orders and eighty thousand refunds.
 import type { PrismaClient } from "@prisma/client";
 import { rollupTextHistory } from "./rollup-text.server";
-import { dropSummaries, forgetDashboardSummaries, moveSummaries, SUMMARY_DELTA_LIMIT } from "~/services/dashboard-summary.server";
+import { dropSummaries, forgetDashboardSummaries, moveSummaries, SUMMARY_DELTA_LIMIT } from "~/analytics/dashboard-summary.server";
 import { bumpHistoryVersion, historyVersion, type SqlClient } from "./history-store.server";
 import { shopTimeZone } from "~/shops/time-zone.server";
 import type { ShopHistory } from "./analytics-history.server";

@@ -2,7 +2,7 @@
 // REST payload inside the inbox worker's transaction; the store's rules (newer updatedAt wins,
 // cancellations stick, refunds are immutable) make duplicates and any arrival order harmless.
 import type { WebhookEvent } from "@prisma/client";
-import { restIdOf } from "~/domain/shopify/rest-id";
+import { restIdOf } from "~/shopify/domain/rest-id";
 import type { BatchWebhookStep, WebhookHandler, WebhookStep } from "~/webhooks/webhook-worker.server";
 import { customerFromRest, HistoryRecordError, orderFromRest, refundFromRest, numericId } from "./history-records.server";
 import { nudgeHistoryImport } from "./history-import.server";

@@ -5,8 +5,8 @@ import { memberDiscountCodesJob, stampCardRewardsJob } from "~/rewards/member-ca
 import { birthdayBonusJob, ledgerCheckJob, pointsExpiryJob, tierReviewJob } from "~/points/points-jobs.server";
 import { redemptionCodesJob } from "~/rewards/redemption-lifecycle.server";
 import { referralAdvocateRewardsJob } from "~/referrals/referral-rewards-job.server";
-import { segmentSyncJob } from "~/services/segment-sync.server";
-import { dashboardSummaryJob } from "~/services/analytics-dashboard.server";
+import { segmentSyncJob } from "~/analytics/segment-sync.server";
+import { dashboardSummaryJob } from "~/analytics/analytics-dashboard.server";
 import { payloadRetentionJob } from "~/privacy/payload-retention.server";
 
 export const periodicJobs: readonly PeriodicJob[] = [

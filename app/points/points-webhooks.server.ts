@@ -14,7 +14,7 @@ import type { Campaign, LoyaltyProgram } from "~/points/domain/program";
 import { reconcileOrder, type EarningTerms, type OrderPointsState } from "~/points/domain/reconcile";
 import { tierMultiplierPercent } from "~/points/domain/tiers";
 import { parseInstant } from "~/points/domain/time";
-import { restIdOf } from "~/domain/shopify/rest-id";
+import { restIdOf } from "~/shopify/domain/rest-id";
 import { contactOfCustomer, NO_CONTACT, type Contact } from "~/members/contact";
 import { earningRulesOf, loadLoyaltyProgram } from "./loyalty-program.server";
 import { appendLedgerEntry, lockMember, lockMembersAndAppend, type Db, type MemberTouch } from "./points-ledger.server";

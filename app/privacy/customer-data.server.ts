@@ -5,7 +5,7 @@
 // who referred them) and the requested orders as the order history has them.
 import type { PrismaClient } from "@prisma/client";
 import { sqlOf } from "~/db/connection.server";
-import { restIdOf } from "~/domain/shopify/rest-id";
+import { restIdOf } from "~/shopify/domain/rest-id";
 import type { Db } from "~/points/points-ledger.server";
 import { UnusablePayloadError, type WebhookStep } from "~/webhooks/webhook-worker.server";
 

@@ -3,7 +3,7 @@
 // the customer (their customers/* events, the orders they placed, anything carrying their e-mail), including
 // the redact request's own, which names them. The rows stay as the audit trail of what was received and done.
 import { sqlOf } from "~/db/connection.server";
-import { restIdOf } from "~/domain/shopify/rest-id";
+import { restIdOf } from "~/shopify/domain/rest-id";
 import type { Db } from "~/points/points-ledger.server";
 import { topicHandler, UnusablePayloadError, type WebhookStep } from "~/webhooks/webhook-worker.server";
 

@@ -7,7 +7,7 @@
 // member gets no link (the next GET /api/loyalty tries again).
 import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient, type WebhookEvent } from "@prisma/client";
-import { restIdOf } from "~/domain/shopify/rest-id";
+import { restIdOf } from "~/shopify/domain/rest-id";
 import { sqlOf } from "~/db/connection.server";
 import { addressFrom, customerOrderOf, friendOrderFacts, referralCodesInOrder, utcMonth, friendDiscountInput, type FriendOrderFacts } from "~/referrals/domain/attribution";
 import { DEFAULT_REFERRAL_WINDOW_DAYS } from "~/referrals/domain/advocate-reward";
@@ -16,7 +16,7 @@ import { assessReferral, type PostalAddress, type ReferralParty } from "~/referr
 import { deletedDiscountId, findOrCreateDiscountCode, type AdminCall } from "~/rewards/discount-codes.server";
 import { REFERRAL_DISCOUNT_CREATE_MUTATION } from "~/referrals/graphql/ReferralDiscountCreate";
 import type { ReferralDiscountCreateMutation } from "~/types/admin.generated";
-import { runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
+import { runAdminOperation, type AdminGraphql } from "~/shopify/admin-graphql.server";
 import type { Db } from "~/points/points-ledger.server";
 import { UnusablePayloadError, type BatchWebhookStep, type WebhookHandler, type WebhookStep } from "~/webhooks/webhook-worker.server";
 

@@ -19,7 +19,7 @@ import { MEMBER_DISCOUNT_CODE_CREATE_MUTATION } from "~/rewards/graphql/MemberDi
 import { MEMBER_DISCOUNT_CODE_DELETE_MUTATION } from "~/rewards/graphql/MemberDiscountCodeDelete";
 import { deletedDiscountId, discountIdByCode, findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
 import type { MemberDiscountCodeCreateMutation, MemberDiscountCodeDeleteMutation } from "~/types/admin.generated";
-import { runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
+import { runAdminOperation, type AdminGraphql } from "~/shopify/admin-graphql.server";
 import { loadLoyaltyProgram } from "~/points/loyalty-program.server";
 import type { Db } from "~/points/points-ledger.server";
 import type { PeriodicJob } from "~/jobs/periodic-jobs.server";

@@ -14,7 +14,7 @@ import { redemptionCodesIn } from "~/rewards/domain/codes";
 import { REDEMPTION_CODE_DEACTIVATE_MUTATION } from "~/rewards/graphql/RedemptionCodeDeactivate";
 import { REDEMPTION_CODE_USAGE_QUERY } from "~/rewards/graphql/RedemptionCodeUsage";
 import type { RedemptionCodeDeactivateMutation, RedemptionCodeUsageQuery } from "~/types/admin.generated";
-import { retryWhenThrottled, runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
+import { retryWhenThrottled, runAdminOperation, type AdminGraphql } from "~/shopify/admin-graphql.server";
 import type { Db } from "~/points/points-ledger.server";
 import { finishRedemption, giveBackRedemption, type RedemptionOptions } from "./redemptions.server";
 import type { WebhookHandler } from "~/webhooks/webhook-worker.server";

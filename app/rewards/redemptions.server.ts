@@ -29,7 +29,7 @@ import type {
   RedemptionVariantPriceQuery,
 } from "~/types/admin.generated";
 import { discountIdByCode, findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
-import { AdminApiError, buyerWaitingCalls, type AdminGraphql } from "~/services/admin-graphql.server";
+import { AdminApiError, buyerWaitingCalls, type AdminGraphql } from "~/shopify/admin-graphql.server";
 import { appendLedgerEntry, ledgerEntryFromRow, lockMember, memberBalance, type Db } from "~/points/points-ledger.server";
 import { findReward } from "./rewards-catalog.server";
 import { deliverStoreCredit, storeCreditInput } from "~/rewards/store-credit.server";

@@ -21,7 +21,7 @@ import type { Reward } from "~/rewards/domain/catalog";
 import { STORE_CREDIT_RECENT_CREDITS_QUERY } from "~/rewards/graphql/StoreCreditRecentCredits";
 import { STORE_CREDIT_REDEMPTION_CREDIT_MUTATION } from "~/rewards/graphql/StoreCreditRedemptionCredit";
 import type { StoreCreditRecentCreditsQuery, StoreCreditRedemptionCreditMutation } from "~/types/admin.generated";
-import { AdminApiError, buyerWaitingCalls, type AdminGraphql } from "~/services/admin-graphql.server";
+import { AdminApiError, buyerWaitingCalls, type AdminGraphql } from "~/shopify/admin-graphql.server";
 
 /** Longer than Shopify works on any request: a send older than this was applied or never will be. */
 export const SEND_SETTLED_MS = 5 * 60_000;

@@ -7,8 +7,8 @@ import { Banner, BlockStack, Button, Card, DataTable, InlineStack, Page, Text } 
 import { z } from "zod";
 import { authenticate } from "~/shopify.server";
 import prisma from "~/db.server";
-import { segmentCustomers } from "~/services/analytics-dashboard.server";
-import { lastSegmentSync, startSegmentSync } from "~/services/segment-sync.server";
+import { segmentCustomers } from "~/analytics/analytics-dashboard.server";
+import { lastSegmentSync, startSegmentSync } from "~/analytics/segment-sync.server";
 import { formatCount, instantFormatter, localeFrom, translator } from "~/i18n/translate";
 import { shopTimeZone } from "~/shops/time-zone.server";
 

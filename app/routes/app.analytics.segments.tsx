@@ -12,10 +12,10 @@ import {
   type SegmentFormField,
   type SegmentFormProblem,
   type SegmentFormValues,
-} from "~/domain/analytics/segment-form";
+} from "~/analytics/domain/segment-form";
 import type { MessageKey } from "~/i18n/messages";
 import { localeFrom, translator } from "~/i18n/translate";
-import { loadSegmentThresholds, saveSegmentThresholds } from "~/services/segment-rules.server";
+import { loadSegmentThresholds, saveSegmentThresholds } from "~/analytics/segment-rules.server";
 import { authenticate } from "~/shopify.server";
 import { shopCurrencyOrDefault } from "~/shops/shops.server";
 

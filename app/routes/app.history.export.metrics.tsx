@@ -3,8 +3,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { authenticate } from "~/shopify.server";
 import prisma from "~/db.server";
-import { shopDashboard, PERIOD_DAYS, type PeriodDays } from "~/services/analytics-dashboard.server";
-import { metricsCsv } from "~/services/history-csv.server";
+import { shopDashboard, PERIOD_DAYS, type PeriodDays } from "~/analytics/analytics-dashboard.server";
+import { metricsCsv } from "~/analytics/history-csv.server";
 
 const query = z.object({ days: z.coerce.number().refine((d): d is PeriodDays => (PERIOD_DAYS as readonly number[]).includes(d)).catch(365) });
 

@@ -3,7 +3,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { authenticate } from "~/shopify.server";
 import prisma from "~/db.server";
-import { CsvImportError, importHistoryCsv } from "~/services/history-csv.server";
+import { CsvImportError, importHistoryCsv } from "~/analytics/history-csv.server";
 
 const MAX_BYTES = 50 * 1024 * 1024;
 

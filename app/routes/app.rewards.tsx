@@ -19,7 +19,7 @@ import { authenticate } from "~/shopify.server";
 import { shopCurrencyOrDefault } from "~/shops/shops.server";
 import { REWARD_SURFACES_QUERY } from "~/rewards/graphql/RewardSurfaces";
 import type { RewardSurfacesQuery } from "~/types/admin.generated";
-import { runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
+import { runAdminOperation, type AdminGraphql } from "~/shopify/admin-graphql.server";
 import { rewardSurfaces, shopAdminUrl, type Surface } from "~/rewards/surfaces";
 
 /** Where members can redeem in this shop; null when Shopify could not be asked (the page works without it). */

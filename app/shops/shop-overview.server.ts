@@ -1,6 +1,6 @@
 import { SHOP_OVERVIEW_QUERY } from "~/shops/graphql/ShopOverview";
 import type { ShopOverviewQuery } from "~/types/admin.generated";
-import { runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
+import { runAdminOperation, type AdminGraphql } from "~/shopify/admin-graphql.server";
 
 export interface ShopOverview {
   name: string;

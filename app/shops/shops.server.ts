@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { SHOP_IDENTITY_QUERY } from "~/shops/graphql/ShopIdentity";
 import type { ShopIdentityQuery } from "~/types/admin.generated";
-import { runAdminOperation, type AdminGraphql } from "~/services/admin-graphql.server";
+import { runAdminOperation, type AdminGraphql } from "~/shopify/admin-graphql.server";
 
 
 /** Remembers the shop (and clears an earlier uninstall) each time Shopify authenticates it. */

@@ -7,10 +7,10 @@
 import { topicHandler, type TopicHandler, type WebhookStep } from "./webhook-worker.server";
 import { historySteps } from "~/history/history-webhooks.server";
 import { pointsSteps } from "~/points/points-webhooks.server";
-import { removeShopSessions } from "~/services/session-cache.server";
+import { removeShopSessions } from "~/shopify/session-cache.server";
 import { redemptionSteps } from "~/rewards/redemption-lifecycle.server";
 import { referralSteps } from "~/referrals/referrals.server";
-import { segmentSyncSteps } from "~/services/segment-sync.server";
+import { segmentSyncSteps } from "~/analytics/segment-sync.server";
 import { memberCardSteps } from "~/rewards/member-cards.server";
 import { customerDeletionAs, privacySteps } from "~/privacy/erase-customer.server";
 import { dataRequestSteps } from "~/privacy/customer-data.server";
@@ -46,7 +46,7 @@ const lifecycleSteps: Steps = {
   ],
 };
 
-/** Feature steps, registered per topic (see app/services/*-webhooks.server.ts). */
+/** Feature steps, registered per topic (see app/shopify/*-webhooks.server.ts). */
 const featureSteps: Steps[] = [];
 featureSteps.push(historySteps);
 featureSteps.push(redemptionSteps); // marks our codes used on an order; no query unless the order has one

@@ -16,9 +16,9 @@ import { createTestDatabase, startTestPostgres } from "../../tests/support/postg
 import { loadExport } from "../../app/history/history-import.server";
 import { historyTotals } from "../../app/history/history-store.server";
 import { forgetShopHistory, loadShopHistory } from "../../app/history/analytics-history.server";
-import { shopDashboard, computeDashboard, forgetDashboards } from "../../app/services/analytics-dashboard.server";
+import { shopDashboard, computeDashboard, forgetDashboards } from "../../app/analytics/analytics-dashboard.server";
 import { loadRollupHistory, markAllRollupsDirty, refreshRollups } from "../../app/history/history-rollups.server";
-import { computeSummary, forgetDashboardSummaries } from "../../app/services/dashboard-summary.server";
+import { computeSummary, forgetDashboardSummaries } from "../../app/analytics/dashboard-summary.server";
 import { bumpHistoryVersion, upsertHistoryOrders } from "../../app/history/history-store.server";
 
 const TARGET_MS = 500;

@@ -7,7 +7,7 @@
 // of Admin API requests is the figure that carries over.
 import { databaseTarget, openDatabase } from "../../app/db/connection.server";
 import { bumpHistoryVersion, upsertHistoryOrders, type HistoryOrderRow } from "../../app/history/history-store.server";
-import { syncSegments } from "../../app/services/segment-sync.server";
+import { syncSegments } from "../../app/analytics/segment-sync.server";
 import { startShopifyStandin } from "../../tests/shopify-standin/index";
 import { createTestDatabase, ensureTemplateDatabase } from "../../tests/support/postgres";
 import { fmt, line } from "./stats";

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { CsvError } from "../../app/domain/analytics/csv";
-import { calendarDateToEpochMs } from "../../app/domain/analytics/time";
+import { CsvError } from "../../app/analytics/domain/csv";
+import { calendarDateToEpochMs } from "../../app/analytics/domain/time";
 
 /** Bad input from the user: reported with exit code 2. */
 export class InputError extends Error {

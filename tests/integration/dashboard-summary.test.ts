@@ -3,12 +3,12 @@
 // as a fresh process would (nothing in memory). Afterwards the served dashboard equals the full scan.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseTarget, openDatabase, type Database } from "~/db/connection.server";
-import { seededRandom } from "~/domain/analytics/testing/simulate";
+import { seededRandom } from "~/analytics/domain/testing/simulate";
 import { bumpHistoryVersion, upsertHistoryOrders, upsertHistoryRefunds, type HistoryOrderRow } from "~/history/history-store.server";
 import { loadShopHistory } from "~/history/analytics-history.server";
-import { computeDashboard, dashboardFor, forgetDashboards, PERIOD_DAYS } from "~/services/analytics-dashboard.server";
+import { computeDashboard, dashboardFor, forgetDashboards, PERIOD_DAYS } from "~/analytics/analytics-dashboard.server";
 import { refreshRollups } from "~/history/history-rollups.server";
-import { forgetDashboardSummaries } from "~/services/dashboard-summary.server";
+import { forgetDashboardSummaries } from "~/analytics/dashboard-summary.server";
 import { createTestDatabase, type TestDatabase } from "../support/postgres";
 
 const SHOP = "concurrent.myshopify.com";

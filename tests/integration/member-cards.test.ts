@@ -4,13 +4,13 @@
 // downgrade; GET /api/loyalty's `cards`; the admin page's form with field errors.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { addDays } from "../../app/points/domain/time";
-import type { AdminGraphql } from "../../app/services/admin-graphql.server";
+import type { AdminGraphql } from "../../app/shopify/admin-graphql.server";
 import { saveLoyaltyProgram } from "../../app/points/loyalty-program.server";
 import { issueStampCardRewards, reconcileMemberDiscountCodes, saveMemberCards } from "../../app/rewards/member-cards.server";
 import { reviewTiers } from "../../app/points/points-jobs.server";
 import { repairStuckRedemptions, returnExpiredRedemptions, STUCK_AFTER_MS } from "../../app/rewards/redemption-lifecycle.server";
 import { memberDiscountInput } from "../../app/rewards/domain/member-perks";
-import { runAdminOperation } from "../../app/services/admin-graphql.server";
+import { runAdminOperation } from "../../app/shopify/admin-graphql.server";
 import { MEMBER_DISCOUNT_CODE_CREATE_MUTATION } from "../../app/rewards/graphql/MemberDiscountCodeCreate";
 import { MEMBER_DISCOUNT_CODE_DELETE_MUTATION } from "../../app/rewards/graphql/MemberDiscountCodeDelete";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";

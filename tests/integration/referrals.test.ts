@@ -6,7 +6,7 @@ import { upsertHistoryOrders } from "~/history/history-store.server";
 import { creditReferralAdvocates, referralAdvocateRewardsJob } from "~/referrals/referral-rewards-job.server";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { standinAdminGraphql } from "../support/standin-admin";
-import { runAdminOperation } from "~/services/admin-graphql.server";
+import { runAdminOperation } from "~/shopify/admin-graphql.server";
 import { MEMBER_DISCOUNT_CODE_DELETE_MUTATION } from "~/rewards/graphql/MemberDiscountCodeDelete";
 
 let t: TreueHarness;

@@ -2,7 +2,7 @@
 // redemptions of every reward kind against the stand-in, GET /api/loyalty, codes used on signed order
 // webhooks, expired codes giving their points back, and the repair of a redemption cut off by a crash.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { AdminGraphql } from "../../app/services/admin-graphql.server";
+import type { AdminGraphql } from "../../app/shopify/admin-graphql.server";
 import { redemptionLifecycleJob, repairStuckRedemptions, returnExpiredRedemptions, STUCK_AFTER_MS } from "../../app/rewards/redemption-lifecycle.server";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { standinAdminGraphql } from "../support/standin-admin";

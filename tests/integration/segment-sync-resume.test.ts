@@ -3,9 +3,9 @@
 // the app (its webhook inbox and worker, its offline session) continues the round and the tags end up
 // right — no admin visit, no scheduled job. Real app process, real PostgreSQL, stand-in over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AdminGraphql } from "~/services/admin-graphql.server";
+import type { AdminGraphql } from "~/shopify/admin-graphql.server";
 import { bumpHistoryVersion, upsertHistoryOrders, type HistoryOrderRow } from "~/history/history-store.server";
-import { syncSegments } from "~/services/segment-sync.server";
+import { syncSegments } from "~/analytics/segment-sync.server";
 import { startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { standinAdminGraphql } from "../support/standin-admin";
 

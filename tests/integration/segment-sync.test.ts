@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/db/connection.server";
 import { openTestDatabase, type OpenTestDatabase } from "../support/postgres";
-import type { AdminGraphql } from "~/services/admin-graphql.server";
+import type { AdminGraphql } from "~/shopify/admin-graphql.server";
 import { bumpHistoryVersion, upsertHistoryOrders, upsertHistoryRefunds, type HistoryOrderRow } from "~/history/history-store.server";
-import { lastSegmentSync, segmentSyncJobWith, syncSegments } from "~/services/segment-sync.server";
+import { lastSegmentSync, segmentSyncJobWith, syncSegments } from "~/analytics/segment-sync.server";
 import { startShopifyStandin, type ShopifyStandin } from "../shopify-standin/index";
 import { adminGraphql, startReceiver } from "../shopify-standin/testing";
 import { standinAdminGraphql } from "../support/standin-admin";

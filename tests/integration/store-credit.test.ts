@@ -2,7 +2,7 @@
 // member's Shopify store credit account in the stand-in; under concurrent taps, a lost answer, an outage and a
 // refusal, every redemption ends with exactly one credit or with its points back.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { AdminGraphql } from "../../app/services/admin-graphql.server";
+import type { AdminGraphql } from "../../app/shopify/admin-graphql.server";
 import { repairStuckRedemptions, STUCK_AFTER_MS } from "../../app/rewards/redemption-lifecycle.server";
 import { saveReward } from "../../app/rewards/rewards-catalog.server";
 import { SEND_SETTLED_MS } from "../../app/rewards/store-credit.server";

@@ -1,6 +1,6 @@
 // The app's Admin API client shape (AdminGraphql), posting to the local Shopify stand-in with the shop's
 // offline token: for tests and benchmarks that run a service in their own process instead of in the app.
-import type { AdminGraphql } from "../../app/services/admin-graphql.server";
+import type { AdminGraphql } from "../../app/shopify/admin-graphql.server";
 import type { ShopifyStandin } from "../shopify-standin/index";
 
 export function standinAdminGraphql(standin: Pick<ShopifyStandin, "url" | "accessTokenFor">, shop: string, apiVersion = "2026-10"): AdminGraphql {

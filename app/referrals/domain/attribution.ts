@@ -4,7 +4,7 @@
  * friend's order facts the fraud rules and the reward timing need. Also the friend's discount code input.
  */
 import { parseInstant } from "~/points/domain/time";
-import { restIdOf } from "~/domain/shopify/rest-id";
+import { restIdOf } from "~/shopify/domain/rest-id";
 import type { FriendOrder } from "./advocate-reward";
 import type { PostalAddress, ReferralParty } from "./fraud";
 import { normaliseReferralCode } from "./codes";

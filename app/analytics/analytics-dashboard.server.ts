@@ -11,12 +11,12 @@ import {
   splitByMembership,
   type Figure,
   type RetentionReport,
-} from "~/domain/analytics/retention-metrics";
-import { cohortRetention } from "~/domain/analytics/cohort-retention";
-import { monthlyTrend as monthlyTrendOf } from "~/domain/analytics/monthly-trend";
-import { DEFAULT_SEGMENT_THRESHOLDS, lifecycleSegments, type LifecycleSegment, type SegmentThresholds } from "~/domain/analytics/lifecycle-segments";
-import { segmentThresholdsKey } from "~/domain/analytics/segment-form";
-import { dayNumberToIsoDate, MS_PER_DAY } from "~/domain/analytics/time";
+} from "~/analytics/domain/retention-metrics";
+import { cohortRetention } from "~/analytics/domain/cohort-retention";
+import { monthlyTrend as monthlyTrendOf } from "~/analytics/domain/monthly-trend";
+import { DEFAULT_SEGMENT_THRESHOLDS, lifecycleSegments, type LifecycleSegment, type SegmentThresholds } from "~/analytics/domain/lifecycle-segments";
+import { segmentThresholdsKey } from "~/analytics/domain/segment-form";
+import { dayNumberToIsoDate, MS_PER_DAY } from "~/analytics/domain/time";
 import { addCalendarDays, calendarDayOf, formatDay, startOfDay } from "~/shops/domain/zoned";
 import { shopTimeZone, shopToday } from "~/shops/time-zone.server";
 import { cachedShopHistory, type CachedHistory, type ShopHistory } from "~/history/analytics-history.server";
@@ -36,8 +36,8 @@ import {
   totalsOf,
   windowOf,
   type DashboardSummary,
-} from "~/domain/analytics/dashboard-summary";
-import type { OrderHistory } from "~/domain/analytics/retention-metrics";
+} from "~/analytics/domain/dashboard-summary";
+import type { OrderHistory } from "~/analytics/domain/retention-metrics";
 
 /** The history the dashboard reads: from the rollups, at day resolution (exact for every figure here). */
 export function dashboardHistory(db: SqlClient, shop: string) {

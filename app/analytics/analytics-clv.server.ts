@@ -1,11 +1,11 @@
-// Predictive CLV for the dashboard: BG/NBD + Gamma-Gamma (app/domain/analytics) fitted on the shop's
+// Predictive CLV for the dashboard: BG/NBD + Gamma-Gamma (app/analytics/domain) fitted on the shop's
 // history once per UTC day, stored in HistoryClvForecast, and computed in the background so no page
 // view waits for a fit.
 import type { PrismaClient, Prisma } from "@prisma/client";
-import { buildRfmSummary, type Purchase, type RfmCustomer } from "~/domain/analytics/rfm";
-import { conditionalExpectedPurchases, fitBgNbd, probabilityAlive } from "~/domain/analytics/bgnbd";
-import { conditionalExpectedAverageSpend, fitGammaGamma } from "~/domain/analytics/gamma-gamma";
-import { endOfDayExclusive } from "~/domain/analytics/retention-metrics";
+import { buildRfmSummary, type Purchase, type RfmCustomer } from "~/analytics/domain/rfm";
+import { conditionalExpectedPurchases, fitBgNbd, probabilityAlive } from "~/analytics/domain/bgnbd";
+import { conditionalExpectedAverageSpend, fitGammaGamma } from "~/analytics/domain/gamma-gamma";
+import { endOfDayExclusive } from "~/analytics/domain/retention-metrics";
 import { cachedShopHistory, type ShopHistory } from "~/history/analytics-history.server";
 import { historyVersion } from "~/history/history-store.server";
 import { customerEmails } from "./analytics-dashboard.server";

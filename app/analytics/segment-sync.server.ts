@@ -6,13 +6,13 @@
 // staged JSONL file (see "bulk rounds" below), which Shopify runs without the request rate limit.
 // Runs after an import, on a schedule (`segmentSyncJob`) and from the customers page's "Sync now".
 import type { PrismaClient } from "@prisma/client";
-import type { LifecycleSegment } from "~/domain/analytics/lifecycle-segments";
-import { SEGMENT_TAGS_BATCH_SIZE, SEGMENT_TAGS_SET_MUTATION } from "~/graphql/SegmentTagsSet";
-import { SEGMENT_TAGS_REMOVE_MUTATION } from "~/graphql/SegmentTagsRemove";
-import { SEGMENT_TAGS_ADD_MUTATION } from "~/graphql/SegmentTagsAdd";
-import { SEGMENT_STAGED_UPLOAD_MUTATION } from "~/graphql/SegmentStagedUpload";
-import { SEGMENT_BULK_RUN_MUTATION } from "~/graphql/SegmentBulkRun";
-import { SEGMENT_BULK_OPERATION_QUERY } from "~/graphql/SegmentBulkOperation";
+import type { LifecycleSegment } from "~/analytics/domain/lifecycle-segments";
+import { SEGMENT_TAGS_BATCH_SIZE, SEGMENT_TAGS_SET_MUTATION } from "~/analytics/graphql/SegmentTagsSet";
+import { SEGMENT_TAGS_REMOVE_MUTATION } from "~/analytics/graphql/SegmentTagsRemove";
+import { SEGMENT_TAGS_ADD_MUTATION } from "~/analytics/graphql/SegmentTagsAdd";
+import { SEGMENT_STAGED_UPLOAD_MUTATION } from "~/analytics/graphql/SegmentStagedUpload";
+import { SEGMENT_BULK_RUN_MUTATION } from "~/analytics/graphql/SegmentBulkRun";
+import { SEGMENT_BULK_OPERATION_QUERY } from "~/analytics/graphql/SegmentBulkOperation";
 import type {
   SegmentBulkOperationQuery,
   SegmentBulkRunMutation,
@@ -21,7 +21,7 @@ import type {
   SegmentTagsRemoveMutation,
   SegmentTagsSetMutation,
 } from "~/types/admin.generated";
-import { AdminApiError, retryWhenThrottled, runAdminOperation, type AdminGraphql } from "./admin-graphql.server";
+import { AdminApiError, retryWhenThrottled, runAdminOperation, type AdminGraphql } from "~/shopify/admin-graphql.server";
 import { dashboardHistory, segmentReport } from "./analytics-dashboard.server";
 import { shopToday } from "~/shops/time-zone.server";
 import { refreshRollups } from "~/history/history-rollups.server";

@@ -9,10 +9,10 @@
 // customer_id is namespaced the same way.
 import crypto from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
-import { CsvError, parseOrderEventsCsv } from "~/domain/analytics/csv";
+import { CsvError, parseOrderEventsCsv } from "~/analytics/domain/csv";
 import { currencyMinorDigits } from "~/points/domain/money";
-import { toEpochMs } from "~/domain/analytics/time";
-import type { LifecycleSegment } from "~/domain/analytics/lifecycle-segments";
+import { toEpochMs } from "~/analytics/domain/time";
+import type { LifecycleSegment } from "~/analytics/domain/lifecycle-segments";
 import {
   bumpHistoryVersion,
   ensureHistoryCustomers,

@@ -2,8 +2,8 @@
  * Seeded simulators for the model tests: data drawn from a model with known parameters lets a test
  * check that the fit recovers them, which a hand-computed example cannot do.
  */
-import type { BgNbdCustomer, BgNbdParameters } from "../bgnbd";
-import type { GammaGammaParameters, SpendHistory } from "../gamma-gamma";
+import type { BgNbdCustomer, BgNbdParameters } from "~/analytics/domain/bgnbd";
+import type { GammaGammaParameters, SpendHistory } from "~/analytics/domain/gamma-gamma";
 
 /** mulberry32: tiny, fast, good enough for test data; deterministic per seed. */
 export function seededRandom(seed: number): () => number {

@@ -21,9 +21,9 @@ import {
   summariseHistory,
   type DashboardSummary,
   type DaySegmentRules,
-} from "~/domain/analytics/dashboard-summary";
-import { dayNumberToIsoDate, MS_PER_DAY, calendarDateToEpochMs } from "~/domain/analytics/time";
-import type { OrderHistory } from "~/domain/analytics/retention-metrics";
+} from "~/analytics/domain/dashboard-summary";
+import { dayNumberToIsoDate, MS_PER_DAY, calendarDateToEpochMs } from "~/analytics/domain/time";
+import type { OrderHistory } from "~/analytics/domain/retention-metrics";
 import type { SqlClient } from "~/history/history-store.server";
 import { rollupTextHistory } from "~/history/rollup-text.server";
 import { loadSegmentThresholds } from "./segment-rules.server";

@@ -1,6 +1,6 @@
 // The merchant's lifecycle segment rules: stored per shop, the defaults until the merchant saves their own.
-import type { SegmentThresholds } from "~/domain/analytics/lifecycle-segments";
-import { segmentThresholdsFromStored } from "~/domain/analytics/segment-form";
+import type { SegmentThresholds } from "~/analytics/domain/lifecycle-segments";
+import { segmentThresholdsFromStored } from "~/analytics/domain/segment-form";
 import type { SqlClient } from "~/history/history-store.server";
 
 export async function loadSegmentThresholds(db: SqlClient, shop: string): Promise<SegmentThresholds> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CsvError } from "~/domain/analytics/csv";
+import { CsvError } from "~/analytics/domain/csv";
 import { csvCustomerId, csvLine, historyFromCsv, minorToDecimal, namespacedId } from "./history-csv.server";
 
 const at = new Date("2026-01-01T00:00:00Z");
