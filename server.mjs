@@ -44,6 +44,15 @@ installGlobals({ nativeFetch: true });
 
 const buildPath = path.resolve(process.argv[2] ?? "build/server/index.js");
 const build = await import(url.pathToFileURL(buildPath).href);
+// The composition root: importing the build starts nothing; the background work (job engine, webhook worker,
+// schedules) starts here, once, before the first request, and stops on SIGTERM below
+// (build.entry.module.start / shutdown, app/webhooks.server.ts).
+try {
+  await build.entry?.module?.start?.();
+} catch (error) {
+  console.error("[treue] the background work could not start:", error);
+  process.exit(1);
+}
 
 /**
  * The webhook routes by URL path ("/webhooks/orders/create" → that route module). A delivery is a POST

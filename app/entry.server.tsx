@@ -7,8 +7,10 @@ import { addDocumentResponseHeaders } from "./shopify.server";
 
 export const streamTimeout = 5000;
 
-// server.mjs calls this on SIGTERM (build.entry.module.shutdown): the background work stops gracefully.
-export { stopBackgroundWork as shutdown } from "./webhooks.server";
+// server.mjs, the composition root, starts the background work once before it listens (build.entry.module.start)
+// and stops it gracefully on SIGTERM (shutdown). Importing the build starts nothing.
+import { startBackgroundWork } from "./webhooks.server";
+export { startBackgroundWork as start, stopBackgroundWork as shutdown } from "./webhooks.server";
 
 export default async function handleRequest(
   request: Request,
@@ -16,6 +18,8 @@ export default async function handleRequest(
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
+  // `shopify app dev` runs Vite's dev server, not server.mjs: the first page starts the background work there.
+  if (process.env.NODE_ENV === "development") void startBackgroundWork().catch((e) => console.error("[treue] background work:", e));
   addDocumentResponseHeaders(request, responseHeaders);
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";

@@ -55,9 +55,10 @@ const shopJobs: Record<(typeof SHOP_JOBS)[keyof typeof SHOP_JOBS], ShopJobHandle
 };
 
 /**
- * The job engine (pg-boss, docs/decisions/020), started with the server rather than on the first webhook, so
- * that events acknowledged before a crash are applied at start even if no new webhook arrives, and the periodic
- * jobs are scheduled. WEBHOOK_WORKER=0 and PERIODIC_JOBS=0 (tests that drive them themselves) leave them out, and
+ * The job engine (pg-boss, docs/decisions/020), started by the server entry before it listens (startBackgroundWork)
+ * rather than on the first webhook, so that events acknowledged before a crash are applied at start even if no new
+ * webhook arrives, and the periodic jobs are scheduled. Anything that needs it before (a script, Vite's dev
+ * server) starts it on first use. WEBHOOK_WORKER=0 and PERIODIC_JOBS=0 (tests that drive them themselves) leave them out, and
  * TREUE_ROLE=web leaves out all work.
  */
 export function jobEngine(): Promise<JobEngine> {
@@ -81,7 +82,10 @@ export function jobEngine(): Promise<JobEngine> {
   return globalThis.treueJobEngine;
 }
 
-await jobEngine();
+/** Starts the job engine with this instance's work (server.mjs calls it once, before listening). */
+export async function startBackgroundWork(): Promise<void> {
+  await jobEngine();
+}
 
 /**
  * Graceful stop (SIGTERM, server.mjs): no new batch or job starts; the batch and the jobs in hand finish (their

@@ -80,6 +80,11 @@ describe("storefront launcher in Chromium", () => {
     const page = await openStorefront({ customerId: customer.id });
     const failures: string[] = [];
     page.on("pageerror", (e) => failures.push(e.message));
+    // A slow answer (a busy shop, a phone network): the page still must not move when it arrives.
+    await page.route("**/apps/treue/loyalty**", async (route) => {
+      await new Promise((r) => setTimeout(r, 900));
+      await route.fallback();
+    });
     await page.getByRole("button", { name: "Rewards" }).click();
     await page.getByText("You have 620 points").waitFor({ timeout: 15_000 });
     await page.getByText("5.00 store credit: 500 points").waitFor();

@@ -2,6 +2,7 @@
 // SIGTERM that loses no acknowledged webhook, and a refusal to start with missing or demo-only settings.
 import { spawn } from "node:child_process";
 import path from "node:path";
+import url from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 
@@ -105,6 +106,29 @@ describe("the production server", () => {
     });
     expect(parsed.find((l) => l.msg?.startsWith("[treue] http://"))).toMatchObject({ level: "info" });
     expect(parsed.find((l) => l.msg?.includes("never-installed.myshopify.com"))).toMatchObject({ level: "warn", msg: expect.stringMatching(/dropped: shop-unknown/) });
+  });
+
+  it("starts nothing when its build is imported: the server entry starts the background work, explicitly", async () => {
+    // A database nobody listens on: anything that connects while the build is imported fails the import.
+    const build = url.pathToFileURL(path.join(ROOT, "build/server/index.js")).href;
+    const script = `const b = await import(${JSON.stringify(build)}); console.log("imported", typeof b.entry.module.start, typeof b.entry.module.shutdown); process.exit(0);`;
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? "", ...production, DATABASE_URL: "postgresql://treue@127.0.0.1:9/nothing-listens" } as unknown as NodeJS.ProcessEnv,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (out += d));
+      const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      child.once("exit", (c) => {
+        clearTimeout(timer);
+        resolve({ code: c, output: out });
+      });
+    });
+    expect(output).toContain("imported function function");
+    expect(code).toBe(0);
   });
 
   it("refuses to start in production without DATABASE_URL, naming it", async () => {

@@ -83,15 +83,24 @@
   }
 
   function toggle() {
-    var open = panel.hidden;
-    panel.hidden = !open;
-    button.setAttribute("aria-expanded", String(open));
-    if (!open) return;
-    load().then(render, function () {
-      loaded = null;
-      panel.textContent = "";
-      panel.appendChild(el("p", { text: t("Unavailable") }));
-    });
+    if (button.getAttribute("aria-expanded") === "true") {
+      panel.hidden = true;
+      button.setAttribute("aria-expanded", "false");
+      return;
+    }
+    button.setAttribute("aria-expanded", "true");
+    button.setAttribute("aria-busy", "true");
+    // The panel appears once its content is in: one that grew under the shopper's eyes would move the page.
+    load()
+      .then(render, function () {
+        loaded = null;
+        panel.textContent = "";
+        panel.appendChild(el("p", { text: t("Unavailable") }));
+      })
+      .then(function () {
+        button.removeAttribute("aria-busy");
+        if (button.getAttribute("aria-expanded") === "true") panel.hidden = false;
+      });
   }
   button.addEventListener("click", toggle);
 })();
