@@ -2,16 +2,11 @@
 import type { PrismaClient } from "@prisma/client";
 import { databaseTarget, openDatabase, type Database } from "./db/connection.server";
 import { env } from "./env.server";
+import { processSingleton } from "./singletons.server";
 
-declare global {
-  // Survives Vite's module reloads in development, as in Shopify's template.
-  // eslint-disable-next-line no-var
-  var treueDatabase: Promise<Database> | undefined;
-}
-
+/** The process's database handle (kept across Vite's dev reloads: app/singletons.server.ts). */
 export function database(): Promise<Database> {
-  globalThis.treueDatabase ??= openDatabase(databaseTarget(env().DATABASE_URL));
-  return globalThis.treueDatabase;
+  return processSingleton("database", () => openDatabase(databaseTarget(env().DATABASE_URL)));
 }
 
 // Opening is asynchronous; top-level await keeps every importer simple.

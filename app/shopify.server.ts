@@ -12,7 +12,8 @@ import { recordInstallation, shopCurrencyOrDefault } from "./shops/shops.server"
 import { loadLoyaltyProgram } from "./points/loyalty-program.server";
 import { publishStorefrontEarning } from "./storefront/earning-metafield.server";
 import { startHistoryImportOnInstall } from "./history/history-import.server";
-import { CachedSessionStorage } from "./shopify/session-cache.server";
+import { CachedSessionStorage, SESSION_STORAGE } from "./shopify/session-cache.server";
+import { processSingleton } from "./singletons.server";
 
 const config = env();
 sendShopRequestsTo(config.SHOPIFY_SHOP_ORIGIN);
@@ -21,8 +22,7 @@ export const API_VERSION = ApiVersion.October26;
 
 /** The app's session storage (PostgreSQL), with a short cache for webhook bursts. */
 export function cachedSessions(): CachedSessionStorage {
-  globalThis.treueSessionStorage ??= new CachedSessionStorage(new PrismaSessionStorage(prisma));
-  return globalThis.treueSessionStorage;
+  return processSingleton(SESSION_STORAGE, () => new CachedSessionStorage(new PrismaSessionStorage(prisma)));
 }
 
 const shopify = shopifyApp({

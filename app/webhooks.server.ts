@@ -16,21 +16,10 @@ import { computeAndStoreClv } from "./analytics/analytics-clv.server";
 import type { AdminGraphql } from "./shopify/admin-graphql.server";
 import { admission } from "./webhooks/admission";
 import { Installations } from "./webhooks/installations.server";
-
-declare global {
-  // eslint-disable-next-line no-var
-  var treueWebhookWorker: WebhookWorker | undefined;
-  // eslint-disable-next-line no-var
-  var treueWebhookInbox: WebhookInbox | undefined;
-  // eslint-disable-next-line no-var
-  var treueJobEngine: Promise<JobEngine> | undefined;
-  // eslint-disable-next-line no-var
-  var treueInstallations: Installations | undefined;
-}
+import { existingSingleton, processSingleton } from "./singletons.server";
 
 export function webhookWorker(): WebhookWorker {
-  globalThis.treueWebhookWorker ??= new WebhookWorker(prisma, webhookHandlers, undefined, env().WEBHOOK_APPLY);
-  return globalThis.treueWebhookWorker;
+  return processSingleton("webhookWorker", () => new WebhookWorker(prisma, webhookHandlers, undefined, env().WEBHOOK_APPLY));
 }
 
 /** An Admin API client for a shop from its offline session (jobs have no request to authenticate). */
@@ -62,7 +51,7 @@ const shopJobs: Record<(typeof SHOP_JOBS)[keyof typeof SHOP_JOBS], ShopJobHandle
  * TREUE_ROLE=web leaves out all work.
  */
 export function jobEngine(): Promise<JobEngine> {
-  globalThis.treueJobEngine ??= (async () => {
+  return processSingleton("jobEngine", async () => {
     // A web instance sends jobs and works none (TREUE_ROLE, docs/decisions/020).
     const works = env().TREUE_ROLE !== "web";
     const engine = new JobEngine({
@@ -78,8 +67,7 @@ export function jobEngine(): Promise<JobEngine> {
     });
     await engine.start();
     return engine;
-  })();
-  return globalThis.treueJobEngine;
+  });
 }
 
 /** Starts the job engine with this instance's work (server.mjs calls it once, before listening). */
@@ -93,8 +81,8 @@ export async function startBackgroundWork(): Promise<void> {
  * another instance. Deliveries still arriving are recorded and answered as before.
  */
 export async function stopBackgroundWork(): Promise<void> {
-  const stopping = globalThis.treueWebhookWorker?.stop();
-  await (await globalThis.treueJobEngine?.catch(() => undefined))?.stop();
+  const stopping = existingSingleton<WebhookWorker>("webhookWorker")?.stop();
+  await (await existingSingleton<Promise<JobEngine>>("jobEngine")?.catch(() => undefined))?.stop();
   await stopping;
 }
 
@@ -184,14 +172,14 @@ export async function receiveWebhook(args: WebhookArgs): Promise<Response> {
   }
   // Signed by Shopify, but not for this route or not for a shop with the app: answered (Shopify would retry
   // anything else for 48 hours) and dropped, never left in the inbox.
-  globalThis.treueInstallations ??= new Installations((await database()).sql);
-  const verdict = admission({ topic: webhook.topic, url: delivery.url }, await globalThis.treueInstallations.of(webhook.shop));
+  const sql = (await database()).sql;
+  const installations = processSingleton("installations", () => new Installations(sql));
+  const verdict = admission({ topic: webhook.topic, url: delivery.url }, await installations.of(webhook.shop));
   if (!verdict.admit) {
     console.warn(`[treue] webhook ${webhook.topic} for ${webhook.shop} to ${new URL(delivery.url).pathname} dropped: ${verdict.reason}`);
     return new Response(null, { status: 200, headers: { "X-Treue-Dropped": verdict.reason } });
   }
-  globalThis.treueWebhookInbox ??= new WebhookInbox((await database()).sql);
-  await globalThis.treueWebhookInbox.record(webhook);
+  await processSingleton("webhookInbox", () => new WebhookInbox(sql)).record(webhook);
   // Recorded: the answer is 200 whether or not the apply job is sent yet (the engine's sweep finds the event).
   (await jobEngine()).requestApply(webhook.shop);
   return new Response(null, { status: 200 });

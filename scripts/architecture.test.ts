@@ -1,6 +1,7 @@
 // The tree's rules (issue 12, README's map): no import cycle anywhere, dynamic imports included, and no folder
 // under app/ (Remix's routes aside) holding more than 16 modules. Folders still being moved into capability
 // folders are listed with the count they may not exceed; the list only shrinks.
+import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { importCycles, moduleGraph, modulesPerFolder, resolveSpecifier, specifiersOf } from "./lib/module-graph";
@@ -70,5 +71,12 @@ describe("the tree", () => {
     }
     // A folder moved below the limit leaves the list.
     for (const folder of Object.keys(CROWDED_UNTIL_MOVED)) expect(crowded[folder], `${folder} is no longer crowded: remove it from the list`).toBeDefined();
+  });
+
+  it("keeps nothing on globalThis but in the dev-reload guard (app/singletons.server.ts)", () => {
+    const offenders = graph.files
+      .filter((f) => f.startsWith("app/") && !/\.test\.tsx?$/.test(f) && f !== "app/singletons.server.ts")
+      .filter((f) => /\bglobalThis\.(?!fetch\b)/.test(fs.readFileSync(path.join(root, f), "utf8").replace(/\/\/[^\n]*/g, "")));
+    expect(offenders).toEqual([]);
   });
 });

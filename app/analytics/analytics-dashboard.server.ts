@@ -328,10 +328,8 @@ export async function currentSummary(db: SqlClient, shop: string, today: string,
   return { ...(await summaryAt(db, shop, today, generation, daySegmentRules(thresholds))), state };
 }
 
-declare global {
-  // eslint-disable-next-line no-var
-  var treueDashboards: Map<string, Dashboard> | undefined;
-}
+/** Dashboards already computed, by everything they depend on (the newest 64). */
+const dashboards = new Map<string, Dashboard>();
 
 /**
  * Keeps every shop's summary ready so no view computes one: today's (after an import, after a restart
@@ -354,7 +352,7 @@ export const dashboardSummaryJob: PeriodicJob = {
 };
 
 export function forgetDashboards() {
-  globalThis.treueDashboards?.clear();
+  dashboards.clear();
 }
 
 /** The dashboard for given member and referred customers (shopDashboard reads those from their tables). */
@@ -363,7 +361,7 @@ export async function dashboardFor(db: SqlClient, shop: string, opts: DashboardO
   for (let attempt = 0; ; attempt++) {
     const { summary, generation, source, state } = await currentSummary(db, shop, opts.today, opts.thresholds);
     const key = `${shop}|${opts.today}|${generation}|${opts.days}|${opts.memberIds?.size ?? -1}|${opts.referredIds?.size ?? -1}|${state.orders}|${state.refunds}|${state.currency}|${segmentThresholdsKey(opts.thresholds ?? DEFAULT_SEGMENT_THRESHOLDS)}`;
-    const memo = (globalThis.treueDashboards ??= new Map());
+    const memo = dashboards;
     const known = memo.get(key);
     if (known) return { ...known, source };
     let groups: OrderHistory | null = null;

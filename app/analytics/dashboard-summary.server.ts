@@ -153,17 +153,14 @@ interface Held {
   summary: DashboardSummary;
 }
 
-declare global {
-  // eslint-disable-next-line no-var
-  var treueDashboardSummaries: Map<string, Map<string, Held>> | undefined;
-}
 
 // A 250 k-customer shop's summary holds ~2–4 MB of sorted spends in memory.
 const MAX_SHOPS = 8;
+/** Shop → day → the summary held in memory. */
+const summaries = new Map<string, Map<string, Held>>();
 
 function held(shop: string): Map<string, Held> {
-  globalThis.treueDashboardSummaries ??= new Map();
-  const shops = globalThis.treueDashboardSummaries;
+  const shops = summaries;
   let days = shops.get(shop);
   if (!days) {
     days = new Map();
@@ -174,8 +171,8 @@ function held(shop: string): Map<string, Held> {
 }
 
 export function forgetDashboardSummaries(shop?: string) {
-  if (!shop) globalThis.treueDashboardSummaries?.clear();
-  else globalThis.treueDashboardSummaries?.delete(shop);
+  if (!shop) summaries.clear();
+  else summaries.delete(shop);
 }
 
 // ---- moving summaries forward (called by refreshRollups inside its lock) ----

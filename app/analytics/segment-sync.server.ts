@@ -131,17 +131,15 @@ async function sendBatch(graphql: AdminGraphql, batch: SegmentTagChange[], retry
   return requests;
 }
 
-declare global {
-  // eslint-disable-next-line no-var
-  var treueSegmentSyncs: Map<string, Promise<SegmentSyncResult>> | undefined;
-}
+/** The run of each shop in this process. */
+const segmentSyncs = new Map<string, Promise<SegmentSyncResult>>();
 
 /**
  * Brings the shop's customer tags in line with today's segments. One run per shop at a time in this
  * process: a second call while one runs gets the running one.
  */
 export function syncSegments(prisma: PrismaClient, graphql: AdminGraphql, shop: string, options: SegmentSyncOptions): Promise<SegmentSyncResult> {
-  const runs = (globalThis.treueSegmentSyncs ??= new Map());
+  const runs = segmentSyncs;
   const running = runs.get(shop);
   if (running) return running;
   const run = runSegmentSync(prisma, graphql, shop, options).finally(() => runs.delete(shop));
@@ -440,16 +438,14 @@ async function bulkPhaseOutcome(ctx: BulkContext, operationId: string, lineCount
 
 // ---- waiting for Shopify: polls, woken early by bulk_operations/finish ----
 
-declare global {
-  // eslint-disable-next-line no-var
-  var treueSegmentSyncWakers: Map<string, () => void> | undefined;
-}
+/** What wakes each shop's waiting run early. */
+const segmentSyncWakers = new Map<string, () => void>();
 
 function waiterFor(shop: string, options: SegmentSyncOptions): (ms: number) => Promise<void> {
   const pause = options.waitForShopify ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   return (ms) =>
     new Promise<void>((resolve, reject) => {
-      const wakers = (globalThis.treueSegmentSyncWakers ??= new Map());
+      const wakers = segmentSyncWakers;
       const forget = () => {
         if (wakers.get(shop) === wake) wakers.delete(shop);
       };
@@ -560,9 +556,9 @@ export const segmentSyncJob: PeriodicJob = segmentSyncJobWith(null);
  * waiting (the app restarted meanwhile), one starts and continues the round from its saved phase.
  */
 export function segmentBulkFinished(shop: string, resume: () => void): void {
-  const wake = globalThis.treueSegmentSyncWakers?.get(shop);
+  const wake = segmentSyncWakers.get(shop);
   if (wake) return wake();
-  if (!globalThis.treueSegmentSyncs?.has(shop)) resume();
+  if (!segmentSyncs.has(shop)) resume();
 }
 
 /**

@@ -206,17 +206,14 @@ interface CacheEntry {
   derived: Map<string, unknown>;
 }
 
-declare global {
-  // eslint-disable-next-line no-var
-  var treueShopHistories: Map<string, CacheEntry> | undefined;
-}
 
 const MAX_SHOPS = 8;
 const STALE_SERVING_MIN_ORDERS = 50_000;
 
+const histories = new Map<string, CacheEntry>();
+
 function cache(): Map<string, CacheEntry> {
-  globalThis.treueShopHistories ??= new Map();
-  return globalThis.treueShopHistories;
+  return histories;
 }
 
 export interface CachedHistory {
@@ -284,11 +281,6 @@ export async function cachedShopHistory(
 }
 
 export function forgetShopHistory(shop?: string) {
-  // What is derived from a shop's history goes with it: the dashboard summaries and memoised
-  // dashboards (dashboard-summary.server.ts, analytics-dashboard.server.ts; globals, so no import cycle).
-  if (!shop) globalThis.treueDashboardSummaries?.clear();
-  else globalThis.treueDashboardSummaries?.delete(shop);
-  globalThis.treueDashboards?.clear();
   if (!shop) return cache().clear();
   for (const key of [...cache().keys()]) if (key === shop || key.endsWith(`:${shop}`)) cache().delete(key);
 }

@@ -67,19 +67,20 @@ export async function latestHistoryImport(prisma: PrismaClient, shop: string): P
 
 // ---- runs: a job of the engine per shop (app/jobs/shop-jobs.ts), woken early by the finish webhook ----
 
-declare global {
-  // eslint-disable-next-line no-var
-  var treueHistoryImportWakers: Map<string, () => void> | undefined;
-}
-
-function wakers(): Map<string, () => void> {
-  globalThis.treueHistoryImportWakers ??= new Map();
-  return globalThis.treueHistoryImportWakers;
-}
+/** The shop's run waiting on Shopify in this process, and what ends its wait. */
+const wakers = new Map<string, () => void>();
 
 /** Called when Shopify says a bulk operation finished: the shop's run, if this instance has it, stops waiting. */
 export function nudgeHistoryImport(shop: string): void {
-  wakers().get(shop)?.();
+  wakers.get(shop)?.();
+}
+
+/** Registers what ends the shop's wait on a nudge; returns its removal. */
+export function whenHistoryImportNudged(shop: string, wake: () => void): () => void {
+  wakers.set(shop, wake);
+  return () => {
+    if (wakers.get(shop) === wake) wakers.delete(shop);
+  };
 }
 
 /** A row for a new import, unless the shop has one running (one active import per shop: a unique index). */
@@ -149,11 +150,11 @@ export async function runActiveHistoryImport(prisma: PrismaClient, graphql: Admi
         resolve();
       };
     });
-  wakers().set(shop, () => wake());
+  const forget = whenHistoryImportNudged(shop, () => wake());
   try {
     return await runHistoryImport(prisma, graphql, shop, latest.id, options, sleep);
   } finally {
-    wakers().delete(shop);
+    forget();
   }
 }
 

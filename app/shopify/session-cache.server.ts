@@ -5,12 +5,10 @@
 // make an Admin call fail with 401, which the library already handles.
 import type { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
+import { existingSingleton } from "~/singletons.server";
 
-declare global {
-  // The app's one cache (app/shopify.server.ts); global so Vite's dev reloads keep a single instance.
-  // eslint-disable-next-line no-var
-  var treueSessionStorage: CachedSessionStorage | undefined;
-}
+/** The name of the app's one session cache among the process's singletons (created in app/shopify.server.ts). */
+export const SESSION_STORAGE = "sessionStorage";
 
 /**
  * Deletes the shop's sessions inside the caller's transaction and drops them from the app's cache:
@@ -18,7 +16,7 @@ declare global {
  */
 export async function removeShopSessions(tx: { session: { deleteMany(args: { where: { shop: string } }): Promise<unknown> } }, shop: string) {
   await tx.session.deleteMany({ where: { shop } });
-  globalThis.treueSessionStorage?.forgetShop(shop);
+  existingSingleton<CachedSessionStorage>(SESSION_STORAGE)?.forgetShop(shop);
 }
 
 export class CachedSessionStorage implements SessionStorage {

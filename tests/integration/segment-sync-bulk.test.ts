@@ -10,6 +10,7 @@ import { openTestDatabase, type OpenTestDatabase } from "../support/postgres";
 import type { AdminGraphql } from "~/shopify/admin-graphql.server";
 import { bumpHistoryVersion, upsertHistoryOrders, upsertHistoryRefunds, type HistoryOrderRow } from "~/history/history-store.server";
 import { historySteps } from "~/history/history-webhooks.server";
+import { whenHistoryImportNudged } from "~/history/history-import.server";
 import { lastSegmentSync, segmentSyncStepsWith, syncSegments } from "~/analytics/segment-sync.server";
 import { startShopifyStandin, type ShopifyStandin } from "../shopify-standin/index";
 import { adminGraphql, startReceiver, waitFor } from "../shopify-standin/testing";
@@ -157,8 +158,7 @@ describe("segment sync by bulk mutation", () => {
 
   it("leaves the history import's wait alone when a bulk mutation finishes", async () => {
     const wakes: string[] = [];
-    const wakers = (globalThis.treueHistoryImportWakers ??= new Map());
-    wakers.set(SHOP, () => wakes.push("woken"));
+    const forget = whenHistoryImportNudged(SHOP, () => wakes.push("woken"));
     try {
       const step = historySteps.BULK_OPERATIONS_FINISH[0] as (tx: unknown, e: unknown) => Promise<void>;
       await step(db.prisma, { shop: SHOP, payload: { admin_graphql_api_id: "gid://shopify/BulkOperation/5", type: "mutation" } });
@@ -168,7 +168,7 @@ describe("segment sync by bulk mutation", () => {
       await new Promise((r) => setImmediate(r));
       expect(wakes).toEqual(["woken"]);
     } finally {
-      wakers.delete(SHOP);
+      forget();
     }
   });
 });
