@@ -1,0 +1,43 @@
+// Heavy work on its own event loop: on an instance that also answers requests (TREUE_ROLE=all), a shop's CLV
+// forecast runs in a worker thread of the production build, with its own database pool, and stores its result.
+import { PgBoss } from "pg-boss";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bumpHistoryVersion } from "~/history/history-store.server";
+import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+
+let t: TreueHarness;
+
+beforeAll(async () => {
+  t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1", JOB_POLL_SECONDS: "0.5" } });
+  // 4,000 orders of 1,000 customers over two years, many buying again: enough for the models to fit.
+  await t.db.sql.exec(`
+    INSERT INTO "HistoryCustomer" ("shop", "id", "createdAt", "updatedAt", "email", "source")
+    SELECT '${TEST_SHOP}', 9100000000000 + g, timestamp '2024-11-01', timestamp '2024-11-01', NULL, 'import' FROM generate_series(0, 999) g;
+    INSERT INTO "HistoryOrder" ("shop", "id", "customerId", "createdAt", "updatedAt", "amountMinor", "currency", "cancelledAt", "source")
+    SELECT '${TEST_SHOP}', 9200000000000 + g, 9100000000000 + (g * 7919) % 1000, timestamp '2024-12-01' + (g % 700) * interval '1 day' + (g % 13) * interval '1 hour',
+           timestamp '2024-12-01', 1500 + (g * 37) % 9000, 'GBP', NULL, 'import'
+      FROM generate_series(0, 3999) g;`);
+  await bumpHistoryVersion(t.db.prisma, TEST_SHOP);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("heavy work on one instance", () => {
+  it("fits a shop's CLV forecast in a worker thread, stores it, and the instance keeps answering", { timeout: 90_000 }, async () => {
+    const day = "2026-11-30";
+    const boss = new PgBoss({ connectionString: t.database.url, migrate: false, supervise: false, schedule: false });
+    await boss.start();
+    try {
+      await boss.send("shop.clv-forecast", { shop: TEST_SHOP, day }, { singletonKey: TEST_SHOP });
+    } finally {
+      await boss.stop({ graceful: false });
+    }
+    const stored = () => t.db.prisma.historyClvForecast.findUnique({ where: { shop_day: { shop: TEST_SHOP, day } } });
+    await expect.poll(async () => (await stored()) !== null, { timeout: 60_000, interval: 250 }).toBe(true);
+    expect((await stored())!.result).toMatchObject({ status: "ok", day, customers: 1000 });
+    expect(t.app.output()).toMatch(new RegExp(`clv-forecast for ${TEST_SHOP.replace(/\./g, "\\.")} ran in worker thread \\d+`));
+    // The instance answers as before (its own event loop never held the fit).
+    expect((await browserFetch(`${t.app.url}/healthz`)).status).toBe(200);
+  });
+});
