@@ -11,12 +11,8 @@
  * Bad input: message on stderr naming the line, exit code 2.
  */
 import { parseOrderEventsCsv } from "../app/analytics/domain/csv";
-import {
-  buildOrderHistory,
-  measureRetention,
-  OrderHistoryError,
-  type Figure,
-} from "../app/analytics/domain/retention-metrics";
+import { measureRetention, type Figure } from "../app/analytics/domain/retention-metrics";
+import { buildOrderHistory, OrderHistoryError } from "../app/analytics/domain/order-history";
 import {
   currencyDecimals,
   InputError,

@@ -37,7 +37,7 @@ import {
   windowOf,
   type DashboardSummary,
 } from "~/analytics/domain/dashboard-summary";
-import type { OrderHistory } from "~/analytics/domain/retention-metrics";
+import type { OrderHistory } from "~/analytics/domain/order-history";
 
 /** The history the dashboard reads: from the rollups, at day resolution (exact for every figure here). */
 export function dashboardHistory(db: SqlClient, shop: string) {

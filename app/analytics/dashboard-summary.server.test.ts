@@ -1,6 +1,6 @@
 // The stored form of a dashboard summary: what is written is what is read back, for every part.
 import { describe, expect, it } from "vitest";
-import { buildOrderHistory } from "~/analytics/domain/retention-metrics";
+import { buildOrderHistory } from "~/analytics/domain/order-history";
 import { SortedValues, summariseHistory, summaryCohorts, summarySegments, summaryTrend } from "~/analytics/domain/dashboard-summary";
 import { seededRandom } from "~/analytics/domain/testing/simulate";
 import { decodeSorted, decodeSummary, encodeSorted, encodeSummary, DASHBOARD_PERIOD_DAYS } from "./dashboard-summary.server";

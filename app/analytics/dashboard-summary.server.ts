@@ -23,7 +23,7 @@ import {
   type DaySegmentRules,
 } from "~/analytics/domain/dashboard-summary";
 import { dayNumberToIsoDate, MS_PER_DAY, calendarDateToEpochMs } from "~/analytics/domain/time";
-import type { OrderHistory } from "~/analytics/domain/retention-metrics";
+import type { OrderHistory } from "~/analytics/domain/order-history";
 import type { SqlClient } from "~/history/history-store.server";
 import { rollupTextHistory } from "~/history/rollup-text.server";
 import { loadSegmentThresholds } from "./segment-rules.server";

@@ -1,7 +1,8 @@
 // The columnar load path: text aggregates → typed columns → the domain's order history, checked
 // against the domain's own string-keyed builder on the same events.
 import { describe, expect, it } from "vitest";
-import { buildOrderHistory, measureRetention } from "~/analytics/domain/retention-metrics";
+import { measureRetention } from "~/analytics/domain/retention-metrics";
+import { buildOrderHistory } from "~/analytics/domain/order-history";
 import { historyFromTables, scanIntegerRecords, type HistoryTables } from "./analytics-history.server";
 
 describe("scanIntegerRecords", () => {

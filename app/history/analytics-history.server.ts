@@ -8,7 +8,7 @@
 // Events fed to the domain, per order: the sale at createdAt (+amount), each refund at its time
 // (−amount), and — for a cancelled order — whatever was not refunded yet, taken back at cancelledAt,
 // so a cancellation counts in the period it happens, like a refund.
-import { orderHistoryFromColumns, type OrderHistory } from "~/analytics/domain/retention-metrics";
+import { orderHistoryFromColumns, type OrderHistory } from "~/analytics/domain/order-history";
 import { historyVersion, type SqlClient } from "./history-store.server";
 
 export interface ShopHistory {

@@ -1,6 +1,6 @@
 // Reads the rollup text format of HistoryCustomerRollup.facts ("placedDay:amount[:eventDay:eventAmount]*",
 // space-separated orders) aggregated as "id=facts|id=facts…" into the analytics domain's columns.
-import { orderHistoryFromGroupedEvents, type OrderHistory } from "~/analytics/domain/retention-metrics";
+import { orderHistoryFromGroupedEvents, type OrderHistory } from "~/analytics/domain/order-history";
 import { MS_PER_DAY } from "~/analytics/domain/time";
 
 /** Parsed rollup text: customers, their orders, and each order's events (sale first), in days. */

@@ -4,7 +4,8 @@
 // lock — so a re-run, or two app instances running at once, changes nothing.
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { birthdaysPossiblyDue, parseBirthday } from "~/points/domain/birthday";
-import { balanceFromKindTotals, birthdayBonusEntry, expiryEntries, reminderDue, type CachedBalance, type ExpiryReminder, type LedgerEntry } from "~/points/domain/ledger";
+import { balanceFromKindTotals, expiryEntries, reminderDue, type CachedBalance, type ExpiryReminder, type LedgerEntry } from "~/points/domain/ledger";
+import { birthdayBonusEntry } from "~/points/domain/entries";
 import type { LoyaltyProgram } from "~/points/domain/program";
 import { spendOfOrder, tierFor, upgradeOnOrder, type SpendEvent, type TierStanding } from "~/points/domain/tiers";
 import { addDays, addMonths } from "~/points/domain/time";

@@ -16,7 +16,8 @@
 // the periodic sweep in redemption-lifecycle.server.ts does so for keys nobody replays.
 import { randomBytes } from "node:crypto";
 import type { PrismaClient, Redemption } from "@prisma/client";
-import { ledgerKeys, redemptionEntry, redemptionReversalEntry, type LedgerEntry } from "~/points/domain/ledger";
+import { ledgerKeys, type LedgerEntry } from "~/points/domain/ledger";
+import { redemptionEntry, redemptionReversalEntry } from "~/points/domain/entries";
 import type { Reward } from "~/rewards/domain/catalog";
 import { redemptionCode } from "~/rewards/domain/codes";
 import { redemptionDiscountInput } from "~/rewards/domain/discount-input";

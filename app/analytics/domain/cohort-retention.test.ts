@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cohortRetention } from "./cohort-retention";
-import { buildOrderHistory, type OrderEvent } from "./retention-metrics";
+import { buildOrderHistory, type OrderEvent } from "./order-history";
 
 const events: OrderEvent[] = [
   { orderId: "1", customerId: "u1", at: "2024-01-05", amountMinor: 100 },

@@ -8,7 +8,7 @@
  * not listed; column k is "k months after the first order". The column for the month containing
  * `asOf` is partial unless `asOf` is the last day of a month.
  */
-import type { OrderHistory } from "./retention-metrics";
+import type { OrderHistory } from "./order-history";
 import { endOfDayExclusive } from "./retention-metrics";
 import { monthIndexToLabel, utcMonthIndex } from "./time";
 

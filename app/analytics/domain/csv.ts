@@ -7,7 +7,7 @@
  * through a float (`Math.round(Number("0.29") * 100)`) is exact most of the time, which is not good
  * enough for money.
  */
-import type { OrderEvent } from "./retention-metrics";
+import type { OrderEvent } from "./order-history";
 import type { Purchase } from "./rfm";
 import { toEpochMs } from "./time";
 

@@ -3,7 +3,8 @@
 // built from scratch and after customers' changes applied as differences.
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "./testing/simulate";
-import { buildOrderHistory, compareWithPreviousPeriod, splitByMembership, type OrderEvent, type OrderHistory } from "./retention-metrics";
+import { compareWithPreviousPeriod, splitByMembership } from "./retention-metrics";
+import { buildOrderHistory, type OrderEvent, type OrderHistory } from "./order-history";
 import { cohortRetention } from "./cohort-retention";
 import { lifecycleSegments, type SegmentThresholds } from "./lifecycle-segments";
 import { monthlyTrend } from "./monthly-trend";

@@ -13,17 +13,8 @@
  */
 import { DEFAULT_SEGMENT_THRESHOLDS, type LifecycleSegment, type SegmentThresholds } from "./lifecycle-segments";
 import type { TrendMonth } from "./monthly-trend";
-import {
-  NET_BEFORE_START,
-  NET_IN_PERIOD,
-  NET_THROUGH_END,
-  orderNetsInto,
-  previousPeriod,
-  retentionReport,
-  type OrderHistory,
-  type RetentionReport,
-  type RetentionTotals,
-} from "./retention-metrics";
+import { NET_BEFORE_START, NET_IN_PERIOD, NET_THROUGH_END, orderNetsInto, previousPeriod, retentionReport, type RetentionReport, type RetentionTotals } from "./retention-metrics";
+import { type OrderHistory } from "./order-history";
 import { calendarDateToEpochMs, dayNumberToIsoDate, monthIndexToLabel, MS_PER_DAY, utcMonthIndex } from "./time";
 
 export const TREND_MONTHS = 12;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { lifecycleSegments } from "./lifecycle-segments";
-import { buildOrderHistory, type OrderEvent } from "./retention-metrics";
+import { buildOrderHistory, type OrderEvent } from "./order-history";
 
 let next = 0;
 const order = (customerId: string, at: string, amountMinor = 1_000): OrderEvent => ({

@@ -19,7 +19,7 @@
  * Customers without a counting order up to `asOf` are not segmented.
  */
 import { countingOrderTimes } from "./cohort-retention";
-import type { OrderHistory } from "./retention-metrics";
+import type { OrderHistory } from "./order-history";
 import { endOfDayExclusive } from "./retention-metrics";
 import { MS_PER_DAY } from "./time";
 

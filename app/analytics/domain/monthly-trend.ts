@@ -4,7 +4,7 @@
  * dated in the month, an order counts in the month it was placed if its net of refunds dated before the
  * month's end is > 0 (as a period report of that month would count it).
  */
-import type { OrderHistory } from "./retention-metrics";
+import type { OrderHistory } from "./order-history";
 import { monthIndexToLabel, utcMonthIndex } from "./time";
 
 export interface TrendMonth {

@@ -1,15 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  buildOrderHistory,
-  compareWithPreviousPeriod,
-  measureRetention,
-  previousPeriod,
-  retentionMetrics,
-  splitByMembership,
-  type OrderEvent,
-  type RetentionReport,
-} from "./retention-metrics";
+import { compareWithPreviousPeriod, measureRetention, previousPeriod, retentionMetrics, splitByMembership, type RetentionReport } from "./retention-metrics";
+import { buildOrderHistory, type OrderEvent } from "./order-history";
 
 const march = { from: "2024-03-01", to: "2024-03-31" };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SEGMENT_THRESHOLDS, lifecycleSegments } from "./lifecycle-segments";
-import { buildOrderHistory } from "./retention-metrics";
+import { buildOrderHistory } from "./order-history";
 import {
   segmentFormValues,
   segmentThresholdsFromForm,

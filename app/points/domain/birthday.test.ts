@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { birthdaysPossiblyDue, formatBirthday, parseBirthday } from "./birthday";
-import { birthdayBonusEntry } from "./ledger";
+import { birthdayBonusEntry } from "./entries";
 
 describe("parseBirthday", () => {
   it("reads MM-DD and YYYY-MM-DD and keeps month and day only", () => {

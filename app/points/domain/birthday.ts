@@ -3,7 +3,7 @@
  * year and a year of birth is personal data we do not need. A full date ("YYYY-MM-DD") is accepted and its
  * year dropped after checking that the date exists.
  */
-import { BIRTHDAY_GRACE_DAYS } from "./ledger";
+import { BIRTHDAY_GRACE_DAYS } from "./entries";
 import { addCalendarDays, calendarDayOf } from "~/shops/domain/zoned";
 
 export interface Birthday {

@@ -3,25 +3,27 @@ import { describe, expect, it } from "vitest";
 import { entry, T0 } from "./builders";
 import {
   balanceOf,
-  birthdayBonusEntry,
   canRedeem,
   EMPTY_BALANCE,
   expiringLots,
   expiryEntries,
   foldBalance,
   lastActivityOf,
-  manualAdjustmentEntry,
   openLots,
   postEntry,
   rebuildBalance,
-  redemptionEntry,
-  redemptionReversalEntry,
-  referralBonusEntry,
   reminderDue,
-  signupBonusEntry,
   type ExpiryReminder,
   type LedgerEntry,
 } from "./ledger";
+import {
+  birthdayBonusEntry,
+  manualAdjustmentEntry,
+  redemptionEntry,
+  redemptionReversalEntry,
+  referralBonusEntry,
+  signupBonusEntry,
+} from "./entries";
 import type { ExpiryPolicy } from "./program";
 import { addDays } from "./time";
 

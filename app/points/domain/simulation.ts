@@ -6,7 +6,8 @@
  * Pure and deterministic: the same seed gives the same history, deliveries and results.
  */
 import { earningContextFor, pointsAdjustmentForOrder, pointsWorthForOrder, type EarningContext } from "./earning";
-import { balanceOf, expiryEntries, nextExpiryAt, postEntry, redemptionEntry, type Balance, type LedgerEntry } from "./ledger";
+import { balanceOf, expiryEntries, nextExpiryAt, postEntry, type Balance, type LedgerEntry } from "./ledger";
+import { redemptionEntry } from "./entries";
 import { currencyMinorDigits, formatMinor } from "./money";
 import { parseOrderWebhook, type OrderSnapshot } from "./order-snapshot";
 import { DEFAULT_PROGRAM, type LoyaltyProgram } from "./program";
