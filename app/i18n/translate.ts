@@ -1,13 +1,48 @@
+import i18next, { type i18n } from "i18next";
+import ShopifyFormatPlugin from "@shopify/i18next-shopify";
 import { messages, type Locale, type MessageKey } from "./messages";
+
+// The plugin's CommonJS build (Node) arrives as { default }; its ES build (Vite) as the plugin itself.
+const ShopifyFormat = (ShopifyFormatPlugin as unknown as { default?: typeof ShopifyFormatPlugin }).default ?? ShopifyFormatPlugin;
+
+/** Keys are flat and contain dots ("dash.period.30"): nested lookups (plural forms) go through "/" instead. */
+const KEY_SEPARATOR = "/";
+
+const instances = new Map<Locale, i18n>();
+
+/** One i18next instance per language, initialised synchronously from the bundled JSON. */
+function instanceFor(locale: Locale): i18n {
+  let instance = instances.get(locale);
+  if (!instance) {
+    instance = i18next.createInstance();
+    void instance.use(ShopifyFormat).init({
+      lng: locale,
+      fallbackLng: false,
+      resources: { [locale]: { translation: messages[locale] } },
+      initAsync: false,
+      keySeparator: KEY_SEPARATOR,
+      nsSeparator: false,
+      // React escapes what it renders; i18next escaping too would show "&amp;".
+      interpolation: { escapeValue: false },
+    });
+    instances.set(locale, instance);
+  }
+  return instance;
+}
 
 /** Shopify passes the admin user's locale (e.g. "de-DE") as ?locale=; anything but German is English. */
 export function localeFrom(value: string | null | undefined): Locale {
   return value?.toLowerCase().startsWith("de") ? "de" : "en";
 }
 
+/**
+ * The admin's `t(key, values)`: `{name}` placeholders filled, a plural key's form chosen by `values.count` (a
+ * number, formatted for the language) under the language's plural rules (Intl.PluralRules: one/other in English
+ * and German).
+ */
 export function translator(locale: Locale) {
-  return (key: MessageKey, values: Record<string, string | number> = {}) =>
-    messages[locale][key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
+  const instance = instanceFor(locale);
+  return (key: MessageKey, values: Record<string, string | number> = {}) => instance.t(key, values) as string;
 }
 
 export function formatCount(locale: Locale, n: number): string {

@@ -56,7 +56,7 @@ export default function SegmentCustomers() {
           {t("list.heading", { segment: t(`seg.${segment}` as MessageKey) })}
         </Text>
         <Text as="p" id="segment-total">
-          {t("list.total", { count: formatCount(locale, total) })}
+          {t("list.total", { count: total })}
         </Text>
         <Card>
           <BlockStack gap="200">

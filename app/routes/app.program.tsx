@@ -213,7 +213,7 @@ export default function ProgramSettings() {
               ) : null}
               {preview ? (
                 <Text as="p" id="program-preview" variant="headingMd">
-                  {t("program.preview", { amount: preview.amount, currency, points: preview.points })}
+                  {t("program.preview", { amount: preview.amount, currency, count: preview.points })}
                 </Text>
               ) : null}
               <Card>
