@@ -1,6 +1,6 @@
 // The dashboard's CLV forecast on a history: too little data says so; enough data ranks customers.
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "~/analytics/domain/testing/simulate";
+import { seededRandom } from "../../tests/support/analytics-simulate";
 import { historyFromTables } from "~/history/analytics-history.server";
 import { forecastClv } from "./analytics-clv.server";
 import type { ShopHistory } from "~/history/analytics-history.server";

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { buildOrderHistory } from "~/analytics/domain/order-history";
 import { SortedValues, summariseHistory, summaryCohorts, summarySegments, summaryTrend } from "~/analytics/domain/dashboard-summary";
-import { seededRandom } from "~/analytics/domain/testing/simulate";
+import { seededRandom } from "../../tests/support/analytics-simulate";
 import { decodeSorted, decodeSummary, encodeSorted, encodeSummary, DASHBOARD_PERIOD_DAYS } from "./dashboard-summary.server";
 
 describe("stored dashboard summaries", () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "~/db/connection.server";
 import { openTestDatabase, type OpenTestDatabase } from "../../tests/support/postgres";
-import { seededRandom } from "~/analytics/domain/testing/simulate";
+import { seededRandom } from "../../tests/support/analytics-simulate";
 import { lifecycleSegments } from "~/analytics/domain/lifecycle-segments";
 import {
   bumpHistoryVersion,

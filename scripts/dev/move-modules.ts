@@ -52,7 +52,7 @@ function specFor(importer: string, target: string, original: string): string {
   let relative = path.posix.relative(path.posix.dirname(importer), target);
   if (!relative.startsWith(".")) relative = `./${relative}`;
   // Leaving the folder inside app/ reads better from the root: "~/points/points-ledger.server".
-  if (original.startsWith("~/") || (underApp(importer) && underApp(target) && relative.startsWith("../"))) return `~/${bare(target.slice(4))}`;
+  if (underApp(target) && (original.startsWith("~/") || (underApp(importer) && relative.startsWith("../")))) return `~/${bare(target.slice(4))}`;
   return bare(relative);
 }
 

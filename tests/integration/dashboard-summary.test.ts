@@ -3,7 +3,7 @@
 // as a fresh process would (nothing in memory). Afterwards the served dashboard equals the full scan.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseTarget, openDatabase, type Database } from "~/db/connection.server";
-import { seededRandom } from "~/analytics/domain/testing/simulate";
+import { seededRandom } from "../support/analytics-simulate";
 import { bumpHistoryVersion, upsertHistoryOrders, upsertHistoryRefunds, type HistoryOrderRow } from "~/history/history-store.server";
 import { loadShopHistory } from "~/history/analytics-history.server";
 import { computeDashboard, dashboardFor, forgetDashboards, PERIOD_DAYS } from "~/analytics/analytics-dashboard.server";

@@ -10,7 +10,7 @@ import {
   type BgNbdParameters,
 } from "./bgnbd";
 import { hyp2f1, logBeta, logGamma } from "./special-functions";
-import { sampleBeta, sampleGamma, seededRandom, simulateBgNbd } from "./testing/simulate";
+import { sampleBeta, sampleGamma, seededRandom, simulateBgNbd } from "../../../tests/support/analytics-simulate";
 
 const cdnow: BgNbdParameters = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 

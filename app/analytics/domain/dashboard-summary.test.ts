@@ -2,7 +2,7 @@
 // (current and previous, with referrals), the member split, cohorts, segment counts and the trend —
 // built from scratch and after customers' changes applied as differences.
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "./testing/simulate";
+import { seededRandom } from "../../../tests/support/analytics-simulate";
 import { compareWithPreviousPeriod, splitByMembership } from "./retention-metrics";
 import { buildOrderHistory, type OrderEvent, type OrderHistory } from "./order-history";
 import { cohortRetention } from "./cohort-retention";

@@ -8,7 +8,7 @@ import {
   predictiveCustomerLifetimeValue,
   type GammaGammaParameters,
 } from "./gamma-gamma";
-import { simulateGammaGamma } from "./testing/simulate";
+import { simulateGammaGamma } from "../../../tests/support/analytics-simulate";
 
 const spend: GammaGammaParameters = { p: 6.25, q: 3.74, gamma: 15.44 };
 const purchases: BgNbdParameters = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };

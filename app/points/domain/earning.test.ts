@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { line, orderSnapshot, T0 } from "./builders";
+import { line, orderSnapshot, T0 } from "../../../tests/support/points-builders";
 import { campaignRunsAt, earningContextFor, pointsAdjustmentForOrder, pointsWorthForOrder, type EarningContext } from "./earning";
 import { DEFAULT_PROGRAM, type Campaign, type LoyaltyProgram } from "./program";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { entry, T0 } from "./builders";
+import { entry, T0 } from "../../../tests/support/points-builders";
 import {
   balanceOf,
   canRedeem,

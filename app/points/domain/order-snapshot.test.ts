@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { orderSnapshot } from "./builders";
+import { orderSnapshot } from "../../../tests/support/points-builders";
 import {
   compareSnapshots,
   deletedSnapshot,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { line, orderSnapshot, T0 } from "./builders";
+import { line, orderSnapshot, T0 } from "../../../tests/support/points-builders";
 import { pointsWorthForOrder, type EarningContext } from "./earning";
 import type { LedgerEntry } from "./ledger";
 import { compareSnapshots, type OrderSnapshot } from "./order-snapshot";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { T0 } from "./builders";
+import { T0 } from "../../../tests/support/points-builders";
 import type { VipSettings } from "./program";
 import { addDays } from "./time";
 import { qualifyingTier, spendInWindow, spendOfOrder, tierFor, tierMultiplierPercent, upgradeOnOrder, type SpendEvent } from "./tiers";

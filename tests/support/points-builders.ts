@@ -1,6 +1,6 @@
 /** Small builders for examples in tests: an order snapshot or a ledger entry with only the facts that matter spelled out. */
-import type { OrderLine, OrderSnapshot } from "./order-snapshot";
-import type { LedgerEntry } from "./ledger";
+import type { OrderLine, OrderSnapshot } from "../../app/points/domain/order-snapshot";
+import type { LedgerEntry } from "../../app/points/domain/ledger";
 
 export const T0 = new Date("2025-03-01T12:00:00Z");
 
