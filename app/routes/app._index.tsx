@@ -2,7 +2,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
-import { useEffect, useState, type ReactNode } from "react";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import {
   Banner, BlockStack, Box, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Select, Text,
@@ -18,7 +17,8 @@ import type { DashboardFigure, PeriodDays } from "~/analytics/analytics-dashboar
 import { clvForecast } from "~/analytics/analytics-clv.server";
 import { latestHistoryImport, resumeHistoryImport, startHistoryImport } from "~/history/history-import.server";
 import { formatCount, localeFrom, translator } from "~/i18n/translate";
-import type { Locale, MessageKey } from "~/i18n/messages";
+import type { MessageKey } from "~/i18n/messages";
+import { CohortTable, formatFigure, formatMoney, Section, TrendChart } from "~/analytics/components/dashboard-parts";
 
 export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
@@ -67,76 +67,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return json({ ok: true, started, status: historyImport.status });
 };
 
-function formatFigure(locale: Locale, f: DashboardFigure["kind"], value: number | null, currency: string | null, na: string) {
-  if (value === null) return na;
-  const tag = locale === "de" ? "de-DE" : "en-GB";
-  switch (f) {
-    case "rate":
-      return new Intl.NumberFormat(tag, { style: "percent", maximumFractionDigits: 1 }).format(value);
-    case "money":
-      return formatMoney(locale, value, currency);
-    case "count":
-      return formatCount(locale, value);
-    default:
-      return new Intl.NumberFormat(tag, { maximumFractionDigits: 2 }).format(value);
-  }
-}
-
-/** A dashboard card: its heading, an optional line saying how to read it, then its content. */
-function Section({ heading, help, children }: { heading: string; help?: ReactNode; children?: ReactNode }) {
-  return (
-    <Card>
-      <BlockStack gap="200">
-        <Text as="h2" variant="headingMd">
-          {heading}
-        </Text>
-        {help ? (
-          <Text as="p" variant="bodySm" tone="subdued">
-            {help}
-          </Text>
-        ) : null}
-        {children}
-      </BlockStack>
-    </Card>
-  );
-}
-
-function formatMoney(locale: Locale, minor: number, currency: string | null) {
-  const tag = locale === "de" ? "de-DE" : "en-GB";
-  if (!currency) return new Intl.NumberFormat(tag, { maximumFractionDigits: 0 }).format(minor);
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat(tag, { style: "currency", currency }).format(minor / 10 ** digits);
-}
-
 const SEGMENTS = ["vip", "active", "new", "atRisk", "lost"] as const;
-
-type PolarisViz = typeof import("@shopify/polaris-viz");
-
-/**
- * Polaris Viz measures the DOM and throws during server rendering, so it is loaded in the browser
- * only; the box keeps its height meanwhile so the page does not shift when the chart appears.
- */
-function TrendChart({ series }: { series: { name: string; data: { key: string; value: number }[] }[] }) {
-  const [viz, setViz] = useState<PolarisViz | null>(null);
-  useEffect(() => {
-    let live = true;
-    import("@shopify/polaris-viz")
-      .then((module) => live && setViz(module))
-      .catch((error) => console.error("[treue] chart library:", error));
-    return () => {
-      live = false;
-    };
-  }, []);
-  return (
-    <div style={{ height: 240 }} id="trend-chart">
-      {viz ? (
-        <viz.PolarisVizProvider>
-          <viz.LineChart data={series} theme="Light" />
-        </viz.PolarisVizProvider>
-      ) : null}
-    </div>
-  );
-}
 
 export default function Home() {
   const { overview, locale, days, dashboard, clv, historyImport } = useLoaderData<typeof loader>();
@@ -364,44 +295,7 @@ export default function Home() {
             </Section>
 
             <Section heading={t("dash.cohorts.heading")} help={t("dash.cohorts.help")}>
-              <div style={{ overflowX: "auto" }}>
-                <table style={{ borderCollapse: "collapse", fontSize: 12 }} id="cohorts">
-                  <thead>
-                    <tr>
-                      <th style={{ textAlign: "left", padding: 4 }}>{t("dash.cohorts.cohort")}</th>
-                      <th style={{ textAlign: "right", padding: 4 }}>{t("dash.cohorts.customers")}</th>
-                      {Array.from({ length: 12 }, (_, k) => (
-                        <th key={k} style={{ padding: 4 }}>
-                          +{k + 1}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {dashboard.cohorts.map((row) => (
-                      <tr key={row.cohort}>
-                        <td style={{ padding: 4 }}>{row.cohort}</td>
-                        <td style={{ padding: 4, textAlign: "right" }}>{formatCount(locale, row.customers)}</td>
-                        {Array.from({ length: 12 }, (_, k) => {
-                          const v = row.retention[k];
-                          return (
-                            <td
-                              key={k}
-                              style={{
-                                padding: 4,
-                                textAlign: "right",
-                                background: v == null ? "transparent" : `rgba(92, 106, 196, ${Math.min(1, 0.08 + v * 2)})`,
-                              }}
-                            >
-                              {v == null ? "" : `${Math.round(v * 100)}%`}
-                            </td>
-                          );
-                        })}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <CohortTable cohorts={dashboard.cohorts} locale={locale} labels={{ cohort: t("dash.cohorts.cohort"), customers: t("dash.cohorts.customers") }} />
             </Section>
 
             <Section
