@@ -14,8 +14,6 @@ export interface ShopSettings {
   settingsAt: Date;
 }
 
-export { isTimeZone };
-
 /** The settings a shop/update payload (REST shop JSON) carries; a field it lacks or spells wrongly is null. */
 export function shopSettingsOf(payload: unknown): ShopSettings {
   const p = (payload ?? {}) as { name?: unknown; currency?: unknown; iana_timezone?: unknown; updated_at?: unknown };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UnusablePayloadError } from "~/webhooks/webhook-worker.server";
-import { isTimeZone, shopSettingsOf } from "./settings.server";
+import { isTimeZone } from "./domain/zoned";
+import { shopSettingsOf } from "./settings.server";
 
 describe("shop/update payloads", () => {
   it("reads the name, currency and IANA time zone with the time they describe", () => {

@@ -16,12 +16,12 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** Starts `node server.mjs` with exactly `env` (plus PATH) and returns its exit code and output. */
-function runServer(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+/** Runs `node <args>` with exactly `env` (plus PATH) and returns its exit code and output (killed after 30 s). */
+function runNode(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "server.mjs"), "build/server/index.js"], {
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", PORT: "0", HOST: "127.0.0.1", ...env } as unknown as NodeJS.ProcessEnv,
+      env: { PATH: process.env.PATH ?? "", ...env } as unknown as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -34,6 +34,9 @@ function runServer(env: Record<string, string>): Promise<{ code: number | null; 
     });
   });
 }
+
+/** Starts `node server.mjs` with exactly `env` (plus PATH and a free port). */
+const runServer = (env: Record<string, string>) => runNode([path.join(ROOT, "server.mjs"), "build/server/index.js"], { PORT: "0", HOST: "127.0.0.1", ...env });
 
 const production = {
   NODE_ENV: "production",
@@ -112,21 +115,7 @@ describe("the production server", () => {
     // A database nobody listens on: anything that connects while the build is imported fails the import.
     const build = url.pathToFileURL(path.join(ROOT, "build/server/index.js")).href;
     const script = `const b = await import(${JSON.stringify(build)}); console.log("imported", typeof b.entry.module.start, typeof b.entry.module.shutdown); process.exit(0);`;
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? "", ...production, DATABASE_URL: "postgresql://treue@127.0.0.1:9/nothing-listens" } as unknown as NodeJS.ProcessEnv,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (out += d));
-      const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-      child.once("exit", (c) => {
-        clearTimeout(timer);
-        resolve({ code: c, output: out });
-      });
-    });
+    const { code, output } = await runNode(["--input-type=module", "-e", script], { ...production, DATABASE_URL: "postgresql://treue@127.0.0.1:9/nothing-listens" });
     expect(output).toContain("imported function function");
     expect(code).toBe(0);
   });
