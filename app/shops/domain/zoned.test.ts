@@ -51,6 +51,9 @@ describe("months on a zone's clocks", () => {
     // 02:30 on 29 January in Berlin + 2 months = 02:30 on 29 March, which the clocks skip (02:00 → 03:00).
     const at = addMonthsIn(new Date("2026-01-29T01:30:00Z"), 2, "Europe/Berlin");
     expect(at.toISOString()).toBe("2026-03-29T01:30:00.000Z"); // 03:30 CEST
+    // Santiago skips its midnight on 6 September 2026: midnight + 18 months is 01:00 that day, not the day before.
+    const santiago = addMonthsIn(new Date("2025-03-06T03:00:00Z"), 18, "America/Santiago");
+    expect(dayIn(santiago, "America/Santiago")).toBe("2026-09-06");
   });
 
   it("lands on the same local day of the target month, in any zone, for any instant", () => {

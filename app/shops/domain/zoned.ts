@@ -102,7 +102,9 @@ function addMonthsToWallClock(wall: number, months: number): number {
 export function addMonthsIn(at: Date, months: number, timeZone: string): Date {
   if (timeZone === "UTC") return new Date(addMonthsToWallClock(at.getTime(), months));
   const wall = addMonthsToWallClock(at.getTime() + offsetAt(at, timeZone), months);
-  let guess = wall - offsetAt(new Date(wall), timeZone);
-  guess = wall - offsetAt(new Date(guess), timeZone);
-  return new Date(guess);
+  // The zone's offsets a day either side: the instant is wall − one of them. A local time both give is
+  // ambiguous (the earlier is taken); one neither gives was skipped, and the later instant is one hour on.
+  const candidates = [wall - offsetAt(new Date(wall - 86_400_000), timeZone), wall - offsetAt(new Date(wall + 86_400_000), timeZone)].sort((a, b) => a - b);
+  const exact = candidates.find((t) => t + offsetAt(new Date(t), timeZone) === wall);
+  return new Date(exact ?? candidates[1]);
 }
