@@ -40,6 +40,29 @@ describe("admin translations", () => {
     expect(de("program.preview", { amount: "57.90", currency: "EUR", count: 57 })).toBe("Eine Bestellung über 57.90 EUR bringt 57 Punkte.");
   });
 
+  it("builds sentences with several counts from count fragments, each in its own plural form and German case", () => {
+    const held = (locale: Locale, orders: number, refunds: number, customers: number) => {
+      const t = translator(locale);
+      return t("dash.import.held", {
+        orders: t("count.orders", { count: orders }),
+        refunds: t("count.refunds", { count: refunds }),
+        customers: t("count.customers.dative", { count: customers }),
+      });
+    };
+    expect(held("en", 1, 0, 1)).toBe("1 order and 0 refunds of 1 customer in the history.");
+    expect(held("en", 1200, 1, 900)).toBe("1,200 orders and 1 refund of 900 customers in the history.");
+    // "von 1 Kunden": German's dative singular of Kunde; the nominative fragment says "1 Kunde".
+    expect(held("de", 1, 0, 1)).toBe("1 Bestellung und 0 Erstattungen von 1 Kunden in der Historie.");
+    expect(held("de", 1200, 1, 900)).toBe("1.200 Bestellungen und 1 Erstattung von 900 Kunden in der Historie.");
+    expect(translator("de")("count.customers", { count: 1 })).toBe("1 Kunde");
+    const rate = (locale: Locale, referred: number, orders: number) =>
+      translator(locale)("referrals.rateHelp", { count: referred, orders: translator(locale)("count.orders", { count: orders }) });
+    expect(rate("en", 1, 1)).toBe("1 of 1 order came from a referred customer.");
+    expect(rate("en", 3, 40)).toBe("3 of 40 orders came from referred customers.");
+    expect(rate("de", 1, 40)).toBe("1 von 40 Bestellungen stammt von geworbenen Kunden.");
+    expect(rate("de", 0, 40)).toBe("0 von 40 Bestellungen stammen von geworbenen Kunden.");
+  });
+
   it("picks German for any de-* locale and English otherwise", () => {
     expect(localeFrom("de-DE")).toBe("de");
     expect(localeFrom("de")).toBe("de");

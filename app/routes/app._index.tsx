@@ -12,11 +12,11 @@ import { authenticate } from "~/shopify.server";
 import prisma from "~/db.server";
 import { fetchShopOverview } from "~/shops/shop-overview.server";
 import { shopDashboard } from "~/analytics/analytics-dashboard.server";
-import { shopToday } from "~/shops/time-zone.server";
+import { shopTimeZone, shopToday } from "~/shops/time-zone.server";
 import type { DashboardFigure, PeriodDays } from "~/analytics/analytics-dashboard.server";
 import { clvForecast } from "~/analytics/analytics-clv.server";
 import { latestHistoryImport, resumeHistoryImport, startHistoryImport } from "~/history/history-import.server";
-import { formatCount, localeFrom, translator } from "~/i18n/translate";
+import { formatCount, instantFormatter, localeFrom, translator } from "~/i18n/translate";
 import type { MessageKey } from "~/i18n/messages";
 import { CohortTable, formatFigure, formatMoney, Section, TrendChart } from "~/analytics/components/dashboard-parts";
 
@@ -37,10 +37,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   let historyImport = await latestHistoryImport(prisma, shop);
   if (!historyImport) historyImport = (await startHistoryImport(prisma, shop, "first-visit")).historyImport;
   else await resumeHistoryImport(prisma, shop);
-  const [overview, dashboard, clv] = await Promise.all([
+  const [overview, dashboard, clv, timeZone] = await Promise.all([
     fetchShopOverview(admin.graphql),
     shopDashboard(prisma, shop, days),
     shopToday(prisma, shop).then((today) => clvForecast(prisma, shop, today)),
+    shopTimeZone(prisma, shop),
   ]);
   return json({
     overview,
@@ -48,6 +49,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     days,
     dashboard,
     clv,
+    timeZone,
     historyImport: {
       status: historyImport.status,
       customers: historyImport.customers,
@@ -70,12 +72,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const SEGMENTS = ["vip", "active", "new", "atRisk", "lost"] as const;
 
 export default function Home() {
-  const { overview, locale, days, dashboard, clv, historyImport } = useLoaderData<typeof loader>();
+  const { overview, locale, days, dashboard, clv, timeZone, historyImport } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const upload = useFetcher<{ ok: boolean; error?: string; orders?: number; refunds?: number }>();
   const [params, setParams] = useSearchParams();
   const t = translator(locale);
   const na = t("dash.notAvailable");
+  // Counts inside sentences: "1 order", "2 orders" (German: "1 Bestellung", "von 1 Kunden"), formatted per language.
+  const orders = (n: number) => t("count.orders", { count: n });
+  const refunds = (n: number) => t("count.refunds", { count: n });
   const currency = dashboard.currency ?? overview.currency;
   const counts = [
     { id: "customers", label: t("home.customers"), value: formatCount(locale, overview.customerCount) },
@@ -95,15 +100,15 @@ export default function Home() {
   const importText = (() => {
     switch (historyImport.status) {
       case "customers":
-        return t("dash.import.customers", { customers: historyImport.customers });
+        return t("dash.import.customers", { customers: formatCount(locale, historyImport.customers) });
       case "orders":
-        return t("dash.import.orders", { orders: historyImport.orders, refunds: historyImport.refunds });
+        return t("dash.import.orders", { orders: orders(historyImport.orders), refunds: refunds(historyImport.refunds) });
       case "completed":
         return t("dash.import.completed", {
-          customers: historyImport.customers,
-          orders: historyImport.orders,
-          refunds: historyImport.refunds,
-          date: historyImport.finishedAt?.slice(0, 10) ?? "",
+          customers: t("count.customers", { count: historyImport.customers }),
+          orders: orders(historyImport.orders),
+          refunds: refunds(historyImport.refunds),
+          date: historyImport.finishedAt ? instantFormatter(locale, timeZone)(historyImport.finishedAt) : "",
         });
       case "failed":
         return t("dash.import.failed", { error: historyImport.error ?? "" });
@@ -146,9 +151,9 @@ export default function Home() {
               </Text>
               <Text as="p" variant="bodySm" tone="subdued" id="history-held">
                 {t("dash.import.held", {
-                  orders: formatCount(locale, dashboard.history.orders),
-                  refunds: formatCount(locale, dashboard.history.refunds),
-                  customers: formatCount(locale, dashboard.history.customers),
+                  orders: orders(dashboard.history.orders),
+                  refunds: refunds(dashboard.history.refunds),
+                  customers: t("count.customers.dative", { count: dashboard.history.customers }),
                 })}
               </Text>
               {actionData?.ok ? <Banner tone="info">{t("dash.import.started")}</Banner> : null}
@@ -169,7 +174,7 @@ export default function Home() {
               {upload.data ? (
                 <Banner tone={upload.data.ok ? "success" : "critical"}>
                   <span id="csv-result">
-                    {upload.data.ok ? t("dash.csv.done", { orders: upload.data.orders ?? 0, refunds: upload.data.refunds ?? 0 }) : upload.data.error}
+                    {upload.data.ok ? t("dash.csv.done", { orders: orders(upload.data.orders ?? 0), refunds: refunds(upload.data.refunds ?? 0) }) : upload.data.error}
                   </span>
                 </Banner>
               ) : null}

@@ -70,7 +70,8 @@ export default function SegmentCustomers() {
               {sync
                 ? t(`sync.status.${sync.status}` as MessageKey, {
                     at: instantFormatter(locale, timeZone, "dateTime")(sync.finishedAt ?? sync.startedAt),
-                    changed: formatCount(locale, sync.changed),
+                    changed: t("count.customers", { count: sync.changed }),
+                    changedDative: t("count.customers.dative", { count: sync.changed }),
                     pending: formatCount(locale, sync.pending),
                   })
                 : t("sync.never")}

@@ -94,7 +94,7 @@ export default function Referrals() {
                       {new Intl.NumberFormat(locale === "de" ? "de-DE" : "en-GB", { style: "percent", maximumFractionDigits: 1 }).format(rate.rate)}
                     </Text>
                     <Text as="p" tone="subdued">
-                      {t("referrals.rateHelp", { referred: count(rate.referredOrders), orders: count(rate.orders) })}
+                      {t("referrals.rateHelp", { count: rate.referredOrders, orders: t("count.orders", { count: rate.orders }) })}
                     </Text>
                   </>
                 )}

@@ -305,7 +305,7 @@ describe("the referrals admin page", () => {
     const en = await (await browserFetch(t.adminUrl("/app/referrals"))).text();
     expect(en).toContain(order.name);
     expect(en).toContain("Own code");
-    expect(en).toContain(`${referred} of ${orders.length} orders came from referred customers.`);
+    expect(en).toContain(`${referred} of ${orders.length} orders came from ${referred === 1 ? "a referred customer" : "referred customers"}.`);
     const de = await (await browserFetch(t.adminUrl("/app/referrals", { locale: "de" }))).text();
     expect(de).toContain("Eigener Code");
     expect(de).toContain("Empfehlungsquote");
