@@ -7,8 +7,8 @@ import { birthdaysPossiblyDue, parseBirthday } from "~/points/domain/birthday";
 import { balanceFromKindTotals, expiryEntries, reminderDue, type CachedBalance, type ExpiryReminder, type LedgerEntry } from "~/points/domain/ledger";
 import { birthdayBonusEntry } from "~/points/domain/entries";
 import type { LoyaltyProgram } from "~/points/domain/program";
-import { spendOfOrder, tierFor, upgradeOnOrder, type SpendEvent, type TierStanding } from "~/points/domain/tiers";
-import { addDays, addMonths } from "~/points/domain/time";
+import { spendOfOrder, tierFor, tierForSpend, upgradeOnOrder, type HeldTier, type SpendEvent, type TierStanding } from "~/points/domain/tiers";
+import { addDays, addMonths, MS_PER_DAY } from "~/points/domain/time";
 import { loadLoyaltyProgram } from "./loyalty-program.server";
 import { appendLedgerEntry, ledgerEntryFromRow, LedgerKeyConflictError, type Db } from "./points-ledger.server";
 import type { PeriodicJob } from "~/jobs/periodic-jobs.server";
@@ -77,6 +77,49 @@ async function spendRows(db: Db, shop: string, customerId: string | null, since:
   return out;
 }
 
+/** What an order's newest snapshot counts for towards tiers (spendOfOrder, in SQL). */
+const SNAPSHOT_SPEND = Prisma.sql`CASE WHEN ("newest"->>'cancelled')::boolean OR ("newest"->>'test')::boolean THEN 0
+  ELSE GREATEST(0, COALESCE(("newest"->>'currentSubtotalMinor')::bigint, 0)) END`;
+
+/**
+ * Each customer's spend in the window (now − windowDays, now], added up by the database. Snapshots store
+ * instants as toISOString writes them, so their text (in "C" order) sorts as time does: the window is a range
+ * of the index on (shop, customer, createdAt text), and a customer's orders outside it are never read.
+ */
+export async function windowSpendOf(db: Db, shop: string, customerIds: readonly string[], now: Date, windowDays: number): Promise<Map<string, number>> {
+  if (customerIds.length === 0) return new Map();
+  const since = new Date(now.getTime() - windowDays * MS_PER_DAY).toISOString();
+  const rows = await db.$queryRaw<{ customerId: string; spend: bigint }[]>`
+    SELECT "customerId", sum(${SNAPSHOT_SPEND})::bigint AS "spend" FROM "OrderPoints"
+    WHERE "shop" = ${shop} AND "customerId" = ANY(${[...customerIds]}::text[]) AND "newest" IS NOT NULL
+      AND ("newest"->>'createdAt') COLLATE "C" > ${since} AND ("newest"->>'createdAt') COLLATE "C" <= ${now.toISOString()}
+    GROUP BY "customerId"`;
+  return new Map(rows.map((r) => [r.customerId, Number(r.spend)]));
+}
+
+/**
+ * The tiers the existing members among `customerIds` hold, their rows locked (in the order every writer of
+ * members locks them) so that no other transaction moves their spend or tier until this one ends.
+ */
+export async function lockHeldTiers(db: Db, shop: string, customerIds: readonly string[]): Promise<Map<string, HeldTier>> {
+  if (customerIds.length === 0) return new Map();
+  const rows = await db.$queryRaw<{ customerId: string; tierId: string | null; tierPeriodEnd: Date | null }[]>`
+    SELECT "customerId", "tierId", "tierPeriodEnd" FROM "Member"
+    WHERE "shop" = ${shop} AND "customerId" = ANY(${[...customerIds]}::text[])
+    ORDER BY "customerId" COLLATE "C" FOR UPDATE`;
+  return new Map(rows.map((r) => [r.customerId, { tierId: r.tierId, periodEnd: r.tierPeriodEnd }]));
+}
+
+/** Saves the tiers members moved up to during a run of orders (TierRun.upgrades), in one statement. */
+export async function saveTierUpgrades(db: Db, shop: string, upgrades: readonly { customerId: string; tierId: string | null; periodEnd: Date | null }[]): Promise<void> {
+  if (upgrades.length === 0) return;
+  await db.$executeRaw`
+    UPDATE "Member" m SET "tierId" = u.tier_id, "tierPeriodEnd" = u.period_end
+      FROM json_to_recordset(${JSON.stringify(upgrades.map((u) => ({ customer_id: u.customerId, tier_id: u.tierId, period_end: u.periodEnd?.toISOString() ?? null })))}::json)
+        AS u(customer_id text, tier_id text, period_end timestamp(3))
+     WHERE m."shop" = ${shop} AND m."customerId" = u.customer_id`;
+}
+
 /** One customer's spend events from `since` on (the rewards page's progress to the next tier). */
 export async function spendEventsOf(db: Db, shop: string, customerId: string, since: Date): Promise<SpendEvent[]> {
   return (await spendRows(db, shop, customerId, since)).get(customerId) ?? [];
@@ -101,8 +144,8 @@ export async function upgradeTierAfterOrder(tx: Db, shop: string, customerId: st
   if (program.vip.tiers.length === 0) return null;
   const member = await tx.member.findUnique({ where: { shop_customerId: { shop, customerId } }, select: { id: true, tierId: true, tierPeriodEnd: true } });
   if (!member) return null;
-  const events = (await spendRows(tx, shop, customerId, addDays(now, -program.vip.windowDays))).get(customerId) ?? [];
-  const upgrade = upgradeOnOrder(tierFor(events, now, program.vip, member.tierId, member.tierPeriodEnd));
+  const spend = (await windowSpendOf(tx, shop, [customerId], now, program.vip.windowDays)).get(customerId) ?? 0;
+  const upgrade = upgradeOnOrder(tierForSpend(spend, now, program.vip, member.tierId, member.tierPeriodEnd));
   if (!upgrade) return null;
   await saveStanding(tx, member.id, upgrade);
   return upgrade;

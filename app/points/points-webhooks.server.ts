@@ -12,14 +12,14 @@ import { ledgerKeys, type LedgerEntry } from "~/points/domain/ledger";
 import { deletedSnapshot, parseOrderWebhook, type OrderSnapshot } from "~/points/domain/order-snapshot";
 import type { Campaign, LoyaltyProgram } from "~/points/domain/program";
 import { reconcileOrder, type EarningTerms, type OrderPointsState } from "~/points/domain/reconcile";
-import { tierMultiplierPercent } from "~/points/domain/tiers";
+import { spendOfOrder, tierMultiplierPercent, TierRun } from "~/points/domain/tiers";
 import { parseInstant } from "~/points/domain/time";
 import { restIdOf } from "~/shopify/domain/rest-id";
 import { contactOfCustomer, NO_CONTACT, type Contact } from "~/members/contact";
 import { earningRulesOf, loadLoyaltyProgram } from "./loyalty-program.server";
 import { appendLedgerEntry, lockMember, lockMembersAndAppend, type Db, type MemberTouch } from "./points-ledger.server";
 import { UnusablePayloadError, type BatchWebhookStep, type WebhookStep } from "~/webhooks/webhook-worker.server";
-import { upgradeTierAfterOrder } from "./points-jobs.server";
+import { lockHeldTiers, saveTierUpgrades, upgradeTierAfterOrder, windowSpendOf } from "./points-jobs.server";
 
 export interface OrderPointsRow {
   customerId: string | null;
@@ -167,16 +167,13 @@ export async function eraseShopMemberData(tx: Db, event: Pick<WebhookEvent, "sho
  * skips those already stored; every other order's row is locked (created if missing) in one statement and
  * its events reconciled from the stored state. Then members, ledger entries and the changed states of the
  * stored orders are written with one statement each.
+ *
+ * With VIP tiers an order can move its member up at once, which changes what the member's next order in the
+ * same run earns. For such shops the members' held tiers (rows locked) and spend in the window are read once,
+ * followed through the run in memory (TierRun), and the upgrades written with one statement; every order is
+ * then reconciled in one pass in event order, as the tiers couple one order to the next.
  */
 export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookEvent, "shop" | "topic" | "payload">[]): Promise<void> {
-  // With VIP tiers an order can upgrade its member at once, which changes what the member's next order in the
-  // same run earns: such shops apply their order events one by one.
-  for (const shop of new Set(events.map((e) => e.shop))) {
-    if ((await programFor(tx, shop)).vip.tiers.length > 0) {
-      for (const event of events) await earnPointsForOrder(tx, event);
-      return;
-    }
-  }
   const items = events.map((event) => ({ shop: event.shop, topic: event.topic, payload: event.payload, snapshot: orderSnapshotOf(event.payload) }));
   if (items.length === 0) return;
   const programs = new Map<string, LoyaltyProgram>();
@@ -192,13 +189,15 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
   const sql = sqlOf(tx);
 
   const outcomes: ReplayOutcome[] = new Array(items.length);
+  const tierRuns = new Map<string, TierRun>();
   const replayAll = (of: ReadonlySet<string>, startsFrom: (key: string) => OrderPointsState | null, deletedAtOf: (key: string) => Date | string | null = () => null) =>
-    replayOrders(items, of, startsFrom, programs, outcomes, deletedAtOf);
+    replayOrders(items, of, startsFrom, programs, outcomes, deletedAtOf, tierRuns);
+  const withTiers = [...programs.values()].some((p) => p.vip.tiers.length > 0);
 
   // Orders seen first as created are most likely new to the engine: reconciled from nothing and inserted
   // whole, one write per new order. One that is stored after all (a late or repeated orders/create) is left
-  // as it is by the insert, and goes with the others below.
-  const created = new Set(keys.filter((k) => k.topic === "ORDERS_CREATE").map((k) => orderKey(k.shop, k.orderId)));
+  // as it is by the insert, and goes with the others below. (Not with tiers: orders are replayed in one pass.)
+  const created = new Set(withTiers ? [] : keys.filter((k) => k.topic === "ORDERS_CREATE").map((k) => orderKey(k.shop, k.orderId)));
   const inserted = new Set<string>();
   if (created.size > 0) {
     const fresh = replayAll(created, () => null);
@@ -227,6 +226,7 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
       [stored.map((k) => k.shop), stored.map((k) => k.orderId)],
     );
     const states = new Map(rows.map((row) => [orderKey(row.shop, row.orderId), row.newest === null ? null : stateFromRow(row.orderId, row)]));
+    if (withTiers) await startTierRuns(tx, items, rows, programs, tierRuns);
     const deleted = new Map(rows.filter((row) => row.deletedAt).map((row) => [orderKey(row.shop, row.orderId), row.deletedAt!]));
     changed = replayAll(new Set(stored.map((k) => orderKey(k.shop, k.orderId))), (key) => states.get(key) ?? null, (key) => deleted.get(key) ?? null);
   }
@@ -239,6 +239,7 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
     if (outcome.entry) entries.push(outcome.entry);
   }
   await lockMembersAndAppend(tx, touches, entries);
+  for (const [shop, run] of tierRuns) await saveTierUpgrades(tx, shop, run.upgrades());
   const rewritten = stored.filter((k) => changed.get(orderKey(k.shop, k.orderId)));
   if (rewritten.length > 0) {
     await sql.execute(
@@ -253,6 +254,28 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
 }
 
 const orderKey = (shop: string, orderId: string) => `${shop}\u0000${orderId}`;
+
+/** Tier runs of the shops with tiers: their customers' held tiers (locked) and spend in the window, as stored. */
+async function startTierRuns(
+  tx: Db,
+  items: readonly { shop: string; snapshot: OrderSnapshot }[],
+  stored: readonly { shop: string; customerId: string | null }[],
+  programs: ReadonlyMap<string, LoyaltyProgram>,
+  runs: Map<string, TierRun>,
+): Promise<void> {
+  const now = pointsClock.now();
+  for (const [shop, program] of programs) {
+    if (program.vip.tiers.length === 0) continue;
+    const customers = new Set<string>();
+    for (const i of items) if (i.shop === shop && i.snapshot.customerId !== null) customers.add(i.snapshot.customerId);
+    for (const row of stored) if (row.shop === shop && row.customerId !== null) customers.add(row.customerId);
+    const ids = [...customers];
+    const held = await lockHeldTiers(tx, shop, ids);
+    runs.set(shop, new TierRun(program.vip, now, held, await windowSpendOf(tx, shop, ids, now, program.vip.windowDays)));
+  }
+}
+
+const spendOfSnapshot = (s: OrderSnapshot) => spendOfOrder({ createdAt: s.createdAt, currentSubtotalMinor: s.currentSubtotalMinor, cancelled: s.cancelled, test: s.test });
 
 // `newest` is read as json and cast: json_to_recordset making jsonb of it itself took twice as long.
 const ORDER_STATE_COLUMNS = `(shop text, order_id text, customer_id text, newest json, worth int, terms int, awarded int, postings int)`;
@@ -275,6 +298,7 @@ function replayOrders(
   programs: ReadonlyMap<string, LoyaltyProgram>,
   outcomes: ReplayOutcome[],
   deletedAtOf: (key: string) => Date | string | null,
+  tierRuns: ReadonlyMap<string, TierRun>,
 ): Map<string, WrittenState | null> {
   const written = new Map<string, WrittenState | null>();
   items.forEach(({ shop, payload, snapshot: incoming }, i) => {
@@ -285,14 +309,22 @@ function replayOrders(
     const last = written.get(key);
     const state = last ? stateFromRow(snapshot.orderId, readBack(last)) : startsFrom(key);
     const program = programs.get(shop)!;
-    // No tiers here (shops with tiers went one by one), so the context is the program's alone.
-    const { state: next, entry } = reconcileOrder(state, snapshot, earningRulesOf(program), earningContextFor(program, snapshot.createdAt));
+    // The tier in force when the engine first sees the order is part of its terms.
+    const tiers = tierRuns.get(shop);
+    const customerId = state?.customerId ?? snapshot.customerId;
+    const multiplier = state === null && customerId !== null && tiers ? tiers.multiplierPercent(customerId) : undefined;
+    const { state: next, entry } = reconcileOrder(state, snapshot, earningRulesOf(program), earningContextFor(program, snapshot.createdAt, multiplier));
     outcomes[i] = {
       touch: next.customerId === null ? null : { shop, customerId: next.customerId, facts: { ...customerFacts(payload), seenAt: snapshot.createdAt, lastOrderAt: snapshot.createdAt } },
       entry: next.customerId !== null && entry ? { shop, customerId: next.customerId, entry } : null,
     };
     if (!written.has(key)) written.set(key, null);
     if (state && next.newest === state.newest && next.customerId === state.customerId && !entry) return; // an older or repeated snapshot
+    // A higher tier applies at once when this order makes the member reach it.
+    tiers?.orderChanged(state ? { customerId: state.customerId, spend: spendOfSnapshot(state.newest) } : null, {
+      customerId: next.customerId,
+      spend: spendOfSnapshot(next.newest),
+    });
     written.set(key, {
       customerId: next.customerId,
       newest: JSON.stringify(next.newest),

@@ -1,5 +1,7 @@
 // `npm run bench`: every benchmark, each printing its figures next to a baseline measured in the
-// same run (this machine is noisy; absolute numbers from different runs don't compare).
+// same run (this machine is noisy; absolute numbers from different runs don't compare). The figures the
+// benchmarks return are written, as one flat JSON object, to bench-results.json (not committed), with the
+// machine's load average.
 import { benchWebhookIngest } from "./webhook-ingest";
 import { benchExtensionSize } from "./extension-size";
 import { benchPointsApply } from "./points-bench";
@@ -9,12 +11,15 @@ import { benchIsolation } from "./isolation-bench";
 import { ensureAppBuild } from "../demo/build";
 import { startTestPostgres } from "../../tests/support/postgres";
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 const only = process.argv.slice(2);
-const benches: Record<string, () => Promise<unknown>> = {
+type Figures = Record<string, number>;
+const benches: Record<string, () => Promise<Figures | unknown>> = {
   "webhook-ingest": () => benchWebhookIngest(),
-  "points-apply": () => benchPointsApply(),
+  "points-apply": async () => benchPointsApply(),
   "extension-size": () => benchExtensionSize(),
   redemption: () => benchRedemption(),
   "segment-sync": () => benchSegmentSync(),
@@ -23,13 +28,28 @@ const benches: Record<string, () => Promise<unknown>> = {
   analytics: async () => {
     console.log("\nRetention analytics on a big shop (1 M orders, 250 k customers)");
     const root = path.resolve(import.meta.dirname, "../..");
+    const out = path.join(os.tmpdir(), `treue-analytics-bench-${process.pid}.json`);
     const run = spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "scripts/bench/analytics-bench.ts"], {
       cwd: root,
       stdio: "inherit",
+      env: { ...process.env, BENCH_RESULTS_FILE: out },
     });
     if (run.status !== 0) throw new Error("analytics bench failed");
+    const figures = JSON.parse(fs.readFileSync(out, "utf8")) as Figures;
+    fs.rmSync(out, { force: true });
+    return figures;
   },
 };
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const results: Figures = {};
+/** Keeps a bench's figures when it returns a flat object of numbers (the others only print). */
+function keep(figures: unknown) {
+  if (!figures || typeof figures !== "object") return;
+  const entries = Object.entries(figures);
+  if (!entries.every(([, v]) => typeof v === "number")) return;
+  Object.assign(results, figures);
+}
 
 process.env.TZ = "UTC";
 ensureAppBuild();
@@ -39,8 +59,12 @@ const stopPostgres = await startTestPostgres({ durable: true, log: (line) => con
 try {
   for (const [name, bench] of Object.entries(benches)) {
     if (only.length && !only.includes(name)) continue;
-    await bench();
+    keep(await bench());
   }
 } finally {
   await stopPostgres();
+  results.loadAverage1m = +os.loadavg()[0].toFixed(2);
+  results.cpus = os.cpus().length;
+  fs.writeFileSync(path.join(ROOT, "bench-results.json"), JSON.stringify(results, null, 2) + "\n");
+  console.log(`\nFigures written to bench-results.json: ${JSON.stringify(results)}`);
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { T0 } from "../../../tests/support/points-builders";
 import type { VipSettings } from "./program";
 import { addDays } from "./time";
-import { qualifyingTier, spendInWindow, spendOfOrder, tierFor, tierMultiplierPercent, upgradeOnOrder, type SpendEvent } from "./tiers";
+import { seededRandom } from "./simulation";
+import { qualifyingTier, spendInWindow, spendOfOrder, tierFor, tierMultiplierPercent, TierRun, upgradeOnOrder, type HeldTier, type SpendEvent } from "./tiers";
 
 const vip: VipSettings = {
   windowDays: 365,
@@ -90,5 +91,59 @@ describe("tier changes an order may apply", () => {
     const atEnd = tierFor([spend(0, 10_000)], addDays(day(1), 365), vip, "silver", addDays(day(1), 365));
     expect(atEnd.change).toBe("downgraded");
     expect(upgradeOnOrder(atEnd)).toBeNull();
+  });
+});
+
+describe("TierRun", () => {
+  // The reference is what applying orders one at a time does: after each changed order, the member's spend is
+  // added up again from all their orders and upgradeOnOrder decides. The run follows a running sum instead.
+  it("moves members up exactly as re-adding every order after each one would (random runs)", () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const random = seededRandom(seed);
+      const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+      const now = day(400);
+      const customers = ["1", "2", "3"];
+      const orders = new Map<string, { customerId: string | null; spend: SpendEvent }>();
+      // Stored before the run: some orders, some inside the window, some before it; some members holding tiers.
+      for (let o = 0; o < int(0, 6); o++) orders.set(`o${o}`, { customerId: customers[int(0, 2)], spend: spend(int(0, 400), int(0, 80_000)) });
+      const held = new Map<string, HeldTier>();
+      if (random() < 0.5) held.set("1", { tierId: "silver", periodEnd: day(int(380, 500)) });
+      if (random() < 0.3) held.set("2", { tierId: "gone", periodEnd: day(450) });
+      const spendOf = (c: string) => spendInWindow([...orders.values()].filter((o) => o.customerId === c).map((o) => o.spend), now, vip.windowDays);
+      const run = new TierRun(vip, now, held, new Map(customers.map((c) => [c, spendOf(c)])));
+      const expected = new Map(held);
+      const moved = new Set<string>();
+      for (let step = 0; step < 12; step++) {
+        const id = random() < 0.4 ? `o${int(0, 8)}` : `n${step}`;
+        const before = orders.get(id) ?? null;
+        // An order gets a customer, changes amount (refund, cancellation) or is new; now and then a guest's.
+        const customerId = random() < 0.1 ? null : random() < 0.2 ? customers[int(0, 2)] : (before?.customerId ?? customers[int(0, 2)]);
+        const after = { customerId, spend: { at: before ? before.spend.at : day(int(30, 400)), amountMinor: int(0, 120_000) } };
+        if (after.customerId) expect(run.multiplierPercent(after.customerId)).toBe(tierMultiplierPercent(vip.tiers.find((t) => t.id === expected.get(after.customerId!)?.tierId) ?? null));
+        run.orderChanged(before, after);
+        orders.set(id, after);
+        if (after.customerId === null) continue;
+        const h = expected.get(after.customerId) ?? { tierId: null, periodEnd: null };
+        const upgrade = upgradeOnOrder(tierFor([...orders.values()].filter((o) => o.customerId === after.customerId).map((o) => o.spend), now, vip, h.tierId, h.periodEnd));
+        if (upgrade) {
+          expected.set(after.customerId, { tierId: upgrade.tier?.id ?? null, periodEnd: upgrade.periodEnd });
+          moved.add(after.customerId);
+        }
+      }
+      const upgrades = new Map(run.upgrades().map((u) => [u.customerId, { tierId: u.tierId, periodEnd: u.periodEnd }]));
+      expect(upgrades, `seed ${seed}`).toEqual(new Map([...moved].map((c) => [c, expected.get(c)!])));
+    }
+  });
+
+  it("counts an order's move from one member to another, and orders outside the window not at all", () => {
+    const now = day(400);
+    const run = new TierRun(vip, now, new Map(), new Map([["1", 40_000]]));
+    run.orderChanged({ customerId: "1", spend: spend(399, 40_000) }, { customerId: "2", spend: spend(399, 40_000) });
+    run.orderChanged(null, { customerId: "1", spend: spend(10, 60_000) }); // placed before the window
+    expect(run.upgrades()).toEqual([]);
+    run.orderChanged(null, { customerId: "2", spend: spend(300, 10_000) });
+    expect(run.upgrades()).toEqual([{ customerId: "2", tierId: "silver", periodEnd: addDays(now, 365) }]);
+    expect(run.multiplierPercent("2")).toBe(125);
+    expect(run.multiplierPercent("1")).toBe(100);
   });
 });

@@ -62,7 +62,11 @@ export function tierFor(
   currentTierId: string | null,
   periodEnd: Date | null,
 ): TierStanding {
-  const spendMinor = spendInWindow(spendEvents, now, vip.windowDays);
+  return tierForSpend(spendInWindow(spendEvents, now, vip.windowDays), now, vip, currentTierId, periodEnd);
+}
+
+/** tierFor with the spend in the window (now − windowDays, now] already added up. */
+export function tierForSpend(spendMinor: number, now: Date, vip: VipSettings, currentTierId: string | null, periodEnd: Date | null): TierStanding {
   const qualified = qualifyingTier(spendMinor, vip.tiers);
   const current = vip.tiers.find((t) => t.id === currentTierId) ?? null;
   const rank = (t: VipTier | null) => (t ? vip.tiers.indexOf(t) : -1);
@@ -92,4 +96,69 @@ export function spendOfOrder(order: { cancelled: boolean; test: boolean; current
  */
 export function upgradeOnOrder(standing: TierStanding): TierStanding | null {
   return standing.change === "joined" || standing.change === "upgraded" ? standing : null;
+}
+
+/** Whether an order placed at `at` counts towards the spend of the window ending at `now`. */
+export function inWindow(at: Date, now: Date, windowDays: number): boolean {
+  const t = at.getTime();
+  return t > now.getTime() - windowDays * MS_PER_DAY && t <= now.getTime();
+}
+
+export interface HeldTier {
+  tierId: string | null;
+  periodEnd: Date | null;
+}
+
+/**
+ * A run of orders applied together, with the tiers applying them one at a time would give: the tier in force
+ * when an order is first seen sets its multiplier, and after each order the member moves up at once when their
+ * spend in the window now reaches a higher tier (`upgradeOnOrder`). Starts from each member's held tier and
+ * spend in the window as stored, and follows both in memory, so each order costs the same however many orders
+ * the member has.
+ */
+export class TierRun {
+  private readonly held: Map<string, HeldTier>;
+  private readonly spend: Map<string, number>;
+  private readonly upgraded = new Set<string>();
+
+  constructor(
+    private readonly vip: VipSettings,
+    private readonly now: Date,
+    held: ReadonlyMap<string, HeldTier>,
+    spendInWindow: ReadonlyMap<string, number>,
+  ) {
+    this.held = new Map(held);
+    this.spend = new Map(spendInWindow);
+  }
+
+  /** The multiplier of the tier the customer holds now (×1 without one, or for a tier the merchant removed). */
+  multiplierPercent(customerId: string): number {
+    const tierId = this.held.get(customerId)?.tierId ?? null;
+    return tierMultiplierPercent(this.vip.tiers.find((t) => t.id === tierId) ?? null);
+  }
+
+  /**
+   * An order's stored state changed from `before` to `after` (its customer and what it counts for; null where
+   * it had or has none): its spend moves, then its customer (after) moves up if the spend now reaches more.
+   */
+  orderChanged(before: { customerId: string | null; spend: SpendEvent } | null, after: { customerId: string | null; spend: SpendEvent }): void {
+    if (before?.customerId && inWindow(before.spend.at, this.now, this.vip.windowDays)) this.add(before.customerId, -before.spend.amountMinor);
+    const customerId = after.customerId;
+    if (customerId === null) return;
+    if (inWindow(after.spend.at, this.now, this.vip.windowDays)) this.add(customerId, after.spend.amountMinor);
+    const held = this.held.get(customerId) ?? { tierId: null, periodEnd: null };
+    const upgrade = upgradeOnOrder(tierForSpend(this.spend.get(customerId) ?? 0, this.now, this.vip, held.tierId, held.periodEnd));
+    if (!upgrade) return;
+    this.held.set(customerId, { tierId: upgrade.tier?.id ?? null, periodEnd: upgrade.periodEnd });
+    this.upgraded.add(customerId);
+  }
+
+  /** The members who moved up during the run, with the tier and period they hold at its end. */
+  upgrades(): { customerId: string; tierId: string | null; periodEnd: Date | null }[] {
+    return [...this.upgraded].map((customerId) => ({ customerId, ...this.held.get(customerId)! }));
+  }
+
+  private add(customerId: string, amountMinor: number): void {
+    this.spend.set(customerId, (this.spend.get(customerId) ?? 0) + amountMinor);
+  }
 }
