@@ -196,7 +196,8 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
 
   // Orders seen first as created are most likely new to the engine: reconciled from nothing and inserted
   // whole, one write per new order. One that is stored after all (a late or repeated orders/create) is left
-  // as it is by the insert, and goes with the others below. (Not with tiers: orders are replayed in one pass.)
+  // as it is by the insert, and goes with the others below. (Not with tiers, where one order's outcome moves the
+  // next one's: every order is then replayed in one pass below.)
   const created = new Set(withTiers ? [] : keys.filter((k) => k.topic === "ORDERS_CREATE").map((k) => orderKey(k.shop, k.orderId)));
   const inserted = new Set<string>();
   if (created.size > 0) {
@@ -217,7 +218,40 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
   // Every other order: its row locked (created if missing) in one statement, its events replayed from it.
   const stored = keys.filter((k) => !inserted.has(orderKey(k.shop, k.orderId)));
   let changed = new Map<string, WrittenState | null>();
-  if (stored.length > 0) {
+  /** With tiers: the orders that had a row before the run (the others are inserted whole after it). */
+  let existing: Set<string> | null = null;
+  if (stored.length > 0 && withTiers) {
+    // One pass over every order in event order: the rows there are locked and read, the missing ones are
+    // reconciled from nothing and inserted whole afterwards (one write each, as for created orders above).
+    const rows = await sql.query<OrderPointsRow & { shop: string; orderId: string }>(
+      `SELECT "shop", "orderId", "customerId", "newest", "worth", "terms", "awarded", "postings", ${DELETED_AT_TEXT} FROM "OrderPoints"
+        WHERE ("shop", "orderId") IN (SELECT * FROM unnest($1::text[], $2::text[]))
+        ORDER BY "shop" COLLATE "C", "orderId" COLLATE "C" FOR UPDATE`,
+      [stored.map((k) => k.shop), stored.map((k) => k.orderId)],
+    );
+    const states = new Map(rows.map((row) => [orderKey(row.shop, row.orderId), row.newest === null ? null : stateFromRow(row.orderId, row)]));
+    const deleted = new Map(rows.filter((row) => row.deletedAt).map((row) => [orderKey(row.shop, row.orderId), row.deletedAt!]));
+    await startTierRuns(tx, items, rows, programs, tierRuns);
+    changed = replayAll(new Set(stored.map((k) => orderKey(k.shop, k.orderId))), (key) => states.get(key) ?? null, (key) => deleted.get(key) ?? null);
+    existing = new Set(rows.map((row) => orderKey(row.shop, row.orderId)));
+    const fresh = stored.filter((k) => !existing!.has(orderKey(k.shop, k.orderId)));
+    if (fresh.some((k) => !changed.get(orderKey(k.shop, k.orderId)))) throw new Error("an order new to the engine was left without a state");
+    if (fresh.length > 0) {
+      const added = await sql.query<{ shop: string }>(
+        `WITH shared AS (SELECT $2::jsonb AS v)
+         INSERT INTO "OrderPoints" ("shop", "orderId", "customerId", "newest", "worth", "terms", "awarded", "postings")
+         SELECT u.shop, u.order_id, u.customer_id, u.newest::jsonb, shared.v -> u.worth, shared.v -> u.terms, u.awarded, u.postings
+           FROM shared, ROWS FROM (json_to_recordset($1::json) AS ${ORDER_STATE_COLUMNS}) WITH ORDINALITY AS u(shop, order_id, customer_id, newest, worth, terms, awarded, postings, n)
+          ORDER BY u.n
+         ON CONFLICT ("shop", "orderId") DO NOTHING
+         RETURNING "shop"`,
+        orderStatesDocument(fresh, changed),
+      );
+      // Another transaction stored one of them meanwhile: this run's replay started from the wrong state. The
+      // worker splits the batch and applies its events again, reading the row that is there now.
+      if (added.length !== fresh.length) throw new Error(`${fresh.length - added.length} order(s) of this run were stored by another transaction meanwhile`);
+    }
+  } else if (stored.length > 0) {
     const rows = await sql.query<OrderPointsRow & { shop: string; orderId: string }>(
       `INSERT INTO "OrderPoints" ("shop", "orderId")
        SELECT u.shop, u.order_id FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(shop, order_id, n) ORDER BY u.n
@@ -226,7 +260,6 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
       [stored.map((k) => k.shop), stored.map((k) => k.orderId)],
     );
     const states = new Map(rows.map((row) => [orderKey(row.shop, row.orderId), row.newest === null ? null : stateFromRow(row.orderId, row)]));
-    if (withTiers) await startTierRuns(tx, items, rows, programs, tierRuns);
     const deleted = new Map(rows.filter((row) => row.deletedAt).map((row) => [orderKey(row.shop, row.orderId), row.deletedAt!]));
     changed = replayAll(new Set(stored.map((k) => orderKey(k.shop, k.orderId))), (key) => states.get(key) ?? null, (key) => deleted.get(key) ?? null);
   }
@@ -240,7 +273,7 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
   }
   await lockMembersAndAppend(tx, touches, entries);
   for (const [shop, run] of tierRuns) await saveTierUpgrades(tx, shop, run.upgrades());
-  const rewritten = stored.filter((k) => changed.get(orderKey(k.shop, k.orderId)));
+  const rewritten = stored.filter((k) => (existing === null || existing.has(orderKey(k.shop, k.orderId))) && changed.get(orderKey(k.shop, k.orderId)));
   if (rewritten.length > 0) {
     await sql.execute(
       `WITH shared AS (SELECT $2::jsonb AS v)
