@@ -5,25 +5,10 @@
 //
 // The requests are GET /api/loyalty for a member (session token, member and ledger reads, JSON), one at a time.
 import { PgBoss } from "pg-boss";
-import { bumpHistoryVersion } from "../../app/history/history-store.server";
 import type { AppProcess } from "../demo/app-process";
-import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../../tests/support/treue-harness";
+import { browserFetch, startTreue, TEST_SHOP } from "../../tests/support/treue-harness";
 import { fmt, line, percentile } from "./stats";
-
-/** 1 M orders over 3 years, skewed to repeat buyers, written by PostgreSQL itself (seconds, not minutes). */
-async function seedBigHistory(t: TreueHarness, orders: number, customers: number) {
-  const started = performance.now();
-  await t.db.sql.exec(`
-    INSERT INTO "HistoryCustomer" ("shop", "id", "createdAt", "updatedAt", "email", "source")
-    SELECT '${TEST_SHOP}', 8000000000000 + g, timestamp '2023-11-01', timestamp '2023-11-01', NULL, 'import' FROM generate_series(0, ${customers - 1}) g;
-    INSERT INTO "HistoryOrder" ("shop", "id", "customerId", "createdAt", "updatedAt", "amountMinor", "currency", "cancelledAt", "source")
-    SELECT '${TEST_SHOP}', 6000000000000 + g, 8000000000000 + floor(${customers} * power(random(), 2))::bigint, x.t, x.t,
-           (1000 + floor(random() * 9000))::bigint, 'EUR', NULL, 'import'
-      FROM generate_series(0, ${orders - 1}) g, LATERAL (SELECT timestamp '2023-11-22' + (random() + g * 0) * interval '1095 days' AS t) x;
-    ANALYZE "HistoryOrder"; ANALYZE "HistoryCustomer";`);
-  await bumpHistoryVersion(t.db.prisma, TEST_SHOP);
-  return performance.now() - started;
-}
+import { seedBigHistory } from "./big-history";
 
 async function latencies(url: string, token: string, until: () => boolean, most = 100_000): Promise<number[]> {
   const out: number[] = [];
@@ -47,7 +32,7 @@ export async function benchIsolation({ orders = 1_000_000, customers = 250_000 }
       const member = await t.memberWithPoints(250, "isolation@example.com");
       const token = t.standin.mintCheckoutToken({ customerGid: `gid://shopify/Customer/${member.id}`, expiresInSeconds: 3600 });
       const url = `${t.app.url}/api/loyalty`;
-      const seedMs = await seedBigHistory(t, orders, customers);
+      const seedMs = await seedBigHistory(t, TEST_SHOP, orders, customers);
       // Quiet: 300 requests with nothing running.
       let n = 0;
       const quiet = await latencies(url, token, () => n++ >= 300);

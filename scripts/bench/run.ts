@@ -8,6 +8,7 @@ import { benchPointsApply } from "./points-bench";
 import { benchRedemption } from "./redemption-bench";
 import { benchSegmentSync } from "./segment-sync-bench";
 import { benchIsolation } from "./isolation-bench";
+import { benchPages } from "./pages-bench";
 import { ensureAppBuild } from "../demo/build";
 import { startTestPostgres } from "../../tests/support/postgres";
 import { spawnSync } from "node:child_process";
@@ -24,6 +25,7 @@ const benches: Record<string, () => Promise<Figures | unknown>> = {
   redemption: () => benchRedemption(),
   "segment-sync": () => benchSegmentSync(),
   isolation: () => benchIsolation(),
+  pages: () => benchPages(),
   // Its own process: it measures the process's peak memory while backfilling.
   analytics: async () => {
     console.log("\nRetention analytics on a big shop (1 M orders, 250 k customers)");
