@@ -1,9 +1,17 @@
 // Predictive CLV for the dashboard: BG/NBD + Gamma-Gamma (app/analytics/domain) fitted on the shop's
 // history once per UTC day, stored in HistoryClvForecast, and computed in the background so no page
 // view waits for a fit.
+//
+// The models need four numbers per customer (x, t_x, T and the mean repeat spend), which the rollups keep
+// beside each customer (history-rollups.server.ts): the job reads those, not a million orders, so it costs
+// seconds and tens of megabytes on the biggest shops. Only when the rollups can't say (an event dated after
+// the day, a row not yet refreshed) is the whole history loaded.
 import type { PrismaClient, Prisma } from "@prisma/client";
 import { buildRfmSummary, type Purchase, type RfmCustomer } from "~/analytics/domain/rfm";
-import { conditionalExpectedPurchases, fitBgNbd, probabilityAlive } from "~/analytics/domain/bgnbd";
+import { calendarDateToEpochMs, MS_PER_DAY } from "~/analytics/domain/time";
+import { refreshRollups } from "~/history/history-rollups.server";
+import type { SqlClient } from "~/history/history-store.server";
+import { expectedPurchasesScorer, fitBgNbd, probabilityAlive } from "~/analytics/domain/bgnbd";
 import { conditionalExpectedAverageSpend, fitGammaGamma } from "~/analytics/domain/gamma-gamma";
 import { endOfDayExclusive } from "~/analytics/domain/retention-metrics";
 import { cachedShopHistory, type ShopHistory } from "~/history/analytics-history.server";
@@ -53,9 +61,51 @@ function sample<T>(items: readonly T[], size: number): T[] {
   return Array.from({ length: size }, (_, i) => items[Math.floor(i * step)]);
 }
 
-export function forecastClv(h: ShopHistory, day: string, top = 20): Omit<Extract<ClvForecast, { status: "ok" }>, "top"> & { top: { customerId: string; clvMinor: number; expectedPurchases: number; probabilityAlive: number; orders: number }[] } | Extract<ClvForecast, { status: "insufficient" }> {
-  const summary = buildRfmSummary(purchasesOf(h, day), { calibrationEnd: day, timeUnit: "weeks" });
-  const customers = summary.customers;
+type RawForecast = Omit<Extract<ClvForecast, { status: "ok" }>, "top"> & { top: { customerId: string; clvMinor: number; expectedPurchases: number; probabilityAlive: number; orders: number }[] } | Extract<ClvForecast, { status: "insufficient" }>;
+
+export function forecastClv(h: ShopHistory, day: string, top = 20): RawForecast {
+  return forecastFromRfm(buildRfmSummary(purchasesOf(h, day), { calibrationEnd: day, timeUnit: "weeks" }).customers, day, top);
+}
+
+/**
+ * Each customer's RFM summary in weeks as of the end of `day`, as buildRfmSummary makes it from the purchases
+ * (orders that still hold a positive amount, same-day orders merged), read from the rollups' facts; by customer
+ * id. null when the rollups can't say: a row without facts yet, or an event dated after `day`.
+ */
+export async function rfmFromRollups(db: SqlClient, shop: string, day: string): Promise<RfmCustomer[] | null> {
+  const end = Math.round(calendarDateToEpochMs(day) / MS_PER_DAY);
+  await refreshRollups(db, shop);
+  const [check] = await db.$queryRawUnsafe<{ unusable: boolean }[]>(
+    `SELECT EXISTS (SELECT 1 FROM "HistoryCustomerRollup" WHERE "shop" = $1 AND ("lastEventDay" IS NULL OR "lastEventDay" > $2::int)) AS unusable`,
+    shop,
+    end,
+  );
+  if (check.unusable) return null;
+  // One text of "id,days,first,last,repeat" per customer: a quarter of a million rows parse several times
+  // faster from one string than as rows.
+  const [row] = await db.$queryRawUnsafe<{ text: string | null }[]>(
+    `SELECT string_agg(concat_ws(',', "customerId", "purchaseDays", "firstDay", "lastDay", "monetaryMinor" - "firstDaySpendMinor"), ';' ORDER BY "customerId") AS text
+       FROM "HistoryCustomerRollup" WHERE "shop" = $1 AND "countingOrders" > 0`,
+    shop,
+  );
+  if (!row.text) return [];
+  return row.text.split(";").map((line) => {
+    const [id, days, first, last, repeat] = line.split(",");
+    const frequency = Number(days) - 1;
+    return {
+      customerId: id,
+      frequency,
+      recency: (Number(last) - Number(first)) / 7,
+      age: (end - Number(first)) / 7,
+      monetaryValue: frequency > 0 ? Number(repeat) / frequency : null,
+      holdoutPurchases: 0,
+      firstPurchaseDay: Number(first),
+    };
+  });
+}
+
+/** The forecast from the customers' RFM summaries (weeks, calibration ending with `day`). */
+export function forecastFromRfm(customers: readonly RfmCustomer[], day: string, top = 20): RawForecast {
   const repeat = customers.filter((c) => c.frequency > 0 && (c.monetaryValue ?? 0) > 0);
   if (customers.length < MIN_CUSTOMERS || repeat.length < MIN_REPEAT_CUSTOMERS) {
     return {
@@ -71,16 +121,11 @@ export function forecastClv(h: ShopHistory, day: string, top = 20): Omit<Extract
   } catch (error) {
     return { status: "insufficient", day, reason: `the models could not be fitted: ${(error as Error).message}` };
   }
-  // E[Y] depends only on (x, t_x, T), which many customers share.
-  const purchases = new Map<string, number>();
+  // E[Y]'s costly part depends only on (x, T), which many customers share.
+  const expectedPurchases = expectedPurchasesScorer(bg, HORIZON_WEEKS);
   const scored: { c: RfmCustomer; clv: number; y: number }[] = [];
   for (const c of customers) {
-    const key = `${c.frequency}|${c.recency}|${c.age}`;
-    let y = purchases.get(key);
-    if (y === undefined) {
-      y = conditionalExpectedPurchases(bg, HORIZON_WEEKS, c.frequency, c.recency, c.age);
-      purchases.set(key, y);
-    }
+    const y = expectedPurchases(c.frequency, c.recency, c.age);
     const spend = conditionalExpectedAverageSpend(gg, c.frequency, c.monetaryValue);
     if (spend.value === null) {
       return { status: "insufficient", day, reason: spend.reason };
@@ -123,9 +168,10 @@ export async function clvForecast(prisma: PrismaClient, shop: string, day: strin
 }
 
 export async function computeAndStoreClv(prisma: PrismaClient, shop: string, day: string): Promise<ClvForecast> {
-  const cached = await cachedShopHistory(prisma, shop);
-  const raw = forecastClv(cached.value, day);
-  if (raw.status === "insufficient") raw.version = cached.value.version;
+  const version = await historyVersion(prisma, shop);
+  const customers = await rfmFromRollups(prisma, shop, day);
+  const raw = customers ? forecastFromRfm(customers, day) : forecastClv((await cachedShopHistory(prisma, shop)).value, day);
+  if (raw.status === "insufficient") raw.version = version;
   let result: ClvForecast;
   if (raw.status === "ok") {
     const emails = await customerEmails(prisma, shop, raw.top.map((t) => t.customerId));

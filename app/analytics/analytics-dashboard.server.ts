@@ -23,6 +23,7 @@ import { cachedShopHistory, type CachedHistory, type ShopHistory } from "~/histo
 import type { SqlClient } from "~/history/history-store.server";
 import { loadRollupHistory, refreshRollupsAt } from "~/history/history-rollups.server";
 import { loadSegmentThresholds } from "./segment-rules.server";
+import { segmentListFromRollups } from "./segment-lists.server";
 import { DASHBOARD_PERIOD_DAYS, ensureSummaryFrom, groupRollupHistory, rollupState, summaryAt, type SummarySource } from "./dashboard-summary.server";
 import {
   groupTotals,
@@ -399,9 +400,30 @@ export async function segmentReport(prisma: PrismaClient, shop: string, today: s
   return { cached, report };
 }
 
-/** Customers of one lifecycle segment, biggest spenders first, with their emails. */
+/**
+ * Customers of one lifecycle segment, biggest spenders first, with their emails: from the rollups' per-customer
+ * facts in SQL (nothing of the history held in this process), or, when those can't say (segment-lists.server.ts),
+ * from every customer's history.
+ */
 export async function segmentCustomers(prisma: PrismaClient, shop: string, segment: LifecycleSegment, limit = 200, now = new Date()) {
-  const { cached, report } = await segmentReport(prisma, shop, await shopToday(prisma, shop, now));
+  const today = await shopToday(prisma, shop, now);
+  const stored = await segmentListFromRollups(prisma, shop, segment, today, await loadSegmentThresholds(prisma, shop), limit);
+  if (stored) {
+    const [emails, currency] = await Promise.all([customerEmails(prisma, shop, stored.customers.map((c) => c.customerId)), latestCurrency(prisma, shop)]);
+    return { total: stored.total, currency, customers: stored.customers.map((c) => ({ ...c, email: emails.get(c.customerId) ?? null })) };
+  }
+  return segmentCustomersInFull(prisma, shop, segment, today, limit);
+}
+
+/** The currency of the shop's latest order, as the history's figures use it. */
+async function latestCurrency(db: SqlClient, shop: string): Promise<string | null> {
+  const [row] = await db.$queryRawUnsafe<{ currency: string }[]>(`SELECT "currency" FROM "HistoryOrder" WHERE "shop" = $1 ORDER BY "createdAt" DESC LIMIT 1`, shop);
+  return row?.currency ?? null;
+}
+
+/** segmentCustomers from every customer's history, loaded into this process (the segments of all at once). */
+export async function segmentCustomersInFull(prisma: PrismaClient, shop: string, segment: LifecycleSegment, today: string, limit = 200) {
+  const { cached, report } = await segmentReport(prisma, shop, today);
   const list = report.customers
     .filter((c) => c.segment === segment)
     .sort((a, b) => b.monetaryMinor - a.monetaryMinor);

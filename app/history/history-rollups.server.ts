@@ -82,29 +82,49 @@ async function refreshLocked(tx: SqlClient, shop: string): Promise<{ refreshed: 
        SELECT r."customerId", r."facts" FROM "HistoryCustomerRollup" r
         WHERE $3 AND r."shop" = $1 AND r."customerId" = ANY($2::bigint[])
      ), orders AS (
-       SELECT o."id", o."customerId", ${day('o."createdAt"')} AS day, o."amountMinor", o."cancelledAt"
+       SELECT o."id", o."customerId", ${day('o."createdAt"')} AS day, o."amountMinor", o."cancelledAt", ${day('o."cancelledAt"')} AS cancel_day
          FROM "HistoryOrder" o WHERE o."shop" = $1 AND o."customerId" = ANY($2::bigint[])
      ), refunds AS (
        SELECT r."orderId",
               string_agg(':' || ${day('r."createdAt"')} || ':' || (-r."amountMinor"), '' ORDER BY r."createdAt", r."id") AS events,
-              sum(r."amountMinor") AS total, count(*) AS n
+              sum(r."amountMinor") AS total, count(*) AS n, max(${day('r."createdAt"')}) AS last_day
          FROM "HistoryRefund" r WHERE r."shop" = $1 AND r."orderId" IN (SELECT "id" FROM orders)
         GROUP BY r."orderId"
+     ), nets AS (
+       -- Each order with its refunds, and what it still holds: a cancellation adds an event taking back what
+       -- the refunds left (when positive), so the order holds 0. Then the customer's first day with an order
+       -- that holds something.
+       SELECT n.*, min(n.day) FILTER (WHERE n.net > 0) OVER (PARTITION BY n."customerId") AS first_counting_day
+         FROM (SELECT o.*, f.events, f.total, f.n, f.last_day AS refund_day,
+                      o."cancelledAt" IS NOT NULL AND o."amountMinor" - COALESCE(f.total, 0) > 0 AS cancel_event,
+                      CASE WHEN o."cancelledAt" IS NOT NULL AND o."amountMinor" - COALESCE(f.total, 0) > 0 THEN 0
+                           ELSE o."amountMinor" - COALESCE(f.total, 0) END AS net
+                 FROM orders o LEFT JOIN refunds f ON f."orderId" = o."id") n
      ), facts AS (
        SELECT o."customerId",
-              string_agg(o.day || ':' || o."amountMinor" || COALESCE(f.events, '') ||
-                         CASE WHEN o."cancelledAt" IS NOT NULL AND o."amountMinor" - COALESCE(f.total, 0) > 0
-                              THEN ':' || ${day('o."cancelledAt"')} || ':' || (COALESCE(f.total, 0) - o."amountMinor")
-                              ELSE '' END,
+              string_agg(o.day || ':' || o."amountMinor" || COALESCE(o.events, '') ||
+                         CASE WHEN o.cancel_event THEN ':' || o.cancel_day || ':' || (COALESCE(o.total, 0) - o."amountMinor") ELSE '' END,
                          ' ' ORDER BY o."id") AS facts,
-              count(*) AS orders, COALESCE(sum(f.n), 0) AS refunds
-         FROM orders o LEFT JOIN refunds f ON f."orderId" = o."id"
+              count(*) AS orders, COALESCE(sum(o.n), 0) AS refunds,
+              -- The lifecycle facts (segment-lists.server.ts, analytics-clv.server.ts): orders whose events still
+              -- hold a positive amount, the days they were placed on, what they hold, and the latest event's day.
+              count(*) FILTER (WHERE o.net > 0) AS counting, min(o.day) FILTER (WHERE o.net > 0) AS first_day,
+              max(o.day) FILTER (WHERE o.net > 0) AS last_day, COALESCE(sum(o.net) FILTER (WHERE o.net > 0), 0) AS monetary,
+              count(DISTINCT o.day) FILTER (WHERE o.net > 0) AS purchase_days,
+              COALESCE(sum(o.net) FILTER (WHERE o.net > 0 AND o.day = o.first_counting_day), 0) AS first_day_spend,
+              max(GREATEST(o.day, o.refund_day, CASE WHEN o.cancel_event THEN o.cancel_day END)) AS last_event_day
+         FROM nets o
         GROUP BY o."customerId"
      ), written AS (
-       INSERT INTO "HistoryCustomerRollup" AS r ("shop", "customerId", "facts", "orders", "refunds", "refreshedAt")
-       SELECT $1, "customerId", facts, orders, refunds, now() AT TIME ZONE 'UTC' FROM facts
+       INSERT INTO "HistoryCustomerRollup" AS r ("shop", "customerId", "facts", "orders", "refunds", "refreshedAt",
+                                                 "countingOrders", "firstDay", "lastDay", "monetaryMinor", "lastEventDay", "purchaseDays", "firstDaySpendMinor")
+       SELECT $1, "customerId", facts, orders, refunds, now() AT TIME ZONE 'UTC', counting, first_day, last_day, monetary, last_event_day,
+              purchase_days, first_day_spend FROM facts
        ON CONFLICT ("shop", "customerId") DO UPDATE SET
-         "facts" = EXCLUDED."facts", "orders" = EXCLUDED."orders", "refunds" = EXCLUDED."refunds", "refreshedAt" = EXCLUDED."refreshedAt"
+         "facts" = EXCLUDED."facts", "orders" = EXCLUDED."orders", "refunds" = EXCLUDED."refunds", "refreshedAt" = EXCLUDED."refreshedAt",
+         "countingOrders" = EXCLUDED."countingOrders", "firstDay" = EXCLUDED."firstDay", "lastDay" = EXCLUDED."lastDay",
+         "monetaryMinor" = EXCLUDED."monetaryMinor", "lastEventDay" = EXCLUDED."lastEventDay",
+         "purchaseDays" = EXCLUDED."purchaseDays", "firstDaySpendMinor" = EXCLUDED."firstDaySpendMinor"
        RETURNING 1
      ), emptied AS (
        DELETE FROM "HistoryCustomerRollup" r

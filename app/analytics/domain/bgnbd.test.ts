@@ -4,6 +4,7 @@ import {
   bgNbdCustomerLogLikelihood,
   bgNbdLogLikelihood,
   conditionalExpectedPurchases,
+  expectedPurchasesScorer,
   expectedPurchasesForNewCustomer,
   fitBgNbd,
   probabilityAlive,
@@ -151,5 +152,40 @@ describe("BG/NBD predictions", () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("expectedPurchasesScorer", () => {
+  it("gives exactly conditionalExpectedPurchases for every customer, a = 1 included", () => {
+    let seed = 17;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (const params of [{ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, { r: 1.2, alpha: 30, a: 1, b: 5 }, { r: 0.5, alpha: 2, a: 3.5, b: 0.7 }]) {
+      const score = expectedPurchasesScorer(params, 52);
+      for (let i = 0; i < 400; i++) {
+        const T = Math.floor(random() * 160) / 7;
+        const x = Math.floor(random() * 12);
+        const tx = x === 0 ? 0 : Math.floor(random() * T * 7) / 7;
+        expect(score(x, tx, T)).toBe(conditionalExpectedPurchases(params, 52, x, tx, T));
+      }
+    }
+    expect(expectedPurchasesScorer({ r: 1, alpha: 1, a: 2, b: 2 }, 0)(3, 1, 2)).toBe(0);
+  });
+});
+
+describe("bgNbdLogLikelihood", () => {
+  it("is the weighted sum of bgNbdCustomerLogLikelihood over distinct histories, each term computed the same way", () => {
+    let seed = 9;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    // Distinct histories only, so the grouping adds nothing and the sums are taken in the same order.
+    const customers = Array.from({ length: 400 }, (_, i) => {
+      const age = 1 + i / 7;
+      const frequency = Math.floor(random() * 8);
+      return { frequency, recency: frequency === 0 ? 0 : Math.floor(random() * age * 7) / 7, age };
+    });
+    for (const params of [cdnow, { r: 1.5, alpha: 20, a: 1.2, b: 0.9 }]) {
+      let expected = 0;
+      for (const c of customers) expected += 1 * bgNbdCustomerLogLikelihood(params, c.frequency, c.recency, c.age);
+      expect(bgNbdLogLikelihood(params, customers)).toBe(expected);
+    }
   });
 });

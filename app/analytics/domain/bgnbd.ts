@@ -88,9 +88,33 @@ function validateCustomer(c: BgNbdCustomer, i: number): void {
   }
 }
 
+/**
+ * Σ weight × bgNbdCustomerLogLikelihood over the distinct histories. The log-gamma terms depend on x alone, of
+ * which there are few, so each is computed once per x (the fit evaluates this thousands of times); every
+ * history's term is the same sequence of operations as bgNbdCustomerLogLikelihood's, so the sum is too.
+ */
 function totalLogLikelihood(params: BgNbdParameters, h: DistinctHistories): number {
+  const { r, alpha, a, b } = params;
+  const lgR = logGamma(r);
+  const rLogAlpha = r * Math.log(alpha);
+  const lgAB = logGamma(a + b);
+  const lgB = logGamma(b);
+  const logA = Math.log(a);
+  const heads = new Map<number, { head: number; dropout: number }>();
   let sum = 0;
-  for (let i = 0; i < h.x.length; i++) sum += h.weight[i] * bgNbdCustomerLogLikelihood(params, h.x[i], h.tx[i], h.T[i]);
+  for (let i = 0; i < h.x.length; i++) {
+    const x = h.x[i];
+    let terms = heads.get(x);
+    if (!terms) {
+      const a1 = logGamma(r + x) - lgR + rLogAlpha;
+      const a2 = lgAB + logGamma(b + x) - lgB - logGamma(a + b + x);
+      terms = { head: a1 + a2, dropout: x > 0 ? logA - Math.log(b + x - 1) : Number.NEGATIVE_INFINITY };
+      heads.set(x, terms);
+    }
+    const a3 = -(r + x) * Math.log(alpha + h.T[i]);
+    const a4 = x > 0 ? terms.dropout - (r + x) * Math.log(alpha + h.tx[i]) : Number.NEGATIVE_INFINITY;
+    sum += h.weight[i] * (terms.head + logSumExp(a3, a4));
+  }
   return sum;
 }
 
@@ -198,6 +222,36 @@ export function probabilityAlive(params: BgNbdParameters, x: number, tx: number,
   checkParams(params);
   if (x === 0) return 1;
   return 1 / (1 + Math.exp(logDropoutOdds(params, x, tx, T)));
+}
+
+/**
+ * conditionalExpectedPurchases for many customers with the same parameters and horizon: the numerator (a
+ * hypergeometric series) depends on (x, T) only, so it is computed once per pair and the customer's t_x only
+ * enters the cheap denominator. Every value equals conditionalExpectedPurchases' exactly (same operations).
+ */
+export function expectedPurchasesScorer(params: BgNbdParameters, t: number): (x: number, tx: number, T: number) => number {
+  checkParams(params);
+  if (!(t >= 0)) throw new RangeError(`t must be ≥ 0, got ${t}`);
+  const variants = Math.abs(params.a - 1) >= A_NEAR_ONE ? [params] : [{ ...params, a: 1 + A_NEAR_ONE }, { ...params, a: 1 - A_NEAR_ONE }];
+  const numerators = variants.map(() => new Map<number, Map<number, number>>());
+  const one = (k: number, x: number, tx: number, T: number): number => {
+    const p = variants[k];
+    let byT = numerators[k].get(x);
+    if (!byT) numerators[k].set(x, (byT = new Map()));
+    let numerator = byT.get(T);
+    if (numerator === undefined) {
+      const z = t / (p.alpha + T + t);
+      const hyper = hypergeometricPart(p, x, z);
+      numerator = ((p.a + p.b + x - 1) / (p.a - 1)) * (1 - hyper);
+      byT.set(T, numerator);
+    }
+    const denominator = x > 0 ? 1 + Math.exp(logDropoutOdds(p, x, tx, T)) : 1;
+    return numerator / denominator;
+  };
+  return (x, tx, T) => {
+    if (t === 0) return 0;
+    return variants.length === 1 ? one(0, x, tx, T) : 0.5 * (one(0, x, tx, T) + one(1, x, tx, T));
+  };
 }
 
 /** E[Y(t) | x, t_x, T]: expected purchases in the next t time units (equation 10). */

@@ -95,3 +95,16 @@ describe("expected spend and CLV", () => {
     expect(discounted).toBeGreaterThan(plain / 1.01 ** 12);
   });
 });
+
+describe("gammaGammaLogLikelihood", () => {
+  it("sums exactly what gammaGammaCustomerLogLikelihood gives each customer (log-gamma terms shared per x)", () => {
+    let seed = 5;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const customers = Array.from({ length: 300 }, () => ({ frequency: 1 + Math.floor(random() * 9), monetaryValue: 1 + random() * 200 }));
+    for (const params of [spend, { p: 0.8, q: 1.3, gamma: 2 }]) {
+      let expected = 0;
+      for (const c of customers) expected += gammaGammaCustomerLogLikelihood(params, c.frequency, c.monetaryValue);
+      expect(gammaGammaLogLikelihood(params, customers)).toBe(expected);
+    }
+  });
+});

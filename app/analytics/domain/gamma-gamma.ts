@@ -42,9 +42,27 @@ export function gammaGammaCustomerLogLikelihood(params: GammaGammaParameters, x:
   );
 }
 
+/**
+ * Σ gammaGammaCustomerLogLikelihood. Its log-gamma terms depend on x alone, of which there are few, so each is
+ * computed once per x (the fit evaluates this thousands of times); each customer's term is the same sequence
+ * of operations as gammaGammaCustomerLogLikelihood's.
+ */
 export function gammaGammaLogLikelihood(params: GammaGammaParameters, customers: readonly SpendHistory[]): number {
+  const { p, q, gamma } = params;
+  const lgQ = logGamma(q);
+  const qLogGamma = q * Math.log(gamma);
+  const heads = new Map<number, number>();
   let sum = 0;
-  for (const c of customers) sum += gammaGammaCustomerLogLikelihood(params, c.frequency, c.monetaryValue);
+  for (const c of customers) {
+    const x = c.frequency;
+    const m = c.monetaryValue;
+    let head = heads.get(x);
+    if (head === undefined) {
+      head = logGamma(p * x + q) - logGamma(p * x) - lgQ + qLogGamma;
+      heads.set(x, head);
+    }
+    sum += head + (p * x - 1) * Math.log(m) + p * x * Math.log(x) - (p * x + q) * Math.log(gamma + m * x);
+  }
   return sum;
 }
 
