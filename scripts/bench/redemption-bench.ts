@@ -6,12 +6,13 @@
 // bucket (2000, refilled at 100/s), so a shop sustains 10 codes/s. The passes run back to back on one bucket
 // (the 1-in-flight pass leaves it nearly empty), so the 4-in-flight pass waits for Shopify by design. The app says
 // how long it waited (Server-Timing `shopify-throttle`); the figures split requests that waited from those
-// that did not, and the target is judged on the latter, with the waits printed next to it.
+// that did not, and the target is judged on the latter, with the waits printed next to it. The 16-in-flight pass
+// (issue 15: p95 < 100 ms) starts with a full bucket, which holds its 200 codes.
 import { browserFetch, startTreue } from "../../tests/support/treue-harness";
 import { MAX_AVAILABLE, RESTORE_RATE } from "../../tests/shopify-standin/graphql/cost";
 import { fmt, line, percentile, runConcurrently } from "./stats";
 
-export async function benchRedemption({ customers = 20, redemptions = 200, concurrencies = [1, 4] } = {}) {
+export async function benchRedemption({ customers = 20, redemptions = 200, concurrencies = [1, 4, 16] } = {}) {
   console.log(`\nRedemption API (${redemptions} redemptions per pass, ${customers} customers; one pass per ${concurrencies.join(" and ")} in flight)`);
   const t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1" } });
   try {
@@ -48,6 +49,7 @@ export async function benchRedemption({ customers = 20, redemptions = 200, concu
     const CODE_COST = 10; // a discountCode*Create mutation
     let issued = 0;
     for (const concurrency of concurrencies) {
+      if (concurrency === 16) t.standin.setCostBucket(MAX_AVAILABLE);
       const baseline: number[] = [];
       await runConcurrently([...Array(redemptions).keys()], concurrency, (i) =>
         timed(baseline, () => browserFetch(`${t.app.url}/api/loyalty`, { headers: headers(buyers[i % customers].token) }), 200),
@@ -96,7 +98,12 @@ export async function benchRedemption({ customers = 20, redemptions = 200, concu
       line(`  baseline GET /api/loyalty p50 / p95`, `${fmt(percentile(g, 50), 1)} ms / ${fmt(percentile(g, 95), 1)} ms`);
       results[concurrency] = { p50: percentile(r, 50), p95: percentile(r, 95), throttled: throttledWaits.length, unthrottledP95: p95 };
     }
-    return results;
+    return Object.fromEntries(
+      Object.entries(results).flatMap(([c, r]) => [
+        [`redemptionP95Ms${c}`, Math.round(r.unthrottledP95)],
+        [`redemptionP95AllMs${c}`, Math.round(r.p95)],
+      ]),
+    );
   } finally {
     await t.close();
   }
