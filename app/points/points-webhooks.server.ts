@@ -202,17 +202,7 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
   const inserted = new Set<string>();
   if (created.size > 0) {
     const fresh = replayAll(created, () => null);
-    const rows = await sql.query<{ shop: string; orderId: string }>(
-      `WITH shared AS (SELECT $2::jsonb AS v)
-       INSERT INTO "OrderPoints" ("shop", "orderId", "customerId", "newest", "worth", "terms", "awarded", "postings")
-       SELECT u.shop, u.order_id, u.customer_id, u.newest::jsonb, shared.v -> u.worth, shared.v -> u.terms, u.awarded, u.postings
-         FROM shared, ROWS FROM (json_to_recordset($1::json) AS ${ORDER_STATE_COLUMNS}) WITH ORDINALITY AS u(shop, order_id, customer_id, newest, worth, terms, awarded, postings, n)
-        ORDER BY u.n
-       ON CONFLICT ("shop", "orderId") DO NOTHING
-       RETURNING "shop", "orderId"`,
-      orderStatesDocument(keys.filter((k) => created.has(orderKey(k.shop, k.orderId))), fresh),
-    );
-    for (const row of rows) inserted.add(orderKey(row.shop, row.orderId));
+    for (const key of await insertNewOrders(tx, keys.filter((k) => created.has(orderKey(k.shop, k.orderId))), fresh)) inserted.add(key);
   }
 
   // Every other order: its row locked (created if missing) in one statement, its events replayed from it.
@@ -237,16 +227,7 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
     const fresh = stored.filter((k) => !existing!.has(orderKey(k.shop, k.orderId)));
     if (fresh.some((k) => !changed.get(orderKey(k.shop, k.orderId)))) throw new Error("an order new to the engine was left without a state");
     if (fresh.length > 0) {
-      const added = await sql.query<{ shop: string }>(
-        `WITH shared AS (SELECT $2::jsonb AS v)
-         INSERT INTO "OrderPoints" ("shop", "orderId", "customerId", "newest", "worth", "terms", "awarded", "postings")
-         SELECT u.shop, u.order_id, u.customer_id, u.newest::jsonb, shared.v -> u.worth, shared.v -> u.terms, u.awarded, u.postings
-           FROM shared, ROWS FROM (json_to_recordset($1::json) AS ${ORDER_STATE_COLUMNS}) WITH ORDINALITY AS u(shop, order_id, customer_id, newest, worth, terms, awarded, postings, n)
-          ORDER BY u.n
-         ON CONFLICT ("shop", "orderId") DO NOTHING
-         RETURNING "shop"`,
-        orderStatesDocument(fresh, changed),
-      );
+      const added = await insertNewOrders(tx, fresh, changed);
       // Another transaction stored one of them meanwhile: this run's replay started from the wrong state. The
       // worker splits the batch and applies its events again, reading the row that is there now.
       if (added.length !== fresh.length) throw new Error(`${fresh.length - added.length} order(s) of this run were stored by another transaction meanwhile`);
@@ -287,6 +268,21 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
 }
 
 const orderKey = (shop: string, orderId: string) => `${shop}\u0000${orderId}`;
+
+/** Inserts orders new to the engine whole, in the given order, skipping any stored meanwhile; the inserted ones' keys. */
+async function insertNewOrders(tx: Db, orders: readonly { shop: string; orderId: string }[], states: ReadonlyMap<string, WrittenState | null>): Promise<string[]> {
+  const rows = await sqlOf(tx).query<{ shop: string; orderId: string }>(
+    `WITH shared AS (SELECT $2::jsonb AS v)
+     INSERT INTO "OrderPoints" ("shop", "orderId", "customerId", "newest", "worth", "terms", "awarded", "postings")
+     SELECT u.shop, u.order_id, u.customer_id, u.newest::jsonb, shared.v -> u.worth, shared.v -> u.terms, u.awarded, u.postings
+       FROM shared, ROWS FROM (json_to_recordset($1::json) AS ${ORDER_STATE_COLUMNS}) WITH ORDINALITY AS u(shop, order_id, customer_id, newest, worth, terms, awarded, postings, n)
+      ORDER BY u.n
+     ON CONFLICT ("shop", "orderId") DO NOTHING
+     RETURNING "shop", "orderId"`,
+    orderStatesDocument(orders, states),
+  );
+  return rows.map((row) => orderKey(row.shop, row.orderId));
+}
 
 /** Tier runs of the shops with tiers: their customers' held tiers (locked) and spend in the window, as stored. */
 async function startTierRuns(
