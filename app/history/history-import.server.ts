@@ -300,6 +300,19 @@ async function loadCustomers(prisma: PrismaClient, shop: string, importId: bigin
   return { customers, orders: 0, refunds: 0 };
 }
 
+/**
+ * The one rollup mark of an import: every customer of the shop with orders, and every customer with a rollup
+ * (an order the import moved to another customer leaves its old customer to rebuild).
+ */
+async function markImportedCustomers(prisma: PrismaClient, shop: string): Promise<void> {
+  await prisma.$executeRawUnsafe(
+    `INSERT INTO "HistoryRollupDirty" ("shop", "customerId")
+     SELECT $1, "customerId" FROM "HistoryOrder" WHERE "shop" = $1 AND "customerId" IS NOT NULL
+     UNION SELECT $1, "customerId" FROM "HistoryCustomerRollup" WHERE "shop" = $1`,
+    shop,
+  );
+}
+
 async function loadOrders(prisma: PrismaClient, shop: string, importId: bigint | null, lines: LineSource, parse: Parse, batchSize: number) {
   let batch: OrderRecords[] = [];
   let orders = 0;
@@ -310,6 +323,9 @@ async function loadOrders(prisma: PrismaClient, shop: string, importId: bigint |
     const current = batch;
     batch = [];
     await prisma.$transaction(async (tx) => {
+      // The rollup triggers leave this transaction's customers to the one mark at the end (migration
+      // 20261207020000): a mark per statement made a big backfill superlinear.
+      await tx.$queryRawUnsafe(`SELECT set_config('treue.rollup_marks', 'deferred', true)`);
       // Buyers the customers export did not list (created in between) still need a row.
       await ensureHistoryCustomers(tx, shop, "import", current.flatMap((r) => (r.customer ? [r.customer] : [])));
       await upsertHistoryOrders(tx, shop, "import", current.map((r) => r.order));
@@ -320,14 +336,20 @@ async function loadOrders(prisma: PrismaClient, shop: string, importId: bigint |
     if (importId !== null) await prisma.historyImport.update({ where: { id: importId }, data: { orders, refunds } });
   };
   let n = 0;
-  for await (const text of lines) {
-    n++;
-    if (!text.trim()) continue;
-    assembler.push(parse(text, n));
-    // An order's child lines follow it, so only flush once the batch is over-full by one order.
-    if (batch.length >= batchSize) await flush();
+  try {
+    for await (const text of lines) {
+      n++;
+      if (!text.trim()) continue;
+      assembler.push(parse(text, n));
+      // An order's child lines follow it, so only flush once the batch is over-full by one order.
+      if (batch.length >= batchSize) await flush();
+    }
+    assembler.finish();
+    await flush();
+  } finally {
+    // Also after a failure: whatever was written is marked. (If this mark is lost with the process, the import
+    // is still active and its resumed run loads the export again and marks at its end.)
+    await markImportedCustomers(prisma, shop);
   }
-  assembler.finish();
-  await flush();
   return { customers: 0, orders, refunds };
 }
