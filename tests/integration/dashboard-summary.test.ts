@@ -49,6 +49,12 @@ describe("dashboard summaries under concurrent writes and views", () => {
     for (const days of PERIOD_DAYS) await dashboardFor(db.prisma, SHOP, { today: TODAY, days, memberIds: members, referredIds: referred });
 
     const failures: unknown[] = [];
+    // Each write waits for a view after it (up to a second), so refreshes interleave with the writes however
+    // busy the machine is: a view that lags behind every write would see them all in one refresh.
+    let views = 0;
+    const viewAfter = async (seen: number) => {
+      for (const deadline = Date.now() + 1000; views <= seen && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 2));
+    };
     const writer = async (w: number) => {
       for (let i = 0; i < 12; i++) {
         const id = String(90_000 + w * 100 + i);
@@ -58,7 +64,9 @@ describe("dashboard summaries under concurrent writes and views", () => {
           const old = seed[Math.floor(random() * seed.length)];
           await upsertHistoryRefunds(db.prisma, SHOP, "webhook", [{ id: `${id}9`, orderId: old.id, createdAt: new Date(end), amountMinor: 50 }]);
         }
+        const seen = views;
         await bumpHistoryVersion(db.prisma, SHOP);
+        await viewAfter(seen);
       }
     };
     // Viewers keep viewing until the writers are done (at least 10 views each), so views and writes interleave
@@ -73,6 +81,7 @@ describe("dashboard summaries under concurrent writes and views", () => {
         }
         const days = PERIOD_DAYS[i % PERIOD_DAYS.length];
         await dashboardFor(db.prisma, SHOP, { today: TODAY, days, memberIds: members, referredIds: referred });
+        views++;
       }
     };
     await Promise.all(
