@@ -9,7 +9,7 @@
 import type { PrismaClient, Prisma } from "@prisma/client";
 import { buildRfmSummary, type Purchase, type RfmCustomer } from "~/analytics/domain/rfm";
 import { calendarDateToEpochMs, MS_PER_DAY } from "~/analytics/domain/time";
-import { refreshRollups } from "~/history/history-rollups.server";
+import { rollupFactsCover } from "~/history/history-rollups.server";
 import type { SqlClient } from "~/history/history-store.server";
 import { expectedPurchasesScorer, fitBgNbd, probabilityAlive } from "~/analytics/domain/bgnbd";
 import { conditionalExpectedAverageSpend, fitGammaGamma } from "~/analytics/domain/gamma-gamma";
@@ -74,13 +74,7 @@ export function forecastClv(h: ShopHistory, day: string, top = 20): RawForecast 
  */
 export async function rfmFromRollups(db: SqlClient, shop: string, day: string): Promise<RfmCustomer[] | null> {
   const end = Math.round(calendarDateToEpochMs(day) / MS_PER_DAY);
-  await refreshRollups(db, shop);
-  const [check] = await db.$queryRawUnsafe<{ unusable: boolean }[]>(
-    `SELECT EXISTS (SELECT 1 FROM "HistoryCustomerRollup" WHERE "shop" = $1 AND ("lastEventDay" IS NULL OR "lastEventDay" > $2::int)) AS unusable`,
-    shop,
-    end,
-  );
-  if (check.unusable) return null;
+  if (!(await rollupFactsCover(db, shop, end))) return null;
   // One text of "id,days,first,last,repeat" per customer: a quarter of a million rows parse several times
   // faster from one string than as rows.
   const [row] = await db.$queryRawUnsafe<{ text: string | null }[]>(

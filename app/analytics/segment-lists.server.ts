@@ -11,7 +11,7 @@ import type { CustomerRfm, LifecycleSegment, SegmentThresholds } from "~/analyti
 import { DEFAULT_SEGMENT_THRESHOLDS } from "~/analytics/domain/lifecycle-segments";
 import { calendarDateToEpochMs, MS_PER_DAY } from "~/analytics/domain/time";
 import type { SqlClient } from "~/history/history-store.server";
-import { refreshRollups } from "~/history/history-rollups.server";
+import { rollupFactsCover } from "~/history/history-rollups.server";
 
 export interface SegmentList {
   /** Customers in the segment. */
@@ -30,7 +30,7 @@ export async function segmentListFromRollups(
 ): Promise<SegmentList | null> {
   const t: SegmentThresholds = { ...DEFAULT_SEGMENT_THRESHOLDS, ...thresholds };
   const todayDay = Math.round(calendarDateToEpochMs(today) / MS_PER_DAY);
-  await refreshRollups(db, shop);
+  if (!(await rollupFactsCover(db, shop, todayDay))) return null;
   // lifecycleSegments' rules as conditions on a customer's row, the first that holds naming the segment ($2 is
   // today's day number; lost implies at risk, as lostAfterDays ≥ atRiskAfterDays). The VIP spend is the spend
   // of the customer ranked ceil(share × customers) from the top, unless an absolute spend is set; without
@@ -48,7 +48,7 @@ export async function segmentListFromRollups(
   };
   // One scan for the segment, counting it and keeping its top rows (count(*) OVER () runs before the LIMIT);
   // the VIP spend (a second scan) only where the segment depends on it.
-  const [row] = await db.$queryRawUnsafe<{ unusable: boolean; total: string; customers: CustomerRfm[] | null }[]>(
+  const [row] = await db.$queryRawUnsafe<{ total: string; customers: CustomerRfm[] | null }[]>(
     // (The "rules" CTE types the parameters a segment's condition may leave unused.)
     `WITH rules AS (SELECT $3::int AS new_days, $4::int AS at_risk_days, $5::int AS lost_days, $6::int AS vip_orders, $10::text AS segment
      ), vip AS (
@@ -63,8 +63,7 @@ export async function segmentListFromRollups(
         WHERE "shop" = $1 AND "countingOrders" > 0 AND ${condition[segment]}
         ORDER BY "monetaryMinor" DESC, "customerId" LIMIT $9
      )
-     SELECT EXISTS (SELECT 1 FROM "HistoryCustomerRollup" WHERE "shop" = $1 AND ("lastEventDay" IS NULL OR "lastEventDay" > $2::int)) AS unusable,
-            COALESCE((SELECT max(total) FROM shown), 0)::text AS total,
+     SELECT COALESCE((SELECT max(total) FROM shown), 0)::text AS total,
             (SELECT json_agg(json_build_object('customerId', "customerId"::text, 'recencyDays', recency, 'frequency', "countingOrders",
                                                'monetaryMinor', "monetaryMinor", 'tenureDays', tenure, 'segment', $10::text)
                              ORDER BY "monetaryMinor" DESC, "customerId") FROM shown) AS customers`,
@@ -79,6 +78,5 @@ export async function segmentListFromRollups(
     limit,
     segment,
   );
-  if (row.unusable) return null;
   return { total: Number(row.total), customers: (row.customers ?? []).map((c) => ({ ...c, monetaryMinor: Number(c.monetaryMinor) })) };
 }

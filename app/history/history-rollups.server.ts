@@ -164,6 +164,22 @@ async function refreshLocked(tx: SqlClient, shop: string): Promise<{ refreshed: 
 }
 
 /**
+ * Refreshes the shop's rollups and says whether their per-customer lifecycle facts describe the shop as of the
+ * end of `day` (a shop day number): false when a row has no facts yet or some customer has an event dated
+ * later (the facts count every event). Readers of the facts (segment lists, the CLV job) fall back to the
+ * full history then.
+ */
+export async function rollupFactsCover(db: SqlClient, shop: string, day: number): Promise<boolean> {
+  await refreshRollups(db, shop);
+  const [row] = await db.$queryRawUnsafe<{ unusable: boolean }[]>(
+    `SELECT EXISTS (SELECT 1 FROM "HistoryCustomerRollup" WHERE "shop" = $1 AND ("lastEventDay" IS NULL OR "lastEventDay" > $2::int)) AS unusable`,
+    shop,
+    day,
+  );
+  return !row.unusable;
+}
+
+/**
  * Marks every customer of the shop for a refresh and moves the history version on, so the next view
  * rebuilds the rollups and drops what it held: after the shop's time zone changed, every day number moves.
  */

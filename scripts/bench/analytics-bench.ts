@@ -13,6 +13,7 @@ import { Readable } from "node:stream";
 import { databaseTarget, openDatabase } from "../../app/db/connection.server";
 import { migrate } from "../../app/db/migrate.server";
 import { createTestDatabase, startTestPostgres } from "../../tests/support/postgres";
+import { seededRandom } from "../../tests/support/analytics-simulate";
 import { loadExport } from "../../app/history/history-import.server";
 import { historyTotals } from "../../app/history/history-store.server";
 import { forgetShopHistory, loadShopHistory } from "../../app/history/analytics-history.server";
@@ -35,20 +36,8 @@ let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
-/** Deterministic pseudo-random numbers, so every run measures the same shop. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function writeExport(file: string) {
-  const rnd = random(42);
+  const rnd = seededRandom(42); // deterministic: every run measures the same shop
   const out = fs.createWriteStream(file);
   const end = Date.UTC(2026, 10, 22);
   const span = 3 * 365 * 86_400_000;

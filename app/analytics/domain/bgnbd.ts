@@ -225,9 +225,10 @@ export function probabilityAlive(params: BgNbdParameters, x: number, tx: number,
 }
 
 /**
- * conditionalExpectedPurchases for many customers with the same parameters and horizon: the numerator (a
+ * E[Y(t) | x, t_x, T] (equation 10) for many customers with the same parameters and horizon: the numerator (a
  * hypergeometric series) depends on (x, T) only, so it is computed once per pair and the customer's t_x only
- * enters the cheap denominator. Every value equals conditionalExpectedPurchases' exactly (same operations).
+ * enters the cheap denominator. At a = 1 the closed form is 0/0 and both sides are averaged, as in
+ * smoothAcrossAEqualsOne.
  */
 export function expectedPurchasesScorer(params: BgNbdParameters, t: number): (x: number, tx: number, T: number) => number {
   checkParams(params);
@@ -262,14 +263,5 @@ export function conditionalExpectedPurchases(
   tx: number,
   T: number,
 ): number {
-  checkParams(params);
-  if (!(t >= 0)) throw new RangeError(`t must be ≥ 0, got ${t}`);
-  if (t === 0) return 0;
-  return smoothAcrossAEqualsOne(params, (p) => {
-    const z = t / (p.alpha + T + t);
-    const hyper = hypergeometricPart(p, x, z);
-    const numerator = ((p.a + p.b + x - 1) / (p.a - 1)) * (1 - hyper);
-    const denominator = x > 0 ? 1 + Math.exp(logDropoutOdds(p, x, tx, T)) : 1;
-    return numerator / denominator;
-  });
+  return expectedPurchasesScorer(params, t)(x, tx, T);
 }
