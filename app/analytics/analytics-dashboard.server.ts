@@ -21,7 +21,7 @@ import { addCalendarDays, calendarDayOf, formatDay, startOfDay } from "~/shops/d
 import { shopTimeZone, shopToday } from "~/shops/time-zone.server";
 import { cachedShopHistory, type CachedHistory, type ShopHistory } from "~/history/analytics-history.server";
 import type { SqlClient } from "~/history/history-store.server";
-import { loadRollupHistory, refreshRollupsAt } from "~/history/history-rollups.server";
+import { LATEST_CURRENCY, loadRollupHistory, refreshRollupsAt } from "~/history/history-rollups.server";
 import { loadSegmentThresholds } from "./segment-rules.server";
 import { segmentListFromRollups } from "./segment-lists.server";
 import { DASHBOARD_PERIOD_DAYS, ensureSummaryFrom, groupRollupHistory, rollupState, summaryAt, type SummarySource } from "./dashboard-summary.server";
@@ -417,7 +417,7 @@ export async function segmentCustomers(prisma: PrismaClient, shop: string, segme
 
 /** The currency of the shop's latest order, as the history's figures use it. */
 async function latestCurrency(db: SqlClient, shop: string): Promise<string | null> {
-  const [row] = await db.$queryRawUnsafe<{ currency: string }[]>(`SELECT "currency" FROM "HistoryOrder" WHERE "shop" = $1 ORDER BY "createdAt" DESC LIMIT 1`, shop);
+  const [row] = await db.$queryRawUnsafe<{ currency: string | null }[]>(`SELECT ${LATEST_CURRENCY} AS "currency"`, shop);
   return row?.currency ?? null;
 }
 

@@ -197,6 +197,9 @@ export async function dirtyRollupCount(db: SqlClient, shop: string): Promise<num
   return Number(rows[0].n);
 }
 
+/** The currency of the shop's latest order ($1 is the shop), the currency the history's figures are in. */
+export const LATEST_CURRENCY = `(SELECT "currency" FROM "HistoryOrder" WHERE "shop" = $1 ORDER BY "createdAt" DESC LIMIT 1)`;
+
 /** The shop's history for the dashboard, from its rollups (after refreshing the dirty ones). */
 export async function loadRollupHistory(db: SqlClient, shop: string, version?: number): Promise<ShopHistory> {
   const started = performance.now();
@@ -206,7 +209,7 @@ export async function loadRollupHistory(db: SqlClient, shop: string, version?: n
     `SELECT (SELECT "generation"::text FROM "HistoryRollupState" WHERE "shop" = $1) AS generation,
             count(*)::text AS customers, sum("orders")::text AS orders,
             string_agg("customerId" || '=' || "facts", '|') AS text,
-            (SELECT "currency" FROM "HistoryOrder" WHERE "shop" = $1 ORDER BY "createdAt" DESC LIMIT 1) AS currency,
+            ${LATEST_CURRENCY} AS currency,
             (SELECT sum("orders")::text FROM "HistoryRollupCount" WHERE "shop" = $1) AS "allOrders",
             (SELECT sum("refunds")::text FROM "HistoryRollupCount" WHERE "shop" = $1) AS "allRefunds"
        FROM "HistoryCustomerRollup" WHERE "shop" = $1`,

@@ -9,7 +9,9 @@ import { addDays } from "../../app/points/domain/time";
 import { saveLoyaltyProgram } from "../../app/points/loyalty-program.server";
 import { runJobOnce, type PeriodicJob } from "../../app/jobs/periodic-jobs.server";
 import { appendLedgerEntry, lockMember } from "../../app/points/points-ledger.server";
-import { checkLedger, expirePoints, grantBirthdayBonuses, reviewTiers, upgradeTierAfterOrder } from "../../app/points/points-jobs.server";
+import { checkLedger, expirePoints, grantBirthdayBonuses, reviewTiers, upgradeTierAfterOrder, windowSpendOf } from "../../app/points/points-jobs.server";
+import { spendInWindow, spendOfOrder } from "../../app/points/domain/tiers";
+import { seededRandom } from "../../app/points/domain/simulation";
 import { loadLoyaltyProgram } from "../../app/points/loyalty-program.server";
 import { runScript } from "../../scripts/lib/run-cli";
 import { createTestDatabase, ensureTemplateDatabase, type TestDatabase } from "../support/postgres";
@@ -191,6 +193,45 @@ describe("VIP tiers", () => {
     await order("o-301-2", "301", addDays(t0, 300), 60_000);
     await reviewTiers(prisma, addDays(t0, 370)); // a late run
     expect(await member("301")).toMatchObject({ tierId: "silver", tierPeriodEnd: addDays(addDays(t0, 370), 365) });
+  });
+});
+
+describe("spend in the window, added up by the database", () => {
+  it("equals spendOfOrder and spendInWindow over the same snapshots (cancelled, test, negative and missing subtotals, both window edges)", async () => {
+    const random = seededRandom(15);
+    const now = new Date("2026-03-01T10:00:00.000Z");
+    const windowDays = 90;
+    const edge = now.getTime() - windowDays * 86_400_000;
+    const customers = Array.from({ length: 30 }, (_, i) => `spend-${i}`);
+    const expected = new Map<string, Parameters<typeof spendInWindow>[0][number][]>();
+    let n = 0;
+    for (const customerId of customers) {
+      const events = [];
+      for (let k = Math.floor(random() * 6); k > 0; k--) {
+        // Instants spread over twice the window, some exactly on its two edges and some a millisecond beside them.
+        const pick = random();
+        const at = new Date(pick < 0.1 ? edge : pick < 0.15 ? edge + 1 : pick < 0.2 ? now.getTime() : pick < 0.25 ? now.getTime() + 1 : edge - windowDays * 86_400_000 * 0.5 + random() * windowDays * 86_400_000 * 2);
+        const snapshot = {
+          orderId: `o-${n++}`,
+          customerId,
+          createdAt: at.toISOString(),
+          cancelled: random() < 0.15,
+          test: random() < 0.1,
+          ...(random() < 0.1 ? {} : { currentSubtotalMinor: Math.round(random() * 20_000) - 2_000 }),
+        };
+        await prisma.$executeRaw`INSERT INTO "OrderPoints" ("shop", "orderId", "customerId", "newest") VALUES (${SHOP}, ${snapshot.orderId}, ${customerId}, ${JSON.stringify(snapshot)}::jsonb)`;
+        events.push(spendOfOrder({ createdAt: at, cancelled: snapshot.cancelled, test: snapshot.test, currentSubtotalMinor: snapshot.currentSubtotalMinor ?? 0 }));
+      }
+      expected.set(customerId, events);
+    }
+    const summed = await windowSpendOf(prisma, SHOP, customers, now, windowDays);
+    let nonZero = 0;
+    for (const customerId of customers) {
+      const want = spendInWindow(expected.get(customerId)!, now, windowDays);
+      if (want > 0) nonZero++;
+      expect(summed.get(customerId) ?? 0, customerId).toBe(want);
+    }
+    expect(nonZero).toBeGreaterThan(10);
   });
 });
 

@@ -26,13 +26,8 @@ export interface TierStanding {
 
 /** Spend of orders placed in (now − windowDays, now]. */
 export function spendInWindow(events: readonly SpendEvent[], now: Date, windowDays: number): number {
-  const end = now.getTime();
-  const start = end - windowDays * MS_PER_DAY;
   let sum = 0;
-  for (const e of events) {
-    const t = e.at.getTime();
-    if (t > start && t <= end) sum += e.amountMinor;
-  }
+  for (const e of events) if (inWindow(e.at, now, windowDays)) sum += e.amountMinor;
   return sum;
 }
 
