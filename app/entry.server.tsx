@@ -10,7 +10,7 @@ export const streamTimeout = 5000;
 // server.mjs, the composition root, starts the background work once before it listens (build.entry.module.start)
 // and stops it gracefully on SIGTERM (shutdown). Importing the build starts nothing.
 import { startBackgroundWork } from "./webhooks.server";
-export { startBackgroundWork as start, stopBackgroundWork as shutdown, runThreadTask } from "./webhooks.server";
+export { startBackgroundWork as start, stopBackgroundWork as shutdown } from "./webhooks.server";
 
 export default async function handleRequest(
   request: Request,

@@ -10,7 +10,7 @@ import { webhookHandlers } from "./webhooks/webhook-handlers.server";
 import { periodicJobs } from "./jobs/periodic-jobs.registry.server";
 import { JobEngine } from "./jobs/engine.server";
 import { SHOP_JOBS, type ShopJobHandler } from "./jobs/shop-jobs";
-import { runInWorkerThread, type ThreadTask } from "./jobs/worker-thread.server";
+import { runInWorkerThread } from "./jobs/worker-thread.server";
 import { runActiveHistoryImport } from "./history/history-import.server";
 import { syncSegments, type SegmentSyncTrigger } from "./analytics/segment-sync.server";
 import { computeAndStoreClv } from "./analytics/analytics-clv.server";
@@ -45,16 +45,6 @@ const shopJobs: Record<(typeof SHOP_JOBS)[keyof typeof SHOP_JOBS], ShopJobHandle
     await runInWorkerThread({ name: "clv-forecast", shop, day }, () => computeAndStoreClv(prisma, shop, day));
   },
 };
-
-/** A task a worker thread of the build runs (app/jobs/worker-thread.server.ts), with the thread's own database pool. */
-export async function runThreadTask(task: ThreadTask): Promise<void> {
-  try {
-    if (task.name === "clv-forecast") await computeAndStoreClv(prisma, task.shop, task.day);
-    else throw new Error(`unknown thread task ${(task as { name: string }).name}`);
-  } finally {
-    await (await database()).close();
-  }
-}
 
 /**
  * The job engine (pg-boss, docs/decisions/020), started by the server entry before it listens (startBackgroundWork)

@@ -9,7 +9,8 @@
 import type { PrismaClient, Prisma } from "@prisma/client";
 import { buildRfmSummary, type Purchase, type RfmCustomer } from "~/analytics/domain/rfm";
 import { calendarDateToEpochMs, MS_PER_DAY } from "~/analytics/domain/time";
-import { rollupFactsCover } from "~/history/history-rollups.server";
+import { databaseOf } from "~/db/connection.server";
+import { LATEST_CURRENCY, rollupFactsCover } from "~/history/history-rollups.server";
 import type { SqlClient } from "~/history/history-store.server";
 import { expectedPurchasesScorer, fitBgNbd, probabilityAlive } from "~/analytics/domain/bgnbd";
 import { conditionalExpectedAverageSpend, fitGammaGamma } from "~/analytics/domain/gamma-gamma";
@@ -63,8 +64,13 @@ function sample<T>(items: readonly T[], size: number): T[] {
 
 type RawForecast = Omit<Extract<ClvForecast, { status: "ok" }>, "top"> & { top: { customerId: string; clvMinor: number; expectedPurchases: number; probabilityAlive: number; orders: number }[] } | Extract<ClvForecast, { status: "insufficient" }>;
 
+/** Each customer's RFM summary in weeks as of the end of `day`, from every order of the history. */
+export function rfmOfHistory(h: ShopHistory, day: string): RfmCustomer[] {
+  return buildRfmSummary(purchasesOf(h, day), { calibrationEnd: day, timeUnit: "weeks" }).customers;
+}
+
 export function forecastClv(h: ShopHistory, day: string, top = 20): RawForecast {
-  return forecastFromRfm(buildRfmSummary(purchasesOf(h, day), { calibrationEnd: day, timeUnit: "weeks" }).customers, day, top);
+  return forecastFromRfm(rfmOfHistory(h, day), day, top);
 }
 
 /**
@@ -98,8 +104,18 @@ export async function rfmFromRollups(db: SqlClient, shop: string, day: string): 
   });
 }
 
-/** The forecast from the customers' RFM summaries (weeks, calibration ending with `day`). */
-export function forecastFromRfm(customers: readonly RfmCustomer[], day: string, top = 20): RawForecast {
+/** Every customer's forecast, by position in the customers it was computed for (columns, not objects). */
+export interface CustomerScores {
+  clvMinor: Float64Array;
+  expectedPurchases: Float64Array;
+  probabilityAlive: Float64Array;
+}
+
+/**
+ * The forecast from the customers' RFM summaries (weeks, calibration ending with `day`): the fitted parameters,
+ * the `top` customers by CLV, and (`scores`) every customer's CLV, expected purchases and chance of being active.
+ */
+export function forecastFromRfm(customers: readonly RfmCustomer[], day: string, top = 20): RawForecast & { scores?: CustomerScores } {
   const repeat = customers.filter((c) => c.frequency > 0 && (c.monetaryValue ?? 0) > 0);
   if (customers.length < MIN_CUSTOMERS || repeat.length < MIN_REPEAT_CUSTOMERS) {
     return {
@@ -117,31 +133,74 @@ export function forecastFromRfm(customers: readonly RfmCustomer[], day: string, 
   }
   // E[Y]'s costly part depends only on (x, T), which many customers share.
   const expectedPurchases = expectedPurchasesScorer(bg, HORIZON_WEEKS);
-  const scored: { c: RfmCustomer; clv: number; y: number }[] = [];
-  for (const c of customers) {
+  const n = customers.length;
+  const scores: CustomerScores = { clvMinor: new Float64Array(n), expectedPurchases: new Float64Array(n), probabilityAlive: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    const c = customers[i];
     const y = expectedPurchases(c.frequency, c.recency, c.age);
     const spend = conditionalExpectedAverageSpend(gg, c.frequency, c.monetaryValue);
     if (spend.value === null) {
       return { status: "insufficient", day, reason: spend.reason };
     }
-    scored.push({ c, clv: y * spend.value, y });
+    scores.clvMinor[i] = y * spend.value;
+    scores.expectedPurchases[i] = y;
+    scores.probabilityAlive[i] = probabilityAlive(bg, c.frequency, c.recency, c.age);
   }
-  scored.sort((a, b) => b.clv - a.clv);
+  // Highest CLV first; equal ones in the customers' order.
+  const ranked = Uint32Array.from({ length: n }, (_, i) => i).sort((i, j) => scores.clvMinor[j] - scores.clvMinor[i] || i - j);
   return {
     status: "ok",
     day,
     horizonWeeks: HORIZON_WEEKS,
-    customers: customers.length,
+    customers: n,
     repeatCustomers: repeat.length,
     params: { ...bg, ...gg },
-    top: scored.slice(0, top).map(({ c, clv, y }) => ({
-      customerId: c.customerId,
-      clvMinor: Math.round(clv),
-      expectedPurchases: y,
-      probabilityAlive: probabilityAlive(bg, c.frequency, c.recency, c.age),
-      orders: c.frequency + 1,
+    top: Array.from(ranked.subarray(0, top), (i) => ({
+      customerId: customers[i].customerId,
+      clvMinor: Math.round(scores.clvMinor[i]),
+      expectedPurchases: scores.expectedPurchases[i],
+      probabilityAlive: scores.probabilityAlive[i],
+      orders: customers[i].frequency + 1,
     })),
+    scores,
   };
+}
+
+/**
+ * Replaces the shop's stored per-customer forecast with `scores` (one row per customer with a counting order),
+ * in one transaction: a reader sees the old day's rows or the new day's, never a mix.
+ */
+export async function storeCustomerScores(prisma: PrismaClient, shop: string, day: string, customers: readonly RfmCustomer[], scores: CustomerScores): Promise<void> {
+  const CHUNK = 20_000;
+  await databaseOf(prisma).transaction(
+    async (_tx, sql) => {
+      await sql.execute(`DELETE FROM "HistoryCustomerClv" WHERE "shop" = $1`, [shop]);
+      for (let from = 0; from < customers.length; from += CHUNK) {
+        const to = Math.min(customers.length, from + CHUNK);
+        const ids: string[] = [];
+        for (let i = from; i < to; i++) ids.push(customers[i].customerId);
+        await sql.execute(
+          `INSERT INTO "HistoryCustomerClv" ("shop", "customerId", "day", "clvMinor", "expectedPurchases", "probabilityAlive")
+           SELECT $1, id, $2, clv, y, alive FROM unnest($3::bigint[], $4::bigint[], $5::float8[], $6::float8[]) AS u(id, clv, y, alive)`,
+          // Rounded here as the top 20 are (PostgreSQL's round of a float8 rounds halves to even).
+          [shop, day, ids, Array.from(scores.clvMinor.subarray(from, to), (v) => String(Math.round(v))), Array.from(scores.expectedPurchases.subarray(from, to)), Array.from(scores.probabilityAlive.subarray(from, to))],
+        );
+      }
+    },
+    { timeout: 120_000 },
+  );
+}
+
+/** A customer's stored forecast, or null when the last forecast did not score them (or none ran yet). */
+export async function customerClv(db: SqlClient, shop: string, customerId: string) {
+  const [row] = await db.$queryRawUnsafe<{ day: string; clvMinor: string; expectedPurchases: number; probabilityAlive: number; currency: string | null }[]>(
+    `SELECT "day", "clvMinor"::text AS "clvMinor", "expectedPurchases", "probabilityAlive", ${LATEST_CURRENCY} AS "currency"
+       FROM "HistoryCustomerClv" WHERE "shop" = $1 AND "customerId" = $2::bigint`,
+    shop,
+    customerId,
+  );
+  if (!row) return null;
+  return { day: row.day, horizonWeeks: HORIZON_WEEKS, clvMinor: Number(row.clvMinor), expectedPurchases: row.expectedPurchases, probabilityAlive: row.probabilityAlive, currency: row.currency };
 }
 
 /**
@@ -163,13 +222,15 @@ export async function clvForecast(prisma: PrismaClient, shop: string, day: strin
 
 export async function computeAndStoreClv(prisma: PrismaClient, shop: string, day: string): Promise<ClvForecast> {
   const version = await historyVersion(prisma, shop);
-  const customers = await rfmFromRollups(prisma, shop, day);
-  const raw = customers ? forecastFromRfm(customers, day) : forecastClv((await cachedShopHistory(prisma, shop)).value, day);
+  const customers = (await rfmFromRollups(prisma, shop, day)) ?? rfmOfHistory((await cachedShopHistory(prisma, shop)).value, day);
+  const raw = forecastFromRfm(customers, day);
   if (raw.status === "insufficient") raw.version = version;
   let result: ClvForecast;
   if (raw.status === "ok") {
-    const emails = await customerEmails(prisma, shop, raw.top.map((t) => t.customerId));
-    result = { ...raw, top: raw.top.map((t) => ({ ...t, email: emails.get(t.customerId) ?? null })) };
+    const { scores, ...forecast } = raw;
+    if (scores) await storeCustomerScores(prisma, shop, day, customers, scores);
+    const emails = await customerEmails(prisma, shop, forecast.top.map((t) => t.customerId));
+    result = { ...forecast, top: forecast.top.map((t) => ({ ...t, email: emails.get(t.customerId) ?? null })) };
   } else result = raw;
   const json = result as unknown as Prisma.InputJsonValue;
   await prisma.historyClvForecast.upsert({

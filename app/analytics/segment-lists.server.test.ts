@@ -12,7 +12,7 @@ import { bumpHistoryVersion, upsertHistoryOrders, upsertHistoryRefunds, type His
 import { loadRollupHistory, refreshRollups } from "~/history/history-rollups.server";
 import { segmentListFromRollups } from "./segment-lists.server";
 import { segmentCustomers, segmentCustomersInFull } from "./analytics-dashboard.server";
-import { forecastClv, forecastFromRfm, purchasesOf, rfmFromRollups } from "./analytics-clv.server";
+import { computeAndStoreClv, customerClv, forecastClv, forecastFromRfm, purchasesOf, rfmFromRollups } from "./analytics-clv.server";
 import { buildRfmSummary } from "~/analytics/domain/rfm";
 import { loadShopHistory } from "~/history/analytics-history.server";
 
@@ -110,6 +110,59 @@ describe("segment lists from the rollups' facts", () => {
     expect(ranked(viaRollups)).toHaveLength(20);
     expect(ranked(viaRollups)).toEqual(ranked(forecastClv(full, TODAY)));
     expect(await rfmFromRollups(db.prisma, SHOP, "2026-03-31")).toBeNull();
+  });
+
+  it("store every customer's CLV, expected purchases and chance of being active; the next day's job replaces them all", async () => {
+    const customers = (await rfmFromRollups(db.prisma, SHOP, TODAY))!;
+    const forecast = forecastFromRfm(customers, TODAY);
+    if (forecast.status !== "ok" || !forecast.scores) throw new Error(`no forecast: ${JSON.stringify(forecast)}`);
+    const stored = await computeAndStoreClv(db.prisma, SHOP, TODAY);
+    const rows = async () =>
+      db.sql.query<{ customerId: string; day: string; clvMinor: string; expectedPurchases: number; probabilityAlive: number }>(
+        `SELECT "customerId"::text AS "customerId", "day", "clvMinor"::text AS "clvMinor", "expectedPurchases", "probabilityAlive" FROM "HistoryCustomerClv" WHERE "shop" = $1`,
+        [SHOP],
+      );
+    const byCustomer = new Map((await rows()).map((r) => [r.customerId, r]));
+    expect(byCustomer.size).toBe(customers.length);
+    customers.forEach((c, i) => {
+      expect(byCustomer.get(c.customerId), c.customerId).toEqual({
+        customerId: c.customerId,
+        day: TODAY,
+        clvMinor: String(Math.round(forecast.scores!.clvMinor[i])),
+        expectedPurchases: forecast.scores!.expectedPurchases[i],
+        probabilityAlive: forecast.scores!.probabilityAlive[i],
+      });
+    });
+    // The stored top 20 are the customers with the highest stored CLV, with the same figures.
+    if (stored.status !== "ok") throw new Error("the job stored no forecast");
+    const highest = [...byCustomer.values()].sort((a, b) => Number(b.clvMinor) - Number(a.clvMinor)).slice(0, 20);
+    expect(stored.top.map((t) => t.clvMinor)).toEqual(highest.map((r) => Number(r.clvMinor)));
+    expect(stored.top.some((t) => t.probabilityAlive < 1)).toBe(true);
+    expect(await customerClv(db.prisma, SHOP, stored.top[0].customerId)).toEqual({
+      day: TODAY,
+      horizonWeeks: stored.horizonWeeks,
+      clvMinor: stored.top[0].clvMinor,
+      expectedPurchases: stored.top[0].expectedPurchases,
+      probabilityAlive: stored.top[0].probabilityAlive,
+      currency: "EUR",
+    });
+
+    // A customer whose only order is refunded in full has no counting order the next day: no row; every other row is the new day's.
+    const single = customers.find((c) => c.frequency === 0)!;
+    const [order] = await db.sql.query<{ id: string; amount: string }>(
+      `SELECT o."id"::text AS id, (o."amountMinor" - COALESCE((SELECT sum(r."amountMinor") FROM "HistoryRefund" r WHERE r."shop" = o."shop" AND r."orderId" = o."id"), 0))::text AS amount
+         FROM "HistoryOrder" o WHERE o."shop" = $1 AND o."customerId" = $2::bigint AND o."cancelledAt" IS NULL AND o."amountMinor" > 0
+        ORDER BY 2 DESC LIMIT 1`,
+      [SHOP, single.customerId],
+    );
+    const at = new Date(`${TODAY}T12:00:00Z`);
+    await upsertHistoryRefunds(db.prisma, SHOP, "webhook", [{ id: `${order.id}9`, orderId: order.id, createdAt: at, amountMinor: Number(order.amount) }]);
+    await computeAndStoreClv(db.prisma, SHOP, "2026-07-01");
+    const next = await rows();
+    expect(next.length).toBe(customers.length - 1);
+    expect(next.find((r) => r.customerId === single.customerId)).toBeUndefined();
+    expect(new Set(next.map((r) => r.day))).toEqual(new Set(["2026-07-01"]));
+    expect(await customerClv(db.prisma, SHOP, single.customerId)).toBeNull();
   });
 
   it("say nothing when an event is dated after the day asked about, or a row has no facts yet; the page then computes in full", async () => {

@@ -49,6 +49,11 @@ export function formatCount(locale: Locale, n: number): string {
   return new Intl.NumberFormat(locale === "de" ? "de-DE" : "en-GB").format(n);
 }
 
+/** A share (0.873) as a percentage in the merchant's language: "87.3%", "87,3 %". */
+export function formatPercent(locale: Locale, share: number, maximumFractionDigits = 1): string {
+  return new Intl.NumberFormat(locale === "de" ? "de-DE" : "en-GB", { style: "percent", maximumFractionDigits }).format(share);
+}
+
 /**
  * Instants as the merchant reads them: in their language and on their shop's clock (the shop's IANA time zone,
  * `shopTimeZone`), the zone named where a time of day is shown ("6 Dec 2026, 21:30 CET").

@@ -1,38 +1,48 @@
 // Heavy work on its own event loop. A job such as a big shop's CLV fit computes for seconds without yielding;
 // an instance that also answers requests (TREUE_ROLE=all, the single-process setup) would stall every request
-// meanwhile. In the production build the job therefore runs in a worker thread: the thread imports the same build
-// (importing it starts nothing), runs the named task with its own database pool, and exits, releasing its memory.
-// Where the app runs from its sources (tests importing services directly) there is no build to import, and the
-// task runs in this thread.
+// meanwhile. In the production build the job therefore runs in a worker thread: the thread imports the threads'
+// own small bundle (app/jobs/thread-tasks.server.ts, built beside the app as build/server/thread-tasks.js), runs
+// the named task with its own database pool, and exits, releasing its memory. Where the app runs from its
+// sources (tests importing services directly, Vite's dev server) there is no build, and the task runs in this
+// thread.
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 
-/** What a thread runs: entry.server.tsx's `runThreadTask` dispatches on the name. */
+/** What a thread runs: thread-tasks.server.ts's `runThreadTask` dispatches on the name. */
 export type ThreadTask = { name: "clv-forecast"; shop: string; day: string };
 
 const THREAD = `
 import { parentPort, workerData } from "node:worker_threads";
-const build = await import(workerData.bundle);
 try {
-  await build.entry.module.runThreadTask(workerData.task);
+  const tasks = await import(workerData.entry);
+  await tasks.runThreadTask(workerData.task);
   parentPort.postMessage({ ok: true });
 } catch (error) {
   parentPort.postMessage({ ok: false, error: String(error && error.stack || error) });
 }
 `;
 
-/** The production build this module was bundled into, or null when it runs from its sources. */
-function bundleUrl(): string | null {
-  const self = new URL(import.meta.url);
-  return self.protocol === "file:" && self.pathname.endsWith(".js") ? self.href : null;
+/**
+ * The threads' entry built beside the production build this module was bundled into (the build's index.js or
+ * one of its chunks in assets/), or null when the app runs from its sources.
+ */
+export function threadEntryUrl(self = new URL(import.meta.url)): string | null {
+  if (self.protocol !== "file:" || !self.pathname.endsWith(".js")) return null;
+  for (const candidate of ["./thread-tasks.js", "../thread-tasks.js"]) {
+    const url = new URL(candidate, self);
+    if (fs.existsSync(url)) return url.href;
+  }
+  throw new Error(`The worker threads' entry thread-tasks.js is missing beside ${fileURLToPath(self)}: build the app with npm run build.`);
 }
 
 /** Runs the task in a worker thread of the app's build, or `inThisThread` when there is no build. */
 export function runInWorkerThread(task: ThreadTask, inThisThread: () => Promise<unknown>): Promise<void> {
-  const bundle = bundleUrl();
-  if (!bundle) return inThisThread().then(() => undefined);
+  const entry = threadEntryUrl();
+  if (!entry) return inThisThread().then(() => undefined);
   const started = performance.now();
   return new Promise<void>((resolve, reject) => {
-    const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(THREAD)}`), { workerData: { bundle, task } });
+    const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(THREAD)}`), { workerData: { entry, task } });
     let answered = false;
     worker.once("message", (m: { ok: boolean; error?: string }) => {
       answered = true;

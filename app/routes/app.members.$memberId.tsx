@@ -7,7 +7,7 @@ import { useState } from "react";
 import { z } from "zod";
 import prisma from "~/db.server";
 import type { MessageKey } from "~/i18n/messages";
-import { instantFormatter, localeFrom, translator } from "~/i18n/translate";
+import { formatCount, formatPercent, instantFormatter, localeFrom, translator } from "~/i18n/translate";
 import { shopTimeZone } from "~/shops/time-zone.server";
 
 import { adjustMemberPoints, memberWithLedger } from "~/members/members-directory.server";
@@ -16,6 +16,8 @@ import { setMemberBirthday } from "~/members/member-birthday.server";
 import { activeStampCard } from "~/rewards/domain/member-cards-form";
 import { loadMemberCards, memberDiscountFor, stampStandingFor } from "~/rewards/member-cards.server";
 import { authenticate } from "~/shopify.server";
+import { customerClv } from "~/analytics/analytics-clv.server";
+import { formatMoney } from "~/analytics/components/dashboard-parts";
 
 const memberIdParam = z.string().regex(/^\d{1,18}$/).transform(BigInt);
 
@@ -31,7 +33,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const standing = card ? await stampStandingFor(prisma, session.shop, detail.member.customerId, card) : null;
   const stamps = standing ? { stamps: standing.stampsOnCurrentCard, required: standing.stampsRequired, rewards: standing.rewardsEarned } : null;
   const discount = await memberDiscountFor(prisma, session.shop, detail.member.customerId);
-  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), timeZone: await shopTimeZone(prisma, session.shop), requestId: crypto.randomUUID(), tierName, stamps, discount, ...detail });
+  // The daily CLV job's forecast for this customer (analytics-clv.server.ts), null until it scored them.
+  const forecast = await customerClv(prisma, session.shop, detail.member.customerId);
+  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), timeZone: await shopTimeZone(prisma, session.shop), requestId: crypto.randomUUID(), tierName, stamps, discount, forecast, ...detail });
 };
 
 const adjustment = z.object({
@@ -62,7 +66,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function MemberPage() {
-  const { locale, timeZone, member, balance, entries, requestId, tierName, stamps, discount } = useLoaderData<typeof loader>();
+  const { locale, timeZone, member, balance, entries, requestId, tierName, stamps, discount, forecast } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -143,6 +147,32 @@ export default function MemberPage() {
             </Form>
           </Card>
         </InlineGrid>
+        <Card>
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingMd">{t("member.forecast")}</Text>
+            {forecast ? (
+              <BlockStack gap="200">
+                <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
+                  {(
+                    [
+                      ["dash.clv.value", formatMoney(locale, forecast.clvMinor, forecast.currency), "member-clv"],
+                      ["dash.clv.purchases", formatCount(locale, Math.round(forecast.expectedPurchases * 100) / 100), "member-expected-orders"],
+                      ["dash.clv.alive", formatPercent(locale, forecast.probabilityAlive, 0), "member-alive"],
+                    ] as const
+                  ).map(([label, value, id]) => (
+                    <BlockStack key={id} gap="100">
+                      <Text as="p" tone="subdued">{t(label)}</Text>
+                      <Text as="p" variant="headingMd" id={id}>{value}</Text>
+                    </BlockStack>
+                  ))}
+                </InlineGrid>
+                <Text as="p" tone="subdued">{t("member.forecast.asOf", { date: instantFormatter(locale, "UTC")(`${forecast.day}T12:00:00Z`) })}</Text>
+              </BlockStack>
+            ) : (
+              <Text as="p" tone="subdued" id="member-forecast-none">{t("member.forecast.none")}</Text>
+            )}
+          </BlockStack>
+        </Card>
         <Card>
           <BlockStack gap="300">
             <Text as="h2" variant="headingMd">{t("member.history")}</Text>

@@ -8,7 +8,7 @@ import { useState } from "react";
 import { z } from "zod";
 import prisma from "~/db.server";
 import type { MessageKey } from "~/i18n/messages";
-import { formatCount, instantFormatter, localeFrom, translator } from "~/i18n/translate";
+import { formatCount, formatPercent, instantFormatter, localeFrom, translator } from "~/i18n/translate";
 import { shopTimeZone } from "~/shops/time-zone.server";
 
 import { loadReferralTerms, referralOverview, referralTermsProblems, saveReferralTerms, type ReferralTerms } from "~/referrals/referrals.server";
@@ -91,7 +91,7 @@ export default function Referrals() {
                 ) : (
                   <>
                     <Text as="p" variant="headingXl">
-                      {new Intl.NumberFormat(locale === "de" ? "de-DE" : "en-GB", { style: "percent", maximumFractionDigits: 1 }).format(rate.rate)}
+                      {formatPercent(locale, rate.rate)}
                     </Text>
                     <Text as="p" tone="subdued">
                       {t("referrals.rateHelp", { count: rate.referredOrders, orders: t("count.orders", { count: rate.orders }) })}

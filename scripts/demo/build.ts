@@ -1,7 +1,8 @@
-// Builds the Remix app unless build/ is newer than every source file it depends on.
+// Builds the Remix app and the worker threads' entry unless build/ is newer than every source file it depends on.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { buildThreadTasks, THREAD_TASKS_OUT } from "../build-thread-tasks";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const SOURCES = ["app", "vite.config.ts", "package.json", "tsconfig.json"];
@@ -17,7 +18,7 @@ function newestMtime(p: string): number {
 
 export function appBuildIsCurrent(): boolean {
   const built = fs.statSync(path.join(ROOT, "build/server/index.js"), { throwIfNoEntry: false });
-  if (!built) return false;
+  if (!built || !fs.existsSync(path.join(ROOT, THREAD_TASKS_OUT))) return false;
   return SOURCES.every((s) => newestMtime(path.join(ROOT, s)) <= built.mtimeMs);
 }
 
@@ -34,5 +35,6 @@ export function ensureAppBuild(log: (line: string) => void = console.log): void 
   if (result.status !== 0) {
     throw new Error(`The app build failed:\n${result.stdout}\n${result.stderr}`);
   }
+  buildThreadTasks(ROOT);
   log(`Built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }

@@ -39,5 +39,21 @@ describe("heavy work on one instance", () => {
     expect(t.app.output()).toMatch(new RegExp(`clv-forecast for ${TEST_SHOP.replace(/\./g, "\\.")} ran in worker thread \\d+`));
     // The instance answers as before (its own event loop never held the fit).
     expect((await browserFetch(`${t.app.url}/healthz`)).status).toBe(200);
+    // Every customer's forecast is stored, and a member's page shows theirs (in English and German).
+    const rows = await t.db.sql.query<{ n: string; days: string }>(
+      `SELECT count(*)::text AS n, string_agg(DISTINCT "day", ',') AS days FROM "HistoryCustomerClv" WHERE "shop" = $1`,
+      [TEST_SHOP],
+    );
+    expect(rows[0]).toEqual({ n: "1000", days: day });
+    const top = ((await stored())!.result as { top: { customerId: string; clvMinor: number }[] }).top[0];
+    const member = await t.db.prisma.member.create({ data: { shop: TEST_SHOP, customerId: top.customerId, email: "top@example.com" } });
+    const en = await (await browserFetch(t.adminUrl(`/app/members/${member.id}`))).text();
+    const value = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP" }).format(top.clvMinor / 100);
+    expect(en).toMatch(new RegExp(`id="member-clv"[^>]*>${value.replace(/[.£]/g, "\\$&")}<`));
+    expect(en).toContain("As of 30 Nov 2026");
+    const de = await (await browserFetch(t.adminUrl(`/app/members/${member.id}`, { locale: "de" }))).text();
+    expect(de).toContain("Stand 30. Nov. 2026");
+    const other = await t.db.prisma.member.create({ data: { shop: TEST_SHOP, customerId: "123", email: "new@example.com" } });
+    expect(await (await browserFetch(t.adminUrl(`/app/members/${other.id}`))).text()).toContain('id="member-forecast-none"');
   });
 });
