@@ -9,7 +9,7 @@
 import type { PrismaClient, Prisma } from "@prisma/client";
 import { buildRfmSummary, type Purchase, type RfmCustomer } from "~/analytics/domain/rfm";
 import { calendarDateToEpochMs, MS_PER_DAY } from "~/analytics/domain/time";
-import { databaseOf } from "~/db/connection.server";
+import { databaseOf, sqlOf } from "~/db/connection.server";
 import { LATEST_CURRENCY, rollupFactsCover } from "~/history/history-rollups.server";
 import type { SqlClient } from "~/history/history-store.server";
 import { expectedPurchasesScorer, fitBgNbd, probabilityAlive } from "~/analytics/domain/bgnbd";
@@ -56,12 +56,6 @@ export function purchasesOf(h: ShopHistory, day: string): Purchase[] {
   return out;
 }
 
-function sample<T>(items: readonly T[], size: number): T[] {
-  if (items.length <= size) return [...items];
-  const step = items.length / size;
-  return Array.from({ length: size }, (_, i) => items[Math.floor(i * step)]);
-}
-
 type RawForecast = Omit<Extract<ClvForecast, { status: "ok" }>, "top"> & { top: { customerId: string; clvMinor: number; expectedPurchases: number; probabilityAlive: number; orders: number }[] } | Extract<ClvForecast, { status: "insufficient" }>;
 
 /** Each customer's RFM summary in weeks as of the end of `day`, from every order of the history. */
@@ -74,34 +68,79 @@ export function forecastClv(h: ShopHistory, day: string, top = 20): RawForecast 
 }
 
 /**
+ * Customers' RFM summaries in weeks as columns, by position (customerIds[i] has frequency[i], …): what the
+ * job holds for a quarter of a million customers, a few megabytes instead of an object each.
+ */
+export interface RfmColumns {
+  customerIds: string[];
+  frequency: Float64Array;
+  recency: Float64Array;
+  age: Float64Array;
+  /** Mean value of the repeat purchases; NaN without one. */
+  monetary: Float64Array;
+}
+
+export function rfmColumns(customers: readonly RfmCustomer[]): RfmColumns {
+  const n = customers.length;
+  const cols: RfmColumns = { customerIds: new Array<string>(n), frequency: new Float64Array(n), recency: new Float64Array(n), age: new Float64Array(n), monetary: new Float64Array(n) };
+  customers.forEach((c, i) => {
+    cols.customerIds[i] = c.customerId;
+    cols.frequency[i] = c.frequency;
+    cols.recency[i] = c.recency;
+    cols.age[i] = c.age;
+    cols.monetary[i] = c.monetaryValue ?? NaN;
+  });
+  return cols;
+}
+
+/**
  * Each customer's RFM summary in weeks as of the end of `day`, as buildRfmSummary makes it from the purchases
  * (orders that still hold a positive amount, same-day orders merged), read from the rollups' facts; by customer
  * id. null when the rollups can't say: a row without facts yet, or an event dated after `day`.
  */
-export async function rfmFromRollups(db: SqlClient, shop: string, day: string): Promise<RfmCustomer[] | null> {
+export async function rfmColumnsFromRollups(db: SqlClient, shop: string, day: string): Promise<RfmColumns | null> {
   const end = Math.round(calendarDateToEpochMs(day) / MS_PER_DAY);
   if (!(await rollupFactsCover(db, shop, end))) return null;
   // One text of "id,days,first,last,repeat" per customer: a quarter of a million rows parse several times
-  // faster from one string than as rows.
-  const [row] = await db.$queryRawUnsafe<{ text: string | null }[]>(
-    `SELECT string_agg(concat_ws(',', "customerId", "purchaseDays", "firstDay", "lastDay", "monetaryMinor" - "firstDaySpendMinor"), ';' ORDER BY "customerId") AS text
+  // faster from one string than as rows. Plain SQL on the pool (sqlOf), not through Prisma, which would hold
+  // further copies of the text.
+  const [row] = await sqlOf(db).query<{ n: number; text: string | null }>(
+    `SELECT count(*)::int AS n, string_agg(concat_ws(',', "customerId", "purchaseDays", "firstDay", "lastDay", "monetaryMinor" - "firstDaySpendMinor"), ';' ORDER BY "customerId") AS text
        FROM "HistoryCustomerRollup" WHERE "shop" = $1 AND "countingOrders" > 0`,
-    shop,
+    [shop],
   );
-  if (!row.text) return [];
-  return row.text.split(";").map((line) => {
-    const [id, days, first, last, repeat] = line.split(",");
+  const n = row.n;
+  const cols: RfmColumns = { customerIds: new Array<string>(n), frequency: new Float64Array(n), recency: new Float64Array(n), age: new Float64Array(n), monetary: new Float64Array(n) };
+  const text = row.text ?? "";
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const stop = i === n - 1 ? text.length : text.indexOf(";", at);
+    const [id, days, first, last, repeat] = text.slice(at, stop).split(",");
     const frequency = Number(days) - 1;
-    return {
-      customerId: id,
-      frequency,
-      recency: (Number(last) - Number(first)) / 7,
-      age: (end - Number(first)) / 7,
-      monetaryValue: frequency > 0 ? Number(repeat) / frequency : null,
-      holdoutPurchases: 0,
-      firstPurchaseDay: Number(first),
-    };
-  });
+    cols.customerIds[i] = id;
+    cols.frequency[i] = frequency;
+    cols.recency[i] = (Number(last) - Number(first)) / 7;
+    cols.age[i] = (end - Number(first)) / 7;
+    cols.monetary[i] = frequency > 0 ? Number(repeat) / frequency : NaN;
+    at = stop + 1;
+  }
+  return cols;
+}
+
+/** rfmColumnsFromRollups as one RfmCustomer per customer (firstPurchaseDay in days since the epoch). */
+export async function rfmFromRollups(db: SqlClient, shop: string, day: string): Promise<RfmCustomer[] | null> {
+  const cols = await rfmColumnsFromRollups(db, shop, day);
+  if (!cols) return null;
+  const end = Math.round(calendarDateToEpochMs(day) / MS_PER_DAY);
+  return cols.customerIds.map((customerId, i) => ({
+    customerId,
+    frequency: cols.frequency[i],
+    recency: cols.recency[i],
+    age: cols.age[i],
+    monetaryValue: Number.isNaN(cols.monetary[i]) ? null : cols.monetary[i],
+    holdoutPurchases: 0,
+    firstPurchaseDay: Math.round(end - cols.age[i] * 7),
+  }));
 }
 
 /** Every customer's forecast, by position in the customers it was computed for (columns, not objects). */
@@ -116,35 +155,47 @@ export interface CustomerScores {
  * the `top` customers by CLV, and (`scores`) every customer's CLV, expected purchases and chance of being active.
  */
 export function forecastFromRfm(customers: readonly RfmCustomer[], day: string, top = 20): RawForecast & { scores?: CustomerScores } {
-  const repeat = customers.filter((c) => c.frequency > 0 && (c.monetaryValue ?? 0) > 0);
-  if (customers.length < MIN_CUSTOMERS || repeat.length < MIN_REPEAT_CUSTOMERS) {
+  return forecastFromColumns(rfmColumns(customers), day, top);
+}
+
+/** Evenly spaced positions, `size` of `n` (all when n ≤ size). */
+function samplePositions(n: number, size: number): number[] {
+  if (n <= size) return Array.from({ length: n }, (_, i) => i);
+  const step = n / size;
+  return Array.from({ length: size }, (_, i) => Math.floor(i * step));
+}
+
+export function forecastFromColumns(cols: RfmColumns, day: string, top = 20): RawForecast & { scores?: CustomerScores } {
+  const n = cols.customerIds.length;
+  const repeat: number[] = [];
+  for (let i = 0; i < n; i++) if (cols.frequency[i] > 0 && cols.monetary[i] > 0) repeat.push(i);
+  if (n < MIN_CUSTOMERS || repeat.length < MIN_REPEAT_CUSTOMERS) {
     return {
       status: "insufficient",
       day,
-      reason: `needs at least ${MIN_CUSTOMERS} customers and ${MIN_REPEAT_CUSTOMERS} repeat customers; the shop has ${customers.length} and ${repeat.length}`,
+      reason: `needs at least ${MIN_CUSTOMERS} customers and ${MIN_REPEAT_CUSTOMERS} repeat customers; the shop has ${n} and ${repeat.length}`,
     };
   }
   let bg, gg;
   try {
-    bg = fitBgNbd(sample(customers, FIT_SAMPLE)).params;
-    gg = fitGammaGamma(sample(repeat, FIT_SAMPLE).map((c) => ({ frequency: c.frequency, monetaryValue: c.monetaryValue! }))).params;
+    bg = fitBgNbd(samplePositions(n, FIT_SAMPLE).map((i) => ({ frequency: cols.frequency[i], recency: cols.recency[i], age: cols.age[i] }))).params;
+    gg = fitGammaGamma(samplePositions(repeat.length, FIT_SAMPLE).map((k) => ({ frequency: cols.frequency[repeat[k]], monetaryValue: cols.monetary[repeat[k]] }))).params;
   } catch (error) {
     return { status: "insufficient", day, reason: `the models could not be fitted: ${(error as Error).message}` };
   }
   // E[Y]'s costly part depends only on (x, T), which many customers share.
   const expectedPurchases = expectedPurchasesScorer(bg, HORIZON_WEEKS);
-  const n = customers.length;
   const scores: CustomerScores = { clvMinor: new Float64Array(n), expectedPurchases: new Float64Array(n), probabilityAlive: new Float64Array(n) };
   for (let i = 0; i < n; i++) {
-    const c = customers[i];
-    const y = expectedPurchases(c.frequency, c.recency, c.age);
-    const spend = conditionalExpectedAverageSpend(gg, c.frequency, c.monetaryValue);
+    const x = cols.frequency[i];
+    const y = expectedPurchases(x, cols.recency[i], cols.age[i]);
+    const spend = conditionalExpectedAverageSpend(gg, x, Number.isNaN(cols.monetary[i]) ? null : cols.monetary[i]);
     if (spend.value === null) {
       return { status: "insufficient", day, reason: spend.reason };
     }
     scores.clvMinor[i] = y * spend.value;
     scores.expectedPurchases[i] = y;
-    scores.probabilityAlive[i] = probabilityAlive(bg, c.frequency, c.recency, c.age);
+    scores.probabilityAlive[i] = probabilityAlive(bg, x, cols.recency[i], cols.age[i]);
   }
   // Highest CLV first; equal ones in the customers' order.
   const ranked = Uint32Array.from({ length: n }, (_, i) => i).sort((i, j) => scores.clvMinor[j] - scores.clvMinor[i] || i - j);
@@ -156,11 +207,11 @@ export function forecastFromRfm(customers: readonly RfmCustomer[], day: string, 
     repeatCustomers: repeat.length,
     params: { ...bg, ...gg },
     top: Array.from(ranked.subarray(0, top), (i) => ({
-      customerId: customers[i].customerId,
+      customerId: cols.customerIds[i],
       clvMinor: Math.round(scores.clvMinor[i]),
       expectedPurchases: scores.expectedPurchases[i],
       probabilityAlive: scores.probabilityAlive[i],
-      orders: customers[i].frequency + 1,
+      orders: cols.frequency[i] + 1,
     })),
     scores,
   };
@@ -170,15 +221,14 @@ export function forecastFromRfm(customers: readonly RfmCustomer[], day: string, 
  * Replaces the shop's stored per-customer forecast with `scores` (one row per customer with a counting order),
  * in one transaction: a reader sees the old day's rows or the new day's, never a mix.
  */
-export async function storeCustomerScores(prisma: PrismaClient, shop: string, day: string, customers: readonly RfmCustomer[], scores: CustomerScores): Promise<void> {
+export async function storeCustomerScores(prisma: PrismaClient, shop: string, day: string, customerIds: readonly string[], scores: CustomerScores): Promise<void> {
   const CHUNK = 20_000;
   await databaseOf(prisma).transaction(
     async (_tx, sql) => {
       await sql.execute(`DELETE FROM "HistoryCustomerClv" WHERE "shop" = $1`, [shop]);
-      for (let from = 0; from < customers.length; from += CHUNK) {
-        const to = Math.min(customers.length, from + CHUNK);
-        const ids: string[] = [];
-        for (let i = from; i < to; i++) ids.push(customers[i].customerId);
+      for (let from = 0; from < customerIds.length; from += CHUNK) {
+        const to = Math.min(customerIds.length, from + CHUNK);
+        const ids = customerIds.slice(from, to);
         await sql.execute(
           `INSERT INTO "HistoryCustomerClv" ("shop", "customerId", "day", "clvMinor", "expectedPurchases", "probabilityAlive")
            SELECT $1, id, $2, clv, y, alive FROM unnest($3::bigint[], $4::bigint[], $5::float8[], $6::float8[]) AS u(id, clv, y, alive)`,
@@ -222,13 +272,13 @@ export async function clvForecast(prisma: PrismaClient, shop: string, day: strin
 
 export async function computeAndStoreClv(prisma: PrismaClient, shop: string, day: string): Promise<ClvForecast> {
   const version = await historyVersion(prisma, shop);
-  const customers = (await rfmFromRollups(prisma, shop, day)) ?? rfmOfHistory((await cachedShopHistory(prisma, shop)).value, day);
-  const raw = forecastFromRfm(customers, day);
+  const customers = (await rfmColumnsFromRollups(prisma, shop, day)) ?? rfmColumns(rfmOfHistory((await cachedShopHistory(prisma, shop)).value, day));
+  const raw = forecastFromColumns(customers, day);
   if (raw.status === "insufficient") raw.version = version;
   let result: ClvForecast;
   if (raw.status === "ok") {
     const { scores, ...forecast } = raw;
-    if (scores) await storeCustomerScores(prisma, shop, day, customers, scores);
+    if (scores) await storeCustomerScores(prisma, shop, day, customers.customerIds, scores);
     const emails = await customerEmails(prisma, shop, forecast.top.map((t) => t.customerId));
     result = { ...forecast, top: forecast.top.map((t) => ({ ...t, email: emails.get(t.customerId) ?? null })) };
   } else result = raw;
