@@ -122,6 +122,17 @@ function adminUrl(locale: string) {
   return `${app.url}/app?${params}`;
 }
 
+// Shopify's install runs the app's afterAuth hook, which starts the history import (and with it the members'
+// enrolment); the demo installs by writing the session directly, so it opens the admin once as the merchant's
+// first visit would, and the import starts now rather than when someone opens the page.
+try {
+  const first = await fetch(adminUrl("en"), { headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36" } });
+  await first.arrayBuffer();
+  if (!first.ok) log(`The admin answered ${first.status} on its first visit; the history import starts when you open it.`);
+} catch (error) {
+  log(`The admin's first visit failed (${(error as Error).message}); the history import starts when you open it.`);
+}
+
 log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Shopify stand-in: ${standin.url}`);
 console.log(`\nOpen the Treue admin for ${config.shop} (valid for 24 hours):\n\n  ${adminUrl("en")}\n`);
 console.log(`Auf Deutsch:\n\n  ${adminUrl("de")}\n`);

@@ -28,6 +28,8 @@ import {
 } from "./history-store.server";
 import { afterHistoryImport } from "~/analytics/segment-sync.server";
 import { linesOf } from "./jsonl-lines.server";
+import { contactOfAdminCustomer, type Contact } from "~/members/contact";
+import { enrolHistoryBuyers, enrolMembers } from "~/points/points-ledger.server";
 import { SHOP_JOBS, sendShopJob } from "~/jobs/shop-jobs";
 
 export type ImportTrigger = "install" | "admin" | "first-visit";
@@ -278,11 +280,17 @@ type LineSource = AsyncIterable<string>;
 type Parse = (text: string, n: number) => Record<string, unknown>;
 
 async function loadCustomers(prisma: PrismaClient, shop: string, importId: bigint | null, lines: LineSource, parse: Parse, batchSize: number) {
-  let batch: HistoryCustomerRow[] = [];
+  let batch: { row: HistoryCustomerRow; contact: Contact }[] = [];
   let customers = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    await upsertHistoryCustomers(prisma, shop, "import", batch);
+    const current = batch;
+    // The history's customer and the member it enrols (enrolment at install: the shop's existing customers are
+    // members from the start, searchable by name and e-mail), written together.
+    await prisma.$transaction(async (tx) => {
+      await upsertHistoryCustomers(tx, shop, "import", current.map((c) => c.row));
+      await enrolMembers(tx, shop, current.map((c) => ({ customerId: c.row.id, contact: c.contact, seenAt: c.row.createdAt })));
+    });
     customers += batch.length;
     batch = [];
     if (importId !== null) await prisma.historyImport.update({ where: { id: importId }, data: { customers } });
@@ -293,7 +301,7 @@ async function loadCustomers(prisma: PrismaClient, shop: string, importId: bigin
     if (!text.trim()) continue;
     const line = parse(text, n);
     if (typeof line.__parentId === "string") continue;
-    batch.push(customerFromBulk(line));
+    batch.push({ row: customerFromBulk(line), contact: contactOfAdminCustomer(line) });
     if (batch.length >= batchSize) await flush();
   }
   await flush();
@@ -346,6 +354,8 @@ async function loadOrders(prisma: PrismaClient, shop: string, importId: bigint |
     }
     assembler.finish();
     await flush();
+    // Every buyer is a member, with their last order (buyers created after the customers export included).
+    await enrolHistoryBuyers(prisma, shop);
   } finally {
     // Also after a failure: whatever was written is marked. (If this mark is lost with the process, the import
     // is still active and its resumed run loads the export again and marks at its end.)

@@ -1,8 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { contactOfCustomer, isNewerContact, mergeContact, NO_CONTACT, type Contact } from "./contact";
+import { contactOfAdminCustomer, contactOfCustomer, isNewerContact, mergeContact, NO_CONTACT, type Contact } from "./contact";
 
 const at = (iso: string) => new Date(iso);
 const contact = (over: Partial<Contact>): Contact => ({ ...NO_CONTACT, ...over });
+
+describe("contactOfAdminCustomer", () => {
+  it("reads an Admin GraphQL customer: default e-mail and its marketing state, names, the time it describes", () => {
+    expect(
+      contactOfAdminCustomer({
+        id: "gid://shopify/Customer/1",
+        firstName: " Ada ",
+        lastName: null,
+        defaultEmailAddress: { emailAddress: "ada@example.com", marketingState: "SUBSCRIBED" },
+        updatedAt: "2026-12-01T10:00:00Z",
+      }),
+    ).toEqual({ email: "ada@example.com", firstName: "Ada", lastName: null, emailMarketing: "subscribed", contactAt: at("2026-12-01T10:00:00Z") });
+  });
+
+  it("gives no e-mail and no consent to a customer without an address, and ignores states it does not know", () => {
+    expect(contactOfAdminCustomer({ firstName: "Bo", defaultEmailAddress: null, updatedAt: "not a date" })).toEqual({ ...NO_CONTACT, firstName: "Bo" });
+    expect(contactOfAdminCustomer({ defaultEmailAddress: { emailAddress: "x@example.com", marketingState: "SOMETHING_NEW" } }).emailMarketing).toBeNull();
+    expect(contactOfAdminCustomer(null)).toEqual(NO_CONTACT);
+  });
+});
 
 describe("contactOfCustomer", () => {
   it("reads a REST customer: e-mail, names, marketing consent and the time it describes", () => {

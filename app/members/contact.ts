@@ -35,6 +35,25 @@ export function contactOfCustomer(customer: unknown): Contact {
   };
 }
 
+/**
+ * The contact details of an Admin GraphQL Customer node (the history import's customers export: firstName,
+ * lastName, defaultEmailAddress { emailAddress marketingState }, updatedAt).
+ */
+export function contactOfAdminCustomer(node: unknown): Contact {
+  if (node === null || typeof node !== "object") return NO_CONTACT;
+  const c = node as Record<string, unknown>;
+  const address = c.defaultEmailAddress as { emailAddress?: unknown; marketingState?: unknown } | null | undefined;
+  const state = typeof address?.marketingState === "string" ? address.marketingState.toLowerCase() : null;
+  const at = typeof c.updatedAt === "string" ? new Date(c.updatedAt) : null;
+  return {
+    email: text(address?.emailAddress),
+    firstName: text(c.firstName, 255),
+    lastName: text(c.lastName, 255),
+    emailMarketing: state && EMAIL_MARKETING.has(state) ? (state as EmailMarketing) : null,
+    contactAt: at && Number.isFinite(at.getTime()) ? at : null,
+  };
+}
+
 /** True when `incoming` describes the customer at least as recently as `current` (so its details win). */
 export function isNewerContact(current: Pick<Contact, "contactAt">, incoming: Pick<Contact, "contactAt">): boolean {
   if (incoming.contactAt === null) return false;

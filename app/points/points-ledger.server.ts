@@ -196,6 +196,48 @@ async function lockMembers(tx: Db, touches: readonly MemberTouch[], balances?: R
 }
 
 /**
+ * Enrols the shop's existing customers (the history import's customers export) as members: each created or
+ * updated as lockMember would (the newest contact details win, an erased member gets none back, the earliest
+ * `seenAt` is the joining date), in one statement. Idempotent: enrolling the same customers again changes
+ * nothing. Returns how many rows were written.
+ */
+export async function enrolMembers(tx: Db, shop: string, customers: readonly { customerId: string; contact: Contact; seenAt: Date }[]): Promise<number> {
+  const ids = await lockMembers(tx, customers.map(({ customerId, contact, seenAt }) => ({ shop, customerId, facts: { ...contact, seenAt } })));
+  return ids.size;
+}
+
+/**
+ * Enrols every buyer of the shop's order history as a member and sets each member's last order (and joining
+ * date, when the first order is earlier) from it: buyers the customers export did not list (created meanwhile)
+ * become members too. In chunks of `chunk` buyers by customer id, each one statement that locks its rows in the
+ * order every writer of members locks them. Returns how many buyers it saw.
+ */
+export async function enrolHistoryBuyers(db: Db, shop: string, chunk = 5_000): Promise<number> {
+  let after = "-1";
+  let seen = 0;
+  for (;;) {
+    const [row] = await sqlOf(db).query<{ last: string | null; n: number }>(
+      `WITH buyers AS (
+         SELECT "customerId", min("createdAt") AS first, max("createdAt") AS last FROM "HistoryOrder"
+          WHERE "shop" = $1 AND "customerId" IS NOT NULL AND "customerId" > $2::bigint
+          GROUP BY "customerId" ORDER BY "customerId" LIMIT $3),
+       written AS (
+         INSERT INTO "Member" ("shop", "customerId", "joinedAt", "lastOrderAt")
+         SELECT $1, "customerId"::text, first, last FROM buyers ORDER BY "customerId"::text COLLATE "C"
+         ON CONFLICT ("shop", "customerId") DO UPDATE SET
+           "joinedAt" = LEAST("Member"."joinedAt", EXCLUDED."joinedAt"),
+           "lastOrderAt" = GREATEST("Member"."lastOrderAt", EXCLUDED."lastOrderAt")
+         RETURNING 1)
+       SELECT (SELECT max("customerId")::text FROM buyers) AS last, (SELECT count(*)::int FROM written) AS n`,
+      [shop, after, chunk],
+    );
+    if (row.last === null) return seen;
+    seen += row.n;
+    after = row.last;
+  }
+}
+
+/**
  * One contact column of the member upsert, as mergeContact (app/members/contact.ts) decides: an erased member keeps
  * none; details at least as new as the row's win, falling back to the row's; details without a time fill blanks.
  */

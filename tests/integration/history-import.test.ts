@@ -39,6 +39,8 @@ async function waitForImport() {
   return t.db.prisma.historyImport.findFirstOrThrow({ where: { shop: TEST_SHOP }, orderBy: { id: "desc" } });
 }
 
+const enrolled = () => t.db.prisma.member.findMany({ where: { shop: TEST_SHOP }, orderBy: { customerId: "asc" } });
+
 beforeAll(async () => {
   t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1" } });
   // GIVEN a shop with buyers, repeat buyers, a guest, a discounted order, refunds and a cancellation,
@@ -87,14 +89,35 @@ describe("history import", () => {
     expect(bulkRuns).toHaveLength(2);
   });
 
+  it("enrols the shop's existing customers as members, with their names, e-mail, consent and last order, searchable in the members page", async () => {
+    const members = await enrolled();
+    // Every customer Shopify holds, buyers and non-buyers alike (Ben never ordered), and no one else.
+    expect(members.map((m) => m.customerId).sort()).toEqual(t.standin.state.shops[TEST_SHOP].customers.map((c) => String(c.id)).sort());
+    const anna = members.find((m) => m.email === "anna@example.com")!;
+    expect(anna).toMatchObject({ firstName: "Anna", emailMarketing: "not_subscribed", points: 0 });
+    // Her last order is the cancelled one of 1 August; she joined when she became a customer.
+    expect(anna.lastOrderAt?.toISOString()).toBe("2025-08-01T10:00:00.000Z");
+    expect(anna.joinedAt.toISOString()).toBe("2025-01-02T09:00:00.000Z");
+    expect(members.find((m) => m.email === "no-orders@example.com")).toMatchObject({ firstName: "Ben", lastOrderAt: null });
+    expect(members.find((m) => m.email === "c2@example.com")).toMatchObject({ firstName: "C", lastName: "2" });
+    for (const [q, shown] of [["anna", "anna@example.com"], ["Ben", "no-orders@example.com"], ["c1@example", "c1@example.com"]]) {
+      const html = await (await browserFetch(t.adminUrl("/app/members", { q }))).text();
+      expect(html, q).toContain(shown);
+    }
+    const all = await (await browserFetch(t.adminUrl("/app/members"))).text();
+    expect(all).not.toContain("No members found");
+  });
+
   it("re-imports on the merchant's request without duplicating anything", async () => {
     const before = await historyTotals(t.db.prisma, TEST_SHOP);
+    const membersBefore = await enrolled();
     const res = await browserFetch(t.adminUrl("/app", { index: "" }), { method: "POST", body: new URLSearchParams({ intent: "reimport" }) });
     expect(res.status).toBe(200);
     const done = await waitForImport();
     expect(done.status).toBe("completed");
     expect(done.trigger).toBe("admin");
     expect(await historyTotals(t.db.prisma, TEST_SHOP)).toEqual(before);
+    expect(await enrolled()).toEqual(membersBefore);
   });
 
   it("shows the dashboard with the imported figures", async () => {

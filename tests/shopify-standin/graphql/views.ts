@@ -298,7 +298,7 @@ export class CustomerView extends HasMetafields {
   defaultEmailAddress() {
     if (!this.c.email) return null;
     return {
-      emailAddress: this.c.email, marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: null, marketingUpdatedAt: null,
+      emailAddress: this.c.email, marketingState: (this.c.emailMarketing ?? "not_subscribed").toUpperCase(), marketingOptInLevel: null, marketingUpdatedAt: null,
       validFormat: this.validEmailAddress(), openTrackingLevel: "UNKNOWN", sourceLocation: null,
     };
   }
@@ -307,7 +307,7 @@ export class CustomerView extends HasMetafields {
     return { phoneNumber: this.c.phone, marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: null, marketingUpdatedAt: null, marketingCollectedFrom: null, sourceLocation: null };
   }
   emailMarketingConsent() {
-    return this.c.email ? { marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: null, consentUpdatedAt: null, sourceLocation: null } : null;
+    return this.c.email ? { marketingState: (this.c.emailMarketing ?? "not_subscribed").toUpperCase(), marketingOptInLevel: null, consentUpdatedAt: null, sourceLocation: null } : null;
   }
   smsMarketingConsent() { return null; }
   orders(args: Args, ctx: GqlContext, info: GraphQLResolveInfo) {
