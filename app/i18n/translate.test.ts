@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { messages, type Locale, type MessageKey } from "./messages";
-import { formatCount, localeFrom, translator } from "./translate";
+import { formatCount, localeFrom, translator, withLocale } from "./translate";
 
 /** Every key with its plural forms spelled out ("list.total/one"), so both languages must have the same forms. */
 function keysWithForms(table: Record<string, unknown>): string[] {
@@ -77,5 +77,20 @@ describe("admin translations", () => {
     expect(translator("en")("dash.period.30")).toBe("Last 30 days");
     expect(formatCount("de", 25900)).toBe("25.900");
     expect(formatCount("en", 25900)).toBe("25,900");
+  });
+});
+
+describe("withLocale", () => {
+  it("adds the merchant's language to an in-app link, keeping the link's own query", () => {
+    expect(withLocale("/app/members", "de")).toBe("/app/members?locale=de");
+    expect(withLocale("/app/members?q=anna&page=2", "de")).toBe("/app/members?q=anna&page=2&locale=de");
+    expect(withLocale("/app?locale=en", "de")).toBe("/app?locale=de");
+    expect(withLocale("?reward=new", "de")).toBe("?reward=new&locale=de");
+    expect(withLocale(".", "de")).toBe("?locale=de");
+  });
+
+  it("leaves links alone in English, the language without a parameter", () => {
+    expect(withLocale("/app/members", "en")).toBe("/app/members");
+    expect(withLocale(".", "en")).toBe(".");
   });
 });

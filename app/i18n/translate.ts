@@ -36,6 +36,21 @@ export function localeFrom(value: string | null | undefined): Locale {
 }
 
 /**
+ * A link inside the admin that keeps the merchant's language. Shopify names it in the URL the admin first opens
+ * (`locale`); an in-app navigation carries only what its link says, so without this every nav click in the German
+ * admin turned the page English. English is the default and needs no parameter.
+ */
+export function withLocale(to: string, locale: Locale): string {
+  if (locale === "en") return to;
+  const q = to.indexOf("?");
+  const path = q < 0 ? to : to.slice(0, q);
+  const params = new URLSearchParams(q < 0 ? "" : to.slice(q + 1));
+  params.set("locale", locale);
+  // "." (this page without its query) becomes this page with only the language.
+  return `${path === "." ? "" : path}?${params}`;
+}
+
+/**
  * The admin's `t(key, values)`: `{name}` placeholders filled, a plural key's form chosen by `values.count` (a
  * number, formatted for the language) under the language's plural rules (Intl.PluralRules: one/other in English
  * and German).

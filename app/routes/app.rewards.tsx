@@ -9,7 +9,8 @@ import { z } from "zod";
 import prisma from "~/db.server";
 import type { Reward, RewardProblem } from "~/rewards/domain/catalog";
 import { REWARD_KINDS, rewardFormValues, rewardFromForm, type RewardFormValues } from "~/rewards/domain/reward-form";
-import { localeFrom, translator } from "~/i18n/translate";
+import { localeFrom, translator, withLocale } from "~/i18n/translate";
+import type { Locale } from "~/i18n/messages";
 import type { MessageKey } from "~/i18n/messages";
 import { listRewards, saveReward, setRewardEnabled } from "~/rewards/rewards-catalog.server";
 import { memberCardsFormValues, memberCardsFromForm, type MemberCardsFormValues, type MemberCardsProblem } from "~/rewards/domain/member-cards-form";
@@ -167,7 +168,7 @@ export default function Rewards() {
   const problems = rewardResult && !rewardResult.ok && "problems" in rewardResult ? rewardResult.problems : [];
   const shown = (rewardResult && !rewardResult.ok && "submitted" in rewardResult ? rewardResult.submitted : undefined) ?? form;
   return (
-    <Page title={t("rewards.heading")} primaryAction={<Link to="?reward=new">{t("rewards.new")}</Link>}>
+    <Page title={t("rewards.heading")} primaryAction={<Link to={withLocale("?reward=new", locale)}>{t("rewards.new")}</Link>}>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -175,7 +176,7 @@ export default function Rewards() {
             {rewardResult?.ok ? <Banner tone="success">{t("rewards.saved")}</Banner> : null}
             {surfaces ? <Surfaces surfaces={surfaces} t={t} /> : null}
             {shown ? (
-              <RewardForm key={`${shown.mode}:${shown.values.id}`} mode={shown.mode} initial={shown.values} currency={currency} problems={problems} t={t} busy={navigation.state === "submitting"} />
+              <RewardForm key={`${shown.mode}:${shown.values.id}`} mode={shown.mode} initial={shown.values} currency={currency} problems={problems} t={t} locale={locale} busy={navigation.state === "submitting"} />
             ) : null}
             <Card>
               {rewards.length === 0 ? (
@@ -185,7 +186,7 @@ export default function Rewards() {
                   columnContentTypes={["text", "text", "numeric", "text", "numeric", "text"]}
                   headings={[t("rewards.col.title"), t("rewards.col.kind"), t("rewards.col.cost"), t("rewards.col.status"), t("rewards.col.issued"), ""]}
                   rows={rewards.map((r) => [
-                    <Link key="edit" to={`?reward=${encodeURIComponent(r.id)}`}>
+                    <Link key="edit" to={withLocale(`?reward=${encodeURIComponent(r.id)}`, locale)}>
                       {r.title}
                     </Link>,
                     summary(r, t),
@@ -241,8 +242,8 @@ function Surfaces({ surfaces, t }: { surfaces: (Surface & { adminUrl: string })[
   );
 }
 
-function RewardForm(props: { mode: "create" | "update"; initial: RewardFormValues; currency: string; problems: RewardProblem[]; t: Translate; busy: boolean }) {
-  const { mode, initial, currency, problems, t, busy } = props;
+function RewardForm(props: { mode: "create" | "update"; initial: RewardFormValues; currency: string; problems: RewardProblem[]; t: Translate; locale: Locale; busy: boolean }) {
+  const { mode, initial, currency, problems, t, locale, busy } = props;
   const [v, setV] = useState<RewardFormValues>(initial);
   useEffect(() => setV(initial), [initial]);
   const set = (k: keyof RewardFormValues) => (value: string | boolean) => setV((old) => ({ ...old, [k]: value }));
@@ -310,7 +311,7 @@ function RewardForm(props: { mode: "create" | "update"; initial: RewardFormValue
             <Button submit variant="primary" loading={busy}>
               {t("rewards.save")}
             </Button>
-            <Link to=".">{t("rewards.cancel")}</Link>
+            <Link to={withLocale(".", locale)}>{t("rewards.cancel")}</Link>
           </InlineStack>
         </BlockStack>
       </Form>

@@ -8,7 +8,7 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import polarisEn from "@shopify/polaris/locales/en.json";
 import polarisDe from "@shopify/polaris/locales/de.json";
 import { authenticate } from "~/shopify.server";
-import { localeFrom, translator } from "~/i18n/translate";
+import { localeFrom, translator, withLocale } from "~/i18n/translate";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -31,16 +31,16 @@ export default function App() {
       {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}
     >
       <NavMenu>
-        <Link to="/app" rel="home">
+        <Link to={withLocale("/app", locale)} rel="home">
           {t("nav.home")}
         </Link>
-        <Link to="/app/analytics/customers">{t("nav.analytics")}</Link>
-        <Link to="/app/program">{t("nav.program")}</Link>
-        <Link to="/app/members">{t("nav.members")}</Link>
-        <Link to="/app/events">{t("nav.events")}</Link>
-        <Link to="/app/rewards">{t("nav.rewards")}</Link>
-        <Link to="/app/referrals">{t("nav.referrals")}</Link>
-        <Link to="/app/data-requests">{t("nav.dataRequests")}</Link>
+        <Link to={withLocale("/app/analytics/customers", locale)}>{t("nav.analytics")}</Link>
+        <Link to={withLocale("/app/program", locale)}>{t("nav.program")}</Link>
+        <Link to={withLocale("/app/members", locale)}>{t("nav.members")}</Link>
+        <Link to={withLocale("/app/events", locale)}>{t("nav.events")}</Link>
+        <Link to={withLocale("/app/rewards", locale)}>{t("nav.rewards")}</Link>
+        <Link to={withLocale("/app/referrals", locale)}>{t("nav.referrals")}</Link>
+        <Link to={withLocale("/app/data-requests", locale)}>{t("nav.dataRequests")}</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>
