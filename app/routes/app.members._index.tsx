@@ -6,7 +6,7 @@ import { BlockStack, Button, Card, DataTable, InlineStack, Page, Text, TextField
 import { useState } from "react";
 import { z } from "zod";
 import prisma from "~/db.server";
-import { instantFormatter, localeFrom, translator } from "~/i18n/translate";
+import { instantFormatter, localeFrom, translator, withLocale } from "~/i18n/translate";
 import { shopTimeZone } from "~/shops/time-zone.server";
 
 import { loadLoyaltyProgram } from "~/points/loyalty-program.server";
@@ -41,6 +41,7 @@ export default function Members() {
   return (
     <Page title={t("members.heading")}>
       <BlockStack gap="400">
+        <Link to={withLocale("/app/members/import", locale)} id="balances-link">{t("balances.link")}</Link>
         <Form method="get">
           {hidden.map(([k, val]) => (
             <input key={k} type="hidden" name={k} value={val} />

@@ -66,7 +66,7 @@ export function appBridgeShim(standinOrigin: string): string {
 
   const style = document.createElement("style");
   style.textContent =
-    "ui-nav-menu{display:flex;gap:20px;padding:10px 20px;background:#1a1a1a;font:14px system-ui}" +
+    "ui-nav-menu{display:flex;flex-wrap:wrap;gap:8px 20px;padding:10px 20px;background:#1a1a1a;font:14px system-ui}" +
     "ui-nav-menu a{color:#e3e3e3;text-decoration:none}ui-nav-menu a[rel=home]{font-weight:600;color:#fff}" +
     "ui-title-bar{display:none}";
   document.head.appendChild(style);

@@ -55,6 +55,11 @@ export const ledgerKeys = {
   referral: (referredCustomerId: string) => `referral:${referredCustomerId}`,
   /** `requestId` comes from the staff form, so a double submit is one adjustment. */
   manual: (requestId: string) => `manual:${requestId}`,
+  /**
+   * A balance imported from another loyalty app moving the member's imported balance from `from` to `to` (a
+   * manual entry of the difference): the same file imported again finds its key and changes nothing.
+   */
+  balanceImport: (customerId: string, from: number, to: number) => `balance-import:${customerId}:${from}:${to}`,
   expireLot: (lotKey: string, nth: number) => `expire:${lotKey}:${nth}`,
   expireReversal: (lotKey: string, nth: number) => `expire-reversal:${lotKey}:${nth}`,
 };
