@@ -173,10 +173,12 @@ export async function customersCsv(prisma: PrismaClient, shop: string, now = new
 export function metricsCsv(dashboard: Dashboard): string {
   const digits = currencyMinorDigits(dashboard.currency || "USD");
   const value = (kind: string, v: number | null) => (v === null ? "" : kind === "money" ? minorToDecimal(v, digits) : String(v));
+  // Money figures are written in major units ("12.34"), so their names drop the code's "Minor" suffix.
+  const name = (f: { key: string; kind: string }) => (f.kind === "money" ? f.key.replace(/Minor$/, "") : f.key);
   let out = csvLine(["figure", "group", "period_from", "period_to", "value", "previous_value", "currency", "note"]);
   for (const f of dashboard.figures) {
     out += csvLine([
-      f.key,
+      name(f),
       "all",
       dashboard.period.from,
       dashboard.period.to,
@@ -188,7 +190,7 @@ export function metricsCsv(dashboard: Dashboard): string {
   }
   for (const [group, figures] of dashboard.members ? ([["members", dashboard.members.members], ["non-members", dashboard.members.nonMembers]] as const) : []) {
     for (const f of figures) {
-      out += csvLine([f.key, group, dashboard.period.from, dashboard.period.to, value(f.kind, f.current.value), "", f.kind === "money" ? dashboard.currency : "", f.current.reason]);
+      out += csvLine([name(f), group, dashboard.period.from, dashboard.period.to, value(f.kind, f.current.value), "", f.kind === "money" ? dashboard.currency : "", f.current.reason]);
     }
   }
   return out;

@@ -156,6 +156,11 @@ export default function Home() {
                   customers: t("count.customers.dative", { count: dashboard.history.customers }),
                 })}
               </Text>
+              <Text as="p" variant="bodySm">
+                <Link to={linkWith("/app/events")} id="events-link">
+                  {t("dash.events.link")}
+                </Link>
+              </Text>
               {actionData?.ok ? <Banner tone="info">{t("dash.import.started")}</Banner> : null}
               <InlineStack gap="200">
                 <Form method="post">

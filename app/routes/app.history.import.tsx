@@ -1,6 +1,6 @@
 // CSV upload of past orders (multipart "file" field, or a text/csv body): all rows or none.
-import type { ActionFunctionArgs } from "@remix-run/node";
-import { json } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
 import { authenticate } from "~/shopify.server";
 import prisma from "~/db.server";
 import { CsvImportError, importHistoryCsv } from "~/analytics/history-csv.server";
@@ -18,6 +18,15 @@ async function csvText(request: Request): Promise<string> {
   }
   throw new CsvImportError(400, "Send the CSV as multipart/form-data (field \"file\") or as text/csv.");
 }
+
+/**
+ * The upload has no page of its own: a GET (a bookmark, a reload after posting) shows the dashboard, where the
+ * upload box is, with the admin's parameters (language included); it used to answer 400 with a raw JSON error.
+ */
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  await authenticate.admin(request);
+  return redirect(`/app${new URL(request.url).search}`);
+};
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);

@@ -37,7 +37,7 @@ export default function App() {
         <Link to={withLocale("/app/analytics/customers", locale)}>{t("nav.analytics")}</Link>
         <Link to={withLocale("/app/program", locale)}>{t("nav.program")}</Link>
         <Link to={withLocale("/app/members", locale)}>{t("nav.members")}</Link>
-        <Link to={withLocale("/app/events", locale)}>{t("nav.events")}</Link>
+        <Link to={withLocale("/app/analytics/segments", locale)}>{t("nav.segments")}</Link>
         <Link to={withLocale("/app/rewards", locale)}>{t("nav.rewards")}</Link>
         <Link to={withLocale("/app/referrals", locale)}>{t("nav.referrals")}</Link>
         <Link to={withLocale("/app/data-requests", locale)}>{t("nav.dataRequests")}</Link>

@@ -73,5 +73,16 @@ describe("CSV export", () => {
     expect(text.split("\r\n")[0]).toBe("figure,group,period_from,period_to,value,previous_value,currency,note");
     expect(text).toContain("retentionRate,all,");
     expect(text).toContain("referralRate,all,");
+    // Money in major units under names without the code's "Minor": "averageOrderValue,all,…,12.34,…,GBP".
+    expect(text).toMatch(/\naverageOrderValue,all,[^,]*,[^,]*,(\d+\.\d{2})?,/);
+    expect(text).not.toContain("Minor,");
+  });
+
+  it("shows the dashboard, where the upload is, to a GET of the upload's address, keeping the admin's language", async () => {
+    const res = await browserFetch(t.adminUrl("/app/history/import", { locale: "de" }));
+    expect(res.status).toBe(302);
+    const to = new URL(res.headers.get("Location")!, t.app.url);
+    expect(to.pathname).toBe("/app");
+    expect(to.searchParams.get("locale")).toBe("de");
   });
 });
