@@ -17,7 +17,7 @@ import { seededRandom } from "../../tests/support/analytics-simulate";
 import { loadExport } from "../../app/history/history-import.server";
 import { historyTotals } from "../../app/history/history-store.server";
 import { forgetShopHistory, loadShopHistory } from "../../app/history/analytics-history.server";
-import { shopDashboard, computeDashboard, forgetDashboards } from "../../app/analytics/analytics-dashboard.server";
+import { shopDashboard, computeDashboard, forgetDashboards, loadMemberIds, loadReferredIds } from "../../app/analytics/analytics-dashboard.server";
 import { loadRollupHistory, markAllRollupsDirty, refreshRollups } from "../../app/history/history-rollups.server";
 import { computeSummary, forgetDashboardSummaries } from "../../app/analytics/dashboard-summary.server";
 import { bumpHistoryVersion, upsertHistoryOrders } from "../../app/history/history-store.server";
@@ -100,7 +100,9 @@ async function main() {
 
     const now = new Date("2026-11-22T12:00:00Z");
     const today = "2026-11-22";
-    const options = { today, days: 365 as const, memberIds: null, referredIds: null };
+    // The import enrols every customer as a member, so the dashboard splits members from the rest: the full scan
+    // gets the same members (and referred customers) as the served view.
+    const options = { today, days: 365 as const, memberIds: await loadMemberIds(db.prisma, SHOP), referredIds: await loadReferredIds(db.prisma, SHOP) };
     /** What a freshly started process holds: nothing. */
     const forgetAll = () => {
       forgetShopHistory();
