@@ -11,6 +11,7 @@ import {
   splitByMembership,
   type Figure,
   type RetentionReport,
+  type RetentionTotals,
 } from "~/analytics/domain/retention-metrics";
 import { cohortRetention } from "~/analytics/domain/cohort-retention";
 import { monthlyTrend as monthlyTrendOf } from "~/analytics/domain/monthly-trend";
@@ -24,7 +25,7 @@ import type { SqlClient } from "~/history/history-store.server";
 import { LATEST_CURRENCY, loadRollupHistory, refreshRollupsAt } from "~/history/history-rollups.server";
 import { loadSegmentThresholds } from "./segment-rules.server";
 import { segmentListFromRollups } from "./segment-lists.server";
-import { DASHBOARD_PERIOD_DAYS, ensureSummaryFrom, groupRollupHistory, rollupState, summaryAt, type SummarySource } from "./dashboard-summary.server";
+import { DASHBOARD_PERIOD_DAYS, ensureSummaryFrom, groupRollupHistory, nonMemberRollupHistory, rollupState, summaryAt, type SummarySource } from "./dashboard-summary.server";
 import {
   groupTotals,
   subtractTotals,
@@ -256,6 +257,8 @@ export function dashboardFromSummary(
   opts: DashboardOptions,
   groups: OrderHistory | null,
   info: { currency: string | null; orders: number; refunds: number; loadMs: number },
+  /** `groups` holds everyone but the members (and the referred customers) instead of the members. */
+  groupsAreNonMembers = false,
 ): Dashboard {
   const { days } = opts;
   const thresholds = opts.thresholds ?? DEFAULT_SEGMENT_THRESHOLDS;
@@ -277,11 +280,20 @@ export function dashboardFromSummary(
   const previous = summaryReport(summary, days, "previous", referredOrders(prev));
   let members: Dashboard["members"] = null;
   if (opts.memberIds && opts.memberIds.size > 0) {
-    const memberIndices = indices(opts.memberIds);
-    const memberTotals = totalsFor(memberIndices);
-    const m = memberTotals ? totalsOf(memberTotals, cur) : totalsOf(new Float64Array(summary.totals.length), cur);
+    const memberSet = opts.memberIds;
+    let m: RetentionTotals;
+    if (groupsAreNonMembers) {
+      // Totals add up per customer, so the members' are the shop's less everyone else's.
+      const others: number[] = [];
+      if (groups) for (let c = 0; c < groups.customerIds.length; c++) if (!memberSet.has(groups.customerIds[c])) others.push(c);
+      const otherTotals = totalsFor(others);
+      m = otherTotals ? subtractTotals(totalsOf(summary.totals, cur), totalsOf(otherTotals, cur)) : totalsOf(summary.totals, cur);
+    } else {
+      const memberTotals = totalsFor(indices(memberSet));
+      m = memberTotals ? totalsOf(memberTotals, cur) : totalsOf(new Float64Array(summary.totals.length), cur);
+    }
     const referredSet = opts.referredIds;
-    const both = referredSet ? totalsFor(memberIndices.filter((c) => referredSet.has(groups!.customerIds[c]))) : null;
+    const both = referredSet ? totalsFor(indices(referredSet).filter((c) => memberSet.has(groups!.customerIds[c]))) : null;
     const memberReferred = referredSet ? (both ? totalsOf(both, cur).orders : 0) : null;
     const allReferred = referredOrders(cur);
     members = {
@@ -366,15 +378,18 @@ export async function dashboardFor(db: SqlClient, shop: string, opts: DashboardO
     const known = memo.get(key);
     if (known) return { ...known, source };
     let groups: OrderHistory | null = null;
-    const ids = new Set([...(opts.memberIds ?? []), ...(opts.referredIds ?? [])]);
-    if (ids.size > 0) {
-      const read = await groupRollupHistory(db, shop, [...ids]);
+    // Once members are most of the shop (the import enrols every customer), read the others and take the members
+    // as the shop less them: a few thousand rollups instead of every one.
+    const complement = (opts.memberIds?.size ?? 0) > summary.customers / 2;
+    const ids = complement ? new Set(opts.referredIds ?? []) : new Set([...(opts.memberIds ?? []), ...(opts.referredIds ?? [])]);
+    if (complement || ids.size > 0) {
+      const read = complement ? await nonMemberRollupHistory(db, shop, [...ids]) : await groupRollupHistory(db, shop, [...ids]);
       // Read in one snapshot with its generation: if a refresh came in between, start over so the
       // groups and the summary describe the same rollups.
       if (read.generation !== generation && attempt < 3) continue;
       groups = read.history;
     }
-    const dashboard = dashboardFromSummary(summary, opts, groups, { ...state, loadMs: performance.now() - started });
+    const dashboard = dashboardFromSummary(summary, opts, groups, { ...state, loadMs: performance.now() - started }, complement);
     memo.set(key, dashboard);
     while (memo.size > 64) memo.delete(memo.keys().next().value as string);
     return { ...dashboard, source };

@@ -25,6 +25,7 @@ import {
 import { dayNumberToIsoDate, MS_PER_DAY, calendarDateToEpochMs } from "~/analytics/domain/time";
 import type { OrderHistory } from "~/analytics/domain/order-history";
 import type { SqlClient } from "~/history/history-store.server";
+import { sqlOf } from "~/db/connection.server";
 import { rollupTextHistory } from "~/history/rollup-text.server";
 import { loadSegmentThresholds } from "./segment-rules.server";
 
@@ -377,6 +378,27 @@ async function storeSummary(db: SqlClient, shop: string, summary: DashboardSumma
   for (const asOf of [...held(shop).keys()]) if (asOf < oldest) held(shop).delete(asOf);
 }
 
+/**
+ * The rollup history of every customer who is not a member, and of `plus` (the referred customers, members or
+ * not): what the member split reads once members are most of the shop (the history import enrols every
+ * customer), since members' totals are then the shop's totals less these. Read in one snapshot with the
+ * rollups' generation, like groupRollupHistory.
+ */
+export async function nonMemberRollupHistory(db: SqlClient, shop: string, plus: readonly string[]): Promise<{ history: OrderHistory; generation: number }> {
+  const numeric = plus.filter((id) => /^-?\d+$/.test(id));
+  const [row] = await sqlOf(db).query<{ generation: string | null; customers: string; orders: string | null; text: string | null }>(
+    `SELECT (SELECT "generation"::text FROM "HistoryRollupState" WHERE "shop" = $1) AS generation,
+            count(*)::text AS customers, sum("orders")::text AS orders,
+            string_agg("customerId" || '=' || "facts", '|') AS text
+       FROM "HistoryCustomerRollup" r
+      WHERE r."shop" = $1
+        AND (NOT EXISTS (SELECT 1 FROM "Member" m WHERE m."shop" = r."shop" AND m."customerId" = r."customerId"::text) OR r."customerId" = ANY($2::bigint[]))`,
+    [shop, numeric],
+  );
+  const { history } = rollupTextHistory(row.text ?? "", Number(row.customers), Number(row.orders ?? 0));
+  return { history, generation: Number(row.generation ?? 0) };
+}
+
 /** Period totals (domain groupTotals) need the group's own orders: read just those customers' rollups. */
 export async function groupRollupHistory(
   db: SqlClient,
@@ -384,13 +406,14 @@ export async function groupRollupHistory(
   customerIds: readonly string[],
 ): Promise<{ history: OrderHistory; generation: number }> {
   const numeric = customerIds.filter((id) => /^-?\d+$/.test(id));
-  const [row] = await db.$queryRawUnsafe<{ generation: string | null; customers: string; orders: string | null; text: string | null }[]>(
+  // Through the pool (sqlOf), not Prisma: with every customer a member this text holds the whole shop's rollups,
+  // and Prisma would hold further copies of it.
+  const [row] = await sqlOf(db).query<{ generation: string | null; customers: string; orders: string | null; text: string | null }>(
     `SELECT (SELECT "generation"::text FROM "HistoryRollupState" WHERE "shop" = $1) AS generation,
             count(*)::text AS customers, sum("orders")::text AS orders,
             string_agg("customerId" || '=' || "facts", '|') AS text
        FROM "HistoryCustomerRollup" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])`,
-    shop,
-    numeric,
+    [shop, numeric],
   );
   const { history } = rollupTextHistory(row.text ?? "", Number(row.customers), Number(row.orders ?? 0));
   return { history, generation: Number(row.generation ?? 0) };

@@ -2,7 +2,7 @@
 // check it (the columns read, the lines with problems), then import; in German, at a desktop and a phone width.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { startTreue, BROWSER_USER_AGENT, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { startTreue, BROWSER_USER_AGENT, TEST_SHOP, waitForMembers, type TreueHarness } from "../support/treue-harness";
 import { launchChromium } from "../support/chromium";
 
 let t: TreueHarness;
@@ -11,10 +11,7 @@ let browser: Browser;
 beforeAll(async () => {
   t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1" } });
   for (const email of ["ada@example.com", "bo@example.com"]) await t.standin.createCustomer({ email });
-  for (const deadline = Date.now() + 15_000; (await t.db.prisma.member.count({ where: { shop: TEST_SHOP } })) < 2; ) {
-    if (Date.now() > deadline) throw new Error("the customers/create webhooks made no members within 15 s");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForMembers(t, 2);
   browser = await launchChromium();
 });
 afterAll(async () => {

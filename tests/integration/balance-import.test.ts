@@ -4,7 +4,7 @@
 // the same file again changes nothing, and a corrected one only what it corrects.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveLoyaltyProgram } from "~/points/loyalty-program.server";
-import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { browserFetch, startTreue, TEST_SHOP, waitForMembers, type TreueHarness } from "../support/treue-harness";
 
 let t: TreueHarness;
 
@@ -15,10 +15,7 @@ beforeAll(async () => {
   });
   expect(saved.ok).toBe(true);
   for (const [email, firstName] of [["ada@example.com", "Ada"], ["bo@example.com", "Bo"], ["cy@example.com", "Cy"]]) await t.standin.createCustomer({ email, firstName });
-  for (const deadline = Date.now() + 15_000; (await t.db.prisma.member.count({ where: { shop: TEST_SHOP } })) < 3; ) {
-    if (Date.now() > deadline) throw new Error("the customers/create webhooks made no members within 15 s");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForMembers(t, 3);
 });
 afterAll(async () => {
   await t?.close();

@@ -107,10 +107,12 @@ describe("store credit", () => {
   it("books the unspent rest of an expired credit as an expiration", async () => {
     const c = await standin.createCustomer({ email: "expiring@example.com" }, { webhooks: "none" });
     const gid = `gid://shopify/Customer/${c.id}`;
-    const soon = new Date(Date.now() + 1_000).toISOString();
-    await credit(gid, "6.00", "EUR", soon);
+    // The stand-in keeps whole seconds (as Shopify's DateTime does): an expiry "in one second" could be cut to the
+    // current second and lapse before the debit. A whole second at least two seconds ahead, and a wait past it.
+    const expiresMs = Math.ceil((Date.now() + 2_000) / 1_000) * 1_000;
+    await credit(gid, "6.00", "EUR", new Date(expiresMs).toISOString());
     await debit(gid, "1.00");
-    await new Promise((r) => setTimeout(r, 1_100));
+    await new Promise((r) => setTimeout(r, expiresMs + 100 - Date.now()));
     const [account] = (await adminGraphql(standin, ACCOUNTS, { id: gid }, { shop: SHOP })).body.data.customer.storeCreditAccounts.nodes;
     expect(account.balance.amount).toBe("0.0");
     const last = account.transactions.nodes.at(-1);

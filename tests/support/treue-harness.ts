@@ -133,3 +133,14 @@ export function browserFetch(url: string, init: RequestInit = {}) {
   headers.set("User-Agent", BROWSER_USER_AGENT);
   return fetch(url, { ...init, headers, redirect: "manual" });
 }
+
+/**
+ * Waits (outside a test body, where expect.poll is not available) until the shop has at least `count` members,
+ * as the customers/create webhooks make them; fails naming what did not happen.
+ */
+export async function waitForMembers(t: TreueHarness, count: number, timeoutMs = 15_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; (await t.db.prisma.member.count({ where: { shop: TEST_SHOP } })) < count; ) {
+    if (Date.now() > deadline) throw new Error(`the customers/create webhooks made fewer than ${count} members within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
