@@ -80,9 +80,12 @@ export interface RfmColumns {
   monetary: Float64Array;
 }
 
+function emptyRfmColumns(n: number): RfmColumns {
+  return { customerIds: new Array<string>(n), frequency: new Float64Array(n), recency: new Float64Array(n), age: new Float64Array(n), monetary: new Float64Array(n) };
+}
+
 export function rfmColumns(customers: readonly RfmCustomer[]): RfmColumns {
-  const n = customers.length;
-  const cols: RfmColumns = { customerIds: new Array<string>(n), frequency: new Float64Array(n), recency: new Float64Array(n), age: new Float64Array(n), monetary: new Float64Array(n) };
+  const cols = emptyRfmColumns(customers.length);
   customers.forEach((c, i) => {
     cols.customerIds[i] = c.customerId;
     cols.frequency[i] = c.frequency;
@@ -110,7 +113,7 @@ export async function rfmColumnsFromRollups(db: SqlClient, shop: string, day: st
     [shop],
   );
   const n = row.n;
-  const cols: RfmColumns = { customerIds: new Array<string>(n), frequency: new Float64Array(n), recency: new Float64Array(n), age: new Float64Array(n), monetary: new Float64Array(n) };
+  const cols = emptyRfmColumns(n);
   const text = row.text ?? "";
   let at = 0;
   for (let i = 0; i < n; i++) {

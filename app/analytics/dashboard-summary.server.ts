@@ -378,43 +378,36 @@ async function storeSummary(db: SqlClient, shop: string, summary: DashboardSumma
   for (const asOf of [...held(shop).keys()]) if (asOf < oldest) held(shop).delete(asOf);
 }
 
-/**
- * The rollup history of every customer who is not a member, and of `plus` (the referred customers, members or
- * not): what the member split reads once members are most of the shop (the history import enrols every
- * customer), since members' totals are then the shop's totals less these. Read in one snapshot with the
- * rollups' generation, like groupRollupHistory.
- */
-export async function nonMemberRollupHistory(db: SqlClient, shop: string, plus: readonly string[]): Promise<{ history: OrderHistory; generation: number }> {
-  const numeric = plus.filter((id) => /^-?\d+$/.test(id));
-  const [row] = await sqlOf(db).query<{ generation: string | null; customers: string; orders: string | null; text: string | null }>(
-    `SELECT (SELECT "generation"::text FROM "HistoryRollupState" WHERE "shop" = $1) AS generation,
-            count(*)::text AS customers, sum("orders")::text AS orders,
-            string_agg("customerId" || '=' || "facts", '|') AS text
-       FROM "HistoryCustomerRollup" r
-      WHERE r."shop" = $1
-        AND (NOT EXISTS (SELECT 1 FROM "Member" m WHERE m."shop" = r."shop" AND m."customerId" = r."customerId"::text) OR r."customerId" = ANY($2::bigint[]))`,
-    [shop, numeric],
-  );
-  const { history } = rollupTextHistory(row.text ?? "", Number(row.customers), Number(row.orders ?? 0));
-  return { history, generation: Number(row.generation ?? 0) };
-}
-
-/** Period totals (domain groupTotals) need the group's own orders: read just those customers' rollups. */
-export async function groupRollupHistory(
-  db: SqlClient,
-  shop: string,
-  customerIds: readonly string[],
-): Promise<{ history: OrderHistory; generation: number }> {
-  const numeric = customerIds.filter((id) => /^-?\d+$/.test(id));
+/** The rollup history of the customers `where` selects (a condition on "r", $1 the shop, $2 the ids), read in one snapshot with the rollups' generation. */
+async function rollupHistoryWhere(db: SqlClient, shop: string, where: string, ids: readonly string[]): Promise<{ history: OrderHistory; generation: number }> {
   // Through the pool (sqlOf), not Prisma: with every customer a member this text holds the whole shop's rollups,
   // and Prisma would hold further copies of it.
   const [row] = await sqlOf(db).query<{ generation: string | null; customers: string; orders: string | null; text: string | null }>(
     `SELECT (SELECT "generation"::text FROM "HistoryRollupState" WHERE "shop" = $1) AS generation,
             count(*)::text AS customers, sum("orders")::text AS orders,
             string_agg("customerId" || '=' || "facts", '|') AS text
-       FROM "HistoryCustomerRollup" WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[])`,
-    [shop, numeric],
+       FROM "HistoryCustomerRollup" r WHERE r."shop" = $1 AND (${where})`,
+    [shop, ids.filter((id) => /^-?\d+$/.test(id))],
   );
   const { history } = rollupTextHistory(row.text ?? "", Number(row.customers), Number(row.orders ?? 0));
   return { history, generation: Number(row.generation ?? 0) };
+}
+
+/**
+ * The rollup history of every customer who is not a member, and of `plus` (the referred customers, members or
+ * not): what the member split reads once members are most of the shop (the history import enrols every
+ * customer), since members' totals are then the shop's totals less these.
+ */
+export function nonMemberRollupHistory(db: SqlClient, shop: string, plus: readonly string[]): Promise<{ history: OrderHistory; generation: number }> {
+  return rollupHistoryWhere(
+    db,
+    shop,
+    `NOT EXISTS (SELECT 1 FROM "Member" m WHERE m."shop" = r."shop" AND m."customerId" = r."customerId"::text) OR r."customerId" = ANY($2::bigint[])`,
+    plus,
+  );
+}
+
+/** Period totals (domain groupTotals) need the group's own orders: read just those customers' rollups. */
+export function groupRollupHistory(db: SqlClient, shop: string, customerIds: readonly string[]): Promise<{ history: OrderHistory; generation: number }> {
+  return rollupHistoryWhere(db, shop, `r."customerId" = ANY($2::bigint[])`, customerIds);
 }
