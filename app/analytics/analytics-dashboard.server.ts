@@ -1,7 +1,8 @@
 // The retention dashboard's figures for one shop and period. A page view reads the day's summary
-// (dashboard-summary.server.ts: sums over customers, moved forward by every rollup refresh) and adds
-// the member split and referral rate from those customers' own rollups; results are memoised per
-// rollup generation, so a view with nothing new costs one query. `computeDashboard` computes the same
+// (dashboard-summary.server.ts: sums over customers, moved forward by every rollup refresh) and the
+// member split and referral totals stored beside it (dashboard-groups.server.ts: computed from those
+// customers' own rollups when the members or referrals changed); results are memoised per rollup
+// generation, so a view with nothing new costs a few small queries. `computeDashboard` computes the same
 // dashboard from a whole history with the domain's functions (the benchmark's baseline, the tests'
 // reference); the segment pages read that history (analytics-history.server.ts) for their lists.
 import type { PrismaClient } from "@prisma/client";
@@ -26,8 +27,10 @@ import { LATEST_CURRENCY, loadRollupHistory, refreshRollupsAt } from "~/history/
 import { loadSegmentThresholds } from "./segment-rules.server";
 import { segmentListFromRollups } from "./segment-lists.server";
 import { DASHBOARD_PERIOD_DAYS, ensureSummaryFrom, groupRollupHistory, nonMemberRollupHistory, rollupState, summaryAt, type SummarySource } from "./dashboard-summary.server";
+import { groupsStamp, storedGroupSplit, storeGroupSplit } from "./dashboard-groups.server";
+import { sqlOf } from "~/db/connection.server";
 import {
-  groupTotals,
+  groupSplit,
   subtractTotals,
   summaryCohorts,
   summaryReport,
@@ -38,6 +41,7 @@ import {
   totalsOf,
   windowOf,
   type DashboardSummary,
+  type GroupSplit,
 } from "~/analytics/domain/dashboard-summary";
 import type { OrderHistory } from "~/analytics/domain/order-history";
 
@@ -192,51 +196,20 @@ export function computeDashboard(
   };
 }
 
-const COLUMNS_KEPT_MS = 60_000;
-const knownColumns = new WeakMap<SqlClient, Map<string, { names: string[]; at: number }>>();
+/** Every member's customer id. */
+export async function loadMemberIds(db: SqlClient, shop: string): Promise<Set<string>> {
+  const rows = await sqlOf(db).query<{ id: string }>(`SELECT "customerId" AS id FROM "Member" WHERE "shop" = $1`, [shop]);
+  return new Set(rows.map((r) => r.id));
+}
 
-/**
- * A table's columns, remembered for a minute: information_schema costs 5–30 ms a query, twice per
- * view, and tables only change with a migration.
- */
-async function tableColumns(db: SqlClient, table: string): Promise<string[]> {
-  let tables = knownColumns.get(db);
-  if (!tables) knownColumns.set(db, (tables = new Map()));
-  const known = tables.get(table);
-  if (known && Date.now() - known.at < COLUMNS_KEPT_MS) return known.names;
-  const columns = await db.$queryRawUnsafe<{ column_name: string }[]>(
-    `SELECT column_name::text AS column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`,
-    table,
+/** Every customer who came through a referral (a friend's order with a code, unless a fraud rule blocked it). */
+export async function loadReferredIds(db: SqlClient, shop: string): Promise<Set<string>> {
+  const rows = await db.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT DISTINCT "friendCustomerId" AS id FROM "Referral" WHERE "shop" = $1 AND "friendCustomerId" IS NOT NULL AND "status" <> 'blocked'`,
+    shop,
   );
-  const names = columns.map((c) => c.column_name);
-  tables.set(table, { names, at: Date.now() });
-  return names;
+  return new Set(rows.map((r) => r.id));
 }
-
-/** Ids from a table another feature owns, read only if it exists (members, referrals). */
-async function idsFromOptionalTable(db: SqlClient, shop: string, table: string, columnPattern: RegExp): Promise<Set<string> | null> {
-  const names = await tableColumns(db, table);
-  const idColumn = names.find((n) => columnPattern.test(n));
-  if (!names.includes("shop") || !idColumn) return null;
-  try {
-    const rows = await db.$queryRawUnsafe<{ id: string | null }[]>(
-      `SELECT "${idColumn}"::text AS id FROM "${table}" WHERE "shop" = $1`,
-      shop,
-    );
-    const ids = new Set<string>();
-    for (const r of rows) {
-      const digits = r.id ? /(\d+)$/.exec(r.id)?.[1] : undefined;
-      if (digits) ids.add(digits.replace(/^0+(?=\d)/, ""));
-    }
-    return ids;
-  } catch {
-    return null;
-  }
-}
-
-export const loadMemberIds = (db: SqlClient, shop: string) => idsFromOptionalTable(db, shop, "Member", /^customerId$/i);
-export const loadReferredIds = (db: SqlClient, shop: string) =>
-  idsFromOptionalTable(db, shop, "Referral", /^(referred|referee|invitee)CustomerId$/i);
 
 
 export interface DashboardOptions {
@@ -248,53 +221,26 @@ export interface DashboardOptions {
   thresholds?: SegmentThresholds;
 }
 
-/**
- * The dashboard from a summary (domain: dashboard-summary.ts) and, for the member split and the
- * referral rate, `groups`: those customers' own orders (the rest of the shop is total − members).
- */
+/** The dashboard from a summary (domain: dashboard-summary.ts) and the member split and referral totals beside it. */
 export function dashboardFromSummary(
   summary: DashboardSummary,
-  opts: DashboardOptions,
-  groups: OrderHistory | null,
+  opts: Pick<DashboardOptions, "days" | "thresholds">,
+  split: GroupSplit,
   info: { currency: string | null; orders: number; refunds: number; loadMs: number },
-  /** `groups` holds everyone but the members (and the referred customers) instead of the members. */
-  groupsAreNonMembers = false,
 ): Dashboard {
   const { days } = opts;
   const thresholds = opts.thresholds ?? DEFAULT_SEGMENT_THRESHOLDS;
-  const referralsExist = !!opts.referredIds && opts.referredIds.size > 0;
-  const indices = (ids: ReadonlySet<string> | null) => {
-    const out: number[] = [];
-    if (ids && groups) for (const id of ids) {
-      const c = groups.customerIndex.get(id);
-      if (c !== undefined) out.push(c);
-    }
-    return out;
-  };
-  const totalsFor = (ids: number[]) => (groups && ids.length > 0 ? groupTotals(groups, ids, summary.asOf, summary.periodDays) : null);
+  const referralsExist = (split.referredCount ?? 0) > 0;
   const cur = windowOf(summary, days, "current");
   const prev = windowOf(summary, days, "previous");
-  const referred = totalsFor(indices(opts.referredIds));
-  const referredOrders = (w: number) => (opts.referredIds ? (referred ? totalsOf(referred, w).orders : 0) : null);
+  const referredOrders = (w: number) => (split.referredCount === null ? null : totalsOf(split.referred, w).orders);
   const current = summaryReport(summary, days, "current", referredOrders(cur));
   const previous = summaryReport(summary, days, "previous", referredOrders(prev));
   let members: Dashboard["members"] = null;
-  if (opts.memberIds && opts.memberIds.size > 0) {
-    const memberSet = opts.memberIds;
-    let m: RetentionTotals;
-    if (groupsAreNonMembers) {
-      // Totals add up per customer, so the members' are the shop's less everyone else's.
-      const others: number[] = [];
-      if (groups) for (let c = 0; c < groups.customerIds.length; c++) if (!memberSet.has(groups.customerIds[c])) others.push(c);
-      const otherTotals = totalsFor(others);
-      m = otherTotals ? subtractTotals(totalsOf(summary.totals, cur), totalsOf(otherTotals, cur)) : totalsOf(summary.totals, cur);
-    } else {
-      const memberTotals = totalsFor(indices(memberSet));
-      m = memberTotals ? totalsOf(memberTotals, cur) : totalsOf(new Float64Array(summary.totals.length), cur);
-    }
-    const referredSet = opts.referredIds;
-    const both = referredSet ? totalsFor(indices(referredSet).filter((c) => memberSet.has(groups!.customerIds[c]))) : null;
-    const memberReferred = referredSet ? (both ? totalsOf(both, cur).orders : 0) : null;
+  // An empty members table splits nothing; the page then says there are no members yet.
+  if (split.memberCount) {
+    const m = totalsOf(split.members, cur);
+    const memberReferred = split.referredCount === null ? null : totalsOf(split.memberReferred, cur).orders;
     const allReferred = referredOrders(cur);
     members = {
       members: figuresOf(summaryReport(summary, days, "current", memberReferred, m), null, referralsExist),
@@ -303,7 +249,7 @@ export function dashboardFromSummary(
         null,
         referralsExist,
       ),
-      memberCount: opts.memberIds.size,
+      memberCount: split.memberCount,
     };
   }
   return {
@@ -358,8 +304,11 @@ export const dashboardSummaryJob: PeriodicJob = {
       const zone = await shopTimeZone(db, shop);
       const today = calendarDayOf(now, zone);
       const tomorrow = addCalendarDays(today, 1);
-      await currentSummary(db, shop, formatDay(today));
-      if (now.getTime() >= startOfDay(tomorrow, zone).getTime() - 60 * 60_000) await currentSummary(db, shop, formatDay(tomorrow));
+      // Today's summary and member split, with the shop's segment rules, as a view would ask for them.
+      await shopDashboard(db, shop, PERIOD_DAYS[0], now);
+      if (now.getTime() >= startOfDay(tomorrow, zone).getTime() - 60 * 60_000) {
+        await currentSummary(db, shop, formatDay(tomorrow), await loadSegmentThresholds(db, shop));
+      }
     }
   },
 };
@@ -368,43 +317,88 @@ export function forgetDashboards() {
   dashboards.clear();
 }
 
+/** Where a dashboard's members and referred customers come from. */
+interface GroupSource {
+  /** Identifies the groups for the memo (and, with `stored`, for the stored split). */
+  key: string;
+  /** The split may be read from and written to DashboardGroupSplit (the groups are the shop's tables). */
+  stored: boolean;
+  load(): Promise<{ memberIds: ReadonlySet<string> | null; referredIds: ReadonlySet<string> | null }>;
+}
+
 /** The dashboard for given member and referred customers (shopDashboard reads those from their tables). */
-export async function dashboardFor(db: SqlClient, shop: string, opts: DashboardOptions): Promise<Dashboard & { source: SummarySource }> {
+export function dashboardFor(db: SqlClient, shop: string, opts: DashboardOptions): Promise<Dashboard & { source: SummarySource }> {
+  const { memberIds, referredIds } = opts;
+  return dashboardWith(db, shop, opts, {
+    key: `sets:${memberIds?.size ?? -1}:${referredIds?.size ?? -1}`,
+    stored: false,
+    load: async () => ({ memberIds, referredIds }),
+  });
+}
+
+async function dashboardWith(
+  db: SqlClient,
+  shop: string,
+  opts: Pick<DashboardOptions, "today" | "days" | "thresholds">,
+  groups: GroupSource,
+): Promise<Dashboard & { source: SummarySource }> {
   const started = performance.now();
   for (let attempt = 0; ; attempt++) {
     const { summary, generation, source, state } = await currentSummary(db, shop, opts.today, opts.thresholds);
-    const key = `${shop}|${opts.today}|${generation}|${opts.days}|${opts.memberIds?.size ?? -1}|${opts.referredIds?.size ?? -1}|${state.orders}|${state.refunds}|${state.currency}|${segmentThresholdsKey(opts.thresholds ?? DEFAULT_SEGMENT_THRESHOLDS)}`;
+    const key = `${shop}|${opts.today}|${generation}|${opts.days}|${groups.key}|${state.orders}|${state.refunds}|${state.currency}|${segmentThresholdsKey(opts.thresholds ?? DEFAULT_SEGMENT_THRESHOLDS)}`;
     const memo = dashboards;
     const known = memo.get(key);
     if (known) return { ...known, source };
-    let groups: OrderHistory | null = null;
-    // Once members are most of the shop (the import enrols every customer), read the others and take the members
-    // as the shop less them: a few thousand rollups instead of every one.
-    const complement = (opts.memberIds?.size ?? 0) > summary.customers / 2;
-    const ids = complement ? new Set(opts.referredIds ?? []) : new Set([...(opts.memberIds ?? []), ...(opts.referredIds ?? [])]);
-    if (complement || ids.size > 0) {
-      const read = complement ? await nonMemberRollupHistory(db, shop, [...ids]) : await groupRollupHistory(db, shop, [...ids]);
-      // Read in one snapshot with its generation: if a refresh came in between, start over so the
-      // groups and the summary describe the same rollups.
-      if (read.generation !== generation && attempt < 3) continue;
-      groups = read.history;
-    }
-    const dashboard = dashboardFromSummary(summary, opts, groups, { ...state, loadMs: performance.now() - started }, complement);
+    const split = await splitAt(db, shop, summary, generation, groups);
+    // Read in another snapshot than the summary: if a refresh came in between, start over so the split and
+    // the summary describe the same rollups.
+    if (!split && attempt < 3) continue;
+    const dashboard = dashboardFromSummary(summary, opts, split ?? groupSplit(summary, null, null, null), { ...state, loadMs: performance.now() - started });
     memo.set(key, dashboard);
     while (memo.size > 64) memo.delete(memo.keys().next().value as string);
     return { ...dashboard, source };
   }
 }
 
-export async function shopDashboard(
-  prisma: PrismaClient,
-  shop: string,
-  days: PeriodDays,
-  now = new Date(),
-): Promise<Dashboard> {
-  const today = await shopToday(prisma, shop, now);
-  const [memberIds, referredIds, thresholds] = await Promise.all([loadMemberIds(prisma, shop), loadReferredIds(prisma, shop), loadSegmentThresholds(prisma, shop)]);
-  const { source: _source, ...dashboard } = await dashboardFor(prisma, shop, { today, days, memberIds, referredIds, thresholds });
+/** The member split at `generation`: stored, or computed from the groups' rollups (and stored); null when the rollups moved on meanwhile. */
+async function splitAt(db: SqlClient, shop: string, summary: DashboardSummary, generation: number, groups: GroupSource): Promise<GroupSplit | null> {
+  const windows = summary.totals.length;
+  if (groups.stored) {
+    const known = await storedGroupSplit(db, shop, summary.asOf, generation, groups.key, windows);
+    if (known) return known;
+  }
+  const { memberIds, referredIds } = await groups.load();
+  // Once members are most of the shop (the import enrols every customer), read the others and take the members
+  // as the shop less them: a few thousand rollups instead of every one.
+  const complement = (memberIds?.size ?? 0) > summary.customers / 2;
+  const ids = complement ? new Set(referredIds ?? []) : new Set([...(memberIds ?? []), ...(referredIds ?? [])]);
+  let history: OrderHistory | null = null;
+  if (complement || ids.size > 0) {
+    const read = complement ? await nonMemberRollupHistory(db, shop, [...ids]) : await groupRollupHistory(db, shop, [...ids]);
+    if (read.generation !== generation) return null;
+    history = read.history;
+  }
+  const split = groupSplit(summary, history, memberIds, referredIds, complement);
+  // Stored only if the groups did not change while they were read (a member enrolled meanwhile).
+  if (groups.stored && (await groupsStamp(db, shop)) === groups.key) await storeGroupSplit(db, shop, summary.asOf, generation, groups.key, split);
+  return split;
+}
+
+/** The members and referred customers from their tables, stamped so a stored split can stand for them. */
+async function shopGroups(db: SqlClient, shop: string): Promise<GroupSource> {
+  return {
+    key: await groupsStamp(db, shop),
+    stored: true,
+    load: async () => {
+      const [memberIds, referredIds] = await Promise.all([loadMemberIds(db, shop), loadReferredIds(db, shop)]);
+      return { memberIds, referredIds };
+    },
+  };
+}
+
+export async function shopDashboard(db: SqlClient, shop: string, days: PeriodDays, now = new Date()): Promise<Dashboard> {
+  const [today, thresholds, groups] = await Promise.all([shopToday(db, shop, now), loadSegmentThresholds(db, shop), shopGroups(db, shop)]);
+  const { source: _source, ...dashboard } = await dashboardWith(db, shop, { today, days, thresholds }, groups);
   return dashboard;
 }
 

@@ -6,7 +6,8 @@ import { databaseTarget, openDatabase, type Database } from "~/db/connection.ser
 import { seededRandom } from "../support/analytics-simulate";
 import { bumpHistoryVersion, upsertHistoryOrders, upsertHistoryRefunds, type HistoryOrderRow } from "~/history/history-store.server";
 import { loadShopHistory } from "~/history/analytics-history.server";
-import { computeDashboard, dashboardFor, forgetDashboards, PERIOD_DAYS } from "~/analytics/analytics-dashboard.server";
+import { computeDashboard, dashboardFor, dashboardSummaryJob, forgetDashboards, loadMemberIds, PERIOD_DAYS, shopDashboard } from "~/analytics/analytics-dashboard.server";
+import { encodeGroupSplit, groupsStamp } from "~/analytics/dashboard-groups.server";
 import { refreshRollups } from "~/history/history-rollups.server";
 import { forgetDashboardSummaries } from "~/analytics/dashboard-summary.server";
 import { createTestDatabase, type TestDatabase } from "../support/postgres";
@@ -123,5 +124,45 @@ describe("dashboard summaries under concurrent writes and views", () => {
       expect(served.members?.memberCount).toBe(most.size);
       expect({ ...served, history: { ...served.history, loadMs: 0 } }).toEqual({ ...expected, history: { ...expected.history, loadMs: 0 } });
     }
+  });
+
+  it("reads the member split stored beside the summary, until a member or a referral changes", async () => {
+    const now = new Date(`${TODAY}T12:00:00Z`);
+    const referral = (orderId: string, friend: string, status: string) => ({
+      shop: SHOP, orderId, code: "FRIEND", advocateCustomerId: "1", friendCustomerId: friend, status, orderPlacedAt: now, orderUpdatedAt: now,
+    });
+    await db.prisma.referral.createMany({ data: [referral("r1", "2", "credited"), referral("r2", "9", "pending"), referral("r3", "16", "blocked")] });
+    const full = await loadShopHistory(db.prisma, SHOP);
+    const expectedWith = (memberIds: ReadonlySet<string>, referredIds: ReadonlySet<string>, days: (typeof PERIOD_DAYS)[number]) => {
+      const d = computeDashboard({ value: full, stale: false }, { today: TODAY, days, memberIds, referredIds });
+      return { ...d, history: { ...d.history, loadMs: 0 } };
+    };
+    const served = async (days: (typeof PERIOD_DAYS)[number]) => {
+      // As a freshly started process: nothing in memory.
+      forgetDashboardSummaries();
+      forgetDashboards();
+      const d = await shopDashboard(db.prisma, SHOP, days, now);
+      return { ...d, history: { ...d.history, loadMs: 0 } };
+    };
+    const members = await loadMemberIds(db.prisma, SHOP);
+    await db.prisma.$executeRawUnsafe(`DELETE FROM "DashboardGroupSplit"`);
+    await dashboardSummaryJob.run(db.prisma, now);
+    const [row] = await db.prisma.$queryRawUnsafe<{ stamp: string }[]>(`SELECT "stamp" FROM "DashboardGroupSplit" WHERE "shop" = $1 AND "asOf" = $2`, SHOP, TODAY);
+    expect(row?.stamp).toBe(await groupsStamp(db.prisma, SHOP));
+    // The blocked referral's friend is not a referred customer; the others are, and the referral figure shows.
+    for (const days of PERIOD_DAYS) expect(await served(days)).toEqual(expectedWith(members, new Set(["2", "9"]), days));
+    expect((await served(30)).figures.find((f) => f.key === "referralRate")?.current.reason).toBeNull();
+
+    // A fresh view takes the stored row as it is (here one made up): nothing is recomputed.
+    const made = { memberCount: 12_345, referredCount: 0, members: new Float64Array(6 * 7), referred: new Float64Array(6 * 7), memberReferred: new Float64Array(6 * 7) };
+    await db.prisma.$executeRawUnsafe(`UPDATE "DashboardGroupSplit" SET "state" = $2 WHERE "shop" = $1`, SHOP, encodeGroupSplit(made));
+    expect((await served(30)).members?.memberCount).toBe(12_345);
+
+    // A member enrolled without an order, then a referral blocked later: the stamp moves, the split is computed again.
+    await db.prisma.member.create({ data: { shop: SHOP, customerId: "999999" } });
+    const more = new Set([...members, "999999"]);
+    expect(await served(90)).toEqual(expectedWith(more, new Set(["2", "9"]), 90));
+    await db.prisma.referral.update({ where: { shop_orderId: { shop: SHOP, orderId: "r2" } }, data: { status: "blocked" } });
+    for (const days of PERIOD_DAYS) expect(await served(days)).toEqual(expectedWith(more, new Set(["2"]), days));
   });
 });

@@ -396,6 +396,63 @@ export function groupTotals(h: OrderHistory, customers: Iterable<number>, asOf: 
   return totals;
 }
 
+/**
+ * The dashboard's groups as period totals (every window, as groupTotals): the loyalty members, the referred
+ * customers, and those who are both. A view needs only these and the summary, so they can be stored beside it.
+ */
+export interface GroupSplit {
+  /** How many members there are; null when the shop has no members table to ask (no member split shown). */
+  memberCount: number | null;
+  /** How many referred customers; null when referrals are not known (no referral figures). */
+  referredCount: number | null;
+  members: Float64Array;
+  referred: Float64Array;
+  memberReferred: Float64Array;
+}
+
+/**
+ * The split from `groups`, the rollups of the members and the referred customers — or, when `groupsAreNonMembers`,
+ * of everyone but the members plus the referred: totals add up per customer, so the members' are then the shop's
+ * (`summary.totals`) less everyone else's.
+ */
+export function groupSplit(
+  summary: Pick<DashboardSummary, "asOf" | "periodDays" | "totals">,
+  groups: OrderHistory | null,
+  memberIds: ReadonlySet<string> | null,
+  referredIds: ReadonlySet<string> | null,
+  groupsAreNonMembers = false,
+): GroupSplit {
+  const empty = () => new Float64Array(summary.totals.length);
+  const totalsFor = (customers: number[]) => (groups && customers.length > 0 ? groupTotals(groups, customers, summary.asOf, summary.periodDays) : empty());
+  const isMember = (c: number) => !!memberIds && memberIds.has(groups!.customerIds[c]);
+  const referred: number[] = [];
+  if (groups && referredIds) for (const id of referredIds) {
+    const c = groups.customerIndex.get(id);
+    if (c !== undefined) referred.push(c);
+  }
+  let members: Float64Array;
+  if (groupsAreNonMembers) {
+    const others: number[] = [];
+    if (groups) for (let c = 0; c < groups.customerIds.length; c++) if (!isMember(c)) others.push(c);
+    const otherTotals = totalsFor(others);
+    members = Float64Array.from(summary.totals, (v, i) => v - otherTotals[i]);
+  } else {
+    const inGroups: number[] = [];
+    if (groups && memberIds) for (const id of memberIds) {
+      const c = groups.customerIndex.get(id);
+      if (c !== undefined) inGroups.push(c);
+    }
+    members = totalsFor(inGroups);
+  }
+  return {
+    memberCount: memberIds ? memberIds.size : null,
+    referredCount: referredIds ? referredIds.size : null,
+    members,
+    referred: totalsFor(referred),
+    memberReferred: totalsFor(referred.filter(isMember)),
+  };
+}
+
 export function totalsOf(totals: Float64Array, window: number): RetentionTotals {
   const b = window * FIELDS;
   return {
