@@ -2,14 +2,14 @@
 // their codes), with a live preview of what an order of 57.90 earns.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useMemo, useState } from "react";
 import { z } from "zod";
 import prisma from "~/db.server";
 import { formatMinor, parseMinor } from "~/points/domain/money";
 import { parseLoyaltyProgram, previewEarning, type LoyaltyProgram, type ProgramError } from "~/points/domain/program";
-import { localeFrom, translator } from "~/i18n/translate";
+import { localeFrom, translator, withLocale } from "~/i18n/translate";
 import type { MessageKey } from "~/i18n/messages";
 import { loadLoyaltyProgram, saveLoyaltyProgram } from "~/points/loyalty-program.server";
 import { authenticate } from "~/shopify.server";
@@ -61,7 +61,6 @@ interface Values {
   pendingDays: string;
   signupBonus: string;
   birthdayBonus: string;
-  referralBonus: string;
   windowDays: string;
   expiryMode: string;
   expiryMonths: string;
@@ -81,7 +80,6 @@ function valuesOf(p: LoyaltyProgram, currency: string): Values {
     pendingDays: String(p.pendingDays),
     signupBonus: String(p.signupBonus),
     birthdayBonus: String(p.birthdayBonus),
-    referralBonus: String(p.referralBonus),
     windowDays: String(p.vip.windowDays),
     expiryMode: expiry.mode,
     expiryMonths: String(expiry.months ?? 12),
@@ -111,7 +109,6 @@ function programInput(v: Values, currency: string) {
     pendingDays: whole(v.pendingDays),
     signupBonus: whole(v.signupBonus),
     birthdayBonus: whole(v.birthdayBonus),
-    referralBonus: whole(v.referralBonus),
     productBonuses: v.productBonuses.map((b) => ({ target: b.target, targetId: b.targetId, pointsPerUnit: whole(b.pointsPerUnit) })),
     campaigns: v.campaigns.map((c) => ({
       id: c.id,
@@ -141,7 +138,6 @@ function fieldKey(path: (string | number)[]): MessageKey {
     pendingDays: "program.pendingDays",
     signupBonus: "program.signupBonus",
     birthdayBonus: "program.birthdayBonus",
-    referralBonus: "program.referralBonus",
     "vip.windowDays": "program.vip.windowDays",
     "expiry.months": "program.expiry.months",
     "expiry.reminderDays": "program.expiry.reminderDays",
@@ -238,8 +234,11 @@ export default function ProgramSettings() {
                   <FormLayout.Group>
                     {num("program.signupBonus", "signupBonus")}
                     {num("program.birthdayBonus", "birthdayBonus")}
-                    {num("program.referralBonus", "referralBonus")}
                   </FormLayout.Group>
+                  {/* Referral rewards have one home, the referrals page, where the referral job reads them. */}
+                  <Text as="p" tone="subdued" id="referral-rewards-note">
+                    {t("program.referralRewardsThere")} <Link to={withLocale("/app/referrals", locale)}>{t("program.referralRewardsLink")}</Link>
+                  </Text>
                   <Text as="h3" variant="headingSm">{t("program.productBonuses")}</Text>
                   {v.productBonuses.map((b, i) => (
                     <InlineStack key={i} gap="200" blockAlign="end">

@@ -45,6 +45,13 @@ describe("points program settings in Chromium", () => {
     expect(await t.db.prisma.loyaltyProgram.findUnique({ where: { shop: TEST_SHOP } })).toMatchObject({
       settings: { earnRate: { points: 2, perCurrencyUnits: 1 }, pointsPerOrder: 5, pendingDays: 14 },
     });
+
+    // Referral rewards are set in one place: the program page has no field of its own for them (one that did
+    // nothing), it links to the referrals page, whose settings the referral job reads.
+    expect(await page.getByLabel("Referral bonus").count()).toBe(0);
+    await page.locator("#referral-rewards-note").getByRole("link", { name: "Referrals page" }).click();
+    await page.waitForURL(/\/app\/referrals/);
+    await page.getByText("Referral settings").waitFor();
     expect(failures.filter((m) => !/shopify|app-bridge/i.test(m))).toEqual([]);
     await page.close();
   });

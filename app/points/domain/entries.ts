@@ -16,15 +16,6 @@ export function signupBonusEntry(program: Pick<LoyaltyProgram, "signupBonus">, c
   return bonus("signup-bonus", ledgerKeys.signup(customerId), customerId, program.signupBonus, at);
 }
 
-export function referralBonusEntry(
-  program: Pick<LoyaltyProgram, "referralBonus">,
-  referrerId: string,
-  referredCustomerId: string,
-  at: Date,
-): LedgerEntry | null {
-  return bonus("referral-bonus", ledgerKeys.referral(referredCustomerId), referrerId, program.referralBonus, at);
-}
-
 /** Days after a birthday on which a late daily job still grants that birthday's bonus. */
 export const BIRTHDAY_GRACE_DAYS = 7;
 

@@ -21,7 +21,6 @@ import {
   manualAdjustmentEntry,
   redemptionEntry,
   redemptionReversalEntry,
-  referralBonusEntry,
   signupBonusEntry,
 } from "./entries";
 import type { ExpiryPolicy } from "./program";
@@ -123,10 +122,9 @@ describe("postEntry", () => {
 });
 
 describe("bonuses", () => {
-  it("grants sign-up and referral bonuses once, spendable at once, and none when set to 0", () => {
+  it("grants the sign-up bonus once, spendable at once, and none when set to 0", () => {
     expect(signupBonusEntry({ signupBonus: 50 }, "c1", T0)).toMatchObject({ key: "signup:c1", points: 50, availableAt: T0 });
     expect(signupBonusEntry({ signupBonus: 0 }, "c1", T0)).toBeNull();
-    expect(referralBonusEntry({ referralBonus: 25 }, "c1", "c2", T0)).toMatchObject({ key: "referral:c2", customerId: "c1", points: 25 });
   });
 
   it("grants the birthday bonus on the day or up to a week late, once per year", () => {

@@ -67,7 +67,6 @@ export interface LoyaltyProgram {
   campaigns: Campaign[];
   signupBonus: number;
   birthdayBonus: number;
-  referralBonus: number;
   vip: VipSettings;
   /** Days after the order before its points can be spent, so that returns can come back first. */
   pendingDays: number;
@@ -91,7 +90,6 @@ export const DEFAULT_PROGRAM: LoyaltyProgram = deepFreeze<LoyaltyProgram>({
   campaigns: [],
   signupBonus: 0,
   birthdayBonus: 0,
-  referralBonus: 0,
   vip: { windowDays: 365, tiers: [] },
   pendingDays: 0,
   expiry: { mode: "off" },
@@ -302,7 +300,6 @@ const programShape = {
   campaigns: list("Campaigns", campaignSchema, 200),
   signupBonus: wholeNumber("Sign-up bonus", 0, MAX_POINTS, 0),
   birthdayBonus: wholeNumber("Birthday bonus", 0, MAX_POINTS, 0),
-  referralBonus: wholeNumber("Referral bonus", 0, MAX_POINTS, 0),
   vip: section("VIP tiers", {
     windowDays: wholeNumber("VIP spend window (days)", 30, 3650, DEFAULT_PROGRAM.vip.windowDays),
     tiers: list(
