@@ -37,6 +37,7 @@ export default function App() {
         <Link to={withLocale("/app/analytics/customers", locale)}>{t("nav.analytics")}</Link>
         <Link to={withLocale("/app/program", locale)}>{t("nav.program")}</Link>
         <Link to={withLocale("/app/members", locale)}>{t("nav.members")}</Link>
+        <Link to={withLocale("/app/loyalty", locale)}>{t("nav.loyalty")}</Link>
         <Link to={withLocale("/app/analytics/segments", locale)}>{t("nav.segments")}</Link>
         <Link to={withLocale("/app/rewards", locale)}>{t("nav.rewards")}</Link>
         <Link to={withLocale("/app/referrals", locale)}>{t("nav.referrals")}</Link>

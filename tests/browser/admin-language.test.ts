@@ -22,6 +22,7 @@ afterAll(async () => {
 
 const NAV = [
   ["/app/members", "nav.members", "members.heading"],
+  ["/app/loyalty", "nav.loyalty", "loyalty.heading"],
   ["/app/program", "nav.program", "program.heading"],
   ["/app/rewards", "nav.rewards", "rewards.heading"],
   ["/app/referrals", "nav.referrals", "referrals.heading"],

@@ -240,7 +240,7 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
 
   const core: StandinCore = {
     state, apiKey: opts.apiKey, apiSecret: opts.apiSecret, appId: appIdFor(opts.apiKey), apiVersion,
-    url: () => origin, bulkDir, bulkDelayMs: opts.bulkDelayMs ?? 50, sleep,
+    url: () => origin, bulkDir, bulkDelayMs: opts.bulkDelayMs ?? 50, sleep, track,
     emitWebhook: (shop, topic, payload) => emit(shop, "send", topic, payload),
     takeUserErrorFault: (field) => {
       const at = faults.findIndex((f) => f.kind === "USER_ERROR" && (f.operation === "*" || f.operation === field));

@@ -53,7 +53,15 @@ export type PolarisViz = typeof import("@shopify/polaris-viz");
  * Polaris Viz measures the DOM and throws during server rendering, so it is loaded in the browser
  * only; the box keeps its height meanwhile so the page does not shift when the chart appears.
  */
-export function TrendChart({ series }: { series: { name: string; data: { key: string; value: number }[] }[] }) {
+export function TrendChart({
+  series,
+  kind = "line",
+  id = "trend-chart",
+}: {
+  series: { name: string; data: { key: string; value: number }[] }[];
+  kind?: "line" | "bar";
+  id?: string;
+}) {
   const [viz, setViz] = useState<PolarisViz | null>(null);
   useEffect(() => {
     let live = true;
@@ -65,10 +73,10 @@ export function TrendChart({ series }: { series: { name: string; data: { key: st
     };
   }, []);
   return (
-    <div style={{ height: 240 }} id="trend-chart">
+    <div style={{ height: 240 }} id={id}>
       {viz ? (
         <viz.PolarisVizProvider>
-          <viz.LineChart data={series} theme="Light" />
+          {kind === "bar" ? <viz.BarChart data={series} theme="Light" /> : <viz.LineChart data={series} theme="Light" />}
         </viz.PolarisVizProvider>
       ) : null}
     </div>

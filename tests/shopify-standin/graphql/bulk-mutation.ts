@@ -82,7 +82,7 @@ export async function runBulkMutation(ctx: GqlContext, args: Record<string, any>
     objectCount: 0, rootObjectCount: 0, fileSize: null, file: null,
   };
   ctx.shop.bulkOperations.push(b);
-  void execute(ctx, ctx.shop, b, doc, ops[0], path, mutationRoot);
+  void ctx.core.track(execute(ctx, ctx.shop, b, doc, ops[0], path, mutationRoot));
   return { bulkOperation: new BulkOperationView(b), userErrors: [] };
 }
 

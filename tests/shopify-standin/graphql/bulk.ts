@@ -112,7 +112,7 @@ export function runBulkQuery(ctx: GqlContext, query: string, _groupObjects: bool
     objectCount: 0, rootObjectCount: 0, fileSize: null, file: null,
   };
   ctx.shop.bulkOperations.push(b);
-  void execute(ctx.core, ctx.schema, ctx.shop, b, doc);
+  void ctx.core.track(execute(ctx.core, ctx.schema, ctx.shop, b, doc));
   return { bulkOperation: new BulkOperationView(b), userErrors: [] };
 }
 

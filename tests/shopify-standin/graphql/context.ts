@@ -17,6 +17,8 @@ export interface StandinCore {
   /** sends a topic's webhook to the app, as subscribed in shopify.app.toml */
   emitWebhook(shop: ShopState, topic: string, payload: unknown): Promise<unknown>;
   sleep(ms: number): Promise<void>;
+  /** work that outlives its request (a bulk operation running): close() waits for it before removing bulkDir */
+  track<T>(work: Promise<T>): Promise<T>;
   /** an injected USER_ERROR fault for this mutation field, if one is pending (see handler.ts) */
   takeUserErrorFault?(field: string): { message: string } | undefined;
 }
