@@ -19,6 +19,10 @@ import { latestHistoryImport, resumeHistoryImport, startHistoryImport } from "~/
 import { formatCount, instantFormatter, localeFrom, translator } from "~/i18n/translate";
 import type { MessageKey } from "~/i18n/messages";
 import { CohortTable, formatFigure, formatMoney, Section, TrendChart } from "~/analytics/components/dashboard-parts";
+import { SetupGuideCard, type SetupLinks } from "~/setup/components/setup-guide-card";
+import { checkoutEditorLink, themeEmbedLink } from "~/setup/domain/setup-guide";
+import { loadSetupGuide } from "~/setup/setup-guide.server";
+import { env } from "~/env.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
@@ -37,12 +41,23 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   let historyImport = await latestHistoryImport(prisma, shop);
   if (!historyImport) historyImport = (await startHistoryImport(prisma, shop, "first-visit")).historyImport;
   else await resumeHistoryImport(prisma, shop);
-  const [overview, dashboard, clv, timeZone] = await Promise.all([
+  const [overview, dashboard, clv, timeZone, setup] = await Promise.all([
     fetchShopOverview(admin.graphql),
     shopDashboard(prisma, shop, days),
     shopToday(prisma, shop).then((today) => clvForecast(prisma, shop, today)),
     shopTimeZone(prisma, shop),
+    loadSetupGuide(prisma, shop),
   ]);
+  // Where each setup step is done: pages of the app, or Shopify's editors (the launcher is the theme app
+  // extension's embed block, blocks/launcher.liquid).
+  const setupLinks: SetupLinks = {
+    earning: { url: "/app/program", external: false },
+    rewards: { url: "/app/rewards", external: false },
+    storefront: { url: themeEmbedLink(shop, env().SHOPIFY_API_KEY, "launcher"), external: true },
+    thankYou: { url: checkoutEditorLink(shop, "thank-you"), external: true },
+    checkout: { url: checkoutEditorLink(shop, "checkout"), external: true },
+    balances: { url: "/app/members/import", external: false },
+  };
   return json({
     overview,
     locale,
@@ -50,6 +65,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     dashboard,
     clv,
     timeZone,
+    setup,
+    setupLinks,
     historyImport: {
       status: historyImport.status,
       customers: historyImport.customers,
@@ -72,7 +89,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const SEGMENTS = ["vip", "active", "new", "atRisk", "lost"] as const;
 
 export default function Home() {
-  const { overview, locale, days, dashboard, clv, timeZone, historyImport } = useLoaderData<typeof loader>();
+  const { overview, locale, days, dashboard, clv, timeZone, historyImport, setup, setupLinks } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const upload = useFetcher<{ ok: boolean; error?: string; orders?: number; refunds?: number }>();
   const [params, setParams] = useSearchParams();
@@ -127,6 +144,7 @@ export default function Home() {
             <Text as="h1" variant="headingLg">
               {t("home.heading", { shop: overview.name })}
             </Text>
+            <SetupGuideCard guide={setup} links={setupLinks} locale={locale} t={t} />
             <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
               {counts.map((f) => (
                 <Card key={f.id}>

@@ -10,6 +10,7 @@ import prisma from "~/db.server";
 import type { MessageKey } from "~/i18n/messages";
 import { formatCount, localeFrom, translator, withLocale } from "~/i18n/translate";
 import { applyBalanceImport, MAX_BALANCE_FILE_BYTES, planBalanceImport, type BalancePlan } from "~/members/balance-import.server";
+import { markSetupStep } from "~/setup/setup-guide.server";
 import type { BalanceMapping } from "~/members/domain/balance-import";
 import { authenticate } from "~/shopify.server";
 
@@ -75,6 +76,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       staffId: session.onlineAccessInfo?.associated_user?.id ? String(session.onlineAccessInfo.associated_user.id) : null,
     });
     if (!result.ok) return json({ kind: "preview" as const, plan: shown(result.plan) }, { status: 422 });
+    await markSetupStep(prisma, session.shop, "balances", "app");
     return json({ kind: "applied" as const, ...result });
   }
   return refuse("unknownIntent", 400);

@@ -13,6 +13,7 @@ import { localeFrom, translator, withLocale } from "~/i18n/translate";
 import type { Locale } from "~/i18n/messages";
 import type { MessageKey } from "~/i18n/messages";
 import { listRewards, saveReward, setRewardEnabled } from "~/rewards/rewards-catalog.server";
+import { markSetupStep } from "~/setup/setup-guide.server";
 import { memberCardsFormValues, memberCardsFromForm, type MemberCardsFormValues, type MemberCardsProblem } from "~/rewards/domain/member-cards-form";
 import { loadLoyaltyProgram } from "~/points/loyalty-program.server";
 import { loadMemberCards, saveMemberCards } from "~/rewards/member-cards.server";
@@ -131,6 +132,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const f = parsed.data;
   if (f.intent !== "save") {
     const found = await setRewardEnabled(prisma, session.shop, f.id, f.intent === "enable");
+    if (found) await markSetupStep(prisma, session.shop, "rewards", "app");
     return json<ActionResult>(found ? { ok: true, intent: f.intent } : { ok: false, problems: [{ code: "id-invalid", index: 0, field: "id" }] }, { status: found ? 200 : 404 });
   }
   const currency = await shopCurrencyOrDefault(prisma, session.shop);
@@ -149,6 +151,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!result.ok) return json<ActionResult>({ ok: false, problems: result.problems, submitted }, { status: 422 });
   const saved = await saveReward(prisma, session.shop, currency, result.reward, f.mode);
   if (!saved.ok) return json<ActionResult>({ ok: false, problems: saved.problems, submitted }, { status: 422 });
+  await markSetupStep(prisma, session.shop, "rewards", "app");
   return json<ActionResult>({ ok: true, intent: "save" });
 };
 
