@@ -22,6 +22,7 @@ import { CohortTable, formatFigure, formatMoney, Section, TrendChart } from "~/a
 import { SetupGuideCard, type SetupLinks } from "~/setup/components/setup-guide-card";
 import { checkoutEditorLink, themeEmbedLink } from "~/setup/domain/setup-guide";
 import { loadSetupGuide } from "~/setup/setup-guide.server";
+import { useRefreshWhile } from "~/ui/use-refresh-while";
 import { env } from "~/env.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
@@ -95,6 +96,8 @@ export default function Home() {
   const [params, setParams] = useSearchParams();
   const t = translator(locale);
   const na = t("dash.notAvailable");
+  // The import's counts, the figures it brings and the forecast come in while the merchant watches.
+  useRefreshWhile(historyImport.status === "customers" || historyImport.status === "orders" || clv.computing);
   // Counts inside sentences: "1 order", "2 orders" (German: "1 Bestellung", "von 1 Kunden"), formatted per language.
   const orders = (n: number) => t("count.orders", { count: n });
   const refunds = (n: number) => t("count.refunds", { count: n });

@@ -13,6 +13,7 @@ import { formatCount, instantFormatter, localeFrom, translator } from "~/i18n/tr
 import { shopTimeZone } from "~/shops/time-zone.server";
 
 import type { MessageKey } from "~/i18n/messages";
+import { useRefreshWhile } from "~/ui/use-refresh-while";
 
 const query = z.object({ segment: z.enum(["new", "active", "atRisk", "lost", "vip"]) });
 
@@ -39,6 +40,7 @@ export default function SegmentCustomers() {
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = translator(locale);
+  useRefreshWhile(sync?.status === "running");
   const back = new URLSearchParams(params);
   back.delete("segment");
   const tag = locale === "de" ? "de-DE" : "en-GB";

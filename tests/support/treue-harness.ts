@@ -40,6 +40,8 @@ export async function startTreue(opts: {
   appEnv?: Record<string, string>;
   /** The DATABASE_URL the app gets for the test database (e.g. through a pooler); the harness's own client connects directly. */
   appDatabaseUrl?: (directUrl: string) => Promise<string> | string;
+  /** How long each step of a bulk operation takes in the stand-in (default 50 ms): longer shows an import's progress. */
+  bulkDelayMs?: number;
 } = {}): Promise<TreueHarness> {
   const database = await createTestDatabase(await ensureTemplateDatabase());
   const appDatabaseUrl = opts.appDatabaseUrl ? await opts.appDatabaseUrl(database.url) : database.url;
@@ -49,6 +51,7 @@ export async function startTreue(opts: {
     apiSecret: TEST_API_SECRET,
     port: 0,
     state: opts.state,
+    bulkDelayMs: opts.bulkDelayMs,
   });
   if (opts.installed !== false) {
     await installDemoShop({
