@@ -60,6 +60,16 @@ export async function memberWithLedger(prisma: PrismaClient, shop: string, membe
     memberBalance(prisma, member),
     prisma.ledgerEntry.findMany({ where: { shop, memberId }, orderBy: { id: "desc" }, take: limit }),
   ]);
+  // Orders by the name merchants know them by ("#1001"), from the points engine's newest snapshot of each.
+  const orderIds = [...new Set(entries.flatMap((e) => (e.orderId ? [e.orderId] : [])))];
+  const named = orderIds.length
+    ? await prisma.$queryRawUnsafe<{ orderId: string; name: string | null }[]>(
+        `SELECT "orderId", "newest" ->> 'name' AS name FROM "OrderPoints" WHERE "shop" = $1 AND "orderId" = ANY($2::text[])`,
+        shop,
+        orderIds,
+      )
+    : [];
+  const orderNames = new Map(named.flatMap((r) => (r.name ? [[r.orderId, r.name] as const] : [])));
   return {
     member: {
       id: String(member.id),
@@ -82,6 +92,7 @@ export async function memberWithLedger(prisma: PrismaClient, shop: string, membe
       at: e.at.toISOString(),
       availableAt: e.availableAt.toISOString(),
       orderId: e.orderId,
+      orderName: e.orderId ? (orderNames.get(e.orderId) ?? null) : null,
       reason: e.reason,
       actor: e.actor,
     })),

@@ -179,7 +179,7 @@ export default function MemberPage() {
             <DataTable
               columnContentTypes={["text", "text", "numeric", "text"]}
               headings={[t("member.when"), t("member.kind"), t("member.points"), t("member.detail")]}
-              rows={entries.map((e) => [date(e.at), t(`kind.${e.kind}` as MessageKey), e.points > 0 ? `+${e.points}` : String(e.points), e.reason ?? (e.orderId ? `#${e.orderId}` : "")])}
+              rows={entries.map((e) => [date(e.at), t(`kind.${e.kind}` as MessageKey), e.points > 0 ? `+${e.points}` : String(e.points), e.reason ?? (e.orderId ? (e.orderName ?? t("member.orderId", { id: e.orderId })) : "")])}
             />
           </BlockStack>
         </Card>

@@ -104,6 +104,19 @@ describe("members", () => {
     expect(html).toContain("Goodwill");
     expect(html).toContain("Staff adjustment");
   });
+
+  it("names an order in a member's history as the merchant knows it (#1001), not by its id", async () => {
+    const order = await t.standin.createOrder({ customer: { email: "olga.orders@example.com" }, lines: [{ sku: "O1", quantity: 1, unitPriceMinor: 4200 }] });
+    expect(order.name).toMatch(/^#\d+$/);
+    const member = await expect
+      .poll(() => t.db.prisma.member.findFirst({ where: { shop: TEST_SHOP, email: "olga.orders@example.com", points: { gt: 0 } } }), { timeout: 15_000 })
+      .toBeTruthy();
+    void member;
+    const { id } = await t.db.prisma.member.findFirstOrThrow({ where: { shop: TEST_SHOP, email: "olga.orders@example.com" } });
+    const html = await (await browserFetch(t.adminUrl(`/app/members/${id}`))).text();
+    expect(html).toContain(`>${order.name}<`);
+    expect(html).not.toContain(`#${order.id}`);
+  });
 });
 
 describe("parked events", () => {

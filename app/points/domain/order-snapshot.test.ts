@@ -61,6 +61,7 @@ describe("parseOrderWebhook", () => {
     if (!parsed.ok) return;
     expect(parsed.snapshot).toEqual({
       orderId: "5820982911946",
+      name: "#1001",
       customerId: "7115310627314",
       createdAt: new Date("2024-07-01T09:30:00Z"),
       updatedAt: new Date("2024-07-03T07:00:05Z"),

@@ -23,8 +23,12 @@ const instant = z.string().transform((text, ctx) => {
 });
 const shopMoney = z.object({ amount: decimal, currency_code: z.string().length(3) });
 
+/** The order's name as merchants and buyers know it ("#1001"); one that is not a short text is dropped, never refused. */
+const MAX_NAME = 255;
+
 export const orderWebhookSchema = z.object({
   id,
+  name: z.string().max(MAX_NAME).nullish().catch(null),
   created_at: instant,
   updated_at: instant,
   cancelled_at: instant.nullish(),
@@ -159,6 +163,7 @@ export function readOrderWebhook(payload: unknown): OrderWebhookData | null {
 
   return {
     id,
+    name: absent(p.name) ? p.name : typeof p.name === "string" && p.name.length <= MAX_NAME ? p.name : null,
     created_at: createdAt,
     updated_at: updatedAt,
     cancelled_at: cancelledAt,
@@ -189,6 +194,8 @@ export interface OrderLine {
 /** One observed state of an order, in shop-currency minor units. */
 export interface OrderSnapshot {
   orderId: string;
+  /** The order's name ("#1001"), what the admin shows for it; absent in snapshots stored before it was kept. */
+  name?: string | null;
   customerId: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -259,6 +266,7 @@ function snapshotOf(o: OrderWebhookData): ParsedOrder {
     ok: true,
     snapshot: {
       orderId: o.id,
+      name: o.name ?? null,
       customerId: o.customer?.id ?? null,
       createdAt: o.created_at,
       updatedAt: o.updated_at,
