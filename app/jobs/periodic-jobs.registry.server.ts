@@ -8,6 +8,7 @@ import { referralAdvocateRewardsJob } from "~/referrals/referral-rewards-job.ser
 import { segmentSyncJob } from "~/analytics/segment-sync.server";
 import { dashboardSummaryJob } from "~/analytics/analytics-dashboard.server";
 import { payloadRetentionJob } from "~/privacy/payload-retention.server";
+import { pendingCollectionsJob, productCollectionsJob } from "~/points/product-collections.server";
 
 export const periodicJobs: readonly PeriodicJob[] = [
   tierReviewJob,
@@ -21,4 +22,6 @@ export const periodicJobs: readonly PeriodicJob[] = [
   memberDiscountCodesJob,
   dashboardSummaryJob,
   payloadRetentionJob,
+  pendingCollectionsJob,
+  productCollectionsJob,
 ];

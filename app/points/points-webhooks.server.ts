@@ -20,6 +20,7 @@ import { earningRulesOf, loadLoyaltyProgram } from "./loyalty-program.server";
 import { appendLedgerEntry, lockMember, lockMembersAndAppend, type Db, type MemberTouch } from "./points-ledger.server";
 import { UnusablePayloadError, type BatchWebhookStep, type WebhookStep } from "~/webhooks/webhook-worker.server";
 import { lockHeldTiers, saveTierUpgrades, upgradeTierAfterOrder, windowSpendOf } from "./points-jobs.server";
+import { productCollectionsFor, targetedCollections } from "./product-collections.server";
 
 export interface OrderPointsRow {
   customerId: string | null;
@@ -84,13 +85,15 @@ async function applyOrderSnapshot(tx: Db, shop: string, incoming: OrderSnapshot,
   const snapshot = asStored(incoming, row.deletedAt);
 
   const program = await programFor(tx, shop);
-  let context: EarningContext = earningContextFor(program, snapshot.createdAt);
+  // Collection bonuses: which targeted collections the order's products are in, when the engine first sees it.
+  const collections = state === null && targetedCollections(program).length > 0 ? await productCollectionsFor(tx, shop, productIdsOf([snapshot])) : undefined;
+  let context: EarningContext = earningContextFor(program, snapshot.createdAt, 100, collections);
   const customerId = state?.customerId ?? snapshot.customerId;
   if (state === null && customerId !== null && program.vip.tiers.length > 0) {
     // The tier in force when the engine first sees the order is part of its terms.
     const member = await tx.member.findUnique({ where: { shop_customerId: { shop, customerId } }, select: { tierId: true } });
     const tier = program.vip.tiers.find((t) => t.id === member?.tierId) ?? null;
-    context = earningContextFor(program, snapshot.createdAt, tierMultiplierPercent(tier));
+    context = earningContextFor(program, snapshot.createdAt, tierMultiplierPercent(tier), collections);
   }
   const { state: next, entry } = reconcileOrder(state, snapshot, earningRulesOf(program), context);
 
@@ -178,6 +181,11 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
   if (items.length === 0) return;
   const programs = new Map<string, LoyaltyProgram>();
   for (const shop of new Set(items.map((i) => i.shop))) programs.set(shop, await programFor(tx, shop));
+  // Collection bonuses: the kept collections of every product in the run, for shops whose bonuses target any.
+  const collections = new Map<string, Record<string, string[]>>();
+  for (const [shop, program] of programs) {
+    if (targetedCollections(program).length > 0) collections.set(shop, await productCollectionsFor(tx, shop, productIdsOf(items.filter((i) => i.shop === shop).map((i) => i.snapshot))));
+  }
 
   // Each order once, by its first event; lock order (shop, orderId), the same in every worker.
   const byOrder = new Map<string, { shop: string; orderId: string; topic: string }>();
@@ -191,7 +199,7 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
   const outcomes: ReplayOutcome[] = new Array(items.length);
   const tierRuns = new Map<string, TierRun>();
   const replayAll = (of: ReadonlySet<string>, startsFrom: (key: string) => OrderPointsState | null, deletedAtOf: (key: string) => Date | string | null = () => null) =>
-    replayOrders(items, of, startsFrom, programs, outcomes, deletedAtOf, tierRuns);
+    replayOrders(items, of, startsFrom, programs, outcomes, deletedAtOf, tierRuns, collections);
   const withTiers = [...programs.values()].some((p) => p.vip.tiers.length > 0);
 
   // Orders seen first as created are most likely new to the engine: reconciled from nothing and inserted
@@ -328,6 +336,7 @@ function replayOrders(
   outcomes: ReplayOutcome[],
   deletedAtOf: (key: string) => Date | string | null,
   tierRuns: ReadonlyMap<string, TierRun>,
+  collections: ReadonlyMap<string, Record<string, string[]>>,
 ): Map<string, WrittenState | null> {
   const written = new Map<string, WrittenState | null>();
   items.forEach(({ shop, payload, snapshot: incoming }, i) => {
@@ -342,7 +351,7 @@ function replayOrders(
     const tiers = tierRuns.get(shop);
     const customerId = state?.customerId ?? snapshot.customerId;
     const multiplier = state === null && customerId !== null && tiers ? tiers.multiplierPercent(customerId) : undefined;
-    const { state: next, entry } = reconcileOrder(state, snapshot, earningRulesOf(program), earningContextFor(program, snapshot.createdAt, multiplier));
+    const { state: next, entry } = reconcileOrder(state, snapshot, earningRulesOf(program), earningContextFor(program, snapshot.createdAt, multiplier, state === null ? collections.get(shop) : undefined));
     outcomes[i] = {
       touch: next.customerId === null ? null : { shop, customerId: next.customerId, facts: { ...customerFacts(payload), seenAt: snapshot.createdAt, lastOrderAt: snapshot.createdAt } },
       entry: next.customerId !== null && entry ? { shop, customerId: next.customerId, entry } : null,
@@ -463,4 +472,11 @@ export function stateFromRow(orderId: string, row: OrderPointsRow): OrderPointsS
       ...(terms.paidAt !== undefined ? { paidAt: new Date(terms.paidAt) } : {}),
     },
   };
+}
+
+/** The products an order's lines name (gift cards and custom lines have none). */
+function productIdsOf(snapshots: readonly OrderSnapshot[]): string[] {
+  const ids = new Set<string>();
+  for (const s of snapshots) for (const l of s.lines) if (l.productId) ids.add(l.productId);
+  return [...ids];
 }

@@ -16,6 +16,7 @@ import { authenticate } from "~/shopify.server";
 import { shopCurrencyOrDefault } from "~/shops/shops.server";
 import { publishStorefrontEarning } from "~/storefront/earning-metafield.server";
 import { markSetupStep } from "~/setup/setup-guide.server";
+import { markCollectionsPending } from "~/points/product-collections.server";
 
 const PREVIEW_MINOR = 5790;
 
@@ -44,6 +45,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const result = await saveLoyaltyProgram(prisma, session.shop, input);
   if (!result.ok) return json({ ok: false as const, errors: result.errors }, { status: 422 });
   await markSetupStep(prisma, session.shop, "earning", "app");
+  // Collection bonuses need the collections' products from Shopify: the job reads them within a minute.
+  await markCollectionsPending(prisma, session.shop, "all");
   // The theme's product and cart blocks read the rules from Shopify: publish them (a failure keeps the save).
   const published = await publishStorefrontEarning(admin.graphql, result.program, await shopCurrencyOrDefault(prisma, session.shop)).then(
     () => true,

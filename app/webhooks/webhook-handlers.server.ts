@@ -16,6 +16,7 @@ import { customerDeletionAs, privacySteps } from "~/privacy/erase-customer.serve
 import { dataRequestSteps } from "~/privacy/customer-data.server";
 import { shopSettingsSteps } from "~/shops/settings.server";
 import { shopErasureSteps } from "~/privacy/erase-shop.server";
+import { productCollectionSteps } from "~/points/product-collections.server";
 
 type Steps = Record<string, WebhookStep[]>;
 
@@ -58,6 +59,7 @@ featureSteps.push(privacySteps); // last: customers/redact empties the inbox pay
 featureSteps.push(shopErasureSteps); // last: shop/redact deletes the shop's rows from every table
 featureSteps.push(shopSettingsSteps); // shop/update: name, currency, time zone
 featureSteps.push(dataRequestSteps); // customers/data_request: logged, its file downloaded in the admin
+featureSteps.push(productCollectionSteps); // collections/update, products/update: what a collection bonus reads again
 
 export function composeWebhookHandlers(...sources: Steps[]): Record<string, TopicHandler> {
   const merged: Record<string, WebhookStep[]> = {};

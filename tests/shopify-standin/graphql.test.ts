@@ -71,10 +71,10 @@ describe("Admin GraphQL: requests and errors", () => {
   });
 
   it("says clearly when a root field isn't modelled, instead of crashing", async () => {
-    const r = await adminGraphql(standin, `{ product(id: "gid://shopify/Product/1") { id } shop { name } }`);
+    const r = await adminGraphql(standin, `{ location(id: "gid://shopify/Location/1") { id } shop { name } }`);
     expect(r.status).toBe(200);
-    expect(r.body.errors[0]).toMatchObject({ path: ["product"], extensions: { code: "STANDIN_NOT_IMPLEMENTED" } });
-    expect(r.body.data).toEqual({ product: null, shop: { name: "Treue Demo" } });
+    expect(r.body.errors[0]).toMatchObject({ path: ["location"], extensions: { code: "STANDIN_NOT_IMPLEMENTED" } });
+    expect(r.body.data).toEqual({ location: null, shop: { name: "Treue Demo" } });
     // A non-null root field that isn't modelled nulls the whole answer, as GraphQL requires.
     const nonNull = await adminGraphql(standin, `{ products(first: 1) { nodes { id } } }`);
     expect(nonNull.body).toMatchObject({ data: null, errors: [{ path: ["products"], extensions: { code: "STANDIN_NOT_IMPLEMENTED" } }] });

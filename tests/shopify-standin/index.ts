@@ -23,10 +23,11 @@ import { applyCancel, applyCreateOrder, applyMarkPaid, applyRefund, StandinInput
 import { customerJson, customersDataRequestJson, customersRedactJson, orderJson, refundJson, shopJson, shopRedactJson } from "./rest";
 import type { ShopSeed } from "./seed/types";
 import {
-  createEmptyState, ensureShop, findCustomer, findOrder, importSeed as importSeedIntoState, insertSorted, ordersOfCustomer, touch,
-  type ShopState, type StandinCustomer, type StandinOrder, type StandinRefund, type StandinState,
+  createEmptyState, ensureShop, findCustomer, findOrder, importSeed as importSeedIntoState, insertSorted, nextId, ordersOfCustomer, productFor, touch,
+  type ShopState, type StandinCollection, type StandinCustomer, type StandinOrder, type StandinRefund, type StandinState,
 } from "./state";
 import { appBridgeShim } from "./app-bridge-shim";
+import { isoUtc } from "./time";
 import { readWebhookSubscriptions, type WebhookSubscription } from "./toml";
 import { signedAppProxyQuery } from "./app-proxy";
 import { prepareWebhooks, sendPrepared, shuffle, type PreparedWebhook, type PrepareOptions, type WebhookDelivery } from "./webhooks";
@@ -87,6 +88,12 @@ export interface ShopifyStandin {
   appProxyUrl(path: string, opts?: { shop?: string; loggedInCustomerId?: number | string | null; query?: Record<string, string> }): string;
   /** an order placed unpaid (financialStatus PENDING or AUTHORIZED) is paid: orders/updated and orders/paid are sent */
   markOrderPaid(orderId: number | string, input?: MarkPaidInput, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<StandinOrder>;
+  /** A collection holding the products of these SKUs (made as order lines make them); collections/create is sent. */
+  createCollection(input: { title: string; skus: string[] }, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<StandinCollection>;
+  /** The merchant changes which products a collection holds: collections/update is sent. */
+  setCollectionProducts(collectionId: number, skus: string[], opts?: { shop?: string; webhooks?: WebhookMode }): Promise<StandinCollection>;
+  /** A product edited in the admin: products/update is sent (with its id and title, as Shopify's payload starts). */
+  updateProduct(sku: string, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<void>;
   createCustomer(input: { email?: string; firstName?: string; lastName?: string; phone?: string; tags?: string[]; countryCode?: string; createdAt?: string; note?: string }, opts?: { shop?: string; webhooks?: WebhookMode }): Promise<StandinCustomer>;
   /** merchant uninstalls: tokens stop working, app/uninstalled is sent */
   /** Changes a customer as the admin would (customers/update). */
@@ -310,6 +317,34 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
     return order;
   };
 
+  const collectionJson = (c: StandinCollection) => ({ id: c.id, admin_graphql_api_id: `gid://shopify/Collection/${c.id}`, title: c.title, handle: c.title.toLowerCase().replace(/[^a-z0-9]+/g, "-"), updated_at: c.updatedAt });
+  const productsOfSkus = (shop: ShopState, skus: string[]) => [...new Set(skus.map((sku) => productFor(shop, sku, sku)[0]))];
+  const createCollection: ShopifyStandin["createCollection"] = async (input, o = {}) => {
+    const shop = shopOf(o.shop);
+    const c: StandinCollection = { id: nextId(shop), title: input.title, productIds: productsOfSkus(shop, input.skus), updatedAt: isoUtc(Date.now()) };
+    (shop.collections ??= []).push(c);
+    touch(shop);
+    await emit(shop, o.webhooks ?? "send", "collections/create", collectionJson(c));
+    return c;
+  };
+  const setCollectionProducts: ShopifyStandin["setCollectionProducts"] = async (collectionId, skus, o = {}) => {
+    const shop = shopOf(o.shop);
+    const c = shop.collections?.find((x) => x.id === collectionId);
+    if (!c) throw new StandinInputError(`collection ${collectionId} does not exist`);
+    c.productIds = productsOfSkus(shop, skus);
+    c.updatedAt = isoUtc(Date.now());
+    touch(shop);
+    await emit(shop, o.webhooks ?? "send", "collections/update", collectionJson(c));
+    return c;
+  };
+  const updateProduct: ShopifyStandin["updateProduct"] = async (sku, o = {}) => {
+    const shop = shopOf(o.shop);
+    const p = shop.products[sku];
+    if (!p) throw new StandinInputError(`no product with SKU ${sku}`);
+    touch(shop);
+    await emit(shop, o.webhooks ?? "send", "products/update", { id: p[0], admin_graphql_api_id: `gid://shopify/Product/${p[0]}`, title: p[2], updated_at: isoUtc(Date.now()) });
+  };
+
   const createCustomer: ShopifyStandin["createCustomer"] = async (input, o = {}) => {
     const shop = shopOf(o.shop);
     const errors = validateNewCustomer({ shop }, input);
@@ -414,6 +449,9 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
       });
       return `${appUrl.replace(/\/$/, "")}${toml.appProxy.path}${path}?${query}`;
     },
+    createCollection,
+    setCollectionProducts,
+    updateProduct,
     createCustomer,
     uninstallApp: async (o = {}) => {
       const shop = shopOf(o.shop);

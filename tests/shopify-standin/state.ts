@@ -173,6 +173,16 @@ export interface ShopState {
   tokens: Record<string, StandinIssuedToken>;
   /** store-credit.ts; absent in snapshots saved before store credit existed */
   storeCreditAccounts?: StandinStoreCreditAccount[];
+  /** Collections (custom: the products are listed); absent in snapshots saved before collections existed. */
+  collections?: StandinCollection[];
+}
+
+export interface StandinCollection {
+  id: number;
+  title: string;
+  /** Product ids (StandinProduct[0]). */
+  productIds: number[];
+  updatedAt: string;
 }
 
 export interface StandinState {

@@ -6,7 +6,7 @@ import { customerSearch, orderSearch } from "./filters";
 import { compileSearch, dateMatcher, textMatcher } from "./search";
 import { paginate } from "./connection";
 import {
-  AppInstallationView, BulkOperationView, CustomerView, DiscountCodeNodeView, OrderView, ShopView,
+  AppInstallationView, BulkOperationView, CollectionView, CustomerView, DiscountCodeNodeView, OrderView, ShopView,
   customerConnection, nodeFor, orderConnection, requireGid,
 } from "./views";
 
@@ -43,6 +43,12 @@ export const queryRoot: Record<string, Resolver> = {
   },
   node: (args, ctx) => nodeFor(ctx, args.id),
   productVariant: (args, ctx) => (requireGid(args.id, "ProductVariant") ? nodeFor(ctx, args.id) : null),
+  product: (args, ctx) => (requireGid(args.id, "Product") ? nodeFor(ctx, args.id) : null),
+  collection: (args, ctx) => {
+    const g = requireGid(args.id, "Collection");
+    const c = g && (ctx.shop.collections ?? []).find((x) => x.id === g.id);
+    return c ? new CollectionView(c) : null;
+  },
   nodes: (args, ctx) => (args.ids as string[]).map((id) => nodeFor(ctx, id)),
   currentBulkOperation: (args, ctx) => {
     const type = args.type ?? "QUERY";

@@ -5,7 +5,7 @@ import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import { graphqlAmount, graphqlMoney, graphqlMoneyBag } from "../money";
 import {
   customerStats, findCustomer, findLine, findOrder, findRefund, orderTotals, ordersOfCustomer, productFor,
-  type ShopState, type StandinBulkOperation, type StandinProduct, type StandinCustomer, type StandinDiscount, type StandinLine,
+  type ShopState, type StandinBulkOperation, type StandinCollection, type StandinProduct, type StandinCustomer, type StandinDiscount, type StandinLine,
   type StandinMetafield, type StandinOrder, type StandinRefund, type StandinRefundLine,
 } from "../state";
 import { zoneOffsetMinutes, offsetString } from "../time";
@@ -440,10 +440,30 @@ export class OrderView extends HasMetafields {
   statusPageUrl(_a: Args, ctx: GqlContext) { return `https://${ctx.shop.domain}/${ctx.shop.info.id}/orders/${this.o.id.toString(16)}/authenticate`; }
 }
 
+export class CollectionView extends HasMetafields {
+  constructor(private readonly c: StandinCollection) { super(); }
+  get __typename() { return "Collection"; }
+  id() { return gid("Collection", this.c.id); }
+  legacyResourceId() { return String(this.c.id); }
+  title() { return this.c.title; }
+  handle() { return this.c.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, ""); }
+  updatedAt() { return this.c.updatedAt; }
+  productsCount() { return { count: this.c.productIds.length, precision: "EXACT" }; }
+  products(args: Args, ctx: GqlContext) {
+    const bySku = new Map(Object.entries(ctx.shop.products).map(([sku, p]) => [p[0], [p, sku] as const]));
+    const held = this.c.productIds.flatMap((id) => (bySku.has(id) ? [bySku.get(id)!] : []));
+    return paginate(held, args as ConnectionArgs, ([p]) => p[0], ([p]) => p[0], ([p, sku]) => new ProductView(p, sku), isBulk(ctx));
+  }
+}
+
 export class ProductView extends HasMetafields {
   constructor(private readonly p: StandinProduct, private readonly sku: string) { super(); }
   get __typename() { return "Product"; }
   id() { return gid("Product", this.p[0]); }
+  collections(args: Args, ctx: GqlContext) {
+    const holding = (ctx.shop.collections ?? []).filter((c) => c.productIds.includes(this.p[0]));
+    return paginate(holding, args as ConnectionArgs, (c) => c.id, (c) => c.id, (c) => new CollectionView(c), isBulk(ctx));
+  }
   legacyResourceId() { return String(this.p[0]); }
   title() { return this.p[2]; }
   handle() { return this.p[2].toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || this.sku.toLowerCase(); }
