@@ -14,9 +14,9 @@ import { fetchShopOverview } from "~/shops/shop-overview.server";
 import { shopDashboard } from "~/analytics/analytics-dashboard.server";
 import { shopTimeZone, shopToday } from "~/shops/time-zone.server";
 import type { DashboardFigure, PeriodDays } from "~/analytics/analytics-dashboard.server";
-import { clvForecast } from "~/analytics/analytics-clv.server";
+import { averageClv, clvForecast } from "~/analytics/analytics-clv.server";
 import { latestHistoryImport, resumeHistoryImport, startHistoryImport } from "~/history/history-import.server";
-import { formatCount, instantFormatter, localeFrom, translator } from "~/i18n/translate";
+import { formatCount, formatPercent, instantFormatter, localeFrom, translator } from "~/i18n/translate";
 import type { MessageKey } from "~/i18n/messages";
 import { CohortTable, formatFigure, formatMoney, Section, TrendChart } from "~/analytics/components/dashboard-parts";
 import { SetupGuideCard, type SetupLinks } from "~/setup/components/setup-guide-card";
@@ -45,7 +45,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const [overview, dashboard, clv, timeZone, setup] = await Promise.all([
     fetchShopOverview(admin.graphql),
     shopDashboard(prisma, shop, days),
-    shopToday(prisma, shop).then((today) => clvForecast(prisma, shop, today)),
+    shopToday(prisma, shop).then(async (today) => ({ ...(await clvForecast(prisma, shop, today)), average: await averageClv(prisma, shop) })),
     shopTimeZone(prisma, shop),
     loadSetupGuide(prisma, shop),
   ]);
@@ -362,6 +362,16 @@ export default function Home() {
             </Section>
 
             <Section heading={t("dash.clv.heading")} help={t("dash.clv.help")}>
+              {clv.forecast?.status === "ok" && clv.average ? (
+                <BlockStack gap="100">
+                  <Text as="p" id="clv-average">
+                    {t("dash.clv.average", { amount: formatMoney(locale, clv.average.clvMinor, currency), customers: t("count.customers.dative", { count: clv.average.customers }) })}
+                  </Text>
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    {t("dash.clv.notTheFigure")}
+                  </Text>
+                </BlockStack>
+              ) : null}
               {clv.forecast?.status === "ok" ? (
                 <DataTable
                   columnContentTypes={["text", "numeric", "numeric", "numeric"]}
@@ -370,7 +380,8 @@ export default function Home() {
                     c.email ?? c.customerId,
                     formatMoney(locale, c.clvMinor, currency),
                     c.expectedPurchases.toFixed(2),
-                    `${Math.round(c.probabilityAlive * 100)}%`,
+                    // Recent, frequent buyers are very likely still active: "> 99.9 %" rather than a rounded 100 %.
+                    c.probabilityAlive >= 0.9995 ? `> ${formatPercent(locale, 0.999)}` : formatPercent(locale, c.probabilityAlive),
                   ])}
                 />
               ) : clv.forecast?.status === "insufficient" ? (

@@ -53,6 +53,12 @@ describe("heavy work on one instance", () => {
     expect(en).toContain("As of 30 Nov 2026");
     const de = await (await browserFetch(t.adminUrl(`/app/members/${member.id}`, { locale: "de" }))).text();
     expect(de).toContain("Stand 30. Nov. 2026");
+    // The home page gives the customers' predicted value as one number: the mean of every customer's 52 weeks.
+    const all = await t.db.sql.query<{ clv: string }>(`SELECT "clvMinor"::text AS clv FROM "HistoryCustomerClv" WHERE "shop" = $1`, [TEST_SHOP]);
+    const mean = Math.round(all.reduce((s, r) => s + Number(r.clv), 0) / all.length);
+    const home = await (await browserFetch(t.adminUrl("/app"))).text();
+    const meanText = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP" }).format(mean / 100);
+    expect(home).toMatch(new RegExp(`id="clv-average"[^>]*>Your customers&#x27; predicted value: ${meanText.replace(/[.£]/g, "\\$&")} each on average over the next 52 weeks \\(mean of 1,000 customers\\)`));
     const other = await t.db.prisma.member.create({ data: { shop: TEST_SHOP, customerId: "123", email: "new@example.com" } });
     expect(await (await browserFetch(t.adminUrl(`/app/members/${other.id}`))).text()).toContain('id="member-forecast-none"');
   });
