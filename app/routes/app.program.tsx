@@ -3,6 +3,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import { resourceTitles } from "~/shopify/resource-titles.server";
 import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useMemo, useState } from "react";
 import { z } from "zod";
@@ -10,6 +12,8 @@ import prisma from "~/db.server";
 import { formatMinor, parseMinor } from "~/points/domain/money";
 import { parseLoyaltyProgram, previewEarning, type LoyaltyProgram, type ProgramError } from "~/points/domain/program";
 import { localeFrom, translator, withLocale } from "~/i18n/translate";
+import { offsetAt } from "~/shops/domain/zoned";
+import { shopTimeZone } from "~/shops/time-zone.server";
 import type { MessageKey } from "~/i18n/messages";
 import { loadLoyaltyProgram, saveLoyaltyProgram } from "~/points/loyalty-program.server";
 import { authenticate } from "~/shopify.server";
@@ -21,9 +25,19 @@ import { markCollectionsPending } from "~/points/product-collections.server";
 const PREVIEW_MINOR = 5790;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, admin } = await authenticate.admin(request);
   const program = await loadLoyaltyProgram(prisma, session.shop);
-  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), currency: await shopCurrencyOrDefault(prisma, session.shop), program: JSON.parse(JSON.stringify(program)) as unknown });
+  // The bonuses keep Shopify's ids; their titles come from Shopify (a page without them still works).
+  const ids = program.productBonuses.map((b) => `gid://shopify/${b.target === "collection" ? "Collection" : "Product"}/${b.targetId}`);
+  const titles = await resourceTitles(admin.graphql, ids, session.shop);
+  return json({
+    locale: localeFrom(new URL(request.url).searchParams.get("locale")),
+    currency: await shopCurrencyOrDefault(prisma, session.shop),
+    // Campaigns start and end on the shop's clock.
+    timeZone: await shopTimeZone(prisma, session.shop),
+    program: JSON.parse(JSON.stringify(program)) as unknown,
+    titles,
+  });
 };
 
 const body = z.object({ program: z.string().max(200_000) });
@@ -75,7 +89,7 @@ interface Values {
   tiers: Row[];
 }
 
-function valuesOf(p: LoyaltyProgram, currency: string): Values {
+function valuesOf(p: LoyaltyProgram, currency: string, zone: string): Values {
   const expiry = p.expiry as { mode: string; months?: number; reminderDays?: number };
   return {
     earnPoints: String(p.earnRate.points),
@@ -93,8 +107,8 @@ function valuesOf(p: LoyaltyProgram, currency: string): Values {
     campaigns: p.campaigns.map((c) => ({
       id: c.id,
       name: c.name,
-      startsAt: new Date(c.startsAt).toISOString(),
-      endsAt: new Date(c.endsAt).toISOString(),
+      startsAt: localInput(c.startsAt, zone),
+      endsAt: localInput(c.endsAt, zone),
       kind: c.kind,
       value: String(c.kind === "multiplier" ? c.multiplierPercent : c.bonusPoints),
     })),
@@ -102,11 +116,35 @@ function valuesOf(p: LoyaltyProgram, currency: string): Values {
   };
 }
 
+/** An id for a new campaign or tier (kept with it for good; members' tiers name it): one the list has not used. */
+function freshId(prefix: string, rows: readonly Row[]): string {
+  let n = rows.length + 1;
+  while (rows.some((r) => r.id === `${prefix}-${n}`)) n++;
+  return `${prefix}-${n}`;
+}
+
+/** An instant as the shop's clock shows it, for a datetime-local field ("2026-12-01T09:00"). */
+function localInput(iso: string | Date, zone: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return "";
+  return new Date(at.getTime() + offsetAt(at, zone)).toISOString().slice(0, 16);
+}
+
+/** A datetime-local value read on the shop's clock, as an ISO instant; anything else is passed on as typed (the domain names it). */
+function instantOf(local: string, zone: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local)) return local;
+  const wall = Date.parse(`${local}:00Z`);
+  // Two passes: the offset at a first guess, then at the instant it gives (they differ around a clock change).
+  let guess = wall - offsetAt(new Date(wall), zone);
+  guess = wall - offsetAt(new Date(guess), zone);
+  return new Date(guess).toISOString();
+}
+
 // A field that is not a whole number is passed on as typed, so the domain names the field in its error.
 const whole = (s: string) => (/^\s*-?\d+\s*$/.test(s) ? Number(s) : s);
 const money = (s: string, currency: string) => parseMinor(s.replace(",", "."), currency) ?? s;
 
-function programInput(v: Values, currency: string) {
+function programInput(v: Values, currency: string, zone: string) {
   return {
     earnRate: { points: whole(v.earnPoints), perCurrencyUnits: whole(v.earnPer) },
     minimumOrderMinor: money(v.minimumOrder, currency),
@@ -118,8 +156,8 @@ function programInput(v: Values, currency: string) {
     campaigns: v.campaigns.map((c) => ({
       id: c.id,
       name: c.name,
-      startsAt: c.startsAt,
-      endsAt: c.endsAt,
+      startsAt: instantOf(c.startsAt, zone),
+      endsAt: instantOf(c.endsAt, zone),
       kind: c.kind,
       ...(c.kind === "multiplier" ? { multiplierPercent: whole(c.value) } : { bonusPoints: whole(c.value) }),
     })),
@@ -168,14 +206,30 @@ function fieldKey(path: (string | number)[]): MessageKey {
 }
 
 export default function ProgramSettings() {
-  const { locale, currency, program } = useLoaderData<typeof loader>();
+  const { locale, currency, program, titles: storedTitles, timeZone } = useLoaderData<typeof loader>();
+  const shopify = useAppBridge();
+  // Titles of what the merchant picked on this page, beside those of the saved bonuses.
+  const [picked, setPicked] = useState<Record<string, string>>({});
+  const titleOf = (target: string, id: string) => {
+    const gid = `gid://shopify/${target === "collection" ? "Collection" : "Product"}/${id}`;
+    return picked[gid] ?? storedTitles[gid] ?? null;
+  };
+  const pick = async (i: number, target: string) => {
+    const selection = await shopify.resourcePicker({ type: target === "collection" ? "collection" : "product", action: "select", multiple: false });
+    const chosen = selection?.[0];
+    if (!chosen) return;
+    const id = /(\d+)$/.exec(chosen.id)?.[1];
+    if (!id) return;
+    setPicked((old) => ({ ...old, [chosen.id]: chosen.title }));
+    setRow("productBonuses", i, "targetId")(id);
+  };
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const t = translator(locale);
   const initial = useMemo(() => {
     const parsed = parseLoyaltyProgram(program);
-    return valuesOf(parsed.ok ? parsed.program : (program as LoyaltyProgram), currency);
-  }, [program, currency]);
+    return valuesOf(parsed.ok ? parsed.program : (program as LoyaltyProgram), currency, timeZone);
+  }, [program, currency, timeZone]);
   const [v, setV] = useState<Values>(initial);
   const set = (k: keyof Values) => (value: string) => setV((old) => ({ ...old, [k]: value }));
   const setRow = (list: "productBonuses" | "campaigns" | "tiers", i: number, k: string) => (value: string) =>
@@ -183,13 +237,13 @@ export default function ProgramSettings() {
   const addRow = (list: "productBonuses" | "campaigns" | "tiers", row: Row) => setV((old) => ({ ...old, [list]: [...old[list], row] }));
   const removeRow = (list: "productBonuses" | "campaigns" | "tiers", i: number) => setV((old) => ({ ...old, [list]: old[list].filter((_, j) => j !== i) }));
 
-  const input = programInput(v, currency);
+  const input = programInput(v, currency, timeZone);
   const parsed = parseLoyaltyProgram(input);
   const preview = parsed.ok ? previewEarning(parsed.program, PREVIEW_MINOR, currency) : null;
   const errors = result && !result.ok ? result.errors : [];
   const errorText = (e: ProgramError) => {
     const row = typeof e.path[1] === "number" ? ` #${e.path[1] + 1}` : typeof e.path[2] === "number" ? ` #${e.path[2] + 1}` : "";
-    return t(`programError.${e.code}` as MessageKey, { ...e.params, field: t(fieldKey(e.path), { currency }) + row });
+    return t(`programError.${e.code}` as MessageKey, { ...e.params, field: t(fieldKey(e.path), { currency, zone: timeZone }) + row });
   };
   const num = (label: MessageKey, k: keyof Values) => (
     <TextField label={t(label, { currency })} value={v[k] as string} onChange={set(k)} autoComplete="off" name={k} />
@@ -248,13 +302,20 @@ export default function ProgramSettings() {
                   {v.productBonuses.map((b, i) => (
                     <InlineStack key={i} gap="200" blockAlign="end">
                       <Select label={t("program.productBonus.target")} options={[{ label: t("program.productBonus.product"), value: "product" }, { label: t("program.productBonus.collection"), value: "collection" }]} value={b.target} onChange={setRow("productBonuses", i, "target")} />
-                      <TextField label={t("program.productBonus.targetId")} value={b.targetId} onChange={setRow("productBonuses", i, "targetId")} autoComplete="off" />
+                      <BlockStack gap="100">
+                        <Button onClick={() => void pick(i, b.target)} id={`bonus-pick-${i}`}>
+                          {t(b.target === "collection" ? "program.productBonus.pickCollection" : "program.productBonus.pickProduct")}
+                        </Button>
+                        <Text as="span" variant="bodySm" tone="subdued" id={`bonus-target-${i}`}>
+                          {b.targetId ? (titleOf(b.target, b.targetId) ?? t("program.productBonus.idOnly", { id: b.targetId })) : t("program.productBonus.noneChosen")}
+                        </Text>
+                      </BlockStack>
                       <TextField label={t("program.productBonus.points")} value={b.pointsPerUnit} onChange={setRow("productBonuses", i, "pointsPerUnit")} autoComplete="off" />
                       <Button onClick={() => removeRow("productBonuses", i)}>{t("program.remove")}</Button>
                     </InlineStack>
                   ))}
                   <InlineStack>
-                    <Button onClick={() => addRow("productBonuses", { target: "product", targetId: "", pointsPerUnit: "10" })}>{t("program.add")}</Button>
+                    <Button id="bonus-add" onClick={() => addRow("productBonuses", { target: "product", targetId: "", pointsPerUnit: "10" })}>{t("program.add")}</Button>
                   </InlineStack>
                 </BlockStack>
               </Card>
@@ -263,17 +324,16 @@ export default function ProgramSettings() {
                   <Text as="h2" variant="headingMd">{t("program.campaigns")}</Text>
                   {v.campaigns.map((c, i) => (
                     <InlineStack key={i} gap="200" blockAlign="end" wrap>
-                      <TextField label={t("program.campaign.id")} value={c.id} onChange={setRow("campaigns", i, "id")} autoComplete="off" />
-                      <TextField label={t("program.campaign.name")} value={c.name} onChange={setRow("campaigns", i, "name")} autoComplete="off" />
-                      <TextField label={t("program.campaign.startsAt")} value={c.startsAt} onChange={setRow("campaigns", i, "startsAt")} autoComplete="off" />
-                      <TextField label={t("program.campaign.endsAt")} value={c.endsAt} onChange={setRow("campaigns", i, "endsAt")} autoComplete="off" />
+                                      <TextField label={t("program.campaign.name")} value={c.name} onChange={setRow("campaigns", i, "name")} autoComplete="off" />
+                      <TextField type="datetime-local" label={t("program.campaign.startsAt", { zone: timeZone })} value={c.startsAt} onChange={setRow("campaigns", i, "startsAt")} autoComplete="off" />
+                      <TextField type="datetime-local" label={t("program.campaign.endsAt", { zone: timeZone })} value={c.endsAt} onChange={setRow("campaigns", i, "endsAt")} autoComplete="off" />
                       <Select label={t("program.campaign.kind")} options={[{ label: t("program.campaign.multiplier"), value: "multiplier" }, { label: t("program.campaign.bonus"), value: "bonus" }]} value={c.kind} onChange={setRow("campaigns", i, "kind")} />
                       <TextField label={t("program.campaign.value")} value={c.value} onChange={setRow("campaigns", i, "value")} autoComplete="off" />
                       <Button onClick={() => removeRow("campaigns", i)}>{t("program.remove")}</Button>
                     </InlineStack>
                   ))}
                   <InlineStack>
-                    <Button onClick={() => addRow("campaigns", { id: `campaign-${v.campaigns.length + 1}`, name: "", startsAt: "", endsAt: "", kind: "multiplier", value: "200" })}>{t("program.add")}</Button>
+                    <Button onClick={() => addRow("campaigns", { id: freshId("campaign", v.campaigns), name: "", startsAt: "", endsAt: "", kind: "multiplier", value: "200" })}>{t("program.add")}</Button>
                   </InlineStack>
                 </BlockStack>
               </Card>
@@ -283,7 +343,6 @@ export default function ProgramSettings() {
                   {num("program.vip.windowDays", "windowDays")}
                   {v.tiers.map((tier, i) => (
                     <InlineStack key={i} gap="200" blockAlign="end">
-                      <TextField label={t("program.vip.id")} value={tier.id} onChange={setRow("tiers", i, "id")} autoComplete="off" />
                       <TextField label={t("program.vip.name")} value={tier.name} onChange={setRow("tiers", i, "name")} autoComplete="off" />
                       <TextField label={t("program.vip.threshold", { currency })} value={tier.threshold} onChange={setRow("tiers", i, "threshold")} autoComplete="off" />
                       <TextField label={t("program.vip.multiplier")} value={tier.multiplierPercent} onChange={setRow("tiers", i, "multiplierPercent")} autoComplete="off" />
@@ -291,7 +350,7 @@ export default function ProgramSettings() {
                     </InlineStack>
                   ))}
                   <InlineStack>
-                    <Button onClick={() => addRow("tiers", { id: `tier-${v.tiers.length + 1}`, name: "", threshold: "", multiplierPercent: "100" })}>{t("program.add")}</Button>
+                    <Button onClick={() => addRow("tiers", { id: freshId("tier", v.tiers), name: "", threshold: "", multiplierPercent: "100" })}>{t("program.add")}</Button>
                   </InlineStack>
                 </BlockStack>
               </Card>

@@ -23,6 +23,8 @@ import { REWARD_SURFACES_QUERY } from "~/rewards/graphql/RewardSurfaces";
 import type { RewardSurfacesQuery } from "~/types/admin.generated";
 import { runAdminOperation, type AdminGraphql } from "~/shopify/admin-graphql.server";
 import { rewardSurfaces, shopAdminUrl, type Surface } from "~/rewards/surfaces";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import { resourceTitles } from "~/shopify/resource-titles.server";
 
 /** Where members can redeem in this shop; null when Shopify could not be asked (the page works without it). */
 async function surfacesOf(graphql: AdminGraphql, shop: string): Promise<(Surface & { adminUrl: string })[] | null> {
@@ -64,6 +66,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       used: count(r.reward.id, ["redeemed"]),
     })),
     form: editing ? { mode: edited ? ("update" as const) : ("create" as const), values: rewardFormValues(edited, currency) } : null,
+    // A free product's variant by its name, not its GID.
+    variantTitles: await resourceTitles(
+      admin.graphql as unknown as AdminGraphql,
+      rewards.flatMap((r) => (r.reward.kind === "free-product" ? [r.reward.productVariantId] : [])),
+      session.shop,
+    ),
   });
 };
 
@@ -162,7 +170,7 @@ function summary(r: Pick<Reward, "kind"> & Partial<Record<string, unknown>>, t: 
 }
 
 export default function Rewards() {
-  const { locale, currency, rewards, form, tiers, cards, stampRewardsIssued, surfaces } = useLoaderData<typeof loader>();
+  const { locale, currency, rewards, form, tiers, cards, stampRewardsIssued, surfaces, variantTitles } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const t = translator(locale);
@@ -179,7 +187,7 @@ export default function Rewards() {
             {rewardResult?.ok ? <Banner tone="success">{t("rewards.saved")}</Banner> : null}
             {surfaces ? <Surfaces surfaces={surfaces} t={t} /> : null}
             {shown ? (
-              <RewardForm key={`${shown.mode}:${shown.values.id}`} mode={shown.mode} initial={shown.values} currency={currency} problems={problems} t={t} locale={locale} busy={navigation.state === "submitting"} />
+              <RewardForm key={`${shown.mode}:${shown.values.id}`} mode={shown.mode} initial={shown.values} currency={currency} problems={problems} t={t} locale={locale} busy={navigation.state === "submitting"} variantTitles={variantTitles} />
             ) : null}
             <Card>
               {rewards.length === 0 ? (
@@ -245,9 +253,21 @@ function Surfaces({ surfaces, t }: { surfaces: (Surface & { adminUrl: string })[
   );
 }
 
-function RewardForm(props: { mode: "create" | "update"; initial: RewardFormValues; currency: string; problems: RewardProblem[]; t: Translate; locale: Locale; busy: boolean }) {
-  const { mode, initial, currency, problems, t, locale, busy } = props;
+function RewardForm(props: { mode: "create" | "update"; initial: RewardFormValues; currency: string; problems: RewardProblem[]; t: Translate; locale: Locale; busy: boolean; variantTitles: Record<string, string> }) {
+  const { mode, initial, currency, problems, t, locale, busy, variantTitles } = props;
   const [v, setV] = useState<RewardFormValues>(initial);
+  const shopify = useAppBridge();
+  const [pickedTitle, setPickedTitle] = useState<string | null>(null);
+  // The free product is chosen in Shopify's resource picker; the form keeps the variant's GID.
+  const pickVariant = async () => {
+    const selection = await shopify.resourcePicker({ type: "variant", action: "select", multiple: false });
+    const chosen = selection?.[0];
+    if (!chosen) return;
+    const named = chosen as { id: string; displayName?: string; title?: string };
+    setPickedTitle(named.displayName ?? named.title ?? named.id);
+    setV((old) => ({ ...old, productVariantId: chosen.id }));
+  };
+  const variantName = v.productVariantId ? (pickedTitle ?? variantTitles[String(v.productVariantId)] ?? String(v.productVariantId)) : t("rewards.field.variantNone");
   useEffect(() => setV(initial), [initial]);
   const set = (k: keyof RewardFormValues) => (value: string | boolean) => setV((old) => ({ ...old, [k]: value }));
   const errorOf = (field: string) => {
@@ -292,7 +312,20 @@ function RewardForm(props: { mode: "create" | "update"; initial: RewardFormValue
               {v.kind === "fixed-amount-off" ? field("amountOff", "rewards.field.amountOff") : null}
               {v.kind === "percentage-off" ? field("percentOff", "rewards.field.percentOff") : null}
               {v.kind === "free-shipping" ? field("maximumShippingPrice", "rewards.field.maximumShippingPrice") : null}
-              {v.kind === "free-product" ? field("productVariantId", "rewards.field.productVariantId") : null}
+              {v.kind === "free-product" ? (
+                <BlockStack gap="100">
+                  <Text as="span">{t("rewards.field.productVariantId")}</Text>
+                  <InlineStack gap="200" blockAlign="center">
+                    <Button onClick={() => void pickVariant()} id="reward-pick-variant">
+                      {t("rewards.field.pickVariant")}
+                    </Button>
+                    <Text as="span" id="reward-variant" tone={errorOf("productVariantId") ? "critical" : undefined}>
+                      {variantName}
+                    </Text>
+                  </InlineStack>
+                  {errorOf("productVariantId") ? <Text as="span" tone="critical">{errorOf("productVariantId")}</Text> : null}
+                </BlockStack>
+              ) : null}
               {v.kind === "store-credit" ? field("credit", "rewards.field.credit") : null}
               {v.kind === "store-credit" ? field("creditExpiresInDays", "rewards.field.creditExpiresInDays") : null}
               {v.kind !== "store-credit" ? field("minimumSubtotal", "rewards.field.minimumSubtotal") : null}

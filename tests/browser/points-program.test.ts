@@ -18,6 +18,56 @@ afterAll(async () => {
 });
 
 describe("points program settings in Chromium", () => {
+  it("takes a campaign's start and end on the shop's clock, with no id to type", async () => {
+    await t.db.prisma.shop.update({ where: { domain: TEST_SHOP }, data: { timezone: "Europe/Berlin" } });
+    const page = await browser.newPage({ userAgent: BROWSER_USER_AGENT });
+    const failures: string[] = [];
+    page.on("pageerror", (e) => failures.push(e.message));
+    await page.goto(t.adminUrl("/app/program"), { waitUntil: "domcontentloaded" });
+    await waitForHydration(page);
+    expect(await page.getByLabel("Campaign id").count()).toBe(0);
+    await page.locator("button", { hasText: "Add" }).nth(1).click();
+    await page.getByLabel("Name").last().fill("Summer double points");
+    // A summer morning (CEST, +2) and a winter evening (CET, +1) in Berlin.
+    await page.getByLabel("Starts (shop time, Europe/Berlin)").fill("2026-07-01T09:00");
+    await page.getByLabel("Ends (shop time, Europe/Berlin)").fill("2026-12-24T18:00");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Program saved.").waitFor();
+    const saved = (await t.db.prisma.loyaltyProgram.findUnique({ where: { shop: TEST_SHOP } }))?.settings as { campaigns: { id: string; startsAt: string; endsAt: string }[] };
+    expect(saved.campaigns).toEqual([expect.objectContaining({ id: "campaign-1", startsAt: "2026-07-01T07:00:00.000Z", endsAt: "2026-12-24T17:00:00.000Z" })]);
+    await page.goto(t.adminUrl("/app/program"), { waitUntil: "domcontentloaded" });
+    expect(await page.getByLabel("Starts (shop time, Europe/Berlin)").inputValue()).toBe("2026-07-01T09:00");
+    expect(await page.getByLabel("Ends (shop time, Europe/Berlin)").inputValue()).toBe("2026-12-24T18:00");
+    expect(failures.filter((m) => !/shopify|app-bridge/i.test(m))).toEqual([]);
+    await page.close();
+    await t.db.prisma.loyaltyProgram.deleteMany({ where: { shop: TEST_SHOP } });
+    await t.db.prisma.shop.update({ where: { domain: TEST_SHOP }, data: { timezone: null } });
+  });
+
+  it("chooses a bonus's collection with Shopify's resource picker, not by typing its id", async () => {
+    const collection = await t.standin.createCollection({ title: "Sommerhüte", skus: ["HAT-1", "HAT-2"] });
+    const page = await browser.newPage({ userAgent: BROWSER_USER_AGENT });
+    const failures: string[] = [];
+    page.on("pageerror", (e) => failures.push(e.message));
+    await page.goto(t.adminUrl("/app/program", { locale: "de" }), { waitUntil: "domcontentloaded" });
+    await waitForHydration(page);
+    await page.click("#bonus-add");
+    await page.getByLabel("Gilt für").last().selectOption("collection");
+    await page.click("#bonus-pick-0");
+    await page.locator("#standin-resource-picker").getByRole("button", { name: "Sommerhüte" }).click();
+    await expect.poll(() => page.locator("#bonus-target-0").innerText()).toBe("Sommerhüte");
+    await page.getByRole("button", { name: "Speichern" }).click();
+    await page.getByText("Programm gespeichert.").waitFor();
+    const saved = await t.db.prisma.loyaltyProgram.findUnique({ where: { shop: TEST_SHOP } });
+    expect((saved?.settings as { productBonuses: unknown[] }).productBonuses).toEqual([{ target: "collection", targetId: String(collection.id), pointsPerUnit: 10 }]);
+    // Opened again, the page names the collection from Shopify.
+    await page.goto(t.adminUrl("/app/program", { locale: "de" }), { waitUntil: "domcontentloaded" });
+    expect(await page.locator("#bonus-target-0").innerText()).toBe("Sommerhüte");
+    expect(failures.filter((m) => !/shopify|app-bridge/i.test(m))).toEqual([]);
+    await page.close();
+    await t.db.prisma.loyaltyProgram.deleteMany({ where: { shop: TEST_SHOP } });
+  });
+
   it("previews, refuses and saves", async () => {
     const page = await browser.newPage({ userAgent: BROWSER_USER_AGENT });
     const failures: string[] = [];

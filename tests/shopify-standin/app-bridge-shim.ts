@@ -45,7 +45,48 @@ export function appBridgeShim(standinOrigin: string): string {
     setTimeout(() => el.remove(), (opts && opts.duration) || 3000);
   }
 
+  // Shopify's resource picker: a list of the stand-in's products or collections; a pick resolves with the chosen
+  // one (an array carrying "selection", as App Bridge answers), Cancel with undefined.
+  async function resourcePicker(opts) {
+    const type = (opts && opts.type) || "product";
+    const res = await nativeFetch(standin + "/__standin/resources?shop=" + encodeURIComponent(shop) + "&type=" + encodeURIComponent(type));
+    const resources = (await res.json()).resources;
+    return new Promise((resolve) => {
+      const overlay = document.createElement("div");
+      overlay.id = "standin-resource-picker";
+      overlay.setAttribute("role", "dialog");
+      overlay.setAttribute("aria-label", "Select " + type);
+      overlay.style.cssText = "position:fixed;inset:0;background:rgba(0,0,0,.4);z-index:1000;display:flex;align-items:center;justify-content:center";
+      const box = document.createElement("div");
+      box.style.cssText = "background:#fff;padding:16px;border-radius:8px;max-height:70vh;overflow:auto;min-width:240px;max-width:90vw;font:14px system-ui";
+      const close = (value) => {
+        overlay.remove();
+        resolve(value);
+      };
+      for (const r of resources) {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.textContent = r.title;
+        b.style.cssText = "display:block;width:100%;text-align:left;padding:8px;margin:4px 0";
+        b.onclick = () => {
+          const picked = [Object.assign({}, r)];
+          picked.selection = picked;
+          close(picked);
+        };
+        box.appendChild(b);
+      }
+      const cancel = document.createElement("button");
+      cancel.type = "button";
+      cancel.textContent = "Cancel";
+      cancel.onclick = () => close(undefined);
+      box.appendChild(cancel);
+      overlay.appendChild(box);
+      document.body.appendChild(overlay);
+    });
+  }
+
   window.shopify = {
+    resourcePicker,
     config: { apiKey, shop, host: params.get("host"), locale: params.get("locale") || "en" },
     environment: { embedded: false, mobile: false, pos: false },
     idToken,

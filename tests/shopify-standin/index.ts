@@ -601,6 +601,18 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
       case "POST /tokens/admin":
         // Readable cross-origin: the App Bridge shim asks for tokens from the app's pages.
         return send(res, 200, { token: api.mintAdminIdToken({ shop: shopName, userId: body.userId, expiresInSeconds: body.expiresInSeconds }) }, { "Access-Control-Allow-Origin": "*" });
+      case "GET /resources": {
+        // What the App Bridge shim's resource picker lists (readable cross-origin, as the token endpoint).
+        const type = url.searchParams.get("type");
+        const s = shop();
+        const resources =
+          type === "collection"
+            ? (s.collections ?? []).map((c) => ({ id: `gid://shopify/Collection/${c.id}`, title: c.title }))
+            : type === "variant"
+              ? Object.values(s.products).map((p) => ({ id: `gid://shopify/ProductVariant/${p[1]}`, title: p[2], displayName: `${p[2]} - Default Title` }))
+              : Object.values(s.products).map((p) => ({ id: `gid://shopify/Product/${p[0]}`, title: p[2] }));
+        return send(res, 200, { resources }, { "Access-Control-Allow-Origin": "*" });
+      }
       case "GET /app-bridge.js":
         return send(res, 200, appBridgeShim(origin), { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-store" });
       case "POST /tokens/checkout": return send(res, 200, { token: api.mintCheckoutToken({ shop: shopName, customerGid: body.customerGid ?? null, expiresInSeconds: body.expiresInSeconds }) });

@@ -735,6 +735,7 @@ export function nodeFor(ctx: GqlContext, id: string): object | null {
     case "Metafield": { const m = shop.metafields.find((x) => x.id === g.id); return m ? new MetafieldView(m) : null; }
     case "StoreCreditAccount": { const a = findStoreCreditAccount(shop, g.id); return a ? new StoreCreditAccountView(a) : null; }
     case "BulkOperation": { const b = shop.bulkOperations.find((x) => x.id === g.id); return b ? new BulkOperationView(b) : null; }
+    case "Collection": { const c = (shop.collections ?? []).find((x) => x.id === g.id); return c ? new CollectionView(c) : null; }
     case "Product": case "ProductVariant": {
       for (const [sku, p] of Object.entries(shop.products)) {
         if (g.type === "Product" && p[0] === g.id) return new ProductView(p, sku);
