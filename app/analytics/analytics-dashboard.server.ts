@@ -414,14 +414,14 @@ export async function segmentReport(prisma: PrismaClient, shop: string, today: s
  * facts in SQL (nothing of the history held in this process), or, when those can't say (segment-lists.server.ts),
  * from every customer's history.
  */
-export async function segmentCustomers(prisma: PrismaClient, shop: string, segment: LifecycleSegment, limit = 200, now = new Date()) {
+export async function segmentCustomers(prisma: PrismaClient, shop: string, segment: LifecycleSegment, limit = 200, now = new Date(), offset = 0) {
   const today = await shopToday(prisma, shop, now);
-  const stored = await segmentListFromRollups(prisma, shop, segment, today, await loadSegmentThresholds(prisma, shop), limit);
+  const stored = await segmentListFromRollups(prisma, shop, segment, today, await loadSegmentThresholds(prisma, shop), limit, offset);
   if (stored) {
     const [emails, currency] = await Promise.all([customerEmails(prisma, shop, stored.customers.map((c) => c.customerId)), latestCurrency(prisma, shop)]);
     return { total: stored.total, currency, customers: stored.customers.map((c) => ({ ...c, email: emails.get(c.customerId) ?? null })) };
   }
-  return segmentCustomersInFull(prisma, shop, segment, today, limit);
+  return segmentCustomersInFull(prisma, shop, segment, today, limit, offset);
 }
 
 /** The currency of the shop's latest order, as the history's figures use it. */
@@ -431,12 +431,12 @@ async function latestCurrency(db: SqlClient, shop: string): Promise<string | nul
 }
 
 /** segmentCustomers from every customer's history, loaded into this process (the segments of all at once). */
-export async function segmentCustomersInFull(prisma: PrismaClient, shop: string, segment: LifecycleSegment, today: string, limit = 200) {
+export async function segmentCustomersInFull(prisma: PrismaClient, shop: string, segment: LifecycleSegment, today: string, limit = 200, offset = 0) {
   const { cached, report } = await segmentReport(prisma, shop, today);
   const list = report.customers
     .filter((c) => c.segment === segment)
     .sort((a, b) => b.monetaryMinor - a.monetaryMinor);
-  const shown = list.slice(0, limit);
+  const shown = list.slice(offset, offset + limit);
   const emails = await customerEmails(prisma, shop, shown.map((c) => c.customerId));
   return {
     total: list.length,

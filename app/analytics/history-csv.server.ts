@@ -146,15 +146,17 @@ export function minorToDecimal(minor: number, digits: number): string {
   return digits === 0 ? sign + abs : `${sign}${abs.slice(0, -digits)}.${abs.slice(-digits)}`;
 }
 
-export async function customersCsv(prisma: PrismaClient, shop: string, now = new Date()): Promise<string> {
+/** Every customer with orders, or only those of one segment (the segment page's export). */
+export async function customersCsv(prisma: PrismaClient, shop: string, now = new Date(), segment?: LifecycleSegment): Promise<string> {
   const today = await shopToday(prisma, shop, now);
   const { cached, report } = await segmentReport(prisma, shop, today);
   const currency = cached.value.currency ?? "";
   const digits = currencyMinorDigits(currency || "USD");
   const members = await loadMemberIds(prisma, shop);
-  const emails = await customerEmails(prisma, shop, report.customers.map((c) => c.customerId));
+  const customers = segment ? report.customers.filter((c) => c.segment === segment) : report.customers;
+  const emails = await customerEmails(prisma, shop, customers.map((c) => c.customerId));
   let out = csvLine(["customer_id", "email", "segment", "orders", "spend", "currency", "days_since_last_order", "days_since_first_order", ...(members ? ["member"] : [])]);
-  for (const c of report.customers) {
+  for (const c of customers) {
     out += csvLine([
       Number(c.customerId) < 0 ? "" : c.customerId,
       emails.get(c.customerId) ?? "",

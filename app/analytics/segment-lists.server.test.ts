@@ -57,11 +57,11 @@ const RULES: Partial<SegmentThresholds>[] = [
 ];
 
 /** What lifecycleSegments over the rollup history says: a segment's customers, biggest spenders first. */
-async function expected(segment: LifecycleSegment, today: string, rules: Partial<SegmentThresholds>, limit: number) {
+async function expected(segment: LifecycleSegment, today: string, rules: Partial<SegmentThresholds>, limit: number, offset = 0) {
   const { history } = await loadRollupHistory(db.prisma, SHOP);
   const list = lifecycleSegments(history, today, rules).customers.filter((c) => c.segment === segment);
   list.sort((a, b) => b.monetaryMinor - a.monetaryMinor || Number(BigInt(a.customerId) - BigInt(b.customerId)));
-  return { total: list.length, customers: list.slice(0, limit) };
+  return { total: list.length, customers: list.slice(offset, offset + limit) };
 }
 
 describe("segment lists from the rollups' facts", () => {
@@ -73,6 +73,11 @@ describe("segment lists from the rollups' facts", () => {
           const got = await segmentListFromRollups(db.prisma, SHOP, segment, TODAY, rules, limit);
           expect(got, `${segment} ${JSON.stringify(rules)}`).toEqual(await expected(segment, TODAY, rules, limit));
           if (got!.total > 0) seen.add(segment);
+        }
+        // Pages: the second page of 7, and one past the end (no rows, the total still told).
+        for (const offset of [7, 5000]) {
+          const page = await segmentListFromRollups(db.prisma, SHOP, segment, TODAY, rules, 7, offset);
+          expect(page, `${segment} ${JSON.stringify(rules)} from ${offset}`).toEqual(await expected(segment, TODAY, rules, 7, offset));
         }
       }
     }

@@ -27,6 +27,8 @@ export async function segmentListFromRollups(
   today: string,
   thresholds: Partial<SegmentThresholds>,
   limit: number,
+  /** Customers to skip, biggest spenders first (a page of the list). */
+  offset = 0,
 ): Promise<SegmentList | null> {
   const t: SegmentThresholds = { ...DEFAULT_SEGMENT_THRESHOLDS, ...thresholds };
   const todayDay = Math.round(calendarDateToEpochMs(today) / MS_PER_DAY);
@@ -61,7 +63,7 @@ export async function segmentListFromRollups(
        SELECT "customerId", "countingOrders", "monetaryMinor", $2::int - "lastDay" AS recency, $2::int - "firstDay" AS tenure, count(*) OVER () AS total
          FROM "HistoryCustomerRollup"
         WHERE "shop" = $1 AND "countingOrders" > 0 AND ${condition[segment]}
-        ORDER BY "monetaryMinor" DESC, "customerId" LIMIT $9
+        ORDER BY "monetaryMinor" DESC, "customerId" LIMIT $9 OFFSET $11::int
      )
      SELECT COALESCE((SELECT max(total) FROM shown), 0)::text AS total,
             (SELECT json_agg(json_build_object('customerId', "customerId"::text, 'recencyDays', recency, 'frequency', "countingOrders",
@@ -77,6 +79,12 @@ export async function segmentListFromRollups(
     t.vipTopShare,
     limit,
     segment,
+    offset,
   );
+  // A page past the list's end has no rows to count with: the first row says how many there are.
+  if (offset > 0 && !row.customers) {
+    const first = await segmentListFromRollups(db, shop, segment, today, thresholds, 1);
+    return first && { total: first.total, customers: [] };
+  }
   return { total: Number(row.total), customers: (row.customers ?? []).map((c) => ({ ...c, monetaryMinor: Number(c.monetaryMinor) })) };
 }

@@ -25,18 +25,28 @@ export function targetedCollections(program: Pick<LoyaltyProgram, "productBonuse
 const numericId = (gid: string) => /(\d+)$/.exec(gid)?.[1] ?? gid;
 const MAX_PAGES = 400; // 100,000 products in one collection
 
-/** Reads a collection's products from Shopify and replaces what is kept for it. Returns how many it holds (0 when Shopify has no such collection). */
-export async function syncCollection(db: PrismaClient, shop: string, graphql: AdminGraphql, collectionId: string): Promise<number> {
-  const products: string[] = [];
+type IdPage = { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } } | null | undefined;
+
+/** The numeric ids of every node of a connection, a page at a time (`page(after)` reads one; none: nothing there). */
+async function allIds(page: (after: string | null) => Promise<IdPage>): Promise<string[]> {
+  const ids: string[] = [];
   let after: string | null = null;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const data: CollectionProductsQuery = await runAdminOperation<CollectionProductsQuery>(graphql, COLLECTION_PRODUCTS_QUERY, { id: `gid://shopify/Collection/${collectionId}`, after });
-    const connection = data.collection?.products;
+  for (let n = 0; n < MAX_PAGES; n++) {
+    const connection = await page(after);
     if (!connection) break;
-    for (const node of connection.nodes) products.push(numericId(node.id));
+    for (const node of connection.nodes) ids.push(numericId(node.id));
     if (!connection.pageInfo.hasNextPage) break;
     after = connection.pageInfo.endCursor ?? null;
   }
+  return ids;
+}
+
+/** Reads a collection's products from Shopify and replaces what is kept for it. Returns how many it holds (0 when Shopify has no such collection). */
+export async function syncCollection(db: PrismaClient, shop: string, graphql: AdminGraphql, collectionId: string): Promise<number> {
+  const products = await allIds(async (after) => {
+    const data = await runAdminOperation<CollectionProductsQuery>(graphql, COLLECTION_PRODUCTS_QUERY, { id: `gid://shopify/Collection/${collectionId}`, after });
+    return data.collection?.products;
+  });
   await db.$transaction(async (tx) => {
     const sql = sqlOf(tx);
     await sql.execute(`DELETE FROM "ProductCollection" WHERE "shop" = $1 AND "collectionId" = $2`, [shop, collectionId]);
@@ -61,16 +71,12 @@ export async function syncTargetedCollections(db: PrismaClient, shop: string, gr
 export async function syncProduct(db: PrismaClient, shop: string, graphql: AdminGraphql, productId: string): Promise<void> {
   const targets = targetedCollections(await loadLoyaltyProgram(db, shop));
   if (targets.length === 0) return;
-  const inCollections = new Set<string>();
-  let after: string | null = null;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const data: ProductCollectionsQuery = await runAdminOperation<ProductCollectionsQuery>(graphql, PRODUCT_COLLECTIONS_QUERY, { id: `gid://shopify/Product/${productId}`, after });
-    const connection = data.product?.collections;
-    if (!connection) break;
-    for (const node of connection.nodes) inCollections.add(numericId(node.id));
-    if (!connection.pageInfo.hasNextPage) break;
-    after = connection.pageInfo.endCursor ?? null;
-  }
+  const inCollections = new Set(
+    await allIds(async (after) => {
+      const data = await runAdminOperation<ProductCollectionsQuery>(graphql, PRODUCT_COLLECTIONS_QUERY, { id: `gid://shopify/Product/${productId}`, after });
+      return data.product?.collections;
+    }),
+  );
   const holding = targets.filter((c) => inCollections.has(c));
   await db.$transaction(async (tx) => {
     const sql = sqlOf(tx);

@@ -4,7 +4,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import {
-  Banner, BlockStack, Box, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Select, Text,
+  Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text,
 } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
@@ -18,7 +18,7 @@ import { averageClv, clvForecast } from "~/analytics/analytics-clv.server";
 import { latestHistoryImport, resumeHistoryImport, startHistoryImport } from "~/history/history-import.server";
 import { formatCount, formatPercent, instantFormatter, localeFrom, translator } from "~/i18n/translate";
 import type { MessageKey } from "~/i18n/messages";
-import { CohortTable, formatFigure, formatMoney, Section, TrendChart } from "~/analytics/components/dashboard-parts";
+import { CohortTable, formatFigure, formatMoney, PERIOD_CHOICES as PERIOD_DAYS, PeriodSelect, Section, TrendChart } from "~/analytics/components/dashboard-parts";
 import { SetupGuideCard, type SetupLinks } from "~/setup/components/setup-guide-card";
 import { checkoutEditorLink, themeEmbedLink } from "~/setup/domain/setup-guide";
 import { loadSetupGuide } from "~/setup/setup-guide.server";
@@ -27,8 +27,6 @@ import { env } from "~/env.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
-// The same choices as PERIOD_DAYS in analytics-dashboard.server.ts, which the browser bundle cannot import.
-const PERIOD_DAYS = [30, 90, 365] as const;
 
 const query = z.object({ days: z.coerce.number().refine((d): d is PeriodDays => (PERIOD_DAYS as readonly number[]).includes(d)).catch(365) });
 
@@ -93,7 +91,7 @@ export default function Home() {
   const { overview, locale, days, dashboard, clv, timeZone, historyImport, setup, setupLinks } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const upload = useFetcher<{ ok: boolean; error?: string; orders?: number; refunds?: number }>();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const t = translator(locale);
   const na = t("dash.notAvailable");
   // The import's counts, the figures it brings and the forecast come in while the merchant watches.
@@ -222,20 +220,7 @@ export default function Home() {
                 <Text as="h2" variant="headingMd">
                   {t("dash.heading.figures")}
                 </Text>
-                <Box minWidth="200px">
-                  <Select
-                    label={t("dash.period")}
-                    labelInline
-                    value={String(days)}
-                    options={PERIOD_DAYS.map((d) => ({ label: t(`dash.period.${d}` as MessageKey), value: String(d) }))}
-                    onChange={(v) =>
-                      setParams((p) => {
-                        p.set("days", v);
-                        return p;
-                      })
-                    }
-                  />
-                </Box>
+                <PeriodSelect days={days} t={t} />
               </InlineStack>
               <Text as="p" variant="bodySm" tone="subdued">
                 {t("dash.periodRange", {

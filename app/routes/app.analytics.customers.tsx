@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, DataTable, InlineStack, Page, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, DataTable, InlineStack, Page, Pagination, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { authenticate } from "~/shopify.server";
 import prisma from "~/db.server";
@@ -16,14 +16,21 @@ import type { MessageKey } from "~/i18n/messages";
 import { useRefreshWhile } from "~/ui/use-refresh-while";
 
 const query = z.object({ segment: z.enum(["new", "active", "atRisk", "lost", "vip"]) });
+/** Customers per page of the list. */
+const PAGE_SIZE = 100;
+const pageOf = z.coerce.number().int().min(1).max(100_000).catch(1);
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const url = new URL(request.url);
   const parsed = query.safeParse({ segment: url.searchParams.get("segment") ?? "atRisk" });
   if (!parsed.success) throw json({ error: "segment must be one of new, active, atRisk, lost, vip" }, { status: 400 });
-  const [result, sync] = await Promise.all([segmentCustomers(prisma, session.shop, parsed.data.segment), lastSegmentSync(prisma, session.shop)]);
-  return json({ locale: localeFrom(url.searchParams.get("locale")), timeZone: await shopTimeZone(prisma, session.shop), segment: parsed.data.segment, sync, ...result });
+  const page = pageOf.parse(url.searchParams.get("page") ?? 1);
+  const [result, sync] = await Promise.all([
+    segmentCustomers(prisma, session.shop, parsed.data.segment, PAGE_SIZE, new Date(), (page - 1) * PAGE_SIZE),
+    lastSegmentSync(prisma, session.shop),
+  ]);
+  return json({ locale: localeFrom(url.searchParams.get("locale")), timeZone: await shopTimeZone(prisma, session.shop), segment: parsed.data.segment, sync, page, pageSize: PAGE_SIZE, ...result });
 };
 
 // "Sync now": tags the segments in Shopify in the background; the page shows the run's status.
@@ -36,9 +43,19 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function SegmentCustomers() {
-  const { locale, timeZone, segment, total, currency, customers, sync } = useLoaderData<typeof loader>();
+  const { locale, timeZone, segment, total, currency, customers, sync, page, pageSize } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
+  const toPage = (n: number) =>
+    setParams((p) => {
+      p.set("page", String(n));
+      return p;
+    });
+  const exportParams = new URLSearchParams(params);
+  exportParams.delete("page");
+  exportParams.set("segment", segment);
+  const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
+  const to = Math.min(total, page * pageSize);
   const t = translator(locale);
   useRefreshWhile(sync?.status === "running");
   const back = new URLSearchParams(params);
@@ -89,11 +106,30 @@ export default function SegmentCustomers() {
           </BlockStack>
         </Card>
         <Card>
-          <DataTable
-            columnContentTypes={["text", "numeric", "numeric", "numeric"]}
-            headings={[t("list.customer"), t("list.orders"), t("list.spend"), t("list.recency")]}
-            rows={customers.map((c) => [c.email ?? c.customerId, c.frequency, money(c.monetaryMinor), c.recencyDays])}
-          />
+          <BlockStack gap="300">
+            <InlineStack align="space-between" blockAlign="center" gap="200">
+              <Text as="p" tone="subdued" id="segment-shown">
+                {t("list.shown", { from: formatCount(locale, from), to: formatCount(locale, to), total: formatCount(locale, total) })}
+              </Text>
+              <Button url={`/app/history/export/customers?${exportParams}`} target="_blank" id="segment-export">
+                {t("list.export")}
+              </Button>
+            </InlineStack>
+            <DataTable
+              columnContentTypes={["text", "numeric", "numeric", "numeric"]}
+              headings={[t("list.customer"), t("list.orders"), t("list.spend"), t("list.recency")]}
+              rows={customers.map((c) => [c.email ?? c.customerId, formatCount(locale, c.frequency), money(c.monetaryMinor), formatCount(locale, c.recencyDays)])}
+            />
+            <InlineStack align="center">
+              <Pagination
+                hasPrevious={page > 1}
+                onPrevious={() => toPage(page - 1)}
+                hasNext={page * pageSize < total}
+                onNext={() => toPage(page + 1)}
+                accessibilityLabels={{ previous: t("list.previous"), next: t("list.next") }}
+              />
+            </InlineStack>
+          </BlockStack>
         </Card>
       </BlockStack>
     </Page>

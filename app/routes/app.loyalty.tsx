@@ -3,14 +3,14 @@
 // against non-members, rewards used and referrals converted, for the period the merchant picks.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
-import { BlockStack, Box, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Select, Text } from "@shopify/polaris";
+import { BlockStack, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { z } from "zod";
 import prisma from "~/db.server";
 import { authenticate } from "~/shopify.server";
 import { periodEnding, shopDashboard, type DashboardFigure, type PeriodDays } from "~/analytics/analytics-dashboard.server";
-import { formatFigure, formatMoney, Section, TrendChart } from "~/analytics/components/dashboard-parts";
+import { formatFigure, formatMoney, PERIOD_CHOICES as PERIOD_DAYS, PeriodSelect, Section, TrendChart } from "~/analytics/components/dashboard-parts";
 import { pointsFigures } from "~/points/points-figures.server";
 import { shopCurrencyOrDefault } from "~/shops/shops.server";
 import { shopTimeZone, shopToday } from "~/shops/time-zone.server";
@@ -19,8 +19,6 @@ import type { MessageKey } from "~/i18n/messages";
 
 export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
-// The dashboard's periods (PERIOD_DAYS in analytics-dashboard.server.ts, which the browser bundle cannot import).
-const PERIOD_DAYS = [30, 90, 365] as const;
 const query = z.object({ days: z.coerce.number().refine((d): d is PeriodDays => (PERIOD_DAYS as readonly number[]).includes(d)).catch(30) });
 
 /** The member split's figures shown beside each other. */
@@ -43,7 +41,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export default function LoyaltyFigures() {
   const { locale, days, figures, members, dashboardCurrency } = useLoaderData<typeof loader>();
-  const [, setParams] = useSearchParams();
   const t = translator(locale);
   const count = (n: number) => formatCount(locale, n);
   const money = (minor: number) => formatMoney(locale, minor, figures.currency);
@@ -93,20 +90,7 @@ export default function LoyaltyFigures() {
                 <Text as="p" variant="bodySm" tone="subdued" id="loyalty-period">
                   {t("loyalty.period", { from: day(figures.period.from), to: day(figures.period.to) })}
                 </Text>
-                <Box minWidth="200px">
-                  <Select
-                    label={t("dash.period")}
-                    labelInline
-                    value={String(days)}
-                    options={PERIOD_DAYS.map((d) => ({ label: t(`dash.period.${d}` as MessageKey), value: String(d) }))}
-                    onChange={(v) =>
-                      setParams((p) => {
-                        p.set("days", v);
-                        return p;
-                      })
-                    }
-                  />
-                </Box>
+                <PeriodSelect days={days} t={t} />
               </InlineStack>
             </Card>
             <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">

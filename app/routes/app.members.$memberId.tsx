@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, DataTable, InlineGrid, Page, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
 import prisma from "~/db.server";
@@ -72,7 +72,10 @@ export default function MemberPage() {
   const [params] = useSearchParams();
   const [points, setPoints] = useState("");
   const [reason, setReason] = useState("");
-  const [birthday, setBirthday] = useState(member.birthday ?? "");
+  // The birthday as month and day (no year is kept): two choices instead of typing MM-DD.
+  const [birthMonth, setBirthMonth] = useState(member.birthday?.slice(0, 2) ?? "");
+  const [birthDay, setBirthDay] = useState(member.birthday ? String(Number(member.birthday.slice(3, 5))) : "");
+  const birthday = birthMonth && birthDay ? `${birthMonth}-${birthDay.padStart(2, "0")}` : "";
   const birthdayResult = result && "birthday" in result ? result : result && !result.ok && (result.code === "invalidBirthday" || result.code === "redacted") ? result : null;
   const adjustResult = birthdayResult ? null : result;
   const t = translator(locale);
@@ -141,7 +144,30 @@ export default function MemberPage() {
                 {birthdayResult?.ok ? <Banner tone="success">{t("member.birthday.saved")}</Banner> : null}
                 {birthdayResult && !birthdayResult.ok ? <Banner tone="critical">{t("member.birthday.invalid")}</Banner> : null}
                 <input type="hidden" name="intent" value="birthday" />
-                <TextField label={t("member.birthday.field")} name="birthday" value={birthday} onChange={setBirthday} autoComplete="off" />
+                <input type="hidden" name="birthday" value={birthday} />
+                <InlineStack gap="200" wrap={false}>
+                  <Select
+                    label={t("member.birthday.month")}
+                    value={birthMonth}
+                    onChange={setBirthMonth}
+                    options={[
+                      { label: "—", value: "" },
+                      ...Array.from({ length: 12 }, (_, i) => ({
+                        label: new Intl.DateTimeFormat(locale === "de" ? "de-DE" : "en-GB", { month: "long", timeZone: "UTC" }).format(new Date(Date.UTC(2000, i, 1))),
+                        value: String(i + 1).padStart(2, "0"),
+                      })),
+                    ]}
+                  />
+                  <Select
+                    label={t("member.birthday.day")}
+                    value={birthDay}
+                    onChange={setBirthDay}
+                    options={[{ label: "—", value: "" }, ...Array.from({ length: 31 }, (_, i) => ({ label: String(i + 1), value: String(i + 1) }))]}
+                  />
+                </InlineStack>
+                <Text as="p" variant="bodySm" tone="subdued">
+                  {t("member.birthday.field")}
+                </Text>
                 <Button submit>{t("member.birthday.submit")}</Button>
               </BlockStack>
             </Form>

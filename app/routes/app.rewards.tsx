@@ -437,7 +437,7 @@ function MemberCardsForm(props: {
               </FormLayout.Group>
               <FormLayout.Group>
                 <TextField label={t("cards.stamps.minimumSubtotal", { currency })} value={v.stampMinimumSubtotal} onChange={set("stampMinimumSubtotal")} autoComplete="off" error={errorOf("stampMinimumSubtotal")} />
-                <TextField label={t("cards.stamps.startsOn")} value={v.stampStartsOn} onChange={set("stampStartsOn")} autoComplete="off" error={errorOf("stampStartsOn")} />
+                <TextField type="date" label={t("cards.stamps.startsOn")} value={v.stampStartsOn} onChange={set("stampStartsOn")} autoComplete="off" error={errorOf("stampStartsOn")} />
               </FormLayout.Group>
             </FormLayout>
             <Text as="p" tone="subdued">{t("cards.stamps.issued", { count: issued })}</Text>

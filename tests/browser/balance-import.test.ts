@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { startTreue, BROWSER_USER_AGENT, TEST_SHOP, waitForMembers, type TreueHarness } from "../support/treue-harness";
-import { launchChromium } from "../support/chromium";
+import { elementsPastRightEdge, launchChromium } from "../support/chromium";
 
 let t: TreueHarness;
 let browser: Browser;
@@ -46,13 +46,7 @@ describe("importing balances in Chromium", () => {
       const bo = await t.db.prisma.member.findFirstOrThrow({ where: { shop: TEST_SHOP, email: "bo@example.com" } });
       expect(bo.points).toBe(width);
       // Nothing wider than the screen.
-      const wide = await page.evaluate(() =>
-        [...document.querySelectorAll("body *")]
-          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-          .slice(0, 5)
-          .map((e) => `${e.tagName}.${String(e.className).slice(0, 60)} ${Math.round(e.getBoundingClientRect().right)}`),
-      );
-      expect(wide).toEqual([]);
+      expect(await elementsPastRightEdge(page)).toEqual([]);
       await page.screenshot({ path: `test-results/balance-import-de-${width}.png`, fullPage: true });
       expect(failures).toEqual([]);
       await page.close();

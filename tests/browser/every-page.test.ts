@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startTreue, BROWSER_USER_AGENT, TEST_SHOP, waitForMembers, type TreueHarness } from "../support/treue-harness";
-import { launchChromium } from "../support/chromium";
+import { answerShopifyCdn, launchChromium } from "../support/chromium";
 
 let t: TreueHarness;
 let browser: Browser;
@@ -65,11 +65,7 @@ describe("every admin page in Chromium", () => {
         page.on("console", (m) => {
           if (m.type() === "error") failures.push(`${page.url()}: ${m.text()}`);
         });
-        // Shopify's CDN (Polaris' font, App Bridge) is out of reach here: answered empty, so any other failed
-        // request still fails the test.
-        await page.route("https://cdn.shopify.com/**", (route) =>
-          route.fulfill({ status: 200, contentType: route.request().url().endsWith(".css") ? "text/css" : "text/javascript", body: "" }),
-        );
+        await answerShopifyCdn(page);
         const problems: string[] = [];
         for (const [name, path] of PAGES) {
           await open(page, path(), locale);

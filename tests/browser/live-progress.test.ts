@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { startTreue, BROWSER_USER_AGENT, type TreueHarness } from "../support/treue-harness";
-import { launchChromium } from "../support/chromium";
+import { answerShopifyCdn, launchChromium } from "../support/chromium";
 
 let t: TreueHarness;
 let browser: Browser;
@@ -34,9 +34,7 @@ describe("progress without reloading", () => {
     const page = await browser.newPage({ userAgent: BROWSER_USER_AGENT });
     const failures: string[] = [];
     page.on("pageerror", (e) => failures.push(e.message));
-    await page.route("https://cdn.shopify.com/**", (route) =>
-      route.fulfill({ status: 200, contentType: route.request().url().endsWith(".css") ? "text/css" : "text/javascript", body: "" }),
-    );
+    await answerShopifyCdn(page);
     // The first visit starts the import.
     await page.goto(t.adminUrl("/app"), { waitUntil: "domcontentloaded" });
     await page.locator("html[data-hydrated]").waitFor({ timeout: 20_000 });

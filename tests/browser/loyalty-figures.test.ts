@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { appendLedgerEntry } from "~/points/points-ledger.server";
 import { startTreue, BROWSER_USER_AGENT, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
-import { launchChromium } from "../support/chromium";
+import { answerShopifyCdn, elementsPastRightEdge, launchChromium } from "../support/chromium";
 
 let t: TreueHarness;
 let browser: Browser;
@@ -44,9 +44,7 @@ describe("loyalty figures in Chromium", () => {
         page.on("console", (m) => {
           if (m.type() === "error") failures.push(m.text());
         });
-        // Shopify's CDN (Polaris' font, App Bridge) is out of reach here: answered empty, so any other failed request
-        // still shows in the console and fails the test.
-        await page.route("https://cdn.shopify.com/**", (route) => route.fulfill({ status: 200, contentType: route.request().url().endsWith(".css") ? "text/css" : "text/javascript", body: "" }));
+        await answerShopifyCdn(page);
         const response = await page.goto(t.adminUrl("/app/loyalty", { locale, days: "365" }), { waitUntil: "domcontentloaded" });
         expect(response?.status()).toBe(200);
         await page.locator("html[data-hydrated]").waitFor({ timeout: 20_000 });
@@ -56,13 +54,7 @@ describe("loyalty figures in Chromium", () => {
         expect(await page.locator("#loyalty-outstanding").innerText()).toBe(outstanding);
         expect(await page.locator("#loyalty-redemption-rate").innerText()).toMatch(/^17[.,]2\s?%$/);
         await page.locator("#points-chart svg").first().waitFor({ timeout: 20_000 });
-        const wide = await page.evaluate(() =>
-          [...document.querySelectorAll("body *")]
-            .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-            .slice(0, 5)
-            .map((e) => `${e.tagName}.${String(e.className).slice(0, 60)} ${Math.round(e.getBoundingClientRect().right)}`),
-        );
-        expect(wide).toEqual([]);
+        expect(await elementsPastRightEdge(page)).toEqual([]);
         await page.screenshot({ path: `test-results/loyalty-figures-${locale}-${width}.png`, fullPage: true });
         expect(failures).toEqual([]);
         await page.close();

@@ -7,7 +7,7 @@ import type { Browser } from "playwright-core";
 import de from "../../app/i18n/locales/de.json";
 import en from "../../app/i18n/locales/en.json";
 import { startTreue, BROWSER_USER_AGENT, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
-import { launchChromium } from "../support/chromium";
+import { answerShopifyCdn, elementsPastRightEdge, launchChromium } from "../support/chromium";
 
 let t: TreueHarness;
 let browser: Browser;
@@ -31,9 +31,7 @@ describe("the setup guide in Chromium", () => {
       page.on("console", (m) => {
         if (m.type() === "error") failures.push(m.text());
       });
-      // Shopify's CDN (Polaris' font, App Bridge) is out of reach here: answered empty, so any other failed request
-      // still fails the test.
-      await page.route("https://cdn.shopify.com/**", (route) => route.fulfill({ status: 200, contentType: route.request().url().endsWith(".css") ? "text/css" : "text/javascript", body: "" }));
+      await answerShopifyCdn(page);
       const progress = (done: number) => messages["setup.progress"].replace("{done}", String(done)).replace("{total}", "4");
       await page.goto(t.adminUrl("/app", { locale }), { waitUntil: "domcontentloaded" });
       await page.locator("html[data-hydrated]").waitFor({ timeout: 20_000 });
@@ -47,13 +45,7 @@ describe("the setup guide in Chromium", () => {
       await expect.poll(() => page.locator("#setup-progress").innerText(), { timeout: 20_000 }).toBe(progress(1));
       expect(await page.getAttribute("#setup-step-storefront", "data-done")).toBe("true");
       expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
-      const wide = await page.evaluate(() =>
-        [...document.querySelectorAll("#setup-guide *")]
-          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-          .slice(0, 5)
-          .map((e) => `${e.tagName}.${String(e.className).slice(0, 60)} ${Math.round(e.getBoundingClientRect().right)}`),
-      );
-      expect(wide).toEqual([]);
+      expect(await elementsPastRightEdge(page, "#setup-guide")).toEqual([]);
       await page.locator("#setup-guide").screenshot({ path: `test-results/setup-guide-${locale}-${width}.png` });
 
       // The program step opens the program page in the merchant's language; saving there marks the step.

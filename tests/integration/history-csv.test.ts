@@ -66,6 +66,17 @@ describe("CSV export", () => {
     expect(lines.find((l) => l.startsWith("4242,"))).toMatch(/^4242,,lost,1,9\.99,/);
   });
 
+  it("exports one segment's customers from the segment page, and refuses a segment it does not know", async () => {
+    const all = (await (await browserFetch(t.adminUrl("/app/history/export/customers"))).text()).trim().split("\r\n").slice(1);
+    const res = await browserFetch(t.adminUrl("/app/history/export/customers", { segment: "lost" }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Disposition")).toContain("treue-customers-lost.csv");
+    const lost = (await res.text()).trim().split("\r\n").slice(1);
+    expect(lost).toEqual(all.filter((l) => l.split(",")[2] === "lost"));
+    expect(lost.length).toBeGreaterThan(0);
+    expect((await browserFetch(t.adminUrl("/app/history/export/customers", { segment: "whales" }))).status).toBe(400);
+  });
+
   it("exports the period figures", async () => {
     const res = await browserFetch(t.adminUrl("/app/history/export/metrics", { days: "90" }));
     expect(res.status).toBe(200);

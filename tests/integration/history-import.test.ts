@@ -136,6 +136,10 @@ describe("history import", () => {
     const page = await (await browserFetch(t.adminUrl("/app/analytics/customers", { segment: "lost" }))).text();
     expect(page).toContain(`${lost} customers in this segment`);
     expect(page).toContain("anna@example.com");
+    // A page past the list's end still says how many there are, and shows no one.
+    const url = new URL(t.adminUrl("/app/analytics/customers", { segment: "lost", page: "2", _data: "routes/app.analytics.customers" }));
+    const second = await (await browserFetch(url.toString(), { headers: { Authorization: `Bearer ${url.searchParams.get("id_token")}` } })).json();
+    expect(second).toMatchObject({ page: 2, pageSize: 100, total: lost, customers: [] });
     expect((await browserFetch(t.adminUrl("/app/analytics/customers", { segment: "whales" }))).status).toBe(400);
   });
 

@@ -64,3 +64,25 @@ export async function launchChromium(): Promise<Browser> {
 export async function waitForHydration(page: Page, timeout = 20_000): Promise<void> {
   await page.locator("html[data-hydrated]").waitFor({ state: "attached", timeout });
 }
+
+/**
+ * Shopify's CDN (Polaris' font, App Bridge) is out of reach in tests: its requests are answered empty, so any
+ * other failed request still shows in the console and fails the test that watches it.
+ */
+export async function answerShopifyCdn(page: Page): Promise<void> {
+  await page.route("https://cdn.shopify.com/**", (route) =>
+    route.fulfill({ status: 200, contentType: route.request().url().endsWith(".css") ? "text/css" : "text/javascript", body: "" }),
+  );
+}
+
+/** Elements under `scope` that reach past the window's right edge (what a merchant would scroll sideways for), described. */
+export function elementsPastRightEdge(page: Page, scope = "body"): Promise<string[]> {
+  return page.evaluate(
+    (selector) =>
+      [...document.querySelectorAll(`${selector} *`)]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .slice(0, 5)
+        .map((e) => `${e.tagName}.${String(e.className).slice(0, 60)} ${Math.round(e.getBoundingClientRect().right)}`),
+    scope,
+  );
+}

@@ -1,10 +1,35 @@
 // The retention dashboard's building blocks, shared by the admin home (app/routes/app._index.tsx): how a figure
 // is written, the card every section sits in, the monthly trend chart and the cohort table. Presentation only.
 import { useEffect, useState, type ReactNode } from "react";
-import { BlockStack, Card, Text } from "@shopify/polaris";
+import { useSearchParams } from "@remix-run/react";
+import { BlockStack, Box, Card, Select, Text } from "@shopify/polaris";
 import type { DashboardFigure } from "~/analytics/analytics-dashboard.server";
 import { formatCount } from "~/i18n/translate";
-import type { Locale } from "~/i18n/messages";
+import type { Locale, MessageKey } from "~/i18n/messages";
+
+// The figures' periods, as PERIOD_DAYS in analytics-dashboard.server.ts (which the browser bundle cannot import).
+export const PERIOD_CHOICES = [30, 90, 365] as const;
+
+/** The period picker of the figure pages: sets `days` in the page's URL, keeping its other parameters. */
+export function PeriodSelect({ days, t }: { days: number; t: (key: MessageKey) => string }) {
+  const [, setParams] = useSearchParams();
+  return (
+    <Box minWidth="200px">
+      <Select
+        label={t("dash.period")}
+        labelInline
+        value={String(days)}
+        options={PERIOD_CHOICES.map((d) => ({ label: t(`dash.period.${d}` as MessageKey), value: String(d) }))}
+        onChange={(v) =>
+          setParams((p) => {
+            p.set("days", v);
+            return p;
+          })
+        }
+      />
+    </Box>
+  );
+}
 
 export function formatFigure(locale: Locale, f: DashboardFigure["kind"], value: number | null, currency: string | null, na: string) {
   if (value === null) return na;
