@@ -28,6 +28,7 @@ import {
 } from "./history-store.server";
 import { afterHistoryImport } from "~/analytics/segment-sync.server";
 import { linesOf } from "./jsonl-lines.server";
+import { transactionOn } from "~/db/connection.server";
 import { contactOfAdminCustomer, type Contact } from "~/members/contact";
 import { enrolHistoryBuyers, enrolMembers } from "~/points/points-ledger.server";
 import { SHOP_JOBS, sendShopJob } from "~/jobs/shop-jobs";
@@ -287,13 +288,17 @@ async function loadCustomers(prisma: PrismaClient, shop: string, importId: bigin
     const current = batch;
     // The history's customer and the member it enrols (enrolment at install: the shop's existing customers are
     // members from the start, searchable by name and e-mail), written together.
-    await prisma.$transaction(async (tx) => {
+    const seen = customers + current.length;
+    await transactionOn(prisma, async (tx) => {
+      // Not waiting for the commit to reach the disk, as loadOrders' batches (see there).
+      await tx.$queryRawUnsafe(`SELECT set_config('synchronous_commit', 'off', true)`);
       await upsertHistoryCustomers(tx, shop, "import", current.map((c) => c.row));
       await enrolMembers(tx, shop, current.map((c) => ({ customerId: c.row.id, contact: c.contact, seenAt: c.row.createdAt })));
+      // The progress the admin shows, with the batch it counts.
+      if (importId !== null) await tx.historyImport.update({ where: { id: importId }, data: { customers: seen } });
     });
-    customers += batch.length;
+    customers = seen;
     batch = [];
-    if (importId !== null) await prisma.historyImport.update({ where: { id: importId }, data: { customers } });
   };
   let n = 0;
   for await (const text of lines) {
@@ -330,18 +335,22 @@ async function loadOrders(prisma: PrismaClient, shop: string, importId: bigint |
     if (batch.length === 0) return;
     const current = batch;
     batch = [];
-    await prisma.$transaction(async (tx) => {
+    await transactionOn(prisma, async (tx) => {
       // The rollup triggers leave this transaction's customers to the one mark at the end (migration
       // 20261207020000): a mark per statement made a big backfill superlinear.
-      await tx.$queryRawUnsafe(`SELECT set_config('treue.rollup_marks', 'deferred', true)`);
+      // And it does not wait for its commit to reach the disk: a crash loses at most the last batches, which the
+      // resumed import loads again (every write here is an idempotent upsert), and the import's last, ordinary
+      // commit waits for all of them. A thousand batches no longer wait a thousand times.
+      await tx.$queryRawUnsafe(`SELECT set_config('treue.rollup_marks', 'deferred', true), set_config('synchronous_commit', 'off', true)`);
       // Buyers the customers export did not list (created in between) still need a row.
       await ensureHistoryCustomers(tx, shop, "import", current.flatMap((r) => (r.customer ? [r.customer] : [])));
       await upsertHistoryOrders(tx, shop, "import", current.map((r) => r.order));
       await upsertHistoryRefunds(tx, shop, "import", current.flatMap((r) => r.refunds));
+      // The progress the admin shows, with the batch it counts.
+      if (importId !== null) await tx.historyImport.update({ where: { id: importId }, data: { orders: orders + current.length, refunds: refunds + current.reduce((s, r) => s + r.refunds.length, 0) } });
     });
     orders += current.length;
     refunds += current.reduce((s, r) => s + r.refunds.length, 0);
-    if (importId !== null) await prisma.historyImport.update({ where: { id: importId }, data: { orders, refunds } });
   };
   let n = 0;
   try {
