@@ -2,7 +2,7 @@
 // record durably, answer 200, then apply in the background.
 import prisma, { database } from "./db.server";
 import { env } from "./env.server";
-import { authenticate, unauthenticated } from "./shopify.server";
+import { authenticate } from "./shopify.server";
 import { WebhookInbox, type VerifiedWebhook } from "./webhooks/webhook-inbox.server";
 import { acceptDelivery, EVENTS_REQUIRED_HEADERS, REQUIRED_HEADERS, type Delivery } from "./webhooks/webhook-verification.server";
 import { WebhookWorker } from "./webhooks/webhook-worker.server";
@@ -14,7 +14,7 @@ import { runInWorkerThread } from "./jobs/worker-thread.server";
 import { runActiveHistoryImport } from "./history/history-import.server";
 import { syncSegments, type SegmentSyncTrigger } from "./analytics/segment-sync.server";
 import { computeAndStoreClv } from "./analytics/analytics-clv.server";
-import type { AdminGraphql } from "./shopify/admin-graphql.server";
+import { offlineAdminGraphql } from "./shopify/offline-admin.server";
 import { admission } from "./webhooks/admission";
 import { Installations } from "./webhooks/installations.server";
 import { existingSingleton, processSingleton } from "./singletons.server";
@@ -23,20 +23,14 @@ export function webhookWorker(): WebhookWorker {
   return processSingleton("webhookWorker", () => new WebhookWorker(prisma, webhookHandlers, undefined, env().WEBHOOK_APPLY));
 }
 
-/** An Admin API client for a shop from its offline session (jobs have no request to authenticate). */
-async function offlineGraphql(shop: string): Promise<AdminGraphql> {
-  const { admin } = await unauthenticated.admin(shop);
-  return admin.graphql;
-}
-
 const SEGMENT_SYNC_TRIGGERS: readonly SegmentSyncTrigger[] = ["import", "schedule", "admin", "resume"];
 
 /** The runs of one shop, worked by every instance (one per shop and kind at a time in the cluster). */
 const shopJobs: Record<(typeof SHOP_JOBS)[keyof typeof SHOP_JOBS], ShopJobHandler> = {
-  [SHOP_JOBS.historyImport]: async (shop) => void (await runActiveHistoryImport(prisma, await offlineGraphql(shop), shop)),
+  [SHOP_JOBS.historyImport]: async (shop) => void (await runActiveHistoryImport(prisma, await offlineAdminGraphql(shop), shop)),
   [SHOP_JOBS.segmentSync]: async (shop, data) => {
     const trigger = SEGMENT_SYNC_TRIGGERS.find((t) => t === data.trigger) ?? "schedule";
-    await syncSegments(prisma, await offlineGraphql(shop), shop, { trigger });
+    await syncSegments(prisma, await offlineAdminGraphql(shop), shop, { trigger });
   },
   [SHOP_JOBS.clvForecast]: async (shop, data) => {
     if (typeof data.day !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(data.day)) throw new Error(`CLV forecast job for ${shop} without a day`);

@@ -256,10 +256,6 @@ export async function customerClv(db: SqlClient, shop: string, customerId: strin
   return { day: row.day, horizonWeeks: HORIZON_WEEKS, clvMinor: Number(row.clvMinor), expectedPurchases: row.expectedPurchases, probabilityAlive: row.probabilityAlive, currency: row.currency };
 }
 
-/**
- * The newest stored forecast (today's, or an older one while today's is computed by the shop's CLV job in the
- * job engine, never in the request). null when none exists yet.
- */
 /** The shop's customers' predicted value as one number: the mean of every scored customer's 52-week CLV. */
 export async function averageClv(prisma: PrismaClient, shop: string): Promise<{ clvMinor: number; customers: number } | null> {
   const [row] = await prisma.$queryRawUnsafe<{ avg: number | null; n: number }[]>(
@@ -269,6 +265,10 @@ export async function averageClv(prisma: PrismaClient, shop: string): Promise<{ 
   return row && row.n > 0 && row.avg !== null ? { clvMinor: Math.round(row.avg), customers: row.n } : null;
 }
 
+/**
+ * The newest stored forecast (today's, or an older one while today's is computed by the shop's CLV job in the
+ * job engine, never in the request). null when none exists yet.
+ */
 export async function clvForecast(prisma: PrismaClient, shop: string, day: string): Promise<{ forecast: ClvForecast | null; computing: boolean }> {
   const latest = await prisma.historyClvForecast.findFirst({ where: { shop }, orderBy: { day: "desc" } });
   const stored = latest?.result as ClvForecast | undefined;

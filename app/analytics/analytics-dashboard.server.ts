@@ -12,7 +12,6 @@ import {
   splitByMembership,
   type Figure,
   type RetentionReport,
-  type RetentionTotals,
 } from "~/analytics/domain/retention-metrics";
 import { cohortRetention } from "~/analytics/domain/cohort-retention";
 import { monthlyTrend as monthlyTrendOf } from "~/analytics/domain/monthly-trend";

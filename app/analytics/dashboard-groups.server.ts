@@ -4,7 +4,7 @@
 // rollups' generation and the groups' stamp are those it was computed at. The periodic summary job stores it, so
 // the first view after a restart or a refresh finds it.
 import type { GroupSplit } from "~/analytics/domain/dashboard-summary";
-import { calendarDateToEpochMs, dayNumberToIsoDate, MS_PER_DAY } from "~/analytics/domain/time";
+import { oldestKeptDay } from "./dashboard-summary.server";
 import type { SqlClient } from "~/history/history-store.server";
 
 /**
@@ -92,7 +92,5 @@ export async function storeGroupSplit(db: SqlClient, shop: string, asOf: string,
     stamp,
     encodeGroupSplit(split),
   );
-  // As with the summaries: the day before is kept (a view that started before midnight), older days go.
-  const oldest = dayNumberToIsoDate(calendarDateToEpochMs(asOf) / MS_PER_DAY - 1);
-  await db.$executeRawUnsafe(`DELETE FROM "DashboardGroupSplit" WHERE "shop" = $1 AND "asOf" < $2`, shop, oldest);
+  await db.$executeRawUnsafe(`DELETE FROM "DashboardGroupSplit" WHERE "shop" = $1 AND "asOf" < $2`, shop, oldestKeptDay(asOf));
 }

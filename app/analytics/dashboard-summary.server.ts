@@ -359,8 +359,15 @@ export async function ensureSummaryFrom(db: SqlClient, shop: string, history: Or
   held(shop).set(asOf, { generation, summary });
 }
 
+/**
+ * The oldest day whose stored rows (summaries, member splits) are kept once `asOf`'s are stored: the day before
+ * (a view that started before midnight); older ones are dropped.
+ */
+export function oldestKeptDay(asOf: string): string {
+  return dayNumberToIsoDate(calendarDateToEpochMs(asOf) / MS_PER_DAY - 1);
+}
+
 async function storeSummary(db: SqlClient, shop: string, summary: DashboardSummary, generation: number) {
-  const day = calendarDateToEpochMs(summary.asOf) / MS_PER_DAY;
   // Stored only while its generation is current: a refresh that committed meanwhile did not move it.
   await db.$executeRawUnsafe(
     `INSERT INTO "DashboardSummary" ("shop", "asOf", "generation", "state")
@@ -371,9 +378,8 @@ async function storeSummary(db: SqlClient, shop: string, summary: DashboardSumma
     generation,
     encodeSummary(summary),
   );
-  // Every refresh moves every stored summary of the shop, so days that are over go: the day before is
-  // kept (a view that started before midnight), older ones are dropped.
-  const oldest = dayNumberToIsoDate(day - 1);
+  // Every refresh moves every stored summary of the shop, so days that are over go.
+  const oldest = oldestKeptDay(summary.asOf);
   await db.$executeRawUnsafe(`DELETE FROM "DashboardSummary" WHERE "shop" = $1 AND "asOf" < $2`, shop, oldest);
   for (const asOf of [...held(shop).keys()]) if (asOf < oldest) held(shop).delete(asOf);
 }

@@ -155,7 +155,7 @@ export async function customersCsv(prisma: PrismaClient, shop: string, now = new
   const members = await loadMemberIds(prisma, shop);
   const customers = segment ? report.customers.filter((c) => c.segment === segment) : report.customers;
   const emails = await customerEmails(prisma, shop, customers.map((c) => c.customerId));
-  let out = csvLine(["customer_id", "email", "segment", "orders", "spend", "currency", "days_since_last_order", "days_since_first_order", ...(members ? ["member"] : [])]);
+  let out = csvLine(["customer_id", "email", "segment", "orders", "spend", "currency", "days_since_last_order", "days_since_first_order", "member"]);
   for (const c of customers) {
     out += csvLine([
       Number(c.customerId) < 0 ? "" : c.customerId,
@@ -166,7 +166,7 @@ export async function customersCsv(prisma: PrismaClient, shop: string, now = new
       currency,
       c.recencyDays,
       c.tenureDays,
-      ...(members ? [members.has(c.customerId) ? "yes" : "no"] : []),
+      members.has(c.customerId) ? "yes" : "no",
     ]);
   }
   return out;

@@ -10,8 +10,9 @@ import type { SqlClient } from "~/history/history-store.server";
 import type { PeriodicJob } from "~/jobs/periodic-jobs.server";
 import type { WebhookStep } from "~/webhooks/webhook-worker.server";
 import { restIdOf } from "~/shopify/domain/rest-id";
-import { sqlOf } from "~/db/connection.server";
+import { sqlOf, transactionOn } from "~/db/connection.server";
 import { runAdminOperation, type AdminGraphql } from "~/shopify/admin-graphql.server";
+import { offlineAdminGraphql, type AdminFor } from "~/shopify/offline-admin.server";
 import { loadLoyaltyProgram } from "~/points/loyalty-program.server";
 import { COLLECTION_PRODUCTS_QUERY } from "~/points/graphql/CollectionProducts";
 import { PRODUCT_COLLECTIONS_QUERY } from "~/points/graphql/ProductCollections";
@@ -47,7 +48,7 @@ export async function syncCollection(db: PrismaClient, shop: string, graphql: Ad
     const data = await runAdminOperation<CollectionProductsQuery>(graphql, COLLECTION_PRODUCTS_QUERY, { id: `gid://shopify/Collection/${collectionId}`, after });
     return data.collection?.products;
   });
-  await db.$transaction(async (tx) => {
+  await transactionOn(db, async (tx) => {
     const sql = sqlOf(tx);
     await sql.execute(`DELETE FROM "ProductCollection" WHERE "shop" = $1 AND "collectionId" = $2`, [shop, collectionId]);
     if (products.length > 0) {
@@ -78,7 +79,7 @@ export async function syncProduct(db: PrismaClient, shop: string, graphql: Admin
     }),
   );
   const holding = targets.filter((c) => inCollections.has(c));
-  await db.$transaction(async (tx) => {
+  await transactionOn(db, async (tx) => {
     const sql = sqlOf(tx);
     await sql.execute(`DELETE FROM "ProductCollection" WHERE "shop" = $1 AND "productId" = $2 AND "collectionId" = ANY($3::text[])`, [shop, productId, targets]);
     if (holding.length > 0) {
@@ -100,7 +101,6 @@ export async function productCollectionsFor(db: SqlClient, shop: string, product
   return out;
 }
 
-export type AdminFor = (shop: string) => Promise<AdminGraphql>;
 
 // ---- what to read again: marked by the program's save and by webhooks, read by a job outside any transaction ----
 
@@ -192,11 +192,5 @@ export function productCollectionsJobWith(adminFor: AdminFor): PeriodicJob {
   };
 }
 
-/** The shop's offline session, loaded lazily (tests import this file without the app's Shopify config). */
-export const offlineAdmin: AdminFor = async (shop) => {
-  const { unauthenticated } = await import("~/shopify.server");
-  return (await unauthenticated.admin(shop)).admin.graphql;
-};
-
-export const productCollectionsJob = productCollectionsJobWith(offlineAdmin);
-export const pendingCollectionsJob = pendingCollectionsJobWith(offlineAdmin);
+export const productCollectionsJob = productCollectionsJobWith(offlineAdminGraphql);
+export const pendingCollectionsJob = pendingCollectionsJobWith(offlineAdminGraphql);

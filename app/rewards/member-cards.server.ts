@@ -26,9 +26,9 @@ import type { PeriodicJob } from "~/jobs/periodic-jobs.server";
 import type { WebhookStep } from "~/webhooks/webhook-worker.server";
 import { finishRedemption, REDEMPTION_CODE_DAYS, type RedemptionOptions } from "./redemptions.server";
 import { findReward } from "./rewards-catalog.server";
+import { offlineAdminGraphql, type AdminFor } from "~/shopify/offline-admin.server";
 
 const DAY_MS = 86_400_000;
-export type AdminFor = (shop: string) => Promise<AdminGraphql>;
 
 // --- settings -------------------------------------------------------------------------------------------
 
@@ -351,14 +351,8 @@ export function memberDiscountCodesJobWith(adminFor: AdminFor): PeriodicJob {
   };
 }
 
-/** The shop's offline session, loaded lazily (tests import this file without the app's Shopify config). */
-const offlineAdmin: AdminFor = async (shop) => {
-  const { unauthenticated } = await import("~/shopify.server");
-  return (await unauthenticated.admin(shop)).admin.graphql;
-};
-
-export const stampCardRewardsJob = stampCardRewardsJobWith(offlineAdmin);
-export const memberDiscountCodesJob = memberDiscountCodesJobWith(offlineAdmin);
+export const stampCardRewardsJob = stampCardRewardsJobWith(offlineAdminGraphql);
+export const memberDiscountCodesJob = memberDiscountCodesJobWith(offlineAdminGraphql);
 
 // --- what a buyer sees -----------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ import { retryWhenThrottled, runAdminOperation, type AdminGraphql } from "~/shop
 import type { Db } from "~/points/points-ledger.server";
 import { finishRedemption, giveBackRedemption, type RedemptionOptions } from "./redemptions.server";
 import type { WebhookHandler } from "~/webhooks/webhook-worker.server";
+import { offlineAdminGraphql } from "~/shopify/offline-admin.server";
 
 /** The runner's job shape (declared here so this file needs nothing from the runner). */
 export interface PeriodicJob {
@@ -238,7 +239,4 @@ export function redemptionLifecycleJob(adminFor: (shop: string) => Promise<Admin
 }
 
 /** The job as the app runs it, with the shop's offline session (loaded lazily: tests import this file). */
-export const redemptionCodesJob: PeriodicJob = redemptionLifecycleJob(async (shop) => {
-  const { unauthenticated } = await import("~/shopify.server");
-  return (await unauthenticated.admin(shop)).admin.graphql;
-});
+export const redemptionCodesJob: PeriodicJob = redemptionLifecycleJob(offlineAdminGraphql);

@@ -1,4 +1,4 @@
-// CSV download: every customer with orders, their lifecycle segment and figures (and membership when the programme has members).
+// CSV download: every customer with orders (or one segment's), their lifecycle segment, figures and membership.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { authenticate } from "~/shopify.server";
 import prisma from "~/db.server";

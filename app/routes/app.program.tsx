@@ -12,7 +12,7 @@ import prisma from "~/db.server";
 import { formatMinor, parseMinor } from "~/points/domain/money";
 import { parseLoyaltyProgram, previewEarning, type LoyaltyProgram, type ProgramError } from "~/points/domain/program";
 import { localeFrom, translator, withLocale } from "~/i18n/translate";
-import { offsetAt } from "~/shops/domain/zoned";
+import { instantOfWallClock, offsetAt } from "~/shops/domain/zoned";
 import { shopTimeZone } from "~/shops/time-zone.server";
 import type { MessageKey } from "~/i18n/messages";
 import { loadLoyaltyProgram, saveLoyaltyProgram } from "~/points/loyalty-program.server";
@@ -24,11 +24,14 @@ import { markCollectionsPending } from "~/points/product-collections.server";
 
 const PREVIEW_MINOR = 5790;
 
+/** The Shopify GID of what a product bonus targets (the program keeps the numeric id). */
+const bonusTargetGid = (target: string, id: string) => `gid://shopify/${target === "collection" ? "Collection" : "Product"}/${id}`;
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
   const program = await loadLoyaltyProgram(prisma, session.shop);
   // The bonuses keep Shopify's ids; their titles come from Shopify (a page without them still works).
-  const ids = program.productBonuses.map((b) => `gid://shopify/${b.target === "collection" ? "Collection" : "Product"}/${b.targetId}`);
+  const ids = program.productBonuses.map((b) => bonusTargetGid(b.target, b.targetId));
   const titles = await resourceTitles(admin.graphql, ids, session.shop);
   return json({
     locale: localeFrom(new URL(request.url).searchParams.get("locale")),
@@ -133,11 +136,7 @@ function localInput(iso: string | Date, zone: string): string {
 /** A datetime-local value read on the shop's clock, as an ISO instant; anything else is passed on as typed (the domain names it). */
 function instantOf(local: string, zone: string): string {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local)) return local;
-  const wall = Date.parse(`${local}:00Z`);
-  // Two passes: the offset at a first guess, then at the instant it gives (they differ around a clock change).
-  let guess = wall - offsetAt(new Date(wall), zone);
-  guess = wall - offsetAt(new Date(guess), zone);
-  return new Date(guess).toISOString();
+  return instantOfWallClock(Date.parse(`${local}:00Z`), zone).toISOString();
 }
 
 // A field that is not a whole number is passed on as typed, so the domain names the field in its error.
@@ -211,7 +210,7 @@ export default function ProgramSettings() {
   // Titles of what the merchant picked on this page, beside those of the saved bonuses.
   const [picked, setPicked] = useState<Record<string, string>>({});
   const titleOf = (target: string, id: string) => {
-    const gid = `gid://shopify/${target === "collection" ? "Collection" : "Product"}/${id}`;
+    const gid = bonusTargetGid(target, id);
     return picked[gid] ?? storedTitles[gid] ?? null;
   };
   const pick = async (i: number, target: string) => {

@@ -401,9 +401,9 @@ export function groupTotals(h: OrderHistory, customers: Iterable<number>, asOf: 
  * customers, and those who are both. A view needs only these and the summary, so they can be stored beside it.
  */
 export interface GroupSplit {
-  /** How many members there are; null when the shop has no members table to ask (no member split shown). */
+  /** How many members there are; null when the caller knows of none to ask about (no member split shown). */
   memberCount: number | null;
-  /** How many referred customers; null when referrals are not known (no referral figures). */
+  /** How many referred customers; null when the caller knows of no referrals (no referral figures). */
   referredCount: number | null;
   members: Float64Array;
   referred: Float64Array;

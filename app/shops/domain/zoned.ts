@@ -34,6 +34,15 @@ export function offsetAt(at: Date, timeZone: string): number {
   return wallClock(new Date(Math.floor(at.getTime() / 1000) * 1000), timeZone) - Math.floor(at.getTime() / 1000) * 1000;
 }
 
+/**
+ * The instant the zone's clocks read `wall` (a wall-clock time written as if it were UTC, in milliseconds). Two
+ * passes: the offset at a first guess, then at the instant it gives (they differ around a clock change).
+ */
+export function instantOfWallClock(wall: number, timeZone: string): Date {
+  const guess = wall - offsetAt(new Date(wall), timeZone);
+  return new Date(wall - offsetAt(new Date(guess), timeZone));
+}
+
 /** The calendar day `at` falls on in the zone. */
 export function calendarDayOf(at: Date, timeZone: string): CalendarDay {
   const wall = new Date(wallClock(at, timeZone));
@@ -46,9 +55,7 @@ export function calendarDayOf(at: Date, timeZone: string): CalendarDay {
  */
 export function startOfDay(day: CalendarDay, timeZone: string): Date {
   const wallMidnight = Date.UTC(day.year, day.month - 1, day.day);
-  // Two passes: the offset at a first guess, then at the instant it gives (they differ around a clock change).
-  let guess = wallMidnight - offsetAt(new Date(wallMidnight), timeZone);
-  guess = wallMidnight - offsetAt(new Date(guess), timeZone);
+  let guess = instantOfWallClock(wallMidnight, timeZone).getTime();
   // Midnight skipped by a clock change (it does not exist locally): the day begins when the clocks jump.
   const shown = calendarDayOf(new Date(guess), timeZone);
   if (shown.day !== new Date(wallMidnight).getUTCDate()) {
