@@ -36,6 +36,15 @@ export function localeFrom(value: string | null | undefined): Locale {
 }
 
 /**
+ * A shopper's language for the app's answers to extensions and the storefront: `?locale=` (the storefront's
+ * language, which the launcher sends) else `Accept-Language` (which the extensions set from the buyer's
+ * language); anything but German is English.
+ */
+export function readerLocale(request: Request): Locale {
+  return localeFrom(new URL(request.url).searchParams.get("locale") ?? request.headers.get("accept-language"));
+}
+
+/**
  * A link inside the admin that keeps the merchant's language. Shopify names it in the URL the admin first opens
  * (`locale`); an in-app navigation carries only what its link says, so without this every nav click in the German
  * admin turned the page English. English is the default and needs no parameter.

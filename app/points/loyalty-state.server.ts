@@ -1,5 +1,6 @@
 // What a checkout or customer-account extension learns about the buyer: GET /api/loyalty.
 import type { PrismaClient } from "@prisma/client";
+import type { Locale } from "~/i18n/messages";
 import { currencyMinorDigits } from "~/points/domain/money";
 import { loadLoyaltyProgram } from "./loyalty-program.server";
 import { memberBalance } from "./points-ledger.server";
@@ -50,7 +51,15 @@ const ORDER_GID = /^gid:\/\/shopify\/Order\/(\d+)$/;
  * The buyer's balance in an installed shop, or null when the shop is not installed. A guest (no customer)
  * and a customer without a ledger get zeros: the extension still shows the earn rate.
  */
-export async function loyaltyStateFor(prisma: PrismaClient, shop: string, customerGid: string | null, orderGid: string | null, now = new Date(), referral?: ReferralLinkOptions): Promise<LoyaltyState | null> {
+export async function loyaltyStateFor(
+  prisma: PrismaClient,
+  shop: string,
+  customerGid: string | null,
+  orderGid: string | null,
+  now = new Date(),
+  referral?: ReferralLinkOptions,
+  locale: Locale = "en",
+): Promise<LoyaltyState | null> {
   const shopRow = await prisma.shop.findUnique({ where: { domain: shop }, select: { currency: true, uninstalledAt: true } });
   if (!shopRow || shopRow.uninstalledAt) return null;
   const program = await loadLoyaltyProgram(prisma, shop);
@@ -83,7 +92,7 @@ export async function loyaltyStateFor(prisma: PrismaClient, shop: string, custom
     state.birthday = member.birthday ?? null;
   }
   state.cards = await memberCardsForBuyer(prisma, shop, customerId);
-  if (currency) state.rewards = rewardsForBuyer(state.balance, await enabledRewards(prisma, shop, currency));
+  if (currency) state.rewards = rewardsForBuyer(state.balance, await enabledRewards(prisma, shop, currency), locale);
   // The member's referral code and link, created on the first request (needs the Admin API for the friend's discount).
   if (referral) state.referral = await referralLinkFor(prisma, shop, customerId, referral);
   const orderId = orderGid ? ORDER_GID.exec(orderGid)?.[1] : undefined;

@@ -1,7 +1,9 @@
 // GET /api/loyalty/activity: a member's own points history, a page at a time, and their progress to the next
 // VIP tier (the customer-account rewards page; the checkout never asks, so it stays one query lighter).
 import type { PrismaClient } from "@prisma/client";
+import type { Locale } from "~/i18n/messages";
 import { addDays } from "~/points/domain/time";
+import { redeemedTitle } from "~/rewards/domain/reward-title";
 import { spendInWindow } from "~/points/domain/tiers";
 import { loadLoyaltyProgram } from "~/points/loyalty-program.server";
 import { spendEventsOf } from "~/points/points-jobs.server";
@@ -18,7 +20,7 @@ export interface MemberActivity {
   tier: (TierProgress & { currency: string }) | null;
 }
 
-export async function memberActivity(prisma: PrismaClient, shop: string, customerId: string, opts: { before: bigint | null; limit?: number; now: Date; currency: string }): Promise<MemberActivity> {
+export async function memberActivity(prisma: PrismaClient, shop: string, customerId: string, opts: { before: bigint | null; limit?: number; now: Date; currency: string; locale?: Locale }): Promise<MemberActivity> {
   const member = await prisma.member.findUnique({ where: { shop_customerId: { shop, customerId } }, select: { id: true, tierId: true, tierPeriodEnd: true } });
   if (!member) return { entries: [], nextBefore: null, tier: null };
   const limit = Math.min(Math.max(1, opts.limit ?? ACTIVITY_PAGE_SIZE), ACTIVITY_MAX_PAGE_SIZE);
@@ -33,7 +35,7 @@ export async function memberActivity(prisma: PrismaClient, shop: string, custome
   const redemptions = redemptionKeys.length
     ? await prisma.redemption.findMany({ where: { shop, idempotencyKey: { in: redemptionKeys } }, select: { idempotencyKey: true, reward: true } })
     : [];
-  const titles = new Map(redemptions.map((r) => [r.idempotencyKey, String((r.reward as { title?: unknown } | null)?.title ?? "")] as const).filter(([, title]) => title !== ""));
+  const titles = new Map(redemptions.map((r) => [r.idempotencyKey, redeemedTitle(r.reward, opts.locale ?? "en")] as const).filter(([, title]) => title !== ""));
 
   const program = await loadLoyaltyProgram(prisma, shop);
   let tier: MemberActivity["tier"] = null;

@@ -1,6 +1,8 @@
 // The loyalty figures page's numbers (domain: points-figures.ts): the ledger summed per kind and month of the
 // shop's calendar, the members' balances, the rewards' use and the referrals' conversions in the period. A few
 // grouped scans of the shop's rows; nothing held between views.
+import type { Locale } from "~/i18n/messages";
+import { rewardTitle } from "~/rewards/domain/reward-title";
 import type { PrismaClient } from "@prisma/client";
 import { bestPointValue, flowsOf, liabilityMinor, monthlyFlows, monthsEnding, redemptionRate, type Flows, type MoneyReward } from "~/points/domain/points-figures";
 import { enabledRewards } from "~/rewards/rewards-catalog.server";
@@ -36,7 +38,7 @@ export interface PointsFigures {
 export async function pointsFigures(
   prisma: PrismaClient,
   shop: string,
-  opts: { today: string; from: string; to: string; zone: string; currency: string },
+  opts: { today: string; from: string; to: string; zone: string; currency: string; locale?: Locale },
 ): Promise<PointsFigures> {
   const sql = sqlOf(prisma);
   const local = (column: string) => `(("${column}" AT TIME ZONE 'UTC') AT TIME ZONE $2)`;
@@ -71,6 +73,8 @@ export async function pointsFigures(
     ),
     enabledRewards(prisma, shop, opts.currency),
   ]);
+  // A reward still in the catalog is named as the catalog names it now, in the merchant's language.
+  const catalogTitles = new Map(rewards.map((r) => [r.id, rewardTitle(r, opts.locale ?? "en")]));
   const moneyRewards: MoneyReward[] = [];
   for (const r of rewards) {
     const money = r.kind === "fixed-amount-off" ? r.amountOff : r.kind === "store-credit" ? r.credit : null;
@@ -90,7 +94,7 @@ export async function pointsFigures(
     months: monthlyFlows(rows, monthsEnding(opts.today, FIGURE_MONTHS)),
     rewards: rewardRows.map((r) => ({
       rewardId: r.rewardId,
-      title: r.title ?? r.rewardId,
+      title: catalogTitles.get(r.rewardId) ?? r.title ?? r.rewardId,
       redemptions: Number(r.redemptions),
       used: Number(r.used),
       returned: Number(r.returned),

@@ -1,7 +1,7 @@
 // The shop's stored rewards catalog. A shop starts with the domain's default catalog, written on first use
-// (install or the first request that needs it), so "5.00 off" is in the shop currency the shop had then.
+// (install or the first request that needs it), so "€5.00 off" is in the shop currency the shop had then.
 import type { PrismaClient } from "@prisma/client";
-import { defaultRewardCatalog, rewardProblems, type Reward, type RewardProblem } from "~/rewards/domain/catalog";
+import { defaultRewardCatalog, rewardProblems, withGeneratedTitle, type Reward, type RewardProblem } from "~/rewards/domain/catalog";
 import type { Db } from "~/points/points-ledger.server";
 
 export interface StoredReward {
@@ -56,7 +56,8 @@ export type SaveRewardResult = { ok: true } | { ok: false; problems: RewardProbl
  * Creates or replaces a reward after the domain's validation. A new reward goes to the end of the catalog;
  * `create` refuses an id already taken (two forms creating "10-off" at once: one wins, one is told).
  */
-export async function saveReward(prisma: PrismaClient, shop: string, shopCurrency: string, reward: Reward, mode: "create" | "update"): Promise<SaveRewardResult> {
+export async function saveReward(prisma: PrismaClient, shop: string, shopCurrency: string, given: Reward, mode: "create" | "update"): Promise<SaveRewardResult> {
+  const reward = withGeneratedTitle(given);
   const problems = rewardProblems(reward, shopCurrency);
   if (problems.length) return { ok: false, problems };
   return prisma.$transaction(async (tx) => {

@@ -5,6 +5,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import prisma from "~/db.server";
+import { readerLocale } from "~/i18n/translate";
 import { ACTIVITY_MAX_PAGE_SIZE, memberActivity } from "~/points/member-activity.server";
 import { customerIdOf, shopFromDest } from "~/points/loyalty-state.server";
 import { authenticate } from "~/shopify.server";
@@ -28,6 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     limit: params.data.limit,
     now: new Date(),
     currency: shopRow.currency ?? "EUR",
+    locale: readerLocale(request),
   });
   return cors(json(activity, { headers: { "Cache-Control": "no-store" } }));
 }

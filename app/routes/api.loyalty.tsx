@@ -4,6 +4,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import prisma from "~/db.server";
+import { readerLocale } from "~/i18n/translate";
 import { authenticate, unauthenticated } from "~/shopify.server";
 import { loyaltyStateFor, shopFromDest } from "~/points/loyalty-state.server";
 
@@ -17,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const shop = shopFromDest(String(sessionToken.dest ?? ""));
   // The Admin client creates the friend's discount behind a member's referral code on their first request.
   const referral = { adminFor: async (s: string) => (await unauthenticated.admin(s)).admin.graphql };
-  const state = shop ? await loyaltyStateFor(prisma, shop, sessionToken.sub ?? null, params.data.orderId ?? null, new Date(), referral) : null;
+  const state = shop ? await loyaltyStateFor(prisma, shop, sessionToken.sub ?? null, params.data.orderId ?? null, new Date(), referral, readerLocale(request)) : null;
   if (!state) return cors(json({ error: { code: "SHOP_NOT_INSTALLED", message: "Treue is not installed in this shop" } }, { status: 404 }));
   return cors(json(state, { headers: { "Cache-Control": "no-store" } }));
 }

@@ -33,7 +33,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const [today, zone, currency] = await Promise.all([shopToday(prisma, shop), shopTimeZone(prisma, shop), shopCurrencyOrDefault(prisma, shop)]);
   const period = periodEnding(today, days);
   const [figures, dashboard] = await Promise.all([
-    pointsFigures(prisma, shop, { today, ...period, zone, currency }),
+    pointsFigures(prisma, shop, { today, ...period, zone, currency, locale }),
     shopDashboard(prisma, shop, days),
   ]);
   return json({ locale, days, figures, members: dashboard.members, dashboardCurrency: dashboard.currency ?? currency });

@@ -1,5 +1,6 @@
 // The rewards catalog: list, create, edit, disable/enable. Validation is the domain's (rewardFromForm →
 // rewardProblems), its problem codes worded here in English and German next to the field at fault.
+import { rewardTitle } from "~/rewards/domain/reward-title";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -41,6 +42,7 @@ async function surfacesOf(graphql: AdminGraphql, shop: string): Promise<(Surface
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
   const url = new URL(request.url);
+  const locale = localeFrom(url.searchParams.get("locale"));
   const currency = await shopCurrencyOrDefault(prisma, session.shop);
   const rewards = await listRewards(prisma, session.shop, currency);
   const usage = await prisma.redemption.groupBy({ by: ["rewardId", "status"], where: { shop: session.shop }, _count: { _all: true } });
@@ -57,10 +59,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     tiers,
     cards: memberCardsFormValues(cards, tiers, currency),
     stampRewardsIssued,
-    locale: localeFrom(url.searchParams.get("locale")),
+    locale,
     currency,
     rewards: rewards.map((r) => ({
       ...r.reward,
+      // An unnamed reward is named in the merchant's language, as shoppers read it in theirs.
+      title: rewardTitle(r.reward, locale),
       enabled: r.enabled,
       issued: count(r.reward.id, ["issued", "redeemed"]),
       used: count(r.reward.id, ["redeemed"]),
@@ -274,8 +278,8 @@ function RewardForm(props: { mode: "create" | "update"; initial: RewardFormValue
     const p = problems.find((x) => x.field === field);
     return p ? t(`rewards.problem.${p.code}` as MessageKey, p.params ?? {}) : undefined;
   };
-  const field = (k: keyof RewardFormValues, label: MessageKey) => (
-    <TextField label={t(label, { currency })} value={String(v[k])} onChange={set(k)} autoComplete="off" error={errorOf(k)} />
+  const field = (k: keyof RewardFormValues, label: MessageKey, helpText?: string) => (
+    <TextField label={t(label, { currency })} value={String(v[k])} onChange={set(k)} autoComplete="off" error={errorOf(k)} helpText={helpText} />
   );
   const general = problems.filter((p) => p.field === "id" || p.field === "kind");
   return (
@@ -298,7 +302,7 @@ function RewardForm(props: { mode: "create" | "update"; initial: RewardFormValue
           ) : null}
           <FormLayout>
             <FormLayout.Group>
-              {field("title", "rewards.field.title")}
+              {field("title", "rewards.field.title", t("rewards.field.titleHelp"))}
               <Select
                 label={t("rewards.field.kind")}
                 options={REWARD_KINDS.map((k) => ({ value: k, label: t(`rewards.kind.${k}` as MessageKey) }))}

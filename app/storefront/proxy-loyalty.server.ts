@@ -2,6 +2,7 @@
 // pending points, tier, what their points buy and their referral link; for a guest how the program works (the
 // earn rate and the rewards a member could redeem). Only the shop's own, signed proxy requests get here.
 import type { PrismaClient } from "@prisma/client";
+import type { Locale } from "~/i18n/messages";
 import { rewardsForBuyer, type BuyerReward } from "~/rewards/domain/catalog";
 import { loyaltyStateFor, type LoyaltyState } from "~/points/loyalty-state.server";
 import type { ReferralLinkOptions } from "~/referrals/referrals.server";
@@ -19,12 +20,13 @@ export async function storefrontLoyalty(
   loggedInCustomerId: string,
   now: Date,
   referral?: ReferralLinkOptions,
+  locale: Locale = "en",
 ): Promise<StorefrontLoyalty | null> {
   const customerGid = /^\d+$/.test(loggedInCustomerId) ? `gid://shopify/Customer/${loggedInCustomerId}` : null;
-  const state = await loyaltyStateFor(prisma, shop, customerGid, null, now, referral);
+  const state = await loyaltyStateFor(prisma, shop, customerGid, null, now, referral, locale);
   if (!state) return null;
   let rewards = state.rewards;
-  if (!customerGid && state.earnRate) rewards = rewardsForBuyer(0, await enabledRewards(prisma, shop, state.earnRate.currency));
+  if (!customerGid && state.earnRate) rewards = rewardsForBuyer(0, await enabledRewards(prisma, shop, state.earnRate.currency), locale);
   return {
     customerId: state.customerId,
     balance: state.balance,

@@ -65,7 +65,7 @@ describe("the rewards page in the customer account, in Chromium", () => {
     page.on("pageerror", (e) => failures.push(e.message));
     // THEN they see their balance and the default rewards they can afford
     await page.getByText("You have 600 points").waitFor({ timeout: 15_000 });
-    await page.getByText("5.00 store credit for 500 points").waitFor();
+    await page.getByText("£5.00 store credit for 500 points").waitFor();
     // …and their history: the order that earned the points
     const history = page.locator("s-section[heading='Your points history']");
     await history.getByText("+600 points").waitFor({ timeout: 15_000 });
@@ -73,14 +73,14 @@ describe("the rewards page in the customer account, in Chromium", () => {
     await page.screenshot({ path: "test-results/account-page.png", fullPage: true });
 
     // WHEN they tap Redeem on the store credit
-    await page.locator("s-stack[direction=inline]", { hasText: "5.00 store credit" }).locator("s-button").click();
+    await page.locator("s-stack[direction=inline]", { hasText: "£5.00 store credit" }).locator("s-button").click();
     // THEN the credit is on their Shopify store credit account, once, and the points are spent once
     await page.getByText(/was added to your store credit for 500 points/).waitFor({ timeout: 15_000 });
     await page.getByText("You have 100 points").waitFor();
     // …and the history gains the redemption, newest first
-    await history.getByText("Redeemed: 5.00 store credit").waitFor({ timeout: 15_000 });
+    await history.getByText("Redeemed: £5.00 store credit").waitFor({ timeout: 15_000 });
     expect(await history.locator("s-stack[direction=inline]").allInnerTexts()).toEqual([
-      expect.stringMatching(/^Redeemed: 5\.00 store credit[\s\S]*−500 points$/),
+      expect.stringMatching(/^Redeemed: £5\.00 store credit[\s\S]*−500 points$/),
       expect.stringMatching(/^Order[\s\S]*\+600 points$/),
     ]);
     const shop = t.standin.state.shops[TEST_SHOP];

@@ -81,7 +81,7 @@ describe("checkout extension in Chromium", () => {
     page.on("pageerror", (e) => failures.push(e.message));
     // THEN the block shows their balance and the default reward they can afford
     await page.getByText("You have 620 points").waitFor({ timeout: 15_000 });
-    await page.getByText("5.00 off for 500 points").waitFor();
+    await page.getByText("£5.00 off for 500 points").waitFor();
     await page.screenshot({ path: "test-results/checkout-extension.png", fullPage: true });
 
     // WHEN they tap Redeem

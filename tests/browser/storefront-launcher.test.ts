@@ -43,8 +43,10 @@ async function openStorefront(opts: { customerId: number | null; locale?: "en" |
   await page.route(`${STOREFRONT}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === "/apps/treue/loyalty") {
-      // Shopify's app proxy: the storefront path goes to the app's proxy URL, signed for the logged-in customer.
-      const res = await fetch(t.standin.appProxyUrl("/loyalty", { loggedInCustomerId: opts.customerId }), { headers: { "User-Agent": BROWSER_USER_AGENT } });
+      // Shopify's app proxy: the storefront path goes to the app's proxy URL with its query, signed for the
+      // logged-in customer.
+      const query = Object.fromEntries(url.searchParams);
+      const res = await fetch(t.standin.appProxyUrl("/loyalty", { loggedInCustomerId: opts.customerId, query }), { headers: { "User-Agent": BROWSER_USER_AGENT } });
       return route.fulfill({ status: res.status, contentType: res.headers.get("content-type") ?? "application/json", body: Buffer.from(await res.arrayBuffer()) });
     }
     if (url.pathname === "/cdn/launcher.js") return route.fulfill({ contentType: "text/javascript", body: SCRIPT });
@@ -87,7 +89,7 @@ describe("storefront launcher in Chromium", () => {
     });
     await page.getByRole("button", { name: "Rewards" }).click();
     await page.getByText("You have 620 points").waitFor({ timeout: 15_000 });
-    await page.getByText("5.00 store credit: 500 points").waitFor();
+    await page.getByText("£5.00 store credit: 500 points").waitFor();
     expect(await page.getByRole("link", { name: "Redeem in your account" }).getAttribute("href")).toBe("/account");
     await page.screenshot({ path: "test-results/storefront-launcher.png" });
     expect(await page.evaluate(() => (window as unknown as { treueShiftSources: string[] }).treueShiftSources)).toEqual([]);
@@ -102,6 +104,8 @@ describe("storefront launcher in Chromium", () => {
     await page.getByText("Sammeln Sie 1 Punkte für jede 1 GBP, die Sie ausgeben.").waitFor({ timeout: 15_000 });
     expect(await page.getByRole("link", { name: "Mitglied werden und Punkte sammeln" }).getAttribute("href")).toBe("/account/register");
     expect(await page.getByText("Sie haben").count()).toBe(0);
+    // The storefront's language reaches the app: the default rewards are named in German.
+    await page.getByText(/5,00\s£ Guthaben/).waitFor();
     await page.close();
   });
 

@@ -40,9 +40,12 @@ describe("GET /apps/treue/loyalty through the app proxy", () => {
     const body = await res.json();
     expect(body).toMatchObject({ customerId: null, balance: 0, earnRate: { points: 1, perMinor: 100 }, referral: null });
     expect(body.rewards.map((r: { title: string; pointsCost: number; affordable: boolean }) => [r.title, r.pointsCost, r.affordable])).toEqual([
-      ["5.00 off", 500, false],
-      ["5.00 store credit", 500, false],
+      ["£5.00 off", 500, false],
+      ["£5.00 store credit", 500, false],
     ]);
+    // The launcher sends the storefront's language: the default rewards are named in it, with the shop currency.
+    const de = await (await browserFetch(t.standin.appProxyUrl("/loyalty", { loggedInCustomerId: null, query: { locale: "de" } }))).json();
+    expect(de.rewards.map((r: { title: string }) => r.title.replace(/\s/g, " "))).toEqual(["5,00 £ Rabatt", "5,00 £ Guthaben"]);
   });
 
   it("refuses a request Shopify did not sign, or whose customer was changed after signing, with 400 and no data", async () => {

@@ -37,7 +37,7 @@ describe("GET /api/loyalty/activity", () => {
   it("lists a member's entries newest first with what redemptions bought and when pending points unlock, and the way to the next tier", async () => {
     const customer = await t.standin.createCustomer({ email: "history@example.com" });
     const gid = `gid://shopify/Customer/${customer.id}`;
-    // GIVEN 600.00 spent (Silver), 500 points redeemed for 5.00 off, then 100.00 more while points wait 14 days
+    // GIVEN 600.00 spent (Silver), 500 points redeemed for £5.00 off, then 100.00 more while points wait 14 days
     await t.standin.createOrder({ customerId: customer.id, lines: [{ sku: "LAMP", quantity: 1, unitPriceMinor: 60_000 }] });
     await expect.poll(() => pointsOf(customer.id), { timeout: 10_000 }).toBe(600);
     const redeemed = await browserFetch(`${t.app.url}/api/loyalty/redemptions`, {
@@ -57,7 +57,7 @@ describe("GET /api/loyalty/activity", () => {
     const body = await res.json();
     expect(body.entries.map((e: { kind: string; points: number; reward: string | null }) => [e.kind, e.points, e.reward])).toEqual([
       ["earn", 100, null],
-      ["redeem", -500, "5.00 off"],
+      ["redeem", -500, "£5.00 off"],
       ["earn", 600, null],
     ]);
     const unlock = Date.parse(body.entries[0].pendingUntil);

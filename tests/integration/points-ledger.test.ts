@@ -111,8 +111,8 @@ describe("GET /api/loyalty", () => {
       expect(await res.json()).toMatchObject({ customerId: gid, balance: 59, pending: 0, lifetimeEarned: 59, tier: null,
         // The default catalog: 500 points each, so 59 don't cover them.
         rewards: [
-          { id: "default-5-off", title: "5.00 off", pointsCost: 500, affordable: false, kind: "fixed-amount-off" },
-          { id: "default-5-credit", title: "5.00 store credit", pointsCost: 500, affordable: false, kind: "store-credit" },
+          { id: "default-5-off", title: "£5.00 off", pointsCost: 500, affordable: false, kind: "fixed-amount-off" },
+          { id: "default-5-credit", title: "£5.00 store credit", pointsCost: 500, affordable: false, kind: "store-credit" },
         ],
       });
     }

@@ -71,9 +71,9 @@ async function loyaltyOf(token: string) {
 }
 
 describe("the rewards catalog in the admin", () => {
-  it("starts with 5.00 off and 5.00 of store credit for 500 points each, listed in English and German", async () => {
+  it("starts with £5.00 off and £5.00 of store credit for 500 points each, named in English and German with the shop currency", async () => {
     const en = await (await browserFetch(t.adminUrl("/app/rewards"))).text();
-    expect(en).toContain("5.00 off");
+    expect(en).toContain("£5.00 off");
     expect(en).toContain("Fixed amount off");
     const de = await (await browserFetch(t.adminUrl("/app/rewards", { locale: "de" }))).text();
     expect(de).toContain("Prämien");
@@ -83,8 +83,9 @@ describe("the rewards catalog in the admin", () => {
       ["default-5-off", true, 500],
       ["default-5-credit", true, 500],
     ]);
-    expect(en).toContain("5.00 store credit");
-    expect(de).toContain("Guthaben");
+    expect(en).toContain("£5.00 store credit");
+    expect(de).toMatch(/5,00\s£ Rabatt/);
+    expect(de).toMatch(/5,00\s£ Guthaben/);
   });
 
   it("says where members can redeem with the shop's plan and settings, in English and German", async () => {
@@ -108,10 +109,10 @@ describe("the rewards catalog in the admin", () => {
 
   it("refuses an invalid reward with translated field errors and writes nothing", async () => {
     const before = await t.db.prisma.reward.count({ where: { shop: TEST_SHOP } });
-    const res = await adminPost(rewardForm({ kind: "percentage-off", title: "", pointsCost: "zero", percentOff: "150", minimumSubtotal: "viel" }), { locale: "de" });
+    const res = await adminPost(rewardForm({ kind: "percentage-off", title: "x".repeat(256), pointsCost: "zero", percentOff: "150", minimumSubtotal: "viel" }), { locale: "de" });
     expect(res.status).toBe(422);
     const html = await res.text();
-    expect(html).toContain("Geben Sie einen Titel ein.");
+    expect(html).toContain("Der Titel darf höchstens 255 Zeichen lang sein.");
     expect(html).toContain("Der Punktepreis muss eine ganze Zahl über 0 sein.");
     expect(html).toContain("Der Prozentsatz muss eine ganze Zahl von 1 bis 100 sein.");
     expect(html).toContain("Geben Sie einen Mindestbestellwert von 0 oder mehr ein");
@@ -132,6 +133,17 @@ describe("the rewards catalog in the admin", () => {
     expect(form).toContain("Guthaben");
     expect(form).toContain("Verfällt nach (Tagen, optional)");
     expect((await adminPost({ intent: "disable", id: "10-00-store-credit" })).status).toBe(200);
+  });
+
+  it("names a reward left unnamed after what it gives, in the admin's language", async () => {
+    const created = await adminPost(rewardForm({ kind: "percentage-off", title: "", pointsCost: "1500", percentOff: "15" }));
+    expect(created.status).toBe(200);
+    const row = await t.db.prisma.reward.findUniqueOrThrow({ where: { shop_id: { shop: TEST_SHOP, id: "15-off" } } });
+    expect(row.definition).toMatchObject({ title: "15% off", autoTitle: true, percentOff: 15 });
+    const text = async (locale: string) => (await (await browserFetch(t.adminUrl("/app/rewards", { locale }))).text()).replace(/<[^>]+>/g, " ");
+    expect(await text("en")).toContain("15% off");
+    expect(await text("de")).toContain("15 % Rabatt");
+    expect((await adminPost({ intent: "disable", id: "15-off" })).status).toBe(200);
   });
 
   it("creates, edits, disables and enables a reward", async () => {

@@ -5,10 +5,10 @@ const eur = (amountMinor: number) => ({ amountMinor, currency: "EUR" });
 const base = { title: "Reward", pointsCost: 100, combinesWith: DEFAULT_COMBINES_WITH };
 
 describe("the default catalog", () => {
-  it("is 5.00 off and 5.00 of store credit (every plan, no code), each for 500 points, in the shop currency", () => {
+  it("is 5.00 off and 5.00 of store credit (every plan, no code), each for 500 points, in the shop currency, named in the reader's language", () => {
     expect(defaultRewardCatalog("eur")).toEqual([
-      { id: "default-5-off", kind: "fixed-amount-off", title: "5.00 off", pointsCost: 500, amountOff: eur(500), combinesWith: DEFAULT_COMBINES_WITH },
-      { id: "default-5-credit", kind: "store-credit", title: "5.00 store credit", pointsCost: 500, credit: eur(500), combinesWith: DEFAULT_COMBINES_WITH },
+      { id: "default-5-off", kind: "fixed-amount-off", title: "€5.00 off", autoTitle: true, pointsCost: 500, amountOff: eur(500), combinesWith: DEFAULT_COMBINES_WITH },
+      { id: "default-5-credit", kind: "store-credit", title: "€5.00 store credit", autoTitle: true, pointsCost: 500, credit: eur(500), combinesWith: DEFAULT_COMBINES_WITH },
     ]);
     expect(defaultRewardCatalog("JPY")[1]).toMatchObject({ credit: { amountMinor: 5, currency: "JPY" } });
     expect(defaultRewardCatalog("JPY")[0]).toMatchObject({ amountOff: { amountMinor: 5, currency: "JPY" } });

@@ -2,7 +2,9 @@
  * The merchant's reward catalog: what members can spend points on. Validation errors carry stable codes and
  * parameters so the admin can word them in English and German.
  */
+import type { Locale } from "~/i18n/messages";
 import { currencyMinorDigits, type Money } from "~/points/domain/money";
+import { generatedRewardTitle, rewardTitle } from "./reward-title";
 
 /** Which other discount classes a reward's code may be combined with (Shopify's `combinesWith`). */
 export interface CombinesWith {
@@ -13,8 +15,12 @@ export interface CombinesWith {
 
 interface RewardBase {
   id: string;
-  /** What members see, e.g. "5.00 off". */
+  /**
+   * The merchant's name for it ("Summer treat"), or with `autoTitle` the English generated name ("€5.00 off"):
+   * readers then see the name generated in their language (reward-title.ts `rewardTitle`).
+   */
   title: string;
+  autoTitle?: boolean;
   /** Points spent on one redemption, a positive integer. */
   pointsCost: number;
   /** The code only works from this order subtotal up (shop currency). */
@@ -51,10 +57,16 @@ export const DEFAULT_COMBINES_WITH: CombinesWith = { productDiscounts: true, ord
 export function defaultRewardCatalog(shopCurrency: string): Reward[] {
   const currency = shopCurrency.toUpperCase();
   const five = { amountMinor: 5 * 10 ** currencyMinorDigits(currency), currency };
-  return [
-    { id: "default-5-off", kind: "fixed-amount-off", title: "5.00 off", pointsCost: 500, amountOff: five, combinesWith: DEFAULT_COMBINES_WITH },
-    { id: "default-5-credit", kind: "store-credit", title: "5.00 store credit", pointsCost: 500, credit: five, combinesWith: DEFAULT_COMBINES_WITH },
+  const rewards: Reward[] = [
+    { id: "default-5-off", kind: "fixed-amount-off", title: "", autoTitle: true, pointsCost: 500, amountOff: five, combinesWith: DEFAULT_COMBINES_WITH },
+    { id: "default-5-credit", kind: "store-credit", title: "", autoTitle: true, pointsCost: 500, credit: five, combinesWith: DEFAULT_COMBINES_WITH },
   ];
+  return rewards.map(withGeneratedTitle);
+}
+
+/** An unnamed reward stores its English generated name as `title` (validation and Shopify's discount title). */
+export function withGeneratedTitle(reward: Reward): Reward {
+  return reward.autoTitle ? { ...reward, title: generatedRewardTitle(reward, "en") } : reward;
 }
 
 export type RewardProblemCode =
@@ -100,7 +112,7 @@ export function rewardProblems(reward: Reward, shopCurrency: string, index = 0):
   const currency = shopCurrency.toUpperCase();
   const problems: RewardProblem[] = [];
   const title = reward.title.trim();
-  if (!title) problems.push({ code: "title-missing", index, field: "title" });
+  if (!title && !reward.autoTitle) problems.push({ code: "title-missing", index, field: "title" });
   if (title.length > MAX_TITLE_LENGTH) problems.push({ code: "title-too-long", index, field: "title", params: { max: MAX_TITLE_LENGTH } });
   if (!positiveInteger(reward.pointsCost)) problems.push({ code: "points-cost-invalid", index, field: "pointsCost" });
   if (reward.minimumSubtotal) problems.push(...moneyProblems(reward.minimumSubtotal, currency, index, "minimumSubtotal", true));
@@ -154,9 +166,9 @@ export interface BuyerReward {
   kind: RewardKind;
 }
 
-/** The whole catalog for a member with `balance` points, cheapest first (ties keep catalog order). */
-export function rewardsForBuyer(balance: number, rewards: readonly Reward[]): BuyerReward[] {
+/** The whole catalog for a member with `balance` points, cheapest first (ties keep catalog order), named in `locale`. */
+export function rewardsForBuyer(balance: number, rewards: readonly Reward[], locale: Locale = "en"): BuyerReward[] {
   return rewards
-    .map((r) => ({ id: r.id, title: r.title, pointsCost: r.pointsCost, affordable: r.pointsCost <= balance, kind: r.kind }))
+    .map((r) => ({ id: r.id, title: rewardTitle(r, locale), pointsCost: r.pointsCost, affordable: r.pointsCost <= balance, kind: r.kind }))
     .sort((a, b) => a.pointsCost - b.pointsCost);
 }

@@ -19,6 +19,11 @@ const blank: RewardFormValues = {
   combinesWithShippingDiscounts: true,
 };
 const form = (v: Partial<RewardFormValues>) => ({ ...blank, ...v });
+const ok = (v: Partial<RewardFormValues>, currency = "EUR") => {
+  const r = rewardFromForm(form(v), currency, new Set(["10-off"]));
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.reward;
+};
 const problemsOf = (v: Partial<RewardFormValues>, currency = "EUR") => {
   const r = rewardFromForm(form(v), currency, new Set());
   return r.ok ? [] : r.problems.map((p) => `${p.code}:${p.field}`);
@@ -39,11 +44,6 @@ describe("the reward form: store credit", () => {
 
 describe("the reward form", () => {
   it("turns each kind's fields into a reward in minor units of the shop currency", () => {
-    const ok = (v: Partial<RewardFormValues>, currency = "EUR") => {
-      const r = rewardFromForm(form(v), currency, new Set(["10-off"]));
-      if (!r.ok) throw new Error(JSON.stringify(r.problems));
-      return r.reward;
-    };
     expect(ok({ title: "10 € off", pointsCost: "1000", amountOff: "10,00", minimumSubtotal: "50" })).toEqual({
       id: "10-off-2",
       kind: "fixed-amount-off",
@@ -69,7 +69,8 @@ describe("the reward form", () => {
   });
 
   it("reports every problem with the field it belongs to", () => {
-    expect(problemsOf({})).toEqual(["amount-invalid:amountOff", "title-missing:title", "points-cost-invalid:pointsCost"]);
+    expect(problemsOf({})).toEqual(["amount-invalid:amountOff", "points-cost-invalid:pointsCost"]);
+    expect(problemsOf({ title: "   ", pointsCost: "1", amountOff: "1" })).toEqual([]);
     expect(problemsOf({ title: "x", pointsCost: "-5", amountOff: "abc", minimumSubtotal: "lots" })).toEqual([
       "minimum-subtotal-invalid:minimumSubtotal",
       "amount-invalid:amountOff",
@@ -92,6 +93,18 @@ describe("the reward form", () => {
       { id: "d", kind: "free-product", title: "D", pointsCost: 900, productVariantId: "gid://shopify/ProductVariant/9", combinesWith: DEFAULT_COMBINES_WITH },
     ];
     for (const reward of rewards) expect(rewardFromForm(rewardFormValues(reward, "EUR"), "EUR", new Set())).toEqual({ ok: true, reward });
+  });
+
+  it("names a reward left unnamed after what it gives, and keeps it unnamed through an edit", () => {
+    const reward = ok({ title: "", pointsCost: "500", amountOff: "5" });
+    expect(reward).toMatchObject({ id: "5-00-off", title: "€5.00 off", autoTitle: true });
+    // The form shows the name empty again (the placeholder is the generated name), so an edit keeps it generated.
+    expect(rewardFormValues(reward, "EUR").title).toBe("");
+    expect(rewardFromForm(rewardFormValues(reward, "EUR"), "EUR", new Set())).toEqual({ ok: true, reward });
+    // A changed amount renames it.
+    expect(ok({ ...rewardFormValues(reward, "EUR"), amountOff: "7,50" })).toMatchObject({ id: "5-00-off", title: "€7.50 off", autoTitle: true });
+    // Named by the merchant: their name, nothing generated.
+    expect(ok({ ...rewardFormValues(reward, "EUR"), title: "Summer treat" })).not.toHaveProperty("autoTitle");
   });
 
   it("derives readable, unique ids from titles", () => {

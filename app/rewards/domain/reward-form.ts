@@ -3,7 +3,7 @@
  * decimals in the shop currency; a field that is not a number is reported by its own problem code.
  */
 import { formatMinor, parseMinor } from "~/points/domain/money";
-import { DEFAULT_COMBINES_WITH, rewardProblems, type Reward, type RewardKind, type RewardProblem } from "./catalog";
+import { DEFAULT_COMBINES_WITH, rewardProblems, withGeneratedTitle, type Reward, type RewardKind, type RewardProblem } from "./catalog";
 
 export const REWARD_KINDS: readonly RewardKind[] = ["fixed-amount-off", "percentage-off", "free-shipping", "free-product", "store-credit"];
 
@@ -11,6 +11,7 @@ export interface RewardFormValues {
   /** Empty for a new reward: one is derived from the title. */
   id: string;
   kind: string;
+  /** Empty: the reward is named after what it gives, in each reader's language ("€5.00 off", "5,00 € Rabatt"). */
   title: string;
   pointsCost: string;
   amountOff: string;
@@ -53,8 +54,7 @@ export function rewardFromForm(values: RewardFormValues, shopCurrency: string, t
   const problems: RewardProblem[] = [];
   const kind = values.kind as RewardKind;
   if (!REWARD_KINDS.includes(kind)) return { ok: false, problems: [{ code: "kind-invalid", index: 0, field: "kind" }] };
-  const id = values.id.trim() || rewardIdFor(values.title, takenIds);
-  if (!REWARD_ID.test(id)) problems.push({ code: "id-invalid", index: 0, field: "id" });
+  const title = values.title.trim();
   const money = (field: string, text: string, optional: boolean) => {
     if (optional && text.trim() === "") return undefined;
     const minor = decimal(text, currency);
@@ -66,8 +66,9 @@ export function rewardFromForm(values: RewardFormValues, shopCurrency: string, t
   };
   const minimumSubtotal = money("minimumSubtotal", values.minimumSubtotal, true);
   const base = {
-    id,
-    title: values.title.trim(),
+    id: values.id.trim(),
+    // An empty name: the reward is named after what it gives, in each reader's language.
+    ...(title ? { title } : { title: "", autoTitle: true }),
     pointsCost: whole(values.pointsCost),
     ...(minimumSubtotal && minimumSubtotal.amountMinor > 0 ? { minimumSubtotal } : {}),
     combinesWith: {
@@ -104,6 +105,10 @@ export function rewardFromForm(values: RewardFormValues, shopCurrency: string, t
       break;
     }
   }
+  if (reward.autoTitle && !problems.length) reward = withGeneratedTitle(reward);
+  // A new reward's id comes from its name (the English one for an unnamed reward).
+  if (!reward.id) reward = { ...reward, id: rewardIdFor(reward.title || kind, takenIds) };
+  if (!REWARD_ID.test(reward.id)) problems.push({ code: "id-invalid", index: 0, field: "id" });
   // Money problems were reported while parsing; rewardProblems would report the NaN placeholder again.
   const seen = new Set(problems.map((p) => `${p.code}:${p.field}`));
   // The catalog names the expiry `expiresInDays`; the form's field is `creditExpiresInDays`.
@@ -123,7 +128,7 @@ export function rewardFormValues(reward: Reward | null, shopCurrency: string): R
   return {
     id: reward?.id ?? "",
     kind: reward?.kind ?? "fixed-amount-off",
-    title: reward?.title ?? "",
+    title: reward && !reward.autoTitle ? reward.title : "",
     pointsCost: reward ? String(reward.pointsCost) : "",
     amountOff: reward?.kind === "fixed-amount-off" ? fmt(reward.amountOff) : "",
     percentOff: reward?.kind === "percentage-off" ? String(reward.percentOff) : "",

@@ -78,9 +78,13 @@ describe("checkout: balance and rewards (purchase.checkout.reductions.render-aft
   test("German buyers read 'Sie haben … Punkte', with the singular for one point", async () => {
     logIn();
     useLocale("de");
-    extension.fetch = appServer({ "GET /api/loyalty": () => Response.json({ balance: 250 }) }).fetch;
+    defineOnMock(extension.shopify, "localization", { language: signal({ isoCode: "de" }) });
+    const german = appServer({ "GET /api/loyalty": () => Response.json({ balance: 250 }) });
+    extension.fetch = german.fetch;
     await extension.render();
     await vi.waitFor(() => expect(banners()[0]?.textContent).toBe("Sie haben 250 Punkte"));
+    // The app names rewards in the buyer's language ("5,00 € Rabatt").
+    expect(new Headers(german.calls[0]!.init?.headers).get("Accept-Language")).toBe("de");
 
     render(null, document.body);
     extension.fetch = appServer({ "GET /api/loyalty": () => Response.json({ balance: 1 }) }).fetch;

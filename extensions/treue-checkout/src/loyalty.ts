@@ -52,16 +52,36 @@ export class LoyaltyUnavailableError extends Error {
   }
 }
 
+type WithLocalization = { shopify?: { localization?: { language?: { value?: { isoCode?: unknown } } } } };
+
+/** The buyer's language in checkout or the customer account ("de", "en-GB"): the app names rewards in it. */
+export function buyerLanguage(): string | null {
+  try {
+    const code = (globalThis as WithLocalization).shopify?.localization?.language?.value?.isoCode;
+    // Only a language tag goes into the header (a CORS-safelisted value).
+    return typeof code === "string" && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(code) ? code : null;
+  } catch {
+    // The extension tester's mock throws on properties it does not define.
+    return null;
+  }
+}
+
 async function callApp(path: string, sessionToken: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
   if (!APP_URL) throw new LoyaltyUnavailableError("APP_URL was not set when the extension was built");
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
   const onAbort = () => controller.abort();
   signal?.addEventListener("abort", onAbort);
+  const language = buyerLanguage();
   try {
     const response = await fetch(`${APP_URL}${path}`, {
       ...init,
-      headers: { ...(init.headers as Record<string, string>), Authorization: `Bearer ${sessionToken}`, Accept: "application/json" },
+      headers: {
+        ...(init.headers as Record<string, string>),
+        Authorization: `Bearer ${sessionToken}`,
+        Accept: "application/json",
+        ...(language ? { "Accept-Language": language } : {}),
+      },
       signal: controller.signal,
     });
     if (response.status === 401) throw new LoyaltyUnavailableError("HTTP 401", "unauthorized");

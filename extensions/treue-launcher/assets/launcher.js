@@ -46,7 +46,10 @@
   var loaded = null;
   function load() {
     if (!loaded) {
-      loaded = fetch(d.proxy, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      // The storefront's language, so the app names rewards in it ("5,00 € Rabatt").
+      var lang = document.documentElement.lang;
+      var url = d.proxy + (lang ? (d.proxy.indexOf("?") < 0 ? "?" : "&") + "locale=" + encodeURIComponent(lang) : "");
+      loaded = fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (res) { if (!res.ok) throw new Error("HTTP " + res.status); return res.json(); });
     }
     return loaded;
