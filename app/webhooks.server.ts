@@ -14,6 +14,7 @@ import { runInWorkerThread } from "./jobs/worker-thread.server";
 import { runActiveHistoryImport } from "./history/history-import.server";
 import { syncSegments, type SegmentSyncTrigger } from "./analytics/segment-sync.server";
 import { computeAndStoreClv } from "./analytics/analytics-clv.server";
+import { runSegmentBonuses } from "./points/segment-bonus.server";
 import { offlineAdminGraphql } from "./shopify/offline-admin.server";
 import { admission } from "./webhooks/admission";
 import { Installations } from "./webhooks/installations.server";
@@ -38,6 +39,7 @@ const shopJobs: Record<(typeof SHOP_JOBS)[keyof typeof SHOP_JOBS], ShopJobHandle
     // Seconds of fitting without a yield: on its own event loop, so the requests this instance answers don't wait.
     await runInWorkerThread({ name: "clv-forecast", shop, day }, () => computeAndStoreClv(prisma, shop, day));
   },
+  [SHOP_JOBS.segmentBonus]: async (shop) => void (await runSegmentBonuses(prisma, shop)),
 };
 
 /**

@@ -160,8 +160,13 @@ export default function Home() {
                 </Card>
               ))}
             </InlineGrid>
-            <Text as="p" variant="bodySm" tone="subdued">
-              {t("home.countsSource", { domain: overview.domain })}
+            <Text as="p" variant="bodySm" tone="subdued" id="customer-totals">
+              {t("home.countsSource", { domain: overview.domain })}{" "}
+              {t("home.totalsExplained", {
+                buyers: formatCount(locale, Object.values(dashboard.segments).reduce((sum, n) => sum + n, 0)),
+                active: formatCount(locale, Number(dashboard.figures.find((f) => f.key === "activeCustomers")?.current.value ?? 0)),
+                period: t(`dash.period.${days}` as MessageKey),
+              })}
             </Text>
 
             <Section heading={t("dash.import.heading")}>

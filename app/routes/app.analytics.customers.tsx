@@ -1,9 +1,11 @@
 // Drill-down from a lifecycle segment on the dashboard: the segment's customers, biggest spenders first
-// (at-risk customers when no segment is named: the ones worth acting on).
+// (at-risk customers when no segment is named: the ones worth acting on), and what to do with them: export them,
+// tag them in Shopify, give them points.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, DataTable, InlineStack, Page, Pagination, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Page, Pagination, Text, TextField } from "@shopify/polaris";
+import { useState } from "react";
 import { z } from "zod";
 import { authenticate } from "~/shopify.server";
 import prisma from "~/db.server";
@@ -14,6 +16,9 @@ import { shopTimeZone } from "~/shops/time-zone.server";
 
 import type { MessageKey } from "~/i18n/messages";
 import { useRefreshWhile } from "~/ui/use-refresh-while";
+import { recentSegmentBonuses, startSegmentBonus } from "~/points/segment-bonus.server";
+import type { SegmentBonusProblem } from "~/points/domain/segment-bonus";
+import type { LifecycleSegment } from "~/analytics/domain/lifecycle-segments";
 
 const query = z.object({ segment: z.enum(["new", "active", "atRisk", "lost", "vip"]) });
 /** Customers per page of the list. */
@@ -26,24 +31,56 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const parsed = query.safeParse({ segment: url.searchParams.get("segment") ?? "atRisk" });
   if (!parsed.success) throw json({ error: "segment must be one of new, active, atRisk, lost, vip" }, { status: 400 });
   const page = pageOf.parse(url.searchParams.get("page") ?? 1);
-  const [result, sync] = await Promise.all([
+  const [result, sync, bonuses] = await Promise.all([
     segmentCustomers(prisma, session.shop, parsed.data.segment, PAGE_SIZE, new Date(), (page - 1) * PAGE_SIZE),
     lastSegmentSync(prisma, session.shop),
+    recentSegmentBonuses(prisma, session.shop),
   ]);
-  return json({ locale: localeFrom(url.searchParams.get("locale")), timeZone: await shopTimeZone(prisma, session.shop), segment: parsed.data.segment, sync, page, pageSize: PAGE_SIZE, ...result });
+  return json({
+    locale: localeFrom(url.searchParams.get("locale")),
+    timeZone: await shopTimeZone(prisma, session.shop),
+    segment: parsed.data.segment,
+    sync,
+    bonuses,
+    // One id per form shown: submitting it twice gives one bonus.
+    requestId: crypto.randomUUID(),
+    page,
+    pageSize: PAGE_SIZE,
+    ...result,
+  });
 };
 
-// "Sync now": tags the segments in Shopify in the background; the page shows the run's status.
+type ActionResult = { intent: "sync-segments" | "give-points"; ok: boolean; problems: SegmentBonusProblem[]; message: string | null };
+
+// "Sync now" tags the segments in Shopify, "Give points" rewards the segment's customers; both in the background,
+// and the page shows their progress.
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const form = await request.formData();
-  if (form.get("intent") !== "sync-segments") return json({ ok: false, message: "unknown action" }, { status: 400 });
-  await startSegmentSync(session.shop, "admin");
-  return json({ ok: true, message: null });
+  const intent = form.get("intent");
+  if (intent === "sync-segments") {
+    await startSegmentSync(session.shop, "admin");
+    return json<ActionResult>({ intent, ok: true, problems: [], message: null });
+  }
+  if (intent === "give-points") {
+    const text = (k: string) => String(form.get(k) ?? "");
+    const points = /^\s*\d{1,9}\s*$/.test(text("points")) ? Number(text("points")) : NaN;
+    const result = await startSegmentBonus(prisma, session.shop, {
+      segment: text("segment") as LifecycleSegment,
+      points,
+      reason: text("reason"),
+      requestId: text("requestId"),
+      staffId: session.onlineAccessInfo?.associated_user?.id ? String(session.onlineAccessInfo.associated_user.id) : null,
+    });
+    return result.ok
+      ? json<ActionResult>({ intent, ok: true, problems: [], message: null })
+      : json<ActionResult>({ intent, ok: false, problems: result.problems, message: null }, { status: 422 });
+  }
+  return json<ActionResult>({ intent: "sync-segments", ok: false, problems: [], message: "unknown action" }, { status: 400 });
 };
 
 export default function SegmentCustomers() {
-  const { locale, timeZone, segment, total, currency, customers, sync, page, pageSize } = useLoaderData<typeof loader>();
+  const { locale, timeZone, segment, total, currency, customers, sync, bonuses, requestId, page, pageSize } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params, setParams] = useSearchParams();
   const toPage = (n: number) =>
@@ -57,7 +94,8 @@ export default function SegmentCustomers() {
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const to = Math.min(total, page * pageSize);
   const t = translator(locale);
-  useRefreshWhile(sync?.status === "running");
+  useRefreshWhile(sync?.status === "running" || bonuses.some((b) => b.status !== "done"));
+  const at = instantFormatter(locale, timeZone, "dateTime");
   const back = new URLSearchParams(params);
   back.delete("segment");
   const tag = locale === "de" ? "de-DE" : "en-GB";
@@ -96,7 +134,7 @@ export default function SegmentCustomers() {
                 : t("sync.never")}
             </Text>
             {sync?.error ? <Banner tone="critical">{sync.error}</Banner> : null}
-            {actionData?.ok ? <Banner tone="info">{t("sync.started")}</Banner> : null}
+            {actionData?.intent === "sync-segments" && actionData.ok ? <Banner tone="info">{t("sync.started")}</Banner> : null}
             <InlineStack>
               <Form method="post">
                 <input type="hidden" name="intent" value="sync-segments" />
@@ -105,6 +143,16 @@ export default function SegmentCustomers() {
             </InlineStack>
           </BlockStack>
         </Card>
+        <SegmentBonusCard
+          key={requestId}
+          segment={segment}
+          total={total}
+          requestId={requestId}
+          result={actionData?.intent === "give-points" ? actionData : null}
+          bonuses={bonuses.map((b) => ({ ...b, at: at(b.finishedAt ?? b.createdAt) }))}
+          t={t}
+          locale={locale}
+        />
         <Card>
           <BlockStack gap="300">
             <InlineStack align="space-between" blockAlign="center" gap="200">
@@ -133,5 +181,90 @@ export default function SegmentCustomers() {
         </Card>
       </BlockStack>
     </Page>
+  );
+}
+
+type Bonus = { id: string; segment: string; points: number; reason: string; status: string; recipients: number; awarded: number; at: string };
+
+/** "Give points to these customers": points and a reason, then the latest bonuses with their progress. */
+function SegmentBonusCard(props: {
+  segment: string;
+  total: number;
+  requestId: string;
+  result: { ok: boolean; problems: SegmentBonusProblem[] } | null;
+  bonuses: Bonus[];
+  t: ReturnType<typeof translator>;
+  locale: "en" | "de";
+}) {
+  const { t, locale, result } = props;
+  const [points, setPoints] = useState("100");
+  const [reason, setReason] = useState("");
+  const errorOf = (field: string) => {
+    const p = result?.problems.find((x) => x.field === field);
+    return p ? problemText(p) : undefined;
+  };
+  const problemText = (p: SegmentBonusProblem) =>
+    t(`bonus.problem.${p.code}` as MessageKey, Object.fromEntries(Object.entries(p.params ?? {}).map(([k, v]) => [k, formatCount(locale, v)])));
+  const general = result?.problems.filter((p) => p.field === "segment" || p.field === "requestId") ?? [];
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          {t("bonus.heading")}
+        </Text>
+        <Text as="p" tone="subdued">
+          {t("bonus.explain", { count: formatCount(locale, props.total) })}
+        </Text>
+        {general.map((p) => (
+          <Banner key={p.code} tone="critical">
+            {problemText(p)}
+          </Banner>
+        ))}
+        {result?.ok ? <Banner tone="success">{t("bonus.started")}</Banner> : null}
+        <Form method="post" id="segment-bonus-form">
+          <input type="hidden" name="intent" value="give-points" />
+          <input type="hidden" name="segment" value={props.segment} />
+          <input type="hidden" name="requestId" value={props.requestId} />
+          <FormLayout>
+            <FormLayout.Group>
+              <TextField label={t("bonus.points")} name="points" type="number" min={1} value={points} onChange={setPoints} autoComplete="off" error={errorOf("points")} />
+              <TextField
+                label={t("bonus.reason")}
+                name="reason"
+                value={reason}
+                onChange={setReason}
+                placeholder={t("bonus.reasonPlaceholder")}
+                autoComplete="off"
+                error={errorOf("reason")}
+              />
+            </FormLayout.Group>
+            <InlineStack>
+              <Button submit disabled={props.total === 0}>
+                {t("bonus.button")}
+              </Button>
+            </InlineStack>
+          </FormLayout>
+        </Form>
+        {props.bonuses.length ? (
+          <BlockStack gap="100">
+            <Text as="h3" variant="headingSm">
+              {t("bonus.recent")}
+            </Text>
+            {props.bonuses.map((b) => (
+              <Text as="p" key={b.id} tone={b.status === "done" ? undefined : "subdued"}>
+                {t(`bonus.status.${b.status}` as MessageKey, {
+                  at: b.at,
+                  points: formatCount(locale, b.points),
+                  segment: t(`seg.${b.segment}` as MessageKey),
+                  awarded: formatCount(locale, b.awarded),
+                  recipients: formatCount(locale, b.recipients),
+                  reason: b.reason,
+                })}
+              </Text>
+            ))}
+          </BlockStack>
+        ) : null}
+      </BlockStack>
+    </Card>
   );
 }

@@ -31,6 +31,8 @@ describe("admin home in Chromium", () => {
     const shop = t.standin.state.shops[TEST_SHOP];
     expect(await page.locator("#figure-customers").innerText()).toBe(String(shop.customers.length));
     expect(await page.locator("#figure-orders").innerText()).toBe(String(shop.orders.length));
+    // Shopify's customer count, the buyers the segments count and the period's active customers, told apart.
+    expect(await page.locator("#customer-totals").innerText()).toMatch(/^Counted by Shopify for .+ \d+ have ordered: the segments below count them\. \d+ ordered in the period \(Last 365 days\): the active customers\.$/);
     expect(await page.locator(".Polaris-Page").count()).toBeGreaterThan(0);
     // Polaris' stylesheet is served by the app and applied (not the browser's default font size).
     const headingSize = await page.locator("h1").first().evaluate((el) => getComputedStyle(el).fontSize);

@@ -60,6 +60,8 @@ export const ledgerKeys = {
    * manual entry of the difference): the same file imported again finds its key and changes nothing.
    */
   balanceImport: (customerId: string, from: number, to: number) => `balance-import:${customerId}:${from}:${to}`,
+  /** A merchant's bonus for a whole segment (app/points/segment-bonus.server.ts): once per bonus and customer. */
+  segmentBonus: (bonusId: string, customerId: string) => `segment-bonus:${bonusId}:${customerId}`,
   expireLot: (lotKey: string, nth: number) => `expire:${lotKey}:${nth}`,
   expireReversal: (lotKey: string, nth: number) => `expire-reversal:${lotKey}:${nth}`,
 };

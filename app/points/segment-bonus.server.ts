@@ -1,0 +1,145 @@
+// "Give points to this segment": a merchant rewards every customer of a lifecycle segment (the at-risk ones, to
+// bring them back; the VIPs, to thank them) with the same number of points and a reason. The request is recorded
+// first (`SegmentBonus`, one per form submission: a double submit is one bonus) and worked by the job engine:
+// the segment's customers are fixed when the run starts (`SegmentBonusRecipient`), then awarded in batches, each
+// batch one transaction that posts the ledger entries (key `segment-bonus:<bonus>:<customer>`, so a batch run
+// again changes nothing) and marks its recipients done. Customers who are not members yet become members.
+import type { PrismaClient } from "@prisma/client";
+import type { LifecycleSegment } from "~/analytics/domain/lifecycle-segments";
+import { segmentCustomers } from "~/analytics/analytics-dashboard.server";
+import { sqlOf, transactionOn } from "~/db/connection.server";
+import { SHOP_JOBS, sendShopJob } from "~/jobs/shop-jobs";
+import { lockMembersAndAppend, type MemberTouch } from "./points-ledger.server";
+import { ledgerKeys, type LedgerEntry } from "./domain/ledger";
+import { segmentBonusProblems, type SegmentBonusProblem } from "./domain/segment-bonus";
+
+/** Customers awarded per transaction. */
+const BATCH = 500;
+/** Customers read per page of the segment when the run starts. */
+const SNAPSHOT_PAGE = 5_000;
+
+export interface SegmentBonusRequest {
+  segment: LifecycleSegment;
+  points: number;
+  reason: string;
+  /** The form's id for this submission: the same id again is the same bonus. */
+  requestId: string;
+  staffId: string | null;
+}
+
+export interface SegmentBonusRun {
+  id: string;
+  segment: LifecycleSegment;
+  points: number;
+  reason: string;
+  status: "queued" | "running" | "done";
+  recipients: number;
+  awarded: number;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export type StartSegmentBonusResult = { ok: true; id: string } | { ok: false; problems: SegmentBonusProblem[] };
+
+/** Records the bonus (once per request id) and queues its run. */
+export async function startSegmentBonus(prisma: PrismaClient, shop: string, request: SegmentBonusRequest): Promise<StartSegmentBonusResult> {
+  const problems = segmentBonusProblems(request);
+  if (problems.length) return { ok: false, problems };
+  // ON CONFLICT DO NOTHING: two submissions of one form at once are one bonus (an upsert would race to a 500).
+  await prisma.segmentBonus.createMany({
+    data: [{ shop, requestId: request.requestId, segment: request.segment, points: request.points, reason: request.reason.trim(), staffId: request.staffId }],
+    skipDuplicates: true,
+  });
+  const row = await prisma.segmentBonus.findUniqueOrThrow({ where: { shop_requestId: { shop, requestId: request.requestId } } });
+  await sendShopJob(SHOP_JOBS.segmentBonus, shop, {});
+  return { ok: true, id: row.id };
+}
+
+/** The shop's latest bonuses, newest first. */
+export async function recentSegmentBonuses(prisma: PrismaClient, shop: string, take = 5): Promise<SegmentBonusRun[]> {
+  const rows = await prisma.segmentBonus.findMany({ where: { shop }, orderBy: { createdAt: "desc" }, take });
+  return rows.map((r) => ({
+    id: r.id,
+    segment: r.segment as LifecycleSegment,
+    points: r.points,
+    reason: r.reason,
+    status: r.status as SegmentBonusRun["status"],
+    recipients: r.recipients,
+    awarded: r.awarded,
+    createdAt: r.createdAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+  }));
+}
+
+/** The job: every bonus of the shop not done yet, oldest first. Safe to run again at any point. */
+export async function runSegmentBonuses(prisma: PrismaClient, shop: string, now = new Date()): Promise<number> {
+  const open = await prisma.segmentBonus.findMany({ where: { shop, status: { not: "done" } }, orderBy: { createdAt: "asc" } });
+  let awarded = 0;
+  for (const bonus of open) awarded += await runBonus(prisma, shop, bonus, now);
+  return awarded;
+}
+
+async function runBonus(prisma: PrismaClient, shop: string, bonus: { id: string; segment: string; points: number; reason: string; staffId: string | null; status: string }, now: Date): Promise<number> {
+  if (bonus.status === "queued") await fixRecipients(prisma, shop, bonus.id, bonus.segment as LifecycleSegment, now);
+  let awarded = 0;
+  for (;;) {
+    const n = await transactionOn(prisma, async (tx) => {
+      const sql = sqlOf(tx);
+      const batch = await sql.query<{ customerId: string; email: string | null }>(
+        `SELECT r."customerId", c."email" FROM "SegmentBonusRecipient" r
+           LEFT JOIN "HistoryCustomer" c ON c."shop" = $2 AND r."customerId" ~ '^[0-9]+$' AND c."id" = r."customerId"::bigint
+          WHERE r."bonusId" = $1 AND NOT r."done"
+          ORDER BY r."customerId" LIMIT $3
+          FOR UPDATE OF r SKIP LOCKED`,
+        [bonus.id, shop, BATCH],
+      );
+      if (batch.length === 0) return 0;
+      // A customer the history names but who is not a member yet joins now, with the e-mail the history has.
+      const touches: MemberTouch[] = batch.map((r) => ({ shop, customerId: r.customerId, facts: { seenAt: now, email: r.email } }));
+      const entries = batch.map((r) => ({
+        shop,
+        customerId: r.customerId,
+        actor: bonus.staffId,
+        entry: {
+          key: ledgerKeys.segmentBonus(bonus.id, r.customerId),
+          kind: "manual",
+          customerId: r.customerId,
+          points: bonus.points,
+          at: now,
+          availableAt: now,
+          reason: bonus.reason,
+          ...(bonus.staffId ? { staffId: bonus.staffId } : {}),
+        } satisfies LedgerEntry,
+      }));
+      await lockMembersAndAppend(tx, touches, entries);
+      await sql.execute(`UPDATE "SegmentBonusRecipient" SET "done" = true WHERE "bonusId" = $1 AND "customerId" = ANY($2::text[])`, [bonus.id, batch.map((r) => r.customerId)]);
+      await sql.execute(`UPDATE "SegmentBonus" SET "awarded" = "awarded" + $2 WHERE "id" = $1`, [bonus.id, batch.length]);
+      return batch.length;
+    });
+    if (n === 0) break;
+    awarded += n;
+  }
+  await prisma.segmentBonus.update({ where: { id: bonus.id }, data: { status: "done", finishedAt: new Date() } });
+  return awarded;
+}
+
+/** The segment's customers when the run starts become the bonus's recipients (again after a crash: no one twice). */
+async function fixRecipients(prisma: PrismaClient, shop: string, bonusId: string, segment: LifecycleSegment, now: Date): Promise<void> {
+  const ids: string[] = [];
+  for (let offset = 0; ; offset += SNAPSHOT_PAGE) {
+    const page = await segmentCustomers(prisma, shop, segment, SNAPSHOT_PAGE, now, offset);
+    ids.push(...page.customers.map((c) => c.customerId));
+    if (page.customers.length < SNAPSHOT_PAGE || ids.length >= page.total) break;
+  }
+  await transactionOn(prisma, async (tx) => {
+    const sql = sqlOf(tx);
+    await sql.execute(
+      `INSERT INTO "SegmentBonusRecipient" ("bonusId", "customerId") SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+      [bonusId, ids],
+    );
+    await sql.execute(
+      `UPDATE "SegmentBonus" SET "status" = 'running', "recipients" = (SELECT count(*) FROM "SegmentBonusRecipient" WHERE "bonusId" = $1) WHERE "id" = $1`,
+      [bonusId],
+    );
+  });
+}
