@@ -36,6 +36,10 @@ const schema = z.object({
   JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(5),
   // How often a failed job is tried again (with backoff from 2 s to 10 minutes) before it is dead-lettered.
   JOB_RETRIES: z.coerce.number().int().min(0).max(20).default(6),
+  // Member e-mails go through this SMTP server (smtp://user:pass@host:587, smtps://… for TLS from the start);
+  // without it none are sent. MAIL_FROM is the sender address; the shop's name is its display name.
+  SMTP_URL: z.string().url("SMTP_URL must be an smtp:// or smtps:// URL").optional().or(z.literal("").transform(() => undefined)),
+  MAIL_FROM: z.string().email("MAIL_FROM must be an e-mail address").default("loyalty@treue.app"),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -15,6 +15,7 @@ import { runActiveHistoryImport } from "./history/history-import.server";
 import { syncSegments, type SegmentSyncTrigger } from "./analytics/segment-sync.server";
 import { computeAndStoreClv } from "./analytics/analytics-clv.server";
 import { runSegmentBonuses } from "./points/segment-bonus.server";
+import { sendQueuedMails } from "./engagement/member-mails.server";
 import { offlineAdminGraphql } from "./shopify/offline-admin.server";
 import { admission } from "./webhooks/admission";
 import { Installations } from "./webhooks/installations.server";
@@ -40,6 +41,7 @@ const shopJobs: Record<(typeof SHOP_JOBS)[keyof typeof SHOP_JOBS], ShopJobHandle
     await runInWorkerThread({ name: "clv-forecast", shop, day }, () => computeAndStoreClv(prisma, shop, day));
   },
   [SHOP_JOBS.segmentBonus]: async (shop) => void (await runSegmentBonuses(prisma, shop)),
+  [SHOP_JOBS.memberMails]: async (shop) => void (await sendQueuedMails(prisma, shop)),
 };
 
 /**

@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { startShopifyStandin, loadStandinState, type ShopifyStandin } from "../tests/shopify-standin/index";
+import { startSmtpCapture } from "../tests/support/smtp-capture";
 import { DEFAULT_ONLINE_RETAIL_FILE, FULL_ONLINE_RETAIL_FILE, loadOnlineRetailSeed } from "../tests/shopify-standin/seed/online-retail";
 import { ensureAppBuild } from "./demo/build";
 import { startAppProcess } from "./demo/app-process";
@@ -99,6 +100,11 @@ const { applied } = await installDemoShop({
 });
 log(applied.length ? `Database migrated (${applied.join(", ")}).` : "Database is up to date.");
 
+// Member e-mails go through real SMTP to a local capture that keeps each as an .eml file (unless SMTP_URL names
+// a real server).
+const mailDir = path.join(config.dataDir, "mail");
+const smtp = process.env.SMTP_URL ? null : await startSmtpCapture({ dir: mailDir });
+
 const app = await startAppProcess({
   port: config.port,
   echo: true,
@@ -111,6 +117,7 @@ const app = await startAppProcess({
     SHOPIFY_SHOP_ORIGIN: standin.url,
     // Shopify's App Bridge can't load offline; the stand-in serves a small substitute.
     APP_BRIDGE_URL: `${standin.url}/__standin/app-bridge.js`,
+    SMTP_URL: process.env.SMTP_URL || smtp!.url,
   },
 });
 
@@ -147,6 +154,7 @@ console.log(
     ].join(" ") +
     "\n",
 );
+if (smtp) console.log(`Member e-mails are caught by a local SMTP server and saved in ${mailDir} (open the .eml files in any mail program).\n`);
 console.log("Press Ctrl+C to stop; the demo shop and the database are kept in", config.dataDir);
 
 let stopping = false;
@@ -156,6 +164,7 @@ async function stop(code: number) {
   await app.stop();
   await standin.saveState(snapshot);
   await standin.close();
+  await smtp?.close();
   await postgres?.stop();
   process.exit(code);
 }

@@ -9,6 +9,7 @@ import { segmentSyncJob } from "~/analytics/segment-sync.server";
 import { dashboardSummaryJob } from "~/analytics/analytics-dashboard.server";
 import { payloadRetentionJob } from "~/privacy/payload-retention.server";
 import { pendingCollectionsJob, productCollectionsJob } from "~/points/product-collections.server";
+import { memberMailsJob } from "~/engagement/member-mails.server";
 
 export const periodicJobs: readonly PeriodicJob[] = [
   tierReviewJob,
@@ -24,4 +25,5 @@ export const periodicJobs: readonly PeriodicJob[] = [
   payloadRetentionJob,
   pendingCollectionsJob,
   productCollectionsJob,
+  memberMailsJob,
 ];

@@ -1,4 +1,5 @@
 // One member: balance, ledger history and a staff adjustment with a reason (a new ledger entry).
+import { mailsOfMember } from "~/engagement/member-mails.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
@@ -35,7 +36,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const discount = await memberDiscountFor(prisma, session.shop, detail.member.customerId);
   // The daily CLV job's forecast for this customer (analytics-clv.server.ts), null until it scored them.
   const forecast = await customerClv(prisma, session.shop, detail.member.customerId);
-  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), timeZone: await shopTimeZone(prisma, session.shop), requestId: crypto.randomUUID(), tierName, stamps, discount, forecast, ...detail });
+  const mails = await mailsOfMember(prisma, session.shop, detail.member.customerId);
+  return json({
+    mails, locale: localeFrom(new URL(request.url).searchParams.get("locale")), timeZone: await shopTimeZone(prisma, session.shop), requestId: crypto.randomUUID(), tierName, stamps, discount, forecast, ...detail });
 };
 
 const adjustment = z.object({
@@ -66,7 +69,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function MemberPage() {
-  const { locale, timeZone, member, balance, entries, requestId, tierName, stamps, discount, forecast } = useLoaderData<typeof loader>();
+  const { locale, timeZone, member, balance, entries, requestId, tierName, stamps, discount, forecast, mails } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -207,6 +210,24 @@ export default function MemberPage() {
               headings={[t("member.when"), t("member.kind"), t("member.points"), t("member.detail")]}
               rows={entries.map((e) => [date(e.at), t(`kind.${e.kind}` as MessageKey), e.points > 0 ? `+${e.points}` : String(e.points), e.reason ?? (e.orderId ? (e.orderName ?? t("member.orderId", { id: e.orderId })) : "")])}
             />
+          </BlockStack>
+        </Card>
+        <Card>
+          <BlockStack gap="300">
+            <Text as="h2" variant="headingMd">{t("member.mails")}</Text>
+            {mails.length === 0 ? (
+              <Text as="p" tone="subdued" id="member-mails-none">{t("member.mails.none")}</Text>
+            ) : (
+              <DataTable
+                columnContentTypes={["text", "text", "text"]}
+                headings={[t("member.when"), t("member.mails.subject"), t("member.mails.status")]}
+                rows={mails.map((m) => [
+                  date(m.at),
+                  m.subject ?? t(`mail.kind.${m.kind}` as MessageKey),
+                  t(`mail.status.${m.status}` as MessageKey) + (m.status === "suppressed" && m.reason ? ` (${t(`mail.reason.${m.reason}` as MessageKey)})` : ""),
+                ])}
+              />
+            )}
           </BlockStack>
         </Card>
       </BlockStack>

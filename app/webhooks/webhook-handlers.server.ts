@@ -4,6 +4,7 @@
 // A topic with no steps yet stays in the inbox ("received") and is applied once it has one.
 // A step is `(tx, event)`, or `{ one, many }` when it can apply a run of events set-based (the worker
 // runs each step over the run in turn; see docs/decisions/008).
+import { memberMailSteps } from "~/engagement/member-mails.server";
 import { topicHandler, type TopicHandler, type WebhookStep } from "./webhook-worker.server";
 import { historySteps } from "~/history/history-webhooks.server";
 import { pointsSteps } from "~/points/points-webhooks.server";
@@ -55,6 +56,7 @@ featureSteps.unshift(pointsSteps); // first: its payload check parks a malformed
 featureSteps.push(referralSteps); // after history: the existing-customer check reads HistoryOrder
 featureSteps.push(segmentSyncSteps); // bulk_operations/finish of a bulk mutation: segment tag rounds
 featureSteps.push(memberCardSteps); // discounts/delete: a member code deleted in Shopify is replaced
+featureSteps.push(memberMailSteps); // customers/redact: the customer's mail records and opt-outs
 featureSteps.push(privacySteps); // last: customers/redact empties the inbox payloads about the customer
 featureSteps.push(shopErasureSteps); // last: shop/redact deletes the shop's rows from every table
 featureSteps.push(shopSettingsSteps); // shop/update: name, currency, time zone

@@ -33,6 +33,8 @@ export interface CreateOrderInput {
   sourceName?: string;
   tags?: string[];
   note?: string | null;
+  /** The buyer's language at checkout (customer_locale), "en" unless given. */
+  customerLocale?: string;
 }
 
 export interface CreatedOrder { order: StandinOrder; newCustomer: StandinCustomer | null }
@@ -125,6 +127,7 @@ export function applyCreateOrder(shop: ShopState, input: CreateOrderInput): Crea
     createdAt, processedAt: isoUtc(input.processedAt ?? createdAt), updatedAt: createdAt,
     cancelledAt: null, cancelReason: null, closedAt: null, test: input.test ?? false, currency,
     sourceName: input.sourceName ?? "web", tags: normaliseTags(input.tags ?? []), note: input.note ?? null,
+    customerLocale: input.customerLocale ?? "en",
     paymentStatus: input.financialStatus ?? "PAID", taxesIncluded: input.taxesIncluded ?? true,
     shippingMinor, taxMinor: input.taxMinor ?? 0, discountCodes: codes, lines, refunds: [],
   };

@@ -204,7 +204,7 @@ export function orderJson(shop: ShopState, o: StandinOrder) {
     current_total_price_set: set(t.currentTotalMinor),
     current_total_tax: money(t.currentTaxMinor),
     current_total_tax_set: set(t.currentTaxMinor),
-    customer_locale: "en",
+    customer_locale: o.customerLocale ?? "en",
     device_id: null,
     discount_codes: o.discountCodes.map((d) => ({ code: d.code, amount: money(d.amountMinor), type: d.type })),
     duties_included: false,

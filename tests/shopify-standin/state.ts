@@ -39,6 +39,8 @@ export interface StandinOrder {
   sourceName: string;
   tags: string[];
   note: string | null;
+  /** The buyer's language at checkout (REST customer_locale); absent in older saved states: "en". */
+  customerLocale?: string;
   /** payment state before refunds are taken into account */
   paymentStatus: "PAID" | "PENDING" | "AUTHORIZED";
   taxesIncluded: boolean;

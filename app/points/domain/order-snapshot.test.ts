@@ -20,6 +20,7 @@ function shopifyOrder(over: Record<string, unknown> = {}) {
     id: 5820982911946,
     admin_graphql_api_id: "gid://shopify/Order/820982911946154508",
     name: "#1001",
+    customer_locale: "de",
     created_at: "2024-07-01T10:30:00+01:00",
     updated_at: "2024-07-03T08:00:05+01:00",
     cancelled_at: null,
@@ -62,6 +63,7 @@ describe("parseOrderWebhook", () => {
     expect(parsed.snapshot).toEqual({
       orderId: "5820982911946",
       name: "#1001",
+      locale: "de",
       customerId: "7115310627314",
       createdAt: new Date("2024-07-01T09:30:00Z"),
       updatedAt: new Date("2024-07-03T07:00:05Z"),

@@ -26,9 +26,14 @@ const shopMoney = z.object({ amount: decimal, currency_code: z.string().length(3
 /** The order's name as merchants and buyers know it ("#1001"); one that is not a short text is dropped, never refused. */
 const MAX_NAME = 255;
 
+/** The buyer's language at checkout ("de", "en-GB"): member e-mails are written in it. Anything else is dropped. */
+const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+const MAX_LOCALE = 35;
+
 export const orderWebhookSchema = z.object({
   id,
   name: z.string().max(MAX_NAME).nullish().catch(null),
+  customer_locale: z.string().max(MAX_LOCALE).regex(LOCALE).nullish().catch(null),
   created_at: instant,
   updated_at: instant,
   cancelled_at: instant.nullish(),
@@ -164,6 +169,11 @@ export function readOrderWebhook(payload: unknown): OrderWebhookData | null {
   return {
     id,
     name: absent(p.name) ? p.name : typeof p.name === "string" && p.name.length <= MAX_NAME ? p.name : null,
+    customer_locale: absent(p.customer_locale)
+      ? p.customer_locale
+      : typeof p.customer_locale === "string" && p.customer_locale.length <= MAX_LOCALE && LOCALE.test(p.customer_locale)
+        ? p.customer_locale
+        : null,
     created_at: createdAt,
     updated_at: updatedAt,
     cancelled_at: cancelledAt,
@@ -196,6 +206,8 @@ export interface OrderSnapshot {
   orderId: string;
   /** The order's name ("#1001"), what the admin shows for it; absent in snapshots stored before it was kept. */
   name?: string | null;
+  /** The buyer's language at checkout (customer_locale); absent in snapshots stored before it was kept. */
+  locale?: string | null;
   customerId: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -267,6 +279,7 @@ function snapshotOf(o: OrderWebhookData): ParsedOrder {
     snapshot: {
       orderId: o.id,
       name: o.name ?? null,
+      locale: o.customer_locale ?? null,
       customerId: o.customer?.id ?? null,
       createdAt: o.created_at,
       updatedAt: o.updated_at,

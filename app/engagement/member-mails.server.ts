@@ -1,0 +1,198 @@
+// Member e-mails, from event to inbox. A periodic job finds events that deserve a mail (for now: points earned on
+// an order, in the last three days: an old order found later gets none) and records one MemberMail per event and
+// member (unique `eventKey`, so nothing is queued twice), then asks the job engine to send the shop's mail. The
+// shop job sends what is queued: each mail is claimed ("sending") before it goes out and marked "sent" after, so
+// a run that dies in between leaves it "sending" and it is never sent twice (at most once, by design: a lost
+// notification is better than a repeated one). Whether it may go at all (address, opt-outs, consent, an
+// uninstalled shop) is decided when it is sent.
+import type { PrismaClient } from "@prisma/client";
+import { sqlOf } from "~/db/connection.server";
+import type { Db } from "~/points/points-ledger.server";
+import { UnusablePayloadError, type WebhookStep } from "~/webhooks/webhook-worker.server";
+import { env } from "~/env.server";
+import { SHOP_JOBS, sendShopJob } from "~/jobs/shop-jobs";
+import type { PeriodicJob } from "~/jobs/periodic-jobs.server";
+import { memberBalance } from "~/points/points-ledger.server";
+import { enabledRewards } from "~/rewards/rewards-catalog.server";
+import { rewardTitle } from "~/rewards/domain/reward-title";
+import { mailLocale, mayReceive, pointsEarnedMail, type MailCategory, type RenderedMail, type Suppression } from "./domain/member-mail";
+import { unsubscribeToken } from "./domain/unsubscribe-token";
+import { isPermanentSmtpFailure, mailTransport, type MailTransport } from "./mail-transport.server";
+
+/** Points earned on orders older than this get no mail (an import, a webhook days late). */
+export const MAIL_EVENT_WINDOW_MS = 3 * 86_400_000;
+/** Mails sent per shop job run; the next run continues. */
+const SEND_BATCH = 200;
+
+export interface MailSettings {
+  appUrl: string;
+  secret: string;
+  from: string;
+}
+
+const settingsFromEnv = (): MailSettings => ({ appUrl: env().SHOPIFY_APP_URL, secret: env().SHOPIFY_API_SECRET, from: env().MAIL_FROM });
+
+/**
+ * Records a "points earned" mail for every order's points posted since `now - MAIL_EVENT_WINDOW_MS` that has none
+ * yet, in installed shops. Returns the shops that got new mail.
+ */
+export async function queuePointsEarnedMails(prisma: PrismaClient, now: Date): Promise<string[]> {
+  const rows = await sqlOf(prisma).query<{ shop: string }>(
+    `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
+     SELECT l."shop", l."customerId", 'points-earned:' || l."idempotencyKey", 'points-earned', 'service',
+            COALESCE(o."newest"->>'locale', ''),
+            jsonb_build_object('points', l."points", 'orderName', o."newest"->>'name', 'availableAt', to_char(l."availableAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+       FROM "LedgerEntry" l
+       JOIN "Shop" s ON s."domain" = l."shop" AND s."uninstalledAt" IS NULL
+       LEFT JOIN "OrderPoints" o ON o."shop" = l."shop" AND o."orderId" = l."orderId"
+      WHERE l."kind" = 'earn' AND l."at" >= $1::timestamp(3)
+        AND NOT EXISTS (SELECT 1 FROM "MemberMail" m WHERE m."shop" = l."shop" AND m."eventKey" = 'points-earned:' || l."idempotencyKey")
+      ORDER BY l."id"
+     ON CONFLICT ("shop", "eventKey") DO NOTHING
+     RETURNING "shop"`,
+    [new Date(now.getTime() - MAIL_EVENT_WINDOW_MS).toISOString().slice(0, 23)],
+  );
+  return [...new Set(rows.map((r) => r.shop))];
+}
+
+/** Every minute, when SMTP_URL is set: new events become mails, and the shops with mail to send get a send job. */
+export const memberMailsJob: PeriodicJob = {
+  name: "member-mails",
+  everyMs: 60_000,
+  async run(db, now) {
+    if (!mailTransport()) return;
+    await queuePointsEarnedMails(db, now);
+    const shops = await db.memberMail.findMany({ where: { status: "queued" }, distinct: ["shop"], select: { shop: true } });
+    for (const { shop } of shops) await sendShopJob(SHOP_JOBS.memberMails, shop, {});
+  },
+};
+
+export type SendOutcome = { sent: number; suppressed: number; failed: number };
+
+/**
+ * Sends the shop's queued mail (the shop job). A temporary SMTP failure leaves the mail queued and throws at the
+ * end, so the engine tries again with backoff; a permanent one (5xx) marks it failed and stops mail to the address.
+ */
+export async function sendQueuedMails(prisma: PrismaClient, shop: string, transport: MailTransport | null = mailTransport(), now = new Date(), settings: MailSettings = settingsFromEnv()): Promise<SendOutcome> {
+  const outcome: SendOutcome = { sent: 0, suppressed: 0, failed: 0 };
+  if (!transport) return outcome;
+  const shopRow = await prisma.shop.findUnique({ where: { domain: shop } });
+  const queued = await prisma.memberMail.findMany({ where: { shop, status: "queued" }, orderBy: { id: "asc" }, take: SEND_BATCH });
+  if (!shopRow || shopRow.uninstalledAt) {
+    // Nothing goes out for a shop that uninstalled.
+    if (queued.length) await prisma.memberMail.updateMany({ where: { shop, status: "queued" }, data: { status: "suppressed", reason: "uninstalled" } });
+    return { ...outcome, suppressed: queued.length };
+  }
+  const rewards = shopRow.currency ? await enabledRewards(prisma, shop, shopRow.currency) : [];
+  let retryLater: unknown = null;
+  for (const mail of queued) {
+    const member = await prisma.member.findUnique({ where: { shop_customerId: { shop, customerId: mail.customerId } } });
+    const email = member?.email?.toLowerCase() ?? null;
+    const suppressions = email ? ((await prisma.mailSuppression.findMany({ where: { shop, email } })) as Suppression[]) : [];
+    const category = mail.category as MailCategory;
+    const verdict = mayReceive(category, { email, redacted: !!member?.redactedAt, emailMarketing: member?.emailMarketing ?? null }, suppressions);
+    if (!member || !email || !verdict.send) {
+      await prisma.memberMail.update({ where: { id: mail.id }, data: { status: "suppressed", reason: verdict.send ? "no-member" : verdict.reason } });
+      outcome.suppressed++;
+      continue;
+    }
+    // Claimed before it goes out: a run that dies while sending leaves it "sending", never sent twice.
+    const claimed = await prisma.memberMail.updateMany({ where: { id: mail.id, status: "queued" }, data: { status: "sending", attempts: { increment: 1 } } });
+    if (claimed.count === 0) continue;
+    const locale = mailLocale(mail.locale || null);
+    const data = mail.data as { points: number; orderName: string | null; availableAt: string | null };
+    const balance = await memberBalance(prisma, member, now);
+    const cheapest = [...rewards].sort((a, b) => a.pointsCost - b.pointsCost)[0];
+    const unsubscribeUrl = `${settings.appUrl}/mail/unsubscribe?t=${unsubscribeToken({ shop, email, category, locale }, settings.secret)}`;
+    const availableAt = data.availableAt ? new Date(data.availableAt) : null;
+    const rendered: RenderedMail = pointsEarnedMail({
+      shopName: shopRow.name ?? shop,
+      locale,
+      firstName: member.firstName,
+      points: data.points,
+      balance: Math.max(0, balance.balance),
+      orderName: data.orderName,
+      spendableFrom: availableAt && availableAt > now ? availableAt : null,
+      timeZone: shopRow.timezone ?? "UTC",
+      nextReward: cheapest ? { title: rewardTitle(cheapest, locale), pointsCost: cheapest.pointsCost } : null,
+      accountUrl: `https://${shop}/account`,
+      unsubscribeUrl,
+    });
+    try {
+      const { messageId } = await transport.send({
+        from: { name: shopRow.name ?? shop, address: settings.from },
+        to: email,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        headers: {
+          "List-Unsubscribe": `<${unsubscribeUrl}>`,
+          "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+          "X-Treue-Mail": mail.kind,
+        },
+      });
+      await prisma.memberMail.update({ where: { id: mail.id }, data: { status: "sent", sentAt: new Date(), toAddress: email, subject: rendered.subject, messageId } });
+      outcome.sent++;
+    } catch (error) {
+      if (isPermanentSmtpFailure(error)) {
+        await prisma.$transaction([
+          prisma.memberMail.update({ where: { id: mail.id }, data: { status: "failed", reason: String((error as Error).message).slice(0, 500), toAddress: email } }),
+          prisma.mailSuppression.upsert({ where: { shop_email_category: { shop, email, category: "all" } }, create: { shop, email, category: "all", reason: "bounce" }, update: {} }),
+        ]);
+        outcome.failed++;
+      } else {
+        // Back in the queue for the engine's next try.
+        await prisma.memberMail.update({ where: { id: mail.id }, data: { status: "queued", reason: String((error as Error).message).slice(0, 500) } });
+        retryLater = error;
+        break;
+      }
+    }
+  }
+  if (retryLater) throw retryLater;
+  const more = await prisma.memberMail.count({ where: { shop, status: "queued" } });
+  if (more > 0 && queued.length === SEND_BATCH) await sendShopJob(SHOP_JOBS.memberMails, shop, {});
+  return outcome;
+}
+
+/** Records an opt-out from a link (idempotent: the same link again changes nothing). */
+export async function unsubscribe(prisma: PrismaClient, claim: { shop: string; email: string; category: MailCategory }): Promise<void> {
+  await prisma.mailSuppression.upsert({
+    where: { shop_email_category: { shop: claim.shop, email: claim.email.toLowerCase(), category: claim.category } },
+    create: { shop: claim.shop, email: claim.email.toLowerCase(), category: claim.category, reason: "unsubscribe" },
+    update: {},
+  });
+}
+
+/** A member's mail, newest first (the member page). */
+export async function mailsOfMember(prisma: PrismaClient, shop: string, customerId: string, take = 20) {
+  const rows = await prisma.memberMail.findMany({ where: { shop, customerId }, orderBy: { id: "desc" }, take });
+  return rows.map((r) => ({
+    id: String(r.id),
+    kind: r.kind,
+    category: r.category,
+    status: r.status,
+    reason: r.reason,
+    subject: r.subject,
+    at: (r.sentAt ?? r.createdAt).toISOString(),
+  }));
+}
+
+
+/**
+ * customers/redact (and customers/delete): the customer's mail records (address, subject) and their address's
+ * opt-outs go. An erased member gets no mail anyway (mayReceive).
+ */
+async function eraseMemberMail(tx: Db, event: { shop: string; payload: unknown }): Promise<void> {
+  const customer = (event.payload as { customer?: { id?: unknown; email?: unknown } }).customer;
+  const id = customer?.id;
+  if (typeof id !== "number" && typeof id !== "string") throw new UnusablePayloadError("customers/redact without customer.id");
+  const sql = sqlOf(tx);
+  await sql.execute(`DELETE FROM "MemberMail" WHERE "shop" = $1 AND "customerId" = $2`, [event.shop, String(id)]);
+  if (typeof customer?.email === "string" && customer.email.trim()) {
+    await sql.execute(`DELETE FROM "MailSuppression" WHERE "shop" = $1 AND "email" = $2`, [event.shop, customer.email.trim().toLowerCase()]);
+  }
+}
+
+export const memberMailSteps: Record<string, WebhookStep[]> = {
+  CUSTOMERS_REDACT: [eraseMemberMail],
+};

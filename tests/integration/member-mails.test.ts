@@ -1,0 +1,143 @@
+// Member e-mails end to end: a paid order through signed webhooks earns points, the mail job queues one mail for
+// it and sends it over real SMTP (a local capture) in the buyer's language with a working one-click unsubscribe
+// (RFC 8058) that the app honours; nothing is queued or sent twice; a refused address stops mail to it; a busy
+// server leaves the mail queued for the engine's retry.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queuePointsEarnedMails, sendQueuedMails, type MailSettings } from "~/engagement/member-mails.server";
+import { smtpTransport } from "~/engagement/mail-transport.server";
+import { browserFetch, startTreue, TEST_API_SECRET, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { startSmtpCapture, type SmtpCapture } from "../support/smtp-capture";
+
+let t: TreueHarness;
+let smtp: SmtpCapture;
+let settings: MailSettings;
+
+beforeAll(async () => {
+  smtp = await startSmtpCapture();
+  t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1", SMTP_URL: smtp.url } });
+  settings = { appUrl: t.app.url, secret: TEST_API_SECRET, from: "loyalty@treue.test" };
+});
+
+afterAll(async () => {
+  await t?.close();
+  await smtp?.close();
+});
+
+/** A header as sent (folded lines joined), from the raw message. */
+function headerOf(raw: string, name: string): string {
+  const head = raw.split("\r\n\r\n")[0].replace(/\r\n[ \t]+/g, " ");
+  const line = head.split("\r\n").find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  if (!line) throw new Error(`no ${name} header in:\n${head}`);
+  return line.slice(name.length + 1).trim();
+}
+
+const send = () => sendQueuedMails(t.db.prisma, TEST_SHOP, smtpTransport(smtp.url), new Date(), settings);
+
+async function buyerWithOrder(email: string, amountMinor: number, locale = "en") {
+  const customer = await t.standin.createCustomer({ email, firstName: email.startsWith("anna") ? "Anna" : undefined });
+  await t.standin.createOrder({ customerId: customer.id, customerLocale: locale, lines: [{ sku: "TEA", quantity: 1, unitPriceMinor: amountMinor }] });
+  return customer;
+}
+
+async function pointsEarned(customerId: number, count: number) {
+  const deadline = Date.now() + 20_000;
+  while ((await t.db.prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, customerId: String(customerId), kind: "earn" } })) < count) {
+    if (Date.now() > deadline) throw new Error(`customer ${customerId} has fewer than ${count} earn entries after 20 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("the points-earned e-mail", () => {
+  let annaId: number;
+  let unsubscribeUrl: string;
+
+  it("tells the buyer, in their language, what they earned, their balance and what it buys, with a one-click unsubscribe", async () => {
+    const anna = await buyerWithOrder("anna@example.com", 4_200, "de-DE");
+    annaId = anna.id;
+    await pointsEarned(anna.id, 1);
+    expect(await queuePointsEarnedMails(t.db.prisma, new Date())).toEqual([TEST_SHOP]);
+    expect(await queuePointsEarnedMails(t.db.prisma, new Date())).toEqual([]); // once per event
+    expect(await send()).toEqual({ sent: 1, suppressed: 0, failed: 0 });
+    expect(smtp.messages).toHaveLength(1);
+    const [mail] = smtp.messages;
+    expect(mail.envelopeTo).toEqual(["anna@example.com"]);
+    expect(mail.parsed.subject).toBe("Sie haben 42 Punkte bei Treue Test gesammelt");
+    expect(mail.parsed.from?.value[0]).toMatchObject({ name: "Treue Test", address: "loyalty@treue.test" });
+    const text = mail.parsed.text!.replace(/\s/g, " ");
+    expect(text).toContain("Hallo Anna,");
+    expect(text).toContain("Ihr Punktestand: 42 Punkte.");
+    expect(text).toMatch(/Noch 458 Punkte bis 5,00 £ Rabatt\./);
+    expect(mail.parsed.html).toContain(`https://${TEST_SHOP}/account`);
+    // RFC 8058: the unsubscribe URL in the header, and the one-click marker.
+    expect(headerOf(mail.raw, "List-Unsubscribe-Post")).toBe("List-Unsubscribe=One-Click");
+    unsubscribeUrl = headerOf(mail.raw, "List-Unsubscribe").replace(/^<|>$/g, "");
+    expect(unsubscribeUrl.startsWith(`${t.app.url}/mail/unsubscribe?t=`)).toBe(true);
+    expect(text).toContain(unsubscribeUrl);
+
+    // The job again: nothing is sent twice.
+    expect(await send()).toEqual({ sent: 0, suppressed: 0, failed: 0 });
+    const row = await t.db.prisma.memberMail.findFirstOrThrow({ where: { shop: TEST_SHOP, customerId: String(anna.id) } });
+    expect(row).toMatchObject({ status: "sent", kind: "points-earned", category: "service", toAddress: "anna@example.com" });
+  });
+
+  it("honours the one-click unsubscribe: the next points mail is not sent; a link that was changed is refused", async () => {
+    const page = await browserFetch(unsubscribeUrl);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('lang="de"');
+    expect(html).toContain("Abbestellen");
+    expect(await t.db.prisma.mailSuppression.count()).toBe(0); // opening the link unsubscribes no one
+
+    const oneClick = await fetch(unsubscribeUrl, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
+    expect(oneClick.status).toBe(200);
+    expect(await oneClick.text()).toContain("Sie erhalten keine Punkte-E-Mails");
+    expect(await t.db.prisma.mailSuppression.findMany()).toMatchObject([{ shop: TEST_SHOP, email: "anna@example.com", category: "service", reason: "unsubscribe" }]);
+
+    const tampered = unsubscribeUrl.replace(/t=(.)/, (_, c: string) => `t=${c === "A" ? "B" : "A"}`);
+    expect((await fetch(tampered, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(400);
+
+    await t.standin.createOrder({ customerId: annaId, lines: [{ sku: "TEA", quantity: 1, unitPriceMinor: 1_000 }] });
+    await pointsEarned(annaId, 2);
+    await queuePointsEarnedMails(t.db.prisma, new Date());
+    expect(await send()).toEqual({ sent: 0, suppressed: 1, failed: 0 });
+    expect(smtp.messages).toHaveLength(1);
+    expect(await t.db.prisma.memberMail.findFirst({ where: { shop: TEST_SHOP, customerId: String(annaId), status: "suppressed" } })).toMatchObject({ reason: "unsubscribed" });
+  });
+
+  it("lists a member's mail on their page in the admin, with why one was not sent", async () => {
+    const member = await t.db.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(annaId) } } });
+    const text = async (locale: string) => (await (await browserFetch(t.adminUrl(`/app/members/${member.id}`, { locale }))).text()).replace(/<[^>]+>/g, " ");
+    const en = await text("en");
+    expect(en).toContain("Sie haben 42 Punkte bei Treue Test gesammelt");
+    expect(en).toContain("Sent");
+    expect(en).toContain("Not sent (unsubscribed)");
+    expect(await text("de")).toContain("Nicht gesendet (abbestellt)");
+  });
+
+  it("stops mail to an address the server refuses, and keeps a mail queued while the server is busy", async () => {
+    const refused = await buyerWithOrder("gone@example.com", 1_500);
+    await pointsEarned(refused.id, 1);
+    await queuePointsEarnedMails(t.db.prisma, new Date());
+    smtp.refuse(550);
+    expect(await send()).toEqual({ sent: 0, suppressed: 0, failed: 1 });
+    expect(await t.db.prisma.mailSuppression.findUnique({ where: { shop_email_category: { shop: TEST_SHOP, email: "gone@example.com", category: "all" } } })).toMatchObject({ reason: "bounce" });
+
+    const busy = await buyerWithOrder("busy@example.com", 2_500);
+    await pointsEarned(busy.id, 1);
+    await queuePointsEarnedMails(t.db.prisma, new Date());
+    smtp.refuse(451);
+    await expect(send()).rejects.toThrow();
+    expect(await t.db.prisma.memberMail.findFirst({ where: { shop: TEST_SHOP, customerId: String(busy.id) } })).toMatchObject({ status: "queued", attempts: 1 });
+    expect(await send()).toEqual({ sent: 1, suppressed: 0, failed: 0 });
+    expect(smtp.messages.at(-1)!.parsed.subject).toBe("You earned 25 points at Treue Test");
+  });
+
+  it("forgets the member's mail and opt-outs on customers/redact", async () => {
+    expect(await t.db.prisma.memberMail.count({ where: { shop: TEST_SHOP, customerId: String(annaId) } })).toBe(2);
+    await t.standin.requestCustomerRedact(annaId);
+    await expect.poll(() => t.db.prisma.memberMail.count({ where: { shop: TEST_SHOP, customerId: String(annaId) } }), { timeout: 10_000 }).toBe(0);
+    expect(await t.db.prisma.mailSuppression.count({ where: { shop: TEST_SHOP, email: "anna@example.com" } })).toBe(0);
+    // Another member's record stays.
+    expect(await t.db.prisma.memberMail.count({ where: { shop: TEST_SHOP, toAddress: "busy@example.com" } })).toBe(1);
+  });
+});
