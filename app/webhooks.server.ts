@@ -16,6 +16,7 @@ import { syncSegments, type SegmentSyncTrigger } from "./analytics/segment-sync.
 import { computeAndStoreClv } from "./analytics/analytics-clv.server";
 import { runSegmentBonuses } from "./points/segment-bonus.server";
 import { sendQueuedMails } from "./engagement/member-mails.server";
+import { fireQueuedTriggers } from "./engagement/flow-triggers.server";
 import { offlineAdminGraphql } from "./shopify/offline-admin.server";
 import { admission } from "./webhooks/admission";
 import { Installations } from "./webhooks/installations.server";
@@ -42,6 +43,7 @@ const shopJobs: Record<(typeof SHOP_JOBS)[keyof typeof SHOP_JOBS], ShopJobHandle
   },
   [SHOP_JOBS.segmentBonus]: async (shop) => void (await runSegmentBonuses(prisma, shop)),
   [SHOP_JOBS.memberMails]: async (shop) => void (await sendQueuedMails(prisma, shop)),
+  [SHOP_JOBS.flowTriggers]: async (shop) => void (await fireQueuedTriggers(prisma, shop)),
 };
 
 /**

@@ -132,10 +132,11 @@ case "$outcome" in
 esac
 
 # Every UI extension must have produced a bundle, and APP_URL must have been compiled in. A theme app extension
-# (type = "theme") is served as its files (blocks/, assets/, locales/): the CLI only checks it.
+# (type = "theme") is served as its files (blocks/, assets/, locales/) and Flow triggers and actions are their
+# configuration alone: the CLI only checks them.
 for toml in "${extension_dirs[@]}"; do
   dir="$(dirname "$toml")"
-  if grep -qE '^[[:space:]]*type[[:space:]]*=[[:space:]]*"theme"' "$toml"; then continue; fi
+  if grep -qE '^[[:space:]]*type[[:space:]]*=[[:space:]]*"(theme|flow_trigger|flow_action)"' "$toml"; then continue; fi
   handle="$(sed -nE 's/^[[:space:]]*handle[[:space:]]*=[[:space:]]*"([^"]+)".*/\1/p' "$toml" | head -n1)"
   bundle="$dir/dist/${handle:-$(basename "$dir")}.js"
   if [[ ! -s "$bundle" ]]; then

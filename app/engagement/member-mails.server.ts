@@ -1,5 +1,5 @@
 // Member e-mails, from event to inbox. A periodic job finds events that deserve a mail (for now: points earned on
-// an order, in the last three days: an old order found later gets none) and records one MemberMail per event and
+// an order, member-events.server.ts) and records one MemberMail per event and
 // member (unique `eventKey`, so nothing is queued twice), then asks the job engine to send the shop's mail. The
 // shop job sends what is queued: each mail is claimed ("sending") before it goes out and marked "sent" after, so
 // a run that dies in between leaves it "sending" and it is never sent twice (at most once, by design: a lost
@@ -17,10 +17,10 @@ import { enabledRewards } from "~/rewards/rewards-catalog.server";
 import { rewardTitle } from "~/rewards/domain/reward-title";
 import { mailLocale, mayReceive, pointsEarnedMail, type MailCategory, type RenderedMail, type Suppression } from "./domain/member-mail";
 import { unsubscribeToken } from "./domain/unsubscribe-token";
+import { eventWindowStart, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
+import { armFor, HOLDOUT_ARM, runningExperiment } from "./experiments.server";
 import { isPermanentSmtpFailure, mailTransport, type MailTransport } from "./mail-transport.server";
 
-/** Points earned on orders older than this get no mail (an import, a webhook days late). */
-export const MAIL_EVENT_WINDOW_MS = 3 * 86_400_000;
 /** Mails sent per shop job run; the next run continues. */
 const SEND_BATCH = 200;
 
@@ -32,25 +32,19 @@ export interface MailSettings {
 
 const settingsFromEnv = (): MailSettings => ({ appUrl: env().SHOPIFY_APP_URL, secret: env().SHOPIFY_API_SECRET, from: env().MAIL_FROM });
 
-/**
- * Records a "points earned" mail for every order's points posted since `now - MAIL_EVENT_WINDOW_MS` that has none
- * yet, in installed shops. Returns the shops that got new mail.
- */
+/** Records a "points earned" mail for every recent points-earned event that has none yet. Returns the shops that got new mail. */
 export async function queuePointsEarnedMails(prisma: PrismaClient, now: Date): Promise<string[]> {
   const rows = await sqlOf(prisma).query<{ shop: string }>(
     `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
-     SELECT l."shop", l."customerId", 'points-earned:' || l."idempotencyKey", 'points-earned', 'service',
+     SELECT l."shop", l."customerId", ${POINTS_EARNED_KEY}, 'points-earned', 'service',
             COALESCE(o."newest"->>'locale', ''),
             jsonb_build_object('points', l."points", 'orderName', o."newest"->>'name', 'availableAt', to_char(l."availableAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-       FROM "LedgerEntry" l
-       JOIN "Shop" s ON s."domain" = l."shop" AND s."uninstalledAt" IS NULL
-       LEFT JOIN "OrderPoints" o ON o."shop" = l."shop" AND o."orderId" = l."orderId"
-      WHERE l."kind" = 'earn' AND l."at" >= $1::timestamp(3)
-        AND NOT EXISTS (SELECT 1 FROM "MemberMail" m WHERE m."shop" = l."shop" AND m."eventKey" = 'points-earned:' || l."idempotencyKey")
+       ${RECENT_POINTS_EARNED}
+        AND NOT EXISTS (SELECT 1 FROM "MemberMail" m WHERE m."shop" = l."shop" AND m."eventKey" = ${POINTS_EARNED_KEY})
       ORDER BY l."id"
      ON CONFLICT ("shop", "eventKey") DO NOTHING
      RETURNING "shop"`,
-    [new Date(now.getTime() - MAIL_EVENT_WINDOW_MS).toISOString().slice(0, 23)],
+    [eventWindowStart(now)],
   );
   return [...new Set(rows.map((r) => r.shop))];
 }
@@ -84,8 +78,20 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
     return { ...outcome, suppressed: queued.length };
   }
   const rewards = shopRow.currency ? await enabledRewards(prisma, shop, shopRow.currency) : [];
+  const experiment = await runningExperiment(prisma, shop, "points-earned-mail");
   let retryLater: unknown = null;
   for (const mail of queued) {
+    // In a running A/B test every mail records its member's arm first, whatever happens to it next (intent to
+    // treat); the holdout's is not sent.
+    if (experiment && mail.kind === "points-earned" && !mail.experimentId) {
+      const arm = armFor(experiment, mail.customerId);
+      const held = arm === HOLDOUT_ARM;
+      await prisma.memberMail.update({ where: { id: mail.id }, data: { experimentId: experiment.id, arm, ...(held ? { status: "suppressed", reason: "holdout" } : {}) } });
+      if (held) {
+        outcome.suppressed++;
+        continue;
+      }
+    }
     const member = await prisma.member.findUnique({ where: { shop_customerId: { shop, customerId: mail.customerId } } });
     const email = member?.email?.toLowerCase() ?? null;
     const suppressions = email ? ((await prisma.mailSuppression.findMany({ where: { shop, email } })) as Suppression[]) : [];

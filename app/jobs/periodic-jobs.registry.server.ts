@@ -10,6 +10,7 @@ import { dashboardSummaryJob } from "~/analytics/analytics-dashboard.server";
 import { payloadRetentionJob } from "~/privacy/payload-retention.server";
 import { pendingCollectionsJob, productCollectionsJob } from "~/points/product-collections.server";
 import { memberMailsJob } from "~/engagement/member-mails.server";
+import { flowTriggersJob } from "~/engagement/flow-triggers.server";
 
 export const periodicJobs: readonly PeriodicJob[] = [
   tierReviewJob,
@@ -26,4 +27,5 @@ export const periodicJobs: readonly PeriodicJob[] = [
   pendingCollectionsJob,
   productCollectionsJob,
   memberMailsJob,
+  flowTriggersJob,
 ];

@@ -1,4 +1,4 @@
-// Background runs of one shop (the history import, a segment tag sync, the CLV forecast, a segment bonus, member e-mails) go through the job engine:
+// Background runs of one shop (the history import, a segment tag sync, the CLV forecast, a segment bonus, member e-mails, Flow triggers) go through the job engine:
 // one queue each, "stately" by shop, so at most one run of a kind per shop is running and one waiting in the whole
 // cluster; two instances never import the same shop twice, and a run whose instance died is taken over once its
 // heartbeat lapses. Services send them from here; the engine connects itself when it starts
@@ -9,6 +9,7 @@ export const SHOP_JOBS = {
   clvForecast: "shop.clv-forecast",
   segmentBonus: "shop.segment-bonus",
   memberMails: "shop.member-mails",
+  flowTriggers: "shop.flow-triggers",
 } as const;
 
 export type ShopJob = (typeof SHOP_JOBS)[keyof typeof SHOP_JOBS];

@@ -1,6 +1,7 @@
 // A local "Shopify" for one or more shops: Admin GraphQL with the real schema, OAuth token
 // exchange, session-token minting, webhooks out, and a small control API for tests and the
 // demo. See README.md in this folder.
+import { flowActionRequest, readFlowExtensions } from "./flow";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
@@ -112,6 +113,11 @@ export interface ShopifyStandin {
   requestCustomerRedact(customerId: number | string, opts?: { shop?: string }): Promise<WebhookDelivery[]>;
   requestCustomerData(customerId: number | string, opts?: { shop?: string }): Promise<WebhookDelivery[]>;
   requestShopRedact(opts?: { shop?: string }): Promise<WebhookDelivery[]>;
+  /**
+   * Runs one of the app's Flow actions as Flow does: a POST of the run to the action's runtime_url path on the
+   * app, signed with the app secret. `actionRunId` names the run (Flow retries a run with the same id).
+   */
+  sendFlowAction(input: { handle: string; properties: Record<string, unknown>; actionRunId?: string; secret?: string }, opts?: { shop?: string }): Promise<{ status: number; body: string }>;
   orderPayload(orderId: number | string, shop?: string): unknown;
   customerPayload(customerId: number | string, shop?: string): unknown;
   importSeed(seed: ShopSeed, shop?: string): ShopState;
@@ -468,6 +474,15 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
       const shop = shopOf(o.shop);
       const c = customerOf(shop, id);
       return deliverWebhook("customers/data_request", customersDataRequestJson(shop, c, ordersOfCustomer(shop, c.id).map((x) => x.id), Date.now() % 1_000_000), { shop: shop.domain });
+    },
+    sendFlowAction: async (input, o = {}) => {
+      if (!appUrl) throw new StandinInputError("no app URL: start the stand-in with appUrl or call setAppUrl first");
+      const shop = shopOf(o.shop);
+      const action = readFlowExtensions(tomlPath ? dirname(tomlPath) : process.cwd()).actions.get(input.handle);
+      if (!action) throw new StandinInputError(`no flow_action extension with handle ${input.handle}`);
+      const request = flowActionRequest({ secret: input.secret ?? opts.apiSecret, shopId: shop.info.id, shop: shop.domain, handle: input.handle, properties: input.properties, actionRunId: input.actionRunId });
+      const res = await fetch(`${appUrl.replace(/\/$/, "")}${action.path}`, { method: "POST", headers: request.headers, body: request.body });
+      return { status: res.status, body: await res.text() };
     },
     requestShopRedact: (o = {}) => {
       const shop = shopOf(o.shop);

@@ -177,6 +177,8 @@ export interface ShopState {
   storeCreditAccounts?: StandinStoreCreditAccount[];
   /** Collections (custom: the products are listed); absent in snapshots saved before collections existed. */
   collections?: StandinCollection[];
+  /** Flow triggers the app fired (flowTriggerReceive), oldest first; absent until the first. */
+  flowTriggers?: { handle: string; payload: Record<string, unknown>; receivedAt: string }[];
 }
 
 export interface StandinCollection {

@@ -12,6 +12,7 @@ import { runBulkQuery, cancelBulk } from "./bulk";
 import { runBulkMutation } from "./bulk-mutation";
 import { stagedUploadsCreate } from "./staged-uploads";
 import type { GqlContext } from "./context";
+import { flowTriggerErrors, readFlowExtensions, type FlowExtensions } from "../flow";
 import { creditStoreCredit, debitStoreCredit, minorOfMoneyInput } from "../store-credit";
 import {
   CustomerView, DiscountCodeNodeView, MetafieldView, OrderView, StoreCreditCreditTransactionView, StoreCreditDebitTransactionView,
@@ -380,7 +381,22 @@ const storeCreditAccountDebit: Resolver = (args, ctx) => {
   return { storeCreditAccountTransaction: new StoreCreditDebitTransactionView(result.account, result.transaction), userErrors: [] };
 };
 
+// --- Shopify Flow ---------------------------------------------------------------------------
+
+let flowExtensions: FlowExtensions | null = null;
+
+/** flowTriggerReceive: Flow takes a payload for one of the app's trigger extensions (flow.ts checks it). */
+const flowTriggerReceive: Resolver = (args, ctx) => {
+  flowExtensions ??= readFlowExtensions(process.cwd());
+  const errors = flowTriggerErrors(flowExtensions, args.handle, args.payload);
+  if (errors.length) return { userErrors: errors };
+  (ctx.shop.flowTriggers ??= []).push({ handle: String(args.handle), payload: args.payload as Record<string, unknown>, receivedAt: isoUtc() });
+  touch(ctx.shop);
+  return { userErrors: [] };
+};
+
 const rawMutationRoot: Record<string, Resolver> = {
+  flowTriggerReceive,
   discountCodeBasicCreate: createDiscount("basic", "basicCodeDiscount"),
   discountCodeFreeShippingCreate: createDiscount("freeShipping", "freeShippingCodeDiscount"),
   discountCodeDelete: (args, ctx) => {

@@ -1,0 +1,128 @@
+// A/B tests with a holdout for member e-mails: while a test of the points-earned e-mail runs, every such mail
+// records its member's arm (assignArm: a hash of the test and the customer, stable everywhere); the holdout's mail
+// is not sent. What each arm did is read from the shop's orders: a member enters the test with their first mail of
+// it, and their orders in the `windowDays` after that are their outcome. Everyone assigned counts, whether their
+// mail could be delivered or not (intent to treat), so the arms stay comparable.
+import type { PrismaClient } from "@prisma/client";
+import { Prisma } from "@prisma/client";
+import { sqlOf } from "~/db/connection.server";
+import { assignArm, compareWithHoldout, type ArmDefinition, type ArmOutcome, type Comparison } from "./domain/experiments";
+
+export const EXPERIMENT_SUBJECTS = ["points-earned-mail"] as const;
+export type ExperimentSubject = (typeof EXPERIMENT_SUBJECTS)[number];
+export const HOLDOUT_ARM = "holdout";
+export const TREATMENT_ARM = "mail";
+
+export interface RunningExperiment {
+  id: string;
+  arms: ArmDefinition[];
+}
+
+export function armsOf(holdoutPercent: number): ArmDefinition[] {
+  return [
+    { id: HOLDOUT_ARM, weight: holdoutPercent, holdout: true },
+    { id: TREATMENT_ARM, weight: 100 - holdoutPercent },
+  ];
+}
+
+/** The shop's running test of `subject`, or null. */
+export async function runningExperiment(prisma: PrismaClient, shop: string, subject: ExperimentSubject): Promise<RunningExperiment | null> {
+  const row = await prisma.experiment.findFirst({ where: { shop, subject, status: "running" } });
+  return row ? { id: row.id, arms: armsOf(row.holdoutPercent) } : null;
+}
+
+export function armFor(experiment: RunningExperiment, customerId: string): string {
+  return assignArm(experiment.id, customerId, experiment.arms);
+}
+
+export type ExperimentProblem = "name-missing" | "holdout-invalid" | "window-invalid" | "already-running";
+
+export async function startExperiment(
+  prisma: PrismaClient,
+  shop: string,
+  input: { name: string; subject: ExperimentSubject; holdoutPercent: number; windowDays: number },
+): Promise<{ ok: true; id: string } | { ok: false; problems: ExperimentProblem[] }> {
+  const problems: ExperimentProblem[] = [];
+  if (!input.name.trim() || input.name.trim().length > 100) problems.push("name-missing");
+  if (!Number.isSafeInteger(input.holdoutPercent) || input.holdoutPercent < 1 || input.holdoutPercent > 50) problems.push("holdout-invalid");
+  if (!Number.isSafeInteger(input.windowDays) || input.windowDays < 7 || input.windowDays > 365) problems.push("window-invalid");
+  if (problems.length) return { ok: false, problems };
+  try {
+    const row = await prisma.experiment.create({ data: { shop, name: input.name.trim(), subject: input.subject, holdoutPercent: input.holdoutPercent, windowDays: input.windowDays } });
+    return { ok: true, id: row.id };
+  } catch (error) {
+    // The partial unique index: one running test per subject.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return { ok: false, problems: ["already-running"] };
+    throw error;
+  }
+}
+
+export async function stopExperiment(prisma: PrismaClient, shop: string, id: string): Promise<boolean> {
+  const { count } = await prisma.experiment.updateMany({ where: { shop, id, status: "running" }, data: { status: "stopped", stoppedAt: new Date() } });
+  return count === 1;
+}
+
+export interface ExperimentReport {
+  id: string;
+  name: string;
+  subject: string;
+  holdoutPercent: number;
+  windowDays: number;
+  status: string;
+  startedAt: string;
+  stoppedAt: string | null;
+  arms: ({ arm: string } & ArmOutcome)[];
+  /** The mail arm against the holdout; null until both have members. */
+  comparison: Comparison | null;
+}
+
+/** Every arm's members, repeaters and revenue per member (sums) for one test. */
+export async function armOutcomes(prisma: PrismaClient, shop: string, experimentId: string, windowDays: number): Promise<Map<string, ArmOutcome>> {
+  const rows = await sqlOf(prisma).query<{ arm: string; members: string; repeaters: string; revenue: string; squares: string }>(
+    `WITH entries AS (
+       SELECT "customerId", "arm", min("createdAt") AS entry FROM "MemberMail"
+        WHERE "shop" = $1 AND "experimentId" = $2 AND "arm" IS NOT NULL AND "customerId" ~ '^[0-9]+$'
+        GROUP BY 1, 2),
+     per AS (
+       SELECT e."arm", e."customerId", count(o."id") AS orders, COALESCE(sum(o."amountMinor"), 0)::numeric AS revenue
+         FROM entries e
+         LEFT JOIN "HistoryOrder" o ON o."shop" = $1 AND o."customerId" = e."customerId"::bigint AND o."cancelledAt" IS NULL
+              AND o."createdAt" > e.entry AND o."createdAt" <= e.entry + make_interval(days => $3::int)
+        GROUP BY 1, 2)
+     SELECT "arm", count(*)::text AS members, (count(*) FILTER (WHERE orders > 0))::text AS repeaters,
+            sum(revenue)::text AS revenue, sum(revenue * revenue)::text AS squares
+       FROM per GROUP BY "arm"`,
+    [shop, experimentId, windowDays],
+  );
+  return new Map(
+    rows.map((r) => [r.arm, { members: Number(r.members), repeaters: Number(r.repeaters), revenueMinor: Number(r.revenue), revenueSquaresMinor: Number(r.squares) }]),
+  );
+}
+
+/** The shop's tests, newest first, each with its arms and the comparison with the holdout. */
+export async function experimentReports(prisma: PrismaClient, shop: string, take = 10): Promise<ExperimentReport[]> {
+  const rows = await prisma.experiment.findMany({ where: { shop }, orderBy: { startedAt: "desc" }, take });
+  const reports: ExperimentReport[] = [];
+  for (const row of rows) {
+    const outcomes = await armOutcomes(prisma, shop, row.id, row.windowDays);
+    const empty: ArmOutcome = { members: 0, repeaters: 0, revenueMinor: 0, revenueSquaresMinor: 0 };
+    const holdout = outcomes.get(HOLDOUT_ARM) ?? empty;
+    const treatment = outcomes.get(TREATMENT_ARM) ?? empty;
+    reports.push({
+      id: row.id,
+      name: row.name,
+      subject: row.subject,
+      holdoutPercent: row.holdoutPercent,
+      windowDays: row.windowDays,
+      status: row.status,
+      startedAt: row.startedAt.toISOString(),
+      stoppedAt: row.stoppedAt?.toISOString() ?? null,
+      arms: [
+        { arm: TREATMENT_ARM, ...treatment },
+        { arm: HOLDOUT_ARM, ...holdout },
+      ],
+      comparison: holdout.members > 0 && treatment.members > 0 ? compareWithHoldout(treatment, holdout) : null,
+    });
+  }
+  return reports;
+}

@@ -1,0 +1,86 @@
+// Shopify Flow triggers: merchants wire Treue's events to Shopify Email, Klaviyo or anything Flow reaches. A
+// periodic job records one FlowTriggerEvent per event (unique per shop and event key, like member e-mails) and
+// the job engine fires the shop's with the Admin API's flowTriggerReceive. Shopify's userErrors (a payload it
+// refuses) mark the event failed with the reason; a transport error or throttle leaves it queued and fails the
+// job, so the engine retries with backoff.
+import type { PrismaClient } from "@prisma/client";
+import { sqlOf } from "~/db/connection.server";
+import { SHOP_JOBS, sendShopJob } from "~/jobs/shop-jobs";
+import type { PeriodicJob } from "~/jobs/periodic-jobs.server";
+import { memberBalance } from "~/points/points-ledger.server";
+import { retryWhenThrottled, runAdminOperation, type AdminGraphql } from "~/shopify/admin-graphql.server";
+import { offlineAdminGraphql, type AdminFor } from "~/shopify/offline-admin.server";
+import type { FlowTriggerReceiveMutation } from "~/types/admin.generated";
+import { FLOW_TRIGGER_RECEIVE_MUTATION } from "./graphql/FlowTriggerReceive";
+import { eventWindowStart, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
+
+/** extensions/treue-flow-points-earned/shopify.extension.toml */
+export const POINTS_EARNED_TRIGGER = "treue-points-earned";
+const SEND_BATCH = 200;
+
+/** Records a points-earned trigger for every recent points-earned event that has none yet; the shops that got one. */
+export async function queuePointsEarnedTriggers(prisma: PrismaClient, now: Date): Promise<string[]> {
+  const rows = await sqlOf(prisma).query<{ shop: string }>(
+    `INSERT INTO "FlowTriggerEvent" ("shop", "customerId", "eventKey", "handle", "data")
+     SELECT l."shop", l."customerId", ${POINTS_EARNED_KEY}, $2, jsonb_build_object('points', l."points", 'orderName', o."newest"->>'name')
+       ${RECENT_POINTS_EARNED}
+        AND NOT EXISTS (SELECT 1 FROM "FlowTriggerEvent" f WHERE f."shop" = l."shop" AND f."eventKey" = ${POINTS_EARNED_KEY})
+      ORDER BY l."id"
+     ON CONFLICT ("shop", "eventKey") DO NOTHING
+     RETURNING "shop"`,
+    [eventWindowStart(now), POINTS_EARNED_TRIGGER],
+  );
+  return [...new Set(rows.map((r) => r.shop))];
+}
+
+export function flowTriggersJobWith(send: (shop: string) => Promise<void>): PeriodicJob {
+  return {
+    name: "flow-triggers",
+    everyMs: 60_000,
+    async run(db, now) {
+      await queuePointsEarnedTriggers(db, now);
+      const shops = await db.flowTriggerEvent.findMany({ where: { status: "queued" }, distinct: ["shop"], select: { shop: true } });
+      for (const { shop } of shops) await send(shop);
+    },
+  };
+}
+
+/** Every minute: new events become triggers; the shops with triggers to fire get a job. */
+export const flowTriggersJob = flowTriggersJobWith((shop) => sendShopJob(SHOP_JOBS.flowTriggers, shop, {}));
+
+/** The payload of a points-earned trigger: the trigger's fields (customer_id for its customer reference). */
+export function pointsEarnedPayload(customerId: string, points: number, balance: number, orderName: string | null) {
+  return { customer_id: Number(customerId), "Points earned": points, "Points balance": Math.max(0, balance), "Order name": orderName ?? "" };
+}
+
+/** Fires the shop's queued triggers (the shop job). Returns how many Flow took and how many it refused. */
+export async function fireQueuedTriggers(prisma: PrismaClient, shop: string, adminFor: AdminFor = offlineAdminGraphql, now = new Date()): Promise<{ sent: number; failed: number }> {
+  const out = { sent: 0, failed: 0 };
+  const queued = await prisma.flowTriggerEvent.findMany({ where: { shop, status: "queued" }, orderBy: { id: "asc" }, take: SEND_BATCH });
+  if (queued.length === 0) return out;
+  const shopRow = await prisma.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
+  if (!shopRow || shopRow.uninstalledAt) {
+    await prisma.flowTriggerEvent.updateMany({ where: { shop, status: "queued" }, data: { status: "failed", reason: "uninstalled" } });
+    return { ...out, failed: queued.length };
+  }
+  const graphql: AdminGraphql = await adminFor(shop);
+  for (const event of queued) {
+    const data = event.data as { points: number; orderName: string | null };
+    const member = await prisma.member.findUnique({ where: { shop_customerId: { shop, customerId: event.customerId } } });
+    const balance = member ? (await memberBalance(prisma, member, now)).balance : 0;
+    const payload = pointsEarnedPayload(event.customerId, data.points, balance, data.orderName);
+    await prisma.flowTriggerEvent.update({ where: { id: event.id }, data: { attempts: { increment: 1 } } });
+    // Throttled calls wait for the bucket; anything else thrown leaves the event queued for the engine's retry.
+    const result = await retryWhenThrottled(() => runAdminOperation<FlowTriggerReceiveMutation>(graphql, FLOW_TRIGGER_RECEIVE_MUTATION, { handle: event.handle, payload }), { maxAttempts: 5 });
+    const errors = result.flowTriggerReceive?.userErrors ?? [];
+    if (errors.length) {
+      await prisma.flowTriggerEvent.update({ where: { id: event.id }, data: { status: "failed", reason: errors.map((e) => e.message).join("; ").slice(0, 500) } });
+      out.failed++;
+    } else {
+      await prisma.flowTriggerEvent.update({ where: { id: event.id }, data: { status: "sent", sentAt: new Date(), reason: null } });
+      out.sent++;
+    }
+  }
+  if (queued.length === SEND_BATCH) await sendShopJob(SHOP_JOBS.flowTriggers, shop, {});
+  return out;
+}

@@ -1,0 +1,22 @@
+// The events members and Flow hear about, read from the ledger: points earned on an order, in an installed shop,
+// within the last few days (an import or a webhook days late wakes nobody). Member e-mails and Flow triggers each
+// record one row per event in their own table (unique per shop and event key) from this.
+
+/** Points earned on orders older than this are not announced. */
+export const EVENT_WINDOW_MS = 3 * 86_400_000;
+
+/**
+ * FROM/WHERE of the points-earned events since `$1` (timestamp(3), eventWindowStart): `l` is the ledger entry, `o`
+ * the order's points row (its name and the buyer's language in `o."newest"`). The event key is
+ * `'points-earned:' || l."idempotencyKey"`.
+ */
+export const RECENT_POINTS_EARNED = `FROM "LedgerEntry" l
+       JOIN "Shop" s ON s."domain" = l."shop" AND s."uninstalledAt" IS NULL
+       LEFT JOIN "OrderPoints" o ON o."shop" = l."shop" AND o."orderId" = l."orderId"
+      WHERE l."kind" = 'earn' AND l."at" >= $1::timestamp(3)`;
+
+export const POINTS_EARNED_KEY = `'points-earned:' || l."idempotencyKey"`;
+
+export function eventWindowStart(now: Date): string {
+  return new Date(now.getTime() - EVENT_WINDOW_MS).toISOString().slice(0, 23);
+}

@@ -1,0 +1,59 @@
+// POST /flow/actions/award-points: Shopify Flow's "Award or deduct points" action
+// (extensions/treue-flow-award-points). Flow signs the body with the app secret (x-shopify-hmac-sha256, base64);
+// anything else is refused with 401 before it is read. A run is one ledger entry keyed by Flow's action_run_id,
+// so a run Flow sends again changes the balance once. A deduction never takes the spendable balance below zero
+// (422, which Flow shows as the step's failure). A customer who is not a member yet becomes one.
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { z } from "zod";
+import prisma from "~/db.server";
+import { env } from "~/env.server";
+import { awardPointsFromFlow, flowSignatureValid } from "~/engagement/flow-actions.server";
+
+const run = z.object({
+  shopify_domain: z.string().min(1),
+  action_run_id: z.string().min(1).max(200),
+  properties: z.object({
+    customer_id: z.union([z.number().int().positive(), z.string().regex(/^\d{1,20}$/)]),
+    points: z.coerce.number().int(),
+    reason: z.string().trim().min(1).max(200),
+  }),
+});
+
+export async function loader() {
+  return json({ error: { code: "METHOD_NOT_ALLOWED", message: "Shopify Flow POSTs action runs here" } }, { status: 405, headers: { Allow: "POST" } });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  if (request.method !== "POST") return loader();
+  const body = await request.text();
+  if (!flowSignatureValid(body, request.headers.get("x-shopify-hmac-sha256"), env().SHOPIFY_API_SECRET)) {
+    return json({ error: { code: "UNAUTHORIZED", message: "The request is not signed by Shopify Flow" } }, { status: 401 });
+  }
+  let parsed: z.infer<typeof run>;
+  try {
+    parsed = run.parse(JSON.parse(body));
+  } catch (error) {
+    const detail = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : "the body is not JSON";
+    return json({ error: { code: "BAD_REQUEST", message: `Not a run of this action: ${detail}` } }, { status: 400 });
+  }
+  const result = await awardPointsFromFlow(prisma, {
+    shop: parsed.shopify_domain,
+    runId: parsed.action_run_id,
+    customerId: String(parsed.properties.customer_id),
+    points: parsed.properties.points,
+    reason: parsed.properties.reason,
+  });
+  switch (result.code) {
+    case "ok":
+      return json({ balance: result.balance, duplicate: result.duplicate });
+    case "zero":
+      return json({ error: { code: "POINTS_ZERO", message: "Points must be a whole number other than zero" } }, { status: 422 });
+    case "tooMany":
+      return json({ error: { code: "POINTS_OUT_OF_RANGE", message: `At most ${result.max} points at a time` } }, { status: 422 });
+    case "insufficientPoints":
+      return json({ error: { code: "INSUFFICIENT_POINTS", message: `The customer has ${result.balance} spendable points; a deduction may not go below zero` } }, { status: 422 });
+    case "notInstalled":
+      return json({ error: { code: "SHOP_NOT_INSTALLED", message: "Treue is not installed in this shop" } }, { status: 404 });
+  }
+}
