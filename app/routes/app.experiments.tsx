@@ -1,0 +1,143 @@
+// A/B tests: does the points e-mail bring members back? A test sends the mail to most members and holds a share
+// out (they get nothing); the page shows what each arm did since and the difference the mail makes, with its 95 %
+// confidence interval and a verdict in plain words.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, Page, Text, TextField } from "@shopify/polaris";
+import { useState } from "react";
+import prisma from "~/db.server";
+import { env } from "~/env.server";
+import type { MessageKey } from "~/i18n/messages";
+import { formatCount, formatPercent, instantFormatter, localeFrom, translator } from "~/i18n/translate";
+import { shopTimeZone } from "~/shops/time-zone.server";
+import { shopCurrencyOrDefault } from "~/shops/shops.server";
+import { formatMoney } from "~/analytics/components/dashboard-parts";
+import { experimentReports, startExperiment, stopExperiment, type ExperimentProblem } from "~/engagement/experiments.server";
+import { authenticate } from "~/shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const [reports, timeZone, currency] = await Promise.all([
+    experimentReports(prisma, session.shop),
+    shopTimeZone(prisma, session.shop),
+    shopCurrencyOrDefault(prisma, session.shop),
+  ]);
+  return json({ locale: localeFrom(new URL(request.url).searchParams.get("locale")), timeZone, currency, reports, smtp: Boolean(env().SMTP_URL) });
+};
+
+type ActionResult = { ok: boolean; problems: ExperimentProblem[] };
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  const text = (k: string) => String(form.get(k) ?? "").trim();
+  const whole = (k: string) => (/^\d{1,4}$/.test(text(k)) ? Number(text(k)) : NaN);
+  if (form.get("intent") === "stop") {
+    const stopped = await stopExperiment(prisma, session.shop, text("id"));
+    return json<ActionResult>({ ok: stopped, problems: [] }, { status: stopped ? 200 : 404 });
+  }
+  if (form.get("intent") === "start") {
+    const result = await startExperiment(prisma, session.shop, { name: text("name"), subject: "points-earned-mail", holdoutPercent: whole("holdoutPercent"), windowDays: whole("windowDays") });
+    return result.ok ? json<ActionResult>({ ok: true, problems: [] }) : json<ActionResult>({ ok: false, problems: result.problems }, { status: 422 });
+  }
+  return json<ActionResult>({ ok: false, problems: [] }, { status: 400 });
+};
+
+export default function Experiments() {
+  const { locale, timeZone, currency, reports, smtp } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const t = translator(locale);
+  const count = (n: number) => formatCount(locale, n);
+  const date = instantFormatter(locale, timeZone);
+  const money = (minor: number) => formatMoney(locale, Math.round(minor), currency);
+  const points = (share: number) => `${share >= 0 ? "+" : "−"}${formatPercent(locale, Math.abs(share)).replace(/\s?%$/, "")} ${t("exp.pp")}`;
+  const signedMoney = (minor: number) => `${minor >= 0 ? "+" : "−"}${money(Math.abs(minor))}`;
+  const [v, setV] = useState({ name: t("exp.defaultName"), holdoutPercent: "10", windowDays: "30" });
+  const problem = (code: ExperimentProblem) => result?.problems.includes(code);
+  const running = reports.some((r) => r.status === "running");
+  return (
+    <Page title={t("exp.heading")}>
+      <BlockStack gap="400">
+        <Text as="p" tone="subdued">{t("exp.explain")}</Text>
+        {!smtp ? <Banner tone="warning">{t("exp.noSmtp")}</Banner> : null}
+        {problem("already-running") ? <Banner tone="critical">{t("exp.problem.already-running")}</Banner> : null}
+        {!running ? (
+          <Card>
+            <Form method="post" id="experiment-start">
+              <input type="hidden" name="intent" value="start" />
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">{t("exp.start")}</Text>
+                <FormLayout>
+                  <TextField label={t("exp.name")} name="name" value={v.name} onChange={(name) => setV({ ...v, name })} autoComplete="off" error={problem("name-missing") ? t("exp.problem.name-missing") : undefined} />
+                  <FormLayout.Group>
+                    <TextField label={t("exp.holdout")} name="holdoutPercent" type="number" value={v.holdoutPercent} onChange={(holdoutPercent) => setV({ ...v, holdoutPercent })} suffix="%" autoComplete="off" helpText={t("exp.holdoutHelp")} error={problem("holdout-invalid") ? t("exp.problem.holdout-invalid") : undefined} />
+                    <TextField label={t("exp.window")} name="windowDays" type="number" value={v.windowDays} onChange={(windowDays) => setV({ ...v, windowDays })} autoComplete="off" helpText={t("exp.windowHelp")} error={problem("window-invalid") ? t("exp.problem.window-invalid") : undefined} />
+                  </FormLayout.Group>
+                  <Button submit variant="primary" loading={busy}>{t("exp.startButton")}</Button>
+                </FormLayout>
+              </BlockStack>
+            </Form>
+          </Card>
+        ) : null}
+        {reports.length === 0 ? <Card><Text as="p" id="experiments-none">{t("exp.none")}</Text></Card> : null}
+        {reports.map((r) => {
+          const c = r.comparison;
+          const verdict = !c
+            ? t("exp.verdict.empty")
+            : c.verdict === "better"
+              ? t("exp.verdict.better", { low: money(c.revenuePerMember.low), high: money(c.revenuePerMember.high) })
+              : c.verdict === "worse"
+                ? t("exp.verdict.worse")
+                : c.moreMembersNeeded === null
+                  ? t("exp.verdict.noDifference")
+                  : t("exp.verdict.notYet", { more: count(c.moreMembersNeeded) });
+          return (
+            <Card key={r.id}>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {r.name} <Badge tone={r.status === "running" ? "info" : undefined}>{t(`exp.status.${r.status}` as MessageKey)}</Badge>
+                </Text>
+                <Text as="p" tone="subdued">
+                  {t("exp.summary", { since: date(r.startedAt), holdout: r.holdoutPercent, days: r.windowDays })}
+                  {r.stoppedAt ? ` ${t("exp.stoppedAt", { at: date(r.stoppedAt) })}` : ""}
+                </Text>
+                <DataTable
+                  columnContentTypes={["text", "numeric", "numeric", "numeric"]}
+                  headings={[t("exp.arm"), t("exp.members"), t("exp.repeatRate"), t("exp.revenuePerMember")]}
+                  rows={r.arms.map((a) => [
+                    t(`exp.arm.${a.arm}` as MessageKey),
+                    count(a.members),
+                    a.members ? formatPercent(locale, a.repeaters / a.members) : "–",
+                    a.members ? money(a.revenueMinor / a.members) : "–",
+                  ])}
+                />
+                {c ? (
+                  <Text as="p" id={`experiment-${r.id}-lift`}>
+                    {t("exp.lift", {
+                      rate: points(c.repeatRate.difference),
+                      rateLow: points(c.repeatRate.low),
+                      rateHigh: points(c.repeatRate.high),
+                      revenue: signedMoney(c.revenuePerMember.difference),
+                      revenueLow: signedMoney(c.revenuePerMember.low),
+                      revenueHigh: signedMoney(c.revenuePerMember.high),
+                    })}
+                  </Text>
+                ) : null}
+                <Text as="p" fontWeight="semibold" id={`experiment-${r.id}-verdict`}>{verdict}</Text>
+                {r.status === "running" ? (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="stop" />
+                    <input type="hidden" name="id" value={r.id} />
+                    <Button submit>{t("exp.stop")}</Button>
+                  </Form>
+                ) : null}
+              </BlockStack>
+            </Card>
+          );
+        })}
+      </BlockStack>
+    </Page>
+  );
+}
