@@ -17,6 +17,7 @@ import { enabledRewards } from "~/rewards/rewards-catalog.server";
 import { rewardTitle } from "~/rewards/domain/reward-title";
 import { mailLocale, mayReceive, pointsEarnedMail, type MailCategory, type RenderedMail, type Suppression } from "./domain/member-mail";
 import { unsubscribeToken } from "./domain/unsubscribe-token";
+import { winBackMail } from "./domain/win-back-mail";
 import { eventWindowStart, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
 import { armFor, HOLDOUT_ARM, runningExperiment } from "./experiments.server";
 import { isPermanentSmtpFailure, mailTransport, type MailTransport } from "./mail-transport.server";
@@ -47,6 +48,23 @@ export async function queuePointsEarnedMails(prisma: PrismaClient, now: Date): P
     [eventWindowStart(now)],
   );
   return [...new Set(rows.map((r) => r.shop))];
+}
+
+/**
+ * A win-back e-mail for each of `customerIds` who got a segment bonus with one (in the bonus batch's transaction:
+ * the points and the mail go together). Written in the language of the customer's latest order, if any.
+ */
+export async function queueWinBackMails(tx: Db, shop: string, bonusId: string, points: number, customerIds: readonly string[]): Promise<void> {
+  await sqlOf(tx).execute(
+    `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
+     SELECT $1, c, 'win-back:' || $2 || ':' || c, 'win-back', 'marketing',
+            COALESCE((SELECT op."newest"->>'locale' FROM "OrderPoints" op WHERE op."shop" = $1 AND op."customerId" = c
+                       ORDER BY op."newest"->>'createdAt' DESC NULLS LAST LIMIT 1), ''),
+            jsonb_build_object('points', $3::int)
+       FROM unnest($4::text[]) AS c
+     ON CONFLICT ("shop", "eventKey") DO NOTHING`,
+    [shop, bonusId, points, customerIds],
+  );
 }
 
 /** Every minute, when SMTP_URL is set: new events become mails, and the shops with mail to send get a send job. */
@@ -106,24 +124,29 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
     const claimed = await prisma.memberMail.updateMany({ where: { id: mail.id, status: "queued" }, data: { status: "sending", attempts: { increment: 1 } } });
     if (claimed.count === 0) continue;
     const locale = mailLocale(mail.locale || null);
-    const data = mail.data as { points: number; orderName: string | null; availableAt: string | null };
-    const balance = await memberBalance(prisma, member, now);
+    const data = mail.data as { points: number; orderName?: string | null; availableAt?: string | null };
+    const balance = Math.max(0, (await memberBalance(prisma, member, now)).balance);
     const cheapest = [...rewards].sort((a, b) => a.pointsCost - b.pointsCost)[0];
+    const nextReward = cheapest ? { title: rewardTitle(cheapest, locale), pointsCost: cheapest.pointsCost } : null;
     const unsubscribeUrl = `${settings.appUrl}/mail/unsubscribe?t=${unsubscribeToken({ shop, email, category, locale }, settings.secret)}`;
+    const shopName = shopRow.name ?? shop;
     const availableAt = data.availableAt ? new Date(data.availableAt) : null;
-    const rendered: RenderedMail = pointsEarnedMail({
-      shopName: shopRow.name ?? shop,
-      locale,
-      firstName: member.firstName,
-      points: data.points,
-      balance: Math.max(0, balance.balance),
-      orderName: data.orderName,
-      spendableFrom: availableAt && availableAt > now ? availableAt : null,
-      timeZone: shopRow.timezone ?? "UTC",
-      nextReward: cheapest ? { title: rewardTitle(cheapest, locale), pointsCost: cheapest.pointsCost } : null,
-      accountUrl: `https://${shop}/account`,
-      unsubscribeUrl,
-    });
+    const rendered: RenderedMail =
+      mail.kind === "win-back"
+        ? winBackMail({ shopName, locale, firstName: member.firstName, points: data.points, balance, nextReward, shopUrl: `https://${shop}`, unsubscribeUrl })
+        : pointsEarnedMail({
+            shopName,
+            locale,
+            firstName: member.firstName,
+            points: data.points,
+            balance,
+            orderName: data.orderName ?? null,
+            spendableFrom: availableAt && availableAt > now ? availableAt : null,
+            timeZone: shopRow.timezone ?? "UTC",
+            nextReward,
+            accountUrl: `https://${shop}/account`,
+            unsubscribeUrl,
+          });
     try {
       const { messageId } = await transport.send({
         from: { name: shopRow.name ?? shop, address: settings.from },

@@ -12,6 +12,8 @@ import { SHOP_JOBS, sendShopJob } from "~/jobs/shop-jobs";
 import { lockMembersAndAppend, type MemberTouch } from "./points-ledger.server";
 import { ledgerKeys, type LedgerEntry } from "./domain/ledger";
 import { segmentBonusProblems, type SegmentBonusProblem } from "./domain/segment-bonus";
+import { queueWinBackMails } from "~/engagement/member-mails.server";
+import { mailTransport } from "~/engagement/mail-transport.server";
 
 /** Customers awarded per transaction. */
 const BATCH = 500;
@@ -25,6 +27,8 @@ export interface SegmentBonusRequest {
   /** The form's id for this submission: the same id again is the same bonus. */
   requestId: string;
   staffId: string | null;
+  /** Also a win-back e-mail to each customer who agreed to marketing e-mails. */
+  mail?: boolean;
 }
 
 export interface SegmentBonusRun {
@@ -32,6 +36,7 @@ export interface SegmentBonusRun {
   segment: LifecycleSegment;
   points: number;
   reason: string;
+  mail: boolean;
   status: "queued" | "running" | "done";
   recipients: number;
   awarded: number;
@@ -47,7 +52,7 @@ export async function startSegmentBonus(prisma: PrismaClient, shop: string, requ
   if (problems.length) return { ok: false, problems };
   // ON CONFLICT DO NOTHING: two submissions of one form at once are one bonus (an upsert would race to a 500).
   await prisma.segmentBonus.createMany({
-    data: [{ shop, requestId: request.requestId, segment: request.segment, points: request.points, reason: request.reason.trim(), staffId: request.staffId }],
+    data: [{ shop, requestId: request.requestId, segment: request.segment, points: request.points, reason: request.reason.trim(), staffId: request.staffId, mail: request.mail ?? false }],
     skipDuplicates: true,
   });
   const row = await prisma.segmentBonus.findUniqueOrThrow({ where: { shop_requestId: { shop, requestId: request.requestId } } });
@@ -63,6 +68,7 @@ export async function recentSegmentBonuses(prisma: PrismaClient, shop: string, t
     segment: r.segment as LifecycleSegment,
     points: r.points,
     reason: r.reason,
+    mail: r.mail,
     status: r.status as SegmentBonusRun["status"],
     recipients: r.recipients,
     awarded: r.awarded,
@@ -79,7 +85,12 @@ export async function runSegmentBonuses(prisma: PrismaClient, shop: string, now 
   return awarded;
 }
 
-async function runBonus(prisma: PrismaClient, shop: string, bonus: { id: string; segment: string; points: number; reason: string; staffId: string | null; status: string }, now: Date): Promise<number> {
+async function runBonus(
+  prisma: PrismaClient,
+  shop: string,
+  bonus: { id: string; segment: string; points: number; reason: string; staffId: string | null; status: string; mail: boolean },
+  now: Date,
+): Promise<number> {
   if (bonus.status === "queued") await fixRecipients(prisma, shop, bonus.id, bonus.segment as LifecycleSegment, now);
   let awarded = 0;
   for (;;) {
@@ -112,6 +123,8 @@ async function runBonus(prisma: PrismaClient, shop: string, bonus: { id: string;
         } satisfies LedgerEntry,
       }));
       await lockMembersAndAppend(tx, touches, entries);
+      // Without SMTP_URL no mail goes out, so none is queued (it would go out whenever SMTP is set, long after).
+      if (bonus.mail && mailTransport()) await queueWinBackMails(tx, shop, bonus.id, bonus.points, batch.map((r) => r.customerId));
       await sql.execute(`UPDATE "SegmentBonusRecipient" SET "done" = true WHERE "bonusId" = $1 AND "customerId" = ANY($2::text[])`, [bonus.id, batch.map((r) => r.customerId)]);
       await sql.execute(`UPDATE "SegmentBonus" SET "awarded" = "awarded" + $2 WHERE "id" = $1`, [bonus.id, batch.length]);
       return batch.length;
@@ -120,6 +133,7 @@ async function runBonus(prisma: PrismaClient, shop: string, bonus: { id: string;
     awarded += n;
   }
   await prisma.segmentBonus.update({ where: { id: bonus.id }, data: { status: "done", finishedAt: new Date() } });
+  if (bonus.mail) await sendShopJob(SHOP_JOBS.memberMails, shop, {});
   return awarded;
 }
 

@@ -4,11 +4,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Page, Pagination, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, Checkbox, DataTable, FormLayout, InlineStack, Page, Pagination, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
 import { authenticate } from "~/shopify.server";
 import prisma from "~/db.server";
+import { env } from "~/env.server";
 import { segmentCustomers } from "~/analytics/analytics-dashboard.server";
 import { lastSegmentSync, startSegmentSync } from "~/analytics/segment-sync.server";
 import { formatCount, instantFormatter, localeFrom, translator } from "~/i18n/translate";
@@ -42,6 +43,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     segment: parsed.data.segment,
     sync,
     bonuses,
+    mailOn: Boolean(env().SMTP_URL),
     // One id per form shown: submitting it twice gives one bonus.
     requestId: crypto.randomUUID(),
     page,
@@ -70,6 +72,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       points,
       reason: text("reason"),
       requestId: text("requestId"),
+      mail: form.get("mail") === "on",
       staffId: session.onlineAccessInfo?.associated_user?.id ? String(session.onlineAccessInfo.associated_user.id) : null,
     });
     return result.ok
@@ -80,7 +83,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function SegmentCustomers() {
-  const { locale, timeZone, segment, total, currency, customers, sync, bonuses, requestId, page, pageSize } = useLoaderData<typeof loader>();
+  const { locale, timeZone, segment, total, currency, customers, sync, bonuses, mailOn, requestId, page, pageSize } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params, setParams] = useSearchParams();
   const toPage = (n: number) =>
@@ -148,6 +151,7 @@ export default function SegmentCustomers() {
           segment={segment}
           total={total}
           requestId={requestId}
+          mailOn={mailOn}
           result={actionData?.intent === "give-points" ? actionData : null}
           bonuses={bonuses.map((b) => ({ ...b, at: at(b.finishedAt ?? b.createdAt) }))}
           t={t}
@@ -184,13 +188,14 @@ export default function SegmentCustomers() {
   );
 }
 
-type Bonus = { id: string; segment: string; points: number; reason: string; status: string; recipients: number; awarded: number; at: string };
+type Bonus = { id: string; segment: string; points: number; reason: string; mail: boolean; status: string; recipients: number; awarded: number; at: string };
 
 /** "Give points to these customers": points and a reason, then the latest bonuses with their progress. */
 function SegmentBonusCard(props: {
   segment: string;
   total: number;
   requestId: string;
+  mailOn: boolean;
   result: { ok: boolean; problems: SegmentBonusProblem[] } | null;
   bonuses: Bonus[];
   t: ReturnType<typeof translator>;
@@ -199,6 +204,7 @@ function SegmentBonusCard(props: {
   const { t, locale, result } = props;
   const [points, setPoints] = useState("100");
   const [reason, setReason] = useState("");
+  const [mail, setMail] = useState(false);
   const errorOf = (field: string) => {
     const p = result?.problems.find((x) => x.field === field);
     return p ? problemText(p) : undefined;
@@ -238,6 +244,14 @@ function SegmentBonusCard(props: {
                 error={errorOf("reason")}
               />
             </FormLayout.Group>
+            <Checkbox
+              label={t("bonus.mail")}
+              checked={mail && props.mailOn}
+              onChange={setMail}
+              disabled={!props.mailOn}
+              helpText={t(props.mailOn ? "bonus.mailHelp" : "bonus.mailOff")}
+            />
+            {mail && props.mailOn ? <input type="hidden" name="mail" value="on" /> : null}
             <InlineStack>
               <Button submit disabled={props.total === 0}>
                 {t("bonus.button")}
@@ -260,6 +274,7 @@ function SegmentBonusCard(props: {
                   recipients: formatCount(locale, b.recipients),
                   reason: b.reason,
                 })}
+                {b.mail ? ` ${t("bonus.withMail")}` : ""}
               </Text>
             ))}
           </BlockStack>

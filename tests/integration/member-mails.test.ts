@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queuePointsEarnedMails, sendQueuedMails, type MailSettings } from "~/engagement/member-mails.server";
 import { smtpTransport } from "~/engagement/mail-transport.server";
+import { bumpHistoryVersion, upsertHistoryOrders } from "~/history/history-store.server";
 import { browserFetch, startTreue, TEST_API_SECRET, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { startSmtpCapture, type SmtpCapture } from "../support/smtp-capture";
 
@@ -141,3 +142,61 @@ describe("the points-earned e-mail", () => {
     expect(await t.db.prisma.memberMail.count({ where: { shop: TEST_SHOP, toAddress: "busy@example.com" } })).toBe(1);
   });
 });
+
+describe("the win-back e-mail (marketing)", () => {
+  function giveLost(requestId: string, points: string) {
+    const url = new URL(t.adminUrl("/app/analytics/customers", { segment: "lost" }));
+    return browserFetch(url.toString(), {
+      method: "POST",
+      headers: { Authorization: `Bearer ${url.searchParams.get("id_token")}`, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ intent: "give-points", segment: "lost", points, reason: "Win-back", requestId, mail: "on" }).toString(),
+    });
+  }
+  const winBacks = () => smtp.messages.filter((m) => /^We miss you/.test(m.parsed.subject ?? ""));
+
+  it("goes with a segment bonus only to lapsed members who agreed to marketing; its unsubscribe stops offers, not points e-mails", async () => {
+    // Two lapsed buyers (last order 400 days ago): Lena agreed to marketing e-mails, the other did not.
+    const lena = await t.standin.createCustomer({ email: "lena.lapsed@example.com", firstName: "Lena" });
+    const quiet = await t.standin.createCustomer({ email: "quiet.lapsed@example.com" });
+    await t.standin.updateCustomer(lena.id, { emailMarketing: "subscribed" });
+    const at = new Date(Date.now() - 400 * 86_400_000);
+    await upsertHistoryOrders(t.db.prisma, TEST_SHOP, "import", [
+      { id: "880001", customerId: String(lena.id), createdAt: at, updatedAt: at, amountMinor: 5_000, currency: "GBP", cancelledAt: null },
+      { id: "880002", customerId: String(quiet.id), createdAt: at, updatedAt: at, amountMinor: 5_000, currency: "GBP", cancelledAt: null },
+    ]);
+    await bumpHistoryVersion(t.db.prisma, TEST_SHOP);
+    const memberOf = (id: number) => t.db.prisma.member.findUnique({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(id) } } });
+    await expect.poll(async () => (await memberOf(lena.id))?.emailMarketing, { timeout: 10_000 }).toBe("subscribed");
+
+    // The merchant gives the lost segment 200 points with a win-back e-mail; the app's job engine does the rest.
+    expect((await giveLost("winback-00001", "200")).status).toBe(200);
+    await expect.poll(() => winBacks().length, { timeout: 30_000, interval: 200 }).toBe(1);
+    const [mail] = winBacks();
+    expect(mail.envelopeTo).toEqual(["lena.lapsed@example.com"]);
+    expect(mail.parsed.subject).toBe("We miss you at Treue Test: 200 points for you");
+    expect(mail.parsed.text).toContain("Hi Lena,");
+    expect(headerOf(mail.raw, "List-Unsubscribe-Post")).toBe("List-Unsubscribe=One-Click");
+    expect((await memberOf(quiet.id))?.points).toBe(200); // the points go to everyone
+    await expect.poll(async () => (await t.db.prisma.memberMail.findFirst({ where: { shop: TEST_SHOP, customerId: String(quiet.id), kind: "win-back" } }))?.reason, { timeout: 10_000 }).toBe("no-consent");
+
+    // Lena stops offers with the one-click unsubscribe.
+    const link = headerOf(mail.raw, "List-Unsubscribe").replace(/^<|>$/g, "");
+    expect((await fetch(link, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
+    expect(await t.db.prisma.mailSuppression.findMany({ where: { shop: TEST_SHOP, email: "lena.lapsed@example.com" } })).toMatchObject([{ category: "marketing" }]);
+
+    // The next marketing mail is not sent…
+    expect((await giveLost("winback-00002", "100")).status).toBe(200);
+    await expect.poll(async () => (await t.db.prisma.memberMail.count({ where: { shop: TEST_SHOP, customerId: String(lena.id), kind: "win-back", reason: "unsubscribed" } })), { timeout: 30_000, interval: 200 }).toBe(1);
+    expect(winBacks()).toHaveLength(1);
+    expect((await memberOf(lena.id))?.points).toBe(300);
+
+    // …a service mail still is: Lena orders again and hears about her points.
+    const before = smtp.messages.length;
+    await t.standin.createOrder({ customerId: lena.id, lines: [{ sku: "TEA", quantity: 1, unitPriceMinor: 1_500 }] });
+    await pointsEarned(lena.id, 1);
+    await queuePointsEarnedMails(t.db.prisma, new Date());
+    expect((await send()).sent).toBe(1);
+    expect(smtp.messages.slice(before).map((m) => m.parsed.subject)).toEqual(["You earned 15 points at Treue Test"]);
+  });
+});
+

@@ -74,3 +74,21 @@ describe("the points-earned e-mail", () => {
     expect([mailLocale("de"), mailLocale("de-AT"), mailLocale("fr"), mailLocale(null), mailLocale("")]).toEqual(["de", "de", "en", "en", "en"]);
   });
 });
+
+describe("the win-back e-mail", () => {
+  it("names the bonus points, the balance and the next reward, in the member's language, with a way out of offers", async () => {
+    const { winBackMail } = await import("./win-back-mail");
+    const base = { shopName: "Tea & Co", firstName: "Lena", points: 200, balance: 650, nextReward: { title: "€5.00 off", pointsCost: 500 }, shopUrl: "https://tea.example", unsubscribeUrl: "https://app.example/u?t=x" };
+    const en = winBackMail({ ...base, locale: "en" });
+    expect(en.subject).toBe("We miss you at Tea & Co: 200 points for you");
+    expect(en.text).toContain("Hi Lena,");
+    expect(en.text).toContain("We have added 200 points to your account.");
+    expect(en.text).toContain("Your balance: 650 points.");
+    expect(en.text).toContain("That is enough for: €5.00 off.");
+    expect(en.text).toContain("No more offers: https://app.example/u?t=x");
+    const de = winBackMail({ ...base, locale: "de", balance: 300 });
+    expect(de.subject).toBe("Wir vermissen Sie bei Tea & Co: 200 Punkte für Sie");
+    expect(de.text).toContain("Noch 200 Punkte bis €5.00 off.");
+    expect(de.html).toContain("Tea &amp; Co");
+  });
+});

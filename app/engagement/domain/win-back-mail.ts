@@ -1,0 +1,41 @@
+/**
+ * The win-back e-mail: a marketing mail to members slipping away (a segment the merchant chose, usually at risk or
+ * lost), with the incentive the merchant gave them (bonus points, already in their account). Sent only with the
+ * customer's e-mail marketing consent (mayReceive), and its unsubscribe link stops marketing mail only.
+ */
+import type { Locale } from "~/i18n/messages";
+import { greeting, nextRewardLine, pointsText, renderMail, type RenderedMail } from "./mail-layout";
+
+export interface WinBackFacts {
+  shopName: string;
+  locale: Locale;
+  firstName: string | null;
+  /** The bonus points given with the mail. */
+  points: number;
+  balance: number;
+  nextReward: { title: string; pointsCost: number } | null;
+  shopUrl: string;
+  unsubscribeUrl: string;
+}
+
+export function winBackMail(f: WinBackFacts): RenderedMail {
+  const de = f.locale === "de";
+  const p = (v: number) => pointsText(f.locale, v);
+  const next = nextRewardLine(f.locale, f.balance, f.nextReward);
+  return renderMail({
+    locale: f.locale,
+    subject: de ? `Wir vermissen Sie bei ${f.shopName}: ${p(f.points)} für Sie` : `We miss you at ${f.shopName}: ${p(f.points)} for you`,
+    shopName: f.shopName,
+    greeting: greeting(f.locale, f.firstName),
+    lines: [
+      de ? `es ist eine Weile her. Wir haben Ihrem Konto ${p(f.points)} gutgeschrieben.` : `it has been a while. We have added ${p(f.points)} to your account.`,
+      de ? `Ihr Punktestand: ${p(f.balance)}.` : `Your balance: ${p(f.balance)}.`,
+      ...(next ? [next] : []),
+    ],
+    button: { label: de ? `Zu ${f.shopName}` : `Visit ${f.shopName}`, url: f.shopUrl },
+    footer: de
+      ? `Sie erhalten diese E-Mail, weil Sie Neuigkeiten von ${f.shopName} zugestimmt haben. Keine Angebote mehr:`
+      : `You get this e-mail because you agreed to hear from ${f.shopName}. No more offers:`,
+    unsubscribeUrl: f.unsubscribeUrl,
+  });
+}
