@@ -1,4 +1,5 @@
 // Validated configuration: the app refuses to start with a clear message instead of failing later.
+import { parseQuietHours } from "~/engagement/domain/mail-timing";
 import { z } from "zod";
 
 const schema = z.object({
@@ -40,6 +41,11 @@ const schema = z.object({
   // without it none are sent. MAIL_FROM is the sender address; the shop's name is its display name.
   SMTP_URL: z.string().url("SMTP_URL must be an smtp:// or smtps:// URL").optional().or(z.literal("").transform(() => undefined)),
   MAIL_FROM: z.string().email("MAIL_FROM must be an e-mail address").default("loyalty@treue.app"),
+  // Member e-mails wait through these hours of the shop's clock ("21-8": 21:00 to 08:00; "off").
+  MAIL_QUIET_HOURS: z
+    .string()
+    .default("21-8")
+    .refine((v) => parseQuietHours(v) !== null, 'MAIL_QUIET_HOURS must be "<from>-<to>" in whole hours 0-23 (e.g. 21-8) or "off"'),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -18,6 +18,7 @@ import { rewardTitle } from "~/rewards/domain/reward-title";
 import { mailLocale, mayReceive, pointsEarnedMail, type MailCategory, type RenderedMail, type Suppression } from "./domain/member-mail";
 import { unsubscribeToken } from "./domain/unsubscribe-token";
 import { winBackMail } from "./domain/win-back-mail";
+import { DEFAULT_QUIET_HOURS, inQuietHours, MARKETING_PER_WEEK, parseQuietHours, type QuietHours } from "./domain/mail-timing";
 import { eventWindowStart, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
 import { armFor, HOLDOUT_ARM, runningExperiment } from "./experiments.server";
 import { isPermanentSmtpFailure, mailTransport, type MailTransport } from "./mail-transport.server";
@@ -29,9 +30,16 @@ export interface MailSettings {
   appUrl: string;
   secret: string;
   from: string;
+  /** On the shop's clock; mail waits in the queue through them. */
+  quietHours: QuietHours;
 }
 
-const settingsFromEnv = (): MailSettings => ({ appUrl: env().SHOPIFY_APP_URL, secret: env().SHOPIFY_API_SECRET, from: env().MAIL_FROM });
+const settingsFromEnv = (): MailSettings => ({
+  appUrl: env().SHOPIFY_APP_URL,
+  secret: env().SHOPIFY_API_SECRET,
+  from: env().MAIL_FROM,
+  quietHours: parseQuietHours(env().MAIL_QUIET_HOURS) ?? DEFAULT_QUIET_HOURS,
+});
 
 /** Records a "points earned" mail for every recent points-earned event that has none yet. Returns the shops that got new mail. */
 export async function queuePointsEarnedMails(prisma: PrismaClient, now: Date): Promise<string[]> {
@@ -95,6 +103,8 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
     if (queued.length) await prisma.memberMail.updateMany({ where: { shop, status: "queued" }, data: { status: "suppressed", reason: "uninstalled" } });
     return { ...outcome, suppressed: queued.length };
   }
+  // In the shop's quiet hours everything waits; the periodic job asks again every minute.
+  if (inQuietHours(now, shopRow.timezone ?? "UTC", settings.quietHours)) return outcome;
   const rewards = shopRow.currency ? await enabledRewards(prisma, shop, shopRow.currency) : [];
   const experiment = await runningExperiment(prisma, shop, "points-earned-mail");
   let retryLater: unknown = null;
@@ -119,6 +129,16 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
       await prisma.memberMail.update({ where: { id: mail.id }, data: { status: "suppressed", reason: verdict.send ? "no-member" : verdict.reason } });
       outcome.suppressed++;
       continue;
+    }
+    if (category === "marketing") {
+      const lastWeek = await prisma.memberMail.count({
+        where: { shop, customerId: mail.customerId, category: "marketing", status: "sent", sentAt: { gt: new Date(now.getTime() - 7 * 86_400_000) } },
+      });
+      if (lastWeek >= MARKETING_PER_WEEK) {
+        await prisma.memberMail.update({ where: { id: mail.id }, data: { status: "suppressed", reason: "weekly-cap" } });
+        outcome.suppressed++;
+        continue;
+      }
     }
     // Claimed before it goes out: a run that dies while sending leaves it "sending", never sent twice.
     const claimed = await prisma.memberMail.updateMany({ where: { id: mail.id, status: "queued" }, data: { status: "sending", attempts: { increment: 1 } } });

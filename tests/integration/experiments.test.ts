@@ -6,6 +6,7 @@ import { assignArm } from "~/engagement/domain/experiments";
 import { armOutcomes, armsOf } from "~/engagement/experiments.server";
 import { queuePointsEarnedMails, sendQueuedMails } from "~/engagement/member-mails.server";
 import { smtpTransport } from "~/engagement/mail-transport.server";
+import { NO_QUIET_HOURS } from "~/engagement/domain/mail-timing";
 import { browserFetch, startTreue, TEST_API_SECRET, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { startSmtpCapture, type SmtpCapture } from "../support/smtp-capture";
 
@@ -62,7 +63,7 @@ describe("an A/B test of the points e-mail", () => {
     }
     await waitUntil("every first order earned points", async () => (await t.db.prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, kind: "earn" } })) === BUYERS);
     await queuePointsEarnedMails(t.db.prisma, new Date());
-    const settings = { appUrl: t.app.url, secret: TEST_API_SECRET, from: "loyalty@treue.test" };
+    const settings = { appUrl: t.app.url, secret: TEST_API_SECRET, from: "loyalty@treue.test", quietHours: NO_QUIET_HOURS };
     const sent = await sendQueuedMails(t.db.prisma, TEST_SHOP, smtpTransport(smtp.url), new Date(), settings);
 
     const arms = armsOf(50);
@@ -102,7 +103,7 @@ describe("an A/B test of the points e-mail", () => {
     expect((await adminPost({ intent: "stop", id: experiment.id })).status).toBe(404);
     const c = await t.memberWithPoints(12, "after-test@example.com");
     await queuePointsEarnedMails(t.db.prisma, new Date());
-    await sendQueuedMails(t.db.prisma, TEST_SHOP, smtpTransport(smtp.url), new Date(), { appUrl: t.app.url, secret: TEST_API_SECRET, from: "loyalty@treue.test" });
+    await sendQueuedMails(t.db.prisma, TEST_SHOP, smtpTransport(smtp.url), new Date(), { appUrl: t.app.url, secret: TEST_API_SECRET, from: "loyalty@treue.test", quietHours: NO_QUIET_HOURS });
     expect(await t.db.prisma.memberMail.findFirst({ where: { shop: TEST_SHOP, customerId: String(c.id) } })).toMatchObject({ status: "sent", experimentId: null, arm: null });
     expect(await pageText()).toContain("Stopped");
   });

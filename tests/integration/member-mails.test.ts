@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queuePointsEarnedMails, sendQueuedMails, type MailSettings } from "~/engagement/member-mails.server";
 import { smtpTransport } from "~/engagement/mail-transport.server";
+import { localHour, NO_QUIET_HOURS } from "~/engagement/domain/mail-timing";
 import { bumpHistoryVersion, upsertHistoryOrders } from "~/history/history-store.server";
 import { browserFetch, startTreue, TEST_API_SECRET, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { startSmtpCapture, type SmtpCapture } from "../support/smtp-capture";
@@ -15,8 +16,9 @@ let settings: MailSettings;
 
 beforeAll(async () => {
   smtp = await startSmtpCapture();
-  t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1", SMTP_URL: smtp.url } });
-  settings = { appUrl: t.app.url, secret: TEST_API_SECRET, from: "loyalty@treue.test" };
+  t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1", SMTP_URL: smtp.url, MAIL_QUIET_HOURS: "off" } });
+  // Mail is sent whatever the time of day the tests run; the quiet-hours test sets its own.
+  settings = { appUrl: t.app.url, secret: TEST_API_SECRET, from: "loyalty@treue.test", quietHours: NO_QUIET_HOURS };
 });
 
 afterAll(async () => {
@@ -115,6 +117,19 @@ describe("the points-earned e-mail", () => {
     expect(await text("de")).toContain("Nicht gesendet (abbestellt)");
   });
 
+  it("waits through the shop's quiet hours and goes out after them", async () => {
+    const night = await buyerWithOrder("night-owl@example.com", 900);
+    await pointsEarned(night.id, 1);
+    await queuePointsEarnedMails(t.db.prisma, new Date());
+    // Quiet hours that hold the shop's current hour, on its own clock.
+    const zone = (await t.db.prisma.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } })).timezone ?? "UTC";
+    const hour = localHour(new Date(), zone);
+    const quiet = { from: hour, to: (hour + 1) % 24 };
+    expect(await sendQueuedMails(t.db.prisma, TEST_SHOP, smtpTransport(smtp.url), new Date(), { ...settings, quietHours: quiet })).toEqual({ sent: 0, suppressed: 0, failed: 0 });
+    expect(await t.db.prisma.memberMail.findFirst({ where: { shop: TEST_SHOP, customerId: String(night.id) } })).toMatchObject({ status: "queued", attempts: 0 });
+    expect(await send()).toEqual({ sent: 1, suppressed: 0, failed: 0 });
+  });
+
   it("stops mail to an address the server refuses, and keeps a mail queued while the server is busy", async () => {
     const refused = await buyerWithOrder("gone@example.com", 1_500);
     await pointsEarned(refused.id, 1);
@@ -197,6 +212,23 @@ describe("the win-back e-mail (marketing)", () => {
     await queuePointsEarnedMails(t.db.prisma, new Date());
     expect((await send()).sent).toBe(1);
     expect(smtp.messages.slice(before).map((m) => m.parsed.subject)).toEqual(["You earned 15 points at Treue Test"]);
+  });
+
+  it("sends a member at most one offer a week", async () => {
+    const max = await t.standin.createCustomer({ email: "max.lapsed@example.com", firstName: "Max" });
+    await t.standin.updateCustomer(max.id, { emailMarketing: "subscribed" });
+    const at = new Date(Date.now() - 400 * 86_400_000);
+    await upsertHistoryOrders(t.db.prisma, TEST_SHOP, "import", [{ id: "880003", customerId: String(max.id), createdAt: at, updatedAt: at, amountMinor: 5_000, currency: "GBP", cancelledAt: null }]);
+    await bumpHistoryVersion(t.db.prisma, TEST_SHOP);
+    await expect.poll(async () => (await t.db.prisma.member.findUnique({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(max.id) } } }))?.emailMarketing, { timeout: 10_000 }).toBe("subscribed");
+    const toMax = () => winBacks().filter((m) => m.envelopeTo[0] === "max.lapsed@example.com");
+    expect((await giveLost("winback-00003", "50")).status).toBe(200);
+    await expect.poll(() => toMax().length, { timeout: 30_000, interval: 200 }).toBe(1);
+    expect((await giveLost("winback-00004", "50")).status).toBe(200);
+    await expect
+      .poll(async () => t.db.prisma.memberMail.count({ where: { shop: TEST_SHOP, customerId: String(max.id), kind: "win-back", reason: "weekly-cap" } }), { timeout: 30_000, interval: 200 })
+      .toBe(1);
+    expect(toMax()).toHaveLength(1);
   });
 });
 
