@@ -17,6 +17,12 @@ export const RECENT_POINTS_EARNED = `FROM "LedgerEntry" l
 
 export const POINTS_EARNED_KEY = `'points-earned:' || l."idempotencyKey"`;
 
+/** SQL for the buyer's language at their latest order ('' when none is known), for a shop and customer id expression. */
+export function latestLocaleSql(shop: string, customerId: string): string {
+  return `COALESCE((SELECT op."newest"->>'locale' FROM "OrderPoints" op WHERE op."shop" = ${shop} AND op."customerId" = ${customerId}
+                     ORDER BY op."newest"->>'createdAt' DESC NULLS LAST LIMIT 1), '')`;
+}
+
 export function eventWindowStart(now: Date): string {
   return new Date(now.getTime() - EVENT_WINDOW_MS).toISOString().slice(0, 23);
 }

@@ -18,8 +18,9 @@ import { rewardTitle } from "~/rewards/domain/reward-title";
 import { mailLocale, mayReceive, pointsEarnedMail, type MailCategory, type RenderedMail, type Suppression } from "./domain/member-mail";
 import { unsubscribeToken } from "./domain/unsubscribe-token";
 import { winBackMail } from "./domain/win-back-mail";
+import { pointsExpiringMail } from "./domain/points-expiring-mail";
 import { DEFAULT_QUIET_HOURS, inQuietHours, MARKETING_PER_WEEK, parseQuietHours, type QuietHours } from "./domain/mail-timing";
-import { eventWindowStart, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
+import { eventWindowStart, latestLocaleSql, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
 import { armFor, HOLDOUT_ARM, runningExperiment } from "./experiments.server";
 import { isPermanentSmtpFailure, mailTransport, type MailTransport } from "./mail-transport.server";
 
@@ -59,16 +60,35 @@ export async function queuePointsEarnedMails(prisma: PrismaClient, now: Date): P
 }
 
 /**
+ * A "points expiring" mail for every reminder the points engine recorded (PointsReminder, once per lot about to
+ * expire) in the event window that has none yet and whose points have not expired yet.
+ */
+export async function queuePointsExpiringMails(prisma: PrismaClient, now: Date): Promise<string[]> {
+  const rows = await sqlOf(prisma).query<{ shop: string }>(
+    `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
+     SELECT r."shop", r."customerId", 'points-expiring:' || r."idempotencyKey", 'points-expiring', 'service',
+            ${latestLocaleSql('r."shop"', 'r."customerId"')},
+            jsonb_build_object('points', r."points", 'expiresAt', to_char(r."expiresAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+       FROM "PointsReminder" r
+       JOIN "Shop" s ON s."domain" = r."shop" AND s."uninstalledAt" IS NULL
+      WHERE r."createdAt" >= $1::timestamp(3) AND r."expiresAt" > $2::timestamp(3)
+        AND NOT EXISTS (SELECT 1 FROM "MemberMail" m WHERE m."shop" = r."shop" AND m."eventKey" = 'points-expiring:' || r."idempotencyKey")
+      ORDER BY r."id"
+     ON CONFLICT ("shop", "eventKey") DO NOTHING
+     RETURNING "shop"`,
+    [eventWindowStart(now), now.toISOString().slice(0, 23)],
+  );
+  return [...new Set(rows.map((r) => r.shop))];
+}
+
+/**
  * A win-back e-mail for each of `customerIds` who got a segment bonus with one (in the bonus batch's transaction:
  * the points and the mail go together). Written in the language of the customer's latest order, if any.
  */
 export async function queueWinBackMails(tx: Db, shop: string, bonusId: string, points: number, customerIds: readonly string[]): Promise<void> {
   await sqlOf(tx).execute(
     `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
-     SELECT $1, c, 'win-back:' || $2 || ':' || c, 'win-back', 'marketing',
-            COALESCE((SELECT op."newest"->>'locale' FROM "OrderPoints" op WHERE op."shop" = $1 AND op."customerId" = c
-                       ORDER BY op."newest"->>'createdAt' DESC NULLS LAST LIMIT 1), ''),
-            jsonb_build_object('points', $3::int)
+     SELECT $1, c, 'win-back:' || $2 || ':' || c, 'win-back', 'marketing', ${latestLocaleSql("$1", "c")}, jsonb_build_object('points', $3::int)
        FROM unnest($4::text[]) AS c
      ON CONFLICT ("shop", "eventKey") DO NOTHING`,
     [shop, bonusId, points, customerIds],
@@ -82,6 +102,7 @@ export const memberMailsJob: PeriodicJob = {
   async run(db, now) {
     if (!mailTransport()) return;
     await queuePointsEarnedMails(db, now);
+    await queuePointsExpiringMails(db, now);
     const shops = await db.memberMail.findMany({ where: { status: "queued" }, distinct: ["shop"], select: { shop: true } });
     for (const { shop } of shops) await sendShopJob(SHOP_JOBS.memberMails, shop, {});
   },
@@ -144,17 +165,21 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
     const claimed = await prisma.memberMail.updateMany({ where: { id: mail.id, status: "queued" }, data: { status: "sending", attempts: { increment: 1 } } });
     if (claimed.count === 0) continue;
     const locale = mailLocale(mail.locale || null);
-    const data = mail.data as { points: number; orderName?: string | null; availableAt?: string | null };
+    const data = mail.data as { points: number; orderName?: string | null; availableAt?: string | null; expiresAt?: string };
     const balance = Math.max(0, (await memberBalance(prisma, member, now)).balance);
     const cheapest = [...rewards].sort((a, b) => a.pointsCost - b.pointsCost)[0];
     const nextReward = cheapest ? { title: rewardTitle(cheapest, locale), pointsCost: cheapest.pointsCost } : null;
     const unsubscribeUrl = `${settings.appUrl}/mail/unsubscribe?t=${unsubscribeToken({ shop, email, category, locale }, settings.secret)}`;
     const shopName = shopRow.name ?? shop;
     const availableAt = data.availableAt ? new Date(data.availableAt) : null;
+    const timeZone = shopRow.timezone ?? "UTC";
+    const accountUrl = `https://${shop}/account`;
     const rendered: RenderedMail =
       mail.kind === "win-back"
         ? winBackMail({ shopName, locale, firstName: member.firstName, points: data.points, balance, nextReward, shopUrl: `https://${shop}`, unsubscribeUrl })
-        : pointsEarnedMail({
+        : mail.kind === "points-expiring"
+          ? pointsExpiringMail({ shopName, locale, firstName: member.firstName, points: data.points, expiresAt: new Date(data.expiresAt!), timeZone, balance, nextReward, accountUrl, unsubscribeUrl })
+          : pointsEarnedMail({
             shopName,
             locale,
             firstName: member.firstName,
@@ -162,9 +187,9 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
             balance,
             orderName: data.orderName ?? null,
             spendableFrom: availableAt && availableAt > now ? availableAt : null,
-            timeZone: shopRow.timezone ?? "UTC",
+            timeZone,
             nextReward,
-            accountUrl: `https://${shop}/account`,
+            accountUrl,
             unsubscribeUrl,
           });
     try {

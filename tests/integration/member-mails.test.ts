@@ -3,7 +3,7 @@
 // (RFC 8058) that the app honours; nothing is queued or sent twice; a refused address stops mail to it; a busy
 // server leaves the mail queued for the engine's retry.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queuePointsEarnedMails, sendQueuedMails, type MailSettings } from "~/engagement/member-mails.server";
+import { queuePointsEarnedMails, queuePointsExpiringMails, sendQueuedMails, type MailSettings } from "~/engagement/member-mails.server";
 import { smtpTransport } from "~/engagement/mail-transport.server";
 import { localHour, NO_QUIET_HOURS } from "~/engagement/domain/mail-timing";
 import { bumpHistoryVersion, upsertHistoryOrders } from "~/history/history-store.server";
@@ -130,6 +130,25 @@ describe("the points-earned e-mail", () => {
     expect(await send()).toEqual({ sent: 1, suppressed: 0, failed: 0 });
   });
 
+  it("reminds a member, once, of points about to expire (the points engine's reminder)", async () => {
+    const member = await t.db.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(annaId) } } });
+    const other = await buyerWithOrder("expiring@example.com", 3_300);
+    await pointsEarned(other.id, 1);
+    await queuePointsEarnedMails(t.db.prisma, new Date());
+    expect(await send()).toEqual({ sent: 1, suppressed: 0, failed: 0 }); // the order's own points e-mail
+    const otherMember = await t.db.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(other.id) } } });
+    const expiresAt = new Date(Date.now() + 14 * 86_400_000);
+    const reminder = (m: { id: bigint; customerId: string }, key: string) => ({ shop: TEST_SHOP, memberId: m.id, customerId: m.customerId, idempotencyKey: key, at: new Date(), points: 33, expiresAt, covers: [] });
+    // What expirePoints records 30 days before a lot expires (points-jobs.server.ts); Anna unsubscribed from points e-mails.
+    await t.db.prisma.pointsReminder.createMany({ data: [reminder(otherMember, "reminder:test:1"), reminder(member, "reminder:test:2")] });
+    await queuePointsExpiringMails(t.db.prisma, new Date());
+    expect(await queuePointsExpiringMails(t.db.prisma, new Date())).toEqual([]);
+    const before = smtp.messages.length;
+    expect(await send()).toMatchObject({ sent: 1, suppressed: 1 });
+    const day = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" }).format(expiresAt);
+    expect(smtp.messages.slice(before).map((m) => [m.envelopeTo[0], m.parsed.subject])).toEqual([["expiring@example.com", `33 points at Treue Test expire on ${day}`]]);
+  });
+
   it("stops mail to an address the server refuses, and keeps a mail queued while the server is busy", async () => {
     const refused = await buyerWithOrder("gone@example.com", 1_500);
     await pointsEarned(refused.id, 1);
@@ -149,7 +168,7 @@ describe("the points-earned e-mail", () => {
   });
 
   it("forgets the member's mail and opt-outs on customers/redact", async () => {
-    expect(await t.db.prisma.memberMail.count({ where: { shop: TEST_SHOP, customerId: String(annaId) } })).toBe(2);
+    expect(await t.db.prisma.memberMail.count({ where: { shop: TEST_SHOP, customerId: String(annaId) } })).toBe(3);
     await t.standin.requestCustomerRedact(annaId);
     await expect.poll(() => t.db.prisma.memberMail.count({ where: { shop: TEST_SHOP, customerId: String(annaId) } }), { timeout: 10_000 }).toBe(0);
     expect(await t.db.prisma.mailSuppression.count({ where: { shop: TEST_SHOP, email: "anna@example.com" } })).toBe(0);

@@ -92,3 +92,18 @@ describe("the win-back e-mail", () => {
     expect(de.html).toContain("Tea &amp; Co");
   });
 });
+
+describe("the points-expiring e-mail", () => {
+  it("says how many points expire on which day of the shop's calendar, and what the balance buys", async () => {
+    const { pointsExpiringMail } = await import("./points-expiring-mail");
+    const base = { shopName: "Tea & Co", firstName: null, points: 300, balance: 520, timeZone: "Europe/Berlin", nextReward: { title: "€5.00 off", pointsCost: 500 }, accountUrl: "https://tea.example/account", unsubscribeUrl: "https://app.example/u?t=x" };
+    // 23:30 UTC on 30 December is already 31 December in Berlin.
+    const en = pointsExpiringMail({ ...base, locale: "en", expiresAt: new Date("2026-12-30T23:30:00Z") });
+    expect(en.subject).toBe("300 points at Tea & Co expire on 31 December 2026");
+    expect(en.text).toContain("300 points in your account expire on 31 December 2026 unless you spend them before.");
+    expect(en.text).toContain("That is enough for: €5.00 off.");
+    const de = pointsExpiringMail({ ...base, locale: "de", expiresAt: new Date("2026-12-30T23:30:00Z") });
+    expect(de.subject).toBe("300 Punkte bei Tea & Co verfallen am 31. Dezember 2026");
+    expect(de.text).toContain("Punkte jetzt einlösen: https://tea.example/account");
+  });
+});

@@ -13,9 +13,9 @@ import { greeting, nextRewardLine, pointsText, renderMail, type RenderedMail } f
 export type { RenderedMail } from "./mail-layout";
 
 export type MailCategory = "service" | "marketing";
-export type MailKind = "points-earned" | "win-back";
+export type MailKind = "points-earned" | "points-expiring" | "win-back";
 
-export const MAIL_CATEGORY: Record<MailKind, MailCategory> = { "points-earned": "service", "win-back": "marketing" };
+export const MAIL_CATEGORY: Record<MailKind, MailCategory> = { "points-earned": "service", "points-expiring": "service", "win-back": "marketing" };
 
 /** What stops a mail to an address: an opt-out of one category, or of all mail (bounce, complaint). */
 export interface Suppression {
