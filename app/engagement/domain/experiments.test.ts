@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "~/points/domain/simulation";
 import { assignArm, assignmentPoint, compareWithHoldout, type ArmOutcome } from "./experiments";
 
-/** A seeded generator (mulberry32): the simulation is the same on every run, so the test cannot flake. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded: the simulation is the same on every run, so the test cannot flake. */
+const random = seededRandom;
 
 /** An arm of `n` members who each buy again with probability `p`, spending Exponential(mean) minor units if they do. */
 function simulateArm(rand: () => number, n: number, p: number, mean: number): ArmOutcome {

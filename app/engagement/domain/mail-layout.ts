@@ -32,6 +32,17 @@ export function nextRewardLine(locale: Locale, balance: number, reward: { title:
   return de ? `Noch ${pointsText(locale, missing)} bis ${reward.title}.` : `${pointsText(locale, missing)} more for ${reward.title}.`;
 }
 
+/** What every member e-mail knows: the shop, the member, their balance and the next reward, the way out. */
+export interface MailFacts {
+  shopName: string;
+  locale: Locale;
+  firstName: string | null;
+  balance: number;
+  /** The cheapest reward: what the balance buys, or how far it is. */
+  nextReward: { title: string; pointsCost: number } | null;
+  unsubscribeUrl: string;
+}
+
 export interface MailBody {
   locale: Locale;
   subject: string;

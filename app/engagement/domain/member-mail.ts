@@ -8,7 +8,7 @@
  * no opt-out. A bounce or complaint stops every mail to the address.
  */
 import type { Locale } from "~/i18n/messages";
-import { greeting, nextRewardLine, pointsText, renderMail, type RenderedMail } from "./mail-layout";
+import { greeting, nextRewardLine, pointsText, renderMail, type MailFacts, type RenderedMail } from "./mail-layout";
 
 export type { RenderedMail } from "./mail-layout";
 
@@ -44,20 +44,13 @@ export function mailLocale(value: string | null | undefined): Locale {
   return value?.toLowerCase().startsWith("de") ? "de" : "en";
 }
 
-export interface PointsEarnedFacts {
-  shopName: string;
-  locale: Locale;
-  firstName: string | null;
+export interface PointsEarnedFacts extends MailFacts {
   points: number;
-  balance: number;
   orderName: string | null;
   /** When the points become spendable, if later than now (the program's pending period). */
   spendableFrom: Date | null;
   timeZone: string;
-  /** The cheapest reward: what the balance buys, or how far it is. */
-  nextReward: { title: string; pointsCost: number } | null;
   accountUrl: string;
-  unsubscribeUrl: string;
 }
 
 /** "You earned 120 points at Tea & Co." with the new balance and what it buys, in the member's language. */

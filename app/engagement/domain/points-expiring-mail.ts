@@ -3,20 +3,13 @@
  * about to expire (PointsReminder, the program's reminder days before); the member hears how many, on which day
  * of the shop's calendar, their balance and what it buys now.
  */
-import type { Locale } from "~/i18n/messages";
-import { greeting, nextRewardLine, pointsText, renderMail, type RenderedMail } from "./mail-layout";
+import { greeting, nextRewardLine, pointsText, renderMail, type MailFacts, type RenderedMail } from "./mail-layout";
 
-export interface PointsExpiringFacts {
-  shopName: string;
-  locale: Locale;
-  firstName: string | null;
+export interface PointsExpiringFacts extends MailFacts {
   points: number;
   expiresAt: Date;
   timeZone: string;
-  balance: number;
-  nextReward: { title: string; pointsCost: number } | null;
   accountUrl: string;
-  unsubscribeUrl: string;
 }
 
 export function pointsExpiringMail(f: PointsExpiringFacts): RenderedMail {

@@ -3,19 +3,12 @@
  * lost), with the incentive the merchant gave them (bonus points, already in their account). Sent only with the
  * customer's e-mail marketing consent (mayReceive), and its unsubscribe link stops marketing mail only.
  */
-import type { Locale } from "~/i18n/messages";
-import { greeting, nextRewardLine, pointsText, renderMail, type RenderedMail } from "./mail-layout";
+import { greeting, nextRewardLine, pointsText, renderMail, type MailFacts, type RenderedMail } from "./mail-layout";
 
-export interface WinBackFacts {
-  shopName: string;
-  locale: Locale;
-  firstName: string | null;
+export interface WinBackFacts extends MailFacts {
   /** The bonus points given with the mail. */
   points: number;
-  balance: number;
-  nextReward: { title: string; pointsCost: number } | null;
   shopUrl: string;
-  unsubscribeUrl: string;
 }
 
 export function winBackMail(f: WinBackFacts): RenderedMail {
