@@ -22,6 +22,7 @@ import { pointsExpiringMail } from "./domain/points-expiring-mail";
 import { DEFAULT_QUIET_HOURS, inQuietHours, MARKETING_PER_WEEK, parseQuietHours, type QuietHours } from "./domain/mail-timing";
 import { eventWindowStart, latestLocaleSql, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
 import { armFor, HOLDOUT_ARM, runningExperiment } from "./experiments.server";
+import { mailKindOnSql } from "./mail-settings.server";
 import { isPermanentSmtpFailure, mailTransport, type MailTransport } from "./mail-transport.server";
 
 /** Mails sent per shop job run; the next run continues. */
@@ -50,6 +51,7 @@ export async function queuePointsEarnedMails(prisma: PrismaClient, now: Date): P
             COALESCE(o."newest"->>'locale', ''),
             jsonb_build_object('points', l."points", 'orderName', o."newest"->>'name', 'availableAt', to_char(l."availableAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
        ${RECENT_POINTS_EARNED}
+        AND ${mailKindOnSql("points-earned", 'l."shop"')}
         AND NOT EXISTS (SELECT 1 FROM "MemberMail" m WHERE m."shop" = l."shop" AND m."eventKey" = ${POINTS_EARNED_KEY})
       ORDER BY l."id"
      ON CONFLICT ("shop", "eventKey") DO NOTHING
@@ -72,6 +74,7 @@ export async function queuePointsExpiringMails(prisma: PrismaClient, now: Date):
        FROM "PointsReminder" r
        JOIN "Shop" s ON s."domain" = r."shop" AND s."uninstalledAt" IS NULL
       WHERE r."createdAt" >= $1::timestamp(3) AND r."expiresAt" > $2::timestamp(3)
+        AND ${mailKindOnSql("points-expiring", 'r."shop"')}
         AND NOT EXISTS (SELECT 1 FROM "MemberMail" m WHERE m."shop" = r."shop" AND m."eventKey" = 'points-expiring:' || r."idempotencyKey")
       ORDER BY r."id"
      ON CONFLICT ("shop", "eventKey") DO NOTHING
@@ -90,6 +93,7 @@ export async function queueWinBackMails(tx: Db, shop: string, bonusId: string, p
     `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
      SELECT $1, c, 'win-back:' || $2 || ':' || c, 'win-back', 'marketing', ${latestLocaleSql("$1", "c")}, jsonb_build_object('points', $3::int)
        FROM unnest($4::text[]) AS c
+      WHERE ${mailKindOnSql("win-back", "$1")}
      ON CONFLICT ("shop", "eventKey") DO NOTHING`,
     [shop, bonusId, points, customerIds],
   );

@@ -41,6 +41,7 @@ export default function App() {
         <Link to={withLocale("/app/analytics/segments", locale)}>{t("nav.segments")}</Link>
         <Link to={withLocale("/app/rewards", locale)}>{t("nav.rewards")}</Link>
         <Link to={withLocale("/app/referrals", locale)}>{t("nav.referrals")}</Link>
+        <Link to={withLocale("/app/emails", locale)}>{t("nav.emails")}</Link>
         <Link to={withLocale("/app/experiments", locale)}>{t("nav.experiments")}</Link>
         <Link to={withLocale("/app/data-requests", locale)}>{t("nav.dataRequests")}</Link>
       </NavMenu>

@@ -22,6 +22,7 @@ const PAGES: [name: string, path: () => string][] = [
   ["balance-import", () => "/app/members/import"],
   ["rewards", () => "/app/rewards"],
   ["referrals", () => "/app/referrals"],
+  ["emails", () => "/app/emails"],
   ["experiments", () => "/app/experiments"],
   ["data-requests", () => "/app/data-requests"],
   ["parked-events", () => "/app/events"],

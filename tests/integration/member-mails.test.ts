@@ -251,3 +251,37 @@ describe("the win-back e-mail (marketing)", () => {
   });
 });
 
+
+describe("the e-mails page", () => {
+  const emailsPost = (form: Record<string, string>) => {
+    const url = new URL(t.adminUrl("/app/emails"));
+    return browserFetch(url.toString(), {
+      method: "POST",
+      headers: { Authorization: `Bearer ${url.searchParams.get("id_token")}`, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(form).toString(),
+    });
+  };
+  const text = async (locale: string) => (await (await browserFetch(t.adminUrl("/app/emails", { locale }))).text()).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+
+  it("previews each e-mail in the merchant's language with the shop's name and rewards", async () => {
+    const en = await text("en");
+    expect(en).toContain("Subject: You earned 120 points at Treue Test");
+    expect(en).toContain("Subject: We miss you at Treue Test: 200 points for you");
+    expect(en).toMatch(/Subject: 150 points at Treue Test expire on \d{1,2} \w+ \d{4}/);
+    const de = await text("de");
+    expect(de).toContain("Betreff: Sie haben 120 Punkte bei Treue Test gesammelt");
+    // The preview's HTML (in the iframe's srcdoc) names the next reward as the catalog does.
+    expect(de).toMatch(/5,00\s£ Rabatt/);
+  });
+
+  it("turns a kind of e-mail off: no new one is queued until it is on again", async () => {
+    expect((await emailsPost({ "points-expiring": "on", "win-back": "on" })).status).toBe(200);
+    expect(await t.db.prisma.shopMailSettings.findUnique({ where: { shop: TEST_SHOP } })).toMatchObject({ pointsEarned: false, pointsExpiring: true, winBack: true });
+    const quiet = await buyerWithOrder("switched-off@example.com", 1_100);
+    await pointsEarned(quiet.id, 1);
+    expect(await queuePointsEarnedMails(t.db.prisma, new Date())).toEqual([]);
+    expect(await t.db.prisma.memberMail.count({ where: { shop: TEST_SHOP, customerId: String(quiet.id) } })).toBe(0);
+    expect((await emailsPost({ "points-earned": "on", "points-expiring": "on", "win-back": "on" })).status).toBe(200);
+    expect(await queuePointsEarnedMails(t.db.prisma, new Date())).toEqual([TEST_SHOP]);
+  });
+});

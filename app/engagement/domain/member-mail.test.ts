@@ -46,7 +46,7 @@ describe("the points-earned e-mail", () => {
     const en = pointsEarnedMail(facts);
     expect(en.subject).toBe("You earned 120 points at Tea & Co");
     expect(en.text).toContain("Hi Anna,");
-    expect(en.text).toContain("thank you for your order #1001: you earned 120 points.");
+    expect(en.text).toContain("Thank you for your order #1001: you earned 120 points.");
     expect(en.text).toContain("Your balance: 380 points.");
     expect(en.text).toContain("120 points more for €5.00 off.");
     expect(en.text).toContain("See and spend your points: https://tea.example/account");

@@ -15,6 +15,8 @@ export type { RenderedMail } from "./mail-layout";
 export type MailCategory = "service" | "marketing";
 export type MailKind = "points-earned" | "points-expiring" | "win-back";
 
+export const MAIL_KINDS: readonly MailKind[] = ["points-earned", "points-expiring", "win-back"];
+
 export const MAIL_CATEGORY: Record<MailKind, MailCategory> = { "points-earned": "service", "points-expiring": "service", "win-back": "marketing" };
 
 /** What stops a mail to an address: an opt-out of one category, or of all mail (bounce, complaint). */
@@ -68,7 +70,7 @@ export function pointsEarnedMail(f: PointsEarnedFacts): RenderedMail {
     shopName: f.shopName,
     greeting: greeting(f.locale, f.firstName),
     lines: [
-      de ? `danke für Ihre Bestellung${order}: Sie haben ${p(f.points)} gesammelt.` : `thank you for your order${order}: you earned ${p(f.points)}.`,
+      de ? `danke für Ihre Bestellung${order}: Sie haben ${p(f.points)} gesammelt.` : `Thank you for your order${order}: you earned ${p(f.points)}.`,
       ...(day ? [de ? `Sie können sie ab dem ${day} einlösen.` : `You can spend them from ${day}.`] : []),
       de ? `Ihr Punktestand: ${p(f.balance)}.` : `Your balance: ${p(f.balance)}.`,
       ...(next ? [next] : []),

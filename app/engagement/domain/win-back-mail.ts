@@ -21,7 +21,7 @@ export function winBackMail(f: WinBackFacts): RenderedMail {
     shopName: f.shopName,
     greeting: greeting(f.locale, f.firstName),
     lines: [
-      de ? `es ist eine Weile her. Wir haben Ihrem Konto ${p(f.points)} gutgeschrieben.` : `it has been a while. We have added ${p(f.points)} to your account.`,
+      de ? `es ist eine Weile her. Wir haben Ihrem Konto ${p(f.points)} gutgeschrieben.` : `It has been a while. We have added ${p(f.points)} to your account.`,
       de ? `Ihr Punktestand: ${p(f.balance)}.` : `Your balance: ${p(f.balance)}.`,
       ...(next ? [next] : []),
     ],
