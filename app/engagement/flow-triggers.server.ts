@@ -13,9 +13,12 @@ import { offlineAdminGraphql, type AdminFor } from "~/shopify/offline-admin.serv
 import type { FlowTriggerReceiveMutation } from "~/types/admin.generated";
 import { FLOW_TRIGGER_RECEIVE_MUTATION } from "./graphql/FlowTriggerReceive";
 import { eventWindowStart, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
+import { redeemedTitle } from "~/rewards/domain/reward-title";
 
 /** extensions/treue-flow-points-earned/shopify.extension.toml */
 export const POINTS_EARNED_TRIGGER = "treue-points-earned";
+/** extensions/treue-flow-reward-redeemed/shopify.extension.toml */
+export const REWARD_REDEEMED_TRIGGER = "treue-reward-redeemed";
 const SEND_BATCH = 200;
 
 /** Records a points-earned trigger for every recent points-earned event that has none yet; the shops that got one. */
@@ -33,12 +36,34 @@ export async function queuePointsEarnedTriggers(prisma: PrismaClient, now: Date)
   return [...new Set(rows.map((r) => r.shop))];
 }
 
+/**
+ * Records a reward-redeemed trigger for every redemption in installed shops whose reward went out (its code was
+ * issued or its store credit sent) in the event window and has none yet; the shops that got one.
+ */
+export async function queueRewardRedeemedTriggers(prisma: PrismaClient, now: Date): Promise<string[]> {
+  const rows = await sqlOf(prisma).query<{ shop: string }>(
+    `INSERT INTO "FlowTriggerEvent" ("shop", "customerId", "eventKey", "handle", "data")
+     SELECT r."shop", r."customerId", 'reward-redeemed:' || r."idempotencyKey", $2,
+            jsonb_build_object('reward', r."reward", 'pointsCost', r."pointsCost", 'code', CASE WHEN r."creditTransactionId" IS NULL THEN r."code" ELSE '' END)
+       FROM "Redemption" r
+       JOIN "Shop" s ON s."domain" = r."shop" AND s."uninstalledAt" IS NULL
+      WHERE r."createdAt" >= $1::timestamp(3) AND (r."issuedAt" IS NOT NULL OR r."creditTransactionId" IS NOT NULL)
+        AND NOT EXISTS (SELECT 1 FROM "FlowTriggerEvent" f WHERE f."shop" = r."shop" AND f."eventKey" = 'reward-redeemed:' || r."idempotencyKey")
+      ORDER BY r."createdAt"
+     ON CONFLICT ("shop", "eventKey") DO NOTHING
+     RETURNING "shop"`,
+    [eventWindowStart(now), REWARD_REDEEMED_TRIGGER],
+  );
+  return [...new Set(rows.map((r) => r.shop))];
+}
+
 export function flowTriggersJobWith(send: (shop: string) => Promise<void>): PeriodicJob {
   return {
     name: "flow-triggers",
     everyMs: 60_000,
     async run(db, now) {
       await queuePointsEarnedTriggers(db, now);
+      await queueRewardRedeemedTriggers(db, now);
       const shops = await db.flowTriggerEvent.findMany({ where: { status: "queued" }, distinct: ["shop"], select: { shop: true } });
       for (const { shop } of shops) await send(shop);
     },
@@ -53,6 +78,21 @@ export function pointsEarnedPayload(customerId: string, points: number, balance:
   return { customer_id: Number(customerId), "Points earned": points, "Points balance": Math.max(0, balance), "Order name": orderName ?? "" };
 }
 
+/** The payload of a reward-redeemed trigger; the reward is named as the admin names it (English for an unnamed one). */
+export function rewardRedeemedPayload(customerId: string, reward: unknown, pointsCost: number, code: string, balance: number) {
+  return { customer_id: Number(customerId), Reward: redeemedTitle(reward, "en"), "Points spent": pointsCost, "Points balance": Math.max(0, balance), "Discount code": code };
+}
+
+/** What Flow gets for one recorded event, by its trigger. */
+function payloadOf(event: { handle: string; customerId: string; data: unknown }, balance: number): Record<string, unknown> {
+  if (event.handle === REWARD_REDEEMED_TRIGGER) {
+    const data = event.data as { reward: unknown; pointsCost: number; code: string };
+    return rewardRedeemedPayload(event.customerId, data.reward, data.pointsCost, data.code, balance);
+  }
+  const data = event.data as { points: number; orderName: string | null };
+  return pointsEarnedPayload(event.customerId, data.points, balance, data.orderName);
+}
+
 /** Fires the shop's queued triggers (the shop job). Returns how many Flow took and how many it refused. */
 export async function fireQueuedTriggers(prisma: PrismaClient, shop: string, adminFor: AdminFor = offlineAdminGraphql, now = new Date()): Promise<{ sent: number; failed: number }> {
   const out = { sent: 0, failed: 0 };
@@ -65,10 +105,9 @@ export async function fireQueuedTriggers(prisma: PrismaClient, shop: string, adm
   }
   const graphql: AdminGraphql = await adminFor(shop);
   for (const event of queued) {
-    const data = event.data as { points: number; orderName: string | null };
     const member = await prisma.member.findUnique({ where: { shop_customerId: { shop, customerId: event.customerId } } });
     const balance = member ? (await memberBalance(prisma, member, now)).balance : 0;
-    const payload = pointsEarnedPayload(event.customerId, data.points, balance, data.orderName);
+    const payload = payloadOf(event, balance);
     await prisma.flowTriggerEvent.update({ where: { id: event.id }, data: { attempts: { increment: 1 } } });
     // Throttled calls wait for the bucket; anything else thrown leaves the event queued for the engine's retry.
     const result = await retryWhenThrottled(() => runAdminOperation<FlowTriggerReceiveMutation>(graphql, FLOW_TRIGGER_RECEIVE_MUTATION, { handle: event.handle, payload }), { maxAttempts: 5 });

@@ -3,9 +3,9 @@
 // payload against the trigger extension's fields), once per event; the "Award or deduct points" action, signed as
 // Flow signs it, changes the balance once per run however often Flow sends it, and refuses what it must.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fireQueuedTriggers, queuePointsEarnedTriggers } from "~/engagement/flow-triggers.server";
+import { fireQueuedTriggers, queuePointsEarnedTriggers, queueRewardRedeemedTriggers } from "~/engagement/flow-triggers.server";
 import type { AdminGraphql } from "~/shopify/admin-graphql.server";
-import { startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { standinAdminGraphql } from "../support/standin-admin";
 
 let t: TreueHarness;
@@ -42,6 +42,26 @@ describe("the Points earned trigger", () => {
     await t.db.prisma.flowTriggerEvent.updateMany({ where: { shop: TEST_SHOP, status: "queued" }, data: { handle: "treue-no-such-trigger" } });
     expect(await fireQueuedTriggers(t.db.prisma, TEST_SHOP, adminFor)).toEqual({ sent: 0, failed: 1 });
     expect(await t.db.prisma.flowTriggerEvent.findFirst({ where: { shop: TEST_SHOP, status: "failed" } })).toMatchObject({ reason: "Invalid handle 'treue-no-such-trigger'." });
+  });
+});
+
+describe("the Reward redeemed trigger", () => {
+  it("is fired once when a member's points become a reward, naming it, its cost, the code and the balance", async () => {
+    const c = await t.memberWithPoints(600, "flow-redeemer@example.com");
+    const token = t.standin.mintCheckoutToken({ customerGid: `gid://shopify/Customer/${c.id}` });
+    const res = await browserFetch(`${t.app.url}/api/loyalty/redemptions`, {
+      method: "POST",
+      headers: { Origin: "https://extensions.shopifycdn.com", "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ rewardId: "default-5-off", idempotencyKey: "flow-redeem-1" }),
+    });
+    expect(res.status).toBe(201);
+    const { code } = (await res.json()) as { code: string };
+    expect(await queueRewardRedeemedTriggers(t.db.prisma, new Date())).toEqual([TEST_SHOP]);
+    expect(await queueRewardRedeemedTriggers(t.db.prisma, new Date())).toEqual([]);
+    expect(await fireQueuedTriggers(t.db.prisma, TEST_SHOP, adminFor)).toEqual({ sent: 1, failed: 0 });
+    expect(triggers().filter((x) => x.handle === "treue-reward-redeemed").map((x) => x.payload)).toEqual([
+      { customer_id: c.id, Reward: "£5.00 off", "Points spent": 500, "Points balance": 100, "Discount code": code },
+    ]);
   });
 });
 
