@@ -23,14 +23,7 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-function adminPost(form: Record<string, string>, params: Record<string, string> = {}) {
-  const url = new URL(t.adminUrl("/app/experiments", params));
-  return browserFetch(url.toString(), {
-    method: "POST",
-    headers: { Authorization: `Bearer ${url.searchParams.get("id_token")}`, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(form).toString(),
-  });
-}
+const adminPost = (form: Record<string, string>, params: Record<string, string> = {}) => t.adminPost("/app/experiments", form, params);
 const pageText = async (locale = "en") => (await (await browserFetch(t.adminUrl("/app/experiments", { locale }))).text()).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
 
 async function waitUntil(what: string, check: () => Promise<boolean>) {

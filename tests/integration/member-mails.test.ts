@@ -178,14 +178,8 @@ describe("the points-earned e-mail", () => {
 });
 
 describe("the win-back e-mail (marketing)", () => {
-  function giveLost(requestId: string, points: string) {
-    const url = new URL(t.adminUrl("/app/analytics/customers", { segment: "lost" }));
-    return browserFetch(url.toString(), {
-      method: "POST",
-      headers: { Authorization: `Bearer ${url.searchParams.get("id_token")}`, "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ intent: "give-points", segment: "lost", points, reason: "Win-back", requestId, mail: "on" }).toString(),
-    });
-  }
+  const giveLost = (requestId: string, points: string) =>
+    t.adminPost("/app/analytics/customers", { intent: "give-points", segment: "lost", points, reason: "Win-back", requestId, mail: "on" }, { segment: "lost" });
   const winBacks = () => smtp.messages.filter((m) => /^We miss you/.test(m.parsed.subject ?? ""));
 
   it("goes with a segment bonus only to lapsed members who agreed to marketing; its unsubscribe stops offers, not points e-mails", async () => {
@@ -253,14 +247,7 @@ describe("the win-back e-mail (marketing)", () => {
 
 
 describe("the e-mails page", () => {
-  const emailsPost = (form: Record<string, string>) => {
-    const url = new URL(t.adminUrl("/app/emails"));
-    return browserFetch(url.toString(), {
-      method: "POST",
-      headers: { Authorization: `Bearer ${url.searchParams.get("id_token")}`, "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams(form).toString(),
-    });
-  };
+  const emailsPost = (form: Record<string, string>) => t.adminPost("/app/emails", form);
   const text = async (locale: string) => (await (await browserFetch(t.adminUrl("/app/emails", { locale }))).text()).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
 
   it("previews each e-mail in the merchant's language with the shop's name and rewards", async () => {

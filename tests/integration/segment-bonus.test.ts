@@ -13,14 +13,7 @@ const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
 const lost: string[] = [];
 const fresh: string[] = [];
 
-function customersPost(form: Record<string, string>, params: Record<string, string> = {}) {
-  const url = new URL(t.adminUrl("/app/analytics/customers", { segment: "lost", ...params }));
-  return browserFetch(url.toString(), {
-    method: "POST",
-    headers: { Authorization: `Bearer ${url.searchParams.get("id_token")}`, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(form).toString(),
-  });
-}
+const customersPost = (form: Record<string, string>, params: Record<string, string> = {}) => t.adminPost("/app/analytics/customers", form, { segment: "lost", ...params });
 const give = (requestId: string, points = "250", reason = "We miss you") => customersPost({ intent: "give-points", segment: "lost", points, reason, requestId });
 const bonusEntries = () => t.db.prisma.ledgerEntry.findMany({ where: { shop: TEST_SHOP, idempotencyKey: { startsWith: "segment-bonus:" } } });
 const pointsOf = async (ids: string[]) =>

@@ -26,6 +26,8 @@ export interface TreueHarness {
   /** Stops (or kills) the app and starts it again, with `env` over the start's environment. */
   restartApp(opts?: { kill?: boolean; env?: Record<string, string> }): Promise<AppProcess>;
   adminUrl(path?: string, params?: Record<string, string>): string;
+  /** An admin page's form POSTed as the embedded admin posts it (the session token as bearer). */
+  adminPost(path: string, form: Record<string, string>, params?: Record<string, string>): Promise<Response>;
   /**
    * A customer who holds `points` (one paid order of points × 1.00 at the default 1 point per 1.00, through the
    * signed webhooks and the worker): waits until the member row shows them. Needs WEBHOOK_WORKER=1.
@@ -108,6 +110,14 @@ export async function startTreue(opts: {
         ...params,
       });
       return `${app.url}${path}?${query}`;
+    },
+    adminPost(path, form, params = {}) {
+      const url = new URL(this.adminUrl(path, params));
+      return browserFetch(url.toString(), {
+        method: "POST",
+        headers: { Authorization: `Bearer ${url.searchParams.get("id_token")}`, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(form).toString(),
+      });
     },
     async memberWithPoints(points, email) {
       const customer = await standin.createCustomer({ email });

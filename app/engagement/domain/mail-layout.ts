@@ -43,6 +43,13 @@ export interface MailFacts {
   unsubscribeUrl: string;
 }
 
+/** Why a member gets a service mail (about their own points), ending where the unsubscribe link follows. */
+export function serviceFooter(locale: Locale, shopName: string): string {
+  return locale === "de"
+    ? `Sie erhalten diese E-Mail, weil Sie Mitglied im Treueprogramm von ${shopName} sind. Keine Punkte-E-Mails mehr:`
+    : `You get this e-mail as a member of ${shopName}'s loyalty programme. No more points e-mails:`;
+}
+
 export interface MailBody {
   locale: Locale;
   subject: string;

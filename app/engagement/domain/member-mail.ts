@@ -8,7 +8,7 @@
  * no opt-out. A bounce or complaint stops every mail to the address.
  */
 import type { Locale } from "~/i18n/messages";
-import { greeting, nextRewardLine, pointsText, renderMail, type MailFacts, type RenderedMail } from "./mail-layout";
+import { greeting, nextRewardLine, pointsText, renderMail, serviceFooter, type MailFacts, type RenderedMail } from "./mail-layout";
 
 export type { RenderedMail } from "./mail-layout";
 
@@ -76,9 +76,7 @@ export function pointsEarnedMail(f: PointsEarnedFacts): RenderedMail {
       ...(next ? [next] : []),
     ],
     button: { label: de ? "Punkte ansehen und einlösen" : "See and spend your points", url: f.accountUrl },
-    footer: de
-      ? `Sie erhalten diese E-Mail, weil Sie Mitglied im Treueprogramm von ${f.shopName} sind. Keine Punkte-E-Mails mehr:`
-      : `You get this e-mail as a member of ${f.shopName}'s loyalty programme. No more points e-mails:`,
+    footer: serviceFooter(f.locale, f.shopName),
     unsubscribeUrl: f.unsubscribeUrl,
   });
 }

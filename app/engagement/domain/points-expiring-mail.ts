@@ -3,7 +3,7 @@
  * about to expire (PointsReminder, the program's reminder days before); the member hears how many, on which day
  * of the shop's calendar, their balance and what it buys now.
  */
-import { greeting, nextRewardLine, pointsText, renderMail, type MailFacts, type RenderedMail } from "./mail-layout";
+import { greeting, nextRewardLine, pointsText, renderMail, serviceFooter, type MailFacts, type RenderedMail } from "./mail-layout";
 
 export interface PointsExpiringFacts extends MailFacts {
   points: number;
@@ -28,9 +28,7 @@ export function pointsExpiringMail(f: PointsExpiringFacts): RenderedMail {
       ...(next ? [next] : []),
     ],
     button: { label: de ? "Punkte jetzt einlösen" : "Spend your points now", url: f.accountUrl },
-    footer: de
-      ? `Sie erhalten diese E-Mail, weil Sie Mitglied im Treueprogramm von ${f.shopName} sind. Keine Punkte-E-Mails mehr:`
-      : `You get this e-mail as a member of ${f.shopName}'s loyalty programme. No more points e-mails:`,
+    footer: serviceFooter(f.locale, f.shopName),
     unsubscribeUrl: f.unsubscribeUrl,
   });
 }
