@@ -19,6 +19,8 @@ import { redeemedTitle } from "~/rewards/domain/reward-title";
 export const POINTS_EARNED_TRIGGER = "treue-points-earned";
 /** extensions/treue-flow-reward-redeemed/shopify.extension.toml */
 export const REWARD_REDEEMED_TRIGGER = "treue-reward-redeemed";
+/** extensions/treue-flow-points-expiring/shopify.extension.toml */
+export const POINTS_EXPIRING_TRIGGER = "treue-points-expiring";
 const SEND_BATCH = 200;
 
 /** Records a points-earned trigger for every recent points-earned event that has none yet; the shops that got one. */
@@ -57,6 +59,27 @@ export async function queueRewardRedeemedTriggers(prisma: PrismaClient, now: Dat
   return [...new Set(rows.map((r) => r.shop))];
 }
 
+/**
+ * Records a points-expiring trigger for every reminder the points engine recorded (PointsReminder, once per lot
+ * about to expire) in the event window whose points have not expired yet; the shops that got one.
+ */
+export async function queuePointsExpiringTriggers(prisma: PrismaClient, now: Date): Promise<string[]> {
+  const rows = await sqlOf(prisma).query<{ shop: string }>(
+    `INSERT INTO "FlowTriggerEvent" ("shop", "customerId", "eventKey", "handle", "data")
+     SELECT r."shop", r."customerId", 'points-expiring:' || r."idempotencyKey", $3,
+            jsonb_build_object('points', r."points", 'expiresOn', to_char((r."expiresAt" AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(s."timezone", 'UTC'), 'YYYY-MM-DD'))
+       FROM "PointsReminder" r
+       JOIN "Shop" s ON s."domain" = r."shop" AND s."uninstalledAt" IS NULL
+      WHERE r."createdAt" >= $1::timestamp(3) AND r."expiresAt" > $2::timestamp(3)
+        AND NOT EXISTS (SELECT 1 FROM "FlowTriggerEvent" f WHERE f."shop" = r."shop" AND f."eventKey" = 'points-expiring:' || r."idempotencyKey")
+      ORDER BY r."id"
+     ON CONFLICT ("shop", "eventKey") DO NOTHING
+     RETURNING "shop"`,
+    [eventWindowStart(now), now.toISOString().slice(0, 23), POINTS_EXPIRING_TRIGGER],
+  );
+  return [...new Set(rows.map((r) => r.shop))];
+}
+
 export function flowTriggersJobWith(send: (shop: string) => Promise<void>): PeriodicJob {
   return {
     name: "flow-triggers",
@@ -64,6 +87,7 @@ export function flowTriggersJobWith(send: (shop: string) => Promise<void>): Peri
     async run(db, now) {
       await queuePointsEarnedTriggers(db, now);
       await queueRewardRedeemedTriggers(db, now);
+      await queuePointsExpiringTriggers(db, now);
       const shops = await db.flowTriggerEvent.findMany({ where: { status: "queued" }, distinct: ["shop"], select: { shop: true } });
       for (const { shop } of shops) await send(shop);
     },
@@ -85,6 +109,10 @@ export function rewardRedeemedPayload(customerId: string, reward: unknown, point
 
 /** What Flow gets for one recorded event, by its trigger. */
 function payloadOf(event: { handle: string; customerId: string; data: unknown }, balance: number): Record<string, unknown> {
+  if (event.handle === POINTS_EXPIRING_TRIGGER) {
+    const data = event.data as { points: number; expiresOn: string };
+    return { customer_id: Number(event.customerId), "Points expiring": data.points, "Expires on": data.expiresOn, "Points balance": Math.max(0, balance) };
+  }
   if (event.handle === REWARD_REDEEMED_TRIGGER) {
     const data = event.data as { reward: unknown; pointsCost: number; code: string };
     return rewardRedeemedPayload(event.customerId, data.reward, data.pointsCost, data.code, balance);

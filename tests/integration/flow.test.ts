@@ -3,7 +3,7 @@
 // payload against the trigger extension's fields), once per event; the "Award or deduct points" action, signed as
 // Flow signs it, changes the balance once per run however often Flow sends it, and refuses what it must.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fireQueuedTriggers, queuePointsEarnedTriggers, queueRewardRedeemedTriggers } from "~/engagement/flow-triggers.server";
+import { fireQueuedTriggers, queuePointsEarnedTriggers, queuePointsExpiringTriggers, queueRewardRedeemedTriggers } from "~/engagement/flow-triggers.server";
 import type { AdminGraphql } from "~/shopify/admin-graphql.server";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { standinAdminGraphql } from "../support/standin-admin";
@@ -61,6 +61,22 @@ describe("the Reward redeemed trigger", () => {
     expect(await fireQueuedTriggers(t.db.prisma, TEST_SHOP, adminFor)).toEqual({ sent: 1, failed: 0 });
     expect(triggers().filter((x) => x.handle === "treue-reward-redeemed").map((x) => x.payload)).toEqual([
       { customer_id: c.id, Reward: "£5.00 off", "Points spent": 500, "Points balance": 100, "Discount code": code },
+    ]);
+  });
+});
+
+describe("the Points expiring trigger", () => {
+  it("is fired once per reminder the points engine recorded, with the day on the shop's calendar", async () => {
+    const c = await t.memberWithPoints(80, "flow-expiring@example.com");
+    const member = await t.db.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(c.id) } } });
+    // What expirePoints records before a lot expires (points-jobs.server.ts): 23:30 UTC on 20 March is 20 March in London.
+    const expiresAt = new Date(Date.UTC(new Date().getUTCFullYear() + 1, 2, 20, 23, 30));
+    await t.db.prisma.pointsReminder.create({ data: { shop: TEST_SHOP, memberId: member.id, customerId: String(c.id), idempotencyKey: "reminder:flow:1", at: new Date(), points: 60, expiresAt, covers: [] } });
+    expect(await queuePointsExpiringTriggers(t.db.prisma, new Date())).toEqual([TEST_SHOP]);
+    expect(await queuePointsExpiringTriggers(t.db.prisma, new Date())).toEqual([]);
+    expect(await fireQueuedTriggers(t.db.prisma, TEST_SHOP, adminFor)).toEqual({ sent: 1, failed: 0 });
+    expect(triggers().filter((x) => x.handle === "treue-points-expiring").map((x) => x.payload)).toEqual([
+      { customer_id: c.id, "Points expiring": 60, "Expires on": `${expiresAt.getUTCFullYear()}-03-20`, "Points balance": 80 },
     ]);
   });
 });
