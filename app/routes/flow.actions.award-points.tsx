@@ -7,17 +7,12 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { z } from "zod";
 import prisma from "~/db.server";
-import { env } from "~/env.server";
-import { awardPointsFromFlow, flowSignatureValid } from "~/engagement/flow-actions.server";
+import { awardPointsFromFlow, flowCustomerId, readFlowRun } from "~/engagement/flow-actions.server";
 
-const run = z.object({
-  shopify_domain: z.string().min(1),
-  action_run_id: z.string().min(1).max(200),
-  properties: z.object({
-    customer_id: z.union([z.number().int().positive(), z.string().regex(/^\d{1,20}$/)]),
-    points: z.coerce.number().int(),
-    reason: z.string().trim().min(1).max(200),
-  }),
+const properties = z.object({
+  customer_id: flowCustomerId,
+  points: z.coerce.number().int(),
+  reason: z.string().trim().min(1).max(200),
 });
 
 export async function loader() {
@@ -26,24 +21,10 @@ export async function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return loader();
-  const body = await request.text();
-  if (!flowSignatureValid(body, request.headers.get("x-shopify-hmac-sha256"), env().SHOPIFY_API_SECRET)) {
-    return json({ error: { code: "UNAUTHORIZED", message: "The request is not signed by Shopify Flow" } }, { status: 401 });
-  }
-  let parsed: z.infer<typeof run>;
-  try {
-    parsed = run.parse(JSON.parse(body));
-  } catch (error) {
-    const detail = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : "the body is not JSON";
-    return json({ error: { code: "BAD_REQUEST", message: `Not a run of this action: ${detail}` } }, { status: 400 });
-  }
-  const result = await awardPointsFromFlow(prisma, {
-    shop: parsed.shopify_domain,
-    runId: parsed.action_run_id,
-    customerId: String(parsed.properties.customer_id),
-    points: parsed.properties.points,
-    reason: parsed.properties.reason,
-  });
+  const read = await readFlowRun(request, properties);
+  if ("answer" in read) return read.answer;
+  const { run } = read;
+  const result = await awardPointsFromFlow(prisma, { shop: run.shop, runId: run.runId, customerId: run.properties.customer_id, points: run.properties.points, reason: run.properties.reason });
   switch (result.code) {
     case "ok":
       return json({ balance: result.balance, duplicate: result.duplicate });

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fireQueuedTriggers, queuePointsEarnedTriggers, queuePointsExpiringTriggers, queueRewardRedeemedTriggers } from "~/engagement/flow-triggers.server";
 import type { AdminGraphql } from "~/shopify/admin-graphql.server";
+import { saveLoyaltyProgram } from "~/points/loyalty-program.server";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { standinAdminGraphql } from "../support/standin-admin";
 
@@ -117,5 +118,28 @@ describe("the Award or deduct points action", () => {
     expect(JSON.parse(malformed.body).error.message).toMatch(/properties\.points/);
     expect((await award(c.id, 0, "run-zero")).status).toBe(422);
     expect(await pointsOf(c.id)).toBe(10);
+  });
+});
+
+describe("the Set VIP tier action", () => {
+  it("puts a customer in the tier named, any number of times with the same outcome, and refuses a tier the program lacks", async () => {
+    const saved = await saveLoyaltyProgram(t.db.prisma, TEST_SHOP, { vip: { windowDays: 365, tiers: [{ id: "gold", name: "Gold", thresholdMinor: 100_000, multiplierPercent: 150 }] } });
+    expect(saved.ok).toBe(true);
+    const c = await t.memberWithPoints(5, "flow-tier@example.com");
+    const setTier = (tier: string, secret?: string) => t.standin.sendFlowAction({ handle: "treue-set-tier", properties: { customer_id: c.id, tier }, actionRunId: `tier-${tier}`, secret });
+    const tierOf = async () => (await t.db.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(c.id) } } })).tierId;
+    const runs = await Promise.all([setTier("gold"), setTier("gold")]);
+    expect(runs.map((r) => [r.status, JSON.parse(r.body).tier])).toEqual([
+      [200, "Gold"],
+      [200, "Gold"],
+    ]);
+    expect(await tierOf()).toBe("gold");
+    const unknown = await setTier("Platinum");
+    expect(unknown.status).toBe(422);
+    expect(JSON.parse(unknown.body).error.message).toContain("the program has: Gold");
+    expect((await setTier("none", "not-the-app-secret")).status).toBe(401);
+    expect(await tierOf()).toBe("gold");
+    expect((await setTier("none")).status).toBe(200);
+    expect(await tierOf()).toBeNull();
   });
 });
