@@ -46,6 +46,11 @@ export async function awardPointsFromFlow(
   return { code: "notInstalled" };
 }
 
+/** The answer to anything but Flow's POST of a run (the action routes' GET and other methods). */
+export function flowActionNotAllowed(): Response {
+  return json({ error: { code: "METHOD_NOT_ALLOWED", message: "Shopify Flow POSTs action runs here" } }, { status: 405, headers: { Allow: "POST" } });
+}
+
 /** A Flow action run: the body Flow POSTs, with the action's own properties. */
 export type FlowRun<P> = { shop: string; runId: string; properties: P };
 
@@ -54,6 +59,7 @@ export type FlowRun<P> = { shop: string; runId: string; properties: P };
  * secret (checked before the body is parsed), 400 naming what does not fit `properties`.
  */
 export async function readFlowRun<P extends z.ZodTypeAny>(request: Request, properties: P): Promise<{ run: FlowRun<z.infer<P>> } | { answer: Response }> {
+  if (request.method !== "POST") return { answer: flowActionNotAllowed() };
   const body = await request.text();
   if (!flowSignatureValid(body, request.headers.get("x-shopify-hmac-sha256"), env().SHOPIFY_API_SECRET)) {
     return { answer: json({ error: { code: "UNAUTHORIZED", message: "The request is not signed by Shopify Flow" } }, { status: 401 }) };

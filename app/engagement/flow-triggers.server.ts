@@ -4,7 +4,6 @@
 // refuses) mark the event failed with the reason; a transport error or throttle leaves it queued and fails the
 // job, so the engine retries with backoff.
 import type { PrismaClient } from "@prisma/client";
-import { sqlOf } from "~/db/connection.server";
 import { SHOP_JOBS, sendShopJob } from "~/jobs/shop-jobs";
 import type { PeriodicJob } from "~/jobs/periodic-jobs.server";
 import { memberBalance } from "~/points/points-ledger.server";
@@ -12,7 +11,7 @@ import { retryWhenThrottled, runAdminOperation, type AdminGraphql } from "~/shop
 import { offlineAdminGraphql, type AdminFor } from "~/shopify/offline-admin.server";
 import type { FlowTriggerReceiveMutation } from "~/types/admin.generated";
 import { FLOW_TRIGGER_RECEIVE_MUTATION } from "./graphql/FlowTriggerReceive";
-import { eventWindowStart, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
+import { eventWindowStart, insertForShops, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
 import { redeemedTitle } from "~/rewards/domain/reward-title";
 
 /** extensions/treue-flow-points-earned/shopify.extension.toml */
@@ -25,7 +24,8 @@ const SEND_BATCH = 200;
 
 /** Records a points-earned trigger for every recent points-earned event that has none yet; the shops that got one. */
 export async function queuePointsEarnedTriggers(prisma: PrismaClient, now: Date): Promise<string[]> {
-  const rows = await sqlOf(prisma).query<{ shop: string }>(
+  return insertForShops(
+    prisma,
     `INSERT INTO "FlowTriggerEvent" ("shop", "customerId", "eventKey", "handle", "data")
      SELECT l."shop", l."customerId", ${POINTS_EARNED_KEY}, $2, jsonb_build_object('points', l."points", 'orderName', o."newest"->>'name')
        ${RECENT_POINTS_EARNED}
@@ -35,7 +35,6 @@ export async function queuePointsEarnedTriggers(prisma: PrismaClient, now: Date)
      RETURNING "shop"`,
     [eventWindowStart(now), POINTS_EARNED_TRIGGER],
   );
-  return [...new Set(rows.map((r) => r.shop))];
 }
 
 /**
@@ -43,7 +42,8 @@ export async function queuePointsEarnedTriggers(prisma: PrismaClient, now: Date)
  * issued or its store credit sent) in the event window and has none yet; the shops that got one.
  */
 export async function queueRewardRedeemedTriggers(prisma: PrismaClient, now: Date): Promise<string[]> {
-  const rows = await sqlOf(prisma).query<{ shop: string }>(
+  return insertForShops(
+    prisma,
     `INSERT INTO "FlowTriggerEvent" ("shop", "customerId", "eventKey", "handle", "data")
      SELECT r."shop", r."customerId", 'reward-redeemed:' || r."idempotencyKey", $2,
             jsonb_build_object('reward', r."reward", 'pointsCost', r."pointsCost", 'code', CASE WHEN r."creditTransactionId" IS NULL THEN r."code" ELSE '' END)
@@ -56,7 +56,6 @@ export async function queueRewardRedeemedTriggers(prisma: PrismaClient, now: Dat
      RETURNING "shop"`,
     [eventWindowStart(now), REWARD_REDEEMED_TRIGGER],
   );
-  return [...new Set(rows.map((r) => r.shop))];
 }
 
 /**
@@ -64,7 +63,8 @@ export async function queueRewardRedeemedTriggers(prisma: PrismaClient, now: Dat
  * about to expire) in the event window whose points have not expired yet; the shops that got one.
  */
 export async function queuePointsExpiringTriggers(prisma: PrismaClient, now: Date): Promise<string[]> {
-  const rows = await sqlOf(prisma).query<{ shop: string }>(
+  return insertForShops(
+    prisma,
     `INSERT INTO "FlowTriggerEvent" ("shop", "customerId", "eventKey", "handle", "data")
      SELECT r."shop", r."customerId", 'points-expiring:' || r."idempotencyKey", $3,
             jsonb_build_object('points', r."points", 'expiresOn', to_char((r."expiresAt" AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(s."timezone", 'UTC'), 'YYYY-MM-DD'))
@@ -77,7 +77,6 @@ export async function queuePointsExpiringTriggers(prisma: PrismaClient, now: Dat
      RETURNING "shop"`,
     [eventWindowStart(now), now.toISOString().slice(0, 23), POINTS_EXPIRING_TRIGGER],
   );
-  return [...new Set(rows.map((r) => r.shop))];
 }
 
 export function flowTriggersJobWith(send: (shop: string) => Promise<void>): PeriodicJob {

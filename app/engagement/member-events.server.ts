@@ -1,6 +1,9 @@
 // The events members and Flow hear about, read from the ledger: points earned on an order, in an installed shop,
 // within the last few days (an import or a webhook days late wakes nobody). Member e-mails and Flow triggers each
 // record one row per event in their own table (unique per shop and event key) from this.
+import { sqlOf } from "~/db/connection.server";
+
+type SqlDb = Parameters<typeof sqlOf>[0];
 
 /** Points earned on orders older than this are not announced. */
 export const EVENT_WINDOW_MS = 3 * 86_400_000;
@@ -21,6 +24,12 @@ export const POINTS_EARNED_KEY = `'points-earned:' || l."idempotencyKey"`;
 export function latestLocaleSql(shop: string, customerId: string): string {
   return `COALESCE((SELECT op."newest"->>'locale' FROM "OrderPoints" op WHERE op."shop" = ${shop} AND op."customerId" = ${customerId}
                      ORDER BY op."newest"->>'createdAt' DESC NULLS LAST LIMIT 1), '')`;
+}
+
+/** Runs an outbox INSERT … RETURNING "shop" and answers the shops that got rows, each once. */
+export async function insertForShops(db: SqlDb, statement: string, params: unknown[]): Promise<string[]> {
+  const rows = await sqlOf(db).query<{ shop: string }>(statement, params);
+  return [...new Set(rows.map((r) => r.shop))];
 }
 
 export function eventWindowStart(now: Date): string {

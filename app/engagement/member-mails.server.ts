@@ -20,7 +20,7 @@ import { unsubscribeToken } from "./domain/unsubscribe-token";
 import { winBackMail } from "./domain/win-back-mail";
 import { pointsExpiringMail } from "./domain/points-expiring-mail";
 import { DEFAULT_QUIET_HOURS, inQuietHours, MARKETING_PER_WEEK, parseQuietHours, type QuietHours } from "./domain/mail-timing";
-import { eventWindowStart, latestLocaleSql, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
+import { eventWindowStart, insertForShops, latestLocaleSql, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
 import { armFor, HOLDOUT_ARM, runningExperiment } from "./experiments.server";
 import { mailKindOnSql } from "./mail-settings.server";
 import { isPermanentSmtpFailure, mailTransport, type MailTransport } from "./mail-transport.server";
@@ -45,7 +45,8 @@ const settingsFromEnv = (): MailSettings => ({
 
 /** Records a "points earned" mail for every recent points-earned event that has none yet. Returns the shops that got new mail. */
 export async function queuePointsEarnedMails(prisma: PrismaClient, now: Date): Promise<string[]> {
-  const rows = await sqlOf(prisma).query<{ shop: string }>(
+  return insertForShops(
+    prisma,
     `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
      SELECT l."shop", l."customerId", ${POINTS_EARNED_KEY}, 'points-earned', 'service',
             COALESCE(o."newest"->>'locale', ''),
@@ -58,7 +59,6 @@ export async function queuePointsEarnedMails(prisma: PrismaClient, now: Date): P
      RETURNING "shop"`,
     [eventWindowStart(now)],
   );
-  return [...new Set(rows.map((r) => r.shop))];
 }
 
 /**
@@ -66,7 +66,8 @@ export async function queuePointsEarnedMails(prisma: PrismaClient, now: Date): P
  * expire) in the event window that has none yet and whose points have not expired yet.
  */
 export async function queuePointsExpiringMails(prisma: PrismaClient, now: Date): Promise<string[]> {
-  const rows = await sqlOf(prisma).query<{ shop: string }>(
+  return insertForShops(
+    prisma,
     `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
      SELECT r."shop", r."customerId", 'points-expiring:' || r."idempotencyKey", 'points-expiring', 'service',
             ${latestLocaleSql('r."shop"', 'r."customerId"')},
@@ -81,7 +82,6 @@ export async function queuePointsExpiringMails(prisma: PrismaClient, now: Date):
      RETURNING "shop"`,
     [eventWindowStart(now), now.toISOString().slice(0, 23)],
   );
-  return [...new Set(rows.map((r) => r.shop))];
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { z } from "zod";
 import prisma from "~/db.server";
-import { awardPointsFromFlow, flowCustomerId, readFlowRun } from "~/engagement/flow-actions.server";
+import { awardPointsFromFlow, flowActionNotAllowed, flowCustomerId, readFlowRun } from "~/engagement/flow-actions.server";
 
 const properties = z.object({
   customer_id: flowCustomerId,
@@ -15,12 +15,9 @@ const properties = z.object({
   reason: z.string().trim().min(1).max(200),
 });
 
-export async function loader() {
-  return json({ error: { code: "METHOD_NOT_ALLOWED", message: "Shopify Flow POSTs action runs here" } }, { status: 405, headers: { Allow: "POST" } });
-}
+export const loader = flowActionNotAllowed;
 
 export async function action({ request }: ActionFunctionArgs) {
-  if (request.method !== "POST") return loader();
   const read = await readFlowRun(request, properties);
   if ("answer" in read) return read.answer;
   const { run } = read;

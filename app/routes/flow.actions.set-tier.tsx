@@ -5,16 +5,13 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { z } from "zod";
 import prisma from "~/db.server";
-import { flowCustomerId, readFlowRun, setTierFromFlow } from "~/engagement/flow-actions.server";
+import { flowActionNotAllowed, flowCustomerId, readFlowRun, setTierFromFlow } from "~/engagement/flow-actions.server";
 
 const properties = z.object({ customer_id: flowCustomerId, tier: z.string().trim().min(1).max(100) });
 
-export async function loader() {
-  return json({ error: { code: "METHOD_NOT_ALLOWED", message: "Shopify Flow POSTs action runs here" } }, { status: 405, headers: { Allow: "POST" } });
-}
+export const loader = flowActionNotAllowed;
 
 export async function action({ request }: ActionFunctionArgs) {
-  if (request.method !== "POST") return loader();
   const read = await readFlowRun(request, properties);
   if ("answer" in read) return read.answer;
   const { run } = read;

@@ -6,9 +6,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
 import { env } from "~/env.server";
 import { readUnsubscribeToken, type UnsubscribeClaim } from "~/engagement/domain/unsubscribe-token";
+import { escapeHtml } from "~/engagement/domain/mail-layout";
 import { unsubscribe } from "~/engagement/member-mails.server";
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 function page(locale: "en" | "de", title: string, body: string, status = 200): Response {
   const html = `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
