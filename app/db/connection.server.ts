@@ -51,6 +51,12 @@ export interface Database {
    */
   transaction<T>(fn: (tx: Prisma.TransactionClient, sql: SqlStatements) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
+   * A transaction of plain SQL only, on a pool client (BEGIN … COMMIT, ROLLBACK when `fn` throws): no Prisma
+   * machinery, for hot paths whose every statement is plain SQL (a redemption). Each statement may run at most
+   * `statementTimeoutMs` (default 5 s, as Prisma's transactions), so a lock wait cannot hold a request forever.
+   */
+  sqlTransaction<T>(fn: (sql: SqlStatements) => Promise<T>, options?: { statementTimeoutMs?: number }): Promise<T>;
+  /**
    * Plain SQL on one connection for the whole callback (`sql` runs each statement on any of the pool's): what
    * session state needs, such as the migration runner's advisory lock and its BEGIN … COMMIT scripts. Behind a
    * transaction pooler a session is not kept: run migrations on a direct connection (DIRECT_DATABASE_URL).
@@ -85,6 +91,15 @@ export function sqlOf(db: Pick<PrismaClient, "$queryRawUnsafe" | "$executeRawUns
 export function transactionOn<T>(prisma: PrismaClient, fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: TransactionOptions): Promise<T> {
   const known = databaseOfClient.get(prisma);
   return known ? known.db.transaction((tx) => fn(tx), options) : prisma.$transaction(fn, options);
+}
+
+/**
+ * A plain-SQL transaction (Database.sqlTransaction) when the client came from openDatabase, else Prisma's
+ * transaction with its raw queries (same statements, slower).
+ */
+export function sqlTransactionOn<T>(prisma: PrismaClient, fn: (sql: SqlStatements) => Promise<T>): Promise<T> {
+  const known = databaseOfClient.get(prisma);
+  return known ? known.db.sqlTransaction(fn) : prisma.$transaction((tx) => fn(sqlOf(tx)));
 }
 
 /** The database a client from openDatabase belongs to. */
@@ -164,6 +179,25 @@ export async function openDatabase(target: DatabaseTarget, options: OpenDatabase
         sqlOfTransaction.set(tx, own);
         return fn(tx, own);
       }, transactionOptions);
+    },
+    async sqlTransaction(fn, { statementTimeoutMs = 5_000 } = {}) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        // One round trip: SET LOCAL ends with the transaction (also behind a transaction pooler).
+        await client.query(`BEGIN; SET LOCAL statement_timeout = ${Math.max(1, Math.trunc(statementTimeoutMs))}`);
+        const result = await fn(pgStatements(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch((rollbackError: Error) => {
+          // A connection that cannot roll back must not go back to the pool.
+          broken = rollbackError;
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
     },
     async session(fn) {
       const client = await pool.connect();

@@ -2,7 +2,7 @@
 // transaction. The member row is locked (INSERT … ON CONFLICT DO UPDATE takes the row lock) before the
 // entry is written, so a check against the balance and the write that depends on it see the same state.
 import { Prisma, type PrismaClient } from "@prisma/client";
-import { sqlOf } from "~/db/connection.server";
+import { sqlOf, type SqlStatements } from "~/db/connection.server";
 import { EMPTY_BALANCE, entryProblem, foldBalance, sameEntry, type Balance, type CachedBalance, type LedgerEntry, type LedgerEntryKind } from "~/points/domain/ledger";
 import { mergeContact, type Contact, type EmailMarketing } from "~/members/contact";
 
@@ -33,7 +33,12 @@ const ts = (at: Date | null | undefined) => (at ? Prisma.sql`${at.toISOString()}
 
 /** Creates or updates the member and locks its row until the transaction ends; returns its id. */
 export async function lockMember(tx: Db, shop: string, customerId: string, facts: MemberFacts): Promise<bigint> {
-  const ids = await lockMembers(tx, [{ shop, customerId, facts }]);
+  return lockMemberOn(sqlOf(tx), shop, customerId, facts);
+}
+
+/** lockMember on plain SQL statements of the caller's transaction. */
+export async function lockMemberOn(sql: SqlStatements, shop: string, customerId: string, facts: MemberFacts): Promise<bigint> {
+  const ids = await lockMembers(sql, [{ shop, customerId, facts }]);
   return ids.get(memberKey(shop, customerId))!;
 }
 
@@ -43,30 +48,61 @@ export async function lockMember(tx: Db, shop: string, customerId: string, facts
  * under the same key means the caller worked from stale state and throws, rolling the transaction back.
  */
 export async function appendLedgerEntry(tx: Db, shop: string, memberId: bigint, entry: LedgerEntry, actor?: string | null): Promise<AppendOutcome> {
+  return appendLedgerEntryOn(sqlOf(tx), shop, memberId, entry, actor);
+}
+
+/**
+ * appendLedgerEntry on plain SQL statements of the caller's transaction: the entry and the cached balance's
+ * change are one statement (the change applies only when the entry is new).
+ */
+export async function appendLedgerEntryOn(sql: SqlStatements, shop: string, memberId: bigint, entry: LedgerEntry, actor?: string | null): Promise<AppendOutcome> {
   refuseProblems([entry]);
-  const inserted = await tx.$queryRaw<{ id: bigint }[]>`
-    INSERT INTO "LedgerEntry" ("shop", "memberId", "customerId", "idempotencyKey", "kind", "points", "at", "availableAt", "orderId", "orderCreatedAt", "lotKey", "reason", "actor")
-    VALUES (${shop}, ${memberId}, ${entry.customerId}, ${entry.key}, ${entry.kind}, ${entry.points}, ${ts(entry.at)}, ${ts(entry.availableAt)},
-            ${entry.orderId ?? null}, ${ts(entry.orderCreatedAt)}, ${entry.lotKey ?? null}, ${entry.reason ?? null}, ${actor ?? entry.staffId ?? null})
-    ON CONFLICT ("shop", "idempotencyKey") DO NOTHING
-    RETURNING "id"`;
-  if (inserted.length === 0) {
-    const existing = await tx.ledgerEntry.findUniqueOrThrow({ where: { shop_idempotencyKey: { shop, idempotencyKey: entry.key } } });
-    if (sameEntry(ledgerEntryFromRow(existing), entry)) return { outcome: "duplicate", memberId };
-    throw new LedgerKeyConflictError(`ledger key ${entry.key} already holds a different entry (stale state); retrying`);
-  }
   const d = foldBalance(EMPTY_BALANCE, entry);
-  await tx.$executeRaw`
-    UPDATE "Member" SET "points" = "points" + ${d.points}, "lifetimeEarned" = "lifetimeEarned" + ${d.lifetimeEarned},
-      "lifetimeRedeemed" = "lifetimeRedeemed" + ${d.lifetimeRedeemed}, "expired" = "expired" + ${d.expired},
-      "entryCount" = "entryCount" + 1
-    WHERE "id" = ${memberId}`;
-  return { outcome: "posted", memberId };
+  const [{ posted }] = await sql.query<{ posted: boolean }>(
+    `WITH entry AS (
+       INSERT INTO "LedgerEntry" ("shop", "memberId", "customerId", "idempotencyKey", "kind", "points", "at", "availableAt", "orderId", "orderCreatedAt", "lotKey", "reason", "actor")
+       VALUES ($1, $2::bigint, $3, $4, $5, $6::int, $7::timestamp(3), $8::timestamp(3), $9, $10::timestamp(3), $11, $12, $13)
+       ON CONFLICT ("shop", "idempotencyKey") DO NOTHING
+       RETURNING 1),
+     balance AS (
+       UPDATE "Member" SET "points" = "points" + $14::int, "lifetimeEarned" = "lifetimeEarned" + $15::int,
+         "lifetimeRedeemed" = "lifetimeRedeemed" + $16::int, "expired" = "expired" + $17::int, "entryCount" = "entryCount" + 1
+        WHERE "id" = $2::bigint AND EXISTS (SELECT 1 FROM entry)
+       RETURNING 1)
+     SELECT EXISTS (SELECT 1 FROM entry) AS posted`,
+    [
+      shop, String(memberId), entry.customerId, entry.key, entry.kind, entry.points, utcText(entry.at), utcText(entry.availableAt),
+      entry.orderId ?? null, utcText(entry.orderCreatedAt), entry.lotKey ?? null, entry.reason ?? null, actor ?? entry.staffId ?? null,
+      d.points, d.lifetimeEarned, d.lifetimeRedeemed, d.expired,
+    ],
+  );
+  if (posted) return { outcome: "posted", memberId };
+  const existing = await storedEntry(sql, shop, entry.key);
+  if (existing && sameEntry(existing, entry)) return { outcome: "duplicate", memberId };
+  throw new LedgerKeyConflictError(`ledger key ${entry.key} already holds a different entry (stale state); retrying`);
+}
+
+/** The entry stored under `key`, read with plain SQL (times as UTC text: the drivers type them differently). */
+async function storedEntry(sql: SqlStatements, shop: string, key: string): Promise<LedgerEntry | null> {
+  const utc = (column: string) => `to_char("${column}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${column}"`;
+  const [row] = await sql.query<{ kind: string; customerId: string; points: number; at: string; availableAt: string; orderId: string | null; orderCreatedAt: string | null; lotKey: string | null; reason: string | null; actor: string | null }>(
+    `SELECT "kind", "customerId", "points", ${utc("at")}, ${utc("availableAt")}, "orderId", ${utc("orderCreatedAt")}, "lotKey", "reason", "actor"
+       FROM "LedgerEntry" WHERE "shop" = $1 AND "idempotencyKey" = $2`,
+    [shop, key],
+  );
+  if (!row) return null;
+  return ledgerEntryFromRow({
+    ...row,
+    idempotencyKey: key,
+    at: new Date(row.at),
+    availableAt: new Date(row.availableAt),
+    orderCreatedAt: row.orderCreatedAt ? new Date(row.orderCreatedAt) : null,
+  });
 }
 
 type LedgerRow = Prisma.LedgerEntryGetPayload<object>;
 
-export function ledgerEntryFromRow(row: LedgerRow): LedgerEntry {
+export function ledgerEntryFromRow(row: Pick<LedgerRow, "idempotencyKey" | "kind" | "customerId" | "points" | "at" | "availableAt" | "orderId" | "orderCreatedAt" | "lotKey" | "reason" | "actor">): LedgerEntry {
   return {
     key: row.idempotencyKey,
     kind: row.kind as LedgerEntryKind,
@@ -89,7 +125,11 @@ export function ledgerEntryFromRow(row: LedgerRow): LedgerEntry {
 export async function memberBalance(db: Db, member: { id: bigint; shop: string; points: number; lifetimeEarned: number; lifetimeRedeemed: number; expired: number }, now = new Date()): Promise<Balance> {
   const [{ notYet }] = await db.$queryRaw<{ notYet: bigint | null }[]>`
     SELECT SUM("points")::bigint AS "notYet" FROM "LedgerEntry" WHERE "shop" = ${member.shop} AND "memberId" = ${member.id} AND "availableAt" > ${ts(now)}`;
-  const pendingSum = Number(notYet ?? 0);
+  return balanceWithPending(member, Number(notYet ?? 0));
+}
+
+/** A member's balance from its cached totals and the sum of its entries not yet available (see memberBalance). */
+export function balanceWithPending(member: { points: number; lifetimeEarned: number; lifetimeRedeemed: number; expired: number }, pendingSum: number): Balance {
   const available = member.points - pendingSum;
   return {
     balance: available + Math.min(0, pendingSum),
@@ -118,7 +158,7 @@ const utcText = (at: Date | null | undefined) => (at ? at.toISOString().slice(0,
  * order, so concurrent workers wait for each other instead of deadlocking. `balances` (by memberKey) are
  * added to the touched members' cached totals in the same write.
  */
-async function lockMembers(tx: Db, touches: readonly MemberTouch[], balances?: ReadonlyMap<string, CachedBalance>): Promise<Map<string, bigint>> {
+async function lockMembers(sql: SqlStatements, touches: readonly MemberTouch[], balances?: ReadonlyMap<string, CachedBalance>): Promise<Map<string, bigint>> {
   const folded = new Map<string, MemberTouch & { facts: Required<MemberFacts> }>();
   for (const { shop, customerId, facts } of touches) {
     const key = memberKey(shop, customerId);
@@ -146,7 +186,7 @@ async function lockMembers(tx: Db, touches: readonly MemberTouch[], balances?: R
   const list = [...folded.values()].sort((a, b) => compareText(a.shop, b.shop) || compareText(a.customerId, b.customerId));
   const ids = new Map<string, bigint>();
   if (list.length === 0) return ids;
-  const rows = await sqlOf(tx).query<{ shop: string; customerId: string; id: string }>(
+  const rows = await sql.query<{ shop: string; customerId: string; id: string }>(
     `INSERT INTO "Member" ("shop", "customerId", "email", "firstName", "lastName", "emailMarketing", "contactAt", "joinedAt", "lastOrderAt",
                            "points", "lifetimeEarned", "lifetimeRedeemed", "expired", "entryCount")
      SELECT u.shop, u.customer_id, u.email, u.first_name, u.last_name, u.email_marketing, u.contact_at, u.joined_at, u.last_order_at,
@@ -202,7 +242,7 @@ async function lockMembers(tx: Db, touches: readonly MemberTouch[], balances?: R
  * nothing. Returns how many rows were written.
  */
 export async function enrolMembers(tx: Db, shop: string, customers: readonly { customerId: string; contact: Contact; seenAt: Date }[]): Promise<number> {
-  const ids = await lockMembers(tx, customers.map(({ customerId, contact, seenAt }) => ({ shop, customerId, facts: { ...contact, seenAt } })));
+  const ids = await lockMembers(sqlOf(tx), customers.map(({ customerId, contact, seenAt }) => ({ shop, customerId, facts: { ...contact, seenAt } })));
   return ids.size;
 }
 
@@ -276,7 +316,7 @@ export async function lockMembersAndAppend(
     if (!touched.has(key)) throw new Error(`ledger entry ${entry.key} is for customer ${customerId}, who is not among the members touched`);
     balances.set(key, foldBalance(balances.get(key) ?? EMPTY_BALANCE, entry));
   }
-  const memberIds = await lockMembers(tx, touches, balances);
+  const memberIds = await lockMembers(sqlOf(tx), touches, balances);
   if (entries.length === 0) return;
   const items = entries.map(({ shop, customerId, entry, actor }): EntryToAppend => ({ shop, memberId: memberIds.get(memberKey(shop, customerId))!, entry, actor }));
   const isPosted = await insertEntries(tx, items);

@@ -1,11 +1,12 @@
 // Spending points on a reward: POST /api/loyalty/redemptions.
 //
 // "No failure leaves points spent without a code or a code without its debit":
-//  1. One transaction locks the member row, replays an earlier answer for the same idempotency key (the
-//     debit's ledger key is `redeem:<idempotencyKey>`; the Redemption row holds its code and reward), checks
-//     the spendable balance (cached balance on the locked Member row + pending sum) and appends the debit
-//     and the Redemption row ("issuing"). Concurrent redemptions queue on the row lock, so the balance
-//     never goes below zero.
+//  1. One transaction locks the member row, checks the spendable balance (cached balance on the locked
+//     Member row + pending sum) and appends the debit and the Redemption row ("issuing"). Concurrent
+//     redemptions queue on the row lock, so the balance never goes below zero. It is plain SQL on a pool
+//     client (a buyer waits on it: no Prisma machinery, few round trips). An idempotency key already in the
+//     ledger (the debit's key is `redeem:<idempotencyKey>`; the Redemption row holds its code and reward) is
+//     answered from what it did instead, in a transaction of its own under the same lock.
 //  2. Then the discount code is created with the Admin API (offline session). A throttled call waits as long
 //     as Shopify's cost bucket needs (within a few seconds: a buyer is waiting); a failed or timed-out call is
 //     retried with backoff, looking the code up first (a timed-out create may have been applied).
@@ -15,7 +16,8 @@
 // A crash between 1 and 3 leaves an "issuing" Redemption; a replay with the same key finishes the job, and
 // the periodic sweep in redemption-lifecycle.server.ts does so for keys nobody replays.
 import { randomBytes } from "node:crypto";
-import type { PrismaClient, Redemption } from "@prisma/client";
+import type { Prisma, PrismaClient, Redemption } from "@prisma/client";
+import { sqlOf, sqlTransactionOn, type SqlStatements } from "~/db/connection.server";
 import { ledgerKeys, type LedgerEntry } from "~/points/domain/ledger";
 import { redemptionEntry, redemptionReversalEntry } from "~/points/domain/entries";
 import type { Reward } from "~/rewards/domain/catalog";
@@ -31,8 +33,10 @@ import type {
 } from "~/types/admin.generated";
 import { discountIdByCode, findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
 import { AdminApiError, buyerWaitingCalls, type AdminGraphql } from "~/shopify/admin-graphql.server";
-import { appendLedgerEntry, ledgerEntryFromRow, lockMember, memberBalance, type Db } from "~/points/points-ledger.server";
-import { findReward } from "./rewards-catalog.server";
+import {
+  appendLedgerEntry, appendLedgerEntryOn, balanceWithPending, ledgerEntryFromRow, lockMember, lockMemberOn, memberBalance, type Db,
+} from "~/points/points-ledger.server";
+import { findReward, shopWithReward } from "./rewards-catalog.server";
 import { deliverStoreCredit, storeCreditInput } from "~/rewards/store-credit.server";
 
 /** How long a redemption code works. */
@@ -85,48 +89,41 @@ export async function redeemReward(
   const now = options.now ?? new Date();
   const customerId = /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(input.customerGid)?.[1];
   if (!customerId) return error(409, "NOT_A_CUSTOMER", "The session token does not name a customer.");
-  const shopRow = await prisma.shop.findUnique({ where: { domain: input.shop }, select: { currency: true, uninstalledAt: true } });
-  if (!shopRow || shopRow.uninstalledAt) return error(404, "SHOP_NOT_INSTALLED", "Treue is not installed in this shop");
+  const shopRow = await shopWithReward(prisma, input.shop, input.rewardId);
+  if (!shopRow || shopRow.uninstalled) return error(404, "SHOP_NOT_INSTALLED", "Treue is not installed in this shop");
   if (!shopRow.currency) return error(503, "SHOP_NOT_READY", "The shop's currency is not known yet; please try again later.");
-  const stored = await findReward(prisma, input.shop, shopRow.currency, input.rewardId);
+  const stored = shopRow.reward ?? (await findReward(prisma, input.shop, shopRow.currency, input.rewardId));
   if (!stored) return error(404, "REWARD_NOT_FOUND", `There is no reward "${input.rewardId}".`);
   const reward = stored.reward;
 
   const key = ledgerKeys.redeem(input.idempotencyKey);
-  const prepared = await prisma.$transaction(async (tx): Promise<Prepared> => {
-    const memberId = await lockMember(tx, input.shop, customerId, { seenAt: now });
-    // One unique lookup answers both "this member's replay" and "someone else's key".
-    const earlierRow = await tx.ledgerEntry.findUnique({ where: { shop_idempotencyKey: { shop: input.shop, idempotencyKey: key } } });
-    if (earlierRow) {
-      const earlier = ledgerEntryFromRow(earlierRow);
-      if (earlier.customerId !== customerId || earlier.kind !== "redeem") {
-        return { kind: "answer", result: error(409, "IDEMPOTENCY_KEY_REUSED", "This idempotency key was already used for another request.") };
-      }
-      const redemption = await tx.redemption.findUnique({ where: { shop_idempotencyKey: { shop: input.shop, idempotencyKey: input.idempotencyKey } } });
-      const reversed = await tx.ledgerEntry.findUnique({ where: { shop_idempotencyKey: { shop: input.shop, idempotencyKey: ledgerKeys.redeemReversal(input.idempotencyKey) } } });
-      if (reversed || redemption?.status === "returned") {
-        return redemption?.returnReason === "expired"
-          ? { kind: "answer", result: error(409, "CODE_EXPIRED", "This redemption's code expired unused; its points were returned.") }
-          : { kind: "answer", result: error(503, "CODE_NOT_ISSUED", NOT_ISSUED_MESSAGE) };
-      }
-      // The same redemption again: answer with its code (finishing it if an earlier attempt died midway).
-      // A debit from before Redemption rows existed gets one now, for the reward asked for.
-      return { kind: "issue", redemption: redemption ?? (await insertRedemption(tx, input.shop, memberId, customerId, input.idempotencyKey, reward, earlier.reason!, earlier.at)), balanceAfter: null };
-    }
+  // A new redemption, in plain SQL (the hot path: five round trips, BEGIN and COMMIT included).
+  let prepared = await sqlTransactionOn(prisma, async (sql): Promise<Prepared | { kind: "replay" }> => {
+    const memberId = await lockMemberOn(sql, input.shop, customerId, { seenAt: now });
+    // After the lock (a statement of its own, so it sees every change committed before the lock was ours):
+    // the cached balance plus the pending sum, and whether the key was used before.
+    const [member] = await sql.query<{ points: number; lifetimeEarned: number; lifetimeRedeemed: number; expired: number; notYet: string | null; keyTaken: boolean }>(
+      `SELECT m."points", m."lifetimeEarned", m."lifetimeRedeemed", m."expired",
+              (SELECT SUM(e."points")::text FROM "LedgerEntry" e WHERE e."shop" = m."shop" AND e."memberId" = m."id" AND e."availableAt" > $3::timestamp(3)) AS "notYet",
+              EXISTS (SELECT 1 FROM "LedgerEntry" k WHERE k."shop" = m."shop" AND k."idempotencyKey" = $2) AS "keyTaken"
+         FROM "Member" m WHERE m."id" = $1::bigint`,
+      [String(memberId), key, now.toISOString()],
+    );
+    if (member.keyTaken) return { kind: "replay" };
     if (!stored.enabled) {
       return { kind: "answer", result: error(409, "REWARD_DISABLED", `"${reward.title}" is no longer available.`) };
     }
-    // The cached balance on the locked row plus the pending sum: no scan of the member's whole ledger.
-    const member = await tx.member.findUniqueOrThrow({ where: { id: memberId } });
-    const { balance } = await memberBalance(tx, member, now);
+    const { balance } = balanceWithPending(member, Number(member.notYet ?? 0));
     if (!(Number.isSafeInteger(reward.pointsCost) && reward.pointsCost > 0 && balance >= reward.pointsCost)) {
       return { kind: "answer", result: error(409, "INSUFFICIENT_POINTS", `"${reward.title}" costs ${reward.pointsCost} points; you do not have enough spendable points.`) };
     }
     const code = redemptionCode((n) => randomBytes(n));
     const debit: LedgerEntry = { ...redemptionEntry({ customerId, redemptionId: input.idempotencyKey, points: reward.pointsCost, at: now }), reason: code };
-    await appendLedgerEntry(tx, input.shop, memberId, debit);
-    return { kind: "issue", redemption: await insertRedemption(tx, input.shop, memberId, customerId, input.idempotencyKey, reward, code, now), balanceAfter: balance - reward.pointsCost };
+    await appendLedgerEntryOn(sql, input.shop, memberId, debit);
+    return { kind: "issue", redemption: await insertRedemption(sql, input.shop, memberId, customerId, input.idempotencyKey, reward, code, now), balanceAfter: balance - reward.pointsCost };
   });
+  // The key was used before: this member's replay, or someone else's key.
+  if (prepared.kind === "replay") prepared = await prisma.$transaction((tx) => prepareReplay(tx, input, customerId, key, reward, now));
   if (prepared.kind === "answer") return prepared.result;
 
   const { redemption, balanceAfter } = prepared;
@@ -157,22 +154,53 @@ export async function redeemReward(
   return { status: 201, body: { code: redemption.code, pointsSpent: redemption.pointsCost, balance } };
 }
 
-async function insertRedemption(tx: Db, shop: string, memberId: bigint, customerId: string, idempotencyKey: string, reward: Reward, code: string, at: Date): Promise<Redemption> {
-  return tx.redemption.create({
-    data: {
-      shop,
-      idempotencyKey,
-      memberId,
-      customerId,
-      rewardId: reward.id,
-      reward: reward as object,
-      pointsCost: reward.pointsCost,
-      code,
-      status: "issuing",
-      createdAt: at,
-      expiresAt: new Date(at.getTime() + REDEMPTION_CODE_DAYS * DAY_MS),
-    },
-  });
+/** A redemption whose idempotency key is in the ledger already: answered from what that key did. */
+async function prepareReplay(tx: Db, input: { shop: string; idempotencyKey: string }, customerId: string, key: string, reward: Reward, now: Date): Promise<Prepared> {
+  const memberId = await lockMember(tx, input.shop, customerId, { seenAt: now });
+  const earlierRow = await tx.ledgerEntry.findUnique({ where: { shop_idempotencyKey: { shop: input.shop, idempotencyKey: key } } });
+  const earlier = earlierRow && ledgerEntryFromRow(earlierRow);
+  if (!earlier || earlier.customerId !== customerId || earlier.kind !== "redeem") {
+    return { kind: "answer", result: error(409, "IDEMPOTENCY_KEY_REUSED", "This idempotency key was already used for another request.") };
+  }
+  const redemption = await tx.redemption.findUnique({ where: { shop_idempotencyKey: { shop: input.shop, idempotencyKey: input.idempotencyKey } } });
+  const reversed = await tx.ledgerEntry.findUnique({ where: { shop_idempotencyKey: { shop: input.shop, idempotencyKey: ledgerKeys.redeemReversal(input.idempotencyKey) } } });
+  if (reversed || redemption?.status === "returned") {
+    return redemption?.returnReason === "expired"
+      ? { kind: "answer", result: error(409, "CODE_EXPIRED", "This redemption's code expired unused; its points were returned.") }
+      : { kind: "answer", result: error(503, "CODE_NOT_ISSUED", NOT_ISSUED_MESSAGE) };
+  }
+  // The same redemption again: answer with its code (finishing it if an earlier attempt died midway).
+  // A debit from before Redemption rows existed gets one now, for the reward asked for.
+  return { kind: "issue", redemption: redemption ?? (await insertRedemption(sqlOf(tx), input.shop, memberId, customerId, input.idempotencyKey, reward, earlier.reason!, earlier.at)), balanceAfter: null };
+}
+
+async function insertRedemption(sql: SqlStatements, shop: string, memberId: bigint, customerId: string, idempotencyKey: string, reward: Reward, code: string, at: Date): Promise<Redemption> {
+  const redemption: Redemption = {
+    shop,
+    idempotencyKey,
+    memberId,
+    customerId,
+    rewardId: reward.id,
+    reward: reward as unknown as Prisma.JsonValue,
+    pointsCost: reward.pointsCost,
+    code,
+    status: "issuing",
+    createdAt: at,
+    expiresAt: new Date(at.getTime() + REDEMPTION_CODE_DAYS * DAY_MS),
+    issuedAt: null,
+    redeemedAt: null,
+    orderId: null,
+    returnedAt: null,
+    returnReason: null,
+    creditSentAt: null,
+    creditTransactionId: null,
+  };
+  await sql.execute(
+    `INSERT INTO "Redemption" ("shop", "idempotencyKey", "memberId", "customerId", "rewardId", "reward", "pointsCost", "code", "status", "createdAt", "expiresAt")
+     VALUES ($1, $2, $3::bigint, $4, $5, $6::jsonb, $7::int, $8, $9, $10::timestamp(3), $11::timestamp(3))`,
+    [shop, idempotencyKey, String(memberId), customerId, reward.id, JSON.stringify(reward), reward.pointsCost, code, redemption.status, at.toISOString(), redemption.expiresAt.toISOString()],
+  );
+  return redemption;
 }
 
 /**
@@ -199,10 +227,10 @@ export async function finishRedemption(prisma: PrismaClient, redemption: Redempt
     options,
   );
   if (outcome === "issued") {
-    await prisma.redemption.updateMany({
-      where: { shop: redemption.shop, idempotencyKey: redemption.idempotencyKey, status: "issuing" },
-      data: { status: "issued", issuedAt: new Date() },
-    });
+    await sqlOf(prisma).execute(
+      `UPDATE "Redemption" SET "status" = 'issued', "issuedAt" = $3::timestamp(3) WHERE "shop" = $1 AND "idempotencyKey" = $2 AND "status" = 'issuing'`,
+      [redemption.shop, redemption.idempotencyKey, new Date().toISOString()],
+    );
   }
   return outcome;
 }

@@ -10,7 +10,7 @@
 // (issue 15: p95 < 100 ms) starts with a full bucket, which holds its 200 codes.
 import { browserFetch, startTreue } from "../../tests/support/treue-harness";
 import { MAX_AVAILABLE, RESTORE_RATE } from "../../tests/shopify-standin/graphql/cost";
-import { fmt, line, percentile, runConcurrently } from "./stats";
+import { childPids, cpuMsOf, fmt, line, parentPidOf, percentile, runConcurrently } from "./stats";
 
 export async function benchRedemption({ customers = 20, redemptions = 200, concurrencies = [1, 4, 16] } = {}) {
   console.log(`\nRedemption API (${redemptions} redemptions per pass, ${customers} customers; one pass per ${concurrencies.join(" and ")} in flight)`);
@@ -44,6 +44,22 @@ export async function benchRedemption({ customers = 20, redemptions = 200, concu
     // Warm-up: first requests compile routes and open connections.
     for (const b of buyers.slice(0, 3)) await timed([], () => browserFetch(`${t.app.url}/api/loyalty`, { headers: headers(b.token) }), 200);
 
+    // Where the CPU goes, per redemption: the app process, every PostgreSQL process, and this process (the
+    // stand-in answering the Admin API, and the clients). Two cores are shared by the three.
+    const [{ pid: backendPid }] = await t.db.prisma.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+    const postmaster = parentPidOf(backendPid);
+    // PostgreSQL: each process's CPU by pid (connections come and go between passes; one that ends during a
+    // pass loses its share, so that figure is a lower bound).
+    const cpuNow = () => ({
+      app: cpuMsOf(t.app.child.pid) ?? NaN,
+      postgres: new Map(childPids(postmaster).map((pid) => [pid, cpuMsOf(pid) ?? 0])),
+      bench: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+    });
+    const cpuUsed = (before: ReturnType<typeof cpuNow>, after: ReturnType<typeof cpuNow>) => ({
+      app: after.app - before.app,
+      postgres: [...after.postgres].reduce((sum, [pid, ms]) => sum + ms - (before.postgres.get(pid) ?? 0), 0),
+      bench: after.bench - before.bench,
+    });
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
     const results: Record<number, { p50: number; p95: number; throttled: number; unthrottledP95: number }> = {};
     const CODE_COST = 10; // a discountCode*Create mutation
@@ -57,6 +73,7 @@ export async function benchRedemption({ customers = 20, redemptions = 200, concu
       const latencies: number[] = [];
       const waits: number[] = [];
       const passStarted = performance.now();
+      const cpuBefore = cpuNow();
       await runConcurrently([...Array(redemptions).keys()], concurrency, (i) =>
         timed(
           latencies,
@@ -71,6 +88,8 @@ export async function benchRedemption({ customers = 20, redemptions = 200, concu
         ),
       );
       const passSeconds = (performance.now() - passStarted) / 1000;
+      const cpu = cpuUsed(cpuBefore, cpuNow());
+      const perRequest = (k: keyof typeof cpu) => fmt(cpu[k] / redemptions, 1);
       if (waits.some((w) => !Number.isFinite(w))) throw new Error("the app did not report its Shopify throttle wait (Server-Timing)");
       issued += redemptions;
       const codes = t.standin.state.shops[t.standin.shop].discounts.filter((d) => d.code.startsWith("TREUE-")).length;
@@ -95,6 +114,7 @@ export async function benchRedemption({ customers = 20, redemptions = 200, concu
           `${fmt(askedPerSecond, 1)} codes/s; ${MAX_AVAILABLE} points then ${RESTORE_RATE}/s allow ${MAX_AVAILABLE / CODE_COST} at once, then ${RESTORE_RATE / CODE_COST} codes/s`,
         );
       }
+      line(`  CPU per redemption`, `app ${perRequest("app")} ms, PostgreSQL ${perRequest("postgres")} ms, stand-in and clients ${perRequest("bench")} ms (${fmt(redemptions / passSeconds, 0)} redemptions/s)`);
       line(`  baseline GET /api/loyalty p50 / p95`, `${fmt(percentile(g, 50), 1)} ms / ${fmt(percentile(g, 95), 1)} ms`);
       results[concurrency] = { p50: percentile(r, 50), p95: percentile(r, 95), throttled: throttledWaits.length, unthrottledP95: p95 };
     }

@@ -3,11 +3,10 @@
 // ≥ 50 % of the raw insert rate. Two passes: with the inbox worker paused (ingest alone) and with the worker
 // applying the events while they arrive (what a live shop sees; both share the two cores).
 import crypto from "node:crypto";
-import fs from "node:fs";
 import http from "node:http";
 import pg from "pg";
 import { startTreue, TEST_API_SECRET, TEST_SHOP } from "../../tests/support/treue-harness";
-import { fmt, line, percentile, runConcurrently } from "./stats";
+import { cpuMsOf, fmt, line, percentile, runConcurrently } from "./stats";
 
 interface IngestPass {
   rate: number;
@@ -15,17 +14,6 @@ interface IngestPass {
   p99: number;
   /** The app process's CPU time per delivery (user + system): steadier than rates on a busy machine. */
   appCpuMs: number | null;
-}
-
-/** CPU time a process has used so far, in ms (Linux /proc; null elsewhere). */
-function cpuMsOf(pid: number | undefined): number | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms
-  } catch {
-    return null;
-  }
 }
 
 function orderBodies(count: number, firstId: number): string[] {

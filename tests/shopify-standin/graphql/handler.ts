@@ -1,7 +1,7 @@
 // POST /admin/api/{version}/graphql.json, end to end: parse, validate, coerce variables,
 // faults, cost limits, execute, cost extension.
 import { randomUUID } from "node:crypto";
-import { GraphQLError, Kind, parse, type DocumentNode, type OperationDefinitionNode } from "graphql";
+import { GraphQLError, Kind, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import type { ShopState } from "../state";
 import type { GqlContext, StandinCore } from "./context";
 import { actualCost, costExtension, refill, requestedCost, SINGLE_QUERY_MAX, type Bucket } from "./cost";
@@ -60,6 +60,30 @@ function errorsReply(errors: ShopifyError[], extra: Partial<GraphqlReply> = {}):
   return { status: 200, body: { errors }, rootFields: [], ...extra };
 }
 
+/**
+ * Parsing and validating a document against the Admin schema costs milliseconds; an app sends the same few
+ * documents over and over, so each is checked once per API version (as a server keeps a parsed-query cache).
+ * Documents are only read afterwards. Bounded: emptied when full.
+ */
+const checkedDocuments = new Map<string, { doc: DocumentNode | null; errors: ShopifyError[] }>();
+const CHECKED_DOCUMENTS_MAX = 1000;
+
+function checkedDocument(version: string, schema: GraphQLSchema, query: string): { doc: DocumentNode | null; errors: ShopifyError[] } {
+  const key = `${version}\u0000${query}`;
+  let checked = checkedDocuments.get(key);
+  if (!checked) {
+    try {
+      const doc = parse(query);
+      checked = { doc, errors: validateDocument(schema, doc) };
+    } catch (e) {
+      checked = { doc: null, errors: [syntaxError(e as GraphQLError)] };
+    }
+    if (checkedDocuments.size >= CHECKED_DOCUMENTS_MAX) checkedDocuments.clear();
+    checkedDocuments.set(key, checked);
+  }
+  return checked;
+}
+
 export async function handleGraphql(req: GraphqlRequest): Promise<GraphqlReply> {
   const schema = adminSchema(req.version);
   if (!schema) return { status: 404, body: { errors: "Not Found" }, rootFields: [] };
@@ -82,14 +106,9 @@ export async function handleGraphql(req: GraphqlRequest): Promise<GraphqlReply> 
     return { status: 400, body: { errors: { query: "Required parameter missing or invalid" } }, rootFields: [] };
   }
 
-  let doc: DocumentNode;
-  try {
-    doc = parse(query);
-  } catch (e) {
-    return errorsReply([syntaxError(e as GraphQLError)]);
-  }
-  const invalid = validateDocument(schema, doc);
-  if (invalid.length) return errorsReply(invalid);
+  const checked = checkedDocument(req.version, schema, query);
+  if (checked.errors.length) return errorsReply(checked.errors);
+  const doc = checked.doc!;
 
   const ops = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const op = operationName ? ops.find((o) => o.name?.value === operationName) : ops.length === 1 ? ops[0] : undefined;
