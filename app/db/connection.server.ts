@@ -102,6 +102,12 @@ export function sqlTransactionOn<T>(prisma: PrismaClient, fn: (sql: SqlStatement
   return known ? known.db.sqlTransaction(fn) : prisma.$transaction((tx) => fn(sqlOf(tx)));
 }
 
+/** A statement refused for a duplicate key (23505): through pg, or through Prisma (raw query or model call). */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; meta?: { code?: unknown } } | null;
+  return e?.code === "23505" || e?.code === "P2002" || (e?.code === "P2010" && e.meta?.code === "23505");
+}
+
 /** The database a client from openDatabase belongs to. */
 export function databaseOf(prisma: PrismaClient): Database {
   const known = databaseOfClient.get(prisma);

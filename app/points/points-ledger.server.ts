@@ -60,27 +60,72 @@ export async function appendLedgerEntryOn(sql: SqlStatements, shop: string, memb
   const d = foldBalance(EMPTY_BALANCE, entry);
   const [{ posted }] = await sql.query<{ posted: boolean }>(
     `WITH entry AS (
-       INSERT INTO "LedgerEntry" ("shop", "memberId", "customerId", "idempotencyKey", "kind", "points", "at", "availableAt", "orderId", "orderCreatedAt", "lotKey", "reason", "actor")
-       VALUES ($1, $2::bigint, $3, $4, $5, $6::int, $7::timestamp(3), $8::timestamp(3), $9, $10::timestamp(3), $11, $12, $13)
+       INSERT INTO "LedgerEntry" (${ENTRY_COLUMNS}) VALUES (${entryPlaceholders(1)})
        ON CONFLICT ("shop", "idempotencyKey") DO NOTHING
        RETURNING 1),
      balance AS (
-       UPDATE "Member" SET "points" = "points" + $14::int, "lifetimeEarned" = "lifetimeEarned" + $15::int,
-         "lifetimeRedeemed" = "lifetimeRedeemed" + $16::int, "expired" = "expired" + $17::int, "entryCount" = "entryCount" + 1
+       UPDATE "Member" SET ${balanceChange(ENTRY_PARAMS + 1)}
         WHERE "id" = $2::bigint AND EXISTS (SELECT 1 FROM entry)
        RETURNING 1)
      SELECT EXISTS (SELECT 1 FROM entry) AS posted`,
-    [
-      shop, String(memberId), entry.customerId, entry.key, entry.kind, entry.points, utcText(entry.at), utcText(entry.availableAt),
-      entry.orderId ?? null, utcText(entry.orderCreatedAt), entry.lotKey ?? null, entry.reason ?? null, actor ?? entry.staffId ?? null,
-      d.points, d.lifetimeEarned, d.lifetimeRedeemed, d.expired,
-    ],
+    [...entryParams(shop, memberId, entry, actor), ...balanceParams(d)],
   );
   if (posted) return { outcome: "posted", memberId };
   const existing = await storedEntry(sql, shop, entry.key);
   if (existing && sameEntry(existing, entry)) return { outcome: "duplicate", memberId };
   throw new LedgerKeyConflictError(`ledger key ${entry.key} already holds a different entry (stale state); retrying`);
 }
+
+/**
+ * The optimistic lockMember + appendLedgerEntry, one statement outside any transaction: the entry is appended
+ * (and the cached balance changed) only if the member's row is still as `seen` — no entry added and no balance
+ * change since the caller read it and decided (a balance check, say). False when it changed: read again and
+ * decide again. `also(first)` adds a statement run in the same write only when the entry is (its parameters
+ * numbered from `first`; it selects `FROM changed`, the member's row as changed), e.g. the row the entry pays
+ * for. A key already in the ledger fails the statement (unique violation): nothing is written.
+ */
+export async function appendIfUnchanged(
+  sql: SqlStatements,
+  shop: string,
+  seen: { id: bigint; entryCount: number; points: number },
+  entry: LedgerEntry,
+  also?: (first: number) => { sql: string; params: unknown[] },
+): Promise<boolean> {
+  refuseProblems([entry]);
+  const d = foldBalance(EMPTY_BALANCE, entry);
+  const params: unknown[] = [...entryParams(shop, seen.id, entry), ...balanceParams(d), seen.entryCount, seen.points];
+  const guard = ENTRY_PARAMS + BALANCE_PARAMS + 1;
+  const extra = also?.(params.length + 1);
+  const [{ written }] = await sql.query<{ written: number }>(
+    `WITH changed AS (
+       UPDATE "Member" SET ${balanceChange(ENTRY_PARAMS + 1)}
+        WHERE "id" = $2::bigint AND "entryCount" = $${guard}::int AND "points" = $${guard + 1}::int
+       RETURNING "id"),
+     entry AS (
+       INSERT INTO "LedgerEntry" (${ENTRY_COLUMNS}) SELECT ${entryPlaceholders(1)} FROM changed
+       RETURNING 1)${extra ? `,
+     also AS (${extra.sql})` : ""}
+     SELECT count(*)::int AS written FROM changed`,
+    [...params, ...(extra?.params ?? [])],
+  );
+  return written === 1;
+}
+
+// One ledger entry's columns and values, as the single-entry statements above write them.
+const ENTRY_COLUMNS = `"shop", "memberId", "customerId", "idempotencyKey", "kind", "points", "at", "availableAt", "orderId", "orderCreatedAt", "lotKey", "reason", "actor"`;
+const ENTRY_PARAMS = 13;
+const entryPlaceholders = (first: number) =>
+  ["", "::bigint", "", "", "", "::int", "::timestamp(3)", "::timestamp(3)", "", "::timestamp(3)", "", "", ""].map((cast, i) => `$${first + i}${cast}`).join(", ");
+const entryParams = (shop: string, memberId: bigint, entry: LedgerEntry, actor?: string | null): unknown[] => [
+  shop, String(memberId), entry.customerId, entry.key, entry.kind, entry.points, utcText(entry.at), utcText(entry.availableAt),
+  entry.orderId ?? null, utcText(entry.orderCreatedAt), entry.lotKey ?? null, entry.reason ?? null, actor ?? entry.staffId ?? null,
+];
+// The cached balance's change by one entry (foldBalance's), from parameter `first` on.
+const BALANCE_PARAMS = 4;
+const balanceChange = (first: number) =>
+  `"points" = "points" + $${first}::int, "lifetimeEarned" = "lifetimeEarned" + $${first + 1}::int,
+   "lifetimeRedeemed" = "lifetimeRedeemed" + $${first + 2}::int, "expired" = "expired" + $${first + 3}::int, "entryCount" = "entryCount" + 1`;
+const balanceParams = (d: CachedBalance): unknown[] => [d.points, d.lifetimeEarned, d.lifetimeRedeemed, d.expired];
 
 /** The entry stored under `key`, read with plain SQL (times as UTC text: the drivers type them differently). */
 async function storedEntry(sql: SqlStatements, shop: string, key: string): Promise<LedgerEntry | null> {

@@ -17,7 +17,7 @@
 // the periodic sweep in redemption-lifecycle.server.ts does so for keys nobody replays.
 import { randomBytes } from "node:crypto";
 import type { Prisma, PrismaClient, Redemption } from "@prisma/client";
-import { sqlOf, sqlTransactionOn, type SqlStatements } from "~/db/connection.server";
+import { isUniqueViolation, sqlOf, sqlTransactionOn, type SqlStatements } from "~/db/connection.server";
 import { ledgerKeys, type LedgerEntry } from "~/points/domain/ledger";
 import { redemptionEntry, redemptionReversalEntry } from "~/points/domain/entries";
 import type { Reward } from "~/rewards/domain/catalog";
@@ -34,9 +34,9 @@ import type {
 import { discountIdByCode, findOrCreateDiscountCode, type AdminCall } from "./discount-codes.server";
 import { AdminApiError, buyerWaitingCalls, type AdminGraphql } from "~/shopify/admin-graphql.server";
 import {
-  appendLedgerEntry, appendLedgerEntryOn, balanceWithPending, ledgerEntryFromRow, lockMember, lockMemberOn, memberBalance, type Db,
+  appendIfUnchanged, appendLedgerEntry, balanceWithPending, ledgerEntryFromRow, lockMember, lockMemberOn, memberBalance, type Db,
 } from "~/points/points-ledger.server";
-import { findReward, shopWithReward } from "./rewards-catalog.server";
+import { findReward, STORED_REWARD_COLUMNS, storedRewardFromRow, type StoredRewardRow } from "./rewards-catalog.server";
 import { deliverStoreCredit, storeCreditInput } from "~/rewards/store-credit.server";
 
 /** How long a redemption code works. */
@@ -68,6 +68,8 @@ export interface RedemptionOptions {
   callTimeoutMs?: number;
   /** The code was drawn by this request (not a replay or repair): nothing can have created it yet. */
   freshCode?: boolean;
+  /** Optimistic attempts before the member's row lock is taken (default 3; tests give 0 to take it at once). */
+  optimisticAttempts?: number;
 }
 
 const error = (status: 404 | 409 | 503, code: string, message: string): RedemptionResult => ({ status, body: { error: { code, message } } });
@@ -89,41 +91,23 @@ export async function redeemReward(
   const now = options.now ?? new Date();
   const customerId = /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(input.customerGid)?.[1];
   if (!customerId) return error(409, "NOT_A_CUSTOMER", "The session token does not name a customer.");
-  const shopRow = await shopWithReward(prisma, input.shop, input.rewardId);
-  if (!shopRow || shopRow.uninstalled) return error(404, "SHOP_NOT_INSTALLED", "Treue is not installed in this shop");
-  if (!shopRow.currency) return error(503, "SHOP_NOT_READY", "The shop's currency is not known yet; please try again later.");
-  const stored = shopRow.reward ?? (await findReward(prisma, input.shop, shopRow.currency, input.rewardId));
-  if (!stored) return error(404, "REWARD_NOT_FOUND", `There is no reward "${input.rewardId}".`);
-  const reward = stored.reward;
-
   const key = ledgerKeys.redeem(input.idempotencyKey);
-  // A new redemption, in plain SQL (the hot path: five round trips, BEGIN and COMMIT included).
-  let prepared = await sqlTransactionOn(prisma, async (sql): Promise<Prepared | { kind: "replay" }> => {
-    const memberId = await lockMemberOn(sql, input.shop, customerId, { seenAt: now });
-    // After the lock (a statement of its own, so it sees every change committed before the lock was ours):
-    // the cached balance plus the pending sum, and whether the key was used before.
-    const [member] = await sql.query<{ points: number; lifetimeEarned: number; lifetimeRedeemed: number; expired: number; notYet: string | null; keyTaken: boolean }>(
-      `SELECT m."points", m."lifetimeEarned", m."lifetimeRedeemed", m."expired",
-              (SELECT SUM(e."points")::text FROM "LedgerEntry" e WHERE e."shop" = m."shop" AND e."memberId" = m."id" AND e."availableAt" > $3::timestamp(3)) AS "notYet",
-              EXISTS (SELECT 1 FROM "LedgerEntry" k WHERE k."shop" = m."shop" AND k."idempotencyKey" = $2) AS "keyTaken"
-         FROM "Member" m WHERE m."id" = $1::bigint`,
-      [String(memberId), key, now.toISOString()],
-    );
-    if (member.keyTaken) return { kind: "replay" };
-    if (!stored.enabled) {
-      return { kind: "answer", result: error(409, "REWARD_DISABLED", `"${reward.title}" is no longer available.`) };
-    }
-    const { balance } = balanceWithPending(member, Number(member.notYet ?? 0));
-    if (!(Number.isSafeInteger(reward.pointsCost) && reward.pointsCost > 0 && balance >= reward.pointsCost)) {
-      return { kind: "answer", result: error(409, "INSUFFICIENT_POINTS", `"${reward.title}" costs ${reward.pointsCost} points; you do not have enough spendable points.`) };
-    }
-    const code = redemptionCode((n) => randomBytes(n));
-    const debit: LedgerEntry = { ...redemptionEntry({ customerId, redemptionId: input.idempotencyKey, points: reward.pointsCost, at: now }), reason: code };
-    await appendLedgerEntryOn(sql, input.shop, memberId, debit);
-    return { kind: "issue", redemption: await insertRedemption(sql, input.shop, memberId, customerId, input.idempotencyKey, reward, code, now), balanceAfter: balance - reward.pointsCost };
-  });
+  // Optimistic first: one read, one write that applies only if the member's row is still as read (two round
+  // trips, no transaction held open). A write that lost a race reads again; after a few, under the row lock.
+  let prepared: Prepared | { kind: "replay" } | null = null;
+  const optimistic = options.optimisticAttempts ?? OPTIMISTIC_ATTEMPTS;
+  for (let attempt = 0; prepared === null; attempt++) {
+    if (attempt >= optimistic + 3) throw new Error(`redemption ${input.idempotencyKey} for ${input.shop}: the member's row kept changing`);
+    prepared =
+      attempt < optimistic
+        ? await tryRedemption(sqlOf(prisma), prisma, input, customerId, key, now)
+        : await sqlTransactionOn(prisma, async (sql) => {
+            await lockMemberOn(sql, input.shop, customerId, { seenAt: now });
+            return tryRedemption(sql, prisma, input, customerId, key, now);
+          });
+  }
   // The key was used before: this member's replay, or someone else's key.
-  if (prepared.kind === "replay") prepared = await prisma.$transaction((tx) => prepareReplay(tx, input, customerId, key, reward, now));
+  if (prepared.kind === "replay") prepared = await prisma.$transaction((tx) => prepareReplay(tx, input, customerId, key, now));
   if (prepared.kind === "answer") return prepared.result;
 
   const { redemption, balanceAfter } = prepared;
@@ -154,8 +138,70 @@ export async function redeemReward(
   return { status: 201, body: { code: redemption.code, pointsSpent: redemption.pointsCost, balance } };
 }
 
+/** Optimistic attempts before a redemption takes the member's row lock (each lost race means another won). */
+const OPTIMISTIC_ATTEMPTS = 3;
+
+/**
+ * One attempt at a new redemption: reads the shop, the reward and the member's spendable balance in one
+ * statement, decides, and writes the debit and the Redemption row in one statement if the member's row is
+ * still as read (appendIfUnchanged). Null: it changed meanwhile (or the code or key was taken): try again.
+ */
+async function tryRedemption(
+  sql: SqlStatements,
+  prisma: PrismaClient,
+  input: { shop: string; rewardId: string; idempotencyKey: string },
+  customerId: string,
+  key: string,
+  now: Date,
+): Promise<Prepared | { kind: "replay" } | null> {
+  const [row] = await sql.query<StoredRewardRow & {
+    currency: string | null; uninstalled: boolean; memberId: string | null; entryCount: number; points: number;
+    lifetimeEarned: number; lifetimeRedeemed: number; expired: number; notYet: string | null; keyTaken: boolean;
+  }>(
+    `SELECT s."currency", s."uninstalledAt" IS NOT NULL AS "uninstalled",
+            ${STORED_REWARD_COLUMNS("r")},
+            m."id"::text AS "memberId", m."entryCount", m."points", m."lifetimeEarned", m."lifetimeRedeemed", m."expired",
+            (SELECT SUM(e."points")::text FROM "LedgerEntry" e WHERE e."shop" = s."domain" AND e."memberId" = m."id" AND e."availableAt" > $4::timestamp(3)) AS "notYet",
+            EXISTS (SELECT 1 FROM "LedgerEntry" k WHERE k."shop" = s."domain" AND k."idempotencyKey" = $5) AS "keyTaken"
+       FROM "Shop" s
+       LEFT JOIN "Reward" r ON r."shop" = s."domain" AND r."id" = $2
+       LEFT JOIN "Member" m ON m."shop" = s."domain" AND m."customerId" = $3
+      WHERE s."domain" = $1`,
+    [input.shop, input.rewardId, customerId, now.toISOString(), key],
+  );
+  if (!row || row.uninstalled) return { kind: "answer", result: error(404, "SHOP_NOT_INSTALLED", "Treue is not installed in this shop") };
+  if (!row.currency) return { kind: "answer", result: error(503, "SHOP_NOT_READY", "The shop's currency is not known yet; please try again later.") };
+  // No such reward yet: the shop's first use writes the default catalog.
+  const stored = storedRewardFromRow(row) ?? (await findReward(prisma, input.shop, row.currency, input.rewardId));
+  if (!stored) return { kind: "answer", result: error(404, "REWARD_NOT_FOUND", `There is no reward "${input.rewardId}".`) };
+  const reward = stored.reward;
+  // The key was used before: this member's replay, or someone else's key.
+  if (row.keyTaken) return { kind: "replay" };
+  if (!stored.enabled) {
+    return { kind: "answer", result: error(409, "REWARD_DISABLED", `"${reward.title}" is no longer available.`) };
+  }
+  const balance = row.memberId === null ? 0 : balanceWithPending(row, Number(row.notYet ?? 0)).balance;
+  if (!(Number.isSafeInteger(reward.pointsCost) && reward.pointsCost > 0 && balance >= reward.pointsCost) || row.memberId === null) {
+    return { kind: "answer", result: error(409, "INSUFFICIENT_POINTS", `"${reward.title}" costs ${reward.pointsCost} points; you do not have enough spendable points.`) };
+  }
+  const memberId = BigInt(row.memberId);
+  const code = redemptionCode((n) => randomBytes(n));
+  const debit: LedgerEntry = { ...redemptionEntry({ customerId, redemptionId: input.idempotencyKey, points: reward.pointsCost, at: now }), reason: code };
+  const redemption = newRedemption(input.shop, memberId, customerId, input.idempotencyKey, reward, code, now);
+  try {
+    const written = await appendIfUnchanged(sql, input.shop, { id: memberId, entryCount: row.entryCount, points: row.points }, debit, (first) =>
+      redemptionInsert(first, redemption, "FROM changed"),
+    );
+    return written ? { kind: "issue", redemption, balanceAfter: balance - reward.pointsCost } : null;
+  } catch (e) {
+    // The key, taken meanwhile by another member's request, or (once in ~10^12) the code: read again.
+    if (isUniqueViolation(e)) return null;
+    throw e;
+  }
+}
+
 /** A redemption whose idempotency key is in the ledger already: answered from what that key did. */
-async function prepareReplay(tx: Db, input: { shop: string; idempotencyKey: string }, customerId: string, key: string, reward: Reward, now: Date): Promise<Prepared> {
+async function prepareReplay(tx: Db, input: { shop: string; rewardId: string; idempotencyKey: string }, customerId: string, key: string, now: Date): Promise<Prepared> {
   const memberId = await lockMember(tx, input.shop, customerId, { seenAt: now });
   const earlierRow = await tx.ledgerEntry.findUnique({ where: { shop_idempotencyKey: { shop: input.shop, idempotencyKey: key } } });
   const earlier = earlierRow && ledgerEntryFromRow(earlierRow);
@@ -171,11 +217,19 @@ async function prepareReplay(tx: Db, input: { shop: string; idempotencyKey: stri
   }
   // The same redemption again: answer with its code (finishing it if an earlier attempt died midway).
   // A debit from before Redemption rows existed gets one now, for the reward asked for.
-  return { kind: "issue", redemption: redemption ?? (await insertRedemption(sqlOf(tx), input.shop, memberId, customerId, input.idempotencyKey, reward, earlier.reason!, earlier.at)), balanceAfter: null };
+  if (redemption) return { kind: "issue", redemption, balanceAfter: null };
+  const shopRow = await tx.shop.findUniqueOrThrow({ where: { domain: input.shop }, select: { currency: true } });
+  const stored = await findReward(tx, input.shop, shopRow.currency ?? "", input.rewardId);
+  if (!stored) return { kind: "answer", result: error(404, "REWARD_NOT_FOUND", `There is no reward "${input.rewardId}".`) };
+  const legacy = newRedemption(input.shop, memberId, customerId, input.idempotencyKey, stored.reward, earlier.reason!, earlier.at);
+  const insert = redemptionInsert(1, legacy, "");
+  await sqlOf(tx).execute(insert.sql, insert.params);
+  return { kind: "issue", redemption: legacy, balanceAfter: null };
 }
 
-async function insertRedemption(sql: SqlStatements, shop: string, memberId: bigint, customerId: string, idempotencyKey: string, reward: Reward, code: string, at: Date): Promise<Redemption> {
-  const redemption: Redemption = {
+/** The Redemption row of a new debit ("issuing"). */
+function newRedemption(shop: string, memberId: bigint, customerId: string, idempotencyKey: string, reward: Reward, code: string, at: Date): Redemption {
+  return {
     shop,
     idempotencyKey,
     memberId,
@@ -195,12 +249,16 @@ async function insertRedemption(sql: SqlStatements, shop: string, memberId: bigi
     creditSentAt: null,
     creditTransactionId: null,
   };
-  await sql.execute(
-    `INSERT INTO "Redemption" ("shop", "idempotencyKey", "memberId", "customerId", "rewardId", "reward", "pointsCost", "code", "status", "createdAt", "expiresAt")
-     VALUES ($1, $2, $3::bigint, $4, $5, $6::jsonb, $7::int, $8, $9, $10::timestamp(3), $11::timestamp(3))`,
-    [shop, idempotencyKey, String(memberId), customerId, reward.id, JSON.stringify(reward), reward.pointsCost, code, redemption.status, at.toISOString(), redemption.expiresAt.toISOString()],
-  );
-  return redemption;
+}
+
+/** INSERT of a new Redemption row, its parameters numbered from `first`, selected `source` (e.g. "FROM changed"). */
+function redemptionInsert(first: number, r: Redemption, source: string): { sql: string; params: unknown[] } {
+  const p = (i: number, cast = "") => `$${first + i}${cast}`;
+  return {
+    sql: `INSERT INTO "Redemption" ("shop", "idempotencyKey", "memberId", "customerId", "rewardId", "reward", "pointsCost", "code", "status", "createdAt", "expiresAt")
+          SELECT ${p(0)}, ${p(1)}, ${p(2, "::bigint")}, ${p(3)}, ${p(4)}, ${p(5, "::jsonb")}, ${p(6, "::int")}, ${p(7)}, ${p(8)}, ${p(9, "::timestamp(3)")}, ${p(10, "::timestamp(3)")} ${source}`,
+    params: [r.shop, r.idempotencyKey, String(r.memberId), r.customerId, r.rewardId, JSON.stringify(r.reward), r.pointsCost, r.code, r.status, r.createdAt.toISOString(), r.expiresAt.toISOString()],
+  };
 }
 
 /**

@@ -3,7 +3,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { defaultRewardCatalog, rewardProblems, withGeneratedTitle, type Reward, type RewardProblem } from "~/rewards/domain/catalog";
 import type { Db } from "~/points/points-ledger.server";
-import { sqlOf } from "~/db/connection.server";
 
 export interface StoredReward {
   reward: Reward;
@@ -51,21 +50,15 @@ export async function findReward(db: Db, shop: string, shopCurrency: string, id:
   return seeded ? stored(seeded) : null;
 }
 
-/**
- * What a redemption reads first, in one statement: the shop's currency and whether it is installed, and the
- * reward by id (null: no such reward yet, findReward then writes the default catalog if the shop has none).
- */
-export async function shopWithReward(prisma: PrismaClient, shop: string, id: string): Promise<{ currency: string | null; uninstalled: boolean; reward: StoredReward | null } | null> {
-  const [row] = await sqlOf(prisma).query<{ currency: string | null; uninstalled: boolean; definition: unknown; enabled: boolean | null; position: number | null; updatedAt: string | null }>(
-    `SELECT s."currency", s."uninstalledAt" IS NOT NULL AS "uninstalled", r."definition", r."enabled", r."position",
-            to_char(r."updatedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt"
-       FROM "Shop" s LEFT JOIN "Reward" r ON r."shop" = s."domain" AND r."id" = $2
-      WHERE s."domain" = $1`,
-    [shop, id],
-  );
-  if (!row) return null;
-  const reward = row.updatedAt === null ? null : stored({ definition: row.definition, enabled: row.enabled!, position: row.position!, updatedAt: new Date(row.updatedAt) });
-  return { currency: row.currency, uninstalled: row.uninstalled, reward };
+/** A reward's columns as plain SQL reads them (alias `r`): storedRewardFromRow turns them into a StoredReward. */
+export const STORED_REWARD_COLUMNS = (r: string) =>
+  `${r}."definition", ${r}."enabled", ${r}."position", to_char(${r}."updatedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "rewardUpdatedAt"`;
+export type StoredRewardRow = { definition: unknown; enabled: boolean | null; position: number | null; rewardUpdatedAt: string | null };
+
+/** The reward read with STORED_REWARD_COLUMNS, or null when there was none (a LEFT JOIN's empty side). */
+export function storedRewardFromRow(row: StoredRewardRow): StoredReward | null {
+  if (row.rewardUpdatedAt === null) return null;
+  return stored({ definition: row.definition, enabled: row.enabled!, position: row.position!, updatedAt: new Date(row.rewardUpdatedAt) });
 }
 
 export type SaveRewardResult = { ok: true } | { ok: false; problems: RewardProblem[] };

@@ -2,7 +2,8 @@
 // customer's points history (newest first, 20 per page) and their progress to the next VIP tier (contract:
 // extensions/treue-checkout/README.md). Auth and CORS as GET /api/loyalty (session token, shop = the token's
 // `dest`); a guest has no history to see (401 LOGIN_REQUIRED).
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "~/storefront/json";
 import { z } from "zod";
 import prisma from "~/db.server";
 import { readerLocale } from "~/i18n/translate";

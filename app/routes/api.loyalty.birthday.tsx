@@ -1,7 +1,8 @@
 // POST /api/loyalty/birthday for the checkout and customer-account extensions: the logged-in customer tells
 // us their birthday for the birthday bonus. Body {"birthday":"MM-DD"} or {"birthday":"YYYY-MM-DD"} (the year
 // is not kept). Auth and CORS as GET /api/loyalty (session token, shop = the token's `dest`).
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "~/storefront/json";
 import { z } from "zod";
 import prisma from "~/db.server";
 import { setCustomerBirthday } from "~/members/member-birthday.server";

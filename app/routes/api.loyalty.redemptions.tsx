@@ -1,7 +1,8 @@
 // POST /api/loyalty/redemptions for the checkout and customer-account extensions: spend points on a reward
 // and get a single-use discount code. Body `{"rewardId","idempotencyKey"}`; the same key answers with the
 // same code. Auth and CORS as GET /api/loyalty (session token, shop = the token's `dest`).
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "~/storefront/json";
 import { z } from "zod";
 import prisma from "~/db.server";
 import { authenticate, unauthenticated } from "~/shopify.server";

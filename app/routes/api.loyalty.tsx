@@ -1,7 +1,8 @@
 // GET /api/loyalty for the checkout and customer-account extensions (contract: extensions/treue-checkout/README.md).
 // A guest's token has no `sub`: the answer is 200 with customerId null and zeros, so the extension can
 // still show the earn rate and the log-in invitation. A missing or bad token is 401 (the library's answer).
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "~/storefront/json";
 import { z } from "zod";
 import prisma from "~/db.server";
 import { readerLocale } from "~/i18n/translate";

@@ -1,7 +1,8 @@
 // GET /proxy/loyalty: the app proxy (shopify.app.toml [app_proxy]; storefront path /apps/treue/loyalty) for the
 // storefront launcher. Shopify signs the query string with the app secret and names the logged-in customer;
 // authenticate.public.appProxy refuses anything else with 400 before any data is read.
-import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "~/storefront/json";
 import prisma from "~/db.server";
 import { readerLocale } from "~/i18n/translate";
 import { storefrontLoyalty } from "~/storefront/proxy-loyalty.server";

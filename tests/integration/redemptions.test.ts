@@ -2,7 +2,9 @@
 // stand-in, with throttling, outages and concurrent taps.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_COMBINES_WITH } from "../../app/rewards/domain/catalog";
+import { redeemReward } from "../../app/rewards/redemptions.server";
 import { saveReward } from "../../app/rewards/rewards-catalog.server";
+import { standinAdminGraphql } from "../support/standin-admin";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 
 let t: TreueHarness;
@@ -104,6 +106,29 @@ describe("POST /api/loyalty/redemptions", () => {
     // …and exactly one discount code exists in the shop, for this customer.
     expect(t.standin.state.shops[TEST_SHOP].discounts.length - shopCodesBefore).toBe(1);
     expect(discountsFor(c.id)).toHaveLength(1);
+  });
+
+  it("issues every one of 30 simultaneous redemptions the balance covers, each debited once, optimistically or under the row lock", async () => {
+    // Over HTTP the writes race optimistically (one wins each round, the others read again, then lock);
+    // in-process with no optimistic attempts every request takes the member's row lock at once.
+    const locked = (token: string, customerId: number) => (idempotencyKey: string) =>
+      redeemReward(t.db.prisma, { shop: TEST_SHOP, customerGid: `gid://shopify/Customer/${customerId}`, rewardId: "default-5-off", idempotencyKey }, {
+        adminFor: async () => standinAdminGraphql(t.standin, TEST_SHOP),
+        optimisticAttempts: 0,
+      }).then((r) => r.status);
+    for (const path of ["http", "locked"] as const) {
+      const c = await customerWith(30 * 500 + 499);
+      const keysUsed = Array.from({ length: 30 }, () => newKey());
+      const statuses = await Promise.all(
+        keysUsed.map((key) => (path === "http" ? redeem(c.token, { rewardId: "default-5-off", idempotencyKey: key }).then((r) => r.status) : locked(c.token, c.id)(key))),
+      );
+      expect(statuses, path).toEqual(Array(30).fill(201));
+      expect(await pointsOf(c.id), path).toBe(499);
+      expect((await debitsOf(c.id)).map((e) => e.reason).sort(), path).toEqual(discountsFor(c.id).map((d) => d.code).sort());
+      expect(discountsFor(c.id), path).toHaveLength(30);
+      // One more is refused: nothing is left to spend.
+      expect(await (path === "http" ? redeem(c.token, { rewardId: "default-5-off", idempotencyKey: newKey() }).then((r) => r.status) : locked(c.token, c.id)(newKey())), path).toBe(409);
+    }
   });
 
   it("retries a throttled create and still issues exactly one code", async () => {
