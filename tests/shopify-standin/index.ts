@@ -692,7 +692,11 @@ export async function startShopifyStandin(opts: StartOptions): Promise<ShopifySt
       send(res, 500, { errors: "Internal Server Error", detail: (e as Error).message });
     });
   });
-  server.keepAliveTimeout = 1000;
+  // Connections stay open between calls, as Shopify's do. With 1 s advertised (Keep-Alive: timeout=1) Node's
+  // fetch closed each connection after its answer (it keeps one only when the server promises more than its
+  // 1 s safety margin): the app opened a connection per Admin API call. close() ends idle ones at once.
+  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 31_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
