@@ -23,7 +23,8 @@ export function buildThreadTasks(root: string): void {
   });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a command (npm run build), not when imported (the demo's build step, also from the demo's bundle).
+if (process.argv[1] && path.basename(process.argv[1]) === "build-thread-tasks.ts" && import.meta.url === `file://${process.argv[1]}`) {
   buildThreadTasks(path.resolve(import.meta.dirname, ".."));
   console.log(`Built ${THREAD_TASKS_OUT}.`);
 }

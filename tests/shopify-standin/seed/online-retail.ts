@@ -4,8 +4,8 @@
 // The source is messy in ways that matter for a loyalty app, so nothing is dropped silently: every row that does
 // not end up in the seed is tallied in the report by kind.
 
-import { createReadStream } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { createReadStream, existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 
@@ -248,11 +248,19 @@ export interface OnlineRetailReport {
 // Loader
 // ---------------------------------------------------------------------------------------------------------------
 
-const HERE = dirname(fileURLToPath(import.meta.url));
+/** The checkout this module runs from (the folder with package.json): from its source, or from the demo's bundle. */
+function checkoutRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) return resolve(here, "../../..");
+  }
+}
+const ROOT = checkoutRoot();
 /** The sample in the repository (data/online-retail/README.md): 1,730 whole customers, 8,324 orders. */
-export const DEFAULT_ONLINE_RETAIL_FILE = resolve(HERE, "../../../data/online-retail/online_retail_sample.csv.gz");
+export const DEFAULT_ONLINE_RETAIL_FILE = resolve(ROOT, "data/online-retail/online_retail_sample.csv.gz");
 /** Where the full data set (4,372 customers) sits when the shared folder is beside the checkout; never required. */
-export const FULL_ONLINE_RETAIL_FILE = resolve(HERE, "../../../../shared/data/online-retail/online_retail.csv.gz");
+export const FULL_ONLINE_RETAIL_FILE = resolve(ROOT, "../shared/data/online-retail/online_retail.csv.gz");
 
 // Disjoint id ranges keep seed ids recognisable and far from anything the stand-in allocates itself.
 const ORDER_ID_BASE = 5_000_000_000;
