@@ -326,16 +326,40 @@ async function markImportedCustomers(prisma: PrismaClient, shop: string): Promis
   );
 }
 
+/**
+ * Import batches written one at a time and in order, while the next one is read and parsed: the import's Node
+ * work (reading, JSON, assembling orders) and PostgreSQL's (the upserts) overlap instead of taking turns. A
+ * batch's write starts once the previous one has committed; a failure surfaces at the next batch or at drain().
+ */
+function oneWriteAhead() {
+  let inFlight: Promise<unknown> = Promise.resolve();
+  return {
+    async next(write: () => Promise<unknown>): Promise<void> {
+      await inFlight;
+      inFlight = write();
+      // Awaited by the next batch or by drain(); until then a failure is not an unhandled rejection.
+      inFlight.catch(() => {});
+    },
+    drain: async (): Promise<void> => {
+      await inFlight;
+    },
+  };
+}
+
 async function loadOrders(prisma: PrismaClient, shop: string, importId: bigint | null, lines: LineSource, parse: Parse, batchSize: number) {
   let batch: OrderRecords[] = [];
   let orders = 0;
   let refunds = 0;
   const assembler = new BulkOrderAssembler((records) => batch.push(records));
+  const writes = oneWriteAhead();
   const flush = async () => {
     if (batch.length === 0) return;
     const current = batch;
     batch = [];
-    await transactionOn(prisma, async (tx) => {
+    const counted = { orders: orders + current.length, refunds: refunds + current.reduce((s, r) => s + r.refunds.length, 0) };
+    orders = counted.orders;
+    refunds = counted.refunds;
+    await writes.next(() => transactionOn(prisma, async (tx) => {
       // The rollup triggers leave this transaction's customers to the one mark at the end (migration
       // 20261207020000): a mark per statement made a big backfill superlinear.
       // And it does not wait for its commit to reach the disk: a crash loses at most the last batches, which the
@@ -347,10 +371,8 @@ async function loadOrders(prisma: PrismaClient, shop: string, importId: bigint |
       await upsertHistoryOrders(tx, shop, "import", current.map((r) => r.order));
       await upsertHistoryRefunds(tx, shop, "import", current.flatMap((r) => r.refunds));
       // The progress the admin shows, with the batch it counts.
-      if (importId !== null) await tx.historyImport.update({ where: { id: importId }, data: { orders: orders + current.length, refunds: refunds + current.reduce((s, r) => s + r.refunds.length, 0) } });
-    });
-    orders += current.length;
-    refunds += current.reduce((s, r) => s + r.refunds.length, 0);
+      if (importId !== null) await tx.historyImport.update({ where: { id: importId }, data: counted });
+    }));
   };
   let n = 0;
   try {
@@ -363,9 +385,12 @@ async function loadOrders(prisma: PrismaClient, shop: string, importId: bigint |
     }
     assembler.finish();
     await flush();
+    await writes.drain();
     // Every buyer is a member, with their last order (buyers created after the customers export included).
     await enrolHistoryBuyers(prisma, shop);
   } finally {
+    // The batch in flight first, committed or failed, so the mark sees what it wrote.
+    await writes.drain().catch(() => {});
     // Also after a failure: whatever was written is marked. (If this mark is lost with the process, the import
     // is still active and its resumed run loads the export again and marks at its end.)
     await markImportedCustomers(prisma, shop);
