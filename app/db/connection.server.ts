@@ -27,6 +27,14 @@ export interface SqlRunner {
 }
 
 /**
+ * A timestamp(3) column (UTC wall time) selected as ISO text ending in Z, `AS` its own name or `as`, from table
+ * alias `from` if given: how statements through SqlStatements read times (pg and Prisma type them differently).
+ */
+export function utcTextColumn(column: string, { from, as = column }: { from?: string; as?: string } = {}): string {
+  return `to_char(${from ? `${from}.` : ""}"${column}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${as}"`;
+}
+
+/**
  * One SQL statement at a time with parameters, on a connection the caller already has: the one of a
  * transaction (sqlOf(tx)) or the pool. pg and Prisma type result columns differently (pg returns int8 as
  * text, Prisma as bigint; timestamps without zone become local-time Dates in pg), so statements run through

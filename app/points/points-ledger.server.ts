@@ -2,7 +2,7 @@
 // transaction. The member row is locked (INSERT … ON CONFLICT DO UPDATE takes the row lock) before the
 // entry is written, so a check against the balance and the write that depends on it see the same state.
 import { Prisma, type PrismaClient } from "@prisma/client";
-import { sqlOf, type SqlStatements } from "~/db/connection.server";
+import { sqlOf, utcTextColumn, type SqlStatements } from "~/db/connection.server";
 import { EMPTY_BALANCE, entryProblem, foldBalance, sameEntry, type Balance, type CachedBalance, type LedgerEntry, type LedgerEntryKind } from "~/points/domain/ledger";
 import { mergeContact, type Contact, type EmailMarketing } from "~/members/contact";
 
@@ -48,15 +48,9 @@ export async function lockMemberOn(sql: SqlStatements, shop: string, customerId:
  * under the same key means the caller worked from stale state and throws, rolling the transaction back.
  */
 export async function appendLedgerEntry(tx: Db, shop: string, memberId: bigint, entry: LedgerEntry, actor?: string | null): Promise<AppendOutcome> {
-  return appendLedgerEntryOn(sqlOf(tx), shop, memberId, entry, actor);
-}
-
-/**
- * appendLedgerEntry on plain SQL statements of the caller's transaction: the entry and the cached balance's
- * change are one statement (the change applies only when the entry is new).
- */
-export async function appendLedgerEntryOn(sql: SqlStatements, shop: string, memberId: bigint, entry: LedgerEntry, actor?: string | null): Promise<AppendOutcome> {
   refuseProblems([entry]);
+  // The entry and the cached balance's change in one statement (the change applies only when the entry is new).
+  const sql = sqlOf(tx);
   const d = foldBalance(EMPTY_BALANCE, entry);
   const [{ posted }] = await sql.query<{ posted: boolean }>(
     `WITH entry AS (
@@ -65,7 +59,7 @@ export async function appendLedgerEntryOn(sql: SqlStatements, shop: string, memb
        RETURNING 1),
      balance AS (
        UPDATE "Member" SET ${balanceChange(ENTRY_PARAMS + 1)}
-        WHERE "id" = $2::bigint AND EXISTS (SELECT 1 FROM entry)
+        WHERE "id" = $${ENTRY_MEMBER_PARAM}::bigint AND EXISTS (SELECT 1 FROM entry)
        RETURNING 1)
      SELECT EXISTS (SELECT 1 FROM entry) AS posted`,
     [...entryParams(shop, memberId, entry, actor), ...balanceParams(d)],
@@ -99,7 +93,7 @@ export async function appendIfUnchanged(
   const [{ written }] = await sql.query<{ written: number }>(
     `WITH changed AS (
        UPDATE "Member" SET ${balanceChange(ENTRY_PARAMS + 1)}
-        WHERE "id" = $2::bigint AND "entryCount" = $${guard}::int AND "points" = $${guard + 1}::int
+        WHERE "id" = $${ENTRY_MEMBER_PARAM}::bigint AND "entryCount" = $${guard}::int AND "points" = $${guard + 1}::int
        RETURNING "id"),
      entry AS (
        INSERT INTO "LedgerEntry" (${ENTRY_COLUMNS}) SELECT ${entryPlaceholders(1)} FROM changed
@@ -111,9 +105,11 @@ export async function appendIfUnchanged(
   return written === 1;
 }
 
-// One ledger entry's columns and values, as the single-entry statements above write them.
+// The ledger's columns as every statement here writes them, and one entry's values as the single-entry ones do.
 const ENTRY_COLUMNS = `"shop", "memberId", "customerId", "idempotencyKey", "kind", "points", "at", "availableAt", "orderId", "orderCreatedAt", "lotKey", "reason", "actor"`;
 const ENTRY_PARAMS = 13;
+/** entryParams' second value, the member's id, when they are numbered from 1. */
+const ENTRY_MEMBER_PARAM = 2;
 const entryPlaceholders = (first: number) =>
   ["", "::bigint", "", "", "", "::int", "::timestamp(3)", "::timestamp(3)", "", "::timestamp(3)", "", "", ""].map((cast, i) => `$${first + i}${cast}`).join(", ");
 const entryParams = (shop: string, memberId: bigint, entry: LedgerEntry, actor?: string | null): unknown[] => [
@@ -129,9 +125,8 @@ const balanceParams = (d: CachedBalance): unknown[] => [d.points, d.lifetimeEarn
 
 /** The entry stored under `key`, read with plain SQL (times as UTC text: the drivers type them differently). */
 async function storedEntry(sql: SqlStatements, shop: string, key: string): Promise<LedgerEntry | null> {
-  const utc = (column: string) => `to_char("${column}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${column}"`;
   const [row] = await sql.query<{ kind: string; customerId: string; points: number; at: string; availableAt: string; orderId: string | null; orderCreatedAt: string | null; lotKey: string | null; reason: string | null; actor: string | null }>(
-    `SELECT "kind", "customerId", "points", ${utc("at")}, ${utc("availableAt")}, "orderId", ${utc("orderCreatedAt")}, "lotKey", "reason", "actor"
+    `SELECT "kind", "customerId", "points", ${utcTextColumn("at")}, ${utcTextColumn("availableAt")}, "orderId", ${utcTextColumn("orderCreatedAt")}, "lotKey", "reason", "actor"
        FROM "LedgerEntry" WHERE "shop" = $1 AND "idempotencyKey" = $2`,
     [shop, key],
   );
@@ -381,7 +376,7 @@ async function insertEntries(tx: Db, items: readonly EntryToAppend[]): Promise<b
   const order = items.map((_, i) => i).sort((a, b) => compareText(items[a].shop, items[b].shop) || compareText(items[a].entry.key, items[b].entry.key));
   const sorted = order.map((i) => items[i]);
   const inserted = await sqlOf(tx).query<{ shop: string; idempotencyKey: string }>(
-    `INSERT INTO "LedgerEntry" ("shop", "memberId", "customerId", "idempotencyKey", "kind", "points", "at", "availableAt", "orderId", "orderCreatedAt", "lotKey", "reason", "actor")
+    `INSERT INTO "LedgerEntry" (${ENTRY_COLUMNS})
      SELECT u.shop, u.member_id, u.customer_id, u.key, u.kind, u.points, u.at, u.available_at, u.order_id, u.order_created_at, u.lot_key, u.reason, u.actor
        FROM ROWS FROM (json_to_recordset($1::json)
          AS (shop text, member_id bigint, customer_id text, key text, kind text, points int, at timestamp(3), available_at timestamp(3),

@@ -6,7 +6,7 @@
 // prices. Pricing from the order snapshot instead of adding up refund payloads is what keeps points right
 // under reordered and duplicated deliveries (docs/decisions/004-points-rules.md).
 import { Prisma, type WebhookEvent } from "@prisma/client";
-import { sqlOf } from "~/db/connection.server";
+import { sqlOf, utcTextColumn } from "~/db/connection.server";
 import { earningContextFor, type EarningContext, type PointsWorth } from "~/points/domain/earning";
 import { ledgerKeys, type LedgerEntry } from "~/points/domain/ledger";
 import { deletedSnapshot, parseOrderWebhook, type OrderSnapshot } from "~/points/domain/order-snapshot";
@@ -38,7 +38,7 @@ function asStored(snapshot: OrderSnapshot, deletedAt: Date | string | null | und
   return deletedAt ? deletedSnapshot(snapshot, new Date(deletedAt)) : snapshot;
 }
 
-const DELETED_AT_TEXT = `to_char("deletedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "deletedAt"`;
+const DELETED_AT_TEXT = utcTextColumn("deletedAt");
 
 function orderSnapshotOf(payload: unknown): OrderSnapshot {
   const parsed = parseOrderWebhook(payload);

@@ -4,7 +4,7 @@
 // day: the member's profile, every ledger entry, redemptions, referrals (their code, the friends they referred,
 // who referred them) and the requested orders as the order history has them.
 import type { PrismaClient } from "@prisma/client";
-import { sqlOf } from "~/db/connection.server";
+import { sqlOf, utcTextColumn } from "~/db/connection.server";
 import { restIdOf } from "~/shopify/domain/rest-id";
 import type { Db } from "~/points/points-ledger.server";
 import { UnusablePayloadError, type WebhookStep } from "~/webhooks/webhook-worker.server";
@@ -44,11 +44,10 @@ export const dataRequestSteps: Record<string, WebhookStep[]> = {
   CUSTOMERS_DATA_REQUEST: [(tx, event) => recordDataRequest(tx, event)],
 };
 
-const iso = (column: string) => `to_char("${column}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${column}"`;
 
 export async function listDataRequests(prisma: PrismaClient, shop: string): Promise<DataRequestRow[]> {
   return sqlOf(prisma).query<DataRequestRow>(
-    `SELECT "id"::text AS id, "customerId", "requestId", "ordersRequested", ${iso("requestedAt")}, "downloads", ${iso("lastDownloadAt")}
+    `SELECT "id"::text AS id, "customerId", "requestId", "ordersRequested", ${utcTextColumn("requestedAt")}, "downloads", ${utcTextColumn("lastDownloadAt")}
        FROM "DataRequest" WHERE "shop" = $1 ORDER BY "requestedAt" DESC, "id" DESC LIMIT 200`,
     [shop],
   );
@@ -93,7 +92,7 @@ export async function prepareDataRequestDownload(prisma: PrismaClient, shop: str
   const [request] = await sql.query<{ customerId: string; requestId: string; ordersRequested: string[]; requestedAt: string }>(
     `UPDATE "DataRequest" SET "downloads" = "downloads" + 1, "lastDownloadAt" = $3::timestamp(3)
       WHERE "shop" = $1 AND "id" = $2::bigint
-      RETURNING "customerId", "requestId", "ordersRequested", ${iso("requestedAt")}`,
+      RETURNING "customerId", "requestId", "ordersRequested", ${utcTextColumn("requestedAt")}`,
     [shop, id, now.toISOString().slice(0, 23)],
   );
   if (!request) return null;

@@ -3,6 +3,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { defaultRewardCatalog, rewardProblems, withGeneratedTitle, type Reward, type RewardProblem } from "~/rewards/domain/catalog";
 import type { Db } from "~/points/points-ledger.server";
+import { utcTextColumn } from "~/db/connection.server";
 
 export interface StoredReward {
   reward: Reward;
@@ -52,7 +53,7 @@ export async function findReward(db: Db, shop: string, shopCurrency: string, id:
 
 /** A reward's columns as plain SQL reads them (alias `r`): storedRewardFromRow turns them into a StoredReward. */
 export const STORED_REWARD_COLUMNS = (r: string) =>
-  `${r}."definition", ${r}."enabled", ${r}."position", to_char(${r}."updatedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "rewardUpdatedAt"`;
+  `${r}."definition", ${r}."enabled", ${r}."position", ${utcTextColumn("updatedAt", { from: r, as: "rewardUpdatedAt" })}`;
 export type StoredRewardRow = { definition: unknown; enabled: boolean | null; position: number | null; rewardUpdatedAt: string | null };
 
 /** The reward read with STORED_REWARD_COLUMNS, or null when there was none (a LEFT JOIN's empty side). */

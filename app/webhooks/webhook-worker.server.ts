@@ -5,7 +5,7 @@
 // transaction's connection (Database.transaction), as are the hot batch steps' (sqlOf(tx)): building them
 // through Prisma cost more than running them (docs/decisions/015).
 import type { PrismaClient, WebhookEvent } from "@prisma/client";
-import { databaseOf, type Database, type SqlStatements } from "~/db/connection.server";
+import { databaseOf, utcTextColumn, type Database, type SqlStatements } from "~/db/connection.server";
 
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 export type WebhookHandler = (tx: Tx, event: WebhookEvent) => Promise<void>;
@@ -257,7 +257,6 @@ async function claim(sql: SqlStatements, event: WebhookEvent, now: () => Date): 
 }
 
 // Times as text (see SqlStatements): TIMESTAMP(3) columns hold UTC wall time.
-const utcText = (column: string) => `to_char("${column}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${column}"`;
 const EVENT_COLUMNS = [
   `"id"::text AS "id"`,
   `"shop"`,
@@ -265,14 +264,14 @@ const EVENT_COLUMNS = [
   `"eventId"`,
   `"webhookId"`,
   `"apiVersion"`,
-  utcText("triggeredAt"),
-  utcText("receivedAt"),
+  utcTextColumn("triggeredAt"),
+  utcTextColumn("receivedAt"),
   `"payload"`,
   `"status"`,
   `"attempts"`,
-  utcText("nextAttemptAt"),
+  utcTextColumn("nextAttemptAt"),
   `"lastError"`,
-  utcText("processedAt"),
+  utcTextColumn("processedAt"),
 ].join(", ");
 
 type EventRow = Omit<WebhookEvent, "id" | "triggeredAt" | "receivedAt" | "nextAttemptAt" | "processedAt"> & {

@@ -6,11 +6,10 @@
 // The baseline is the same run with WEBHOOK_APPLY=each: every event in its own savepoint, one by one.
 // Next to each rate: the CPU time per event of the app process and of PostgreSQL (the database's server
 // processes, the bench's own excluded), which move far less than the rate when the machine is busy.
-import fs from "node:fs";
 import pg from "pg";
 import { startTreue, TEST_SHOP } from "../../tests/support/treue-harness";
 import { parseLoyaltyProgram } from "../../app/points/domain/program";
-import { fmt, line } from "./stats";
+import { cpuMsOf, fmt, line } from "./stats";
 
 export async function benchPointsApply() {
   const baseline = await applyRate({ mode: "each", events: 1000 });
@@ -117,35 +116,26 @@ async function applyRate({ mode, events, customers = 500, tiers = false }: { mod
  * own connections (its polling).
  */
 async function cpuMeter(pool: pg.Pool, appPid: number | undefined) {
-  const ticksPerMs = 100 / 1000; // USER_HZ, 100 on Linux
-  const ticks = (pid: number): number | null => {
-    try {
-      const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      return Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return null;
-    }
-  };
   const servers = async () =>
     (
       await pool.query<{ pid: number }>(
         `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name <> 'points-bench' AND backend_type = 'client backend'`,
       )
     ).rows.map((r) => r.pid);
-  const appBefore = appPid === undefined ? null : ticks(appPid);
-  const before = new Map((await servers()).map((pid) => [pid, ticks(pid) ?? 0]));
+  const appBefore = appPid === undefined ? null : cpuMsOf(appPid);
+  const before = new Map((await servers()).map((pid) => [pid, cpuMsOf(pid) ?? 0]));
   return {
     async used() {
-      const appAfter = appPid === undefined ? null : ticks(appPid);
+      const appAfter = appPid === undefined ? null : cpuMsOf(appPid);
       let database: number | null = 0;
       for (const pid of await servers()) {
-        const now = ticks(pid);
+        const now = cpuMsOf(pid);
         if (now === null) database = null;
         else if (database !== null) database += now - (before.get(pid) ?? 0);
       }
       return {
-        appMs: appBefore === null || appAfter === null ? null : (appAfter - appBefore) / ticksPerMs,
-        databaseMs: database === null ? null : database / ticksPerMs,
+        appMs: appBefore === null || appAfter === null ? null : appAfter - appBefore,
+        databaseMs: database,
       };
     },
   };
