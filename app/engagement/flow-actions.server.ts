@@ -9,6 +9,7 @@ import { addDays } from "~/points/domain/time";
 import { adjustMemberPoints } from "~/members/members-directory.server";
 import { lockMember } from "~/points/points-ledger.server";
 import { MAX_SEGMENT_BONUS_POINTS } from "~/points/domain/segment-bonus";
+import { setTierSource } from "./tier-events.server";
 
 /** Flow signs an action request as webhooks are signed: base64 HMAC-SHA256 of the raw body with the app secret. */
 export function flowSignatureValid(body: string, header: string | null, secret: string): boolean {
@@ -93,6 +94,7 @@ export async function setTierFromFlow(prisma: PrismaClient, input: { shop: strin
   if (tier === undefined) return { code: "unknownTier", tiers: program.vip.tiers.map((t) => t.name) };
   await prisma.$transaction(async (tx) => {
     const memberId = await lockMember(tx, input.shop, input.customerId, { seenAt: now });
+    await setTierSource(tx, "flow");
     await tx.member.update({ where: { id: memberId }, data: { tierId: tier?.id ?? null, tierPeriodEnd: tier ? addDays(now, program.vip.windowDays) : null } });
   });
   return { code: "ok", tier: tier?.name ?? null };

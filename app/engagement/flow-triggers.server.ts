@@ -13,6 +13,7 @@ import type { FlowTriggerReceiveMutation } from "~/types/admin.generated";
 import { FLOW_TRIGGER_RECEIVE_MUTATION } from "./graphql/FlowTriggerReceive";
 import { eventWindowStart, insertForShops, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
 import { redeemedTitle } from "~/rewards/domain/reward-title";
+import { recentTierEvents } from "./tier-events.server";
 
 /** extensions/treue-flow-points-earned/shopify.extension.toml */
 export const POINTS_EARNED_TRIGGER = "treue-points-earned";
@@ -20,6 +21,8 @@ export const POINTS_EARNED_TRIGGER = "treue-points-earned";
 export const REWARD_REDEEMED_TRIGGER = "treue-reward-redeemed";
 /** extensions/treue-flow-points-expiring/shopify.extension.toml */
 export const POINTS_EXPIRING_TRIGGER = "treue-points-expiring";
+/** extensions/treue-flow-tier-changed/shopify.extension.toml */
+export const TIER_CHANGED_TRIGGER = "treue-tier-changed";
 const SEND_BATCH = 200;
 
 /** Records a points-earned trigger for every recent points-earned event that has none yet; the shops that got one. */
@@ -79,6 +82,27 @@ export async function queuePointsExpiringTriggers(prisma: PrismaClient, now: Dat
   );
 }
 
+/**
+ * Records a tier-changed trigger for every recent tier change that is news to the member (tier-events.server.ts)
+ * and has none yet, except those Flow's own "Set VIP tier" made: a workflow that sets a tier on "tier changed"
+ * would otherwise run itself again. Returns the shops that got one.
+ */
+export async function queueTierChangedTriggers(prisma: PrismaClient, now: Date): Promise<string[]> {
+  const rows = (await recentTierEvents(prisma, "FlowTriggerEvent", now))
+    .filter((e) => e.source !== "flow")
+    .map((e) => ({ shop: e.shop, customer_id: e.customerId, event_key: e.eventKey, data: { tier: e.tier?.name ?? "", previousTier: e.previousTier?.name ?? "", change: e.direction } }));
+  if (rows.length === 0) return [];
+  return insertForShops(
+    prisma,
+    `INSERT INTO "FlowTriggerEvent" ("shop", "customerId", "eventKey", "handle", "data")
+     SELECT r.shop, r.customer_id, r.event_key, $2, r.data
+       FROM jsonb_to_recordset($1::jsonb) AS r(shop text, customer_id text, event_key text, data jsonb)
+     ON CONFLICT ("shop", "eventKey") DO NOTHING
+     RETURNING "shop"`,
+    [JSON.stringify(rows), TIER_CHANGED_TRIGGER],
+  );
+}
+
 export function flowTriggersJobWith(send: (shop: string) => Promise<void>): PeriodicJob {
   return {
     name: "flow-triggers",
@@ -87,6 +111,7 @@ export function flowTriggersJobWith(send: (shop: string) => Promise<void>): Peri
       await queuePointsEarnedTriggers(db, now);
       await queueRewardRedeemedTriggers(db, now);
       await queuePointsExpiringTriggers(db, now);
+      await queueTierChangedTriggers(db, now);
       const shops = await db.flowTriggerEvent.findMany({ where: { status: "queued" }, distinct: ["shop"], select: { shop: true } });
       for (const { shop } of shops) await send(shop);
     },
@@ -108,6 +133,10 @@ export function rewardRedeemedPayload(customerId: string, reward: unknown, point
 
 /** What Flow gets for one recorded event, by its trigger. */
 function payloadOf(event: { handle: string; customerId: string; data: unknown }, balance: number): Record<string, unknown> {
+  if (event.handle === TIER_CHANGED_TRIGGER) {
+    const data = event.data as { tier: string; previousTier: string; change: string };
+    return { customer_id: Number(event.customerId), Tier: data.tier, "Previous tier": data.previousTier, Change: data.change };
+  }
   if (event.handle === POINTS_EXPIRING_TRIGGER) {
     const data = event.data as { points: number; expiresOn: string };
     return { customer_id: Number(event.customerId), "Points expiring": data.points, "Expires on": data.expiresOn, "Points balance": Math.max(0, balance) };

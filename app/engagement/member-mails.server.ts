@@ -22,7 +22,9 @@ import { pointsExpiringMail } from "./domain/points-expiring-mail";
 import { DEFAULT_QUIET_HOURS, inQuietHours, MARKETING_PER_WEEK, parseQuietHours, type QuietHours } from "./domain/mail-timing";
 import { eventWindowStart, insertForShops, latestLocaleSql, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
 import { armFor, HOLDOUT_ARM, runningExperiment } from "./experiments.server";
-import { mailKindOnSql } from "./mail-settings.server";
+import { loadMailSwitches, mailKindOnSql, type MailSwitches } from "./mail-settings.server";
+import { recentTierEvents } from "./tier-events.server";
+import { tierMail, type TierDirection, type TierMailFacts } from "./domain/tier-mail";
 import { isPermanentSmtpFailure, mailTransport, type MailTransport } from "./mail-transport.server";
 
 /** Mails sent per shop job run; the next run continues. */
@@ -99,6 +101,46 @@ export async function queueWinBackMails(tx: Db, shop: string, bonusId: string, p
   );
 }
 
+const TIER_MAIL_KIND: Record<TierDirection, "tier-up" | "tier-kept" | "tier-lost"> = { up: "tier-up", kept: "tier-kept", down: "tier-lost" };
+const TIER_DIRECTION: Record<string, TierDirection> = { "tier-up": "up", "tier-kept": "kept", "tier-lost": "down" };
+
+/** What a tier mail keeps from its event (names as they were when the tier changed). */
+type TierMailData = Pick<TierMailFacts, "tier" | "previousTier" | "windowDays" | "byOrders"> & { periodEnd: string | null };
+
+/**
+ * A tier mail (reached, kept, lost) for every recent tier change that is news to the member (tier-events.server.ts)
+ * and has none yet, if the shop sends that kind. Returns the shops that got new mail.
+ */
+export async function queueTierMails(prisma: PrismaClient, now: Date): Promise<string[]> {
+  const events = await recentTierEvents(prisma, "MemberMail", now);
+  const switches = new Map<string, MailSwitches>();
+  const rows: { shop: string; customer_id: string; event_key: string; kind: string; locale: string; data: TierMailData }[] = [];
+  for (const e of events) {
+    let on = switches.get(e.shop);
+    if (!on) switches.set(e.shop, (on = await loadMailSwitches(prisma, e.shop)));
+    const kind = TIER_MAIL_KIND[e.direction];
+    if (!on[kind]) continue;
+    const data: TierMailData = {
+      tier: e.tier && { name: e.tier.name, multiplierPercent: e.tier.multiplierPercent },
+      previousTier: e.previousTier && { name: e.previousTier.name, thresholdMinor: e.previousTier.thresholdMinor },
+      periodEnd: e.periodEnd,
+      windowDays: e.windowDays,
+      byOrders: e.source === null,
+    };
+    rows.push({ shop: e.shop, customer_id: e.customerId, event_key: e.eventKey, kind, locale: e.locale, data });
+  }
+  if (rows.length === 0) return [];
+  return insertForShops(
+    prisma,
+    `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
+     SELECT r.shop, r.customer_id, r.event_key, r.kind, 'service', r.locale, r.data
+       FROM jsonb_to_recordset($1::jsonb) AS r(shop text, customer_id text, event_key text, kind text, locale text, data jsonb)
+     ON CONFLICT ("shop", "eventKey") DO NOTHING
+     RETURNING "shop"`,
+    [JSON.stringify(rows)],
+  );
+}
+
 /** Every minute, when SMTP_URL is set: new events become mails, and the shops with mail to send get a send job. */
 export const memberMailsJob: PeriodicJob = {
   name: "member-mails",
@@ -107,6 +149,7 @@ export const memberMailsJob: PeriodicJob = {
     if (!mailTransport()) return;
     await queuePointsEarnedMails(db, now);
     await queuePointsExpiringMails(db, now);
+    await queueTierMails(db, now);
     const shops = await db.memberMail.findMany({ where: { status: "queued" }, distinct: ["shop"], select: { shop: true } });
     for (const { shop } of shops) await sendShopJob(SHOP_JOBS.memberMails, shop, {});
   },
@@ -178,8 +221,19 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
     const availableAt = data.availableAt ? new Date(data.availableAt) : null;
     const timeZone = shopRow.timezone ?? "UTC";
     const accountUrl = `https://${shop}/account`;
+    const facts = { shopName, locale, firstName: member.firstName, balance, nextReward, unsubscribeUrl };
     const rendered: RenderedMail =
-      mail.kind === "win-back"
+      mail.kind in TIER_DIRECTION
+        ? tierMail({
+            ...facts,
+            ...(mail.data as TierMailData),
+            direction: TIER_DIRECTION[mail.kind],
+            periodEnd: (mail.data as TierMailData).periodEnd ? new Date((mail.data as TierMailData).periodEnd!) : null,
+            currency: shopRow.currency,
+            timeZone,
+            accountUrl,
+          })
+        : mail.kind === "win-back"
         ? winBackMail({ shopName, locale, firstName: member.firstName, points: data.points, balance, nextReward, shopUrl: `https://${shop}`, unsubscribeUrl })
         : mail.kind === "points-expiring"
           ? pointsExpiringMail({ shopName, locale, firstName: member.firstName, points: data.points, expiresAt: new Date(data.expiresAt!), timeZone, balance, nextReward, accountUrl, unsubscribeUrl })

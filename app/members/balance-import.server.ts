@@ -12,6 +12,7 @@ import { loadLoyaltyProgram } from "~/points/loyalty-program.server";
 import { appendLedgerEntry, type Db } from "~/points/points-ledger.server";
 import { ledgerKeys } from "~/points/domain/ledger";
 import { addDays } from "~/points/domain/time";
+import { setTierSource } from "~/engagement/tier-events.server";
 
 export const MAX_BALANCE_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -153,6 +154,8 @@ export async function applyBalanceImport(
           points += c.to - c.from;
         }
         if (c.tierId !== null) {
+          // A standing carried over from the shop's previous app: no "tier reached" mail or Flow trigger.
+          if (tiers === 0) await setTierSource(tx, "import");
           await sqlOf(tx).execute(`UPDATE "Member" SET "tierId" = $3, "tierPeriodEnd" = $4::timestamp(3) WHERE "shop" = $1 AND "id" = $2::bigint`, [
             shop,
             String(c.memberId),

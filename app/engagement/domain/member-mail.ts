@@ -13,11 +13,19 @@ import { greeting, nextRewardLine, pointsText, renderMail, serviceFooter, type M
 export type { RenderedMail } from "./mail-layout";
 
 export type MailCategory = "service" | "marketing";
-export type MailKind = "points-earned" | "points-expiring" | "win-back";
+export type MailKind = "points-earned" | "points-expiring" | "tier-up" | "tier-kept" | "tier-lost" | "win-back";
 
-export const MAIL_KINDS: readonly MailKind[] = ["points-earned", "points-expiring", "win-back"];
+export const MAIL_KINDS: readonly MailKind[] = ["points-earned", "points-expiring", "tier-up", "tier-kept", "tier-lost", "win-back"];
 
-export const MAIL_CATEGORY: Record<MailKind, MailCategory> = { "points-earned": "service", "points-expiring": "service", "win-back": "marketing" };
+/** Tier news is about the member's own account: service mail, like their points. */
+export const MAIL_CATEGORY: Record<MailKind, MailCategory> = {
+  "points-earned": "service",
+  "points-expiring": "service",
+  "tier-up": "service",
+  "tier-kept": "service",
+  "tier-lost": "service",
+  "win-back": "marketing",
+};
 
 /** What stops a mail to an address: an opt-out of one category, or of all mail (bounce, complaint). */
 export interface Suppression {
