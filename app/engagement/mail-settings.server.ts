@@ -7,6 +7,8 @@ import { rewardTitle } from "~/rewards/domain/reward-title";
 import { enabledRewards } from "~/rewards/rewards-catalog.server";
 import { MAIL_KINDS, pointsEarnedMail, type MailKind } from "./domain/member-mail";
 import { tierMail } from "./domain/tier-mail";
+import { birthdayMail, friendOrderedMail, referralRewardMail } from "./domain/occasion-mails";
+import { loadReferralTerms } from "~/referrals/referrals.server";
 import { pointsExpiringMail } from "./domain/points-expiring-mail";
 import { winBackMail } from "./domain/win-back-mail";
 import type { RenderedMail } from "./domain/mail-layout";
@@ -15,13 +17,16 @@ import type { VipSettings } from "~/points/domain/program";
 import type { TierMailFacts } from "./domain/tier-mail";
 
 export type MailSwitches = Record<MailKind, boolean>;
-type SwitchColumn = "pointsEarned" | "pointsExpiring" | "tierUp" | "tierKept" | "tierLost" | "winBack";
+type SwitchColumn = "pointsEarned" | "pointsExpiring" | "tierUp" | "tierKept" | "tierLost" | "birthday" | "friendOrdered" | "referralReward" | "winBack";
 const COLUMN: Record<MailKind, SwitchColumn> = {
   "points-earned": "pointsEarned",
   "points-expiring": "pointsExpiring",
   "tier-up": "tierUp",
   "tier-kept": "tierKept",
   "tier-lost": "tierLost",
+  birthday: "birthday",
+  "friend-ordered": "friendOrdered",
+  "referral-reward": "referralReward",
   "win-back": "winBack",
 };
 
@@ -55,11 +60,15 @@ export async function mailPreviews(prisma: PrismaClient, shop: string, locale: L
   };
   const timeZone = shopRow?.timezone ?? "UTC";
   const program = await loadLoyaltyProgram(prisma, shop);
+  const terms = await loadReferralTerms(prisma, shop);
   const inTwoWeeks = new Date(Date.now() + 14 * 86_400_000);
   return {
     "points-earned": pointsEarnedMail({ ...base, points: 120, orderName: "#1001", spendableFrom: null, timeZone, accountUrl: `https://${shop}/account` }),
     "points-expiring": pointsExpiringMail({ ...base, points: 150, expiresAt: inTwoWeeks, timeZone, accountUrl: `https://${shop}/account` }),
     ...tierPreviews(program.vip, { ...base, currency: shopRow?.currency ?? null, timeZone, accountUrl: `https://${shop}/account` }),
+    birthday: birthdayMail({ ...base, points: program.birthdayBonus || 100, accountUrl: `https://${shop}/account` }),
+    "friend-ordered": friendOrderedMail({ ...base, points: terms.advocatePoints, windowDays: terms.windowDays, accountUrl: `https://${shop}/account` }),
+    "referral-reward": referralRewardMail({ ...base, points: terms.advocatePoints, accountUrl: `https://${shop}/account` }),
     "win-back": winBackMail({ ...base, points: 200, shopUrl: `https://${shop}` }),
   };
 }

@@ -25,6 +25,9 @@ import { armFor, HOLDOUT_ARM, runningExperiment } from "./experiments.server";
 import { loadMailSwitches, mailKindOnSql, type MailSwitches } from "./mail-settings.server";
 import { recentTierEvents } from "./tier-events.server";
 import { tierMail, type TierDirection, type TierMailFacts } from "./domain/tier-mail";
+import { birthdayMail, friendOrderedMail, referralRewardMail } from "./domain/occasion-mails";
+import type { MailFacts } from "./domain/mail-layout";
+import { loadReferralTerms, type ReferralTerms } from "~/referrals/referrals.server";
 import { isPermanentSmtpFailure, mailTransport, type MailTransport } from "./mail-transport.server";
 
 /** Mails sent per shop job run; the next run continues. */
@@ -141,6 +144,64 @@ export async function queueTierMails(prisma: PrismaClient, now: Date): Promise<s
   );
 }
 
+/** A birthday mail for every birthday bonus written in the event window that has none yet. */
+export async function queueBirthdayMails(prisma: PrismaClient, now: Date): Promise<string[]> {
+  return insertForShops(
+    prisma,
+    `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
+     SELECT l."shop", l."customerId", 'birthday:' || l."idempotencyKey", 'birthday', 'service',
+            ${latestLocaleSql('l."shop"', 'l."customerId"')}, jsonb_build_object('points', l."points")
+       FROM "LedgerEntry" l
+       JOIN "Shop" s ON s."domain" = l."shop" AND s."uninstalledAt" IS NULL
+      WHERE l."kind" = 'birthday-bonus' AND l."createdAt" >= $1::timestamp(3)
+        AND ${mailKindOnSql("birthday", 'l."shop"')}
+        AND NOT EXISTS (SELECT 1 FROM "MemberMail" m WHERE m."shop" = l."shop" AND m."eventKey" = 'birthday:' || l."idempotencyKey")
+      ORDER BY l."id"
+     ON CONFLICT ("shop", "eventKey") DO NOTHING
+     RETURNING "shop"`,
+    [eventWindowStart(now)],
+  );
+}
+
+/**
+ * Referral mails to the advocate: "a friend ordered with your code" for every referral recorded in the event
+ * window that counts or may still count (not blocked by a fraud rule, not void), and "your referral reward" for
+ * every referral credited in it.
+ */
+export async function queueReferralMails(prisma: PrismaClient, now: Date): Promise<string[]> {
+  const ordered = await insertForShops(
+    prisma,
+    `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
+     SELECT r."shop", r."advocateCustomerId", 'friend-ordered:' || r."id", 'friend-ordered', 'service',
+            ${latestLocaleSql('r."shop"', 'r."advocateCustomerId"')}, jsonb_build_object('orderName', r."orderName")
+       FROM "Referral" r
+       JOIN "Shop" s ON s."domain" = r."shop" AND s."uninstalledAt" IS NULL
+      WHERE r."status" IN ('pending', 'credited') AND r."orderPlacedAt" >= $1::timestamp(3) AND r."createdAt" >= $1::timestamp(3)
+        AND ${mailKindOnSql("friend-ordered", 'r."shop"')}
+        AND NOT EXISTS (SELECT 1 FROM "MemberMail" m WHERE m."shop" = r."shop" AND m."eventKey" = 'friend-ordered:' || r."id")
+      ORDER BY r."id"
+     ON CONFLICT ("shop", "eventKey") DO NOTHING
+     RETURNING "shop"`,
+    [eventWindowStart(now)],
+  );
+  const credited = await insertForShops(
+    prisma,
+    `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
+     SELECT r."shop", r."advocateCustomerId", 'referral-reward:' || r."id", 'referral-reward', 'service',
+            ${latestLocaleSql('r."shop"', 'r."advocateCustomerId"')}, jsonb_build_object('points', r."points")
+       FROM "Referral" r
+       JOIN "Shop" s ON s."domain" = r."shop" AND s."uninstalledAt" IS NULL
+      WHERE r."creditedAt" >= $1::timestamp(3) AND r."status" = 'credited' AND r."points" > 0
+        AND ${mailKindOnSql("referral-reward", 'r."shop"')}
+        AND NOT EXISTS (SELECT 1 FROM "MemberMail" m WHERE m."shop" = r."shop" AND m."eventKey" = 'referral-reward:' || r."id")
+      ORDER BY r."id"
+     ON CONFLICT ("shop", "eventKey") DO NOTHING
+     RETURNING "shop"`,
+    [eventWindowStart(now)],
+  );
+  return [...new Set([...ordered, ...credited])];
+}
+
 /** Every minute, when SMTP_URL is set: new events become mails, and the shops with mail to send get a send job. */
 export const memberMailsJob: PeriodicJob = {
   name: "member-mails",
@@ -150,6 +211,8 @@ export const memberMailsJob: PeriodicJob = {
     await queuePointsEarnedMails(db, now);
     await queuePointsExpiringMails(db, now);
     await queueTierMails(db, now);
+    await queueBirthdayMails(db, now);
+    await queueReferralMails(db, now);
     const shops = await db.memberMail.findMany({ where: { status: "queued" }, distinct: ["shop"], select: { shop: true } });
     for (const { shop } of shops) await sendShopJob(SHOP_JOBS.memberMails, shop, {});
   },
@@ -176,6 +239,7 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
   const rewards = shopRow.currency ? await enabledRewards(prisma, shop, shopRow.currency) : [];
   const experiment = await runningExperiment(prisma, shop, "points-earned-mail");
   let retryLater: unknown = null;
+  let referralTerms: ReferralTerms | null = null;
   for (const mail of queued) {
     // In a running A/B test every mail records its member's arm first, whatever happens to it next (intent to
     // treat); the holdout's is not sent.
@@ -212,44 +276,22 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
     const claimed = await prisma.memberMail.updateMany({ where: { id: mail.id, status: "queued" }, data: { status: "sending", attempts: { increment: 1 } } });
     if (claimed.count === 0) continue;
     const locale = mailLocale(mail.locale || null);
-    const data = mail.data as { points: number; orderName?: string | null; availableAt?: string | null; expiresAt?: string };
     const balance = Math.max(0, (await memberBalance(prisma, member, now)).balance);
     const cheapest = [...rewards].sort((a, b) => a.pointsCost - b.pointsCost)[0];
-    const nextReward = cheapest ? { title: rewardTitle(cheapest, locale), pointsCost: cheapest.pointsCost } : null;
     const unsubscribeUrl = `${settings.appUrl}/mail/unsubscribe?t=${unsubscribeToken({ shop, email, category, locale }, settings.secret)}`;
-    const shopName = shopRow.name ?? shop;
-    const availableAt = data.availableAt ? new Date(data.availableAt) : null;
-    const timeZone = shopRow.timezone ?? "UTC";
-    const accountUrl = `https://${shop}/account`;
-    const facts = { shopName, locale, firstName: member.firstName, balance, nextReward, unsubscribeUrl };
-    const rendered: RenderedMail =
-      mail.kind in TIER_DIRECTION
-        ? tierMail({
-            ...facts,
-            ...(mail.data as TierMailData),
-            direction: TIER_DIRECTION[mail.kind],
-            periodEnd: (mail.data as TierMailData).periodEnd ? new Date((mail.data as TierMailData).periodEnd!) : null,
-            currency: shopRow.currency,
-            timeZone,
-            accountUrl,
-          })
-        : mail.kind === "win-back"
-        ? winBackMail({ shopName, locale, firstName: member.firstName, points: data.points, balance, nextReward, shopUrl: `https://${shop}`, unsubscribeUrl })
-        : mail.kind === "points-expiring"
-          ? pointsExpiringMail({ shopName, locale, firstName: member.firstName, points: data.points, expiresAt: new Date(data.expiresAt!), timeZone, balance, nextReward, accountUrl, unsubscribeUrl })
-          : pointsEarnedMail({
-            shopName,
-            locale,
-            firstName: member.firstName,
-            points: data.points,
-            balance,
-            orderName: data.orderName ?? null,
-            spendableFrom: availableAt && availableAt > now ? availableAt : null,
-            timeZone,
-            nextReward,
-            accountUrl,
-            unsubscribeUrl,
-          });
+    const rendered = renderMemberMail(mail.kind, mail.data, {
+      shop,
+      shopName: shopRow.name ?? shop,
+      currency: shopRow.currency,
+      timeZone: shopRow.timezone ?? "UTC",
+      locale,
+      firstName: member.firstName,
+      balance,
+      nextReward: cheapest ? { title: rewardTitle(cheapest, locale), pointsCost: cheapest.pointsCost } : null,
+      unsubscribeUrl,
+      referralTerms: mail.kind === "friend-ordered" ? (referralTerms ??= await loadReferralTerms(prisma, shop)) : null,
+      now,
+    });
     try {
       const { messageId } = await transport.send({
         from: { name: shopRow.name ?? shop, address: settings.from },
@@ -284,6 +326,50 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
   const more = await prisma.memberMail.count({ where: { shop, status: "queued" } });
   if (more > 0 && queued.length === SEND_BATCH) await sendShopJob(SHOP_JOBS.memberMails, shop, {});
   return outcome;
+}
+
+interface RenderContext extends MailFacts {
+  shop: string;
+  currency: string | null;
+  timeZone: string;
+  referralTerms: ReferralTerms | null;
+  now: Date;
+}
+
+/** A queued mail as the member gets it: its kind's template with what the event recorded and the member now. */
+function renderMemberMail(kind: string, stored: unknown, c: RenderContext): RenderedMail {
+  const accountUrl = `https://${c.shop}/account`;
+  const facts: MailFacts = { shopName: c.shopName, locale: c.locale, firstName: c.firstName, balance: c.balance, nextReward: c.nextReward, unsubscribeUrl: c.unsubscribeUrl };
+  if (kind in TIER_DIRECTION) {
+    const data = stored as TierMailData;
+    return tierMail({ ...facts, ...data, direction: TIER_DIRECTION[kind], periodEnd: data.periodEnd ? new Date(data.periodEnd) : null, currency: c.currency, timeZone: c.timeZone, accountUrl });
+  }
+  const data = stored as { points: number; orderName?: string | null; availableAt?: string | null; expiresAt?: string };
+  switch (kind) {
+    case "win-back":
+      return winBackMail({ ...facts, points: data.points, shopUrl: `https://${c.shop}` });
+    case "points-expiring":
+      return pointsExpiringMail({ ...facts, points: data.points, expiresAt: new Date(data.expiresAt!), timeZone: c.timeZone, accountUrl });
+    case "birthday":
+      return birthdayMail({ ...facts, points: data.points, accountUrl });
+    case "friend-ordered":
+      return friendOrderedMail({ ...facts, points: c.referralTerms!.advocatePoints, windowDays: c.referralTerms!.windowDays, accountUrl });
+    case "referral-reward":
+      return referralRewardMail({ ...facts, points: data.points, accountUrl });
+    case "points-earned": {
+      const availableAt = data.availableAt ? new Date(data.availableAt) : null;
+      return pointsEarnedMail({
+        ...facts,
+        points: data.points,
+        orderName: data.orderName ?? null,
+        spendableFrom: availableAt && availableAt > c.now ? availableAt : null,
+        timeZone: c.timeZone,
+        accountUrl,
+      });
+    }
+    default:
+      throw new Error(`no template for member mail kind ${kind}`);
+  }
 }
 
 /** Records an opt-out from a link (idempotent: the same link again changes nothing). */

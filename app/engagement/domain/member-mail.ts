@@ -13,17 +13,29 @@ import { greeting, nextRewardLine, pointsText, renderMail, serviceFooter, type M
 export type { RenderedMail } from "./mail-layout";
 
 export type MailCategory = "service" | "marketing";
-export type MailKind = "points-earned" | "points-expiring" | "tier-up" | "tier-kept" | "tier-lost" | "win-back";
+export type MailKind =
+  | "points-earned"
+  | "points-expiring"
+  | "tier-up"
+  | "tier-kept"
+  | "tier-lost"
+  | "birthday"
+  | "friend-ordered"
+  | "referral-reward"
+  | "win-back";
 
-export const MAIL_KINDS: readonly MailKind[] = ["points-earned", "points-expiring", "tier-up", "tier-kept", "tier-lost", "win-back"];
+export const MAIL_KINDS: readonly MailKind[] = ["points-earned", "points-expiring", "tier-up", "tier-kept", "tier-lost", "birthday", "friend-ordered", "referral-reward", "win-back"];
 
-/** Tier news is about the member's own account: service mail, like their points. */
+/** Tier news, birthday points and referral rewards are about the member's own account: service mail, like their points. */
 export const MAIL_CATEGORY: Record<MailKind, MailCategory> = {
   "points-earned": "service",
   "points-expiring": "service",
   "tier-up": "service",
   "tier-kept": "service",
   "tier-lost": "service",
+  birthday: "service",
+  "friend-ordered": "service",
+  "referral-reward": "service",
   "win-back": "marketing",
 };
 
