@@ -22,7 +22,8 @@ import { pointsExpiringMail } from "./domain/points-expiring-mail";
 import { DEFAULT_QUIET_HOURS, inQuietHours, MARKETING_PER_WEEK, parseQuietHours, type QuietHours } from "./domain/mail-timing";
 import { eventWindowStart, insertForShops, latestLocaleSql, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
 import { armFor, HOLDOUT_ARM, runningExperiment } from "./experiments.server";
-import { loadMailSwitches, mailKindOnSql, type MailSwitches } from "./mail-settings.server";
+import { loadMailLook, loadMailSwitches, mailKindOnSql, type MailSwitches, type ShopMailLook } from "./mail-settings.server";
+import { lookFor, wordingKey, type MailPlaceholder } from "./domain/mail-look";
 import { recentTierEvents } from "./tier-events.server";
 import { tierMail, type TierDirection, type TierMailFacts } from "./domain/tier-mail";
 import { birthdayMail, friendOrderedMail, referralRewardMail } from "./domain/occasion-mails";
@@ -240,6 +241,7 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
   const experiment = await runningExperiment(prisma, shop, "points-earned-mail");
   let retryLater: unknown = null;
   let referralTerms: ReferralTerms | null = null;
+  const look = await loadMailLook(prisma, shop);
   for (const mail of queued) {
     // In a running A/B test every mail records its member's arm first, whatever happens to it next (intent to
     // treat); the holdout's is not sent.
@@ -290,6 +292,7 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
       nextReward: cheapest ? { title: rewardTitle(cheapest, locale), pointsCost: cheapest.pointsCost } : null,
       unsubscribeUrl,
       referralTerms: mail.kind === "friend-ordered" ? (referralTerms ??= await loadReferralTerms(prisma, shop)) : null,
+      shopLook: look,
       now,
     });
     try {
@@ -330,16 +333,33 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
 
 interface RenderContext extends MailFacts {
   shop: string;
+  shopLook: ShopMailLook;
   currency: string | null;
   timeZone: string;
   referralTerms: ReferralTerms | null;
   now: Date;
 }
 
+/** The merchant's placeholders for one mail: {points} is the event's, {tier} the tier it is about (reached, kept or lost). */
+function placeholderValues(kind: string, stored: unknown, c: RenderContext): Partial<Record<MailPlaceholder, string>> {
+  const number = (n: number) => new Intl.NumberFormat(c.locale === "de" ? "de-DE" : "en-GB").format(n);
+  const data = stored as { points?: number; tier?: { name: string } | null; previousTier?: { name: string } | null };
+  const points = kind === "friend-ordered" ? c.referralTerms?.advocatePoints : data.points;
+  const tier = kind === "tier-lost" ? data.previousTier?.name : kind in TIER_DIRECTION ? data.tier?.name : undefined;
+  return {
+    shop: c.shopName,
+    first_name: c.firstName ?? "",
+    balance: number(c.balance),
+    ...(typeof points === "number" ? { points: number(points) } : {}),
+    ...(tier ? { tier } : {}),
+  };
+}
+
 /** A queued mail as the member gets it: its kind's template with what the event recorded and the member now. */
 function renderMemberMail(kind: string, stored: unknown, c: RenderContext): RenderedMail {
   const accountUrl = `https://${c.shop}/account`;
-  const facts: MailFacts = { shopName: c.shopName, locale: c.locale, firstName: c.firstName, balance: c.balance, nextReward: c.nextReward, unsubscribeUrl: c.unsubscribeUrl };
+  const look = lookFor(c.shopLook.brand, c.shopLook.wordings[wordingKey(kind, c.locale)], placeholderValues(kind, stored, c));
+  const facts: MailFacts = { shopName: c.shopName, locale: c.locale, firstName: c.firstName, balance: c.balance, nextReward: c.nextReward, unsubscribeUrl: c.unsubscribeUrl, look };
   if (kind in TIER_DIRECTION) {
     const data = stored as TierMailData;
     return tierMail({ ...facts, ...data, direction: TIER_DIRECTION[kind], periodEnd: data.periodEnd ? new Date(data.periodEnd) : null, currency: c.currency, timeZone: c.timeZone, accountUrl });

@@ -7,4 +7,6 @@ import en from "./locales/en.json";
 export const messages = { en, de } as const;
 
 export type Locale = keyof typeof messages;
+/** The languages of the admin, of member e-mails and of the merchant's wordings. */
+export const LOCALES: readonly Locale[] = ["en", "de"];
 export type MessageKey = keyof (typeof messages)["en"];

@@ -4,6 +4,7 @@
  * the shop or the buyer wrote is escaped in the HTML part.
  */
 import type { Locale } from "~/i18n/messages";
+import { DEFAULT_ACCENT, textColourOn, type MailLook } from "./mail-look";
 
 export interface RenderedMail {
   subject: string;
@@ -42,6 +43,8 @@ export interface MailFacts {
   /** The cheapest reward: what the balance buys, or how far it is. */
   nextReward: { title: string; pointsCost: number } | null;
   unsubscribeUrl: string;
+  /** The merchant's logo, colour, subject and opening note (placeholders filled); none: the app's own. */
+  look?: MailLook;
 }
 
 /** Why a member gets a service mail (about their own points), ending where the unsubscribe link follows. */
@@ -61,20 +64,32 @@ export interface MailBody {
   /** Why the member gets it, ending where the unsubscribe link follows. */
   footer: string;
   unsubscribeUrl: string;
+  look?: MailLook;
 }
 
 export function renderMail(b: MailBody): RenderedMail {
   const unsubscribe = b.locale === "de" ? "abmelden" : "unsubscribe";
-  const text = [b.greeting, "", ...b.lines, "", `${b.button.label}: ${b.button.url}`, "", "--", `${b.footer} ${b.unsubscribeUrl}`, ""].join("\n");
-  const html = `<!doctype html><html lang="${b.locale}"><head><meta charset="utf-8"><title>${escapeHtml(b.subject)}</title></head>
+  const subject = b.look?.wording.subject ?? b.subject;
+  // The merchant's note opens the mail, paragraph by paragraph; the facts follow as the app writes them.
+  const intro = b.look?.wording.intro ? b.look.wording.intro.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean) : [];
+  const accent = b.look?.brand.accentColor ?? DEFAULT_ACCENT;
+  const onAccent = textColourOn(accent);
+  const logo = b.look?.brand.logoUrl;
+  const text = [b.greeting, "", ...intro.flatMap((p) => [p, ""]), ...b.lines, "", `${b.button.label}: ${b.button.url}`, "", "--", `${b.footer} ${b.unsubscribeUrl}`, ""].join("\n");
+  const html = `<!doctype html><html lang="${b.locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="margin:0;padding:24px;background:#f6f6f7;font:16px/1.5 -apple-system,BlinkMacSystemFont,'Segoe UI',sans-serif;color:#202223">
-<div style="max-width:560px;margin:0 auto;background:#fff;border-radius:12px;padding:24px">
-<h1 style="font-size:20px;margin:0 0 16px">${escapeHtml(b.shopName)}</h1>
+<div style="max-width:560px;margin:0 auto;background:#fff;border-radius:12px;padding:24px;border-top:4px solid ${accent}">
+${
+  logo
+    ? `<p style="margin:0 0 16px"><img src="${escapeHtml(logo)}" alt="${escapeHtml(b.shopName)}" style="max-height:48px;max-width:240px"></p>`
+    : `<h1 style="font-size:20px;margin:0 0 16px">${escapeHtml(b.shopName)}</h1>`
+}
 <p>${escapeHtml(b.greeting)}</p>
+${intro.map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br>")}</p>`).join("\n")}
 ${b.lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("\n")}
-<p><a href="${escapeHtml(b.button.url)}" style="display:inline-block;background:#202223;color:#fff;text-decoration:none;padding:10px 16px;border-radius:8px">${escapeHtml(b.button.label)}</a></p>
+<p><a href="${escapeHtml(b.button.url)}" style="display:inline-block;background:${accent};color:${onAccent};text-decoration:none;padding:10px 16px;border-radius:8px">${escapeHtml(b.button.label)}</a></p>
 </div>
 <p style="max-width:560px;margin:16px auto 0;font-size:12px;color:#6d7175">${escapeHtml(b.footer)} <a href="${escapeHtml(b.unsubscribeUrl)}" style="color:#6d7175">${escapeHtml(unsubscribe)}</a></p>
 </body></html>`;
-  return { subject: b.subject, text, html };
+  return { subject, text, html };
 }

@@ -98,5 +98,6 @@ export function pointsEarnedMail(f: PointsEarnedFacts): RenderedMail {
     button: { label: de ? "Punkte ansehen und einlösen" : "See and spend your points", url: f.accountUrl },
     footer: serviceFooter(f.locale, f.shopName),
     unsubscribeUrl: f.unsubscribeUrl,
+    look: f.look,
   });
 }

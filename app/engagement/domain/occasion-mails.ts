@@ -23,6 +23,7 @@ function occasionMail(f: OccasionFacts, subject: string, lines: string[]): Rende
     button: { label: de ? "Punkte ansehen und einlösen" : "See and spend your points", url: f.accountUrl },
     footer: serviceFooter(f.locale, f.shopName),
     unsubscribeUrl: f.unsubscribeUrl,
+    look: f.look,
   });
 }
 

@@ -30,5 +30,6 @@ export function pointsExpiringMail(f: PointsExpiringFacts): RenderedMail {
     button: { label: de ? "Punkte jetzt einlösen" : "Spend your points now", url: f.accountUrl },
     footer: serviceFooter(f.locale, f.shopName),
     unsubscribeUrl: f.unsubscribeUrl,
+    look: f.look,
   });
 }

@@ -133,5 +133,6 @@ export function tierMail(f: TierMailFacts): RenderedMail {
     button: { label: de ? "Ihr Kundenkonto" : "Your account", url: f.accountUrl },
     footer: serviceFooter(f.locale, f.shopName),
     unsubscribeUrl: f.unsubscribeUrl,
+    look: f.look,
   });
 }

@@ -30,5 +30,6 @@ export function winBackMail(f: WinBackFacts): RenderedMail {
       ? `Sie erhalten diese E-Mail, weil Sie Neuigkeiten von ${f.shopName} zugestimmt haben. Keine Angebote mehr:`
       : `You get this e-mail because you agreed to hear from ${f.shopName}. No more offers:`,
     unsubscribeUrl: f.unsubscribeUrl,
+    look: f.look,
   });
 }
