@@ -23,6 +23,11 @@ export const REWARD_REDEEMED_TRIGGER = "treue-reward-redeemed";
 export const POINTS_EXPIRING_TRIGGER = "treue-points-expiring";
 /** extensions/treue-flow-tier-changed/shopify.extension.toml */
 export const TIER_CHANGED_TRIGGER = "treue-tier-changed";
+/** extensions/treue-flow-member-at-risk/shopify.extension.toml */
+export const MEMBER_AT_RISK_TRIGGER = "treue-member-at-risk";
+
+/** The lifecycle segments as Flow's conditions read them. */
+const SEGMENT_WORD: Record<string, string> = { new: "new", active: "active", atRisk: "at risk", lost: "lost", vip: "VIP" };
 const SEND_BATCH = 200;
 
 /** Records a points-earned trigger for every recent points-earned event that has none yet; the shops that got one. */
@@ -103,6 +108,27 @@ export async function queueTierChangedTriggers(prisma: PrismaClient, now: Date):
   );
 }
 
+/**
+ * Records a member-at-risk trigger for every customer the segment sync moved into the at-risk segment in the event
+ * window (SegmentChange, written by the database), except erased ones; the shops that got one.
+ */
+export async function queueMemberAtRiskTriggers(prisma: PrismaClient, now: Date): Promise<string[]> {
+  return insertForShops(
+    prisma,
+    `INSERT INTO "FlowTriggerEvent" ("shop", "customerId", "eventKey", "handle", "data")
+     SELECT c."shop", c."customerId"::text, 'member-at-risk:' || c."id", $2, jsonb_build_object('previousSegment', c."fromSegment")
+       FROM "SegmentChange" c
+       JOIN "Shop" s ON s."domain" = c."shop" AND s."uninstalledAt" IS NULL
+      WHERE c."at" >= $1::timestamp(3) AND c."toSegment" = 'atRisk'
+        AND NOT EXISTS (SELECT 1 FROM "Member" m WHERE m."shop" = c."shop" AND m."customerId" = c."customerId"::text AND m."redactedAt" IS NOT NULL)
+        AND NOT EXISTS (SELECT 1 FROM "FlowTriggerEvent" f WHERE f."shop" = c."shop" AND f."eventKey" = 'member-at-risk:' || c."id")
+      ORDER BY c."id"
+     ON CONFLICT ("shop", "eventKey") DO NOTHING
+     RETURNING "shop"`,
+    [eventWindowStart(now), MEMBER_AT_RISK_TRIGGER],
+  );
+}
+
 export function flowTriggersJobWith(send: (shop: string) => Promise<void>): PeriodicJob {
   return {
     name: "flow-triggers",
@@ -112,6 +138,7 @@ export function flowTriggersJobWith(send: (shop: string) => Promise<void>): Peri
       await queueRewardRedeemedTriggers(db, now);
       await queuePointsExpiringTriggers(db, now);
       await queueTierChangedTriggers(db, now);
+      await queueMemberAtRiskTriggers(db, now);
       const shops = await db.flowTriggerEvent.findMany({ where: { status: "queued" }, distinct: ["shop"], select: { shop: true } });
       for (const { shop } of shops) await send(shop);
     },
@@ -133,6 +160,10 @@ export function rewardRedeemedPayload(customerId: string, reward: unknown, point
 
 /** What Flow gets for one recorded event, by its trigger. */
 function payloadOf(event: { handle: string; customerId: string; data: unknown }, balance: number): Record<string, unknown> {
+  if (event.handle === MEMBER_AT_RISK_TRIGGER) {
+    const data = event.data as { previousSegment: string };
+    return { customer_id: Number(event.customerId), "Previous segment": SEGMENT_WORD[data.previousSegment] ?? data.previousSegment, "Points balance": Math.max(0, balance) };
+  }
   if (event.handle === TIER_CHANGED_TRIGGER) {
     const data = event.data as { tier: string; previousTier: string; change: string };
     return { customer_id: Number(event.customerId), Tier: data.tier, "Previous tier": data.previousTier, Change: data.change };
