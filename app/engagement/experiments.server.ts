@@ -1,4 +1,4 @@
-// A/B tests with a holdout for member e-mails: while a test of the points-earned e-mail runs, every such mail
+// A/B tests with a holdout for member e-mails: while a test of one kind of e-mail runs, every mail of that kind
 // records its member's arm (assignArm: a hash of the test and the customer, stable everywhere); the holdout's mail
 // is not sent. What each arm did is read from the shop's orders: a member enters the test with their first mail of
 // it, and their orders in the `windowDays` after that are their outcome. Everyone assigned counts, whether their
@@ -6,10 +6,10 @@
 import type { PrismaClient } from "@prisma/client";
 import { Prisma } from "@prisma/client";
 import { sqlOf } from "~/db/connection.server";
+import { subjectMailKind, type ExperimentSubject } from "./domain/experiment-subjects";
 import { assignArm, compareWithHoldout, type ArmDefinition, type ArmOutcome, type Comparison } from "./domain/experiments";
 
-export const EXPERIMENT_SUBJECTS = ["points-earned-mail"] as const;
-export type ExperimentSubject = (typeof EXPERIMENT_SUBJECTS)[number];
+export { EXPERIMENT_SUBJECTS, mailSubject, subjectMailKind, type ExperimentSubject } from "./domain/experiment-subjects";
 export const HOLDOUT_ARM = "holdout";
 export const TREATMENT_ARM = "mail";
 
@@ -35,14 +35,15 @@ export function armFor(experiment: RunningExperiment, customerId: string): strin
   return assignArm(experiment.id, customerId, experiment.arms);
 }
 
-export type ExperimentProblem = "name-missing" | "holdout-invalid" | "window-invalid" | "already-running";
+export type ExperimentProblem = "subject-invalid" | "name-missing" | "holdout-invalid" | "window-invalid" | "already-running";
 
 export async function startExperiment(
   prisma: PrismaClient,
   shop: string,
-  input: { name: string; subject: ExperimentSubject; holdoutPercent: number; windowDays: number },
+  input: { name: string; subject: string; holdoutPercent: number; windowDays: number },
 ): Promise<{ ok: true; id: string } | { ok: false; problems: ExperimentProblem[] }> {
   const problems: ExperimentProblem[] = [];
+  if (!subjectMailKind(input.subject)) problems.push("subject-invalid");
   if (!input.name.trim() || input.name.trim().length > 100) problems.push("name-missing");
   if (!Number.isSafeInteger(input.holdoutPercent) || input.holdoutPercent < 1 || input.holdoutPercent > 50) problems.push("holdout-invalid");
   if (!Number.isSafeInteger(input.windowDays) || input.windowDays < 7 || input.windowDays > 365) problems.push("window-invalid");

@@ -21,7 +21,10 @@ import { winBackMail } from "./domain/win-back-mail";
 import { pointsExpiringMail } from "./domain/points-expiring-mail";
 import { DEFAULT_QUIET_HOURS, inQuietHours, MARKETING_PER_WEEK, parseQuietHours, type QuietHours } from "./domain/mail-timing";
 import { eventWindowStart, insertForShops, latestLocaleSql, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
-import { armFor, HOLDOUT_ARM, runningExperiment } from "./experiments.server";
+import { armFor, HOLDOUT_ARM, mailSubject, runningExperiment, type ExperimentSubject, type RunningExperiment } from "./experiments.server";
+import { MAIL_KINDS as KINDS, type MailKind } from "./domain/member-mail";
+
+const subjectOf = (kind: string): ExperimentSubject | null => ((KINDS as readonly string[]).includes(kind) ? mailSubject(kind as MailKind) : null);
 import { loadMailLook, loadMailSwitches, mailKindOnSql, type MailSwitches, type ShopMailLook } from "./mail-settings.server";
 import { lookFor, wordingKey, type MailPlaceholder } from "./domain/mail-look";
 import { recentTierEvents } from "./tier-events.server";
@@ -238,14 +241,18 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
   // In the shop's quiet hours everything waits; the periodic job asks again every minute.
   if (inQuietHours(now, shopRow.timezone ?? "UTC", settings.quietHours)) return outcome;
   const rewards = shopRow.currency ? await enabledRewards(prisma, shop, shopRow.currency) : [];
-  const experiment = await runningExperiment(prisma, shop, "points-earned-mail");
+  // The running test of each kind of mail, read once per run.
+  const experiments = new Map<string, RunningExperiment | null>();
   let retryLater: unknown = null;
   let referralTerms: ReferralTerms | null = null;
   const look = await loadMailLook(prisma, shop);
   for (const mail of queued) {
     // In a running A/B test every mail records its member's arm first, whatever happens to it next (intent to
     // treat); the holdout's is not sent.
-    if (experiment && mail.kind === "points-earned" && !mail.experimentId) {
+    const subject = mail.experimentId ? null : subjectOf(mail.kind);
+    if (subject && !experiments.has(subject)) experiments.set(subject, await runningExperiment(prisma, shop, subject));
+    const experiment = subject ? experiments.get(subject) : null;
+    if (experiment) {
       const arm = armFor(experiment, mail.customerId);
       const held = arm === HOLDOUT_ARM;
       await prisma.memberMail.update({ where: { id: mail.id }, data: { experimentId: experiment.id, arm, ...(held ? { status: "suppressed", reason: "holdout" } : {}) } });

@@ -1,10 +1,10 @@
-// A/B tests: does the points e-mail bring members back? A test sends the mail to most members and holds a share
-// out (they get nothing); the page shows what each arm did since and the difference the mail makes, with its 95 %
-// confidence interval and a verdict in plain words.
+// A/B tests: does an e-mail bring members back? A test of one kind of e-mail sends it to most members and holds a
+// share out (they do not get it); the page shows what each arm did since and the difference the mail makes, with
+// its 95 % confidence interval and a verdict in plain words. Each kind of e-mail can have one test running.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, Page, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import prisma from "~/db.server";
 import { env } from "~/env.server";
@@ -14,6 +14,7 @@ import { shopTimeZone } from "~/shops/time-zone.server";
 import { shopCurrencyOrDefault } from "~/shops/shops.server";
 import { formatMoney } from "~/analytics/components/dashboard-parts";
 import { experimentReports, startExperiment, stopExperiment, type ExperimentProblem } from "~/engagement/experiments.server";
+import { EXPERIMENT_SUBJECTS, subjectMailKind } from "~/engagement/domain/experiment-subjects";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -38,7 +39,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return json<ActionResult>({ ok: stopped, problems: [] }, { status: stopped ? 200 : 404 });
   }
   if (form.get("intent") === "start") {
-    const result = await startExperiment(prisma, session.shop, { name: text("name"), subject: "points-earned-mail", holdoutPercent: whole("holdoutPercent"), windowDays: whole("windowDays") });
+    const result = await startExperiment(prisma, session.shop, { name: text("name"), subject: text("subject"), holdoutPercent: whole("holdoutPercent"), windowDays: whole("windowDays") });
     return result.ok ? json<ActionResult>({ ok: true, problems: [] }) : json<ActionResult>({ ok: false, problems: result.problems }, { status: 422 });
   }
   return json<ActionResult>({ ok: false, problems: [] }, { status: 400 });
@@ -54,23 +55,37 @@ export default function Experiments() {
   const money = (minor: number) => formatMoney(locale, Math.round(minor), currency);
   const points = (share: number) => `${share >= 0 ? "+" : "−"}${formatPercent(locale, Math.abs(share)).replace(/\s?%$/, "")} ${t("exp.pp")}`;
   const signedMoney = (minor: number) => `${minor >= 0 ? "+" : "−"}${money(Math.abs(minor))}`;
-  const [v, setV] = useState({ name: t("exp.defaultName"), holdoutPercent: "10", windowDays: "30" });
+  const kindName = (subject: string) => t(`emails.kind.${subjectMailKind(subject) ?? "points-earned"}` as MessageKey);
+  const running = new Set(reports.filter((r) => r.status === "running").map((r) => r.subject));
+  const free = EXPERIMENT_SUBJECTS.filter((s) => !running.has(s));
+  const [v, setV] = useState<{ subject: string; name: string; holdoutPercent: string; windowDays: string }>({ subject: free[0] ?? "", name: "", holdoutPercent: "10", windowDays: "30" });
+  // The name follows the e-mail chosen until the merchant writes their own.
+  const name = v.name || t("exp.defaultName", { kind: kindName(v.subject) });
   const problem = (code: ExperimentProblem) => result?.problems.includes(code);
-  const running = reports.some((r) => r.status === "running");
   return (
     <Page title={t("exp.heading")}>
       <BlockStack gap="400">
         <Text as="p" tone="subdued">{t("exp.explain")}</Text>
         {!smtp ? <Banner tone="warning">{t("exp.noSmtp")}</Banner> : null}
         {problem("already-running") ? <Banner tone="critical">{t("exp.problem.already-running")}</Banner> : null}
-        {!running ? (
+        {free.length === 0 ? <Banner tone="info">{t("exp.allRunning")}</Banner> : null}
+        {free.length > 0 ? (
           <Card>
             <Form method="post" id="experiment-start">
               <input type="hidden" name="intent" value="start" />
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">{t("exp.start")}</Text>
                 <FormLayout>
-                  <TextField label={t("exp.name")} name="name" value={v.name} onChange={(name) => setV({ ...v, name })} autoComplete="off" error={problem("name-missing") ? t("exp.problem.name-missing") : undefined} />
+                  <Select
+                    label={t("exp.subjectLabel")}
+                    name="subject"
+                    id="experiment-subject"
+                    options={free.map((subject) => ({ label: kindName(subject), value: subject }))}
+                    value={v.subject}
+                    onChange={(subject) => setV({ ...v, subject })}
+                    error={problem("subject-invalid") ? t("exp.problem.subject-invalid") : undefined}
+                  />
+                  <TextField label={t("exp.name")} name="name" value={name} onChange={(typed) => setV({ ...v, name: typed })} autoComplete="off" error={problem("name-missing") ? t("exp.problem.name-missing") : undefined} />
                   <FormLayout.Group>
                     <TextField label={t("exp.holdout")} name="holdoutPercent" type="number" value={v.holdoutPercent} onChange={(holdoutPercent) => setV({ ...v, holdoutPercent })} suffix="%" autoComplete="off" helpText={t("exp.holdoutHelp")} error={problem("holdout-invalid") ? t("exp.problem.holdout-invalid") : undefined} />
                     <TextField label={t("exp.window")} name="windowDays" type="number" value={v.windowDays} onChange={(windowDays) => setV({ ...v, windowDays })} autoComplete="off" helpText={t("exp.windowHelp")} error={problem("window-invalid") ? t("exp.problem.window-invalid") : undefined} />
@@ -100,6 +115,7 @@ export default function Experiments() {
                   {r.name} <Badge tone={r.status === "running" ? "info" : undefined}>{t(`exp.status.${r.status}` as MessageKey)}</Badge>
                 </Text>
                 <Text as="p" tone="subdued">
+                  {t("exp.subject", { kind: kindName(r.subject) })}{" "}
                   {t("exp.summary", { since: date(r.startedAt), holdout: r.holdoutPercent, days: r.windowDays })}
                   {r.stoppedAt ? ` ${t("exp.stoppedAt", { at: date(r.stoppedAt) })}` : ""}
                 </Text>

@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assignArm } from "~/engagement/domain/experiments";
 import { armOutcomes, armsOf } from "~/engagement/experiments.server";
-import { queuePointsEarnedMails, sendQueuedMails } from "~/engagement/member-mails.server";
+import { queueBirthdayMails, queuePointsEarnedMails, sendQueuedMails } from "~/engagement/member-mails.server";
+import { saveLoyaltyProgram } from "~/points/loyalty-program.server";
+import { grantBirthdayBonuses } from "~/points/points-jobs.server";
 import { smtpTransport } from "~/engagement/mail-transport.server";
 import { NO_QUIET_HOURS } from "~/engagement/domain/mail-timing";
 import { browserFetch, startTreue, TEST_API_SECRET, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
@@ -36,13 +38,16 @@ async function waitUntil(what: string, check: () => Promise<boolean>) {
 
 describe("an A/B test of the points e-mail", () => {
   it("is started in the admin, one at a time, with its settings checked", async () => {
-    const refused = await adminPost({ intent: "start", name: "", holdoutPercent: "80", windowDays: "30" }, { locale: "de" });
+    const refused = await adminPost({ intent: "start", subject: "points-earned-mail", name: "", holdoutPercent: "80", windowDays: "30" }, { locale: "de" });
     expect(refused.status).toBe(422);
     const html = await refused.text();
     expect(html).toContain("Geben Sie dem Test einen Namen");
     expect(html).toContain("Halten Sie eine ganze Zahl von 1 bis 50 % zurück.");
-    expect((await adminPost({ intent: "start", name: "Mail or not", holdoutPercent: "50", windowDays: "30" })).status).toBe(200);
-    expect((await adminPost({ intent: "start", name: "Again", holdoutPercent: "10", windowDays: "30" })).status).toBe(422);
+    const unknown = await adminPost({ intent: "start", subject: "newsletter-mail", name: "Newsletter", holdoutPercent: "10", windowDays: "30" }, { locale: "de" });
+    expect(unknown.status).toBe(422);
+    expect(await unknown.text()).toContain("Wählen Sie eine der E-Mails.");
+    expect((await adminPost({ intent: "start", subject: "points-earned-mail", name: "Mail or not", holdoutPercent: "50", windowDays: "30" })).status).toBe(200);
+    expect((await adminPost({ intent: "start", subject: "points-earned-mail", name: "Again", holdoutPercent: "10", windowDays: "30" })).status).toBe(422);
     expect(await t.db.prisma.experiment.count()).toBe(1);
   });
 
@@ -99,5 +104,32 @@ describe("an A/B test of the points e-mail", () => {
     await sendQueuedMails(t.db.prisma, TEST_SHOP, smtpTransport(smtp.url), new Date(), { appUrl: t.app.url, secret: TEST_API_SECRET, from: "loyalty@treue.test", quietHours: NO_QUIET_HOURS });
     expect(await t.db.prisma.memberMail.findFirst({ where: { shop: TEST_SHOP, customerId: String(c.id) } })).toMatchObject({ status: "sent", experimentId: null, arm: null });
     expect(await pageText()).toContain("Stopped");
+  });
+
+  it("tests another kind of e-mail beside it: a birthday mail goes to its member's group in that test", async () => {
+    expect((await saveLoyaltyProgram(t.db.prisma, TEST_SHOP, { birthdayBonus: 150 })).ok).toBe(true);
+    expect((await adminPost({ intent: "start", subject: "birthday-mail", name: "Birthday mail", holdoutPercent: "50", windowDays: "30" })).status).toBe(200);
+    const test = await t.db.prisma.experiment.findFirstOrThrow({ where: { shop: TEST_SHOP, subject: "birthday-mail", status: "running" } });
+    expect(await pageText()).toContain("E-mail: Birthday bonus.");
+    // Members whose birthday is today (on the shop's calendar), until both groups have one.
+    const shop = await t.db.prisma.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    const parts = new Intl.DateTimeFormat("en-GB", { month: "2-digit", day: "2-digit", timeZone: shop.timezone ?? "UTC" }).formatToParts(new Date());
+    const birthday = `${parts.find((p) => p.type === "month")!.value}-${parts.find((p) => p.type === "day")!.value}`;
+    const members: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const c = await t.memberWithPoints(10, `birthday-ab${i}@example.com`);
+      members.push(c.id);
+      await t.db.prisma.member.update({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(c.id) } }, data: { birthday } });
+    }
+    await grantBirthdayBonuses(t.db.prisma, new Date());
+    await queueBirthdayMails(t.db.prisma, new Date());
+    await sendQueuedMails(t.db.prisma, TEST_SHOP, smtpTransport(smtp.url), new Date(), { appUrl: t.app.url, secret: TEST_API_SECRET, from: "loyalty@treue.test", quietHours: NO_QUIET_HOURS });
+    const mails = await t.db.prisma.memberMail.findMany({ where: { shop: TEST_SHOP, kind: "birthday" } });
+    expect(mails).toHaveLength(members.length);
+    const arms = armsOf(50);
+    for (const m of mails) {
+      const arm = assignArm(test.id, m.customerId, arms);
+      expect([m.experimentId, m.arm, m.status]).toEqual([test.id, arm, arm === "holdout" ? "suppressed" : "sent"]);
+    }
   });
 });
