@@ -12,7 +12,7 @@ import { DEFAULT_BRAND, wordingKey, type MailBrand, type MailWording } from "./d
 import type { PreviewFacts } from "./domain/mail-previews";
 
 export type MailSwitches = Record<MailKind, boolean>;
-type SwitchColumn = "pointsEarned" | "pointsExpiring" | "tierUp" | "tierKept" | "tierLost" | "birthday" | "friendOrdered" | "referralReward" | "winBack";
+type SwitchColumn = "pointsEarned" | "pointsExpiring" | "tierUp" | "tierKept" | "tierLost" | "birthday" | "friendOrdered" | "referralReward" | "thankYou" | "winBack";
 const COLUMN: Record<MailKind, SwitchColumn> = {
   "points-earned": "pointsEarned",
   "points-expiring": "pointsExpiring",
@@ -22,6 +22,7 @@ const COLUMN: Record<MailKind, SwitchColumn> = {
   birthday: "birthday",
   "friend-ordered": "friendOrdered",
   "referral-reward": "referralReward",
+  "thank-you": "thankYou",
   "win-back": "winBack",
 };
 

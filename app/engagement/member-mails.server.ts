@@ -30,6 +30,9 @@ import { lookFor, wordingKey, type MailPlaceholder } from "./domain/mail-look";
 import { recentTierEvents } from "./tier-events.server";
 import { tierMail, type TierDirection, type TierMailFacts } from "./domain/tier-mail";
 import { birthdayMail, friendOrderedMail, referralRewardMail } from "./domain/occasion-mails";
+import { thankYouMail } from "./domain/thank-you";
+import { feedbackToken } from "./domain/feedback-token";
+import { eraseCustomerFeedback, queueThankYouMails } from "./feedback.server";
 import type { MailFacts } from "./domain/mail-layout";
 import { loadReferralTerms, type ReferralTerms } from "~/referrals/referrals.server";
 import { isPermanentSmtpFailure, mailTransport, type MailTransport } from "./mail-transport.server";
@@ -217,6 +220,7 @@ export const memberMailsJob: PeriodicJob = {
     await queueTierMails(db, now);
     await queueBirthdayMails(db, now);
     await queueReferralMails(db, now);
+    await queueThankYouMails(db, now);
     const shops = await db.memberMail.findMany({ where: { status: "queued" }, distinct: ["shop"], select: { shop: true } });
     for (const { shop } of shops) await sendShopJob(SHOP_JOBS.memberMails, shop, {});
   },
@@ -290,6 +294,7 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
     const unsubscribeUrl = `${settings.appUrl}/mail/unsubscribe?t=${unsubscribeToken({ shop, email, category, locale }, settings.secret)}`;
     const rendered = renderMemberMail(mail.kind, mail.data, {
       shop,
+      customerId: mail.customerId,
       shopName: shopRow.name ?? shop,
       currency: shopRow.currency,
       timeZone: shopRow.timezone ?? "UTC",
@@ -300,6 +305,8 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
       unsubscribeUrl,
       referralTerms: mail.kind === "friend-ordered" ? (referralTerms ??= await loadReferralTerms(prisma, shop)) : null,
       shopLook: look,
+      appUrl: settings.appUrl,
+      secret: settings.secret,
       now,
     });
     try {
@@ -340,6 +347,9 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
 
 interface RenderContext extends MailFacts {
   shop: string;
+  customerId: string;
+  appUrl: string;
+  secret: string;
   shopLook: ShopMailLook;
   currency: string | null;
   timeZone: string;
@@ -383,6 +393,11 @@ function renderMemberMail(kind: string, stored: unknown, c: RenderContext): Rend
       return friendOrderedMail({ ...facts, points: c.referralTerms!.advocatePoints, windowDays: c.referralTerms!.windowDays, accountUrl });
     case "referral-reward":
       return referralRewardMail({ ...facts, points: data.points, accountUrl });
+    case "thank-you": {
+      const order = stored as { orderId: string; orderName: string | null };
+      const token = feedbackToken({ shop: c.shop, customerId: c.customerId, orderId: order.orderId, orderName: order.orderName ?? "", locale: c.locale }, c.secret);
+      return thankYouMail({ ...facts, orderName: order.orderName, feedbackUrl: `${c.appUrl}/feedback?t=${token}` });
+    }
     case "points-earned": {
       const availableAt = data.availableAt ? new Date(data.availableAt) : null;
       return pointsEarnedMail({
@@ -433,6 +448,7 @@ async function eraseMemberMail(tx: Db, event: { shop: string; payload: unknown }
   if (typeof id !== "number" && typeof id !== "string") throw new UnusablePayloadError("customers/redact without customer.id");
   const sql = sqlOf(tx);
   await sql.execute(`DELETE FROM "MemberMail" WHERE "shop" = $1 AND "customerId" = $2`, [event.shop, String(id)]);
+  await eraseCustomerFeedback(tx, event.shop, String(id));
   if (typeof customer?.email === "string" && customer.email.trim()) {
     await sql.execute(`DELETE FROM "MailSuppression" WHERE "shop" = $1 AND "email" = $2`, [event.shop, customer.email.trim().toLowerCase()]);
   }

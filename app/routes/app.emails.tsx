@@ -14,17 +14,19 @@ import { loadMailLook, loadMailSwitches, previewFacts, saveMailSettings, type Ma
 import { MAIL_KINDS, type MailKind } from "~/engagement/domain/member-mail";
 import { checkBrand, checkWording, MAIL_PLACEHOLDERS, wordingKey, type LookProblem, type MailBrand, type MailWording } from "~/engagement/domain/mail-look";
 import { previewMail } from "~/engagement/domain/mail-previews";
+import { feedbackSummary } from "~/engagement/feedback.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const locale = localeFrom(new URL(request.url).searchParams.get("locale"));
   const since = new Date(Date.now() - 30 * 86_400_000);
-  const [switches, look, facts, sent] = await Promise.all([
+  const [switches, look, facts, sent, feedback] = await Promise.all([
     loadMailSwitches(prisma, session.shop),
     loadMailLook(prisma, session.shop),
     previewFacts(prisma, session.shop, env().SHOPIFY_APP_URL),
     prisma.memberMail.groupBy({ by: ["kind"], where: { shop: session.shop, status: "sent", sentAt: { gt: since } }, _count: { _all: true } }),
+    feedbackSummary(prisma, session.shop),
   ]);
   return json({
     locale,
@@ -33,6 +35,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     facts,
     sent: Object.fromEntries(sent.map((s) => [s.kind, s._count._all])) as Record<string, number>,
     smtp: Boolean(env().SMTP_URL),
+    feedback,
   });
 };
 
@@ -64,7 +67,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function Emails() {
-  const { locale, switches, look, facts, sent, smtp } = useLoaderData<typeof loader>();
+  const { locale, switches, look, facts, sent, smtp, feedback } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const t = translator(locale);
@@ -230,6 +233,22 @@ export default function Emails() {
             </Box>
           </BlockStack>
         </Form>
+        <Card>
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingMd">{t("emails.feedback.heading")}</Text>
+            <Text as="p" id="emails-feedback-summary">
+              {feedback.count && feedback.average !== null
+                ? t("emails.feedback.summary", { average: new Intl.NumberFormat(locale === "de" ? "de-DE" : "en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(feedback.average), count: formatCount(locale, feedback.count) })
+                : t("emails.feedback.none")}
+            </Text>
+            {feedback.latest.map((f) => (
+              <Text as="p" key={`${f.orderName}-${f.at}`}>
+                <span aria-label={`${f.rating}/5`}>{"★".repeat(f.rating) + "☆".repeat(5 - f.rating)}</span> {f.orderName}
+                {f.comment ? ` – ${f.comment}` : ""}
+              </Text>
+            ))}
+          </BlockStack>
+        </Card>
       </BlockStack>
     </Page>
   );

@@ -7,20 +7,13 @@ import prisma from "~/db.server";
 import { env } from "~/env.server";
 import { readUnsubscribeToken, type UnsubscribeClaim } from "~/engagement/domain/unsubscribe-token";
 import { escapeHtml } from "~/engagement/domain/mail-layout";
+import { memberPage as page } from "~/engagement/domain/member-page";
 import { unsubscribe } from "~/engagement/member-mails.server";
 
 
-function page(locale: "en" | "de", title: string, body: string, status = 200): Response {
-  const html = `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(title)}</title></head>
-<body style="margin:0;padding:24px;font:16px/1.5 -apple-system,BlinkMacSystemFont,'Segoe UI',sans-serif;color:#202223;background:#f6f6f7">
-<main style="max-width:480px;margin:40px auto;background:#fff;border-radius:12px;padding:24px"><h1 style="font-size:20px;margin-top:0">${escapeHtml(title)}</h1>${body}</main></body></html>`;
-  return new Response(html, { status, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } });
-}
-
 const WHAT = {
-  en: { service: "points e-mails (points earned, points about to expire)", marketing: "offers and reminders" },
-  de: { service: "Punkte-E-Mails (gesammelte und bald verfallende Punkte)", marketing: "Angebote und Erinnerungen" },
+  en: { service: "points e-mails (points, tiers, birthday and referral rewards)", marketing: "offers and reminders" },
+  de: { service: "Punkte-E-Mails (Punkte, Status, Geburtstags- und Empfehlungsprämien)", marketing: "Angebote und Erinnerungen" },
 };
 
 function claimOf(request: Request): UnsubscribeClaim | null {

@@ -54,6 +54,13 @@ export function serviceFooter(locale: Locale, shopName: string): string {
     : `You get this e-mail as a member of ${shopName}'s loyalty programme. No more points e-mails:`;
 }
 
+/** Why a member gets a marketing mail (they agreed to hear from the shop), ending where the unsubscribe link follows. */
+export function marketingFooter(locale: Locale, shopName: string): string {
+  return locale === "de"
+    ? `Sie erhalten diese E-Mail, weil Sie Neuigkeiten von ${shopName} zugestimmt haben. Keine Angebote mehr:`
+    : `You get this e-mail because you agreed to hear from ${shopName}. No more offers:`;
+}
+
 export interface MailBody {
   locale: Locale;
   subject: string;

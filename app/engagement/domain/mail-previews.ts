@@ -10,6 +10,7 @@ import { pointsExpiringMail } from "./points-expiring-mail";
 import { winBackMail } from "./win-back-mail";
 import { tierMail } from "./tier-mail";
 import { birthdayMail, friendOrderedMail, referralRewardMail } from "./occasion-mails";
+import { thankYouMail } from "./thank-you";
 import { lookFor, type MailBrand, type MailPlaceholder, type MailWording } from "./mail-look";
 
 export interface PreviewFacts {
@@ -104,6 +105,8 @@ export function previewMail(kind: MailKind, f: PreviewFacts, locale: Locale, bra
       return friendOrderedMail({ ...base, points, windowDays: f.referral.windowDays, accountUrl });
     case "referral-reward":
       return referralRewardMail({ ...base, points, accountUrl });
+    case "thank-you":
+      return thankYouMail({ ...base, orderName: "#1001", feedbackUrl: `${f.appUrl}/feedback?t=preview` });
     case "win-back":
       return winBackMail({ ...base, points, shopUrl: `https://${f.shop}` });
   }

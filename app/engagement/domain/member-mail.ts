@@ -22,9 +22,10 @@ export type MailKind =
   | "birthday"
   | "friend-ordered"
   | "referral-reward"
+  | "thank-you"
   | "win-back";
 
-export const MAIL_KINDS: readonly MailKind[] = ["points-earned", "points-expiring", "tier-up", "tier-kept", "tier-lost", "birthday", "friend-ordered", "referral-reward", "win-back"];
+export const MAIL_KINDS: readonly MailKind[] = ["points-earned", "points-expiring", "tier-up", "tier-kept", "tier-lost", "birthday", "friend-ordered", "referral-reward", "thank-you", "win-back"];
 
 /** Tier news, birthday points and referral rewards are about the member's own account: service mail, like their points. */
 export const MAIL_CATEGORY: Record<MailKind, MailCategory> = {
@@ -36,6 +37,8 @@ export const MAIL_CATEGORY: Record<MailKind, MailCategory> = {
   birthday: "service",
   "friend-ordered": "service",
   "referral-reward": "service",
+  // A request for feedback is advertising under German law (BGH VI ZR 225/17): consent needed.
+  "thank-you": "marketing",
   "win-back": "marketing",
 };
 

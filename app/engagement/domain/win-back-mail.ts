@@ -3,7 +3,7 @@
  * lost), with the incentive the merchant gave them (bonus points, already in their account). Sent only with the
  * customer's e-mail marketing consent (mayReceive), and its unsubscribe link stops marketing mail only.
  */
-import { greeting, nextRewardLine, pointsText, renderMail, type MailFacts, type RenderedMail } from "./mail-layout";
+import { greeting, marketingFooter, nextRewardLine, pointsText, renderMail, type MailFacts, type RenderedMail } from "./mail-layout";
 
 export interface WinBackFacts extends MailFacts {
   /** The bonus points given with the mail. */
@@ -26,9 +26,7 @@ export function winBackMail(f: WinBackFacts): RenderedMail {
       ...(next ? [next] : []),
     ],
     button: { label: de ? `Zu ${f.shopName}` : `Visit ${f.shopName}`, url: f.shopUrl },
-    footer: de
-      ? `Sie erhalten diese E-Mail, weil Sie Neuigkeiten von ${f.shopName} zugestimmt haben. Keine Angebote mehr:`
-      : `You get this e-mail because you agreed to hear from ${f.shopName}. No more offers:`,
+    footer: marketingFooter(f.locale, f.shopName),
     unsubscribeUrl: f.unsubscribeUrl,
     look: f.look,
   });
