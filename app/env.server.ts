@@ -41,6 +41,8 @@ const schema = z.object({
   // without it none are sent. MAIL_FROM is the sender address; the shop's name is its display name.
   SMTP_URL: z.string().url("SMTP_URL must be an smtp:// or smtps:// URL").optional().or(z.literal("").transform(() => undefined)),
   MAIL_FROM: z.string().email("MAIL_FROM must be an e-mail address").default("loyalty@treue.app"),
+  // Bounces and complaints from the e-mail service (POST /mail/events) need this token; unset: the endpoint is off.
+  MAIL_EVENTS_TOKEN: z.string().min(16, "MAIL_EVENTS_TOKEN must be at least 16 characters").optional().or(z.literal("").transform(() => undefined)),
   // Member e-mails wait through these hours of the shop's clock ("21-8": 21:00 to 08:00; "off").
   MAIL_QUIET_HOURS: z
     .string()

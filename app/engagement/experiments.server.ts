@@ -6,10 +6,10 @@
 import type { PrismaClient } from "@prisma/client";
 import { Prisma } from "@prisma/client";
 import { sqlOf } from "~/db/connection.server";
-import { subjectMailKind, type ExperimentSubject } from "./domain/experiment-subjects";
+import { subjectMailKind, type ExperimentSubject } from "./domain/member-mail";
 import { assignArm, compareWithHoldout, type ArmDefinition, type ArmOutcome, type Comparison } from "./domain/experiments";
 
-export { EXPERIMENT_SUBJECTS, mailSubject, subjectMailKind, type ExperimentSubject } from "./domain/experiment-subjects";
+export { EXPERIMENT_SUBJECTS, mailSubject, subjectMailKind, type ExperimentSubject } from "./domain/member-mail";
 export const HOLDOUT_ARM = "holdout";
 export const TREATMENT_ARM = "mail";
 

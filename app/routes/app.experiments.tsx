@@ -14,7 +14,7 @@ import { shopTimeZone } from "~/shops/time-zone.server";
 import { shopCurrencyOrDefault } from "~/shops/shops.server";
 import { formatMoney } from "~/analytics/components/dashboard-parts";
 import { experimentReports, startExperiment, stopExperiment, type ExperimentProblem } from "~/engagement/experiments.server";
-import { EXPERIMENT_SUBJECTS, subjectMailKind } from "~/engagement/domain/experiment-subjects";
+import { EXPERIMENT_SUBJECTS, subjectMailKind } from "~/engagement/domain/member-mail";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
