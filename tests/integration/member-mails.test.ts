@@ -246,6 +246,15 @@ describe("the win-back e-mail (marketing)", () => {
 });
 
 
+describe("bounce and complaint events from the e-mail service", () => {
+  it("have no endpoint while MAIL_EVENTS_TOKEN is unset (tests/integration/mail-events.test.ts sets it)", async () => {
+    const res = await fetch(`${t.app.url}/mail/events`, { method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer anything-at-all-0123" }, body: JSON.stringify({ type: "bounce", email: "anna@example.com" }) });
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.code).toBe("NOT_CONFIGURED");
+    expect(await t.db.prisma.mailSuppression.count({ where: { reason: "bounce", email: "anna@example.com" } })).toBe(0);
+  });
+});
+
 describe("the e-mails page", () => {
   const emailsPost = (form: Record<string, string>) => t.adminPost("/app/emails", form);
   const text = async (locale: string) => (await (await browserFetch(t.adminUrl("/app/emails", { locale }))).text()).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
