@@ -21,10 +21,8 @@ import { winBackMail } from "./domain/win-back-mail";
 import { pointsExpiringMail } from "./domain/points-expiring-mail";
 import { DEFAULT_QUIET_HOURS, inQuietHours, MARKETING_PER_WEEK, parseQuietHours, type QuietHours } from "./domain/mail-timing";
 import { eventWindowStart, insertForShops, latestLocaleSql, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
-import { armFor, HOLDOUT_ARM, mailSubject, runningExperiment, type ExperimentSubject, type RunningExperiment } from "./experiments.server";
-import { MAIL_KINDS as KINDS, type MailKind } from "./domain/member-mail";
-
-const subjectOf = (kind: string): ExperimentSubject | null => ((KINDS as readonly string[]).includes(kind) ? mailSubject(kind as MailKind) : null);
+import { armFor, HOLDOUT_ARM, runningExperiment, type RunningExperiment } from "./experiments.server";
+import { subjectMailKind, type ExperimentSubject } from "./domain/member-mail";
 import { loadMailLook, loadMailSwitches, mailKindOnSql, type MailSwitches, type ShopMailLook } from "./mail-settings.server";
 import { lookFor, wordingKey, type MailPlaceholder } from "./domain/mail-look";
 import { recentTierEvents } from "./tier-events.server";
@@ -245,6 +243,8 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
   // In the shop's quiet hours everything waits; the periodic job asks again every minute.
   if (inQuietHours(now, shopRow.timezone ?? "UTC", settings.quietHours)) return outcome;
   const rewards = shopRow.currency ? await enabledRewards(prisma, shop, shopRow.currency) : [];
+  // What every mail's "next reward" line names (in the member's language).
+  const cheapest = [...rewards].sort((a, b) => a.pointsCost - b.pointsCost)[0];
   // The running test of each kind of mail, read once per run.
   const experiments = new Map<string, RunningExperiment | null>();
   let retryLater: unknown = null;
@@ -253,7 +253,7 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
   for (const mail of queued) {
     // In a running A/B test every mail records its member's arm first, whatever happens to it next (intent to
     // treat); the holdout's is not sent.
-    const subject = mail.experimentId ? null : subjectOf(mail.kind);
+    const subject = mail.experimentId || !subjectMailKind(`${mail.kind}-mail`) ? null : (`${mail.kind}-mail` as ExperimentSubject);
     if (subject && !experiments.has(subject)) experiments.set(subject, await runningExperiment(prisma, shop, subject));
     const experiment = subject ? experiments.get(subject) : null;
     if (experiment) {
@@ -290,7 +290,6 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
     if (claimed.count === 0) continue;
     const locale = mailLocale(mail.locale || null);
     const balance = Math.max(0, (await memberBalance(prisma, member, now)).balance);
-    const cheapest = [...rewards].sort((a, b) => a.pointsCost - b.pointsCost)[0];
     const unsubscribeUrl = `${settings.appUrl}/mail/unsubscribe?t=${unsubscribeToken({ shop, email, category, locale }, settings.secret)}`;
     const rendered = renderMemberMail(mail.kind, mail.data, {
       shop,
