@@ -12,10 +12,11 @@ import { DEFAULT_BRAND, wordingKey, type MailBrand, type MailWording } from "./d
 import type { PreviewFacts } from "./domain/mail-previews";
 
 export type MailSwitches = Record<MailKind, boolean>;
-type SwitchColumn = "pointsEarned" | "pointsExpiring" | "tierUp" | "tierKept" | "tierLost" | "birthday" | "friendOrdered" | "referralReward" | "thankYou" | "winBack";
+type SwitchColumn = "pointsEarned" | "pointsExpiring" | "rewardUnlocked" | "tierUp" | "tierKept" | "tierLost" | "birthday" | "friendOrdered" | "referralReward" | "thankYou" | "winBack";
 const COLUMN: Record<MailKind, SwitchColumn> = {
   "points-earned": "pointsEarned",
   "points-expiring": "pointsExpiring",
+  "reward-unlocked": "rewardUnlocked",
   "tier-up": "tierUp",
   "tier-kept": "tierKept",
   "tier-lost": "tierLost",

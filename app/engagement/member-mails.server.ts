@@ -31,6 +31,9 @@ import { birthdayMail, friendOrderedMail, referralRewardMail } from "./domain/oc
 import { thankYouMail } from "./domain/thank-you";
 import { feedbackToken } from "./domain/feedback-token";
 import { eraseCustomerFeedback, queueThankYouMails } from "./feedback.server";
+import { queueRewardUnlockedMails, type RewardUnlockedData } from "./reward-unlocked.server";
+import { nextRewardUp, rewardUnlockedMail } from "./domain/templates/reward-unlocked";
+import type { Reward } from "~/rewards/domain/catalog";
 import type { MailFacts } from "./domain/mail-layout";
 import { loadReferralTerms, type ReferralTerms } from "~/referrals/referrals.server";
 import { isPermanentSmtpFailure, mailTransport, type MailTransport } from "./mail-transport.server";
@@ -215,6 +218,7 @@ export const memberMailsJob: PeriodicJob = {
     if (!mailTransport()) return;
     await queuePointsEarnedMails(db, now);
     await queuePointsExpiringMails(db, now);
+    await queueRewardUnlockedMails(db, now);
     await queueTierMails(db, now);
     await queueBirthdayMails(db, now);
     await queueReferralMails(db, now);
@@ -285,11 +289,18 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
         continue;
       }
     }
+    const balance = Math.max(0, (await memberBalance(prisma, member, now)).balance);
+    // News of a reward goes only while it is true: the reward still offered, the points still there.
+    const stale = mail.kind === "reward-unlocked" ? staleUnlock(mail.data as unknown as RewardUnlockedData, rewards, balance) : null;
+    if (stale) {
+      await prisma.memberMail.update({ where: { id: mail.id }, data: { status: "suppressed", reason: stale } });
+      outcome.suppressed++;
+      continue;
+    }
     // Claimed before it goes out: a run that dies while sending leaves it "sending", never sent twice.
     const claimed = await prisma.memberMail.updateMany({ where: { id: mail.id, status: "queued" }, data: { status: "sending", attempts: { increment: 1 } } });
     if (claimed.count === 0) continue;
     const locale = mailLocale(mail.locale || null);
-    const balance = Math.max(0, (await memberBalance(prisma, member, now)).balance);
     const unsubscribeUrl = `${settings.appUrl}/mail/unsubscribe?t=${unsubscribeToken({ shop, email, category, locale }, settings.secret)}`;
     const rendered = renderMemberMail(mail.kind, mail.data, {
       shop,
@@ -303,6 +314,7 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
       nextReward: cheapest ? { title: rewardTitle(cheapest, locale), pointsCost: cheapest.pointsCost } : null,
       unsubscribeUrl,
       referralTerms: mail.kind === "friend-ordered" ? (referralTerms ??= await loadReferralTerms(prisma, shop)) : null,
+      rewards,
       shopLook: look,
       appUrl: settings.appUrl,
       secret: settings.secret,
@@ -344,8 +356,17 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
   return outcome;
 }
 
+/** Why a reward-unlocked mail would no longer be true, or null. */
+function staleUnlock(data: RewardUnlockedData, rewards: readonly Reward[], balance: number): "reward-gone" | "balance-below" | null {
+  const reward = rewards.find((r) => r.id === data.rewardId);
+  if (!reward) return "reward-gone";
+  return balance < reward.pointsCost ? "balance-below" : null;
+}
+
 interface RenderContext extends MailFacts {
   shop: string;
+  /** The shop's enabled rewards, in catalog order. */
+  rewards: readonly Reward[];
   customerId: string;
   appUrl: string;
   secret: string;
@@ -388,6 +409,16 @@ function renderMemberMail(kind: string, stored: unknown, c: RenderContext): Rend
       return pointsExpiringMail({ ...facts, points: data.points, expiresAt: new Date(data.expiresAt!), timeZone: c.timeZone, accountUrl });
     case "birthday":
       return birthdayMail({ ...facts, points: data.points, accountUrl });
+    case "reward-unlocked": {
+      const unlocked = c.rewards.find((r) => r.id === (stored as RewardUnlockedData).rewardId)!;
+      const next = nextRewardUp(c.rewards, c.balance);
+      return rewardUnlockedMail({
+        ...facts,
+        reward: { title: rewardTitle(unlocked, c.locale), pointsCost: unlocked.pointsCost },
+        nextUp: next && { title: rewardTitle(next, c.locale), pointsCost: next.pointsCost },
+        accountUrl,
+      });
+    }
     case "friend-ordered":
       return friendOrderedMail({ ...facts, points: c.referralTerms!.advocatePoints, windowDays: c.referralTerms!.windowDays, accountUrl });
     case "referral-reward":

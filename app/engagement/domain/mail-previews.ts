@@ -11,6 +11,7 @@ import { winBackMail } from "./win-back-mail";
 import { tierMail } from "./tier-mail";
 import { birthdayMail, friendOrderedMail, referralRewardMail } from "./occasion-mails";
 import { thankYouMail } from "./thank-you";
+import { rewardUnlockedMail } from "./templates/reward-unlocked";
 import { lookFor, type MailBrand, type MailPlaceholder, type MailWording } from "./mail-look";
 
 export interface PreviewFacts {
@@ -34,6 +35,13 @@ const SAMPLE_TIERS: VipTier[] = [
   { id: "gold", name: "Gold", thresholdMinor: 50_000, multiplierPercent: 150 },
 ];
 const BALANCE = 420;
+
+/** The reward the sample member just unlocked: the shop's cheapest, else a made-up one. */
+const unlockedSample = (f: PreviewFacts, locale: Locale) =>
+  f.cheapestReward ? { title: f.cheapestReward.title[locale], pointsCost: f.cheapestReward.pointsCost } : { title: locale === "de" ? "Beispielprämie" : "Sample reward", pointsCost: 500 };
+
+/** The sample member's balance: enough for the unlocked reward in its mail. */
+const sampleBalance = (kind: MailKind, f: PreviewFacts) => (kind === "reward-unlocked" ? Math.max(BALANCE, unlockedSample(f, "en").pointsCost + 20) : BALANCE);
 
 /** The points each kind's sample event is about. */
 function samplePoints(kind: MailKind, f: PreviewFacts): number {
@@ -62,7 +70,7 @@ export function samplePlaceholders(kind: MailKind, f: PreviewFacts, locale: Loca
   return {
     shop: f.shopName,
     first_name: "Anna",
-    balance: number(BALANCE),
+    balance: number(sampleBalance(kind, f)),
     ...(points ? { points: number(points) } : {}),
     // The tier the mail is about: the one reached or kept, or the one lost.
     ...(kind.startsWith("tier-") ? { tier: tiers[tiers.length - 1].name } : {}),
@@ -76,7 +84,7 @@ export function previewMail(kind: MailKind, f: PreviewFacts, locale: Locale, bra
     shopName: f.shopName,
     locale,
     firstName: "Anna",
-    balance: BALANCE,
+    balance: sampleBalance(kind, f),
     nextReward: f.cheapestReward ? { title: f.cheapestReward.title[locale], pointsCost: f.cheapestReward.pointsCost } : null,
     unsubscribeUrl: `${f.appUrl}/mail/unsubscribe?t=preview`,
     look: lookFor(brand, wording, samplePlaceholders(kind, f, locale)),
@@ -93,6 +101,8 @@ export function previewMail(kind: MailKind, f: PreviewFacts, locale: Locale, bra
       return pointsEarnedMail({ ...base, points, orderName: "#1001", spendableFrom: null, timeZone: f.timeZone, accountUrl });
     case "points-expiring":
       return pointsExpiringMail({ ...base, points, expiresAt: new Date(now.getTime() + 14 * 86_400_000), timeZone: f.timeZone, accountUrl });
+    case "reward-unlocked":
+      return rewardUnlockedMail({ ...base, reward: unlockedSample(f, locale), nextUp: null, accountUrl });
     case "tier-up":
       return tierMail({ ...tierFacts, direction: "up", tier: top, previousTier: below });
     case "tier-kept":

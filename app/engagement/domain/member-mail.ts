@@ -16,6 +16,7 @@ export type MailCategory = "service" | "marketing";
 export type MailKind =
   | "points-earned"
   | "points-expiring"
+  | "reward-unlocked"
   | "tier-up"
   | "tier-kept"
   | "tier-lost"
@@ -25,12 +26,13 @@ export type MailKind =
   | "thank-you"
   | "win-back";
 
-export const MAIL_KINDS: readonly MailKind[] = ["points-earned", "points-expiring", "tier-up", "tier-kept", "tier-lost", "birthday", "friend-ordered", "referral-reward", "thank-you", "win-back"];
+export const MAIL_KINDS: readonly MailKind[] = ["points-earned", "points-expiring", "reward-unlocked", "tier-up", "tier-kept", "tier-lost", "birthday", "friend-ordered", "referral-reward", "thank-you", "win-back"];
 
-/** Tier news, birthday points and referral rewards are about the member's own account: service mail, like their points. */
+/** Rewards within reach, tier news, birthday points and referral rewards are about the member's own account: service mail, like their points. */
 export const MAIL_CATEGORY: Record<MailKind, MailCategory> = {
   "points-earned": "service",
   "points-expiring": "service",
+  "reward-unlocked": "service",
   "tier-up": "service",
   "tier-kept": "service",
   "tier-lost": "service",
