@@ -1,4 +1,4 @@
-// A/B tests with a holdout for member e-mails: while a test of one kind of e-mail runs, every mail of that kind
+// A/B tests with a holdout for member e-mails (and of the whole program: program-test.server.ts): while a test of one kind of e-mail runs, every mail of that kind
 // records its member's arm (assignArm: a hash of the test and the customer, stable everywhere); the holdout's mail
 // is not sent. What each arm did is read from the shop's orders: a member enters the test with their first mail of
 // it, and their orders in the `windowDays` after that are their outcome. Everyone assigned counts, whether their
@@ -7,10 +7,10 @@ import type { PrismaClient } from "@prisma/client";
 import { Prisma } from "@prisma/client";
 import { sqlOf } from "~/db/connection.server";
 import { subjectMailKind, type ExperimentSubject } from "./domain/member-mail";
-import { assignArm, compareWithHoldout, type ArmDefinition, type ArmOutcome, type Comparison } from "./domain/experiments";
+import { assignArm, compareWithHoldout, HOLDOUT_ARM, PROGRAM_SUBJECT, programTestArms, type ArmDefinition, type ArmOutcome, type Comparison } from "./domain/experiments";
 
 export { EXPERIMENT_SUBJECTS, mailSubject, subjectMailKind, type ExperimentSubject } from "./domain/member-mail";
-export const HOLDOUT_ARM = "holdout";
+export { HOLDOUT_ARM, PROGRAM_SUBJECT } from "./domain/experiments";
 export const TREATMENT_ARM = "mail";
 
 export interface RunningExperiment {
@@ -43,7 +43,7 @@ export async function startExperiment(
   input: { name: string; subject: string; holdoutPercent: number; windowDays: number },
 ): Promise<{ ok: true; id: string } | { ok: false; problems: ExperimentProblem[] }> {
   const problems: ExperimentProblem[] = [];
-  if (!subjectMailKind(input.subject)) problems.push("subject-invalid");
+  if (!subjectMailKind(input.subject) && input.subject !== PROGRAM_SUBJECT) problems.push("subject-invalid");
   if (!input.name.trim() || input.name.trim().length > 100) problems.push("name-missing");
   if (!Number.isSafeInteger(input.holdoutPercent) || input.holdoutPercent < 1 || input.holdoutPercent > 50) problems.push("holdout-invalid");
   if (!Number.isSafeInteger(input.windowDays) || input.windowDays < 7 || input.windowDays > 365) problems.push("window-invalid");
@@ -100,15 +100,54 @@ export async function armOutcomes(prisma: PrismaClient, shop: string, experiment
   );
 }
 
+/**
+ * A test of the whole program: its customers are those whose first order (no order before the test, no member row
+ * from before it) fell while it ran; each one's outcome is their orders in `windowDays` after that first order.
+ * Arms by the same assignment that held them out (program-test.server.ts).
+ */
+export async function programTestOutcomes(
+  prisma: PrismaClient,
+  shop: string,
+  test: { id: string; holdoutPercent: number; windowDays: number; startedAt: Date; stoppedAt: Date | null },
+  now = new Date(),
+): Promise<Map<string, ArmOutcome>> {
+  const rows = await sqlOf(prisma).query<{ customerId: string; orders: number; revenue: string }>(
+    `WITH firsts AS (
+       SELECT o."customerId", min(o."createdAt") AS first FROM "HistoryOrder" o
+        WHERE o."shop" = $1 AND o."customerId" IS NOT NULL AND o."cancelledAt" IS NULL
+          AND o."createdAt" >= $2::timestamp(3) AND o."createdAt" < $3::timestamp(3)
+        GROUP BY 1)
+     SELECT f."customerId"::text AS "customerId", count(o."id")::int AS orders, COALESCE(sum(o."amountMinor"), 0)::text AS revenue
+       FROM firsts f
+       LEFT JOIN "HistoryOrder" o ON o."shop" = $1 AND o."customerId" = f."customerId" AND o."cancelledAt" IS NULL
+            AND o."createdAt" > f.first AND o."createdAt" <= f.first + make_interval(days => $4::int)
+      WHERE NOT EXISTS (SELECT 1 FROM "HistoryOrder" e WHERE e."shop" = $1 AND e."customerId" = f."customerId" AND e."createdAt" < $2::timestamp(3))
+        AND NOT EXISTS (SELECT 1 FROM "Member" m WHERE m."shop" = $1 AND m."customerId" = f."customerId"::text AND m."joinedAt" < $2::timestamp(3))
+      GROUP BY 1`,
+    [shop, test.startedAt.toISOString().slice(0, 23), (test.stoppedAt ?? now).toISOString().slice(0, 23), test.windowDays],
+  );
+  const arms = programTestArms(test.holdoutPercent);
+  const outcomes = new Map<string, ArmOutcome>();
+  for (const r of rows) {
+    const arm = assignArm(test.id, r.customerId, arms);
+    const o = outcomes.get(arm) ?? { members: 0, repeaters: 0, revenueMinor: 0, revenueSquaresMinor: 0 };
+    const revenue = Number(r.revenue);
+    outcomes.set(arm, { members: o.members + 1, repeaters: o.repeaters + (r.orders > 0 ? 1 : 0), revenueMinor: o.revenueMinor + revenue, revenueSquaresMinor: o.revenueSquaresMinor + revenue * revenue });
+  }
+  return outcomes;
+}
+
 /** The shop's tests, newest first, each with its arms and the comparison with the holdout. */
 export async function experimentReports(prisma: PrismaClient, shop: string, take = 10): Promise<ExperimentReport[]> {
   const rows = await prisma.experiment.findMany({ where: { shop }, orderBy: { startedAt: "desc" }, take });
   const reports: ExperimentReport[] = [];
   for (const row of rows) {
-    const outcomes = await armOutcomes(prisma, shop, row.id, row.windowDays);
+    const program = row.subject === PROGRAM_SUBJECT;
+    const outcomes = program ? await programTestOutcomes(prisma, shop, row) : await armOutcomes(prisma, shop, row.id, row.windowDays);
     const empty: ArmOutcome = { members: 0, repeaters: 0, revenueMinor: 0, revenueSquaresMinor: 0 };
+    const treatmentArm = program ? PROGRAM_SUBJECT : TREATMENT_ARM;
     const holdout = outcomes.get(HOLDOUT_ARM) ?? empty;
-    const treatment = outcomes.get(TREATMENT_ARM) ?? empty;
+    const treatment = outcomes.get(treatmentArm) ?? empty;
     reports.push({
       id: row.id,
       name: row.name,
@@ -119,7 +158,7 @@ export async function experimentReports(prisma: PrismaClient, shop: string, take
       startedAt: row.startedAt.toISOString(),
       stoppedAt: row.stoppedAt?.toISOString() ?? null,
       arms: [
-        { arm: TREATMENT_ARM, ...treatment },
+        { arm: treatmentArm, ...treatment },
         { arm: HOLDOUT_ARM, ...holdout },
       ],
       comparison: holdout.members > 0 && treatment.members > 0 ? compareWithHoldout(treatment, holdout) : null,

@@ -31,6 +31,8 @@ import { birthdayMail, friendOrderedMail, referralRewardMail } from "./domain/oc
 import { thankYouMail } from "./domain/thank-you";
 import { feedbackToken } from "./domain/feedback-token";
 import { eraseCustomerFeedback, queueThankYouMails } from "./feedback.server";
+import { runningProgramTest } from "./program-test.server";
+import { heldOutOfProgram } from "./domain/experiments";
 import { queueRewardUnlockedMails, type RewardUnlockedData } from "./reward-unlocked.server";
 import { nextRewardUp, rewardUnlockedMail } from "./domain/templates/reward-unlocked";
 import type { Reward } from "~/rewards/domain/catalog";
@@ -254,6 +256,7 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
   let retryLater: unknown = null;
   let referralTerms: ReferralTerms | null = null;
   const look = await loadMailLook(prisma, shop);
+  const programTest = await runningProgramTest(prisma, shop);
   for (const mail of queued) {
     // In a running A/B test every mail records its member's arm first, whatever happens to it next (intent to
     // treat); the holdout's is not sent.
@@ -270,6 +273,12 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
       }
     }
     const member = await prisma.member.findUnique({ where: { shop_customerId: { shop, customerId: mail.customerId } } });
+    // A customer held out of a test of the whole program hears nothing from it.
+    if (member && heldOutOfProgram(programTest, mail.customerId, member.joinedAt)) {
+      await prisma.memberMail.update({ where: { id: mail.id }, data: { status: "suppressed", reason: "program-holdout" } });
+      outcome.suppressed++;
+      continue;
+    }
     const email = member?.email?.toLowerCase() ?? null;
     const suppressions = email ? ((await prisma.mailSuppression.findMany({ where: { shop, email } })) as Suppression[]) : [];
     const category = mail.category as MailCategory;

@@ -10,6 +10,7 @@ import { referralLinkFor, type ReferralLinkOptions } from "~/referrals/referrals
 import { memberCardsForBuyer, type BuyerCards } from "~/rewards/member-cards.server";
 import { pointsWorthForOrder, type PointsWorth } from "~/points/domain/earning";
 import { stateFromRow } from "./points-webhooks.server";
+import { isHeldOutOfProgram } from "~/engagement/program-test.server";
 
 export interface LoyaltyState {
   customerId: string | null;
@@ -27,6 +28,11 @@ export interface LoyaltyState {
   cards: BuyerCards;
   /** The member's birthday as stored ("MM-DD"), null when not given (the extensions then ask for it). */
   birthday: string | null;
+  /**
+   * False for a customer a test of the whole program holds out (app/engagement/program-test.server.ts): the
+   * surfaces show them nothing, and everything else here is empty.
+   */
+  inProgram: boolean;
 }
 
 /** The shop's domain from a session token's `dest`, which is a bare domain or an https URL. */
@@ -78,10 +84,12 @@ export async function loyaltyStateFor(
     order: null,
     cards: { discount: null, stamps: null },
     birthday: null,
+    inProgram: true,
   };
   const customerId = customerGid ? CUSTOMER_GID.exec(customerGid)?.[1] : undefined;
   if (!customerId) return state;
   state.customerId = customerGid;
+  if (await isHeldOutOfProgram(prisma, shop, customerId, now)) return { ...state, earnRate: null, inProgram: false };
   const member = await prisma.member.findUnique({ where: { shop_customerId: { shop, customerId } } });
   if (member) {
     const b = await memberBalance(prisma, member, now);

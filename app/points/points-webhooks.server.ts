@@ -12,6 +12,8 @@ import { ledgerKeys, type LedgerEntry } from "~/points/domain/ledger";
 import { deletedSnapshot, parseOrderWebhook, type OrderSnapshot } from "~/points/domain/order-snapshot";
 import type { Campaign, LoyaltyProgram } from "~/points/domain/program";
 import { reconcileOrder, type EarningTerms, type OrderPointsState } from "~/points/domain/reconcile";
+import { heldOutAmong, runningProgramTest } from "~/engagement/program-test.server";
+import type { ProgramTest } from "~/engagement/domain/experiments";
 import { spendOfOrder, tierMultiplierPercent, TierRun } from "~/points/domain/tiers";
 import { parseInstant } from "~/points/domain/time";
 import { restIdOf } from "~/shopify/domain/rest-id";
@@ -95,6 +97,10 @@ async function applyOrderSnapshot(tx: Db, shop: string, incoming: OrderSnapshot,
     const tier = program.vip.tiers.find((t) => t.id === member?.tierId) ?? null;
     context = earningContextFor(program, snapshot.createdAt, tierMultiplierPercent(tier), collections);
   }
+  // A buyer held out of a test of the whole program earns nothing on this order (fixed with its terms).
+  if (state === null && customerId !== null && (await heldOutAmong(tx, shop, await programTestFor(tx, shop), [{ customerId, seenAt: snapshot.createdAt }])).has(customerId)) {
+    context = { ...context, programHoldout: true };
+  }
   const { state: next, entry } = reconcileOrder(state, snapshot, earningRulesOf(program), context);
 
   if (next.customerId !== null) {
@@ -118,7 +124,8 @@ export async function welcomeMember(tx: Db, event: Pick<WebhookEvent, "shop" | "
   if (!id || !createdAt) throw new UnusablePayloadError(`the payload is not a customer: ${!id ? "id missing or not a safe whole number" : "created_at missing or without time zone"}`);
   const memberId = await lockMember(tx, event.shop, id, { ...customerFacts({ customer: event.payload }), seenAt: createdAt });
   const program = await programFor(tx, event.shop);
-  if (program.signupBonus > 0) {
+  const heldOut = program.signupBonus > 0 && (await heldOutAmong(tx, event.shop, await programTestFor(tx, event.shop), [{ customerId: id, seenAt: createdAt }])).has(id);
+  if (program.signupBonus > 0 && !heldOut) {
     await appendLedgerEntry(tx, event.shop, memberId, {
       key: ledgerKeys.signup(id),
       kind: "signup-bonus",
@@ -181,6 +188,15 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
   if (items.length === 0) return;
   const programs = new Map<string, LoyaltyProgram>();
   for (const shop of new Set(items.map((i) => i.shop))) programs.set(shop, await programFor(tx, shop));
+  // Buyers held out of a test of the whole program (by shop): their orders new to the engine earn nothing.
+  const heldOut = new Map<string, Set<string>>();
+  for (const shop of programs.keys()) {
+    const test = await programTestFor(tx, shop);
+    if (test) {
+      const buyers = items.filter((i) => i.shop === shop && i.snapshot.customerId !== null).map((i) => ({ customerId: i.snapshot.customerId!, seenAt: i.snapshot.createdAt }));
+      heldOut.set(shop, await heldOutAmong(tx, shop, test, buyers));
+    }
+  }
   // Collection bonuses: the kept collections of every product in the run, for shops whose bonuses target any.
   const collections = new Map<string, Record<string, string[]>>();
   for (const [shop, program] of programs) {
@@ -199,7 +215,7 @@ export async function earnPointsForOrders(tx: Db, events: readonly Pick<WebhookE
   const outcomes: ReplayOutcome[] = new Array(items.length);
   const tierRuns = new Map<string, TierRun>();
   const replayAll = (of: ReadonlySet<string>, startsFrom: (key: string) => OrderPointsState | null, deletedAtOf: (key: string) => Date | string | null = () => null) =>
-    replayOrders(items, of, startsFrom, programs, outcomes, deletedAtOf, tierRuns, collections);
+    replayOrders(items, of, startsFrom, programs, outcomes, deletedAtOf, tierRuns, collections, heldOut);
   const withTiers = [...programs.values()].some((p) => p.vip.tiers.length > 0);
 
   // Orders seen first as created are most likely new to the engine: reconciled from nothing and inserted
@@ -337,6 +353,7 @@ function replayOrders(
   deletedAtOf: (key: string) => Date | string | null,
   tierRuns: ReadonlyMap<string, TierRun>,
   collections: ReadonlyMap<string, Record<string, string[]>>,
+  heldOut: ReadonlyMap<string, ReadonlySet<string>>,
 ): Map<string, WrittenState | null> {
   const written = new Map<string, WrittenState | null>();
   items.forEach(({ shop, payload, snapshot: incoming }, i) => {
@@ -351,7 +368,9 @@ function replayOrders(
     const tiers = tierRuns.get(shop);
     const customerId = state?.customerId ?? snapshot.customerId;
     const multiplier = state === null && customerId !== null && tiers ? tiers.multiplierPercent(customerId) : undefined;
-    const { state: next, entry } = reconcileOrder(state, snapshot, earningRulesOf(program), earningContextFor(program, snapshot.createdAt, multiplier, state === null ? collections.get(shop) : undefined));
+    const context = earningContextFor(program, snapshot.createdAt, multiplier, state === null ? collections.get(shop) : undefined);
+    if (state === null && customerId !== null && heldOut.get(shop)?.has(customerId)) context.programHoldout = true;
+    const { state: next, entry } = reconcileOrder(state, snapshot, earningRulesOf(program), context);
     outcomes[i] = {
       touch: next.customerId === null ? null : { shop, customerId: next.customerId, facts: { ...customerFacts(payload), seenAt: snapshot.createdAt, lastOrderAt: snapshot.createdAt } },
       entry: next.customerId !== null && entry ? { shop, customerId: next.customerId, entry } : null,
@@ -428,6 +447,20 @@ export const pointsSteps: Record<string, WebhookStep[]> = {
 
 // The worker applies a batch of events in one transaction; the program cannot change inside it, so it is
 // read once per transaction and shop rather than once per event.
+const programTestsByTransaction = new WeakMap<object, Map<string, Promise<ProgramTest | null>>>();
+
+/** The shop's running test of the whole program, read once per transaction (a run of events). */
+function programTestFor(tx: Db, shop: string): Promise<ProgramTest | null> {
+  let byShop = programTestsByTransaction.get(tx);
+  if (!byShop) programTestsByTransaction.set(tx, (byShop = new Map()));
+  let test = byShop.get(shop);
+  if (!test) {
+    byShop.set(shop, (test = runningProgramTest(tx, shop)));
+    test.catch(() => byShop.delete(shop));
+  }
+  return test;
+}
+
 const programsByTransaction = new WeakMap<object, Map<string, Promise<LoyaltyProgram>>>();
 function programFor(tx: Db, shop: string): Promise<LoyaltyProgram> {
   let byShop = programsByTransaction.get(tx);

@@ -14,7 +14,7 @@ import { shopTimeZone } from "~/shops/time-zone.server";
 import { shopCurrencyOrDefault } from "~/shops/shops.server";
 import { formatMoney } from "~/analytics/components/dashboard-parts";
 import { experimentReports, startExperiment, stopExperiment, type ExperimentProblem } from "~/engagement/experiments.server";
-import { EXPERIMENT_SUBJECTS, subjectMailKind } from "~/engagement/domain/member-mail";
+import { EXPERIMENT_SUBJECTS, PROGRAM_SUBJECT, subjectMailKind } from "~/engagement/domain/member-mail";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -55,12 +55,14 @@ export default function Experiments() {
   const money = (minor: number) => formatMoney(locale, Math.round(minor), currency);
   const points = (share: number) => `${share >= 0 ? "+" : "−"}${formatPercent(locale, Math.abs(share)).replace(/\s?%$/, "")} ${t("exp.pp")}`;
   const signedMoney = (minor: number) => `${minor >= 0 ? "+" : "−"}${money(Math.abs(minor))}`;
-  const kindName = (subject: string) => t(`emails.kind.${subjectMailKind(subject) ?? "points-earned"}` as MessageKey);
+  const kindName = (subject: string) => (subject === PROGRAM_SUBJECT ? t("exp.program") : t(`emails.kind.${subjectMailKind(subject) ?? "points-earned"}` as MessageKey));
   const running = new Set(reports.filter((r) => r.status === "running").map((r) => r.subject));
-  const free = EXPERIMENT_SUBJECTS.filter((s) => !running.has(s));
+  // The whole program first: what loyalty itself adds; then each kind of e-mail.
+  const free = [PROGRAM_SUBJECT, ...EXPERIMENT_SUBJECTS].filter((s) => !running.has(s));
   const [v, setV] = useState<{ subject: string; name: string; holdoutPercent: string; windowDays: string }>({ subject: free[0] ?? "", name: "", holdoutPercent: "10", windowDays: "30" });
   // The name follows the e-mail chosen until the merchant writes their own.
-  const name = v.name || t("exp.defaultName", { kind: kindName(v.subject) });
+  const name = v.name || (v.subject === PROGRAM_SUBJECT ? t("exp.defaultNameProgram") : t("exp.defaultName", { kind: kindName(v.subject) }));
+  const programChosen = v.subject === PROGRAM_SUBJECT;
   const problem = (code: ExperimentProblem) => result?.problems.includes(code);
   return (
     <Page title={t("exp.heading")}>
@@ -87,8 +89,8 @@ export default function Experiments() {
                   />
                   <TextField label={t("exp.name")} name="name" value={name} onChange={(typed) => setV({ ...v, name: typed })} autoComplete="off" error={problem("name-missing") ? t("exp.problem.name-missing") : undefined} />
                   <FormLayout.Group>
-                    <TextField label={t("exp.holdout")} name="holdoutPercent" type="number" value={v.holdoutPercent} onChange={(holdoutPercent) => setV({ ...v, holdoutPercent })} suffix="%" autoComplete="off" helpText={t("exp.holdoutHelp")} error={problem("holdout-invalid") ? t("exp.problem.holdout-invalid") : undefined} />
-                    <TextField label={t("exp.window")} name="windowDays" type="number" value={v.windowDays} onChange={(windowDays) => setV({ ...v, windowDays })} autoComplete="off" helpText={t("exp.windowHelp")} error={problem("window-invalid") ? t("exp.problem.window-invalid") : undefined} />
+                    <TextField label={t("exp.holdout")} name="holdoutPercent" type="number" value={v.holdoutPercent} onChange={(holdoutPercent) => setV({ ...v, holdoutPercent })} suffix="%" autoComplete="off" helpText={t(programChosen ? "exp.holdoutHelpProgram" : "exp.holdoutHelp")} error={problem("holdout-invalid") ? t("exp.problem.holdout-invalid") : undefined} />
+                    <TextField label={t("exp.window")} name="windowDays" type="number" value={v.windowDays} onChange={(windowDays) => setV({ ...v, windowDays })} autoComplete="off" helpText={t(programChosen ? "exp.windowHelpProgram" : "exp.windowHelp")} error={problem("window-invalid") ? t("exp.problem.window-invalid") : undefined} />
                   </FormLayout.Group>
                   <Button submit variant="primary" loading={busy}>{t("exp.startButton")}</Button>
                 </FormLayout>
@@ -99,12 +101,13 @@ export default function Experiments() {
         {reports.length === 0 ? <Card><Text as="p" id="experiments-none">{t("exp.none")}</Text></Card> : null}
         {reports.map((r) => {
           const c = r.comparison;
+          const program = r.subject === PROGRAM_SUBJECT;
           const verdict = !c
             ? t("exp.verdict.empty")
             : c.verdict === "better"
-              ? t("exp.verdict.better", { low: money(c.revenuePerMember.low), high: money(c.revenuePerMember.high) })
+              ? t(program ? "exp.verdict.betterProgram" : "exp.verdict.better", { low: money(c.revenuePerMember.low), high: money(c.revenuePerMember.high) })
               : c.verdict === "worse"
-                ? t("exp.verdict.worse")
+                ? t(program ? "exp.verdict.worseProgram" : "exp.verdict.worse")
                 : c.moreMembersNeeded === null
                   ? t("exp.verdict.noDifference")
                   : t("exp.verdict.notYet", { more: count(c.moreMembersNeeded) });
@@ -115,7 +118,7 @@ export default function Experiments() {
                   {r.name} <Badge tone={r.status === "running" ? "info" : undefined}>{t(`exp.status.${r.status}` as MessageKey)}</Badge>
                 </Text>
                 <Text as="p" tone="subdued">
-                  {t("exp.subject", { kind: kindName(r.subject) })}{" "}
+                  {program ? t("exp.subjectProgram") : t("exp.subject", { kind: kindName(r.subject) })}{" "}
                   {t("exp.summary", { since: date(r.startedAt), holdout: r.holdoutPercent, days: r.windowDays })}
                   {r.stoppedAt ? ` ${t("exp.stoppedAt", { at: date(r.stoppedAt) })}` : ""}
                 </Text>
@@ -131,7 +134,7 @@ export default function Experiments() {
                 />
                 {c ? (
                   <Text as="p" id={`experiment-${r.id}-lift`}>
-                    {t("exp.lift", {
+                    {t(program ? "exp.liftProgram" : "exp.lift", {
                       rate: points(c.repeatRate.difference),
                       rateLow: points(c.repeatRate.low),
                       rateHigh: points(c.repeatRate.high),

@@ -8,7 +8,7 @@ import { loyaltyStateFor, type LoyaltyState } from "~/points/loyalty-state.serve
 import type { ReferralLinkOptions } from "~/referrals/referrals.server";
 import { enabledRewards } from "~/rewards/rewards-catalog.server";
 
-export type StorefrontLoyalty = Pick<LoyaltyState, "customerId" | "balance" | "pending" | "tier" | "referral" | "earnRate"> & {
+export type StorefrontLoyalty = Pick<LoyaltyState, "customerId" | "balance" | "pending" | "tier" | "referral" | "earnRate" | "inProgram"> & {
   /** A member: the catalog with `affordable`; a guest: the catalog (nothing affordable), to show what points buy. */
   rewards: BuyerReward[];
 };
@@ -35,5 +35,6 @@ export async function storefrontLoyalty(
     referral: state.referral,
     earnRate: state.earnRate,
     rewards,
+    inProgram: state.inProgram,
   };
 }

@@ -11,6 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { BROWSER_USER_AGENT, startTreue, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { launchChromium } from "../support/chromium";
 import { themeRenderer } from "../support/theme-liquid";
+import { heldOutOfProgram } from "~/engagement/domain/experiments";
 
 const EXTENSION = path.resolve(import.meta.dirname, "../../extensions/treue-launcher");
 const SCRIPT = fs.readFileSync(path.join(EXTENSION, "assets/launcher.js"), "utf8");
@@ -28,9 +29,9 @@ afterAll(async () => {
 });
 
 /** The embed as the theme renders it (tests/support/theme-liquid.ts). */
-function renderEmbed(opts: { loggedIn: boolean; locale: "en" | "de" }): Promise<string> {
+function renderEmbed(opts: { customerId: number | null; locale: "en" | "de" }): Promise<string> {
   return themeRenderer(EXTENSION, { locale: opts.locale, currency: t.standin.state.shops[TEST_SHOP].info.currency }).render("launcher", {
-    customer: opts.loggedIn ? { id: 1 } : null,
+    customer: opts.customerId !== null ? { id: opts.customerId } : null,
     routes: { account_register_url: "/account/register", account_login_url: "/account/login", account_url: "/account" },
     shop: { url: STOREFRONT },
   });
@@ -39,7 +40,7 @@ function renderEmbed(opts: { loggedIn: boolean; locale: "en" | "de" }): Promise<
 async function openStorefront(opts: { customerId: number | null; locale?: "en" | "de" }): Promise<Page> {
   const locale = opts.locale ?? "en";
   const page = await browser.newPage({ userAgent: BROWSER_USER_AGENT });
-  const embed = await renderEmbed({ loggedIn: opts.customerId !== null, locale });
+  const embed = await renderEmbed({ customerId: opts.customerId, locale });
   await page.route(`${STOREFRONT}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === "/apps/treue/loyalty") {
@@ -107,6 +108,34 @@ describe("storefront launcher in Chromium", () => {
     // The storefront's language reaches the app: the default rewards are named in German.
     await page.getByText(/5,00\s£ Guthaben/).waitFor();
     await page.close();
+  });
+
+  it("disappears for a customer a test of the whole program holds out, and stays away on the next page", async () => {
+    // Started a few seconds ago: Shopify's created_at has whole seconds, so a customer created in the test's first
+    // second would count as one from before it.
+    const test = await t.db.prisma.experiment.create({ data: { shop: TEST_SHOP, name: "Program or not", subject: "program", holdoutPercent: 50, windowDays: 30, startedAt: new Date(Date.now() - 5_000) } });
+    try {
+      let held: number | null = null;
+      for (let i = 0; held === null; i++) {
+        if (i >= 30) throw new Error("30 new customers and none held out at 50 %");
+        const c = await t.standin.createCustomer({ email: `launcher-held-${i}@example.com` });
+        if (heldOutOfProgram({ id: test.id, holdoutPercent: 50, startedAt: test.startedAt }, String(c.id), new Date())) held = c.id;
+      }
+      const page = await openStorefront({ customerId: held });
+      await page.getByRole("button", { name: "Rewards" }).click();
+      // The app says the customer is not in the program: the button goes (the launcher's root has no size of its
+      // own, so it is the button that is watched).
+      await page.getByRole("button", { name: "Rewards" }).waitFor({ state: "hidden", timeout: 15_000 });
+      expect(await page.getByText("You have").count()).toBe(0);
+      // The next page of the visit: no button at all.
+      await page.goto(`${STOREFRONT}/collections/all`);
+      await page.waitForFunction(() => document.getElementById("treue-launcher")?.getAttribute("data-ready") === "true");
+      expect(await page.evaluate(() => document.getElementById("treue-launcher")?.hidden)).toBe(true);
+      expect(await page.getByRole("button", { name: "Rewards" }).count()).toBe(0);
+      await page.close();
+    } finally {
+      await t.db.prisma.experiment.update({ where: { id: test.id }, data: { status: "stopped", stoppedAt: new Date() } });
+    }
   });
 
   it("keeps its script small: under 20 KB gzip, loaded deferred", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "~/points/domain/simulation";
-import { assignArm, assignmentPoint, compareWithHoldout, type ArmOutcome } from "./experiments";
+import { assignArm, assignmentPoint, compareWithHoldout, heldOutOfProgram, programTestArms, type ArmOutcome } from "./experiments";
 
 /** Seeded: the simulation is the same on every run, so the test cannot flake. */
 const random = seededRandom;
@@ -95,5 +95,26 @@ describe("comparing an arm with the holdout", () => {
     expect(c.moreMembersNeeded).toBeLessThan(2_180);
     expect(compareWithHoldout(arm(500, 0, 1_000), arm(500, 0, 1_000)).moreMembersNeeded).toBeNull();
     expect(() => compareWithHoldout(arm(0, 0, 0), arm(10, 0, 1))).toThrow(RangeError);
+  });
+});
+
+describe("heldOutOfProgram", () => {
+  const test = { id: "program-test-1", holdoutPercent: 10, startedAt: new Date("2026-12-01T00:00:00Z") };
+  const after = new Date("2026-12-02T00:00:00Z");
+
+  it("holds out about the holdout's share of the customers first seen since the test started, each always the same way", () => {
+    const ids = Array.from({ length: 10_000 }, (_, i) => String(1_000 + i));
+    const held = ids.filter((id) => heldOutOfProgram(test, id, after));
+    expect(held.length / ids.length).toBeGreaterThan(0.09);
+    expect(held.length / ids.length).toBeLessThan(0.11);
+    expect(held.every((id) => heldOutOfProgram(test, id, new Date("2027-06-01T00:00:00Z")))).toBe(true);
+    // The same arm the report puts them in.
+    expect(held.every((id) => assignArm(test.id, id, programTestArms(test.holdoutPercent)) === "holdout")).toBe(true);
+  });
+
+  it("never holds out a customer first seen before the test, nor anyone without a running test", () => {
+    const ids = Array.from({ length: 2_000 }, (_, i) => String(i));
+    expect(ids.filter((id) => heldOutOfProgram(test, id, new Date("2026-11-30T23:59:59Z")))).toEqual([]);
+    expect(ids.filter((id) => heldOutOfProgram(null, id, after))).toEqual([]);
   });
 });

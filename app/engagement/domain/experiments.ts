@@ -9,6 +9,7 @@
  * per arm, which any test worth reading has, the approximation holds; the coverage test simulates it.
  */
 import { createHash } from "node:crypto";
+import { PROGRAM_SUBJECT } from "./member-mail";
 
 export interface ArmDefinition {
   id: string;
@@ -97,4 +98,31 @@ export function compareWithHoldout(arm: ArmOutcome, holdout: ArmOutcome): Compar
     verdict,
     moreMembersNeeded,
   };
+}
+
+export { PROGRAM_SUBJECT };
+export const HOLDOUT_ARM = "holdout";
+
+/** A running test of the whole program. */
+export interface ProgramTest {
+  id: string;
+  holdoutPercent: number;
+  startedAt: Date;
+}
+
+export function programTestArms(holdoutPercent: number): ArmDefinition[] {
+  return [
+    { id: HOLDOUT_ARM, weight: holdoutPercent, holdout: true },
+    { id: PROGRAM_SUBJECT, weight: 100 - holdoutPercent },
+  ];
+}
+
+/**
+ * Whether a customer is held out of the program: only customers the shop first saw (first order, account, or
+ * now for one never seen) after the test started take part, so no member loses a program they had; of those, the
+ * holdout's share by the deterministic assignment.
+ */
+export function heldOutOfProgram(test: ProgramTest | null, customerId: string, firstSeen: Date): boolean {
+  if (!test || firstSeen.getTime() < test.startedAt.getTime()) return false;
+  return assignArm(test.id, customerId, programTestArms(test.holdoutPercent)) === HOLDOUT_ARM;
 }

@@ -50,6 +50,8 @@ export type ExperimentSubject = `${MailKind}-mail`;
 export const EXPERIMENT_SUBJECTS: readonly ExperimentSubject[] = MAIL_KINDS.map((kind) => `${kind}-mail` as const);
 
 export const mailSubject = (kind: MailKind): ExperimentSubject => `${kind}-mail`;
+/** The subject of a test of the whole program (program-test.server.ts): a share of new customers sees no program. */
+export const PROGRAM_SUBJECT = "program";
 
 /** The mail kind a subject tests, or null for one the app does not know. */
 export function subjectMailKind(subject: string): MailKind | null {

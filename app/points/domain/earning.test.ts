@@ -201,3 +201,13 @@ describe("worth properties", () => {
     );
   });
 });
+
+describe("an order of a customer held out of a test of the whole program", () => {
+  it("earns nothing, whatever it is worth, and says why", () => {
+    const p = program({ pointsPerOrder: 10 });
+    const held = pointsWorthForOrder(orderSnapshot({}), p, { ...plain, programHoldout: true });
+    expect(held.points).toBe(0);
+    expect(held.breakdown.nothingEarnedBecause).toBe("program-holdout");
+    expect(worth({}, p, plain)).toBeGreaterThan(0);
+  });
+});

@@ -21,9 +21,14 @@ export interface EarningContext {
   campaigns: readonly Campaign[];
   /** Collections each product belonged to, for collection bonuses (the order payload does not say). */
   productCollections?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The buyer is in the holdout of a test of the whole program (app/engagement/program-test.server.ts) when the
+   * engine first sees the order: it earns nothing, whatever happens to the test later.
+   */
+  programHoldout?: boolean;
 }
 
-export type NothingEarnedBecause = "cancelled" | "test-order" | "nothing-kept" | "below-minimum" | "awaiting-payment" | "voided";
+export type NothingEarnedBecause = "cancelled" | "test-order" | "nothing-kept" | "below-minimum" | "awaiting-payment" | "voided" | "program-holdout";
 
 export interface PointsBreakdown {
   /** Points for the amount spent, after the tier and campaign multipliers, rounded down once. */
@@ -73,6 +78,7 @@ export function pointsWorthForOrder(snapshot: OrderSnapshot, program: EarningRul
     breakdown: { spendPoints: 0, orderPoints: 0, productBonusPoints: 0, campaignBonusPoints: 0, tierMultiplierPercent, campaignMultiplierPercent, nothingEarnedBecause: because },
   });
 
+  if (context.programHoldout) return nothing("program-holdout");
   if (snapshot.cancelled) return nothing("cancelled");
   if (snapshot.test) return nothing("test-order");
   // Points are earned with the money: an order not paid yet (a manual payment method, an authorisation not

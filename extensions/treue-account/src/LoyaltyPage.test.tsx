@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { appServer, loyaltyBody, translatorFor } from "../../treue-checkout/src/test-support";
 import de from "../locales/de.json";
 import en from "../locales/en.default.json";
-import { ProfileCard } from "./ProfileCard";
+// Imported after vi.stubEnv below: it reads the app's URL when loaded, as the built bundle has it inlined.
+const loadProfileCard = async () => (await import("./ProfileCard")).ProfileCard;
 
 vi.stubEnv("APP_URL", "https://treue.test");
 
@@ -197,10 +198,40 @@ describe("the points history, tier progress and birthday on the rewards page", (
 });
 
 describe("the card on the profile page", () => {
-  test("leads to the rewards page", () => {
+  test("leads to the rewards page", async () => {
+    extension.fetch = appServer({ "GET /api/loyalty": () => Response.json(loyaltyBody) }).fetch;
+    const ProfileCard = await loadProfileCard();
     render(<ProfileCard />, document.body);
-    expect(document.body.querySelector("s-section")?.getAttribute("heading")).toBe("Your rewards");
+    await vi.waitFor(() => expect(document.body.querySelector("s-section")?.getAttribute("heading")).toBe("Your rewards"));
     expect(document.body.querySelector("s-link")?.getAttribute("href")).toBe("extension:treue-account/");
+  });
+
+  test("still leads there when the app cannot be reached", async () => {
+    extension.fetch = appServer({ "GET /api/loyalty": () => new Response("busy", { status: 503 }) }).fetch;
+    const ProfileCard = await loadProfileCard();
+    render(<ProfileCard />, document.body);
+    await vi.waitFor(() => expect(document.body.querySelector("s-link")?.getAttribute("href")).toBe("extension:treue-account/"));
+  });
+
+  test("is not there for a customer a test of the whole program holds out", async () => {
+    const app = appServer({ "GET /api/loyalty": () => Response.json({ ...loyaltyBody, balance: 0, rewards: [], referral: null, earnRate: null, inProgram: false }) });
+    extension.fetch = app.fetch;
+    const ProfileCard = await loadProfileCard();
+    render(<ProfileCard />, document.body);
+    await vi.waitFor(() => expect(app.calls).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(document.body.querySelector("s-section")).toBeNull();
+    expect(text()).toBe("");
+  });
+});
+
+describe("a customer a test of the whole program holds out", () => {
+  test("finds no program on the rewards page", async () => {
+    extension.fetch = appServer({ "GET /api/loyalty": () => Response.json({ ...loyaltyBody, balance: 0, pending: 0, rewards: [], referral: null, earnRate: null, inProgram: false }) }).fetch;
+    await extension.render();
+    await vi.waitFor(() => expect(text()).toContain(en.notOffered));
+    expect(text()).not.toContain("points");
+    expect(redeemButtons()).toHaveLength(0);
   });
 });
 

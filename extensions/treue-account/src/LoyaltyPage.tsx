@@ -38,6 +38,9 @@ export function LoyaltyPage() {
         <s-text color="subdued">{t("loading")}</s-text>
       ) : state === "failed" ? (
         <s-banner tone="warning">{t("unavailable")}</s-banner>
+      ) : !state.inProgram ? (
+        // A customer a test of the whole program holds out: no program here (the profile card is hidden too).
+        <s-text>{t("notOffered")}</s-text>
       ) : (
         <Member loyalty={state} />
       )}

@@ -215,6 +215,19 @@ describe("checkout: redeeming a reward", () => {
   });
 });
 
+describe("checkout: a customer a test of the whole program holds out", () => {
+  test("sees no program at checkout", async () => {
+    logIn();
+    const app = appServer({ "GET /api/loyalty": () => Response.json({ ...loyaltyBody, balance: 0, rewards: [], referral: null, earnRate: null, inProgram: false }) });
+    extension.fetch = app.fetch;
+    await extension.render();
+    await vi.waitFor(() => expect(app.calls).toHaveLength(1));
+    await vi.waitFor(() => expect(text()).not.toContain(en.loading));
+    expect(text()).toBe("");
+    expect(banners()).toHaveLength(0);
+  });
+});
+
 describe("checkout: failures loading the balance never block checkout", () => {
   test("network failure shows a non-blocking notice instead of a balance", async () => {
     logIn();

@@ -76,6 +76,8 @@ function Member() {
       </s-banner>
     );
   }
+  // A customer a test of the whole program holds out sees no program.
+  if (!state.loyalty.inProgram) return null;
   return <Rewards loyalty={state.loyalty} />;
 }
 

@@ -28,6 +28,8 @@ export function OrderRewards({ orderId, more }: { orderId: string | undefined; m
   // After the purchase there is nothing to rescue: a failure simply shows nothing but a short note.
   if (state === "failed") return <s-text color="subdued">{t("unavailableAfterOrder")}</s-text>;
   if (!state.customerId) return <s-text>{t("guestAfterOrder")}</s-text>;
+  // A customer a test of the whole program holds out sees no program.
+  if (!state.inProgram) return null;
 
   const earned = state.order?.pointsEarned;
   const referral = state.referral;

@@ -89,3 +89,12 @@ test("a guest order is invited to create an account; a failure shows a short not
   await extension.render();
   await vi.waitFor(() => expect(text()).toBe(en.unavailableAfterOrder));
 });
+
+test("a customer a test of the whole program holds out sees nothing after the order", async () => {
+  const app = appServer({ "GET /api/loyalty": () => Response.json({ ...loyaltyBody, balance: 0, rewards: [], referral: null, earnRate: null, inProgram: false }) });
+  extension.fetch = app.fetch;
+  await extension.render();
+  await vi.waitFor(() => expect(app.calls).toHaveLength(1));
+  await vi.waitFor(() => expect(text()).not.toContain(en.loading));
+  expect(text()).toBe("");
+});

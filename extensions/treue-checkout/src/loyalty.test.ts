@@ -21,7 +21,11 @@ describe("reading GET /api/loyalty", () => {
       order: null,
       cards: { discount: null, stamps: null },
       birthday: null,
+      inProgram: true,
     });
+    // Only an explicit false takes a customer out of the program (an older app says nothing).
+    expect(parseLoyaltyState({ balance: 0, inProgram: false }).inProgram).toBe(false);
+    expect(parseLoyaltyState({ balance: 0, inProgram: "no" }).inProgram).toBe(true);
     expect(parseLoyaltyState({ balance: 0, birthday: "07-04" }).birthday).toBe("07-04");
     expect(parseLoyaltyState({ balance: 0, birthday: "4 July" }).birthday).toBeNull();
     expect(() => parseLoyaltyState({ balance: -1 })).toThrow();

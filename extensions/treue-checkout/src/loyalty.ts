@@ -31,6 +31,8 @@ export interface LoyaltyState {
   cards: MemberCards;
   /** The member's birthday ("MM-DD"), null when not given yet (the Order status page then asks for it). */
   birthday: string | null;
+  /** False: a test of the whole program holds this customer out; every surface then shows nothing. */
+  inProgram: boolean;
 }
 
 /** The member discount card (the buyer's own code) and the stamp card's progress; null when not set up. */
@@ -157,6 +159,8 @@ export function parseLoyaltyState(body: unknown): LoyaltyState {
           : null,
     },
     birthday: typeof b.birthday === "string" && /^\d{2}-\d{2}$/.test(b.birthday) ? b.birthday : null,
+    // Absent (an app older than program tests): in the program.
+    inProgram: b.inProgram !== false,
   };
 }
 

@@ -41,7 +41,11 @@
   });
   root.appendChild(button);
   root.appendChild(panel);
-  root.hidden = false;
+  // A customer a test of the whole program holds out sees no program: once the app said so, the launcher stays
+  // hidden for the rest of the visit (per customer, in this tab).
+  var heldOutKey = "treue-not-in-program:" + (d.customer || "");
+  var heldOut = function () { try { return !!d.customer && sessionStorage.getItem(heldOutKey) === "1"; } catch (e) { return false; } };
+  root.hidden = heldOut();
 
   var loaded = null;
   function load() {
@@ -57,6 +61,11 @@
 
   function render(state) {
     panel.textContent = "";
+    if (state.inProgram === false) {
+      try { if (d.customer) sessionStorage.setItem(heldOutKey, "1"); } catch (e) { /* private mode: hidden for this page only */ }
+      root.hidden = true;
+      return;
+    }
     var close = el("button", { type: "button", "aria-label": t("Close"), text: "×", style: "float:right;border:0;background:none;font-size:20px;cursor:pointer" });
     close.addEventListener("click", toggle);
     panel.appendChild(close);
