@@ -69,6 +69,12 @@ export async function feedbackSummary(prisma: PrismaClient, shop: string, now = 
   };
 }
 
+/** A member's answers, newest first (their admin page). */
+export async function feedbackOfMember(prisma: PrismaClient, shop: string, customerId: string, take = 10) {
+  const rows = await prisma.orderFeedback.findMany({ where: { shop, customerId }, orderBy: { updatedAt: "desc" }, take });
+  return rows.map((f) => ({ orderName: f.orderName, rating: f.rating, comment: f.comment, at: f.updatedAt.toISOString() }));
+}
+
 /** customers/redact: the customer's answers go with their mail records. */
 export async function eraseCustomerFeedback(tx: Db, shop: string, customerId: string): Promise<void> {
   await sqlOf(tx).execute(`DELETE FROM "OrderFeedback" WHERE "shop" = $1 AND "customerId" = $2`, [shop, customerId]);

@@ -1,5 +1,7 @@
 // One member: balance, ledger history and a staff adjustment with a reason (a new ledger entry).
 import { mailsOfMember } from "~/engagement/member-mails.server";
+import { feedbackOfMember } from "~/engagement/feedback.server";
+import { isHeldOutOfProgram } from "~/engagement/program-test.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
@@ -37,8 +39,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   // The daily CLV job's forecast for this customer (analytics-clv.server.ts), null until it scored them.
   const forecast = await customerClv(prisma, session.shop, detail.member.customerId);
   const mails = await mailsOfMember(prisma, session.shop, detail.member.customerId);
+  const feedback = await feedbackOfMember(prisma, session.shop, detail.member.customerId);
+  // Held out of a running test of the whole program: the member sees no program, so staff should know why.
+  const heldOut = await isHeldOutOfProgram(prisma, session.shop, detail.member.customerId, new Date());
   return json({
-    mails, locale: localeFrom(new URL(request.url).searchParams.get("locale")), timeZone: await shopTimeZone(prisma, session.shop), requestId: crypto.randomUUID(), tierName, stamps, discount, forecast, ...detail });
+    mails, feedback, heldOut, locale: localeFrom(new URL(request.url).searchParams.get("locale")), timeZone: await shopTimeZone(prisma, session.shop), requestId: crypto.randomUUID(), tierName, stamps, discount, forecast, ...detail });
 };
 
 const adjustment = z.object({
@@ -69,7 +74,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function MemberPage() {
-  const { locale, timeZone, member, balance, entries, requestId, tierName, stamps, discount, forecast, mails } = useLoaderData<typeof loader>();
+  const { locale, timeZone, member, balance, entries, requestId, tierName, stamps, discount, forecast, mails, feedback, heldOut } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -89,6 +94,11 @@ export default function MemberPage() {
     <Page title={t("member.heading", { name })}>
       <BlockStack gap="400">
         <Link to={`/app/members?${back}`}>{t("member.back")}</Link>
+        {heldOut ? (
+          <Banner tone="info" title={t("member.heldOut")}>
+            <Text as="p" id="member-held-out">{t("member.heldOutHelp")}</Text>
+          </Banner>
+        ) : null}
         <InlineGrid columns={4} gap="400">
           {(
             [
@@ -230,6 +240,18 @@ export default function MemberPage() {
             )}
           </BlockStack>
         </Card>
+        {feedback.length > 0 ? (
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">{t("member.feedback")}</Text>
+              <DataTable
+                columnContentTypes={["text", "text", "text", "text"]}
+                headings={[t("member.when"), t("member.feedback.order"), t("member.feedback.rating"), t("member.feedback.comment")]}
+                rows={feedback.map((f) => [date(f.at), f.orderName || "–", "★".repeat(f.rating) + "☆".repeat(5 - f.rating), f.comment ?? ""])}
+              />
+            </BlockStack>
+          </Card>
+        ) : null}
       </BlockStack>
     </Page>
   );

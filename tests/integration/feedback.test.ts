@@ -93,6 +93,15 @@ describe("the thank-you and its feedback", () => {
     expect(html).toContain(`★★★★☆ ${mia.order.name} – Kam spät an, aber der Tee ist &lt;gut&gt;.`);
   });
 
+  it("shows the member's own answers on their admin page, in German too", async () => {
+    const member = await t.db.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(mia.id) } } });
+    const page = (locale: string) => browserFetch(t.adminUrl(`/app/members/${member.id}`, { locale })).then(async (r) => (await r.text()).replace(/<[^>]+>/g, " ").replace(/\s+/g, " "));
+    const en = await page("en");
+    expect(en).toContain("Feedback");
+    expect(en).toContain(`${mia.order.name} ★★★★☆ Kam spät an, aber der Tee ist &lt;gut&gt;.`);
+    expect(await page("de")).toContain("Rückmeldungen");
+  });
+
   it("thanks no one for a second order, and mails no one who did not agree to marketing e-mails", async () => {
     await t.standin.createOrder({ customerId: mia.id, lines: [{ sku: "TEA", quantity: 1, unitPriceMinor: 1_000 }] });
     await expect.poll(() => earnsOf(mia.id), { timeout: 15_000 }).toBe(2);

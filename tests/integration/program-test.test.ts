@@ -97,6 +97,13 @@ describe("a test of the whole program", () => {
       expect(await t.db.prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, customerId: String(id) } })).toBe(0);
       expect(await loyaltyOf(id)).toMatchObject({ inProgram: false, balance: 0, earnRate: null, rewards: [] });
     }
+    // Staff see why on the member's page; a member in the program has no such note.
+    const memberPage = async (customerId: number) => {
+      const member = await t.db.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(customerId) } } });
+      return (await (await browserFetch(t.adminUrl(`/app/members/${member.id}`))).text()).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+    };
+    expect(await memberPage(held[0])).toContain("Held out of the program by a test");
+    expect(await memberPage(kept[0])).not.toContain("Held out of the program");
   });
 
   it("sends the held-out customers no member e-mail", async () => {
