@@ -7,8 +7,7 @@ import { sqlOf } from "~/db/connection.server";
 import type { Db } from "~/points/points-ledger.server";
 import type { FeedbackInput } from "./domain/thank-you";
 import type { FeedbackClaim } from "./domain/feedback-token";
-import { insertForShops } from "./member-events.server";
-import { mailKindOnSql } from "./mail-settings.server";
+import { queueMails } from "./member-events.server";
 
 const DAY_MS = 86_400_000;
 /** A first order is thanked this long after it was placed… */
@@ -20,23 +19,24 @@ const iso = (d: Date) => d.toISOString().slice(0, 23);
 
 /** A thank-you for every member's first order placed between five and two days ago that has none yet. */
 export async function queueThankYouMails(prisma: PrismaClient, now: Date): Promise<string[]> {
-  return insertForShops(
+  return queueMails(
     prisma,
-    `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
-     SELECT l."shop", l."customerId", 'thank-you:' || l."orderId", 'thank-you', 'marketing', COALESCE(o."newest"->>'locale', ''),
-            jsonb_build_object('orderId', l."orderId", 'orderName', o."newest"->>'name')
-       FROM "LedgerEntry" l
+    {
+      kind: "thank-you",
+      shop: 'l."shop"',
+      customerId: 'l."customerId"',
+      eventKey: `'thank-you:' || l."orderId"`,
+      locale: `COALESCE(o."newest"->>'locale', '')`,
+      data: `jsonb_build_object('orderId', l."orderId", 'orderName', o."newest"->>'name')`,
+      from: `FROM "LedgerEntry" l
        JOIN "Shop" s ON s."domain" = l."shop" AND s."uninstalledAt" IS NULL
        LEFT JOIN "OrderPoints" o ON o."shop" = l."shop" AND o."orderId" = l."orderId"
       WHERE l."kind" = 'earn' AND l."at" >= $1::timestamp(3) AND l."orderCreatedAt" > $1::timestamp(3) AND l."orderCreatedAt" <= $2::timestamp(3)
-        AND ${mailKindOnSql("thank-you", 'l."shop"')}
         -- The member's first order: no earlier one earned points, none is in the shop's history.
         AND NOT EXISTS (SELECT 1 FROM "LedgerEntry" e WHERE e."shop" = l."shop" AND e."memberId" = l."memberId" AND e."kind" = 'earn' AND e."orderCreatedAt" < l."orderCreatedAt")
-        AND NOT EXISTS (SELECT 1 FROM "HistoryOrder" h WHERE h."shop" = l."shop" AND l."customerId" ~ '^[0-9]{1,18}$' AND h."customerId" = l."customerId"::bigint AND h."createdAt" < l."orderCreatedAt")
-        AND NOT EXISTS (SELECT 1 FROM "MemberMail" m WHERE m."shop" = l."shop" AND m."eventKey" = 'thank-you:' || l."orderId")
-      ORDER BY l."id"
-     ON CONFLICT ("shop", "eventKey") DO NOTHING
-     RETURNING "shop"`,
+        AND NOT EXISTS (SELECT 1 FROM "HistoryOrder" h WHERE h."shop" = l."shop" AND l."customerId" ~ '^[0-9]{1,18}$' AND h."customerId" = l."customerId"::bigint AND h."createdAt" < l."orderCreatedAt")`,
+      orderBy: 'l."id"',
+    },
     [iso(new Date(now.getTime() - THANK_YOU_UNTIL_MS)), iso(new Date(now.getTime() - THANK_YOU_AFTER_MS))],
   );
 }

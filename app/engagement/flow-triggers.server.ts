@@ -11,7 +11,7 @@ import { retryWhenThrottled, runAdminOperation, type AdminGraphql } from "~/shop
 import { offlineAdminGraphql, type AdminFor } from "~/shopify/offline-admin.server";
 import type { FlowTriggerReceiveMutation } from "~/types/admin.generated";
 import { FLOW_TRIGGER_RECEIVE_MUTATION } from "./graphql/FlowTriggerReceive";
-import { eventWindowStart, insertForShops, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
+import { eventWindowStart, insertForShops, POINTS_EARNED_KEY, queueEvents, RECENT_POINTS_EARNED } from "./member-events.server";
 import { redeemedTitle } from "~/rewards/domain/reward-title";
 import { recentTierEvents } from "./tier-events.server";
 
@@ -32,15 +32,17 @@ const SEND_BATCH = 200;
 
 /** Records a points-earned trigger for every recent points-earned event that has none yet; the shops that got one. */
 export async function queuePointsEarnedTriggers(prisma: PrismaClient, now: Date): Promise<string[]> {
-  return insertForShops(
+  return queueEvents(
     prisma,
-    `INSERT INTO "FlowTriggerEvent" ("shop", "customerId", "eventKey", "handle", "data")
-     SELECT l."shop", l."customerId", ${POINTS_EARNED_KEY}, $2, jsonb_build_object('points', l."points", 'orderName', o."newest"->>'name')
-       ${RECENT_POINTS_EARNED}
-        AND NOT EXISTS (SELECT 1 FROM "FlowTriggerEvent" f WHERE f."shop" = l."shop" AND f."eventKey" = ${POINTS_EARNED_KEY})
-      ORDER BY l."id"
-     ON CONFLICT ("shop", "eventKey") DO NOTHING
-     RETURNING "shop"`,
+    {
+      into: "FlowTriggerEvent",
+      shop: 'l."shop"',
+      customerId: 'l."customerId"',
+      eventKey: POINTS_EARNED_KEY,
+      values: { handle: "$2", data: `jsonb_build_object('points', l."points", 'orderName', o."newest"->>'name')` },
+      from: RECENT_POINTS_EARNED,
+      orderBy: 'l."id"',
+    },
     [eventWindowStart(now), POINTS_EARNED_TRIGGER],
   );
 }
@@ -50,18 +52,22 @@ export async function queuePointsEarnedTriggers(prisma: PrismaClient, now: Date)
  * issued or its store credit sent) in the event window and has none yet; the shops that got one.
  */
 export async function queueRewardRedeemedTriggers(prisma: PrismaClient, now: Date): Promise<string[]> {
-  return insertForShops(
+  return queueEvents(
     prisma,
-    `INSERT INTO "FlowTriggerEvent" ("shop", "customerId", "eventKey", "handle", "data")
-     SELECT r."shop", r."customerId", 'reward-redeemed:' || r."idempotencyKey", $2,
-            jsonb_build_object('reward', r."reward", 'pointsCost', r."pointsCost", 'code', CASE WHEN r."creditTransactionId" IS NULL THEN r."code" ELSE '' END)
-       FROM "Redemption" r
+    {
+      into: "FlowTriggerEvent",
+      shop: 'r."shop"',
+      customerId: 'r."customerId"',
+      eventKey: `'reward-redeemed:' || r."idempotencyKey"`,
+      values: {
+        handle: "$2",
+        data: `jsonb_build_object('reward', r."reward", 'pointsCost', r."pointsCost", 'code', CASE WHEN r."creditTransactionId" IS NULL THEN r."code" ELSE '' END)`,
+      },
+      from: `FROM "Redemption" r
        JOIN "Shop" s ON s."domain" = r."shop" AND s."uninstalledAt" IS NULL
-      WHERE r."createdAt" >= $1::timestamp(3) AND (r."issuedAt" IS NOT NULL OR r."creditTransactionId" IS NOT NULL)
-        AND NOT EXISTS (SELECT 1 FROM "FlowTriggerEvent" f WHERE f."shop" = r."shop" AND f."eventKey" = 'reward-redeemed:' || r."idempotencyKey")
-      ORDER BY r."createdAt"
-     ON CONFLICT ("shop", "eventKey") DO NOTHING
-     RETURNING "shop"`,
+      WHERE r."createdAt" >= $1::timestamp(3) AND (r."issuedAt" IS NOT NULL OR r."creditTransactionId" IS NOT NULL)`,
+      orderBy: 'r."createdAt"',
+    },
     [eventWindowStart(now), REWARD_REDEEMED_TRIGGER],
   );
 }
@@ -71,18 +77,22 @@ export async function queueRewardRedeemedTriggers(prisma: PrismaClient, now: Dat
  * about to expire) in the event window whose points have not expired yet; the shops that got one.
  */
 export async function queuePointsExpiringTriggers(prisma: PrismaClient, now: Date): Promise<string[]> {
-  return insertForShops(
+  return queueEvents(
     prisma,
-    `INSERT INTO "FlowTriggerEvent" ("shop", "customerId", "eventKey", "handle", "data")
-     SELECT r."shop", r."customerId", 'points-expiring:' || r."idempotencyKey", $3,
-            jsonb_build_object('points', r."points", 'expiresOn', to_char((r."expiresAt" AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(s."timezone", 'UTC'), 'YYYY-MM-DD'))
-       FROM "PointsReminder" r
+    {
+      into: "FlowTriggerEvent",
+      shop: 'r."shop"',
+      customerId: 'r."customerId"',
+      eventKey: `'points-expiring:' || r."idempotencyKey"`,
+      values: {
+        handle: "$3",
+        data: `jsonb_build_object('points', r."points", 'expiresOn', to_char((r."expiresAt" AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(s."timezone", 'UTC'), 'YYYY-MM-DD'))`,
+      },
+      from: `FROM "PointsReminder" r
        JOIN "Shop" s ON s."domain" = r."shop" AND s."uninstalledAt" IS NULL
-      WHERE r."createdAt" >= $1::timestamp(3) AND r."expiresAt" > $2::timestamp(3)
-        AND NOT EXISTS (SELECT 1 FROM "FlowTriggerEvent" f WHERE f."shop" = r."shop" AND f."eventKey" = 'points-expiring:' || r."idempotencyKey")
-      ORDER BY r."id"
-     ON CONFLICT ("shop", "eventKey") DO NOTHING
-     RETURNING "shop"`,
+      WHERE r."createdAt" >= $1::timestamp(3) AND r."expiresAt" > $2::timestamp(3)`,
+      orderBy: 'r."id"',
+    },
     [eventWindowStart(now), now.toISOString().slice(0, 23), POINTS_EXPIRING_TRIGGER],
   );
 }
@@ -113,18 +123,20 @@ export async function queueTierChangedTriggers(prisma: PrismaClient, now: Date):
  * window (SegmentChange, written by the database), except erased ones; the shops that got one.
  */
 export async function queueMemberAtRiskTriggers(prisma: PrismaClient, now: Date): Promise<string[]> {
-  return insertForShops(
+  return queueEvents(
     prisma,
-    `INSERT INTO "FlowTriggerEvent" ("shop", "customerId", "eventKey", "handle", "data")
-     SELECT c."shop", c."customerId"::text, 'member-at-risk:' || c."id", $2, jsonb_build_object('previousSegment', c."fromSegment")
-       FROM "SegmentChange" c
+    {
+      into: "FlowTriggerEvent",
+      shop: 'c."shop"',
+      customerId: 'c."customerId"::text',
+      eventKey: `'member-at-risk:' || c."id"`,
+      values: { handle: "$2", data: `jsonb_build_object('previousSegment', c."fromSegment")` },
+      from: `FROM "SegmentChange" c
        JOIN "Shop" s ON s."domain" = c."shop" AND s."uninstalledAt" IS NULL
       WHERE c."at" >= $1::timestamp(3) AND c."toSegment" = 'atRisk'
-        AND NOT EXISTS (SELECT 1 FROM "Member" m WHERE m."shop" = c."shop" AND m."customerId" = c."customerId"::text AND m."redactedAt" IS NOT NULL)
-        AND NOT EXISTS (SELECT 1 FROM "FlowTriggerEvent" f WHERE f."shop" = c."shop" AND f."eventKey" = 'member-at-risk:' || c."id")
-      ORDER BY c."id"
-     ON CONFLICT ("shop", "eventKey") DO NOTHING
-     RETURNING "shop"`,
+        AND NOT EXISTS (SELECT 1 FROM "Member" m WHERE m."shop" = c."shop" AND m."customerId" = c."customerId"::text AND m."redactedAt" IS NOT NULL)`,
+      orderBy: 'c."id"',
+    },
     [eventWindowStart(now), MEMBER_AT_RISK_TRIGGER],
   );
 }

@@ -4,6 +4,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Locale } from "~/i18n/messages";
 import { rewardTitle } from "~/rewards/domain/reward-title";
+import { cheapestReward } from "~/rewards/domain/catalog";
 import { enabledRewards } from "~/rewards/rewards-catalog.server";
 import { loadLoyaltyProgram } from "~/points/loyalty-program.server";
 import { loadReferralTerms } from "~/referrals/referrals.server";
@@ -76,7 +77,7 @@ export async function saveMailSettings(prisma: PrismaClient, shop: string, input
 export async function previewFacts(prisma: PrismaClient, shop: string, appUrl: string, now = new Date()): Promise<PreviewFacts> {
   const shopRow = await prisma.shop.findUnique({ where: { domain: shop } });
   const rewards = shopRow?.currency ? await enabledRewards(prisma, shop, shopRow.currency) : [];
-  const cheapest = [...rewards].sort((a, b) => a.pointsCost - b.pointsCost)[0];
+  const cheapest = cheapestReward(rewards);
   const [program, terms] = await Promise.all([loadLoyaltyProgram(prisma, shop), loadReferralTerms(prisma, shop)]);
   return {
     shop,

@@ -2,6 +2,8 @@
 // within the last few days (an import or a webhook days late wakes nobody). Member e-mails and Flow triggers each
 // record one row per event in their own table (unique per shop and event key) from this.
 import { sqlOf } from "~/db/connection.server";
+import { MAIL_CATEGORY, type MailKind } from "./domain/member-mail";
+import { mailKindOnSql } from "./mail-settings.server";
 
 type SqlDb = Parameters<typeof sqlOf>[0];
 
@@ -24,6 +26,62 @@ export const POINTS_EARNED_KEY = `'points-earned:' || l."idempotencyKey"`;
 export function latestLocaleSql(shop: string, customerId: string): string {
   return `COALESCE((SELECT op."newest"->>'locale' FROM "OrderPoints" op WHERE op."shop" = ${shop} AND op."customerId" = ${customerId}
                      ORDER BY op."newest"->>'createdAt' DESC NULLS LAST LIMIT 1), '')`;
+}
+
+/**
+ * One outbox's queue of events: a row per shop and event key in `into` for every event `from` finds that has none
+ * yet. `from` is the FROM … WHERE … of the events (ending in a condition: "not queued yet" is added to it); `shop`,
+ * `customerId` and `eventKey` are SQL over its aliases, `values` the outbox's other columns and their SQL.
+ */
+export interface OutboxQueue {
+  into: "MemberMail" | "FlowTriggerEvent";
+  shop: string;
+  customerId: string;
+  eventKey: string;
+  values: Record<string, string>;
+  from: string;
+  orderBy: string;
+}
+
+/** Queues an outbox's new events (OutboxQueue); the shops that got rows, each once. Queued twice, an event is one row. */
+export function queueEvents(db: SqlDb, q: OutboxQueue, params: unknown[]): Promise<string[]> {
+  const columns = Object.keys(q.values);
+  return insertForShops(
+    db,
+    `INSERT INTO "${q.into}" ("shop", "customerId", "eventKey", ${columns.map((c) => `"${c}"`).join(", ")})
+     SELECT ${q.shop}, ${q.customerId}, ${q.eventKey}, ${columns.map((c) => q.values[c]).join(", ")}
+       ${q.from}
+        AND NOT EXISTS (SELECT 1 FROM "${q.into}" queued WHERE queued."shop" = ${q.shop} AND queued."eventKey" = ${q.eventKey})
+      ORDER BY ${q.orderBy}
+     ON CONFLICT ("shop", "eventKey") DO NOTHING
+     RETURNING "shop"`,
+    params,
+  );
+}
+
+/**
+ * Queues one `kind` mail per event `from` finds (FROM … WHERE …, as OutboxQueue) that has none yet, if the shop
+ * sends that kind; `locale` and `data` are SQL over its aliases. The shops that got new mail.
+ */
+export function queueMails(
+  db: SqlDb,
+  q: { kind: MailKind; shop: string; customerId: string; eventKey: string; locale: string; data: string; from: string; orderBy: string },
+  params: unknown[],
+): Promise<string[]> {
+  return queueEvents(
+    db,
+    {
+      into: "MemberMail",
+      shop: q.shop,
+      customerId: q.customerId,
+      eventKey: q.eventKey,
+      values: { kind: `'${q.kind}'`, category: `'${MAIL_CATEGORY[q.kind]}'`, locale: q.locale, data: q.data },
+      from: `${q.from}
+        AND ${mailKindOnSql(q.kind, q.shop)}`,
+      orderBy: q.orderBy,
+    },
+    params,
+  );
 }
 
 /** Runs an outbox INSERT … RETURNING "shop" and answers the shops that got rows, each once. */

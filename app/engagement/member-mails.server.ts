@@ -20,7 +20,7 @@ import { unsubscribeToken } from "./domain/unsubscribe-token";
 import { winBackMail } from "./domain/win-back-mail";
 import { pointsExpiringMail } from "./domain/points-expiring-mail";
 import { DEFAULT_QUIET_HOURS, inQuietHours, MARKETING_PER_WEEK, parseQuietHours, type QuietHours } from "./domain/mail-timing";
-import { eventWindowStart, insertForShops, latestLocaleSql, POINTS_EARNED_KEY, RECENT_POINTS_EARNED } from "./member-events.server";
+import { eventWindowStart, insertForShops, latestLocaleSql, POINTS_EARNED_KEY, queueMails, RECENT_POINTS_EARNED } from "./member-events.server";
 import { armFor, HOLDOUT_ARM, runningExperiment, type RunningExperiment } from "./experiments.server";
 import { subjectMailKind, type ExperimentSubject } from "./domain/member-mail";
 import { loadMailLook, loadMailSwitches, mailKindOnSql, type MailSwitches, type ShopMailLook } from "./mail-settings.server";
@@ -35,7 +35,7 @@ import { runningProgramTest } from "./program-test.server";
 import { heldOutOfProgram } from "./domain/experiments";
 import { queueRewardUnlockedMails, type RewardUnlockedData } from "./reward-unlocked.server";
 import { nextRewardUp, rewardUnlockedMail } from "./domain/templates/reward-unlocked";
-import type { Reward } from "~/rewards/domain/catalog";
+import { cheapestReward, type Reward } from "~/rewards/domain/catalog";
 import type { MailFacts } from "./domain/mail-layout";
 import { loadReferralTerms, type ReferralTerms } from "~/referrals/referrals.server";
 import { isPermanentSmtpFailure, mailTransport, type MailTransport } from "./mail-transport.server";
@@ -60,18 +60,18 @@ const settingsFromEnv = (): MailSettings => ({
 
 /** Records a "points earned" mail for every recent points-earned event that has none yet. Returns the shops that got new mail. */
 export async function queuePointsEarnedMails(prisma: PrismaClient, now: Date): Promise<string[]> {
-  return insertForShops(
+  return queueMails(
     prisma,
-    `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
-     SELECT l."shop", l."customerId", ${POINTS_EARNED_KEY}, 'points-earned', 'service',
-            COALESCE(o."newest"->>'locale', ''),
-            jsonb_build_object('points', l."points", 'orderName', o."newest"->>'name', 'availableAt', to_char(l."availableAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-       ${RECENT_POINTS_EARNED}
-        AND ${mailKindOnSql("points-earned", 'l."shop"')}
-        AND NOT EXISTS (SELECT 1 FROM "MemberMail" m WHERE m."shop" = l."shop" AND m."eventKey" = ${POINTS_EARNED_KEY})
-      ORDER BY l."id"
-     ON CONFLICT ("shop", "eventKey") DO NOTHING
-     RETURNING "shop"`,
+    {
+      kind: "points-earned",
+      shop: 'l."shop"',
+      customerId: 'l."customerId"',
+      eventKey: POINTS_EARNED_KEY,
+      locale: `COALESCE(o."newest"->>'locale', '')`,
+      data: `jsonb_build_object('points', l."points", 'orderName', o."newest"->>'name', 'availableAt', to_char(l."availableAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`,
+      from: RECENT_POINTS_EARNED,
+      orderBy: 'l."id"',
+    },
     [eventWindowStart(now)],
   );
 }
@@ -81,20 +81,20 @@ export async function queuePointsEarnedMails(prisma: PrismaClient, now: Date): P
  * expire) in the event window that has none yet and whose points have not expired yet.
  */
 export async function queuePointsExpiringMails(prisma: PrismaClient, now: Date): Promise<string[]> {
-  return insertForShops(
+  return queueMails(
     prisma,
-    `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
-     SELECT r."shop", r."customerId", 'points-expiring:' || r."idempotencyKey", 'points-expiring', 'service',
-            ${latestLocaleSql('r."shop"', 'r."customerId"')},
-            jsonb_build_object('points', r."points", 'expiresAt', to_char(r."expiresAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-       FROM "PointsReminder" r
+    {
+      kind: "points-expiring",
+      shop: 'r."shop"',
+      customerId: 'r."customerId"',
+      eventKey: `'points-expiring:' || r."idempotencyKey"`,
+      locale: latestLocaleSql('r."shop"', 'r."customerId"'),
+      data: `jsonb_build_object('points', r."points", 'expiresAt', to_char(r."expiresAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`,
+      from: `FROM "PointsReminder" r
        JOIN "Shop" s ON s."domain" = r."shop" AND s."uninstalledAt" IS NULL
-      WHERE r."createdAt" >= $1::timestamp(3) AND r."expiresAt" > $2::timestamp(3)
-        AND ${mailKindOnSql("points-expiring", 'r."shop"')}
-        AND NOT EXISTS (SELECT 1 FROM "MemberMail" m WHERE m."shop" = r."shop" AND m."eventKey" = 'points-expiring:' || r."idempotencyKey")
-      ORDER BY r."id"
-     ON CONFLICT ("shop", "eventKey") DO NOTHING
-     RETURNING "shop"`,
+      WHERE r."createdAt" >= $1::timestamp(3) AND r."expiresAt" > $2::timestamp(3)`,
+      orderBy: 'r."id"',
+    },
     [eventWindowStart(now), now.toISOString().slice(0, 23)],
   );
 }
@@ -156,19 +156,20 @@ export async function queueTierMails(prisma: PrismaClient, now: Date): Promise<s
 
 /** A birthday mail for every birthday bonus written in the event window that has none yet. */
 export async function queueBirthdayMails(prisma: PrismaClient, now: Date): Promise<string[]> {
-  return insertForShops(
+  return queueMails(
     prisma,
-    `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
-     SELECT l."shop", l."customerId", 'birthday:' || l."idempotencyKey", 'birthday', 'service',
-            ${latestLocaleSql('l."shop"', 'l."customerId"')}, jsonb_build_object('points', l."points")
-       FROM "LedgerEntry" l
+    {
+      kind: "birthday",
+      shop: 'l."shop"',
+      customerId: 'l."customerId"',
+      eventKey: `'birthday:' || l."idempotencyKey"`,
+      locale: latestLocaleSql('l."shop"', 'l."customerId"'),
+      data: `jsonb_build_object('points', l."points")`,
+      from: `FROM "LedgerEntry" l
        JOIN "Shop" s ON s."domain" = l."shop" AND s."uninstalledAt" IS NULL
-      WHERE l."kind" = 'birthday-bonus' AND l."createdAt" >= $1::timestamp(3)
-        AND ${mailKindOnSql("birthday", 'l."shop"')}
-        AND NOT EXISTS (SELECT 1 FROM "MemberMail" m WHERE m."shop" = l."shop" AND m."eventKey" = 'birthday:' || l."idempotencyKey")
-      ORDER BY l."id"
-     ON CONFLICT ("shop", "eventKey") DO NOTHING
-     RETURNING "shop"`,
+      WHERE l."kind" = 'birthday-bonus' AND l."createdAt" >= $1::timestamp(3)`,
+      orderBy: 'l."id"',
+    },
     [eventWindowStart(now)],
   );
 }
@@ -179,34 +180,31 @@ export async function queueBirthdayMails(prisma: PrismaClient, now: Date): Promi
  * every referral credited in it.
  */
 export async function queueReferralMails(prisma: PrismaClient, now: Date): Promise<string[]> {
-  const ordered = await insertForShops(
+  const advocate = { shop: 'r."shop"', customerId: 'r."advocateCustomerId"', locale: latestLocaleSql('r."shop"', 'r."advocateCustomerId"'), orderBy: 'r."id"' };
+  const ordered = await queueMails(
     prisma,
-    `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
-     SELECT r."shop", r."advocateCustomerId", 'friend-ordered:' || r."id", 'friend-ordered', 'service',
-            ${latestLocaleSql('r."shop"', 'r."advocateCustomerId"')}, jsonb_build_object('orderName', r."orderName")
-       FROM "Referral" r
+    {
+      ...advocate,
+      kind: "friend-ordered",
+      eventKey: `'friend-ordered:' || r."id"`,
+      data: `jsonb_build_object('orderName', r."orderName")`,
+      from: `FROM "Referral" r
        JOIN "Shop" s ON s."domain" = r."shop" AND s."uninstalledAt" IS NULL
-      WHERE r."status" IN ('pending', 'credited') AND r."orderPlacedAt" >= $1::timestamp(3) AND r."createdAt" >= $1::timestamp(3)
-        AND ${mailKindOnSql("friend-ordered", 'r."shop"')}
-        AND NOT EXISTS (SELECT 1 FROM "MemberMail" m WHERE m."shop" = r."shop" AND m."eventKey" = 'friend-ordered:' || r."id")
-      ORDER BY r."id"
-     ON CONFLICT ("shop", "eventKey") DO NOTHING
-     RETURNING "shop"`,
+      WHERE r."status" IN ('pending', 'credited') AND r."orderPlacedAt" >= $1::timestamp(3) AND r."createdAt" >= $1::timestamp(3)`,
+    },
     [eventWindowStart(now)],
   );
-  const credited = await insertForShops(
+  const credited = await queueMails(
     prisma,
-    `INSERT INTO "MemberMail" ("shop", "customerId", "eventKey", "kind", "category", "locale", "data")
-     SELECT r."shop", r."advocateCustomerId", 'referral-reward:' || r."id", 'referral-reward', 'service',
-            ${latestLocaleSql('r."shop"', 'r."advocateCustomerId"')}, jsonb_build_object('points', r."points")
-       FROM "Referral" r
+    {
+      ...advocate,
+      kind: "referral-reward",
+      eventKey: `'referral-reward:' || r."id"`,
+      data: `jsonb_build_object('points', r."points")`,
+      from: `FROM "Referral" r
        JOIN "Shop" s ON s."domain" = r."shop" AND s."uninstalledAt" IS NULL
-      WHERE r."creditedAt" >= $1::timestamp(3) AND r."status" = 'credited' AND r."points" > 0
-        AND ${mailKindOnSql("referral-reward", 'r."shop"')}
-        AND NOT EXISTS (SELECT 1 FROM "MemberMail" m WHERE m."shop" = r."shop" AND m."eventKey" = 'referral-reward:' || r."id")
-      ORDER BY r."id"
-     ON CONFLICT ("shop", "eventKey") DO NOTHING
-     RETURNING "shop"`,
+      WHERE r."creditedAt" >= $1::timestamp(3) AND r."status" = 'credited' AND r."points" > 0`,
+    },
     [eventWindowStart(now)],
   );
   return [...new Set([...ordered, ...credited])];
@@ -250,7 +248,7 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
   if (inQuietHours(now, shopRow.timezone ?? "UTC", settings.quietHours)) return outcome;
   const rewards = shopRow.currency ? await enabledRewards(prisma, shop, shopRow.currency) : [];
   // What every mail's "next reward" line names (in the member's language).
-  const cheapest = [...rewards].sort((a, b) => a.pointsCost - b.pointsCost)[0];
+  const cheapest = cheapestReward(rewards);
   // The running test of each kind of mail, read once per run.
   const experiments = new Map<string, RunningExperiment | null>();
   let retryLater: unknown = null;

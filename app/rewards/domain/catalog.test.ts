@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { affordableRewards, catalogProblems, DEFAULT_COMBINES_WITH, defaultRewardCatalog, rewardProblems, type Reward } from "./catalog";
+import { affordableRewards, catalogProblems, cheapestReward, DEFAULT_COMBINES_WITH, defaultRewardCatalog, rewardProblems, type Reward } from "./catalog";
 
 const eur = (amountMinor: number) => ({ amountMinor, currency: "EUR" });
 const base = { title: "Reward", pointsCost: 100, combinesWith: DEFAULT_COMBINES_WITH };
@@ -84,5 +84,14 @@ describe("affordableRewards", () => {
     expect(affordableRewards(500, catalog).map((r) => r.id)).toEqual(["shipping", "5-off", "also-500"]);
     expect(affordableRewards(299, catalog)).toEqual([]);
     expect(affordableRewards(0, [])).toEqual([]);
+  });
+});
+
+describe("cheapestReward", () => {
+  it("is the reward a balance reaches first, the first in catalog order among equal costs", () => {
+    const r = (id: string, pointsCost: number) => ({ id, pointsCost });
+    expect(cheapestReward([r("ten", 1_000), r("five-off", 500), r("five-credit", 500)])?.id).toBe("five-off");
+    expect(cheapestReward([r("only", 300)])?.id).toBe("only");
+    expect(cheapestReward([])).toBeUndefined();
   });
 });

@@ -172,3 +172,10 @@ export function rewardsForBuyer(balance: number, rewards: readonly Reward[], loc
     .map((r) => ({ id: r.id, title: rewardTitle(r, locale), pointsCost: r.pointsCost, affordable: r.pointsCost <= balance, kind: r.kind }))
     .sort((a, b) => a.pointsCost - b.pointsCost);
 }
+
+/** The cheapest of `rewards` (of equal costs, the first in catalog order), or undefined: what a balance reaches first. */
+export function cheapestReward<R extends { pointsCost: number }>(rewards: readonly R[]): R | undefined {
+  let best: R | undefined;
+  for (const r of rewards) if (!best || r.pointsCost < best.pointsCost) best = r;
+  return best;
+}
