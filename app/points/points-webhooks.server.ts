@@ -447,32 +447,25 @@ export const pointsSteps: Record<string, WebhookStep[]> = {
 
 // The worker applies a batch of events in one transaction; the program cannot change inside it, so it is
 // read once per transaction and shop rather than once per event.
-const programTestsByTransaction = new WeakMap<object, Map<string, Promise<ProgramTest | null>>>();
-
-/** The shop's running test of the whole program, read once per transaction (a run of events). */
-function programTestFor(tx: Db, shop: string): Promise<ProgramTest | null> {
-  let byShop = programTestsByTransaction.get(tx);
-  if (!byShop) programTestsByTransaction.set(tx, (byShop = new Map()));
-  let test = byShop.get(shop);
-  if (!test) {
-    byShop.set(shop, (test = runningProgramTest(tx, shop)));
-    test.catch(() => byShop.delete(shop));
-  }
-  return test;
-}
-
-const programsByTransaction = new WeakMap<object, Map<string, Promise<LoyaltyProgram>>>();
-function programFor(tx: Db, shop: string): Promise<LoyaltyProgram> {
-  let byShop = programsByTransaction.get(tx);
-  if (!byShop) programsByTransaction.set(tx, (byShop = new Map()));
-  let program = byShop.get(shop);
-  if (!program) {
-    byShop.set(shop, (program = loadLoyaltyProgram(tx, shop)));
+/** One read per transaction (a run of events) and shop, shared by the run's events; a failed read is not kept. */
+function oncePerTransaction<T>(cache: WeakMap<object, Map<string, Promise<T>>>, tx: Db, shop: string, read: () => Promise<T>): Promise<T> {
+  let byShop = cache.get(tx);
+  if (!byShop) cache.set(tx, (byShop = new Map()));
+  let value = byShop.get(shop);
+  if (!value) {
+    byShop.set(shop, (value = read()));
     // A failed read (rolled back with its event's savepoint) must not fail the rest of the batch.
-    program.catch(() => byShop.delete(shop));
+    value.catch(() => byShop.delete(shop));
   }
-  return program;
+  return value;
 }
+
+const programTestsByTransaction = new WeakMap<object, Map<string, Promise<ProgramTest | null>>>();
+const programsByTransaction = new WeakMap<object, Map<string, Promise<LoyaltyProgram>>>();
+
+/** The shop's running test of the whole program, read once per transaction. */
+const programTestFor = (tx: Db, shop: string) => oncePerTransaction(programTestsByTransaction, tx, shop, () => runningProgramTest(tx, shop));
+const programFor = (tx: Db, shop: string) => oncePerTransaction(programsByTransaction, tx, shop, () => loadLoyaltyProgram(tx, shop));
 
 // --- the stored order state ----------------------------------------------------------------------------
 

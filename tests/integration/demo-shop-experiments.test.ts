@@ -7,30 +7,29 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assignArm, heldOutOfProgram } from "~/engagement/domain/experiments";
 import { armsOf, experimentReports } from "~/engagement/experiments.server";
-import { queuePointsEarnedMails, sendQueuedMails } from "~/engagement/member-mails.server";
-import { smtpTransport } from "~/engagement/mail-transport.server";
-import { NO_QUIET_HOURS } from "~/engagement/domain/mail-timing";
+import { queuePointsEarnedMails } from "~/engagement/member-mails.server";
 import { loadOnlineRetailSeed } from "../shopify-standin/seed/online-retail";
 import { createEmptyState, importSeed } from "../shopify-standin/index";
-import { browserFetch, startTreue, TEST_API_SECRET, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
-import { startSmtpCapture, type SmtpCapture } from "../support/smtp-capture";
+import { browserFetch, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { startTreueWithMail, type MailHarness } from "../support/mail-harness";
+import type { SmtpCapture } from "../support/smtp-capture";
 
+let m: MailHarness;
 let t: TreueHarness;
 let smtp: SmtpCapture;
 let historyCustomers = 0;
 
 beforeAll(async () => {
-  smtp = await startSmtpCapture();
   // The shop seeded before the app is installed, as the demo does: the app learns its name and currency then.
   const { seed, report } = await loadOnlineRetailSeed({ shopName: "Treue Demo" });
   const state = createEmptyState();
   importSeed(state, TEST_SHOP, seed);
   historyCustomers = report.customers;
-  t = await startTreue({ state, appEnv: { WEBHOOK_WORKER: "1", SMTP_URL: smtp.url, MAIL_QUIET_HOURS: "off" } });
+  m = await startTreueWithMail({ state });
+  ({ t, smtp } = m);
 }, 120_000);
 afterAll(async () => {
-  await t?.close();
-  await smtp?.close();
+  await m?.close();
 });
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000) {
@@ -81,13 +80,12 @@ describe("A/B tests in the demo shop", () => {
     for (const id of heldOut) expect(await earned(id)).toBe(false);
 
     await queuePointsEarnedMails(t.db.prisma, new Date());
-    const settings = { appUrl: t.app.url, secret: TEST_API_SECRET, from: "loyalty@treue.test", quietHours: NO_QUIET_HOURS };
-    const outcome = await sendQueuedMails(t.db.prisma, TEST_SHOP, smtpTransport(smtp.url), new Date(), settings);
+    const outcome = await m.send();
     // Each member who earned got the mail unless the mail test held them out.
     const mailArm = new Map(inProgram.map((id) => [id, assignArm(mail.id, String(id), armsOf(50))]));
     const mailed = inProgram.filter((id) => mailArm.get(id) === "mail");
     expect(outcome).toEqual({ sent: mailed.length, suppressed: inProgram.length - mailed.length, failed: 0 });
-    expect(smtp.messages.every((m) => /at Treue Demo$/.test(m.parsed.subject ?? ""))).toBe(true);
+    expect(smtp.messages.every((mail) => /at Treue Demo$/.test(mail.parsed.subject ?? ""))).toBe(true);
 
     // A second order from two held-out newcomers and one of the others: the program test counts only newcomers.
     const kept = fresh.filter((id) => !heldOut.includes(id));

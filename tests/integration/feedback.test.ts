@@ -5,28 +5,24 @@
 // without consent is not mailed; customers/redact erases the answers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queueThankYouMails } from "~/engagement/feedback.server";
-import { sendQueuedMails, type MailSettings } from "~/engagement/member-mails.server";
-import { smtpTransport } from "~/engagement/mail-transport.server";
-import { NO_QUIET_HOURS } from "~/engagement/domain/mail-timing";
-import { browserFetch, startTreue, TEST_API_SECRET, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
-import { startSmtpCapture, type SmtpCapture } from "../support/smtp-capture";
+import { browserFetch, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { startTreueWithMail, type MailHarness } from "../support/mail-harness";
+import type { SmtpCapture } from "../support/smtp-capture";
 
 let t: TreueHarness;
 let smtp: SmtpCapture;
-let settings: MailSettings;
+let m: MailHarness;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  smtp = await startSmtpCapture();
-  t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1", SMTP_URL: smtp.url, MAIL_QUIET_HOURS: "off" } });
-  settings = { appUrl: t.app.url, secret: TEST_API_SECRET, from: "loyalty@treue.test", quietHours: NO_QUIET_HOURS };
+  m = await startTreueWithMail();
+  ({ t, smtp } = m);
 });
 afterAll(async () => {
-  await t?.close();
-  await smtp?.close();
+  await m?.close();
 });
 
-const send = (now: Date) => sendQueuedMails(t.db.prisma, TEST_SHOP, smtpTransport(smtp.url), now, settings);
+const send = (now: Date) => m.send(now);
 const earnsOf = (customerId: number) => t.db.prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, customerId: String(customerId), kind: "earn" } });
 const form = (fields: Record<string, string>) => ({ method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields).toString() });
 

@@ -2,33 +2,27 @@
 // a member's referral code (a real signed order webhook) and the advocate's reward once the referral job credits
 // it. Each is queued once per event, in the member's language, with the one-click unsubscribe.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queueBirthdayMails, queueReferralMails, sendQueuedMails, type MailSettings } from "~/engagement/member-mails.server";
-import { smtpTransport } from "~/engagement/mail-transport.server";
-import { NO_QUIET_HOURS } from "~/engagement/domain/mail-timing";
+import { queueBirthdayMails, queueReferralMails } from "~/engagement/member-mails.server";
 import { saveLoyaltyProgram } from "~/points/loyalty-program.server";
 import { grantBirthdayBonuses } from "~/points/points-jobs.server";
 import { creditReferralAdvocates } from "~/referrals/referral-rewards-job.server";
-import { browserFetch, startTreue, TEST_API_SECRET, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
-import { startSmtpCapture, type SmtpCapture } from "../support/smtp-capture";
+import { browserFetch, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { startTreueWithMail, type MailHarness } from "../support/mail-harness";
 
+let m: MailHarness;
 let t: TreueHarness;
-let smtp: SmtpCapture;
-let settings: MailSettings;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  smtp = await startSmtpCapture();
-  t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1", SMTP_URL: smtp.url, MAIL_QUIET_HOURS: "off" } });
-  settings = { appUrl: t.app.url, secret: TEST_API_SECRET, from: "loyalty@treue.test", quietHours: NO_QUIET_HOURS };
+  m = await startTreueWithMail();
+  t = m.t;
 });
-
 afterAll(async () => {
-  await t?.close();
-  await smtp?.close();
+  await m?.close();
 });
 
-const send = (now = new Date()) => sendQueuedMails(t.db.prisma, TEST_SHOP, smtpTransport(smtp.url), now, settings);
-const mailsTo = (address: string) => smtp.messages.filter((m) => m.envelopeTo.includes(address));
+const send = (now?: Date) => m.send(now);
+const mailsTo = (address: string) => m.mailsTo(address);
 const text = (m: { parsed: { text?: string } }) => m.parsed.text!.replace(/\s+/g, " ");
 
 async function until(what: string, check: () => Promise<boolean>) {

@@ -6,23 +6,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { heldOutOfProgram } from "~/engagement/domain/experiments";
 import { experimentReports } from "~/engagement/experiments.server";
-import { queuePointsEarnedMails, sendQueuedMails } from "~/engagement/member-mails.server";
-import { smtpTransport } from "~/engagement/mail-transport.server";
-import { NO_QUIET_HOURS } from "~/engagement/domain/mail-timing";
+import { queuePointsEarnedMails } from "~/engagement/member-mails.server";
 import { saveLoyaltyProgram } from "~/points/loyalty-program.server";
-import { browserFetch, startTreue, TEST_API_SECRET, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
-import { startSmtpCapture, type SmtpCapture } from "../support/smtp-capture";
+import { browserFetch, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { startTreueWithMail, type MailHarness } from "../support/mail-harness";
+import type { SmtpCapture } from "../support/smtp-capture";
 
 let t: TreueHarness;
 let smtp: SmtpCapture;
+let m: MailHarness;
 
 beforeAll(async () => {
-  smtp = await startSmtpCapture();
-  t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1", SMTP_URL: smtp.url, MAIL_QUIET_HOURS: "off" } });
+  m = await startTreueWithMail();
+  ({ t, smtp } = m);
 });
 afterAll(async () => {
-  await t?.close();
-  await smtp?.close();
+  await m?.close();
 });
 
 async function until(what: string, check: () => Promise<boolean>) {
@@ -110,15 +109,14 @@ describe("a test of the whole program", () => {
     await queuePointsEarnedMails(t.db.prisma, new Date());
     // Mail queued for them some other way (a kind queued before the test, say) is held back when it would go.
     await t.db.prisma.memberMail.create({ data: { shop: TEST_SHOP, customerId: String(held[0]), eventKey: "birthday:test", kind: "birthday", category: "service", locale: "en", data: { points: 10 } } });
-    const settings = { appUrl: t.app.url, secret: TEST_API_SECRET, from: "loyalty@treue.test", quietHours: NO_QUIET_HOURS };
-    await sendQueuedMails(t.db.prisma, TEST_SHOP, smtpTransport(smtp.url), new Date(), settings);
-    const to = smtp.messages.map((m) => m.envelopeTo[0]);
+    await m.send();
+    const to = smtp.messages.map((mail) => mail.envelopeTo[0]);
     for (const id of held) expect(to).not.toContain(emailOf.get(id));
     for (const id of kept) expect(to).toContain(emailOf.get(id));
     const heldMail = await t.db.prisma.memberMail.findMany({ where: { shop: TEST_SHOP, customerId: { in: held.map(String) } } });
-    expect(heldMail.map((m) => [m.kind, m.status, m.reason])).toEqual([["birthday", "suppressed", "program-holdout"]]);
+    expect(heldMail.map((mail) => [mail.kind, mail.status, mail.reason])).toEqual([["birthday", "suppressed", "program-holdout"]]);
     const keptMail = await t.db.prisma.memberMail.findMany({ where: { shop: TEST_SHOP, customerId: { in: kept.map(String) }, kind: "points-earned" } });
-    expect(keptMail.map((m) => m.status)).toEqual(kept.map(() => "sent"));
+    expect(keptMail.map((mail) => mail.status)).toEqual(kept.map(() => "sent"));
   });
 
   it("reports what each group bought after its first order, on the page", async () => {

@@ -3,36 +3,29 @@
 // after the balance fell below it and climbed back; pending points count from the day they become spendable; an
 // imported balance wakes nobody; news that is no longer true when the mail would go is not sent.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sendQueuedMails, type MailSettings } from "~/engagement/member-mails.server";
 import { queueRewardUnlockedMails } from "~/engagement/reward-unlocked.server";
-import { smtpTransport } from "~/engagement/mail-transport.server";
-import { NO_QUIET_HOURS } from "~/engagement/domain/mail-timing";
 import { saveLoyaltyProgram } from "~/points/loyalty-program.server";
 import { adjustMemberPoints } from "~/members/members-directory.server";
 import { applyBalanceImport } from "~/members/balance-import.server";
 import { setRewardEnabled } from "~/rewards/rewards-catalog.server";
-import { startTreue, TEST_API_SECRET, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
-import { startSmtpCapture, type SmtpCapture } from "../support/smtp-capture";
+import { TEST_SHOP, type TreueHarness } from "../support/treue-harness";
+import { startTreueWithMail, type MailHarness } from "../support/mail-harness";
 
+let m: MailHarness;
 let t: TreueHarness;
-let smtp: SmtpCapture;
-let settings: MailSettings;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  smtp = await startSmtpCapture();
-  t = await startTreue({ appEnv: { WEBHOOK_WORKER: "1", SMTP_URL: smtp.url, MAIL_QUIET_HOURS: "off" } });
-  settings = { appUrl: t.app.url, secret: TEST_API_SECRET, from: "loyalty@treue.test", quietHours: NO_QUIET_HOURS };
+  m = await startTreueWithMail();
+  t = m.t;
 });
-
 afterAll(async () => {
-  await t?.close();
-  await smtp?.close();
+  await m?.close();
 });
 
-const send = (now = new Date()) => sendQueuedMails(t.db.prisma, TEST_SHOP, smtpTransport(smtp.url), now, settings);
+const send = (now?: Date) => m.send(now);
 const queue = (now = new Date()) => queueRewardUnlockedMails(t.db.prisma, now);
-const mailsTo = (address: string) => smtp.messages.filter((m) => m.envelopeTo.includes(address));
+const mailsTo = (address: string) => m.mailsTo(address);
 const text = (m: { parsed: { text?: string } }) => m.parsed.text!.replace(/\s+/g, " ");
 const memberOf = (customerId: number) => t.db.prisma.member.findUniqueOrThrow({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(customerId) } } });
 
