@@ -7,49 +7,79 @@ import type { PrismaClient } from "@prisma/client";
 import { Prisma } from "@prisma/client";
 import { sqlOf } from "~/db/connection.server";
 import { subjectMailKind, type ExperimentSubject } from "./domain/member-mail";
+import { checkWording, type MailWording } from "./domain/mail-look";
 import { assignArm, compareWithHoldout, HOLDOUT_ARM, PROGRAM_SUBJECT, programTestArms, type ArmDefinition, type ArmOutcome, type Comparison } from "./domain/experiments";
 
 export { EXPERIMENT_SUBJECTS, mailSubject, subjectMailKind, type ExperimentSubject } from "./domain/member-mail";
 export { HOLDOUT_ARM, PROGRAM_SUBJECT } from "./domain/experiments";
 export const TREATMENT_ARM = "mail";
+/** The arm that gets the test's second version of the e-mail (its own subject and opening note). */
+export const VARIANT_ARM = "variant";
 
 export interface RunningExperiment {
   id: string;
   arms: ArmDefinition[];
+  /** The second version's wording, for the variant arm; null without one. */
+  variant: MailWording | null;
 }
 
-export function armsOf(holdoutPercent: number): ArmDefinition[] {
-  return [
-    { id: HOLDOUT_ARM, weight: holdoutPercent, holdout: true },
-    { id: TREATMENT_ARM, weight: 100 - holdoutPercent },
-  ];
+/** The holdout and the e-mail as it is; with a variant, the rest shared equally between the two versions. */
+export function armsOf(holdoutPercent: number, withVariant = false): ArmDefinition[] {
+  const rest = 100 - holdoutPercent;
+  return withVariant
+    ? [
+        { id: HOLDOUT_ARM, weight: holdoutPercent, holdout: true },
+        { id: TREATMENT_ARM, weight: rest / 2 },
+        { id: VARIANT_ARM, weight: rest / 2 },
+      ]
+    : [
+        { id: HOLDOUT_ARM, weight: holdoutPercent, holdout: true },
+        { id: TREATMENT_ARM, weight: rest },
+      ];
 }
+
+const variantOf = (row: { variantSubject: string | null; variantIntro: string | null }): MailWording | null =>
+  row.variantSubject || row.variantIntro ? { subject: row.variantSubject, intro: row.variantIntro } : null;
 
 /** The shop's running test of `subject`, or null. */
 export async function runningExperiment(prisma: PrismaClient, shop: string, subject: ExperimentSubject): Promise<RunningExperiment | null> {
   const row = await prisma.experiment.findFirst({ where: { shop, subject, status: "running" } });
-  return row ? { id: row.id, arms: armsOf(row.holdoutPercent) } : null;
+  if (!row) return null;
+  const variant = variantOf(row);
+  return { id: row.id, arms: armsOf(row.holdoutPercent, variant !== null), variant };
+}
+
+/** A test's second version (null: none, or no such test), for a mail assigned to its arm on an earlier run. */
+export async function experimentVariant(prisma: PrismaClient, id: string): Promise<MailWording | null> {
+  const row = await prisma.experiment.findUnique({ where: { id }, select: { variantSubject: true, variantIntro: true } });
+  return row ? variantOf(row) : null;
 }
 
 export function armFor(experiment: RunningExperiment, customerId: string): string {
   return assignArm(experiment.id, customerId, experiment.arms);
 }
 
-export type ExperimentProblem = "subject-invalid" | "name-missing" | "holdout-invalid" | "window-invalid" | "already-running";
+export type ExperimentProblem = "subject-invalid" | "name-missing" | "holdout-invalid" | "window-invalid" | "already-running" | "variant-invalid";
 
 export async function startExperiment(
   prisma: PrismaClient,
   shop: string,
-  input: { name: string; subject: string; holdoutPercent: number; windowDays: number },
+  input: { name: string; subject: string; holdoutPercent: number; windowDays: number; variantSubject?: string; variantIntro?: string },
 ): Promise<{ ok: true; id: string } | { ok: false; problems: ExperimentProblem[] }> {
   const problems: ExperimentProblem[] = [];
+  // A second version of the e-mail (not for a test of the whole program): checked as the merchant's wording is.
+  const subject = checkWording("subject", input.subject === PROGRAM_SUBJECT ? "" : (input.variantSubject ?? ""));
+  const intro = checkWording("intro", input.subject === PROGRAM_SUBJECT ? "" : (input.variantIntro ?? ""));
+  if (subject.problems.length || intro.problems.length) problems.push("variant-invalid");
   if (!subjectMailKind(input.subject) && input.subject !== PROGRAM_SUBJECT) problems.push("subject-invalid");
   if (!input.name.trim() || input.name.trim().length > 100) problems.push("name-missing");
   if (!Number.isSafeInteger(input.holdoutPercent) || input.holdoutPercent < 1 || input.holdoutPercent > 50) problems.push("holdout-invalid");
   if (!Number.isSafeInteger(input.windowDays) || input.windowDays < 7 || input.windowDays > 365) problems.push("window-invalid");
   if (problems.length) return { ok: false, problems };
   try {
-    const row = await prisma.experiment.create({ data: { shop, name: input.name.trim(), subject: input.subject, holdoutPercent: input.holdoutPercent, windowDays: input.windowDays } });
+    const row = await prisma.experiment.create({
+      data: { shop, name: input.name.trim(), subject: input.subject, holdoutPercent: input.holdoutPercent, windowDays: input.windowDays, variantSubject: subject.value, variantIntro: intro.value },
+    });
     return { ok: true, id: row.id };
   } catch (error) {
     // The partial unique index: one running test per subject.
@@ -75,6 +105,9 @@ export interface ExperimentReport {
   arms: ({ arm: string } & ArmOutcome)[];
   /** The mail arm against the holdout; null until both have members. */
   comparison: Comparison | null;
+  /** The second version, if the test has one: its wording, and its arm against the holdout. */
+  variant: MailWording | null;
+  variantComparison: Comparison | null;
 }
 
 /** Every arm's members, repeaters and revenue per member (sums) for one test. */
@@ -148,6 +181,8 @@ export async function experimentReports(prisma: PrismaClient, shop: string, take
     const treatmentArm = program ? PROGRAM_SUBJECT : TREATMENT_ARM;
     const holdout = outcomes.get(HOLDOUT_ARM) ?? empty;
     const treatment = outcomes.get(treatmentArm) ?? empty;
+    const variant = program ? null : variantOf(row);
+    const variantOutcome = outcomes.get(VARIANT_ARM) ?? empty;
     reports.push({
       id: row.id,
       name: row.name,
@@ -159,9 +194,12 @@ export async function experimentReports(prisma: PrismaClient, shop: string, take
       stoppedAt: row.stoppedAt?.toISOString() ?? null,
       arms: [
         { arm: treatmentArm, ...treatment },
+        ...(variant ? [{ arm: VARIANT_ARM, ...variantOutcome }] : []),
         { arm: HOLDOUT_ARM, ...holdout },
       ],
       comparison: holdout.members > 0 && treatment.members > 0 ? compareWithHoldout(treatment, holdout) : null,
+      variant,
+      variantComparison: variant && holdout.members > 0 && variantOutcome.members > 0 ? compareWithHoldout(variantOutcome, holdout) : null,
     });
   }
   return reports;

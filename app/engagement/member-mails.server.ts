@@ -21,10 +21,10 @@ import { winBackMail } from "./domain/win-back-mail";
 import { pointsExpiringMail } from "./domain/points-expiring-mail";
 import { DEFAULT_QUIET_HOURS, inQuietHours, MARKETING_PER_WEEK, parseQuietHours, type QuietHours } from "./domain/mail-timing";
 import { eventWindowStart, insertForShops, latestLocaleSql, POINTS_EARNED_KEY, queueMails, RECENT_POINTS_EARNED } from "./member-events.server";
-import { armFor, HOLDOUT_ARM, runningExperiment, type RunningExperiment } from "./experiments.server";
+import { armFor, experimentVariant, HOLDOUT_ARM, runningExperiment, VARIANT_ARM, type RunningExperiment } from "./experiments.server";
 import { subjectMailKind, type ExperimentSubject } from "./domain/member-mail";
 import { loadMailLook, loadMailSwitches, mailKindOnSql, type MailSwitches, type ShopMailLook } from "./mail-settings.server";
-import { lookFor, wordingKey, type MailPlaceholder } from "./domain/mail-look";
+import { lookFor, wordingKey, type MailPlaceholder, type MailWording } from "./domain/mail-look";
 import { recentTierEvents } from "./tier-events.server";
 import { tierMail, type TierDirection, type TierMailFacts } from "./domain/tier-mail";
 import { birthdayMail, friendOrderedMail, referralRewardMail } from "./domain/occasion-mails";
@@ -261,14 +261,20 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
     const subject = mail.experimentId || !subjectMailKind(`${mail.kind}-mail`) ? null : (`${mail.kind}-mail` as ExperimentSubject);
     if (subject && !experiments.has(subject)) experiments.set(subject, await runningExperiment(prisma, shop, subject));
     const experiment = subject ? experiments.get(subject) : null;
+    // The test's second version of the e-mail, for a member in its arm (a mail assigned on an earlier run too).
+    let variant: MailWording | null = null;
     if (experiment) {
       const arm = armFor(experiment, mail.customerId);
+      if (arm === VARIANT_ARM) variant = experiment.variant;
       const held = arm === HOLDOUT_ARM;
       await prisma.memberMail.update({ where: { id: mail.id }, data: { experimentId: experiment.id, arm, ...(held ? { status: "suppressed", reason: "holdout" } : {}) } });
       if (held) {
         outcome.suppressed++;
         continue;
       }
+    } else if (mail.experimentId && mail.arm === VARIANT_ARM) {
+      // Assigned on an earlier run and back in the queue (a temporary SMTP failure): still the second version.
+      variant = await experimentVariant(prisma, mail.experimentId);
     }
     const member = await prisma.member.findUnique({ where: { shop_customerId: { shop, customerId: mail.customerId } } });
     // A customer held out of a test of the whole program hears nothing from it.
@@ -323,6 +329,7 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
       referralTerms: mail.kind === "friend-ordered" ? (referralTerms ??= await loadReferralTerms(prisma, shop)) : null,
       rewards,
       shopLook: look,
+      wordingOverride: variant,
       appUrl: settings.appUrl,
       secret: settings.secret,
       now,
@@ -378,6 +385,8 @@ interface RenderContext extends MailFacts {
   appUrl: string;
   secret: string;
   shopLook: ShopMailLook;
+  /** An A/B test's second version: its wording instead of the shop's, in every language. */
+  wordingOverride: MailWording | null;
   currency: string | null;
   timeZone: string;
   referralTerms: ReferralTerms | null;
@@ -402,7 +411,7 @@ function placeholderValues(kind: string, stored: unknown, c: RenderContext): Par
 /** A queued mail as the member gets it: its kind's template with what the event recorded and the member now. */
 function renderMemberMail(kind: string, stored: unknown, c: RenderContext): RenderedMail {
   const accountUrl = `https://${c.shop}/account`;
-  const look = lookFor(c.shopLook.brand, c.shopLook.wordings[wordingKey(kind, c.locale)], placeholderValues(kind, stored, c));
+  const look = lookFor(c.shopLook.brand, c.wordingOverride ?? c.shopLook.wordings[wordingKey(kind, c.locale)], placeholderValues(kind, stored, c));
   const facts: MailFacts = { shopName: c.shopName, locale: c.locale, firstName: c.firstName, balance: c.balance, nextReward: c.nextReward, unsubscribeUrl: c.unsubscribeUrl, look };
   if (kind in TIER_DIRECTION) {
     const data = stored as TierMailData;

@@ -39,7 +39,14 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return json<ActionResult>({ ok: stopped, problems: [] }, { status: stopped ? 200 : 404 });
   }
   if (form.get("intent") === "start") {
-    const result = await startExperiment(prisma, session.shop, { name: text("name"), subject: text("subject"), holdoutPercent: whole("holdoutPercent"), windowDays: whole("windowDays") });
+    const result = await startExperiment(prisma, session.shop, {
+      name: text("name"),
+      subject: text("subject"),
+      holdoutPercent: whole("holdoutPercent"),
+      windowDays: whole("windowDays"),
+      variantSubject: text("variantSubject"),
+      variantIntro: String(form.get("variantIntro") ?? ""),
+    });
     return result.ok ? json<ActionResult>({ ok: true, problems: [] }) : json<ActionResult>({ ok: false, problems: result.problems }, { status: 422 });
   }
   return json<ActionResult>({ ok: false, problems: [] }, { status: 400 });
@@ -59,7 +66,14 @@ export default function Experiments() {
   const running = new Set(reports.filter((r) => r.status === "running").map((r) => r.subject));
   // The whole program first: what loyalty itself adds; then each kind of e-mail.
   const free = [PROGRAM_SUBJECT, ...EXPERIMENT_SUBJECTS].filter((s) => !running.has(s));
-  const [v, setV] = useState<{ subject: string; name: string; holdoutPercent: string; windowDays: string }>({ subject: free[0] ?? "", name: "", holdoutPercent: "10", windowDays: "30" });
+  const [v, setV] = useState<{ subject: string; name: string; holdoutPercent: string; windowDays: string; variantSubject: string; variantIntro: string }>({
+    subject: free[0] ?? "",
+    name: "",
+    holdoutPercent: "10",
+    windowDays: "30",
+    variantSubject: "",
+    variantIntro: "",
+  });
   // The name follows the e-mail chosen until the merchant writes their own.
   const name = v.name || (v.subject === PROGRAM_SUBJECT ? t("exp.defaultNameProgram") : t("exp.defaultName", { kind: kindName(v.subject) }));
   const programChosen = v.subject === PROGRAM_SUBJECT;
@@ -70,6 +84,7 @@ export default function Experiments() {
         <Text as="p" tone="subdued">{t("exp.explain")}</Text>
         {!smtp ? <Banner tone="warning">{t("exp.noSmtp")}</Banner> : null}
         {problem("already-running") ? <Banner tone="critical">{t("exp.problem.already-running")}</Banner> : null}
+        {problem("variant-invalid") ? <Banner tone="critical">{t("exp.problem.variant-invalid")}</Banner> : null}
         {free.length === 0 ? <Banner tone="info">{t("exp.allRunning")}</Banner> : null}
         {free.length > 0 ? (
           <Card>
@@ -92,6 +107,12 @@ export default function Experiments() {
                     <TextField label={t("exp.holdout")} name="holdoutPercent" type="number" value={v.holdoutPercent} onChange={(holdoutPercent) => setV({ ...v, holdoutPercent })} suffix="%" autoComplete="off" helpText={t(programChosen ? "exp.holdoutHelpProgram" : "exp.holdoutHelp")} error={problem("holdout-invalid") ? t("exp.problem.holdout-invalid") : undefined} />
                     <TextField label={t("exp.window")} name="windowDays" type="number" value={v.windowDays} onChange={(windowDays) => setV({ ...v, windowDays })} autoComplete="off" helpText={t(programChosen ? "exp.windowHelpProgram" : "exp.windowHelp")} error={problem("window-invalid") ? t("exp.problem.window-invalid") : undefined} />
                   </FormLayout.Group>
+                  {!programChosen ? (
+                    <>
+                      <TextField label={t("exp.variantSubject")} name="variantSubject" value={v.variantSubject} onChange={(variantSubject) => setV({ ...v, variantSubject })} autoComplete="off" helpText={t("exp.variantHelp")} error={problem("variant-invalid") ? t("exp.problem.variant-invalid") : undefined} />
+                      <TextField label={t("exp.variantIntro")} name="variantIntro" value={v.variantIntro} onChange={(variantIntro) => setV({ ...v, variantIntro })} autoComplete="off" multiline={3} />
+                    </>
+                  ) : null}
                   <Button submit variant="primary" loading={busy}>{t("exp.startButton")}</Button>
                 </FormLayout>
               </BlockStack>
@@ -132,6 +153,23 @@ export default function Experiments() {
                     a.members ? money(a.revenueMinor / a.members) : "–",
                   ])}
                 />
+                {r.variant ? (
+                  <Text as="p" tone="subdued" id={`experiment-${r.id}-variant`}>
+                    {t("exp.variantIs", { subject: r.variant.subject ?? t("exp.variantSameSubject"), intro: r.variant.intro ?? "–" })}
+                  </Text>
+                ) : null}
+                {r.variantComparison ? (
+                  <Text as="p" id={`experiment-${r.id}-variant-lift`}>
+                    {t("exp.liftVariant", {
+                      rate: points(r.variantComparison.repeatRate.difference),
+                      rateLow: points(r.variantComparison.repeatRate.low),
+                      rateHigh: points(r.variantComparison.repeatRate.high),
+                      revenue: signedMoney(r.variantComparison.revenuePerMember.difference),
+                      revenueLow: signedMoney(r.variantComparison.revenuePerMember.low),
+                      revenueHigh: signedMoney(r.variantComparison.revenuePerMember.high),
+                    })}
+                  </Text>
+                ) : null}
                 {c ? (
                   <Text as="p" id={`experiment-${r.id}-lift`}>
                     {t(program ? "exp.liftProgram" : "exp.lift", {

@@ -132,4 +132,42 @@ describe("an A/B test of the points e-mail", () => {
       expect([m.experimentId, m.arm, m.status]).toEqual([test.id, arm, arm === "holdout" ? "suppressed" : "sent"]);
     }
   });
+
+  it("tests two versions of an e-mail against each other and the holdout", async () => {
+    const running = await t.db.prisma.experiment.findFirstOrThrow({ where: { shop: TEST_SHOP, subject: "birthday-mail", status: "running" } });
+    expect((await adminPost({ intent: "stop", id: running.id })).status).toBe(200);
+    const refused = await adminPost({ intent: "start", subject: "birthday-mail", name: "Two birthday mails", holdoutPercent: "20", windowDays: "30", variantSubject: "Alles Gute, {vorname}" });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain("only the placeholders of the e-mails page");
+    const started = await adminPost({ intent: "start", subject: "birthday-mail", name: "Two birthday mails", holdoutPercent: "20", windowDays: "30", variantSubject: "A gift for you, {first_name}: {points} points", variantIntro: "Our treat." });
+    expect(started.status).toBe(200);
+    const test = await t.db.prisma.experiment.findFirstOrThrow({ where: { shop: TEST_SHOP, subject: "birthday-mail", status: "running" } });
+    const arms = armsOf(20, true);
+    const shop = await t.db.prisma.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    const parts = new Intl.DateTimeFormat("en-GB", { month: "2-digit", day: "2-digit", timeZone: shop.timezone ?? "UTC" }).formatToParts(new Date());
+    const birthday = `${parts.find((p) => p.type === "month")!.value}-${parts.find((p) => p.type === "day")!.value}`;
+    // Members with a birthday today until each of the three groups has one.
+    const armOf = new Map<number, string>();
+    for (let i = 0; new Set(armOf.values()).size < 3; i++) {
+      if (i >= 30) throw new Error(`30 members and still not one in each group: ${[...new Set(armOf.values())]}`);
+      const c = await t.memberWithPoints(10, `variant-ab${i}@example.com`);
+      await t.db.prisma.member.update({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(c.id) } }, data: { birthday, firstName: "Ida" } });
+      armOf.set(c.id, assignArm(test.id, String(c.id), arms));
+    }
+    await grantBirthdayBonuses(t.db.prisma, new Date());
+    await queueBirthdayMails(t.db.prisma, new Date());
+    await sendQueuedMails(t.db.prisma, TEST_SHOP, smtpTransport(smtp.url), new Date(), { appUrl: t.app.url, secret: TEST_API_SECRET, from: "loyalty@treue.test", quietHours: NO_QUIET_HOURS });
+    for (const [id, arm] of armOf) {
+      const [mail] = smtp.messages.filter((m) => m.envelopeTo.includes(`variant-ab${[...armOf.keys()].indexOf(id)}@example.com`));
+      if (arm === "holdout") expect(mail).toBeUndefined();
+      else if (arm === "variant") {
+        expect(mail.parsed.subject).toBe("A gift for you, Ida: 150 points");
+        expect(mail.parsed.text).toContain("Our treat.");
+      } else expect(mail.parsed.subject).toBe("Happy birthday: 150 points from Treue Test");
+      expect(await t.db.prisma.memberMail.findFirst({ where: { shop: TEST_SHOP, customerId: String(id), kind: "birthday" } })).toMatchObject({ experimentId: test.id, arm });
+    }
+    const text = await pageText();
+    expect(text).toContain("Got the second version");
+    expect(text).toContain("Second version: “A gift for you, {first_name}: {points} points” — Our treat.");
+  });
 });
