@@ -254,6 +254,11 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
   let retryLater: unknown = null;
   let referralTerms: ReferralTerms | null = null;
   const look = await loadMailLook(prisma, shop);
+  // A mail that may not go: marked with why, and counted.
+  const suppress = async (id: bigint, reason: string) => {
+    await prisma.memberMail.update({ where: { id }, data: { status: "suppressed", reason } });
+    outcome.suppressed++;
+  };
   const programTest = await runningProgramTest(prisma, shop);
   for (const mail of queued) {
     // In a running A/B test every mail records its member's arm first, whatever happens to it next (intent to
@@ -279,8 +284,7 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
     const member = await prisma.member.findUnique({ where: { shop_customerId: { shop, customerId: mail.customerId } } });
     // A customer held out of a test of the whole program hears nothing from it.
     if (member && heldOutOfProgram(programTest, mail.customerId, member.joinedAt)) {
-      await prisma.memberMail.update({ where: { id: mail.id }, data: { status: "suppressed", reason: "program-holdout" } });
-      outcome.suppressed++;
+      await suppress(mail.id, "program-holdout");
       continue;
     }
     const email = member?.email?.toLowerCase() ?? null;
@@ -288,8 +292,7 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
     const category = mail.category as MailCategory;
     const verdict = mayReceive(category, { email, redacted: !!member?.redactedAt, emailMarketing: member?.emailMarketing ?? null }, suppressions);
     if (!member || !email || !verdict.send) {
-      await prisma.memberMail.update({ where: { id: mail.id }, data: { status: "suppressed", reason: verdict.send ? "no-member" : verdict.reason } });
-      outcome.suppressed++;
+      await suppress(mail.id, verdict.send ? "no-member" : verdict.reason);
       continue;
     }
     if (category === "marketing") {
@@ -297,8 +300,7 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
         where: { shop, customerId: mail.customerId, category: "marketing", status: "sent", sentAt: { gt: new Date(now.getTime() - 7 * 86_400_000) } },
       });
       if (lastWeek >= MARKETING_PER_WEEK) {
-        await prisma.memberMail.update({ where: { id: mail.id }, data: { status: "suppressed", reason: "weekly-cap" } });
-        outcome.suppressed++;
+        await suppress(mail.id, "weekly-cap");
         continue;
       }
     }
@@ -306,8 +308,7 @@ export async function sendQueuedMails(prisma: PrismaClient, shop: string, transp
     // News of a reward goes only while it is true: the reward still offered, the points still there.
     const stale = mail.kind === "reward-unlocked" ? staleUnlock(mail.data as unknown as RewardUnlockedData, rewards, balance) : null;
     if (stale) {
-      await prisma.memberMail.update({ where: { id: mail.id }, data: { status: "suppressed", reason: stale } });
-      outcome.suppressed++;
+      await suppress(mail.id, stale);
       continue;
     }
     // Claimed before it goes out: a run that dies while sending leaves it "sending", never sent twice.

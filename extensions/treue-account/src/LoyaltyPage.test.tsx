@@ -4,7 +4,7 @@
 import { getExtension } from "@shopify/ui-extensions-tester";
 import { render } from "preact";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { appServer, loyaltyBody, translatorFor } from "../../treue-checkout/src/test-support";
+import { appServer, heldOutBody, loyaltyBody, translatorFor } from "../../treue-checkout/src/test-support";
 import de from "../locales/de.json";
 import en from "../locales/en.default.json";
 // Imported after vi.stubEnv below: it reads the app's URL when loaded, as the built bundle has it inlined.
@@ -214,7 +214,7 @@ describe("the card on the profile page", () => {
   });
 
   test("is not there for a customer a test of the whole program holds out", async () => {
-    const app = appServer({ "GET /api/loyalty": () => Response.json({ ...loyaltyBody, balance: 0, rewards: [], referral: null, earnRate: null, inProgram: false }) });
+    const app = appServer({ "GET /api/loyalty": () => Response.json(heldOutBody) });
     extension.fetch = app.fetch;
     const ProfileCard = await loadProfileCard();
     render(<ProfileCard />, document.body);
@@ -227,7 +227,7 @@ describe("the card on the profile page", () => {
 
 describe("a customer a test of the whole program holds out", () => {
   test("finds no program on the rewards page", async () => {
-    extension.fetch = appServer({ "GET /api/loyalty": () => Response.json({ ...loyaltyBody, balance: 0, pending: 0, rewards: [], referral: null, earnRate: null, inProgram: false }) }).fetch;
+    extension.fetch = appServer({ "GET /api/loyalty": () => Response.json(heldOutBody) }).fetch;
     await extension.render();
     await vi.waitFor(() => expect(text()).toContain(en.notOffered));
     expect(text()).not.toContain("points");

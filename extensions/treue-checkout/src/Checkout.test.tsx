@@ -5,7 +5,7 @@ import { render } from "preact";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import de from "../locales/de.json";
 import en from "../locales/en.default.json";
-import { appServer, customer, defineOnMock, loyaltyBody, signal, translatorFor } from "./test-support";
+import { appServer, customer, defineOnMock, heldOutBody, loyaltyBody, signal, translatorFor } from "./test-support";
 
 // config.ts reads process.env.APP_URL once, when Checkout.tsx is first imported by render().
 // (In real bundles the Shopify CLI's esbuild replaces it with a string literal.)
@@ -218,7 +218,7 @@ describe("checkout: redeeming a reward", () => {
 describe("checkout: a customer a test of the whole program holds out", () => {
   test("sees no program at checkout", async () => {
     logIn();
-    const app = appServer({ "GET /api/loyalty": () => Response.json({ ...loyaltyBody, balance: 0, rewards: [], referral: null, earnRate: null, inProgram: false }) });
+    const app = appServer({ "GET /api/loyalty": () => Response.json(heldOutBody) });
     extension.fetch = app.fetch;
     await extension.render();
     await vi.waitFor(() => expect(app.calls).toHaveLength(1));

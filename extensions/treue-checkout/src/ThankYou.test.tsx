@@ -4,7 +4,7 @@ import { render } from "preact";
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import de from "../locales/de.json";
 import en from "../locales/en.default.json";
-import { appServer, loyaltyBody, signal, translatorFor } from "./test-support";
+import { appServer, heldOutBody, loyaltyBody, signal, translatorFor } from "./test-support";
 
 vi.stubEnv("APP_URL", "https://treue.test");
 
@@ -91,7 +91,7 @@ test("a guest order is invited to create an account; a failure shows a short not
 });
 
 test("a customer a test of the whole program holds out sees nothing after the order", async () => {
-  const app = appServer({ "GET /api/loyalty": () => Response.json({ ...loyaltyBody, balance: 0, rewards: [], referral: null, earnRate: null, inProgram: false }) });
+  const app = appServer({ "GET /api/loyalty": () => Response.json(heldOutBody) });
   extension.fetch = app.fetch;
   await extension.render();
   await vi.waitFor(() => expect(app.calls).toHaveLength(1));

@@ -60,3 +60,6 @@ export const loyaltyBody = {
   referral: { code: "ANNA-7K3Q", url: "https://shop.example/?ref=ANNA-7K3Q" },
   earnRate: { points: 1, perMinor: 100, currency: "EUR" },
 };
+
+/** What the app answers for a customer a test of the whole program holds out: no program, nothing else. */
+export const heldOutBody = { ...loyaltyBody, balance: 0, pending: 0, lifetimeEarned: 0, tier: null, rewards: [], referral: null, earnRate: null, inProgram: false };
