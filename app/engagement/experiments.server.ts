@@ -1,4 +1,5 @@
-// A/B tests with a holdout for member e-mails (and of the whole program: program-test.server.ts): while a test of one kind of e-mail runs, every mail of that kind
+// A/B tests with a holdout for member e-mails (and of the whole program: program-test.server.ts; and of segment
+// bonuses: segment-bonus.server.ts): while a test of one kind of e-mail runs, every mail of that kind
 // records its member's arm (assignArm: a hash of the test and the customer, stable everywhere); the holdout's mail
 // is not sent. What each arm did is read from the shop's orders: a member enters the test with their first mail of
 // it, and their orders in the `windowDays` after that are their outcome. Everyone assigned counts, whether their
@@ -8,10 +9,22 @@ import { Prisma } from "@prisma/client";
 import { sqlOf } from "~/db/connection.server";
 import { subjectMailKind, type ExperimentSubject } from "./domain/member-mail";
 import { checkWording, type MailWording } from "./domain/mail-look";
-import { assignArm, compareWithHoldout, HOLDOUT_ARM, PROGRAM_SUBJECT, programTestArms, type ArmDefinition, type ArmOutcome, type Comparison } from "./domain/experiments";
+import {
+  assignArm,
+  BONUS_ARM,
+  compareWithHoldout,
+  HOLDOUT_ARM,
+  PROGRAM_SUBJECT,
+  programTestArms,
+  SEGMENT_BONUS_SUBJECT,
+  segmentBonusTestArms,
+  type ArmDefinition,
+  type ArmOutcome,
+  type Comparison,
+} from "./domain/experiments";
 
 export { EXPERIMENT_SUBJECTS, mailSubject, subjectMailKind, type ExperimentSubject } from "./domain/member-mail";
-export { HOLDOUT_ARM, PROGRAM_SUBJECT } from "./domain/experiments";
+export { BONUS_ARM, HOLDOUT_ARM, PROGRAM_SUBJECT, SEGMENT_BONUS_SUBJECT } from "./domain/experiments";
 export const TREATMENT_ARM = "mail";
 /** The arm that gets the test's second version of the e-mail (its own subject and opening note). */
 export const VARIANT_ARM = "variant";
@@ -42,9 +55,10 @@ const variantOf = (row: { variantSubject: string | null; variantIntro: string | 
   row.variantSubject || row.variantIntro ? { subject: row.variantSubject, intro: row.variantIntro } : null;
 
 /** The shop's running test of `subject`, or null. */
-export async function runningExperiment(prisma: PrismaClient, shop: string, subject: ExperimentSubject): Promise<RunningExperiment | null> {
+export async function runningExperiment(prisma: PrismaClient, shop: string, subject: ExperimentSubject | typeof SEGMENT_BONUS_SUBJECT): Promise<RunningExperiment | null> {
   const row = await prisma.experiment.findFirst({ where: { shop, subject, status: "running" } });
   if (!row) return null;
+  if (subject === SEGMENT_BONUS_SUBJECT) return { id: row.id, arms: segmentBonusTestArms(row.holdoutPercent), variant: null };
   const variant = variantOf(row);
   return { id: row.id, arms: armsOf(row.holdoutPercent, variant !== null), variant };
 }
@@ -67,11 +81,12 @@ export async function startExperiment(
   input: { name: string; subject: string; holdoutPercent: number; windowDays: number; variantSubject?: string; variantIntro?: string },
 ): Promise<{ ok: true; id: string } | { ok: false; problems: ExperimentProblem[] }> {
   const problems: ExperimentProblem[] = [];
-  // A second version of the e-mail (not for a test of the whole program): checked as the merchant's wording is.
-  const subject = checkWording("subject", input.subject === PROGRAM_SUBJECT ? "" : (input.variantSubject ?? ""));
-  const intro = checkWording("intro", input.subject === PROGRAM_SUBJECT ? "" : (input.variantIntro ?? ""));
+  const ofMail = subjectMailKind(input.subject) !== null;
+  // A second version of the e-mail (only for a test of an e-mail): checked as the merchant's wording is.
+  const subject = checkWording("subject", ofMail ? (input.variantSubject ?? "") : "");
+  const intro = checkWording("intro", ofMail ? (input.variantIntro ?? "") : "");
   if (subject.problems.length || intro.problems.length) problems.push("variant-invalid");
-  if (!subjectMailKind(input.subject) && input.subject !== PROGRAM_SUBJECT) problems.push("subject-invalid");
+  if (!ofMail && input.subject !== PROGRAM_SUBJECT && input.subject !== SEGMENT_BONUS_SUBJECT) problems.push("subject-invalid");
   if (!input.name.trim() || input.name.trim().length > 100) problems.push("name-missing");
   if (!Number.isSafeInteger(input.holdoutPercent) || input.holdoutPercent < 1 || input.holdoutPercent > 50) problems.push("holdout-invalid");
   if (!Number.isSafeInteger(input.windowDays) || input.windowDays < 7 || input.windowDays > 365) problems.push("window-invalid");
@@ -110,13 +125,36 @@ export interface ExperimentReport {
   variantComparison: Comparison | null;
 }
 
-/** Every arm's members, repeaters and revenue per member (sums) for one test. */
-export async function armOutcomes(prisma: PrismaClient, shop: string, experimentId: string, windowDays: number): Promise<Map<string, ArmOutcome>> {
+/** Every arm's members, repeaters and revenue per member (sums) for a test of an e-mail: members enter with their first mail of it. */
+export function armOutcomes(prisma: PrismaClient, shop: string, experimentId: string, windowDays: number): Promise<Map<string, ArmOutcome>> {
+  return outcomesOfEntries(
+    prisma,
+    `SELECT "customerId", "arm", min("createdAt") AS entry FROM "MemberMail"
+      WHERE "shop" = $1 AND "experimentId" = $2 AND "arm" IS NOT NULL AND "customerId" ~ '^[0-9]+$'
+      GROUP BY 1, 2`,
+    [shop, experimentId, windowDays],
+  );
+}
+
+/** The same for a test of segment bonuses: customers enter with the first bonus of the test they were a recipient of. */
+export function segmentBonusOutcomes(prisma: PrismaClient, shop: string, experimentId: string, windowDays: number): Promise<Map<string, ArmOutcome>> {
+  return outcomesOfEntries(
+    prisma,
+    `SELECT r."customerId", r."arm", min(b."createdAt") AS entry FROM "SegmentBonusRecipient" r
+       JOIN "SegmentBonus" b ON b."id" = r."bonusId" AND b."shop" = $1
+      WHERE r."experimentId" = $2 AND r."arm" IS NOT NULL AND r."customerId" ~ '^[0-9]+$'
+      GROUP BY 1, 2`,
+    [shop, experimentId, windowDays],
+  );
+}
+
+/**
+ * Per arm, from `entries` (customerId, arm, entry; parameters $1 shop, $2 test, $3 window days): its members, how
+ * many ordered within the window after their entry, and revenue per member (sum and sum of squares).
+ */
+async function outcomesOfEntries(prisma: PrismaClient, entries: string, params: [string, string, number]): Promise<Map<string, ArmOutcome>> {
   const rows = await sqlOf(prisma).query<{ arm: string; members: string; repeaters: string; revenue: string; squares: string }>(
-    `WITH entries AS (
-       SELECT "customerId", "arm", min("createdAt") AS entry FROM "MemberMail"
-        WHERE "shop" = $1 AND "experimentId" = $2 AND "arm" IS NOT NULL AND "customerId" ~ '^[0-9]+$'
-        GROUP BY 1, 2),
+    `WITH entries AS (${entries}),
      per AS (
        SELECT e."arm", e."customerId", count(o."id") AS orders, COALESCE(sum(o."amountMinor"), 0)::numeric AS revenue
          FROM entries e
@@ -126,7 +164,7 @@ export async function armOutcomes(prisma: PrismaClient, shop: string, experiment
      SELECT "arm", count(*)::text AS members, (count(*) FILTER (WHERE orders > 0))::text AS repeaters,
             sum(revenue)::text AS revenue, sum(revenue * revenue)::text AS squares
        FROM per GROUP BY "arm"`,
-    [shop, experimentId, windowDays],
+    params,
   );
   return new Map(
     rows.map((r) => [r.arm, { members: Number(r.members), repeaters: Number(r.repeaters), revenueMinor: Number(r.revenue), revenueSquaresMinor: Number(r.squares) }]),
@@ -176,12 +214,17 @@ export async function experimentReports(prisma: PrismaClient, shop: string, take
   const reports: ExperimentReport[] = [];
   for (const row of rows) {
     const program = row.subject === PROGRAM_SUBJECT;
-    const outcomes = program ? await programTestOutcomes(prisma, shop, row) : await armOutcomes(prisma, shop, row.id, row.windowDays);
+    const bonus = row.subject === SEGMENT_BONUS_SUBJECT;
+    const outcomes = program
+      ? await programTestOutcomes(prisma, shop, row)
+      : bonus
+        ? await segmentBonusOutcomes(prisma, shop, row.id, row.windowDays)
+        : await armOutcomes(prisma, shop, row.id, row.windowDays);
     const empty: ArmOutcome = { members: 0, repeaters: 0, revenueMinor: 0, revenueSquaresMinor: 0 };
-    const treatmentArm = program ? PROGRAM_SUBJECT : TREATMENT_ARM;
+    const treatmentArm = program ? PROGRAM_SUBJECT : bonus ? BONUS_ARM : TREATMENT_ARM;
     const holdout = outcomes.get(HOLDOUT_ARM) ?? empty;
     const treatment = outcomes.get(treatmentArm) ?? empty;
-    const variant = program ? null : variantOf(row);
+    const variant = program || bonus ? null : variantOf(row);
     const variantOutcome = outcomes.get(VARIANT_ARM) ?? empty;
     reports.push({
       id: row.id,

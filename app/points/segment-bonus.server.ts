@@ -4,16 +4,21 @@
 // the segment's customers are fixed when the run starts (`SegmentBonusRecipient`), then awarded in batches, each
 // batch one transaction that posts the ledger entries (key `segment-bonus:<bonus>:<customer>`, so a batch run
 // again changes nothing) and marks its recipients done. Customers who are not members yet become members.
+// While an A/B test of segment bonuses runs (experiments page), each recipient's arm is fixed with them: the
+// holdout's customers are done at once, with neither points nor e-mail, and the report compares what both groups
+// bought after the bonus. Customers a test of the whole program holds out are no recipients: they see no program.
 import type { PrismaClient } from "@prisma/client";
 import type { LifecycleSegment } from "~/analytics/domain/lifecycle-segments";
 import { segmentCustomers } from "~/analytics/analytics-dashboard.server";
-import { sqlOf, transactionOn } from "~/db/connection.server";
+import { sqlOf, transactionOn, utcTextColumn } from "~/db/connection.server";
 import { SHOP_JOBS, sendShopJob } from "~/jobs/shop-jobs";
 import { lockMembersAndAppend, type MemberTouch } from "./points-ledger.server";
 import { ledgerKeys, type LedgerEntry } from "./domain/ledger";
 import { segmentBonusProblems, type SegmentBonusProblem } from "./domain/segment-bonus";
 import { queueWinBackMails } from "~/engagement/member-mails.server";
 import { mailTransport } from "~/engagement/mail-transport.server";
+import { HOLDOUT_ARM, runningExperiment, SEGMENT_BONUS_SUBJECT, armFor } from "~/engagement/experiments.server";
+import { heldOutAmong, runningProgramTest } from "~/engagement/program-test.server";
 
 /** Customers awarded per transaction. */
 const BATCH = 500;
@@ -40,6 +45,8 @@ export interface SegmentBonusRun {
   status: "queued" | "running" | "done";
   recipients: number;
   awarded: number;
+  /** Recipients an A/B test of segment bonuses held out. */
+  heldOut: number;
   createdAt: string;
   finishedAt: string | null;
 }
@@ -72,9 +79,15 @@ export async function recentSegmentBonuses(prisma: PrismaClient, shop: string, t
     status: r.status as SegmentBonusRun["status"],
     recipients: r.recipients,
     awarded: r.awarded,
+    heldOut: r.heldOut,
     createdAt: r.createdAt.toISOString(),
     finishedAt: r.finishedAt?.toISOString() ?? null,
   }));
+}
+
+/** The running A/B test of segment bonuses, for the form to say what share it holds out; null without one. */
+export async function runningSegmentBonusTest(prisma: PrismaClient, shop: string): Promise<{ name: string; holdoutPercent: number } | null> {
+  return prisma.experiment.findFirst({ where: { shop, subject: SEGMENT_BONUS_SUBJECT, status: "running" }, select: { name: true, holdoutPercent: true } });
 }
 
 /** The job: every bonus of the shop not done yet, oldest first. Safe to run again at any point. */
@@ -137,23 +150,49 @@ async function runBonus(
   return awarded;
 }
 
-/** The segment's customers when the run starts become the bonus's recipients (again after a crash: no one twice). */
+/**
+ * The segment's customers when the run starts become the bonus's recipients (again after a crash: no one twice),
+ * less those a test of the whole program holds out; with a test of segment bonuses running, each with their arm,
+ * the holdout done at once.
+ */
 async function fixRecipients(prisma: PrismaClient, shop: string, bonusId: string, segment: LifecycleSegment, now: Date): Promise<void> {
-  const ids: string[] = [];
+  const found: string[] = [];
   for (let offset = 0; ; offset += SNAPSHOT_PAGE) {
     const page = await segmentCustomers(prisma, shop, segment, SNAPSHOT_PAGE, now, offset);
-    ids.push(...page.customers.map((c) => c.customerId));
-    if (page.customers.length < SNAPSHOT_PAGE || ids.length >= page.total) break;
+    found.push(...page.customers.map((c) => c.customerId));
+    if (page.customers.length < SNAPSHOT_PAGE || found.length >= page.total) break;
   }
+  const programTest = await runningProgramTest(prisma, shop);
+  const outOfProgram = programTest ? await heldOutAmong(prisma, shop, programTest, await firstSeen(prisma, shop, found, now)) : new Set<string>();
+  const ids = found.filter((id) => !outOfProgram.has(id));
+  const test = await runningExperiment(prisma, shop, SEGMENT_BONUS_SUBJECT);
+  const arms = test ? ids.map((id) => armFor(test, id)) : null;
   await transactionOn(prisma, async (tx) => {
     const sql = sqlOf(tx);
     await sql.execute(
-      `INSERT INTO "SegmentBonusRecipient" ("bonusId", "customerId") SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
-      [bonusId, ids],
+      `INSERT INTO "SegmentBonusRecipient" ("bonusId", "customerId", "experimentId", "arm", "done")
+       SELECT $1, c, $3, a, COALESCE(a = $4, false) FROM unnest($2::text[], $5::text[]) AS r(c, a)
+       ON CONFLICT DO NOTHING`,
+      [bonusId, ids, test?.id ?? null, HOLDOUT_ARM, arms ?? ids.map(() => null)],
     );
     await sql.execute(
-      `UPDATE "SegmentBonus" SET "status" = 'running', "recipients" = (SELECT count(*) FROM "SegmentBonusRecipient" WHERE "bonusId" = $1) WHERE "id" = $1`,
-      [bonusId],
+      `UPDATE "SegmentBonus" SET "status" = 'running',
+              "recipients" = (SELECT count(*) FROM "SegmentBonusRecipient" WHERE "bonusId" = $1),
+              "heldOut" = (SELECT count(*) FROM "SegmentBonusRecipient" WHERE "bonusId" = $1 AND "arm" = $2)
+        WHERE "id" = $1`,
+      [bonusId, HOLDOUT_ARM],
     );
   });
+}
+
+/** When the shop first saw each customer who has no member row yet: their first order in the history, else now. */
+async function firstSeen(prisma: PrismaClient, shop: string, ids: readonly string[], now: Date): Promise<{ customerId: string; seenAt: Date }[]> {
+  const rows = await sqlOf(prisma).query<{ customerId: string; first: string }>(
+    `SELECT "customerId"::text AS "customerId", ${utcTextColumn("first")} FROM (
+       SELECT "customerId", min("createdAt") AS "first" FROM "HistoryOrder"
+        WHERE "shop" = $1 AND "customerId" = ANY($2::bigint[]) GROUP BY 1) f`,
+    [shop, ids.filter((id) => /^[0-9]+$/.test(id))],
+  );
+  const first = new Map(rows.map((r) => [r.customerId, new Date(r.first)]));
+  return ids.map((customerId) => ({ customerId, seenAt: first.get(customerId) ?? now }));
 }

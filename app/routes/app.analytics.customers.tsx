@@ -17,7 +17,7 @@ import { shopTimeZone } from "~/shops/time-zone.server";
 
 import type { MessageKey } from "~/i18n/messages";
 import { useRefreshWhile } from "~/ui/use-refresh-while";
-import { recentSegmentBonuses, startSegmentBonus } from "~/points/segment-bonus.server";
+import { recentSegmentBonuses, runningSegmentBonusTest, startSegmentBonus } from "~/points/segment-bonus.server";
 import type { SegmentBonusProblem } from "~/points/domain/segment-bonus";
 import type { LifecycleSegment } from "~/analytics/domain/lifecycle-segments";
 
@@ -32,10 +32,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const parsed = query.safeParse({ segment: url.searchParams.get("segment") ?? "atRisk" });
   if (!parsed.success) throw json({ error: "segment must be one of new, active, atRisk, lost, vip" }, { status: 400 });
   const page = pageOf.parse(url.searchParams.get("page") ?? 1);
-  const [result, sync, bonuses] = await Promise.all([
+  const [result, sync, bonuses, bonusTest] = await Promise.all([
     segmentCustomers(prisma, session.shop, parsed.data.segment, PAGE_SIZE, new Date(), (page - 1) * PAGE_SIZE),
     lastSegmentSync(prisma, session.shop),
     recentSegmentBonuses(prisma, session.shop),
+    runningSegmentBonusTest(prisma, session.shop),
   ]);
   return json({
     locale: localeFrom(url.searchParams.get("locale")),
@@ -43,6 +44,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     segment: parsed.data.segment,
     sync,
     bonuses,
+    bonusTest,
     mailOn: Boolean(env().SMTP_URL),
     // One id per form shown: submitting it twice gives one bonus.
     requestId: crypto.randomUUID(),
@@ -83,7 +85,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function SegmentCustomers() {
-  const { locale, timeZone, segment, total, currency, customers, sync, bonuses, mailOn, requestId, page, pageSize } = useLoaderData<typeof loader>();
+  const { locale, timeZone, segment, total, currency, customers, sync, bonuses, bonusTest, mailOn, requestId, page, pageSize } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params, setParams] = useSearchParams();
   const toPage = (n: number) =>
@@ -152,6 +154,7 @@ export default function SegmentCustomers() {
           total={total}
           requestId={requestId}
           mailOn={mailOn}
+          test={bonusTest}
           result={actionData?.intent === "give-points" ? actionData : null}
           bonuses={bonuses.map((b) => ({ ...b, at: at(b.finishedAt ?? b.createdAt) }))}
           t={t}
@@ -188,7 +191,7 @@ export default function SegmentCustomers() {
   );
 }
 
-type Bonus = { id: string; segment: string; points: number; reason: string; mail: boolean; status: string; recipients: number; awarded: number; at: string };
+type Bonus = { id: string; segment: string; points: number; reason: string; mail: boolean; status: string; recipients: number; awarded: number; heldOut: number; at: string };
 
 /** "Give points to these customers": points and a reason, then the latest bonuses with their progress. */
 function SegmentBonusCard(props: {
@@ -196,6 +199,8 @@ function SegmentBonusCard(props: {
   total: number;
   requestId: string;
   mailOn: boolean;
+  /** The running A/B test of segment bonuses: a share of the recipients is held out. */
+  test: { name: string; holdoutPercent: number } | null;
   result: { ok: boolean; problems: SegmentBonusProblem[] } | null;
   bonuses: Bonus[];
   t: ReturnType<typeof translator>;
@@ -226,6 +231,11 @@ function SegmentBonusCard(props: {
             {problemText(p)}
           </Banner>
         ))}
+        {props.test ? (
+          <Banner tone="info">
+            <span id="segment-bonus-test">{t("bonus.test", { name: props.test.name, holdout: props.test.holdoutPercent })}</span>
+          </Banner>
+        ) : null}
         {result?.ok ? <Banner tone="success">{t("bonus.started")}</Banner> : null}
         <Form method="post" id="segment-bonus-form">
           <input type="hidden" name="intent" value="give-points" />
@@ -275,6 +285,7 @@ function SegmentBonusCard(props: {
                   reason: b.reason,
                 })}
                 {b.mail ? ` ${t("bonus.withMail")}` : ""}
+                {b.heldOut ? ` ${t("bonus.heldOut", { count: formatCount(locale, b.heldOut) })}` : ""}
               </Text>
             ))}
           </BlockStack>

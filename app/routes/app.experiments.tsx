@@ -1,6 +1,7 @@
 // A/B tests: does an e-mail bring members back? A test of one kind of e-mail sends it to most members and holds a
 // share out (they do not get it); the page shows what each arm did since and the difference the mail makes, with
-// its 95 % confidence interval and a verdict in plain words. Each kind of e-mail can have one test running.
+// its 95 % confidence interval and a verdict in plain words. Each kind of e-mail can have one test running, and so
+// can the whole program (new customers held out) and segment bonuses (a share of each bonus's customers held out).
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -14,7 +15,7 @@ import { shopTimeZone } from "~/shops/time-zone.server";
 import { shopCurrencyOrDefault } from "~/shops/shops.server";
 import { formatMoney } from "~/analytics/components/dashboard-parts";
 import { experimentReports, startExperiment, stopExperiment, type ExperimentProblem } from "~/engagement/experiments.server";
-import { EXPERIMENT_SUBJECTS, PROGRAM_SUBJECT, subjectMailKind } from "~/engagement/domain/member-mail";
+import { EXPERIMENT_SUBJECTS, PROGRAM_SUBJECT, SEGMENT_BONUS_SUBJECT, subjectMailKind } from "~/engagement/domain/member-mail";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -62,10 +63,17 @@ export default function Experiments() {
   const money = (minor: number) => formatMoney(locale, Math.round(minor), currency);
   const points = (share: number) => `${share >= 0 ? "+" : "−"}${formatPercent(locale, Math.abs(share)).replace(/\s?%$/, "")} ${t("exp.pp")}`;
   const signedMoney = (minor: number) => `${minor >= 0 ? "+" : "−"}${money(Math.abs(minor))}`;
-  const kindName = (subject: string) => (subject === PROGRAM_SUBJECT ? t("exp.program") : t(`emails.kind.${subjectMailKind(subject) ?? "points-earned"}` as MessageKey));
+  const kindName = (subject: string) =>
+    subject === PROGRAM_SUBJECT
+      ? t("exp.program")
+      : subject === SEGMENT_BONUS_SUBJECT
+        ? t("exp.segmentBonus")
+        : t(`emails.kind.${subjectMailKind(subject) ?? "points-earned"}` as MessageKey);
+  // What differs in wording between a test of the program, of segment bonuses and of an e-mail ("" for an e-mail).
+  const wordsFor = (subject: string) => (subject === PROGRAM_SUBJECT ? "Program" : subject === SEGMENT_BONUS_SUBJECT ? "SegmentBonus" : "");
   const running = new Set(reports.filter((r) => r.status === "running").map((r) => r.subject));
-  // The whole program first: what loyalty itself adds; then each kind of e-mail.
-  const free = [PROGRAM_SUBJECT, ...EXPERIMENT_SUBJECTS].filter((s) => !running.has(s));
+  // The whole program first: what loyalty itself adds; then segment bonuses, then each kind of e-mail.
+  const free = [PROGRAM_SUBJECT, SEGMENT_BONUS_SUBJECT, ...EXPERIMENT_SUBJECTS].filter((s) => !running.has(s));
   const [v, setV] = useState<{ subject: string; name: string; holdoutPercent: string; windowDays: string; variantSubject: string; variantIntro: string }>({
     subject: free[0] ?? "",
     name: "",
@@ -75,8 +83,8 @@ export default function Experiments() {
     variantIntro: "",
   });
   // The name follows the e-mail chosen until the merchant writes their own.
-  const name = v.name || (v.subject === PROGRAM_SUBJECT ? t("exp.defaultNameProgram") : t("exp.defaultName", { kind: kindName(v.subject) }));
-  const programChosen = v.subject === PROGRAM_SUBJECT;
+  const chosen = wordsFor(v.subject);
+  const name = v.name || (chosen ? t(`exp.defaultName${chosen}` as MessageKey) : t("exp.defaultName", { kind: kindName(v.subject) }));
   const problem = (code: ExperimentProblem) => result?.problems.includes(code);
   return (
     <Page title={t("exp.heading")}>
@@ -104,10 +112,10 @@ export default function Experiments() {
                   />
                   <TextField label={t("exp.name")} name="name" value={name} onChange={(typed) => setV({ ...v, name: typed })} autoComplete="off" error={problem("name-missing") ? t("exp.problem.name-missing") : undefined} />
                   <FormLayout.Group>
-                    <TextField label={t("exp.holdout")} name="holdoutPercent" type="number" value={v.holdoutPercent} onChange={(holdoutPercent) => setV({ ...v, holdoutPercent })} suffix="%" autoComplete="off" helpText={t(programChosen ? "exp.holdoutHelpProgram" : "exp.holdoutHelp")} error={problem("holdout-invalid") ? t("exp.problem.holdout-invalid") : undefined} />
-                    <TextField label={t("exp.window")} name="windowDays" type="number" value={v.windowDays} onChange={(windowDays) => setV({ ...v, windowDays })} autoComplete="off" helpText={t(programChosen ? "exp.windowHelpProgram" : "exp.windowHelp")} error={problem("window-invalid") ? t("exp.problem.window-invalid") : undefined} />
+                    <TextField label={t("exp.holdout")} name="holdoutPercent" type="number" value={v.holdoutPercent} onChange={(holdoutPercent) => setV({ ...v, holdoutPercent })} suffix="%" autoComplete="off" helpText={t(`exp.holdoutHelp${chosen}` as MessageKey)} error={problem("holdout-invalid") ? t("exp.problem.holdout-invalid") : undefined} />
+                    <TextField label={t("exp.window")} name="windowDays" type="number" value={v.windowDays} onChange={(windowDays) => setV({ ...v, windowDays })} autoComplete="off" helpText={t(`exp.windowHelp${chosen}` as MessageKey)} error={problem("window-invalid") ? t("exp.problem.window-invalid") : undefined} />
                   </FormLayout.Group>
-                  {!programChosen ? (
+                  {!chosen ? (
                     <>
                       <TextField label={t("exp.variantSubject")} name="variantSubject" value={v.variantSubject} onChange={(variantSubject) => setV({ ...v, variantSubject })} autoComplete="off" helpText={t("exp.variantHelp")} error={problem("variant-invalid") ? t("exp.problem.variant-invalid") : undefined} />
                       <TextField label={t("exp.variantIntro")} name="variantIntro" value={v.variantIntro} onChange={(variantIntro) => setV({ ...v, variantIntro })} autoComplete="off" multiline={3} />
@@ -122,13 +130,13 @@ export default function Experiments() {
         {reports.length === 0 ? <Card><Text as="p" id="experiments-none">{t("exp.none")}</Text></Card> : null}
         {reports.map((r) => {
           const c = r.comparison;
-          const program = r.subject === PROGRAM_SUBJECT;
+          const words = wordsFor(r.subject);
           const verdict = !c
             ? t("exp.verdict.empty")
             : c.verdict === "better"
-              ? t(program ? "exp.verdict.betterProgram" : "exp.verdict.better", { low: money(c.revenuePerMember.low), high: money(c.revenuePerMember.high) })
+              ? t(`exp.verdict.better${words}` as MessageKey, { low: money(c.revenuePerMember.low), high: money(c.revenuePerMember.high) })
               : c.verdict === "worse"
-                ? t(program ? "exp.verdict.worseProgram" : "exp.verdict.worse")
+                ? t(`exp.verdict.worse${words}` as MessageKey)
                 : c.moreMembersNeeded === null
                   ? t("exp.verdict.noDifference")
                   : t("exp.verdict.notYet", { more: count(c.moreMembersNeeded) });
@@ -139,7 +147,7 @@ export default function Experiments() {
                   {r.name} <Badge tone={r.status === "running" ? "info" : undefined}>{t(`exp.status.${r.status}` as MessageKey)}</Badge>
                 </Text>
                 <Text as="p" tone="subdued">
-                  {program ? t("exp.subjectProgram") : t("exp.subject", { kind: kindName(r.subject) })}{" "}
+                  {words ? t(`exp.subject${words}` as MessageKey) : t("exp.subject", { kind: kindName(r.subject) })}{" "}
                   {t("exp.summary", { since: date(r.startedAt), holdout: r.holdoutPercent, days: r.windowDays })}
                   {r.stoppedAt ? ` ${t("exp.stoppedAt", { at: date(r.stoppedAt) })}` : ""}
                 </Text>
@@ -172,7 +180,7 @@ export default function Experiments() {
                 ) : null}
                 {c ? (
                   <Text as="p" id={`experiment-${r.id}-lift`}>
-                    {t(program ? "exp.liftProgram" : "exp.lift", {
+                    {t(`exp.lift${words}` as MessageKey, {
                       rate: points(c.repeatRate.difference),
                       rateLow: points(c.repeatRate.low),
                       rateHigh: points(c.repeatRate.high),

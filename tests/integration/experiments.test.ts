@@ -45,7 +45,7 @@ describe("an A/B test of the points e-mail", () => {
     expect(html).toContain("Halten Sie eine ganze Zahl von 1 bis 50 % zurück.");
     const unknown = await adminPost({ intent: "start", subject: "newsletter-mail", name: "Newsletter", holdoutPercent: "10", windowDays: "30" }, { locale: "de" });
     expect(unknown.status).toBe(422);
-    expect(await unknown.text()).toContain("Wählen Sie das Programm oder eine der E-Mails.");
+    expect(await unknown.text()).toContain("Wählen Sie das Programm, die Segment-Boni oder eine der E-Mails.");
     expect((await adminPost({ intent: "start", subject: "points-earned-mail", name: "Mail or not", holdoutPercent: "50", windowDays: "30" })).status).toBe(200);
     expect((await adminPost({ intent: "start", subject: "points-earned-mail", name: "Again", holdoutPercent: "10", windowDays: "30" })).status).toBe(422);
     expect(await t.db.prisma.experiment.count()).toBe(1);

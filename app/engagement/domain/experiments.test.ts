@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "~/points/domain/simulation";
-import { assignArm, assignmentPoint, compareWithHoldout, heldOutOfProgram, programTestArms, type ArmOutcome } from "./experiments";
+import { assignArm, assignmentPoint, compareWithHoldout, heldOutOfProgram, programTestArms, segmentBonusTestArms, type ArmOutcome } from "./experiments";
 
 /** Seeded: the simulation is the same on every run, so the test cannot flake. */
 const random = seededRandom;
@@ -116,5 +116,22 @@ describe("heldOutOfProgram", () => {
     const ids = Array.from({ length: 2_000 }, (_, i) => String(i));
     expect(ids.filter((id) => heldOutOfProgram(test, id, new Date("2026-11-30T23:59:59Z")))).toEqual([]);
     expect(ids.filter((id) => heldOutOfProgram(null, id, after))).toEqual([]);
+  });
+});
+
+describe("segmentBonusTestArms", () => {
+  it("holds out the holdout's share and gives the rest the bonus, with different customers held out in different tests", () => {
+    const ids = Array.from({ length: 10_000 }, (_, i) => String(50_000 + i));
+    const arms = segmentBonusTestArms(30);
+    const held = (testId: string) => ids.filter((id) => assignArm(testId, id, arms) === "holdout");
+    const first = held("bonus-test-1");
+    expect(first.length / ids.length).toBeGreaterThan(0.28);
+    expect(first.length / ids.length).toBeLessThan(0.32);
+    expect(new Set(ids.map((id) => assignArm("bonus-test-1", id, arms)))).toEqual(new Set(["holdout", "bonus"]));
+    // Another test draws its own holdout: about 30 % of the first one's again, not the same customers.
+    const again = new Set(held("bonus-test-2"));
+    const overlap = first.filter((id) => again.has(id)).length / first.length;
+    expect(overlap).toBeGreaterThan(0.25);
+    expect(overlap).toBeLessThan(0.35);
   });
 });

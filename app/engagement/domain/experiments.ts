@@ -9,7 +9,7 @@
  * per arm, which any test worth reading has, the approximation holds; the coverage test simulates it.
  */
 import { createHash } from "node:crypto";
-import { PROGRAM_SUBJECT } from "./member-mail";
+import { PROGRAM_SUBJECT, SEGMENT_BONUS_SUBJECT } from "./member-mail";
 
 export interface ArmDefinition {
   id: string;
@@ -100,8 +100,20 @@ export function compareWithHoldout(arm: ArmOutcome, holdout: ArmOutcome): Compar
   };
 }
 
-export { PROGRAM_SUBJECT };
+export { PROGRAM_SUBJECT, SEGMENT_BONUS_SUBJECT };
 export const HOLDOUT_ARM = "holdout";
+/** The arm of a test of segment bonuses that gets the bonus (points and, if chosen, the win-back e-mail). */
+export const BONUS_ARM = "bonus";
+
+/** A holdout of `holdoutPercent` and one arm for the rest. */
+function holdoutAnd(arm: string, holdoutPercent: number): ArmDefinition[] {
+  return [
+    { id: HOLDOUT_ARM, weight: holdoutPercent, holdout: true },
+    { id: arm, weight: 100 - holdoutPercent },
+  ];
+}
+
+export const segmentBonusTestArms = (holdoutPercent: number): ArmDefinition[] => holdoutAnd(BONUS_ARM, holdoutPercent);
 
 /** A running test of the whole program. */
 export interface ProgramTest {
@@ -110,12 +122,7 @@ export interface ProgramTest {
   startedAt: Date;
 }
 
-export function programTestArms(holdoutPercent: number): ArmDefinition[] {
-  return [
-    { id: HOLDOUT_ARM, weight: holdoutPercent, holdout: true },
-    { id: PROGRAM_SUBJECT, weight: 100 - holdoutPercent },
-  ];
-}
+export const programTestArms = (holdoutPercent: number): ArmDefinition[] => holdoutAnd(PROGRAM_SUBJECT, holdoutPercent);
 
 /**
  * Whether a customer is held out of the program: only customers the shop first saw (first order, account, or

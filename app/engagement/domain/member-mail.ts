@@ -52,6 +52,11 @@ export const EXPERIMENT_SUBJECTS: readonly ExperimentSubject[] = MAIL_KINDS.map(
 export const mailSubject = (kind: MailKind): ExperimentSubject => `${kind}-mail`;
 /** The subject of a test of the whole program (program-test.server.ts): a share of new customers sees no program. */
 export const PROGRAM_SUBJECT = "program";
+/**
+ * The subject of a test of segment bonuses (segment-bonus.server.ts): while it runs, a share of each bonus's
+ * recipients gets neither its points nor its win-back e-mail.
+ */
+export const SEGMENT_BONUS_SUBJECT = "segment-bonus";
 
 /** The mail kind a subject tests, or null for one the app does not know. */
 export function subjectMailKind(subject: string): MailKind | null {
