@@ -43,6 +43,9 @@ const schema = z.object({
   MAIL_FROM: z.string().email("MAIL_FROM must be an e-mail address").default("loyalty@treue.app"),
   // Bounces and complaints from the e-mail service (POST /mail/events) need this token; unset: the endpoint is off.
   MAIL_EVENTS_TOKEN: z.string().min(16, "MAIL_EVENTS_TOKEN must be at least 16 characters").optional().or(z.literal("").transform(() => undefined)),
+  // Amazon SNS messages (SES's bounces) are trusted only when signed with a certificate from sns.<region>.amazonaws.com;
+  // this names one more base URL whose certificates and confirmation links are trusted (a local SNS in tests).
+  MAIL_EVENTS_SNS_URL: z.string().url("MAIL_EVENTS_SNS_URL must be a URL").optional().or(z.literal("").transform(() => undefined)),
   // Member e-mails wait through these hours of the shop's clock ("21-8": 21:00 to 08:00; "off").
   MAIL_QUIET_HOURS: z
     .string()
