@@ -12,6 +12,7 @@ import { addDays, addMonths, MS_PER_DAY } from "~/points/domain/time";
 import { loadLoyaltyProgram } from "./loyalty-program.server";
 import { appendLedgerEntry, ledgerEntryFromRow, LedgerKeyConflictError, type Db } from "./points-ledger.server";
 import type { PeriodicJob } from "~/jobs/periodic-jobs.server";
+import { heldOutAmong, runningProgramTest } from "~/engagement/program-test.server";
 
 const ts = (at: Date) => Prisma.sql`${at.toISOString()}::timestamp(3)`;
 
@@ -196,11 +197,13 @@ export async function reviewTiers(db: PrismaClient, now: Date): Promise<TierRevi
 export interface BirthdayReport {
   granted: number;
   alreadyGranted: number;
+  /** Members a running test of the whole program holds out: no program, so no bonus. */
+  heldOut: number;
 }
 
 /** Posts the birthday bonus to members whose birthday was today or in the grace days; once a year each. */
 export async function grantBirthdayBonuses(db: PrismaClient, now: Date): Promise<BirthdayReport> {
-  const report: BirthdayReport = { granted: 0, alreadyGranted: 0 };
+  const report: BirthdayReport = { granted: 0, alreadyGranted: 0, heldOut: 0 };
   // Birthdays are the shop's calendar days (shop/update and the install keep its time zone).
   for (const { shop, program, timeZone } of await programsOfInstalledShops(db, (p) => p.birthdayBonus > 0)) {
     const candidates = birthdaysPossiblyDue(now, timeZone);
@@ -209,7 +212,10 @@ export async function grantBirthdayBonuses(db: PrismaClient, now: Date): Promise
       select: { id: true, customerId: true, birthday: true },
       orderBy: { id: "asc" },
     });
+    const heldOut = await heldOutAmong(db, shop, await runningProgramTest(db, shop), members.map((m) => ({ customerId: m.customerId, seenAt: now })));
+    report.heldOut += heldOut.size;
     const due = members.flatMap((m) => {
+      if (heldOut.has(m.customerId)) return [];
       const birthday = m.birthday ? parseBirthday(m.birthday) : null;
       const entry = birthday ? birthdayBonusEntry(program, m.customerId, birthday, now, timeZone) : null;
       return entry ? [{ memberId: m.id, entry }] : [];

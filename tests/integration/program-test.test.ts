@@ -8,6 +8,7 @@ import { heldOutOfProgram } from "~/engagement/domain/experiments";
 import { experimentReports } from "~/engagement/experiments.server";
 import { queuePointsEarnedMails } from "~/engagement/member-mails.server";
 import { saveLoyaltyProgram } from "~/points/loyalty-program.server";
+import { grantBirthdayBonuses } from "~/points/points-jobs.server";
 import { browserFetch, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { startTreueWithMail, type MailHarness } from "../support/mail-harness";
 import type { SmtpCapture } from "../support/smtp-capture";
@@ -117,6 +118,20 @@ describe("a test of the whole program", () => {
     expect(heldMail.map((mail) => [mail.kind, mail.status, mail.reason])).toEqual([["birthday", "suppressed", "program-holdout"]]);
     const keptMail = await t.db.prisma.memberMail.findMany({ where: { shop: TEST_SHOP, customerId: { in: kept.map(String) }, kind: "points-earned" } });
     expect(keptMail.map((mail) => mail.status)).toEqual(kept.map(() => "sent"));
+  });
+
+  it("gives the held-out customers no birthday bonus, the others theirs", async () => {
+    expect((await saveLoyaltyProgram(t.db.prisma, TEST_SHOP, { signupBonus: 50, birthdayBonus: 150 })).ok).toBe(true);
+    // A birthday today on the shop's calendar, as staff can set it on the member page for anyone.
+    const shop = await t.db.prisma.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    const parts = new Intl.DateTimeFormat("en-GB", { month: "2-digit", day: "2-digit", timeZone: shop.timezone ?? "UTC" }).formatToParts(new Date());
+    const birthday = `${parts.find((p) => p.type === "month")!.value}-${parts.find((p) => p.type === "day")!.value}`;
+    await t.db.prisma.member.updateMany({ where: { shop: TEST_SHOP, customerId: { in: [String(held[0]), String(kept[0])] } }, data: { birthday } });
+    const [heldBefore, keptBefore] = [await pointsOf(held[0]), await pointsOf(kept[0])];
+    expect(await grantBirthdayBonuses(t.db.prisma, new Date())).toMatchObject({ granted: 1, heldOut: 1 });
+    expect(await pointsOf(kept[0])).toBe(keptBefore + 150);
+    expect(await pointsOf(held[0])).toBe(heldBefore);
+    expect(await t.db.prisma.ledgerEntry.count({ where: { shop: TEST_SHOP, customerId: String(held[0]) } })).toBe(0);
   });
 
   it("reports what each group bought after its first order, on the page", async () => {
