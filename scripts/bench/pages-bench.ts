@@ -4,20 +4,15 @@
 //  - the first GET /app and GET /app/analytics/customers of a process started fresh, through its real HTTP
 //    server (session token, loaders, server render), next to the second view of each.
 // Targets: first views < 500 ms, the forecast < 10 s adding < 150 MB.
-import fs from "node:fs";
 import { PgBoss } from "pg-boss";
 import { refreshRollups } from "../../app/history/history-rollups.server";
 import { dashboardSummaryJob } from "../../app/analytics/analytics-dashboard.server";
 import { browserFetch, startTreue, TEST_SHOP, type TreueHarness } from "../../tests/support/treue-harness";
 import { seedBigHistory } from "./big-history";
 import { enrolHistoryBuyers } from "../../app/points/points-ledger.server";
-import { fmt, line } from "./stats";
+import { fmt, line, rssMbOf } from "./stats";
 
-const rssMb = (pid: number | undefined): number => {
-  if (pid === undefined) return NaN;
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : NaN;
-};
+
 
 async function timedGet(t: TreueHarness, path: string, params: Record<string, string> = {}, expect?: RegExp): Promise<number> {
   const url = t.adminUrl(path, params);
@@ -57,7 +52,7 @@ export async function benchPages({ orders = 1_000_000, customers = 250_000 } = {
 
     // The CLV forecast through the job engine, in the running instance.
     const pid = t.app.child.pid;
-    const rssBefore = rssMb(pid);
+    const rssBefore = rssMbOf(pid);
     let rssPeak = rssBefore;
     const boss = new PgBoss({ connectionString: t.database.url, migrate: false, supervise: false, schedule: false });
     await boss.start();
@@ -69,7 +64,7 @@ export async function benchPages({ orders = 1_000_000, customers = 250_000 } = {
     }
     started = performance.now();
     for (;;) {
-      rssPeak = Math.max(rssPeak, rssMb(pid));
+      rssPeak = Math.max(rssPeak, rssMbOf(pid));
       const [row] = await t.db.sql.query<{ state: string }>(`SELECT state::text AS state FROM pgboss.job WHERE id = $1`, [jobId]);
       if (row?.state === "completed") break;
       if (row?.state === "failed") throw new Error("the CLV forecast job failed");
@@ -77,7 +72,7 @@ export async function benchPages({ orders = 1_000_000, customers = 250_000 } = {
       await new Promise((r) => setTimeout(r, 50));
     }
     const clvSeconds = (performance.now() - started) / 1000;
-    const rssAfterClv = rssMb(pid);
+    const rssAfterClv = rssMbOf(pid);
 
     // A process started fresh: nothing in memory, everything from the stored summaries.
     await t.restartApp();
@@ -85,7 +80,7 @@ export async function benchPages({ orders = 1_000_000, customers = 250_000 } = {
     const dashboardSecond = await timedGet(t, "/app", { days: "365" });
     const customersFirst = await timedGet(t, "/app/analytics/customers", { segment: "lost" }, /id="segment-total"/);
     const customersSecond = await timedGet(t, "/app/analytics/customers", { segment: "lost" });
-    const webRss = rssMb(t.app.child.pid);
+    const webRss = rssMbOf(t.app.child.pid);
 
     const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
     line("seed (SQL) / rollups / dashboard summaries", `${fmt(seedMs / 1000, 1)} s / ${fmt(rollupMs / 1000, 1)} s / ${fmt(summaryMs / 1000, 1)} s`);

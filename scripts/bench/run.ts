@@ -9,6 +9,7 @@ import { benchRedemption } from "./redemption-bench";
 import { benchSegmentSync } from "./segment-sync-bench";
 import { benchIsolation } from "./isolation-bench";
 import { benchPages } from "./pages-bench";
+import { benchDemoMemory } from "./demo-memory-bench";
 import { ensureAppBuild } from "../demo/build";
 import { line } from "./stats";
 import { startTestPostgres } from "../../tests/support/postgres";
@@ -28,6 +29,8 @@ const benches: Record<string, () => Promise<Figures | unknown>> = {
   "segment-sync": () => benchSegmentSync(),
   isolation: () => benchIsolation(),
   pages: () => benchPages(),
+  // `npm run demo` as a user runs it, with its own PostgreSQL (issue 15: < 400 MB at rest).
+  "demo-memory": () => benchDemoMemory(),
   // Its own process: it measures the process's peak memory while backfilling.
   // Its own process: it measures the process's peak memory while backfilling. At 100 k and at 1 M orders, to
   // show how the backfill scales (issue 15: 1 M ≤ 11 × 100 k).

@@ -26,6 +26,17 @@ export function line(label: string, value: string) {
 export const fmt = (n: number, digits = 0) =>
   Number.isFinite(n) ? n.toLocaleString("en-GB", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "n/a";
 
+/** A process's resident memory now, in MB (Linux /proc; NaN where there is none). */
+export function rssMbOf(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
 /** CPU time (user + system) a process has used so far, in ms (Linux /proc; null where there is none). */
 export function cpuMsOf(pid: number | undefined): number | null {
   try {
