@@ -24,6 +24,13 @@ describe("a reward's name", () => {
     expect(plain(formatRewardMoney({ amountMinor: 5000, currency: "KWD" }, "de"))).toBe("5,000 KWD");
   });
 
+  it("formats each language and currency its own way however the calls interleave", () => {
+    const calls: [number, string, "en" | "de"][] = [[500, "EUR", "en"], [500, "EUR", "de"], [500, "JPY", "en"], [1999, "EUR", "en"], [500, "JPY", "de"], [5000, "KWD", "de"], [500, "EUR", "de"]];
+    expect(calls.map(([amountMinor, currency, locale]) => plain(formatRewardMoney({ amountMinor, currency }, locale)))).toEqual([
+      "€5.00", "5,00 €", "JP¥500", "€19.99", "500 ¥", "5,000 KWD", "5,00 €",
+    ]);
+  });
+
   it("is the merchant's own name when they gave one, in every language", () => {
     const named: Reward = { id: "s", kind: "percentage-off", title: "Summer treat", pointsCost: 100, percentOff: 10, combinesWith: DEFAULT_COMBINES_WITH };
     expect(rewardTitle(named, "de")).toBe("Summer treat");

@@ -10,12 +10,25 @@ import type { Reward } from "./catalog";
 
 const TAG: Record<Locale, string> = { en: "en-GB", de: "de-DE" };
 
+/**
+ * Formatters by language and currency: building one costs far more than formatting with it, and every loyalty
+ * read (checkout, account, storefront) names each reward. Few languages times the shops' currencies; emptied if
+ * it ever holds more.
+ */
+const formatters = new Map<string, Intl.NumberFormat>();
+const FORMATTERS_MAX = 500;
+
 /** "€5.00", "5,00 €", "¥500": the shop currency as the reader writes it. */
 export function formatRewardMoney(money: Money, locale: Locale): string {
   const digits = currencyMinorDigits(money.currency);
-  return new Intl.NumberFormat(TAG[locale], { style: "currency", currency: money.currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
-    money.amountMinor / 10 ** digits,
-  );
+  const key = `${locale}|${money.currency}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(TAG[locale], { style: "currency", currency: money.currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    if (formatters.size >= FORMATTERS_MAX) formatters.clear();
+    formatters.set(key, format);
+  }
+  return format.format(money.amountMinor / 10 ** digits);
 }
 
 /** The name a reward gets from what it gives, in `locale`. */
