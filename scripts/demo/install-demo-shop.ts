@@ -17,17 +17,20 @@ export async function installDemoShop(opts: {
   const db = await openDatabase(databaseTarget(opts.databaseUrl));
   try {
     const { applied } = await db.session((sql) => migrate(sql));
+    // Plain SQL, not Prisma: the demo's own process then never loads Prisma's query compiler (tens of MB it would
+    // keep for the whole demo for these two rows; the app process has its own).
     const id = `offline_${opts.shop}`;
-    await db.prisma.session.upsert({
-      where: { id },
-      create: { id, shop: opts.shop, state: "", isOnline: false, scope: opts.scope, accessToken: opts.accessToken },
-      update: { accessToken: opts.accessToken, scope: opts.scope },
-    });
-    await db.prisma.shop.upsert({
-      where: { domain: opts.shop },
-      create: { domain: opts.shop, name: opts.shopName, currency: opts.currency, timezone: opts.timezone ?? null },
-      update: { name: opts.shopName, currency: opts.currency, timezone: opts.timezone ?? null, uninstalledAt: null },
-    });
+    await db.sql.query(
+      `INSERT INTO "Session" ("id", "shop", "state", "isOnline", "scope", "accessToken") VALUES ($1, $2, '', false, $3, $4)
+       ON CONFLICT ("id") DO UPDATE SET "accessToken" = EXCLUDED."accessToken", "scope" = EXCLUDED."scope"`,
+      [id, opts.shop, opts.scope, opts.accessToken],
+    );
+    await db.sql.query(
+      `INSERT INTO "Shop" ("domain", "name", "currency", "timezone", "updatedAt") VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT ("domain") DO UPDATE SET "name" = EXCLUDED."name", "currency" = EXCLUDED."currency", "timezone" = EXCLUDED."timezone",
+         "uninstalledAt" = NULL, "updatedAt" = now()`,
+      [opts.shop, opts.shopName, opts.currency, opts.timezone ?? null],
+    );
     return { applied };
   } finally {
     await db.close();
