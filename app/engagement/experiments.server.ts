@@ -14,6 +14,7 @@ import {
   BONUS_ARM,
   compareWithHoldout,
   HOLDOUT_ARM,
+  holdoutAnd,
   PROGRAM_SUBJECT,
   programTestArms,
   SEGMENT_BONUS_SUBJECT,
@@ -38,17 +39,13 @@ export interface RunningExperiment {
 
 /** The holdout and the e-mail as it is; with a variant, the rest shared equally between the two versions. */
 export function armsOf(holdoutPercent: number, withVariant = false): ArmDefinition[] {
+  if (!withVariant) return holdoutAnd(TREATMENT_ARM, holdoutPercent);
   const rest = 100 - holdoutPercent;
-  return withVariant
-    ? [
-        { id: HOLDOUT_ARM, weight: holdoutPercent, holdout: true },
-        { id: TREATMENT_ARM, weight: rest / 2 },
-        { id: VARIANT_ARM, weight: rest / 2 },
-      ]
-    : [
-        { id: HOLDOUT_ARM, weight: holdoutPercent, holdout: true },
-        { id: TREATMENT_ARM, weight: rest },
-      ];
+  return [
+    { id: HOLDOUT_ARM, weight: holdoutPercent, holdout: true },
+    { id: TREATMENT_ARM, weight: rest / 2 },
+    { id: VARIANT_ARM, weight: rest / 2 },
+  ];
 }
 
 const variantOf = (row: { variantSubject: string | null; variantIntro: string | null }): MailWording | null =>

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { childPids, fmt, line, rssMbOf } from "./stats";
+import { until } from "../../tests/support/until";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const GOAL_MB = 400;
@@ -22,16 +23,6 @@ function childMatching(parent: number, pattern: RegExp): number | undefined {
       return false;
     }
   });
-}
-
-async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`demo memory bench: not within ${timeoutMs / 1000} s: ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 export async function benchDemoMemory({ settleSeconds = 45, sampleSeconds = 30 } = {}) {
@@ -56,18 +47,19 @@ export async function benchDemoMemory({ settleSeconds = 45, sampleSeconds = 30 }
   const started = performance.now();
   let client: pg.Client | null = null;
   try {
-    const databaseUrl = await until("the demo printed its admin URL and database", 180_000, () => {
+    const databaseUrl = await until("the demo printed its admin URL and database", () => {
       if (demo.exitCode !== null) throw new Error(`the demo exited (${demo.exitCode}):\n${output}`);
       return /DATABASE_URL='([^']+)'/.exec(output)?.[1];
-    });
+    }, { timeoutMs: 180_000, intervalMs: 250 });
     const readySeconds = (performance.now() - started) / 1000;
-    const appPid = await until("the app process", 10_000, () => childMatching(demo.pid!, /server\.mjs/));
+    const appPid = await until("the app process", () => childMatching(demo.pid!, /server\.mjs/), { timeoutMs: 10_000, intervalMs: 250 });
     client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
-    await until("the history import completed", 300_000, async () => {
-      const { rows } = await client!.query<{ status: string }>(`SELECT "status" FROM "HistoryImport" ORDER BY "id" DESC LIMIT 1`);
-      return rows[0]?.status === "completed" ? true : undefined;
-    });
+    await until(
+      "the history import completed",
+      async () => (await client!.query<{ status: string }>(`SELECT "status" FROM "HistoryImport" ORDER BY "id" DESC LIMIT 1`)).rows[0]?.status === "completed",
+      { timeoutMs: 300_000, intervalMs: 250 },
+    );
     const importedSeconds = (performance.now() - started) / 1000;
     const { rows: counts } = await client.query<{ orders: string; members: string }>(
       `SELECT (SELECT count(*) FROM "HistoryOrder")::text AS orders, (SELECT count(*) FROM "Member")::text AS members`,

@@ -13,6 +13,7 @@ import { createEmptyState, importSeed } from "../shopify-standin/index";
 import { browserFetch, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { startTreueWithMail, type MailHarness } from "../support/mail-harness";
 import type { SmtpCapture } from "../support/smtp-capture";
+import { until as waitUntil } from "../support/until";
 
 let m: MailHarness;
 let t: TreueHarness;
@@ -32,13 +33,7 @@ afterAll(async () => {
   await m?.close();
 });
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs / 1000} s: ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const until = (what: string, check: () => Promise<boolean>, timeoutMs = 30_000) => waitUntil(what, check, { timeoutMs, intervalMs: 200 });
 const pageText = async () => (await (await browserFetch(t.adminUrl("/app/experiments"))).text()).replace(/<[^>]+>/g, " ").replace(/&#x27;/g, "'").replace(/\s+/g, " ");
 
 describe("A/B tests in the demo shop", () => {

@@ -8,6 +8,7 @@ import { grantBirthdayBonuses } from "~/points/points-jobs.server";
 import { creditReferralAdvocates } from "~/referrals/referral-rewards-job.server";
 import { browserFetch, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { startTreueWithMail, type MailHarness } from "../support/mail-harness";
+import { until as waitUntil } from "../support/until";
 
 let m: MailHarness;
 let t: TreueHarness;
@@ -25,13 +26,7 @@ const send = (now?: Date) => m.send(now);
 const mailsTo = (address: string) => m.mailsTo(address);
 const text = (m: { parsed: { text?: string } }) => m.parsed.text!.replace(/\s+/g, " ");
 
-async function until(what: string, check: () => Promise<boolean>) {
-  const deadline = Date.now() + 20_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not after 20 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (what: string, check: () => Promise<boolean>) => waitUntil(what, check, { timeoutMs: 20_000 });
 
 describe("the birthday e-mail", () => {
   it("goes out once with the bonus the points job granted", async () => {

@@ -12,6 +12,7 @@ import { grantBirthdayBonuses } from "~/points/points-jobs.server";
 import { browserFetch, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { startTreueWithMail, type MailHarness } from "../support/mail-harness";
 import type { SmtpCapture } from "../support/smtp-capture";
+import { until } from "../support/until";
 
 let t: TreueHarness;
 let smtp: SmtpCapture;
@@ -25,13 +26,6 @@ afterAll(async () => {
   await m?.close();
 });
 
-async function until(what: string, check: () => Promise<boolean>) {
-  const deadline = Date.now() + 30_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within 30 s: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** What the checkout and account extensions get for the customer. */
 async function loyaltyOf(customerId: number) {

@@ -15,6 +15,7 @@ import type { AdminGraphql } from "~/shopify/admin-graphql.server";
 import { startTreue, TEST_API_SECRET, TEST_SHOP, type TreueHarness } from "../support/treue-harness";
 import { standinAdminGraphql } from "../support/standin-admin";
 import { startSmtpCapture, type SmtpCapture } from "../support/smtp-capture";
+import { until as waitUntil } from "../support/until";
 
 let t: TreueHarness;
 let smtp: SmtpCapture;
@@ -42,13 +43,7 @@ const member = (customerId: number) => t.db.prisma.member.findUniqueOrThrow({ wh
 const mailsTo = (address: string) => smtp.messages.filter((m) => m.envelopeTo.includes(address));
 const tierTriggers = () => (t.standin.state.shops[TEST_SHOP].flowTriggers ?? []).filter((x) => x.handle === "treue-tier-changed").map((x) => x.payload);
 
-async function until(what: string, check: () => Promise<boolean>) {
-  const deadline = Date.now() + 20_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not after 20 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (what: string, check: () => Promise<boolean>) => waitUntil(what, check, { timeoutMs: 20_000 });
 
 describe("a tier reached through an order", () => {
   let buyer: number;

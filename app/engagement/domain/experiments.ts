@@ -106,7 +106,7 @@ export const HOLDOUT_ARM = "holdout";
 export const BONUS_ARM = "bonus";
 
 /** A holdout of `holdoutPercent` and one arm for the rest. */
-function holdoutAnd(arm: string, holdoutPercent: number): ArmDefinition[] {
+export function holdoutAnd(arm: string, holdoutPercent: number): ArmDefinition[] {
   return [
     { id: HOLDOUT_ARM, weight: holdoutPercent, holdout: true },
     { id: arm, weight: 100 - holdoutPercent },
