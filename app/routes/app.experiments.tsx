@@ -15,6 +15,7 @@ import { shopTimeZone } from "~/shops/time-zone.server";
 import { shopCurrencyOrDefault } from "~/shops/shops.server";
 import { formatMoney } from "~/analytics/components/dashboard-parts";
 import { experimentReports, startExperiment, stopExperiment, type ExperimentProblem } from "~/engagement/experiments.server";
+import type { Comparison } from "~/engagement/domain/experiments";
 import { EXPERIMENT_SUBJECTS, PROGRAM_SUBJECT, SEGMENT_BONUS_SUBJECT, subjectMailKind } from "~/engagement/domain/member-mail";
 import { authenticate } from "~/shopify.server";
 
@@ -63,6 +64,15 @@ export default function Experiments() {
   const money = (minor: number) => formatMoney(locale, Math.round(minor), currency);
   const points = (share: number) => `${share >= 0 ? "+" : "−"}${formatPercent(locale, Math.abs(share)).replace(/\s?%$/, "")} ${t("exp.pp")}`;
   const signedMoney = (minor: number) => `${minor >= 0 ? "+" : "−"}${money(Math.abs(minor))}`;
+  // A comparison with the holdout as the lift sentences name it: differences with their 95 % intervals.
+  const liftOf = (c: Comparison) => ({
+    rate: points(c.repeatRate.difference),
+    rateLow: points(c.repeatRate.low),
+    rateHigh: points(c.repeatRate.high),
+    revenue: signedMoney(c.revenuePerMember.difference),
+    revenueLow: signedMoney(c.revenuePerMember.low),
+    revenueHigh: signedMoney(c.revenuePerMember.high),
+  });
   const kindName = (subject: string) =>
     subject === PROGRAM_SUBJECT
       ? t("exp.program")
@@ -168,26 +178,12 @@ export default function Experiments() {
                 ) : null}
                 {r.variantComparison ? (
                   <Text as="p" id={`experiment-${r.id}-variant-lift`}>
-                    {t("exp.liftVariant", {
-                      rate: points(r.variantComparison.repeatRate.difference),
-                      rateLow: points(r.variantComparison.repeatRate.low),
-                      rateHigh: points(r.variantComparison.repeatRate.high),
-                      revenue: signedMoney(r.variantComparison.revenuePerMember.difference),
-                      revenueLow: signedMoney(r.variantComparison.revenuePerMember.low),
-                      revenueHigh: signedMoney(r.variantComparison.revenuePerMember.high),
-                    })}
+                    {t("exp.liftVariant", liftOf(r.variantComparison))}
                   </Text>
                 ) : null}
                 {c ? (
                   <Text as="p" id={`experiment-${r.id}-lift`}>
-                    {t(`exp.lift${words}` as MessageKey, {
-                      rate: points(c.repeatRate.difference),
-                      rateLow: points(c.repeatRate.low),
-                      rateHigh: points(c.repeatRate.high),
-                      revenue: signedMoney(c.revenuePerMember.difference),
-                      revenueLow: signedMoney(c.revenuePerMember.low),
-                      revenueHigh: signedMoney(c.revenuePerMember.high),
-                    })}
+                    {t(`exp.lift${words}` as MessageKey, liftOf(c))}
                   </Text>
                 ) : null}
                 <Text as="p" fontWeight="semibold" id={`experiment-${r.id}-verdict`}>{verdict}</Text>
