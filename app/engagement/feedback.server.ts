@@ -32,9 +32,13 @@ export async function queueThankYouMails(prisma: PrismaClient, now: Date): Promi
        JOIN "Shop" s ON s."domain" = l."shop" AND s."uninstalledAt" IS NULL
        LEFT JOIN "OrderPoints" o ON o."shop" = l."shop" AND o."orderId" = l."orderId"
       WHERE l."kind" = 'earn' AND l."at" >= $1::timestamp(3) AND l."orderCreatedAt" > $1::timestamp(3) AND l."orderCreatedAt" <= $2::timestamp(3)
-        -- The member's first order: no earlier one earned points, none is in the shop's history.
-        AND NOT EXISTS (SELECT 1 FROM "LedgerEntry" e WHERE e."shop" = l."shop" AND e."memberId" = l."memberId" AND e."kind" = 'earn' AND e."orderCreatedAt" < l."orderCreatedAt")
-        AND NOT EXISTS (SELECT 1 FROM "HistoryOrder" h WHERE h."shop" = l."shop" AND l."customerId" ~ '^[0-9]{1,18}$' AND h."customerId" = l."customerId"::bigint AND h."createdAt" < l."orderCreatedAt")`,
+        -- The member's first order: no earlier one earned points, none is in the shop's history. Shopify's created_at
+        -- has whole seconds, so two orders of one second are told apart by which came first (entry id, order id).
+        AND NOT EXISTS (SELECT 1 FROM "LedgerEntry" e WHERE e."shop" = l."shop" AND e."memberId" = l."memberId" AND e."kind" = 'earn'
+                          AND (e."orderCreatedAt" < l."orderCreatedAt" OR (e."orderCreatedAt" = l."orderCreatedAt" AND e."id" < l."id")))
+        AND NOT EXISTS (SELECT 1 FROM "HistoryOrder" h WHERE h."shop" = l."shop" AND l."customerId" ~ '^[0-9]{1,18}$' AND h."customerId" = l."customerId"::bigint
+                          AND (h."createdAt" < l."orderCreatedAt"
+                               OR (h."createdAt" = l."orderCreatedAt" AND l."orderId" ~ '^[0-9]{1,18}$' AND h."id" < l."orderId"::bigint)))`,
       orderBy: 'l."id"',
     },
     [iso(new Date(now.getTime() - THANK_YOU_UNTIL_MS)), iso(new Date(now.getTime() - THANK_YOU_AFTER_MS))],
