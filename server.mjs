@@ -15,6 +15,7 @@ import compression from "compression";
 import express from "express";
 import morgan from "morgan";
 import sourceMapSupport from "source-map-support";
+import { resourceRouteTables } from "./server/resource-routes.mjs";
 
 // The Shopify libraries need Node 22; npm scripts get it from node_modules (node@22), a host must bring its own.
 if (Number(process.versions.node.split(".")[0]) < 22) {
@@ -212,6 +213,17 @@ app.use(
     return JSON_LOGS ? JSON.stringify({ time: new Date().toISOString(), level: "info", ...fields }) : `${fields.method} ${fields.path} ${fields.status} ${fields.bytes} - ${fields.ms} ms`;
   }),
 );
+// A resource route at a fixed path (buyer APIs, app proxy, Flow actions, health checks) through a Remix
+// handler of its own, whose route table holds just it (decision 034); everything else through the whole table.
+/** @type {Map<string, ReturnType<typeof createRequestHandler>>} */
+const resourceHandlers = new Map();
+for (const [routePath, routes] of resourceRouteTables(build.routes)) {
+  resourceHandlers.set(routePath, createRequestHandler({ build: { ...build, routes }, mode: process.env.NODE_ENV }));
+}
+app.use((req, res, next) => {
+  const handler = resourceHandlers.get(pathOf(req));
+  return handler ? handler(req, res, next) : next();
+});
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const server = http.createServer((req, res) => {

@@ -16,7 +16,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["app/**/*.test.ts", "scripts/**/*.test.ts", "tests/shopify-standin/**/*.test.ts"],
+          include: ["app/**/*.test.ts", "scripts/**/*.test.ts", "server/**/*.test.ts", "tests/shopify-standin/**/*.test.ts"],
           environment: "node",
           // Service tests here use a real PostgreSQL database; 5 s and 10 s are too tight when files run side by
           // side on 2 cores.

@@ -1,5 +1,6 @@
 // Small helpers for benchmark figures: percentiles, aligned printing and CPU time read from /proc.
 import fs from "node:fs";
+import http from "node:http";
 
 export function percentile(sortedMs: number[], p: number): number {
   if (sortedMs.length === 0) return NaN;
@@ -67,4 +68,36 @@ export function childPids(parentPid: number): number[] {
 export function parentPidOf(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
   return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+}
+
+/** A load generator's answer: status, headers (lower-case names) and the body as text. */
+export interface LightResponse {
+  status: number;
+  header(name: string): string | undefined;
+  text: string;
+}
+
+/**
+ * An HTTP client for load generators that play browsers or Shopify: `node:http` over kept-alive connections,
+ * a fraction of `fetch`'s CPU (the generator shares the two cores with the app and PostgreSQL; decision 013).
+ */
+export function lightClient(base: string, maxSockets: number) {
+  const target = new URL(base);
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  const request = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+    new Promise<LightResponse>((resolve, reject) => {
+      const sent = body === undefined ? headers : { ...headers, "Content-Length": String(Buffer.byteLength(body)) };
+      const req = http.request({ host: target.hostname, port: target.port, path, method, agent, headers: sent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const h = res.headers;
+          resolve({ status: res.statusCode ?? 0, header: (name) => [h[name.toLowerCase()]].flat()[0], text: Buffer.concat(chunks).toString("utf8") });
+        });
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  return { request, close: () => agent.destroy() };
 }
