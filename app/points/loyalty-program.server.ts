@@ -13,9 +13,15 @@ export async function loadLoyaltyProgram(db: Db, shop: string): Promise<LoyaltyP
     await db.loyaltyProgram.createMany({ data: [{ shop, settings: toJson(DEFAULT_PROGRAM) }], skipDuplicates: true });
     return DEFAULT_PROGRAM;
   }
-  const parsed = parseLoyaltyProgram(row.settings);
-  // A stored program was valid when saved; if a later rule refuses it, earning must not stop, so the
-  // default applies until the merchant saves again — and the reason is logged.
+  return storedProgram(shop, row.settings);
+}
+
+/**
+ * A stored program's settings as the program. It was valid when saved; if a later rule refuses it, earning must
+ * not stop, so the default applies until the merchant saves again — and the reason is logged.
+ */
+export function storedProgram(shop: string, settings: unknown): LoyaltyProgram {
+  const parsed = parseLoyaltyProgram(settings);
   if (!parsed.ok) {
     console.error(`[treue] stored loyalty program of ${shop} is invalid:`, parsed.errors.map((e) => e.message).join(" "));
     return DEFAULT_PROGRAM;

@@ -361,13 +361,15 @@ export interface BuyerCards {
   stamps: { stampsOnCurrentCard: number; stampsRequired: number; rewardsEarned: number } | null;
 }
 
-/** The `cards` of GET /api/loyalty for a customer. */
-export async function memberCardsForBuyer(db: Db, shop: string, customerId: string): Promise<BuyerCards> {
-  const settings = await loadMemberCards(db, shop);
+/**
+ * The `cards` of GET /api/loyalty for a customer, from the shop's settings and their live member discount (both
+ * read with the rest of the answer): the stamp card's standing is read here, when a card is running.
+ */
+export async function buyerCardsFor(db: Db, shop: string, customerId: string, settings: MemberCardsSettings, discount: BuyerCards["discount"]): Promise<BuyerCards> {
   const card = activeStampCard(settings);
   const standing = card ? await stampStandingFor(db, shop, customerId, card) : null;
   return {
-    discount: await memberDiscountFor(db, shop, customerId),
+    discount,
     stamps: standing ? { stampsOnCurrentCard: standing.stampsOnCurrentCard, stampsRequired: standing.stampsRequired, rewardsEarned: standing.rewardsEarned } : null,
   };
 }

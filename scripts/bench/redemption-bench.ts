@@ -71,15 +71,17 @@ export async function benchRedemption({ customers = 20, redemptions = 200, concu
       bench: after.bench - before.bench,
     });
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-    const results: Record<number, { p50: number; p95: number; throttled: number; unthrottledP95: number }> = {};
+    const results: Record<number, { p50: number; p95: number; throttled: number; unthrottledP95: number; getP95: number }> = {};
     const CODE_COST = 10; // a discountCode*Create mutation
     let issued = 0;
     for (const concurrency of concurrencies) {
       if (concurrency === 16) t.standin.setCostBucket(MAX_AVAILABLE);
       const baseline: number[] = [];
+      const getCpuBefore = cpuNow();
       await runConcurrently([...Array(redemptions).keys()], concurrency, (i) =>
         timed(baseline, () => getLoyalty(i), 200),
       );
+      const getCpu = cpuUsed(getCpuBefore, cpuNow());
       const latencies: number[] = [];
       const waits: number[] = [];
       const passStarted = performance.now();
@@ -127,12 +129,14 @@ export async function benchRedemption({ customers = 20, redemptions = 200, concu
       }
       line(`  CPU per redemption`, `app ${perRequest("app")} ms, PostgreSQL ${perRequest("postgres")} ms, stand-in and clients ${perRequest("bench")} ms (${fmt(redemptions / passSeconds, 0)} redemptions/s)`);
       line(`  baseline GET /api/loyalty p50 / p95`, `${fmt(percentile(g, 50), 1)} ms / ${fmt(percentile(g, 95), 1)} ms`);
-      results[concurrency] = { p50: percentile(r, 50), p95: percentile(r, 95), throttled: throttledWaits.length, unthrottledP95: p95 };
+      line(`    CPU per GET`, `app ${fmt(getCpu.app / redemptions, 1)} ms, PostgreSQL ${fmt(getCpu.postgres / redemptions, 1)} ms, clients ${fmt(getCpu.bench / redemptions, 1)} ms`);
+      results[concurrency] = { p50: percentile(r, 50), p95: percentile(r, 95), throttled: throttledWaits.length, unthrottledP95: p95, getP95: percentile(g, 95) };
     }
     return Object.fromEntries(
       Object.entries(results).flatMap(([c, r]) => [
         [`redemptionP95Ms${c}`, Math.round(r.unthrottledP95)],
         [`redemptionP95AllMs${c}`, Math.round(r.p95)],
+        [`loyaltyGetP95Ms${c}`, Math.round(r.getP95)],
       ]),
     );
   } finally {
