@@ -34,22 +34,24 @@ export async function segmentListFromRollups(
   const todayDay = Math.round(calendarDateToEpochMs(today) / MS_PER_DAY);
   if (!(await rollupFactsCover(db, shop, todayDay))) return null;
   // lifecycleSegments' rules as conditions on a customer's row, the first that holds naming the segment ($2 is
-  // today's day number; lost implies at risk, as lostAfterDays ≥ atRiskAfterDays). The VIP spend is the spend
-  // of the customer ranked ceil(share × customers) from the top, unless an absolute spend is set; without
-  // customers there is none, and no one is VIP by spend.
-  const lost = `$2::int - "lastDay" > $5`;
-  const atRisk = `$2::int - "lastDay" > $4`;
+  // today's day number; lost implies at risk, as lostAfterDays ≥ atRiskAfterDays). Each segment is a range of
+  // the last order day ("today − lastDay > n" as "lastDay < today − n"), which the segment index serves. The VIP
+  // spend is the spend of the customer ranked ceil(share × customers) from the top, unless an absolute spend is
+  // set; without customers there is none, and no one is VIP by spend.
+  const lostBefore = `$2::int - $5::int`;
+  const atRiskBefore = `$2::int - $4::int`;
   const vip = `("countingOrders" >= $6 OR COALESCE("monetaryMinor" >= (SELECT spend FROM vip), false))`;
-  const isNew = `$2::int - "firstDay" <= $3`;
+  const isNew = `"firstDay" >= $2::int - $3::int`;
   const condition: Record<LifecycleSegment, string> = {
-    lost,
-    atRisk: `NOT (${lost}) AND ${atRisk}`,
-    vip: `NOT (${atRisk}) AND ${vip}`,
-    new: `NOT (${atRisk}) AND NOT ${vip} AND ${isNew}`,
-    active: `NOT (${atRisk}) AND NOT ${vip} AND NOT (${isNew})`,
+    lost: `"lastDay" < ${lostBefore}`,
+    atRisk: `"lastDay" >= ${lostBefore} AND "lastDay" < ${atRiskBefore}`,
+    vip: `"lastDay" >= ${atRiskBefore} AND ${vip}`,
+    new: `"lastDay" >= ${atRiskBefore} AND NOT ${vip} AND ${isNew}`,
+    active: `"lastDay" >= ${atRiskBefore} AND NOT ${vip} AND NOT (${isNew})`,
   };
-  // One scan for the segment, counting it and keeping its top rows (count(*) OVER () runs before the LIMIT);
-  // the VIP spend (a second scan) only where the segment depends on it.
+  // The segment's size (a range of the last-day index, read from the index alone), and its page of customers:
+  // the spend index walked from the top until the page is full, or the segment's range sorted, whichever the
+  // planner finds cheaper for the segment's share. The VIP spend only where the segment depends on it.
   const [row] = await db.$queryRawUnsafe<{ total: string; customers: CustomerRfm[] | null }[]>(
     // (The "rules" CTE types the parameters a segment's condition may leave unused.)
     `WITH rules AS (SELECT $3::int AS new_days, $4::int AS at_risk_days, $5::int AS lost_days, $6::int AS vip_orders, $10::text AS segment
@@ -60,12 +62,12 @@ export async function segmentListFromRollups(
                                                           WHERE "shop" = $1 AND "countingOrders" > 0) - 1)
                                      LIMIT 1)) AS spend
      ), shown AS (
-       SELECT "customerId", "countingOrders", "monetaryMinor", $2::int - "lastDay" AS recency, $2::int - "firstDay" AS tenure, count(*) OVER () AS total
+       SELECT "customerId", "countingOrders", "monetaryMinor", $2::int - "lastDay" AS recency, $2::int - "firstDay" AS tenure
          FROM "HistoryCustomerRollup"
         WHERE "shop" = $1 AND "countingOrders" > 0 AND ${condition[segment]}
         ORDER BY "monetaryMinor" DESC, "customerId" LIMIT $9 OFFSET $11::int
      )
-     SELECT COALESCE((SELECT max(total) FROM shown), 0)::text AS total,
+     SELECT (SELECT count(*) FROM "HistoryCustomerRollup" WHERE "shop" = $1 AND "countingOrders" > 0 AND ${condition[segment]})::text AS total,
             (SELECT json_agg(json_build_object('customerId', "customerId"::text, 'recencyDays', recency, 'frequency', "countingOrders",
                                                'monetaryMinor', "monetaryMinor", 'tenureDays', tenure, 'segment', $10::text)
                              ORDER BY "monetaryMinor" DESC, "customerId") FROM shown) AS customers`,
@@ -81,10 +83,5 @@ export async function segmentListFromRollups(
     segment,
     offset,
   );
-  // A page past the list's end has no rows to count with: the first row says how many there are.
-  if (offset > 0 && !row.customers) {
-    const first = await segmentListFromRollups(db, shop, segment, today, thresholds, 1);
-    return first && { total: first.total, customers: [] };
-  }
   return { total: Number(row.total), customers: (row.customers ?? []).map((c) => ({ ...c, monetaryMinor: Number(c.monetaryMinor) })) };
 }

@@ -53,8 +53,15 @@ export async function refreshRollupsAt(db: SqlClient, shop: string): Promise<{ r
   }
   const { commit, ...result } = await client.$transaction((tx) => locked(tx), { maxWait: 60_000, timeout: 10 * 60_000 });
   commit();
+  // After a bulk rebuild (the import's, a time zone change's) the planner's statistics and the visibility map
+  // are renewed at once rather than at autovacuum's next round: the segment lists' index-only range scans and
+  // row estimates depend on them, and a merchant opens the customers page right after the import.
+  if (result.refreshed >= VACUUM_AFTER_REFRESHED) await db.$executeRawUnsafe(`VACUUM (ANALYZE) "HistoryCustomerRollup"`);
   return result;
 }
+
+/** Customers refreshed at once from which the rollup table is vacuumed and analysed right after. */
+const VACUUM_AFTER_REFRESHED = 10_000;
 
 async function refreshLocked(tx: SqlClient, shop: string): Promise<{ refreshed: number; generation: number; commit: () => void }> {
   // The dirty set is taken first and passed as an array: the planner then knows it holds a few
@@ -172,7 +179,10 @@ async function refreshLocked(tx: SqlClient, shop: string): Promise<{ refreshed: 
 export async function rollupFactsCover(db: SqlClient, shop: string, day: number): Promise<boolean> {
   await refreshRollups(db, shop);
   const [row] = await db.$queryRawUnsafe<{ unusable: boolean }[]>(
-    `SELECT EXISTS (SELECT 1 FROM "HistoryCustomerRollup" WHERE "shop" = $1 AND ("lastEventDay" IS NULL OR "lastEventDay" > $2::int)) AS unusable`,
+    // Two look-ups in the (shop, lastEventDay) index, each stopping at its first row: with the two conditions
+    // OR-ed in one, PostgreSQL walked every row of the shop (150 ms at 250 k customers).
+    `SELECT EXISTS (SELECT 1 FROM "HistoryCustomerRollup" WHERE "shop" = $1 AND "lastEventDay" IS NULL)
+         OR EXISTS (SELECT 1 FROM "HistoryCustomerRollup" WHERE "shop" = $1 AND "lastEventDay" > $2::int) AS unusable`,
     shop,
     day,
   );
