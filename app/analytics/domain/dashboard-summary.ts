@@ -421,6 +421,8 @@ export function groupSplit(
   memberIds: ReadonlySet<string> | null,
   referredIds: ReadonlySet<string> | null,
   groupsAreNonMembers = false,
+  /** The shop's members, when `memberIds` holds only those among `groups` (with groupsAreNonMembers). */
+  memberCount: number | null = memberIds ? memberIds.size : null,
 ): GroupSplit {
   const empty = () => new Float64Array(summary.totals.length);
   const totalsFor = (customers: number[]) => (groups && customers.length > 0 ? groupTotals(groups, customers, summary.asOf, summary.periodDays) : empty());
@@ -445,7 +447,7 @@ export function groupSplit(
     members = totalsFor(inGroups);
   }
   return {
-    memberCount: memberIds ? memberIds.size : null,
+    memberCount,
     referredCount: referredIds ? referredIds.size : null,
     members,
     referred: totalsFor(referred),
