@@ -5,7 +5,8 @@ import type { Database } from "~/db/connection.server";
 import { openTestDatabase, type OpenTestDatabase } from "../../tests/support/postgres";
 import type { AdminGraphql } from "~/shopify/admin-graphql.server";
 import { runHistoryImport } from "./history-import.server";
-import { historyTotals } from "./history-store.server";
+import { historyTotals, upsertHistoryCustomers, upsertHistoryOrders } from "./history-store.server";
+import { enrolHistoryBuyers } from "~/points/points-ledger.server";
 import { loadShopHistory } from "./analytics-history.server";
 
 let db: Database;
@@ -93,5 +94,57 @@ describe("runHistoryImport", () => {
       customers: [7],
       currency: "EUR",
     });
+  });
+});
+
+describe("enrolHistoryBuyers", () => {
+  const at = (day: string) => new Date(`${day}T10:00:00Z`);
+  const customer = (id: string) => ({ id, createdAt: at("2024-01-01"), updatedAt: at("2024-01-01"), email: null });
+  const order = (id: string, customerId: string, day: string) => ({
+    id,
+    customerId,
+    createdAt: at(day),
+    updatedAt: at(day),
+    amountMinor: 1000,
+    currency: "EUR",
+    cancelledAt: null,
+  });
+  /** Customers 1, 2, 3, 5, 6 listed (3 never bought); 4 and 100 bought without a customer row; 2 a member already. */
+  async function seed(shop: string) {
+    await upsertHistoryCustomers(db.prisma, shop, "import", ["1", "2", "3", "5", "6"].map(customer));
+    await upsertHistoryOrders(db.prisma, shop, "import", [
+      order("11", "1", "2025-03-01"),
+      order("12", "1", "2025-01-15"),
+      order("21", "2", "2025-02-01"),
+      order("41", "4", "2025-04-01"),
+      order("51", "5", "2025-05-01"),
+      order("52", "5", "2025-05-09"),
+      order("61", "6", "2025-06-01"),
+      order("1001", "100", "2025-07-01"),
+    ]);
+    await db.prisma.member.create({ data: { shop, customerId: "2", joinedAt: at("2024-12-01"), lastOrderAt: at("2025-08-01") } });
+  }
+  const members = async (shop: string) =>
+    (await db.prisma.member.findMany({ where: { shop }, orderBy: { customerId: "asc" } })).map((m) => [m.customerId, m.joinedAt.toISOString().slice(0, 10), m.lastOrderAt?.toISOString().slice(0, 10)]);
+
+  it("enrols every buyer with their first and last order, whatever the chunk size, buyers without a customer row included", async () => {
+    const expected = [
+      ["1", "2025-01-15", "2025-03-01"],
+      ["100", "2025-07-01", "2025-07-01"],
+      // a member already: the earlier joining date and the later last order stay
+      ["2", "2024-12-01", "2025-08-01"],
+      ["4", "2025-04-01", "2025-04-01"],
+      ["5", "2025-05-01", "2025-05-09"],
+      ["6", "2025-06-01", "2025-06-01"],
+    ];
+    for (const chunk of [1, 2, 3, 5_000]) {
+      const shop = `enrol-${chunk}.myshopify.com`;
+      await seed(shop);
+      expect(await enrolHistoryBuyers(db.prisma, shop, chunk)).toBe(6);
+      expect(await members(shop), `chunks of ${chunk}`).toEqual(expected);
+      // again: nothing changes
+      expect(await enrolHistoryBuyers(db.prisma, shop, chunk)).toBe(6);
+      expect(await members(shop)).toEqual(expected);
+    }
   });
 });

@@ -31,7 +31,6 @@ const benches: Record<string, () => Promise<Figures | unknown>> = {
   pages: () => benchPages(),
   // `npm run demo` as a user runs it, with its own PostgreSQL (issue 15: < 400 MB at rest).
   "demo-memory": () => benchDemoMemory(),
-  // Its own process: it measures the process's peak memory while backfilling.
   // Its own process: it measures the process's peak memory while backfilling. At 100 k and at 1 M orders, to
   // show how the backfill scales (issue 15: 1 M ≤ 11 × 100 k).
   analytics: async () => {
