@@ -97,6 +97,39 @@ describe("runHistoryImport", () => {
   });
 });
 
+describe("loadExport's batches in flight", () => {
+  it("fails the import when a batch's write fails, after the batches in flight have ended, keeping what was written", async () => {
+    const shop = "write-fails.myshopify.com";
+    const row = await db.prisma.historyImport.create({ data: { shop, trigger: "admin", status: "orders" } });
+    const order = (id: number, customer: string) =>
+      JSON.stringify({
+        id: `gid://shopify/Order/${id}`,
+        createdAt: "2025-02-01T00:00:00Z",
+        updatedAt: "2025-02-01T00:00:00Z",
+        cancelledAt: null,
+        customer: { id: `gid://shopify/Customer/${customer}` },
+        subtotalPriceSet: { shopMoney: { amount: "10.0", currencyCode: "EUR" } },
+        refunds: [],
+      });
+    // Order 4's customer id is past PostgreSQL's bigint: its batch's write fails while others are in flight.
+    const file = [1, 2, 3, 4, 5, 6, 7, 8].map((id) => order(id, id === 4 ? "99999999999999999999999" : String(100 + id))).join("\n") + "\n";
+    const graphql = scripted((name, variables) =>
+      name === "HistoryBulkRun"
+        ? { bulkOperationRunQuery: { bulkOperation: { id: "gid://shopify/BulkOperation/1", status: "CREATED" }, userErrors: [] } }
+        : { node: { id: String(variables?.id), status: "COMPLETED", errorCode: null, objectCount: "8", url: "https://storage.example/orders.jsonl", partialDataUrl: null } },
+    );
+    const done = await runHistoryImport(db.prisma, graphql, shop, row.id, { download: async () => new Response(file), batchSize: 1 }, noWait);
+    expect(done).toMatchObject({ status: "failed", error: expect.stringMatching(/out of range for type bigint/) });
+    // The batches before the failing one were committed and are kept (a re-import loads them again, unchanged).
+    const written = await db.prisma.historyOrder.findMany({ where: { shop }, select: { id: true }, orderBy: { id: "asc" } });
+    expect(written.map((o) => Number(o.id)).slice(0, 3)).toEqual([1, 2, 3]);
+    expect(written.map((o) => Number(o.id))).not.toContain(4);
+    // Every write had ended before the import's mark: all that was written is marked for the rollups.
+    const marked = await db.prisma.historyRollupDirty.findMany({ where: { shop }, select: { customerId: true } });
+    expect(new Set(marked.map((m) => Number(m.customerId)))).toEqual(new Set(written.map((o) => 100 + Number(o.id))));
+  });
+});
+
 describe("enrolHistoryBuyers", () => {
   const at = (day: string) => new Date(`${day}T10:00:00Z`);
   const customer = (id: string) => ({ id, createdAt: at("2024-01-01"), updatedAt: at("2024-01-01"), email: null });

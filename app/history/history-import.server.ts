@@ -327,24 +327,40 @@ async function markImportedCustomers(prisma: PrismaClient, shop: string): Promis
 }
 
 /**
- * Import batches written one at a time and in order, while the next one is read and parsed: the import's Node
- * work (reading, JSON, assembling orders) and PostgreSQL's (the upserts) overlap instead of taking turns. A
- * batch's write starts once the previous one has committed; a failure surfaces at the next batch or at drain().
+ * Import batches written while the next ones are read and parsed, up to `limit` at once, each in its own
+ * transaction: the import's Node work (reading, JSON, assembling orders) and PostgreSQL's (the upserts) overlap,
+ * and PostgreSQL's work, most of a big import's time, runs on as many server processes (cores) as batches are in
+ * flight. A failure surfaces at a later batch or at drain(), which first lets every write in flight end.
  */
-function oneWriteAhead() {
-  let inFlight: Promise<unknown> = Promise.resolve();
+function writesInFlight(limit: number) {
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | null = null;
   return {
     async next(write: () => Promise<unknown>): Promise<void> {
-      await inFlight;
-      inFlight = write();
-      // Awaited by the next batch or by drain(); until then a failure is not an unhandled rejection.
-      inFlight.catch(() => {});
+      while (inFlight.size >= limit) await Promise.race(inFlight);
+      if (failure) throw failure.error;
+      const settled: Promise<void> = write().then(
+        () => void inFlight.delete(settled),
+        (error: unknown) => {
+          inFlight.delete(settled);
+          failure ??= { error };
+        },
+      );
+      inFlight.add(settled);
     },
-    drain: async (): Promise<void> => {
-      await inFlight;
+    async drain(): Promise<void> {
+      await Promise.all([...inFlight]);
+      if (failure) throw failure.error;
     },
   };
 }
+
+/**
+ * Order batches written at once. Two: PostgreSQL gets a second core while Node parses. Batches hold different
+ * orders (an export lists each once); customers two batches share are written in id order by both (see
+ * writeHistoryCustomers), so one waits for the other instead of deadlocking.
+ */
+const ORDER_WRITES_IN_FLIGHT = 2;
 
 /** Orders loaded at once from which the history tables' statistics are renewed right after. */
 const ANALYZE_AFTER_ORDERS = 10_000;
@@ -354,7 +370,7 @@ async function loadOrders(prisma: PrismaClient, shop: string, importId: bigint |
   let orders = 0;
   let refunds = 0;
   const assembler = new BulkOrderAssembler((records) => batch.push(records));
-  const writes = oneWriteAhead();
+  const writes = writesInFlight(ORDER_WRITES_IN_FLIGHT);
   const flush = async () => {
     if (batch.length === 0) return;
     const current = batch;
@@ -373,8 +389,15 @@ async function loadOrders(prisma: PrismaClient, shop: string, importId: bigint |
       await ensureHistoryCustomers(tx, shop, "import", current.flatMap((r) => (r.customer ? [r.customer] : [])));
       await upsertHistoryOrders(tx, shop, "import", current.map((r) => r.order));
       await upsertHistoryRefunds(tx, shop, "import", current.flatMap((r) => r.refunds));
-      // The progress the admin shows, with the batch it counts.
-      if (importId !== null) await tx.historyImport.update({ where: { id: importId }, data: counted });
+      // The progress the admin shows, with the batch it counts (batches commit in any order: never backwards).
+      if (importId !== null) {
+        await tx.$executeRawUnsafe(
+          `UPDATE "HistoryImport" SET "orders" = GREATEST("orders", $2), "refunds" = GREATEST("refunds", $3) WHERE "id" = $1`,
+          importId,
+          counted.orders,
+          counted.refunds,
+        );
+      }
     }));
   };
   let n = 0;
@@ -396,7 +419,7 @@ async function loadOrders(prisma: PrismaClient, shop: string, importId: bigint |
     // Every buyer is a member, with their last order (buyers created after the customers export included).
     await enrolHistoryBuyers(prisma, shop);
   } finally {
-    // The batch in flight first, committed or failed, so the mark sees what it wrote.
+    // The batches in flight first, committed or failed, so the mark sees what they wrote.
     await writes.drain().catch(() => {});
     // Also after a failure: whatever was written is marked. (If this mark is lost with the process, the import
     // is still active and its resumed run loads the export again and marks at its end.)

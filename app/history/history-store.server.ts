@@ -57,6 +57,11 @@ function newestById<T extends { id: string; updatedAt?: Date }>(rows: readonly T
   return [...byId.values()];
 }
 
+/** Numeric ids (decimal strings without leading zeros) in their numeric order. */
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 /** One INSERT for a batch of customers; `onConflict` says what an existing row keeps. */
 async function writeHistoryCustomers(
   db: SqlClient,
@@ -65,7 +70,9 @@ async function writeHistoryCustomers(
   rows: readonly HistoryCustomerRow[],
   onConflict: string,
 ) {
-  const list = newestById(rows);
+  // In id order: two writers of overlapping customers (an import's batches in flight, a webhook) then wait for
+  // each other's rows in the same order, never in a cycle.
+  const list = newestById(rows).sort((a, b) => compareIds(a.id, b.id));
   if (list.length === 0) return 0;
   return sqlOf(db).execute(
     `INSERT INTO "HistoryCustomer" AS h ("shop", "id", "createdAt", "updatedAt", "email", "source")
