@@ -13,16 +13,19 @@ import type { SqlClient } from "~/history/history-store.server";
  * hash over friend and status (a referral blocked later leaves the referred customers).
  */
 export async function groupsStamp(db: SqlClient, shop: string): Promise<string> {
-  const [row] = await db.$queryRawUnsafe<{ stamp: string }[]>(
-    `SELECT concat_ws(':',
-              (SELECT count(*) FROM "Member" WHERE "shop" = $1),
-              (SELECT max("id") FROM "Member" WHERE "shop" = $1),
-              r.n, r.newest, r.hash) AS stamp
-       FROM (SELECT count(*) AS n, max("id") AS newest, sum(hashtext(coalesce("friendCustomerId", '') || ':' || "status")) AS hash
+  return (await groupsStampAndCount(db, shop)).stamp;
+}
+
+/** The stamp, and the number of members it counted (the member split needs it too). */
+export async function groupsStampAndCount(db: SqlClient, shop: string): Promise<{ stamp: string; memberCount: number }> {
+  const [row] = await db.$queryRawUnsafe<{ stamp: string; members: number }[]>(
+    `SELECT concat_ws(':', m.n, m.newest, r.n, r.newest, r.hash) AS stamp, m.n::int AS members
+       FROM (SELECT count(*) AS n, max("id") AS newest FROM "Member" WHERE "shop" = $1) m,
+            (SELECT count(*) AS n, max("id") AS newest, sum(hashtext(coalesce("friendCustomerId", '') || ':' || "status")) AS hash
                FROM "Referral" WHERE "shop" = $1) r`,
     shop,
   );
-  return row.stamp;
+  return { stamp: row.stamp, memberCount: row.members };
 }
 
 interface StoredSplit {
