@@ -111,15 +111,27 @@ describe("loadExport's batches in flight", () => {
         subtotalPriceSet: { shopMoney: { amount: "10.0", currencyCode: "EUR" } },
         refunds: [],
       });
-    // Order 4's customer id is past PostgreSQL's bigint: its batch's write fails while others are in flight.
-    const file = [1, 2, 3, 4, 5, 6, 7, 8].map((id) => order(id, id === 4 ? "99999999999999999999999" : String(100 + id))).join("\n") + "\n";
+    // The database refuses order 4 (a trigger of this test's): its batch's write fails while others are in flight.
+    await db.prisma.$executeRawUnsafe(`CREATE FUNCTION test_refuse_order() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW."shop" = 'write-fails.myshopify.com' AND NEW."id" = 4 THEN RAISE EXCEPTION 'test: order 4 refused'; END IF;
+        RETURN NEW;
+      END $$`);
+    await db.prisma.$executeRawUnsafe(`CREATE TRIGGER test_refuse_order BEFORE INSERT ON "HistoryOrder" FOR EACH ROW EXECUTE FUNCTION test_refuse_order()`);
+    const file = [1, 2, 3, 4, 5, 6, 7, 8].map((id) => order(id, String(100 + id))).join("\n") + "\n";
     const graphql = scripted((name, variables) =>
       name === "HistoryBulkRun"
         ? { bulkOperationRunQuery: { bulkOperation: { id: "gid://shopify/BulkOperation/1", status: "CREATED" }, userErrors: [] } }
         : { node: { id: String(variables?.id), status: "COMPLETED", errorCode: null, objectCount: "8", url: "https://storage.example/orders.jsonl", partialDataUrl: null } },
     );
-    const done = await runHistoryImport(db.prisma, graphql, shop, row.id, { download: async () => new Response(file), batchSize: 1 }, noWait);
-    expect(done).toMatchObject({ status: "failed", error: expect.stringMatching(/out of range for type bigint/) });
+    let done;
+    try {
+      done = await runHistoryImport(db.prisma, graphql, shop, row.id, { download: async () => new Response(file), batchSize: 1 }, noWait);
+    } finally {
+      await db.prisma.$executeRawUnsafe(`DROP TRIGGER test_refuse_order ON "HistoryOrder"`);
+      await db.prisma.$executeRawUnsafe(`DROP FUNCTION test_refuse_order()`);
+    }
+    expect(done).toMatchObject({ status: "failed", error: expect.stringMatching(/test: order 4 refused/) });
     // The batches before the failing one were committed and are kept (a re-import loads them again, unchanged).
     const written = await db.prisma.historyOrder.findMany({ where: { shop }, select: { id: true }, orderBy: { id: "asc" } });
     expect(written.map((o) => Number(o.id)).slice(0, 3)).toEqual([1, 2, 3]);

@@ -32,6 +32,13 @@ describe("REST payloads", () => {
     expect(numericId("0042", "x")).toBe("42");
   });
 
+  it("refuses ids past PostgreSQL's bigint, with the id in the message", () => {
+    expect(numericId("gid://shopify/Customer/9223372036854775807", "x")).toBe("9223372036854775807");
+    expect(() => numericId("gid://shopify/Customer/9223372036854775808", "customer")).toThrow("customer: id gid://shopify/Customer/9223372036854775808 is out of range");
+    expect(() => numericId("99999999999999999999999", "order")).toThrow(/order: id 99999999999999999999999 is out of range/);
+    expect(numericId("000000000000000000000042", "x")).toBe("42");
+  });
+
   it("falls back to the current subtotal plus refunded merchandise when subtotal_price is missing", () => {
     const { subtotal_price: _a, subtotal_price_set: _b, ...trimmed } = { ...order, customer: null };
     expect(orderFromRest(trimmed).order.amountMinor).toBe(4790 + 1000);

@@ -19,6 +19,9 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
 
+/** The largest id a history row holds (PostgreSQL's bigint). */
+const MAX_ID = 9223372036854775807n;
+
 /** Numeric id from a REST id (number or digit string) or a GraphQL gid. */
 export function numericId(value: unknown, what: string): string {
   if (typeof value === "number") {
@@ -28,7 +31,12 @@ export function numericId(value: unknown, what: string): string {
   }
   if (typeof value === "string") {
     const m = /^(?:gid:\/\/shopify\/\w+\/)?(\d+)(?:\?.*)?$/.exec(value);
-    if (m) return m[1].replace(/^0+(?=\d)/, "");
+    if (m) {
+      const digits = m[1].replace(/^0+(?=\d)/, "");
+      // Stored as PostgreSQL bigint: a longer id would fail the whole batch it is written with.
+      if (digits.length > 19 || BigInt(digits) > MAX_ID) throw new HistoryRecordError(`${what}: id ${value} is out of range`);
+      return digits;
+    }
   }
   throw new HistoryRecordError(`${what}: missing or invalid id ${JSON.stringify(value)}`);
 }
