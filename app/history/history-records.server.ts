@@ -19,8 +19,8 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
 
-/** The largest id a history row holds (PostgreSQL's bigint). */
-const MAX_ID = 9223372036854775807n;
+/** The largest id a history row holds (PostgreSQL's bigint), in decimal digits. */
+const MAX_ID = "9223372036854775807";
 
 /** Numeric id from a REST id (number or digit string) or a GraphQL gid. */
 export function numericId(value: unknown, what: string): string {
@@ -34,7 +34,8 @@ export function numericId(value: unknown, what: string): string {
     if (m) {
       const digits = m[1].replace(/^0+(?=\d)/, "");
       // Stored as PostgreSQL bigint: a longer id would fail the whole batch it is written with.
-      if (digits.length > 19 || BigInt(digits) > MAX_ID) throw new HistoryRecordError(`${what}: id ${value} is out of range`);
+      // (Digits without leading zeros: of equal length, their text order is their numeric order.)
+      if (digits.length > MAX_ID.length || (digits.length === MAX_ID.length && digits > MAX_ID)) throw new HistoryRecordError(`${what}: id ${value} is out of range`);
       return digits;
     }
   }
