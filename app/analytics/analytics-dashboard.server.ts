@@ -405,16 +405,19 @@ async function splitAt(db: SqlClient, shop: string, summary: DashboardSummary, g
 /** The members and referred customers from their tables, stamped so a stored split can stand for them. */
 async function shopGroups(db: SqlClient, shop: string): Promise<GroupSource> {
   const { stamp, memberCount } = await groupsStampAndCount(db, shop);
+  // Read once, by whichever of counts() and load() asks first (splitAt may ask both).
+  let referred: Promise<ReadonlySet<string>> | undefined;
+  const referredIds = () => (referred ??= loadReferredIds(db, shop));
   return {
     key: stamp,
     stored: true,
     load: async () => {
-      const [memberIds, referredIds] = await Promise.all([loadMemberIds(db, shop), loadReferredIds(db, shop)]);
-      return { memberIds, referredIds };
+      const [memberIds, referredSet] = await Promise.all([loadMemberIds(db, shop), referredIds()]);
+      return { memberIds, referredIds: referredSet };
     },
     tables: {
       // The members as the key counted them: a split stored under the key counts the same members.
-      counts: async () => ({ memberCount, referredIds: await loadReferredIds(db, shop) }),
+      counts: async () => ({ memberCount, referredIds: await referredIds() }),
       membersAmong: async (customerIds) => {
         const rows = await sqlOf(db).query<{ id: string }>(`SELECT "customerId" AS id FROM "Member" WHERE "shop" = $1 AND "customerId" = ANY($2::text[])`, [shop, customerIds]);
         return new Set(rows.map((r) => r.id));
